@@ -1,0 +1,159 @@
+"""From a Query request to a reply: who is calling, which handler, and every error's wire form.
+
+Both doors use this one function: the Flask app (`api.app`) and the in-process mock
+(`api.mock`). It does the cross-cutting work once, so handlers never repeat it:
+
+* caller: region from the SigV4 credential scope, account from a 12-digit access key id;
+* parsing and serialization through the model (`api.protocol`);
+* DryRun: the request runs with the world in dry-run mode, which raises `DryRunOperation`
+  at the first mutation (or after a read-only handler), i.e. after validation;
+* ClientToken idempotency for every operation whose model marks an idempotency token;
+* errors: `TopologyError` -> its code and 4xx; an unimplemented operation -> 501 naming it;
+  anything else is our bug -> 500 `InternalError`.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from topology.errors import DryRunOperation, TopologyError
+from topology.world import DEFAULT_ACCOUNT, Partition, World
+
+from . import protocol
+
+log = logging.getLogger("ec2sim")
+
+Handler = Callable[["Context", dict[str, Any]], "dict[str, Any] | None"]
+HANDLERS: dict[str, Handler] = {}          # wire Action -> handler, filled by `handler`
+_CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]*/([^/]+)/([^/]+)/")
+_loaded = False
+
+
+def handler(fn: Handler) -> Handler:
+    """Register `fn` for the operation whose boto3 name is `fn.__name__`."""
+    action = protocol.snake_names().get(fn.__name__) or protocol.snake_names("sts").get(fn.__name__)
+    if action is None:
+        raise LookupError(f"{fn.__name__} is not an EC2 or STS operation")
+    HANDLERS[action] = fn
+    return fn
+
+
+def handlers() -> dict[str, Handler]:
+    """The registry, importing the handler modules on first use (not at import time)."""
+    global _loaded
+    if not _loaded:
+        from . import handlers as package
+
+        package.load_all()
+        _loaded = True
+    return HANDLERS
+
+
+@dataclass
+class Context:
+    """What a handler gets besides its parameters."""
+
+    world: World
+    part: Partition
+    action: str
+    request_id: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def account(self) -> str:
+        return self.part.account
+
+    @property
+    def region(self) -> str:
+        return self.part.region
+
+
+@dataclass
+class Reply:
+    status: int
+    body: bytes
+    headers: dict[str, str]
+
+
+def caller(headers: Mapping[str, str]) -> tuple[str, str, str]:
+    """(account, region, service) of a request, from its SigV4 `Authorization` header."""
+    auth = headers.get("Authorization") or headers.get("authorization") or ""
+    if isinstance(auth, bytes):  # botocore's prepared requests may carry bytes
+        auth = auth.decode("latin-1")
+    match = _CREDENTIAL.search(auth)
+    if match is None:
+        return DEFAULT_ACCOUNT, "us-east-1", "ec2"
+    key_id, region, service = match.groups()
+    account = key_id if len(key_id) == 12 and key_id.isdigit() else DEFAULT_ACCOUNT
+    return account, region, service
+
+
+def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) -> Reply:
+    """Answer one Query request (`form` holds its decoded fields)."""
+    request_id = str(uuid.uuid4())
+    account, region, service = caller(headers)
+    action = form.get("Action", "")
+    try:
+        service = "sts" if service == "sts" or action == "GetCallerIdentity" else "ec2"
+        op = protocol.operation(action, service) if action else None
+        if op is None:
+            raise TopologyError(f"The action {action or '(none)'} is not valid for this web service.",
+                                "InvalidAction")
+        params = protocol.parse(op, form)
+        fn = handlers().get(action)
+        if fn is None:
+            return _error(501, "NotImplemented",
+                          f"The operation {action} is not implemented by ec2sim.", request_id)
+        result = _run(world, fn, op, params, Context(world, world.partition(account, region),
+                                                        action, request_id))
+        return Reply(200, protocol.serialize(op, result, request_id), _headers(request_id))
+    except TopologyError as err:
+        return _error(err.status, err.code, err.message, request_id)
+    except Exception:  # our bug: say so, and never as a client error
+        log.exception("internal error in %s", action)
+        return _error(500, "InternalError", "An internal error has occurred.", request_id)
+
+
+def _run(world: World, fn: Handler, op: Any, params: dict[str, Any], ctx: Context) -> Any:
+    dry_run = bool(params.pop("DryRun", False))
+    token_member = _token_member(op)
+    token = params.get(token_member) if token_member else None
+    if token and not dry_run:
+        seen = ctx.part.client_tokens.get((op.name, token))
+        if seen is not None:
+            if seen[0] != params:
+                raise TopologyError("Arguments on this idempotent request are inconsistent with "
+                                    "arguments used in previous request(s).",
+                                    "IdempotentParameterMismatch")
+            return seen[1]
+    with world.request(dry_run=dry_run):
+        result = fn(ctx, params)
+        if dry_run:
+            raise DryRunOperation()
+        if token:
+            ctx.part.client_tokens[(op.name, token)] = (params, result)
+    return result
+
+
+@lru_cache(maxsize=None)
+def _token_member(op: Any) -> str | None:
+    shape = op.input_shape
+    if shape is None:
+        return None
+    for name, member in shape.members.items():
+        if member.metadata.get("idempotencyToken") or name == "ClientToken":
+            return name
+    return None
+
+
+def _headers(request_id: str) -> dict[str, str]:
+    return {"Content-Type": "text/xml;charset=UTF-8", "x-amzn-RequestId": request_id}
+
+
+def _error(status: int, code: str, message: str, request_id: str) -> Reply:
+    return Reply(status, protocol.serialize_error(code, message, request_id), _headers(request_id))

@@ -1,0 +1,271 @@
+"""The EC2 Query protocol, driven by botocore's own service model.
+
+Requests are flat form fields (`Filter.1.Value.2=x`); `parse` walks the operation's input
+shape to turn them into the dict boto3 would have been given (`{"Filters": [{"Values": [..]}]}`),
+rejecting what AWS rejects: unknown parameters, missing required members, values that are
+not of their type, enum or range. `serialize` walks the output shape to write the XML that
+botocore's and the JavaScript SDK's parsers read. No operation has wire code of its own.
+
+The EC2 quirks (botocore's `EC2Serializer` / `EC2QueryParser`) all sit here:
+input names are `queryName`, else the capitalised `locationName`, else the member name;
+lists are `Name.N` with no `.member`; output lists use their member's `locationName`
+(`item`); the response root is `<ActionResponse>` with `<requestId>` and no result wrapper.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+import botocore.session
+from botocore.model import OperationModel, ServiceModel, Shape
+
+from topology.errors import InvalidParameterValue, MissingParameter, TopologyError
+
+EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+
+
+class UnknownParameter(TopologyError):
+    code = "UnknownParameter"
+
+
+# -- the model -------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def service_model(name: str = "ec2") -> ServiceModel:
+    """botocore's model of `name`, loaded once."""
+    return botocore.session.get_session().get_service_model(name)
+
+
+@lru_cache(maxsize=None)
+def operation(action: str, service: str = "ec2") -> OperationModel | None:
+    """The operation model for a wire `Action`, or None if the service has no such action."""
+    model = service_model(service)
+    return model.operation_model(action) if action in model.operation_names else None
+
+
+@lru_cache(maxsize=None)
+def snake_names(service: str = "ec2") -> dict[str, str]:
+    """boto3 method name -> wire Action, for every operation of `service`."""
+    from botocore import xform_name
+
+    return {xform_name(name): name for name in service_model(service).operation_names}
+
+
+# -- requests --------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _input_members(shape: Shape) -> dict[str, tuple[str, Shape]]:
+    """wire name -> (member name, member shape) for an input structure."""
+    out = {}
+    for name, member in shape.members.items():
+        ser = member.serialization
+        if "queryName" in ser:
+            wire = ser["queryName"]
+        elif "name" in ser:
+            wire = ser["name"][0].upper() + ser["name"][1:]
+        else:
+            wire = name
+        out[wire] = (name, member)
+    return out
+
+
+def parse(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
+    """The boto3-shaped parameters of a request to `op` from its form fields."""
+    tree: dict[str, Any] = {}
+    for key, value in form.items():
+        if key in ("Action", "Version") or key.startswith("X-Amz-") or key.startswith("AWSAccessKeyId"):
+            continue
+        node = tree
+        parts = key.split(".")
+        for part in parts[:-1]:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise UnknownParameter(f"The parameter {key} is not recognized")
+            node = child
+        if isinstance(node.get(parts[-1]), dict):
+            raise UnknownParameter(f"The parameter {key} is not recognized")
+        node[parts[-1]] = value
+    if op.input_shape is None:
+        if tree:
+            raise UnknownParameter(f"The parameter {next(iter(tree))} is not recognized")
+        return {}
+    return _parse_structure(op.input_shape, tree, "")
+
+
+def _parse(shape: Shape, raw: Any, path: str) -> Any:
+    kind = shape.type_name
+    if kind == "structure":
+        if not isinstance(raw, dict):
+            raise InvalidParameterValue(f"Invalid value for parameter {path}")
+        return _parse_structure(shape, raw, path + ".")
+    if kind == "list":
+        if not isinstance(raw, dict):
+            raise InvalidParameterValue(f"Invalid value for parameter {path}")
+        return _parse_list(shape, raw, path)
+    if isinstance(raw, dict):
+        raise UnknownParameter(f"The parameter {path}.{next(iter(raw))} is not recognized")
+    return _parse_scalar(shape, raw, path)
+
+
+def _parse_structure(shape: Shape, tree: dict[str, Any], prefix: str) -> dict[str, Any]:
+    members = _input_members(shape)
+    out: dict[str, Any] = {}
+    for wire, raw in tree.items():
+        found = members.get(wire)
+        if found is None:
+            raise UnknownParameter(f"The parameter {prefix}{wire} is not recognized")
+        name, member = found
+        out[name] = _parse(member, raw, prefix + wire)
+    for name in shape.required_members:
+        if name not in out:
+            wire = next(w for w, (n, _) in members.items() if n == name)
+            raise MissingParameter(f"The request must contain the parameter {prefix}{wire}")
+    return out
+
+
+def _parse_list(shape: Shape, tree: dict[str, Any], path: str) -> list[Any]:
+    items = []
+    for index, raw in tree.items():
+        if not index.isdigit() or int(index) < 1:
+            raise UnknownParameter(f"The parameter {path}.{index} is not recognized")
+        items.append((int(index), raw))
+    items.sort(key=lambda pair: pair[0])   # indices may be sparse or out of order
+    return [_parse(shape.member, raw, f"{path}.{i}") for i, raw in items]
+
+
+def _parse_scalar(shape: Shape, raw: str, path: str) -> Any:
+    kind = shape.type_name
+    try:
+        if kind in ("integer", "long"):
+            value: Any = int(raw)
+            low, high = shape.metadata.get("min"), shape.metadata.get("max")
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise InvalidParameterValue(
+                    f"Value ( {value} ) for parameter {path} is invalid. "
+                    f"Parameter must be between {low} and {high}.")
+            return value
+        if kind == "boolean":
+            lowered = raw.lower()
+            if lowered not in ("true", "false"):
+                raise ValueError(raw)
+            return lowered == "true"
+        if kind in ("float", "double"):
+            return float(raw)
+        if kind == "timestamp":
+            return _parse_timestamp(raw)
+        if kind == "blob":
+            return base64.b64decode(raw, validate=True)
+    except (ValueError, TypeError, OverflowError):
+        raise InvalidParameterValue(f"Value ({raw}) for parameter {path} is invalid.")
+    enum = shape.enum
+    if enum and raw not in enum:
+        raise InvalidParameterValue(
+            f"Value ({raw}) for parameter {path} is invalid. "
+            f"Valid values are: {', '.join(enum)}")
+    return raw
+
+
+def _parse_timestamp(raw: str) -> dt.datetime:
+    if raw.replace(".", "", 1).isdigit():
+        return dt.datetime.fromtimestamp(float(raw), dt.timezone.utc)
+    value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+# -- responses -------------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _output_members(shape: Shape) -> dict[str, tuple[str, Shape]]:
+    """member name -> (XML element name, member shape) for an output structure."""
+    return {name: (member.serialization.get("name", name), member)
+            for name, member in shape.members.items()}
+
+
+def serialize(op: OperationModel, result: Mapping[str, Any] | None, request_id: str) -> bytes:
+    """The XML body answering `op` with `result` (a dict in boto3's member names)."""
+    action = op.name
+    protocol = op.metadata["protocol"]
+    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
+    xmlns = EC2_XMLNS if protocol == "ec2" else op.metadata.get("xmlNamespace", "")
+    out.append(f'<{action}Response xmlns="{xmlns}">')
+    shape = op.output_shape
+    if protocol == "ec2":
+        out.append(f"<requestId>{request_id}</requestId>")
+        if shape is None:
+            out.append("<return>true</return>")
+        else:
+            _members(shape, result or {}, out)
+    else:  # the query protocol (STS): members sit in a <ActionResult> wrapper
+        wrapper = shape.serialization.get("resultWrapper", f"{action}Result") if shape else None
+        if wrapper:
+            out.append(f"<{wrapper}>")
+            _members(shape, result or {}, out)
+            out.append(f"</{wrapper}>")
+        out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
+    out.append(f"</{action}Response>")
+    return "".join(out).encode("utf-8")
+
+
+def serialize_error(code: str, message: str, request_id: str) -> bytes:
+    """The EC2 error envelope that botocore's `EC2QueryParser` and the JS SDK read."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f"<Response><Errors><Error><Code>{escape(code)}</Code>"
+        f"<Message>{escape(message)}</Message></Error></Errors>"
+        f"<RequestID>{request_id}</RequestID></Response>"
+    ).encode("utf-8")
+
+
+def _members(shape: Shape, value: Mapping[str, Any], out: list[str]) -> None:
+    members = _output_members(shape)
+    for name, item in value.items():
+        if item is None:
+            continue
+        found = members.get(name)
+        if found is None:
+            raise TypeError(f"{shape.name} has no member {name!r}")  # our bug: a 500
+        tag, member = found
+        _element(member, item, tag, out)
+
+
+def _element(shape: Shape, value: Any, tag: str, out: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        out.append(f"<{tag}>")
+        _members(shape, value, out)
+        out.append(f"</{tag}>")
+    elif kind == "list":
+        member = shape.member
+        item_tag = member.serialization.get("name", "member")
+        if shape.serialization.get("flattened"):
+            for item in value:
+                _element(member, item, tag, out)
+            return
+        out.append(f"<{tag}>")
+        for item in value:
+            _element(member, item, item_tag, out)
+        out.append(f"</{tag}>")
+    else:
+        out.append(f"<{tag}>{_scalar(kind, value)}</{tag}>")
+
+
+def _scalar(kind: str, value: Any) -> str:
+    if kind == "boolean":
+        return "true" if value else "false"
+    if kind == "timestamp":
+        return timestamp(value)
+    if kind == "blob":
+        raw = value.encode("utf-8") if isinstance(value, str) else value
+        return base64.b64encode(raw).decode("ascii")
+    if kind == "string":
+        return escape(value)
+    return str(value)
+
+
+def timestamp(value: dt.datetime | str) -> str:
+    """AWS's wire form of a time: `2024-01-02T03:04:05.000Z`."""
+    if isinstance(value, str):
+        return escape(value)
+    value = value.astimezone(dt.timezone.utc)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

@@ -1,0 +1,90 @@
+"""Shared fixtures: boto3 against the in-process mock and against a real `ec2sim serve`.
+
+* `ec2` / `sts`: clients served in-process by `mock_ec2` (a fresh simulator per test);
+* `server_url`: one `ec2sim serve` subprocess for the session (reset before each test that
+  uses `server_ec2`);
+* `server_ec2`: a boto3 client pointed at that server.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from api import mock_ec2
+
+REGION = "us-east-1"
+
+
+@pytest.fixture
+def mock() -> Iterator[mock_ec2]:
+    with mock_ec2() as active:
+        yield active
+
+
+@pytest.fixture
+def ec2(mock: mock_ec2) -> Any:
+    return boto3.client("ec2", region_name=REGION)
+
+
+@pytest.fixture
+def sts(mock: mock_ec2) -> Any:
+    return boto3.client("sts", region_name=REGION)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url + "/", timeout=1).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = proc.stdout.read().decode() if proc.stdout else ""
+                    raise RuntimeError(f"ec2sim serve did not start: {out}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def reset(url: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset", method="POST")).read()
+
+
+@pytest.fixture
+def server_ec2(server_url: str) -> Any:
+    reset(server_url)
+    return boto3.client("ec2", region_name=REGION, endpoint_url=server_url,
+                        aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+@pytest.fixture(autouse=True)
+def _no_real_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach AWS: fake credentials, no config files."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", os.devnull)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", os.devnull)

@@ -1,0 +1,153 @@
+"""Address rules and allocation, all through netaddr.
+
+AWS's rules: VPC and subnet IPv4 blocks are /16 to /28 and written as network addresses;
+secondary VPC blocks may not overlap and obey the RFC 1918 restriction table; a subnet lies
+in one of its VPC's blocks and overlaps no sibling; the first four and the last address of a
+subnet are reserved; Amazon-provided IPv6 blocks are /56 per VPC and /64 per subnet.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
+
+from .errors import InvalidParameterValue, TopologyError
+
+RFC1918 = {
+    "10": IPNetwork("10.0.0.0/8"),
+    "172": IPNetwork("172.16.0.0/12"),
+    "192": IPNetwork("192.168.0.0/16"),
+}
+CARRIER = IPNetwork("100.64.0.0/10")
+BENCHMARK = IPNetwork("198.19.0.0/16")
+NEVER = IPSet(["0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3"])
+AMAZON_IPV6_POOL = IPNetwork("2600:1f10::/28")
+RESERVED_AT_START = 4
+RESERVED_AT_END = 1
+
+
+def parse(text: str | None, *, param: str = "cidrBlock", version: int = 4) -> IPNetwork:
+    """`text` as an IPNetwork of `version`, written as its network address.
+
+    >>> str(parse("10.0.0.0/16"))
+    '10.0.0.0/16'
+    """
+    try:
+        if not text or "/" not in text:
+            raise AddrFormatError(text)
+        address, _, _ = text.partition("/")
+        if version == 4 and address.count(".") != 3:   # netaddr would take "10/8"
+            raise AddrFormatError(text)
+        net = IPNetwork(text)
+        if net.version != version or net.ip != net.network:
+            raise AddrFormatError(text)
+        return net.cidr
+    except (AddrFormatError, ValueError, TypeError):
+        raise InvalidParameterValue(
+            f"Value ({text}) for parameter {param} is invalid. This is not a valid CIDR block.")
+
+
+def parse_any(text: str | None, *, param: str) -> IPNetwork:
+    """An IPv4 or IPv6 CIDR, host bits allowed to be zero only (route destinations)."""
+    for version in (4, 6):
+        try:
+            return parse(text, param=param, version=version)
+        except InvalidParameterValue:
+            pass
+    raise InvalidParameterValue(
+        f"Value ({text}) for parameter {param} is invalid. This is not a valid CIDR block.")
+
+
+def check_vpc_block(net: IPNetwork) -> None:
+    """A VPC IPv4 block is /16 to /28 and not in a range AWS never allows."""
+    if not 16 <= net.prefixlen <= 28 or net in NEVER or IPSet([net]) & NEVER:
+        raise TopologyError(f"The CIDR '{net}' is invalid.", "InvalidVpc.Range")
+
+
+def check_secondary(primary: IPNetwork, existing: Iterable[IPNetwork], net: IPNetwork) -> None:
+    """AWS's rules for adding `net` to a VPC whose first block is `primary`."""
+    check_vpc_block(net)
+    taken = IPSet(existing)
+    if IPSet([net]) & taken:
+        raise TopologyError(
+            f"The CIDR '{net}' overlaps with an existing CIDR block in the VPC.", "CidrConflict")
+    if _restricted(primary, net):
+        raise TopologyError(
+            f"The CIDR '{net}' is restricted. Use a CIDR from the same private address range "
+            "as the current VPC CIDR, or use a publicly-routable CIDR.", "InvalidVpc.Range")
+
+
+def _restricted(primary: IPNetwork, net: IPNetwork) -> bool:
+    home = next((r for r in RFC1918.values() if primary in r), None)
+    if home is not None:
+        return any(net in r for r in RFC1918.values() if r != home) or net in BENCHMARK
+    if primary in BENCHMARK:
+        return any(net in r for r in RFC1918.values())
+    return any(net in r for r in RFC1918.values()) or net in BENCHMARK
+
+
+def check_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[IPNetwork],
+                       net: IPNetwork) -> None:
+    """A subnet block is /16 to /28, inside one VPC block, overlapping no sibling."""
+    if not 16 <= net.prefixlen <= 28 or not any(net in block for block in vpc_blocks):
+        raise TopologyError(f"The CIDR '{net}' is invalid.", "InvalidSubnet.Range")
+    if IPSet([net]) & IPSet(siblings):
+        raise TopologyError(f"The CIDR '{net}' conflicts with another subnet",
+                            "InvalidSubnet.Conflict")
+
+
+def check_ipv6_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[IPNetwork],
+                            net: IPNetwork) -> None:
+    """A subnet IPv6 block is a /64 (AWS allows /44 to /64) inside a VPC IPv6 block."""
+    if not 44 <= net.prefixlen <= 64 or not any(net in block for block in vpc_blocks):
+        raise TopologyError(f"The IPv6 CIDR '{net}' is invalid.", "InvalidSubnet.Range")
+    if IPSet([net]) & IPSet(siblings):
+        raise TopologyError(f"The IPv6 CIDR '{net}' conflicts with another subnet",
+                            "InvalidSubnet.Conflict")
+
+
+def usable_count(net: IPNetwork) -> int:
+    """Addresses a subnet offers: its size less AWS's five reserved ones."""
+    return max(net.size - RESERVED_AT_START - RESERVED_AT_END, 0)
+
+
+def reserved(net: IPNetwork) -> IPSet:
+    """The addresses AWS keeps for itself in subnet `net`."""
+    first = [IPAddress(net.first + i) for i in range(RESERVED_AT_START)]
+    return IPSet(first + [IPAddress(net.last)])
+
+
+def allocate(net: IPNetwork, used: Iterable[str]) -> str:
+    """The lowest free address of subnet `net` (not reserved, not in `used`)."""
+    taken = {int(IPAddress(a)) for a in used}
+    for value in range(net.first + RESERVED_AT_START, net.last):
+        if value not in taken:
+            return str(IPAddress(value, net.version))
+    raise TopologyError(
+        f"There are not enough free addresses in subnet to satisfy the requested number of "
+        "instances.", "InsufficientFreeAddressesInSubnet")
+
+
+def contains_address(net: IPNetwork, address: str) -> bool:
+    try:
+        return IPAddress(address) in net
+    except (AddrFormatError, ValueError):
+        return False
+
+
+def next_ipv6_block(rng_bits: int, taken: Iterable[IPNetwork], prefixlen: int = 56) -> IPNetwork:
+    """An Amazon-provided IPv6 block of `prefixlen` from AWS's pool, not in `taken`."""
+    pool = AMAZON_IPV6_POOL
+    count = 1 << (prefixlen - pool.prefixlen)
+    taken_set = IPSet(taken)
+    for step in range(count):
+        index = (rng_bits + step) % count
+        block = IPNetwork((pool.first + (index << (128 - prefixlen)), prefixlen), version=6)
+        if not IPSet([block]) & taken_set:
+            return block
+    raise TopologyError("No IPv6 CIDR blocks are available.", "InsufficientCidrBlocks")
+
+
+def subnet_ipv6_blocks(vpc_block: IPNetwork) -> Iterable[IPNetwork]:
+    """The /64 subnets of a VPC's /56."""
+    return vpc_block.subnet(64)

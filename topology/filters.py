@@ -1,0 +1,162 @@
+"""One filter engine for every describe call.
+
+A family declares a table `{filter name: Filter(values, candidates)}`: `values(world, id, node)`
+gives the node's values for that filter (a scalar, an iterable, or None), and the optional
+`candidates(world, part, value)` answers one exact value from an index (the graph's edges or
+the tag index) so that a filtered describe costs the size of its answer. Tag filters
+(`tag:K`, `tag-key`, `tag-value`) are built in.
+
+Semantics are AWS's: values of one filter are OR'ed, filters are AND'ed, `*` and `?` are
+wildcards (`\\` escapes them), matching is case-sensitive, booleans read `true`/`false`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .errors import InvalidParameterValue
+from .world import Partition, World
+
+Values = Callable[[World, str, dict[str, Any]], Any]
+Candidates = Callable[[World, Partition, str], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class Filter:
+    values: Values
+    candidates: Candidates | None = None
+
+
+def field(name: str) -> Filter:
+    """A filter on a node's own field."""
+    return Filter(lambda w, rid, node: node.get(name))
+
+
+def ident() -> Filter:
+    """A filter on the resource id itself."""
+    return Filter(lambda w, rid, node: rid, lambda w, part, value: [value])
+
+
+FilterTable = Mapping[str, Filter]
+
+
+def select(world: World, part: Partition, kind: str, table: FilterTable,
+           filters: list[dict[str, Any]] | None, ids: Iterable[str] | None = None) -> list[str]:
+    """The ids of `kind` in `part` (or among `ids`) that pass every filter, in creation order.
+
+    Raises `InvalidParameterValue` for a filter name the table does not know.
+    """
+    checks = [_compile(table, f) for f in filters or []]
+    pool = list(ids) if ids is not None else _narrow(world, part, kind, checks)
+    result = []
+    for rid in pool:
+        node = world.node(rid)
+        if node is None or node["kind"] != kind:
+            continue
+        if all(check(world, rid, node) for _, check, _ in checks):
+            result.append(rid)
+    return result
+
+
+def _narrow(world: World, part: Partition, kind: str, checks: list) -> Iterable[str]:
+    """The smallest candidate set an index can give, else all ids of `kind`."""
+    best: set[str] | None = None
+    for _name, _check, indexed in checks:
+        if indexed is None:
+            continue
+        found = indexed(world, part)
+        if best is None or len(found) < len(best):
+            best = found
+    everything = part.ids(kind)
+    if best is None:
+        return list(everything)
+    return sorted((rid for rid in best if rid in everything), key=lambda r: world.graph.nodes[r]["seq"])
+
+
+def _compile(table: FilterTable, spec: dict[str, Any]):
+    name = spec.get("Name")
+    values = [str(v) for v in spec.get("Values") or []]
+    if not name:
+        raise InvalidParameterValue("The filter 'null' is invalid")
+    if name.startswith("tag:"):
+        key = name[4:]
+        return name, _tag_check(key, values), _tag_index(key, values)
+    if name == "tag-key":
+        return name, _any_check(lambda w, rid, node: node["tags"].keys(), values), None
+    if name == "tag-value":
+        return name, _any_check(lambda w, rid, node: node["tags"].values(), values), None
+    flt = table.get(name)
+    if flt is None:
+        raise InvalidParameterValue(f"The filter '{name}' is invalid")
+    indexed = None
+    if flt.candidates is not None and values and not any(_is_pattern(v) for v in values):
+        cand = flt.candidates
+
+        def indexed(world: World, part: Partition) -> set[str]:
+            return {rid for v in values for rid in cand(world, part, v)}
+    return name, _any_check(flt.values, values), indexed
+
+
+def _any_check(get: Values, values: list[str]):
+    patterns = [_matcher(v) for v in values]
+
+    def check(world: World, rid: str, node: dict[str, Any]) -> bool:
+        return any(p(s) for s in _strings(get(world, rid, node)) for p in patterns)
+    return check
+
+
+def _tag_check(key: str, values: list[str]):
+    patterns = [_matcher(v) for v in values]
+
+    def check(world: World, rid: str, node: dict[str, Any]) -> bool:
+        value = node["tags"].get(key)
+        return value is not None and any(p(value) for p in patterns)
+    return check
+
+
+def _tag_index(key: str, values: list[str]):
+    if not values or any(_is_pattern(v) for v in values):
+        return None
+
+    def indexed(world: World, part: Partition) -> set[str]:
+        by_value = part.by_tag.get(key, {})
+        return {rid for v in values for rid in by_value.get(v, ())}
+    return indexed
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, bool, int)):
+        return (_text(value),)
+    return (_text(v) for v in value if v is not None)
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _is_pattern(value: str) -> bool:
+    return "*" in value or "?" in value
+
+
+@lru_cache(maxsize=4096)
+def _matcher(value: str) -> Callable[[str], bool]:
+    if not _is_pattern(value):
+        return value.__eq__
+    out, i = [], 0
+    while i < len(value):
+        c = value[i]
+        if c == "\\" and i + 1 < len(value):
+            out.append(re.escape(value[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "*" else "." if c == "?" else re.escape(c))
+        i += 1
+    regex = re.compile("".join(out), re.DOTALL)
+    return lambda s: regex.fullmatch(s) is not None

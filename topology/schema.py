@@ -1,0 +1,66 @@
+"""Node kinds, their id prefixes and error vocabulary, and the edge types between them.
+
+Tables, not branches: adding a resource kind is adding a row to `KINDS`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What the graph knows about one resource kind."""
+
+    name: str            # node `kind` attribute, e.g. "vpc"
+    prefix: str          # id prefix, e.g. "vpc"
+    label: str           # how AWS names it in messages: "The vpc ID 'vpc-1' does not exist"
+    not_found: str       # error code for an unknown id
+    malformed: str       # error code for an id of the wrong shape
+
+
+def _kind(name: str, prefix: str, label: str, code: str) -> Kind:
+    return Kind(name, prefix, label, f"{code}.NotFound", f"{code}.Malformed")
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        _kind("vpc", "vpc", "vpc", "InvalidVpcID"),
+        _kind("subnet", "subnet", "subnet", "InvalidSubnetID"),
+        _kind("route-table", "rtb", "route table", "InvalidRouteTableID"),
+        _kind("internet-gateway", "igw", "internetGateway", "InvalidInternetGatewayID"),
+        _kind("security-group", "sg", "security group", "InvalidGroup"),
+        _kind("security-group-rule", "sgr", "security group rule", "InvalidSecurityGroupRuleId"),
+        _kind("network-acl", "acl", "network ACL", "InvalidNetworkAclID"),
+        _kind("dhcp-options", "dopt", "dhcp options", "InvalidDhcpOptionID"),
+        _kind("vpc-cidr-assoc", "vpc-cidr-assoc", "vpc cidr association", "InvalidVpcCidrBlockAssociationID"),
+        _kind("subnet-cidr-assoc", "subnet-cidr-assoc", "subnet cidr association",
+              "InvalidSubnetCidrBlockAssociationID"),
+        _kind("route-table-assoc", "rtbassoc", "association", "InvalidAssociationID"),
+        _kind("network-acl-assoc", "aclassoc", "association", "InvalidAssociationID"),
+        _kind("network-interface", "eni", "networkInterface", "InvalidNetworkInterfaceID"),
+        _kind("instance", "i", "instance", "InvalidInstanceID"),
+        _kind("nat-gateway", "nat", "natGateway", "InvalidNatGatewayID"),
+        _kind("vpc-peering-connection", "pcx", "vpcPeeringConnection", "InvalidVpcPeeringConnectionID"),
+        _kind("transit-gateway", "tgw", "transitGateway", "InvalidTransitGatewayID"),
+        _kind("vpn-gateway", "vgw", "vpnGateway", "InvalidVpnGatewayID"),
+        _kind("egress-only-internet-gateway", "eigw", "egressOnlyInternetGateway",
+              "InvalidEgressOnlyInternetGatewayId"),
+        _kind("carrier-gateway", "cagw", "carrierGateway", "InvalidCarrierGatewayID"),
+        _kind("local-gateway", "lgw", "localGateway", "InvalidLocalGatewayID"),
+        _kind("vpc-endpoint", "vpce", "vpcEndpoint", "InvalidVpcEndpointId"),
+        _kind("prefix-list", "pl", "prefix list", "InvalidPrefixListID"),
+        _kind("core-network", "core-network", "coreNetwork", "InvalidCoreNetworkArn"),
+    )
+}
+
+KIND_BY_PREFIX: dict[str, Kind] = {k.prefix: k for k in KINDS.values()}
+
+# Edge types (MultiDiGraph keys are `(type, discriminator)` tuples so one pair of nodes can
+# hold several relationships, e.g. two routes from one table to one gateway).
+CONTAINS = "contains"          # vpc -> subnet/route-table/sg/acl/cidr-assoc; subnet -> eni; sg -> rule
+ATTACHED = "attached"          # gateway -> vpc (data: State)
+ASSOCIATED = "associated"      # route-table/network-acl/dhcp-options -> subnet/gateway/vpc
+ROUTE = "route"                # route-table -> target, discriminated by destination
+REFERENCES = "references"      # security-group-rule -> the security group or prefix list it names
+

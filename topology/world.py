@@ -1,0 +1,333 @@
+"""The world: one networkx graph holding every account's and region's resources.
+
+Nodes are keyed by AWS id and carry `kind`, `account`, `region`, `tags` and the resource's own
+fields in boto3 member names. Relationships are typed edges (`topology.schema`). Each
+(account, region) is a `Partition` holding the indexes that describe calls and filters need:
+ids by kind (in creation order) and ids by tag.
+
+Every mutation goes through the methods of `World`, which is what makes two guarantees cheap:
+
+* a failed request leaves state untouched: mutations are journaled and undone on error;
+* DryRun validates and changes nothing: the first mutation of a dry run raises
+  `DryRunOperation`, so a handler's validation (done before it mutates) has already passed.
+"""
+from __future__ import annotations
+
+import itertools
+import random
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import networkx as nx
+
+from . import schema
+from .errors import DryRunOperation, Malformed, NotFound
+
+DEFAULT_ACCOUNT = "123456789012"
+_MISSING = object()
+
+
+class Partition:
+    """One account in one region: the indexes for its resources."""
+
+    def __init__(self, account: str, region: str) -> None:
+        self.account = account
+        self.region = region
+        self.by_kind: dict[str, dict[str, None]] = {}
+        self.by_tag: dict[str, dict[str, set[str]]] = {}
+        self.client_tokens: dict[tuple[str, str], tuple[Any, Any]] = {}
+        self.attributes: dict[str, Any] = {}
+
+    def ids(self, kind: str) -> dict[str, None]:
+        return self.by_kind.setdefault(kind, {})
+
+
+class World:
+    """Every simulated account and region, one lock and one graph."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self.seed = seed
+        self.lock = threading.RLock()
+        self.reset()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Forget everything (moto's `/moto-api/reset`); ids restart from the seed."""
+        with self.lock:
+            self.graph = nx.MultiDiGraph()
+            self.rng = random.Random(self.seed)
+            self._parts: dict[tuple[str, str], Partition] = {}
+            self._seq = itertools.count()
+            self.edge_ids: dict[str, tuple[str, str, tuple[str, str]]] = {}
+            self._journal: list[Callable[[], None]] | None = None
+            self._dry_run = False
+
+    def partition(self, account: str, region: str) -> Partition:
+        """The partition for (account, region), created with AWS's defaults on first use."""
+        key = (account, region)
+        part = self._parts.get(key)
+        if part is None:
+            with self.lock:
+                part = self._parts.get(key)
+                if part is None:
+                    part = Partition(account, region)
+                    self._parts[key] = part
+                    self._outside_request(lambda: _create_defaults(self, part))
+        return part
+
+    def partitions(self) -> list[Partition]:
+        return list(self._parts.values())
+
+    @contextmanager
+    def request(self, *, dry_run: bool = False) -> Iterator[None]:
+        """Run one API request: serialized, journaled, undone on any error."""
+        with self.lock:
+            self._journal, self._dry_run = [], dry_run
+            try:
+                yield
+            except BaseException:
+                self._undo()
+                raise
+            finally:
+                self._journal, self._dry_run = None, False
+
+    def _undo(self) -> None:
+        journal, self._journal, self._dry_run = self._journal or [], None, False
+        for undo in reversed(journal):
+            undo()
+
+    def _outside_request(self, fn: Callable[[], None]) -> None:
+        saved = self._journal, self._dry_run
+        self._journal, self._dry_run = None, False
+        try:
+            fn()
+        finally:
+            self._journal, self._dry_run = saved
+
+    def _mutating(self, undo: Callable[[], None]) -> None:
+        if self._dry_run:
+            raise DryRunOperation()
+        if self._journal is not None:
+            self._journal.append(undo)
+
+    # -- ids -------------------------------------------------------------------------------
+    def new_id(self, prefix: str) -> str:
+        """A fresh AWS-shaped id: the prefix and 17 lowercase hex digits, seedable."""
+        while True:
+            rid = f"{prefix}-{self.rng.getrandbits(68):017x}"
+            if rid not in self.graph and rid not in self.edge_ids:
+                return rid
+
+    # -- reads -----------------------------------------------------------------------------
+    def node(self, rid: str) -> dict[str, Any] | None:
+        data = self.graph.nodes.get(rid)
+        if data is None or data.get("deleted"):
+            return None
+        return data
+
+    def get(self, part: Partition, kind: str, rid: str) -> dict[str, Any]:
+        """The live node `rid` of `kind` in `part`.
+
+        Raises `Malformed` for an id that cannot be of that kind, `NotFound` otherwise.
+        """
+        data = self.node(rid)
+        if data is not None and data["kind"] == kind and data["account"] == part.account \
+                and data["region"] == part.region:
+            return data
+        raise not_found(kind, rid)
+
+    def find(self, kind: str, rid: str) -> dict[str, Any]:
+        """A live node of `kind` in any partition (for cross-account/region links)."""
+        data = self.node(rid)
+        if data is None or data["kind"] != kind:
+            raise not_found(kind, rid)
+        return data
+
+    def ids(self, part: Partition, kind: str) -> list[str]:
+        return list(part.ids(kind))
+
+    def out(self, rid: str, etype: str, kind: str | None = None) -> list[tuple[str, Any, dict]]:
+        """Edges `rid -> v` of `etype` as `(v, discriminator, data)`, optionally to live `kind` nodes."""
+        if rid not in self.graph:
+            return []
+        return [
+            (v, key[1], data)
+            for _, v, key, data in self.graph.out_edges(rid, keys=True, data=True)
+            if key[0] == etype and (kind is None or self._is(v, kind))
+        ]
+
+    def into(self, rid: str, etype: str, kind: str | None = None) -> list[tuple[str, Any, dict]]:
+        """Edges `u -> rid` of `etype` as `(u, discriminator, data)`."""
+        if rid not in self.graph:
+            return []
+        return [
+            (u, key[1], data)
+            for u, _, key, data in self.graph.in_edges(rid, keys=True, data=True)
+            if key[0] == etype and (kind is None or self._is(u, kind))
+        ]
+
+    def _is(self, rid: str, kind: str) -> bool:
+        data = self.graph.nodes[rid]
+        return data["kind"] == kind and not data.get("deleted")
+
+    def edge(self, edge_id: str) -> tuple[str, str, dict] | None:
+        """The edge that carries the sub-resource id `edge_id` (an association), if any."""
+        where = self.edge_ids.get(edge_id)
+        if where is None:
+            return None
+        u, v, key = where
+        return u, v, self.graph.edges[u, v, key]
+
+    def tags(self, rid: str) -> dict[str, str]:
+        return self.graph.nodes[rid]["tags"]
+
+    # -- mutations -------------------------------------------------------------------------
+    def add(self, part: Partition, kind: str, rid: str, **fields: Any) -> dict[str, Any]:
+        """Add a resource node of `kind` to `part` and index it."""
+        self._mutating(lambda: self._drop_node(rid))
+        self.graph.add_node(rid, kind=kind, account=part.account, region=part.region,
+                            seq=next(self._seq), tags={}, **fields)
+        part.ids(kind)[rid] = None
+        return self.graph.nodes[rid]
+
+    def update(self, rid: str, **fields: Any) -> None:
+        """Set fields of a node (a value of None deletes the field)."""
+        data = self.graph.nodes[rid]
+        old = {k: data.get(k, _MISSING) for k in fields}
+        self._mutating(lambda: self._restore_fields(rid, old))
+        self._restore_fields(rid, fields)
+
+    def remove(self, rid: str) -> None:
+        """Delete a resource. One that routes still point at stays as a tombstone, so those
+        routes show `blackhole` like AWS's do after their target is deleted."""
+        data = self.graph.nodes[rid]
+        if any(key[0] == schema.ROUTE for _, _, key in self.graph.in_edges(rid, keys=True)):
+            for u, v, key in list(self.graph.out_edges(rid, keys=True)) + [
+                    e for e in self.graph.in_edges(rid, keys=True) if e[2][0] != schema.ROUTE]:
+                self.unlink(u, v, key[0], key[1])
+            for k in list(data["tags"]):
+                self.untag(rid, k)
+            self.update(rid, deleted=True)
+            return
+        for u, v, key in list(self.graph.in_edges(rid, keys=True)) + list(
+                self.graph.out_edges(rid, keys=True)):
+            self.unlink(u, v, key[0], key[1])
+        for k in list(data["tags"]):
+            self.untag(rid, k)
+        snapshot = dict(data)
+        self._mutating(lambda: self._readd_node(rid, snapshot))
+        self._drop_node(rid)
+
+    def link(self, u: str, v: str, etype: str, disc: Any = None, **data: Any) -> None:
+        """Add (or replace) the edge `u -[etype, disc]-> v`; an `id` in `data` is indexed."""
+        key = (etype, disc)
+        if self.graph.has_edge(u, v, key):
+            self.unlink(u, v, etype, disc)
+        self._mutating(lambda: self._drop_edge(u, v, key))
+        self.graph.add_edge(u, v, key=key, **data)
+        if "id" in data:
+            self.edge_ids[data["id"]] = (u, v, key)
+
+    def unlink(self, u: str, v: str, etype: str, disc: Any = None) -> None:
+        key = (etype, disc)
+        data = dict(self.graph.edges[u, v, key])
+        self._mutating(lambda: self.link(u, v, etype, disc, **data))
+        self._drop_edge(u, v, key)
+        # a tombstone nobody routes to any more can go
+        node = self.graph.nodes[v]
+        if node.get("deleted") and etype == schema.ROUTE and not any(
+                k[0] == schema.ROUTE for _, _, k in self.graph.in_edges(v, keys=True)):
+            snapshot = dict(node)
+            self._mutating(lambda: self._readd_node(v, snapshot))
+            self.graph.remove_node(v)
+
+    def tag(self, rid: str, key: str, value: str) -> None:
+        data = self.graph.nodes[rid]
+        old = data["tags"].get(key, _MISSING)
+        self._mutating(lambda: self._set_tag(rid, key, old))
+        self._set_tag(rid, key, value)
+
+    def untag(self, rid: str, key: str) -> None:
+        old = self.graph.nodes[rid]["tags"].get(key, _MISSING)
+        if old is _MISSING:
+            return
+        self._mutating(lambda: self._set_tag(rid, key, old))
+        self._set_tag(rid, key, _MISSING)
+
+    # -- primitives (not journaled) --------------------------------------------------------
+    def _part_of(self, data: dict[str, Any]) -> Partition:
+        return self._parts[(data["account"], data["region"])]
+
+    def _restore_fields(self, rid: str, fields: dict[str, Any]) -> None:
+        data = self.graph.nodes[rid]
+        was_deleted = bool(data.get("deleted"))
+        for k, v in fields.items():
+            if v is None or v is _MISSING:
+                data.pop(k, None)
+            else:
+                data[k] = v
+        if bool(data.get("deleted")) != was_deleted:
+            ids = self._part_of(data).ids(data["kind"])
+            if data.get("deleted"):
+                ids.pop(rid, None)
+            else:
+                ids[rid] = None
+
+    def _set_tag(self, rid: str, key: str, value: Any) -> None:
+        data = self.graph.nodes[rid]
+        index = self._part_of(data).by_tag
+        old = data["tags"].get(key, _MISSING)
+        if old is not _MISSING:
+            holders = index[key][old]
+            holders.discard(rid)
+            if not holders:
+                del index[key][old]
+        if value is _MISSING:
+            data["tags"].pop(key, None)
+        else:
+            data["tags"][key] = value
+            index.setdefault(key, {}).setdefault(value, set()).add(rid)
+
+    def _drop_node(self, rid: str) -> None:
+        data = self.graph.nodes[rid]
+        self._part_of(data).ids(data["kind"]).pop(rid, None)
+        for key, value in list(data["tags"].items()):
+            self._set_tag(rid, key, _MISSING)
+        self.graph.remove_node(rid)
+
+    def _readd_node(self, rid: str, snapshot: dict[str, Any]) -> None:
+        tags = snapshot.get("tags", {})
+        self.graph.add_node(rid, **{**snapshot, "tags": {}})
+        if not snapshot.get("deleted"):
+            self._part_of(snapshot).ids(snapshot["kind"])[rid] = None
+        for key, value in tags.items():
+            self._set_tag(rid, key, value)
+
+    def _drop_edge(self, u: str, v: str, key: tuple[str, Any]) -> None:
+        data = self.graph.edges[u, v, key]
+        if "id" in data:
+            self.edge_ids.pop(data["id"], None)
+        self.graph.remove_edge(u, v, key=key)
+
+
+def not_found(kind: str, rid: str) -> NotFound | Malformed:
+    """The error AWS gives for an id of `kind` that does not exist (or cannot exist)."""
+    k = schema.KINDS[kind]
+    if not is_id_of(k.prefix, rid):
+        return Malformed(f'Invalid id: "{rid}" (expecting "{k.prefix}-...")', k.malformed)
+    return NotFound(f"The {k.label} ID '{rid}' does not exist", k.not_found)
+
+
+def is_id_of(prefix: str, rid: str) -> bool:
+    """Whether `rid` has the shape of an id with `prefix`: 8 or 17 lowercase hex digits."""
+    head, sep, tail = rid.rpartition("-")
+    return (sep == "-" and head == prefix and len(tail) in (8, 17)
+            and all(c in "0123456789abcdef" for c in tail))
+
+
+def _create_defaults(world: World, part: Partition) -> None:
+    from .defaults import create_defaults  # defaults build on the family modules
+
+    create_defaults(world, part)
