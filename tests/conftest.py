@@ -56,7 +56,8 @@ def server_url() -> Iterator[str]:
         deadline = time.monotonic() + 30
         while True:
             try:
-                urllib.request.urlopen(url + "/", timeout=1).read()
+                with urllib.request.urlopen(url + "/", timeout=1) as answer:
+                    answer.read()
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -67,10 +68,14 @@ def server_url() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
 
 
 def reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset", method="POST")).read()
+    request = urllib.request.Request(url + "/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request) as answer:
+        answer.read()
 
 
 @pytest.fixture
