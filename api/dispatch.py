@@ -122,16 +122,16 @@ def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) ->
 def _run(world: World, fn: Handler, op: Any, params: dict[str, Any], ctx: Context) -> Any:
     dry_run = bool(params.pop("DryRun", False))
     token_member = _token_member(op)
-    token = params.get(token_member) if token_member else None
-    if token and not dry_run:
-        seen = ctx.part.client_tokens.get((op.name, token))
-        if seen is not None:
-            if seen[0] != params:
-                raise TopologyError("Arguments on this idempotent request are inconsistent with "
-                                    "arguments used in previous request(s).",
-                                    "IdempotentParameterMismatch")
-            return seen[1]
+    token = params.get(token_member) if token_member and not dry_run else None
     with world.request(dry_run=dry_run):
+        if token:
+            seen = ctx.part.client_tokens.get((op.name, token))
+            if seen is not None:
+                if seen[0] != params:
+                    raise TopologyError(
+                        "Arguments on this idempotent request are inconsistent with arguments "
+                        "used in previous request(s).", "IdempotentParameterMismatch")
+                return seen[1]
         result = fn(ctx, params)
         if dry_run:
             raise DryRunOperation()

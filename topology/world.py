@@ -269,11 +269,10 @@ class World:
             else:
                 data[k] = v
         if bool(data.get("deleted")) != was_deleted:
-            ids = self._part_of(data).ids(data["kind"])
             if data.get("deleted"):
-                ids.pop(rid, None)
+                self._part_of(data).ids(data["kind"]).pop(rid, None)
             else:
-                ids[rid] = None
+                self._reindex(rid)
 
     def _set_tag(self, rid: str, key: str, value: Any) -> None:
         data = self.graph.nodes[rid]
@@ -284,6 +283,8 @@ class World:
             holders.discard(rid)
             if not holders:
                 del index[key][old]
+                if not index[key]:
+                    del index[key]
         if value is _MISSING:
             data["tags"].pop(key, None)
         else:
@@ -301,9 +302,19 @@ class World:
         tags = snapshot.get("tags", {})
         self.graph.add_node(rid, **{**snapshot, "tags": {}})
         if not snapshot.get("deleted"):
-            self._part_of(snapshot).ids(snapshot["kind"])[rid] = None
+            self._reindex(rid)
         for key, value in tags.items():
             self._set_tag(rid, key, value)
+
+    def _reindex(self, rid: str) -> None:
+        """Put a node back in its kind index, keeping creation order (undo is rare)."""
+        data = self.graph.nodes[rid]
+        ids = self._part_of(data).ids(data["kind"])
+        ids[rid] = None
+        ordered = sorted(ids, key=lambda r: self.graph.nodes[r]["seq"])
+        if list(ids) != ordered:
+            ids.clear()
+            ids.update(dict.fromkeys(ordered))
 
     def _drop_edge(self, u: str, v: str, key: tuple[str, Any]) -> None:
         data = self.graph.edges[u, v, key]
