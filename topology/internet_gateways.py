@@ -1,11 +1,21 @@
-"""Internet gateways: an ATTACHED edge igw -> vpc is the attachment (one VPC at most)."""
+"""Internet gateways: an ATTACHED edge igw -> vpc is the attachment (one VPC at most).
+
+AWS's rules: a gateway attaches to one VPC and a VPC takes one internet gateway; detaching
+needs the gateway attached to that very VPC and no public addresses mapped in the VPC; an
+attached gateway cannot be deleted. Routes to a detached or deleted gateway stay, reading
+`blackhole` (see `route_tables.route_state`).
+"""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import schema
-from .errors import DependencyViolation, TopologyError
+from .errors import DependencyViolation, InvalidParameterValue, TopologyError
+from .filters import Filter, ident
 from .world import Partition, World
+
+ATTACHMENT_STATE = "available"   # what DescribeInternetGateways shows for an attached VPC
 
 
 def create(world: World, part: Partition, *, tags: dict[str, str] | None = None) -> str:
@@ -30,17 +40,21 @@ def attach(world: World, part: Partition, igw_id: str, vpc_id: str) -> None:
         raise TopologyError(f"resource {igw_id} is already attached to network {current}",
                             "Resource.AlreadyAssociated")
     if world.into(vpc_id, schema.ATTACHED, "internet-gateway"):
-        raise TopologyError(f"Network {vpc_id} already has an internet gateway attached",
-                            "InvalidParameterValue")
-    world.link(igw_id, vpc_id, schema.ATTACHED, State="available")
+        raise InvalidParameterValue(f"Network {vpc_id} already has an internet gateway attached")
+    world.link(igw_id, vpc_id, schema.ATTACHED, State=ATTACHMENT_STATE)
 
 
 def detach(world: World, part: Partition, igw_id: str, vpc_id: str) -> None:
+    """Detach from `vpc_id`: it must be attached there, with no public address in use."""
     world.get(part, "internet-gateway", igw_id)
     world.get(part, "vpc", vpc_id)
     if attached_vpc(world, igw_id) != vpc_id:
         raise TopologyError(f"resource {igw_id} is not attached to network {vpc_id}",
                             "Gateway.NotAttached")
+    if any(public_addresses(world, vpc_id)):
+        raise DependencyViolation(
+            f"Network {vpc_id} has some mapped public address(es). Please unmap those public "
+            "address(es) before detaching the gateway.")
     world.unlink(igw_id, vpc_id, schema.ATTACHED)
 
 
@@ -52,7 +66,44 @@ def delete(world: World, part: Partition, igw_id: str) -> None:
     world.remove(igw_id)
 
 
+# -- public addresses: the hook detach consults -----------------------------------------------
+# kind of a node a subnet CONTAINS -> the public IPv4 addresses it holds (boto3 shapes: an
+# ENI's `Association`/`PrivateIpAddresses[].Association`, a NAT gateway's addresses). Kinds
+# that later families add only need a row here.
+PublicAddresses = Callable[[dict[str, Any]], Iterable[str]]
+
+
+def _interface_public(node: dict[str, Any]) -> Iterable[str]:
+    found = [node.get("Association") or {}]
+    found += [p.get("Association") or {} for p in node.get("PrivateIpAddresses") or []]
+    return [a["PublicIp"] for a in found if a.get("PublicIp")]
+
+
+def _nat_public(node: dict[str, Any]) -> Iterable[str]:
+    if node.get("State") in ("deleted", "deleting", "failed"):
+        return []
+    return [a["PublicIp"] for a in node.get("NatGatewayAddresses") or [] if a.get("PublicIp")]
+
+
+PUBLIC_ADDRESSES: dict[str, PublicAddresses] = {
+    "network-interface": _interface_public,
+    "nat-gateway": _nat_public,
+}
+
+
+def public_addresses(world: World, vpc_id: str) -> Iterable[str]:
+    """Public IPv4 addresses mapped to resources in the VPC's subnets (lazily)."""
+    for subnet, _, _ in world.out(vpc_id, schema.CONTAINS, "subnet"):
+        for child, _, _ in world.out(subnet, schema.CONTAINS):
+            node = world.graph.nodes[child]
+            extract = PUBLIC_ADDRESSES.get(node["kind"])
+            if extract is not None and not node.get("deleted"):
+                yield from extract(node)
+
+
+# -- views and filters -----------------------------------------------------------------------
 def view(world: World, igw_id: str) -> dict[str, Any]:
+    """The gateway as boto3's `InternetGateway`."""
     node = world.graph.nodes[igw_id]
     out: dict[str, Any] = {
         "InternetGatewayId": igw_id,
@@ -63,3 +114,18 @@ def view(world: World, igw_id: str) -> dict[str, Any]:
     if node["tags"]:
         out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
     return out
+
+
+def _attached_to(world: World, part: Partition, vpc_id: str) -> list[str]:
+    return [u for u, _, _ in world.into(vpc_id, schema.ATTACHED, "internet-gateway")]
+
+
+FILTERS: dict[str, Filter] = {
+    "attachment.state": Filter(lambda w, rid, n: [d["State"] for _, _, d in
+                                                  w.out(rid, schema.ATTACHED, "vpc")]),
+    "attachment.vpc-id": Filter(lambda w, rid, n: [v for v, _, _ in
+                                                   w.out(rid, schema.ATTACHED, "vpc")],
+                                _attached_to),
+    "internet-gateway-id": ident(),
+    "owner-id": Filter(lambda w, rid, n: n["account"]),
+}

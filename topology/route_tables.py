@@ -1,44 +1,43 @@
-"""Route tables: routes as ROUTE edges, associations as ASSOCIATED edges.
+"""Route tables and their associations.
 
-* A route is an edge `rtb -[ROUTE, destination]-> target` whose data holds the destination
-  member (`DestinationCidrBlock`, `DestinationIpv6CidrBlock` or `DestinationPrefixListId`)
-  and `Origin`. The `local` route points at the VPC itself. The target's id member
-  (`GatewayId`, `NatGatewayId`, ...) follows from the target's kind; a route whose target
-  was deleted (a tombstone node) or is not usable from this VPC is a `blackhole`.
-* An association is an edge `rtb -[ASSOCIATED]-> subnet | gateway | vpc` with the
-  association id in `id`; the edge to the VPC with `Main=True` is the main association.
+A route table is a node its VPC CONTAINS; its routes are ROUTE edges (`topology.routes`).
+An association is an edge `rtb -[ASSOCIATED]-> subnet | gateway | vpc` with the association
+id in `id`; the edge to the VPC with `Main=True` is the main association. A subnet has at
+most one explicit table (else it uses the main one); a table associated with an internet or
+virtual private gateway is a *gateway route table* (edge association), holding only routes
+into the VPC to interfaces or Gateway Load Balancer endpoints, and never the main table.
+
+Every operation validates first and mutates last, so DryRun and undo-on-error hold.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from . import schema
+from netaddr import IPNetwork
+
+from . import schema, vpcs
+from .errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
+                     MissingParameter, NotFound, TopologyError)
+from .filters import Filter, ident
+from .routes import EDGE_GATEWAYS, EDGE_TARGETS, home_vpc, is_gateway_table, route_views
+from .routes import add_local_route as add_local_route      # re-exported for vpcs/defaults
+from .routes import add_route as add_route
+from .routes import route_state as route_state
+from .routes import route_view as route_view
+from .routes import table_routes as routes
+from .routes import vpc_of as vpc_of
 from .world import Partition, World
 
-# target kind -> the Route member naming it
-TARGET_MEMBER: dict[str, str] = {
-    "vpc": "GatewayId",                       # the local route: GatewayId "local"
-    "internet-gateway": "GatewayId",
-    "vpn-gateway": "GatewayId",
-    "vpc-endpoint": "GatewayId",
-    "nat-gateway": "NatGatewayId",
-    "vpc-peering-connection": "VpcPeeringConnectionId",
-    "transit-gateway": "TransitGatewayId",
-    "network-interface": "NetworkInterfaceId",
-    "instance": "InstanceId",
-    "egress-only-internet-gateway": "EgressOnlyInternetGatewayId",
-    "carrier-gateway": "CarrierGatewayId",
-    "local-gateway": "LocalGatewayId",
-    "core-network": "CoreNetworkArn",
-}
-DESTINATION_MEMBERS = ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId")
+__all__ = ["FILTERS", "add_local_route", "add_route", "associate", "association", "create",
+           "delete", "disassociate", "main_table", "replace_association", "route_state",
+           "route_view", "routes", "table_for_subnet", "view", "vpc_of"]
 
 
+# -- tables ----------------------------------------------------------------------------------
 def create(world: World, part: Partition, vpc_id: str, *, main: bool = False,
            tags: dict[str, str] | None = None) -> str:
     """A route table in `vpc_id` holding a local route for each of the VPC's blocks."""
-    from . import vpcs
-
     rtb_id = world.new_id("rtb")
     world.add(part, "route-table", rtb_id)
     world.link(vpc_id, rtb_id, schema.CONTAINS)
@@ -53,25 +52,13 @@ def create(world: World, part: Partition, vpc_id: str, *, main: bool = False,
     return rtb_id
 
 
-def add_local_route(world: World, rtb_id: str, vpc_id: str, destination: str, member: str) -> None:
-    world.link(rtb_id, vpc_id, schema.ROUTE, destination, **{member: destination},
-               Origin="CreateRouteTable")
-
-
-def add_route(world: World, rtb_id: str, target_id: str, destination: str, member: str,
-              *, origin: str = "CreateRoute") -> None:
-    """Add the route `destination -> target_id` (validation is the caller's)."""
-    world.link(rtb_id, target_id, schema.ROUTE, destination, **{member: destination},
-               Origin=origin)
-
-
-def vpc_of(world: World, rtb_id: str) -> str:
-    return world.into(rtb_id, schema.CONTAINS, "vpc")[0][0]
-
-
-def routes(world: World, rtb_id: str) -> list[tuple[str, str, dict[str, Any]]]:
-    """(destination, target id, edge data) for each route of the table."""
-    return [(dest, target, data) for target, dest, data in world.out(rtb_id, schema.ROUTE)]
+def delete(world: World, part: Partition, rtb_id: str) -> None:
+    """Delete a table; AWS refuses the main table and any table still associated."""
+    world.get(part, "route-table", rtb_id)
+    if world.out(rtb_id, schema.ASSOCIATED):
+        raise DependencyViolation(
+            f"The routeTable '{rtb_id}' has dependencies and cannot be deleted.")
+    world.remove(rtb_id)
 
 
 def main_table(world: World, vpc_id: str) -> str | None:
@@ -90,39 +77,115 @@ def table_for_subnet(world: World, subnet_id: str) -> str | None:
     return main_table(world, vpc[0][0]) if vpc else None
 
 
-def route_state(world: World, rtb_id: str, target: str) -> str:
-    """`active`, or `blackhole` when the target is gone or not usable from this VPC."""
-    node = world.graph.nodes[target]
-    if node.get("deleted"):
-        return "blackhole"
-    kind = node["kind"]
-    if kind in ("internet-gateway", "vpn-gateway", "egress-only-internet-gateway"):
-        attached = world.out(target, schema.ATTACHED)
-        return "active" if any(v == vpc_of(world, rtb_id) for v, _, _ in attached) else "blackhole"
-    if node.get("State") in ("deleted", "deleting", "failed", "rejected", "expired"):
-        return "blackhole"
-    return "active"
-
-
-def route_view(world: World, rtb_id: str, destination: str, target: str,
-               data: dict[str, Any]) -> dict[str, Any]:
-    node = world.graph.nodes[target]
-    out = {k: data[k] for k in DESTINATION_MEMBERS if k in data}
-    member = TARGET_MEMBER[node["kind"]]
-    if node["kind"] == "vpc":
-        out[member] = "local"
+# -- associations ----------------------------------------------------------------------------
+def associate(world: World, part: Partition, rtb_id: str, *, subnet_id: str | None = None,
+              gateway_id: str | None = None, public_ipv4_pool: str | None = None) -> str:
+    """Associate the table with a subnet or (edge association) a gateway; returns the id."""
+    if subnet_id is not None and gateway_id is not None:
+        raise InvalidParameterCombination(
+            "Only one of subnetId or gatewayId may be specified.")
+    if subnet_id is None and gateway_id is None:
+        raise MissingParameter("Either subnetId or gatewayId must be specified.")
+    world.get(part, "route-table", rtb_id)
+    vpc_id = vpc_of(world, rtb_id)
+    if subnet_id is not None:
+        target = _subnet_target(world, part, rtb_id, vpc_id, subnet_id)
     else:
-        out[member] = node.get("Arn", target) if member == "CoreNetworkArn" else target
-    if node["kind"] == "network-interface" and not node.get("deleted"):
-        attached = world.out(target, schema.ATTACHED, "instance")
-        if attached:
-            out["InstanceId"] = attached[0][0]
-            out["InstanceOwnerId"] = node["account"]
-    out["Origin"] = data["Origin"]
-    out["State"] = route_state(world, rtb_id, target)
-    return out
+        assert gateway_id is not None
+        target = _gateway_target(world, part, rtb_id, vpc_id, gateway_id)
+    if world.into(target, schema.ASSOCIATED, "route-table"):
+        raise TopologyError(f"the specified association for route table {rtb_id} conflicts with "
+                            "an existing association", "Resource.AlreadyAssociated")
+    assoc_id = world.new_id("rtbassoc")
+    extra = {"PublicIpv4Pool": public_ipv4_pool} if public_ipv4_pool and gateway_id else {}
+    world.link(rtb_id, target, schema.ASSOCIATED, id=assoc_id, **extra)
+    return assoc_id
 
 
+def _subnet_target(world: World, part: Partition, rtb_id: str, vpc_id: str, subnet_id: str
+                   ) -> str:
+    world.get(part, "subnet", subnet_id)
+    if home_vpc(world, subnet_id) != vpc_id:
+        raise InvalidParameterValue(
+            f"route table {rtb_id} and subnet {subnet_id} belong to different networks")
+    return subnet_id
+
+
+def _gateway_target(world: World, part: Partition, rtb_id: str, vpc_id: str, gateway_id: str
+                    ) -> str:
+    kind = EDGE_GATEWAYS.get(gateway_id.rpartition("-")[0])
+    if kind is None:
+        raise InvalidParameterValue(f"invalid value for parameter gateway-id: {gateway_id}")
+    world.get(part, kind, gateway_id)
+    if not any(v == vpc_id for v, _, _ in world.out(gateway_id, schema.ATTACHED, "vpc")):
+        raise InvalidParameterValue(
+            f"route table {rtb_id} and network gateway {gateway_id} belong to different networks")
+    check_edge_table(world, rtb_id, vpc_id)
+    return gateway_id
+
+
+def check_edge_table(world: World, rtb_id: str, vpc_id: str) -> None:
+    """AWS's conditions for a table to become a gateway route table."""
+    if main_table(world, vpc_id) == rtb_id:
+        raise InvalidParameterValue(
+            f"The main route table {rtb_id} cannot be associated with a gateway.")
+    if world.graph.nodes[rtb_id].get("propagating"):
+        raise InvalidParameterValue(
+            f"Route table {rtb_id} has route propagation enabled and cannot be associated with "
+            "a gateway.")
+    for dest, target, data in routes(world, rtb_id):
+        kind = world.graph.nodes[target]["kind"]
+        net = None if "DestinationPrefixListId" in data else IPNetwork(dest)
+        if (kind != "vpc" and kind not in EDGE_TARGETS) or net is None or not any(
+                net in b for b in vpcs.blocks(world, vpc_id, version=net.version)):
+            raise InvalidParameterValue(
+                f"Route table {rtb_id} contains a route to {dest} that a gateway route table "
+                "cannot hold: only routes within the VPC to local, a network interface or a "
+                "Gateway Load Balancer endpoint are supported.")
+
+
+def association(world: World, part: Partition, assoc_id: str) -> tuple[str, str, dict[str, Any]]:
+    """(route table, associated resource, edge data) of a route table association id."""
+    found = world.edge(assoc_id)
+    if found is None or world.graph.nodes[found[0]]["kind"] != "route-table" or (
+            world.graph.nodes[found[0]]["account"], world.graph.nodes[found[0]]["region"]) != (
+            part.account, part.region):
+        raise NotFound(f"The association ID '{assoc_id}' does not exist",
+                       "InvalidAssociationID.NotFound")
+    return found
+
+
+def disassociate(world: World, part: Partition, assoc_id: str) -> None:
+    """Remove a subnet or gateway association; the main association stays."""
+    rtb_id, target, data = association(world, part, assoc_id)
+    if data.get("Main"):
+        raise InvalidParameterValue(
+            f"cannot disassociate the main route table association {assoc_id}")
+    world.unlink(rtb_id, target, schema.ASSOCIATED)
+
+
+def replace_association(world: World, part: Partition, assoc_id: str, rtb_id: str) -> str:
+    """Move an association (subnet, gateway or the VPC's main one) to `rtb_id`; new id."""
+    old_rtb, target, data = association(world, part, assoc_id)
+    world.get(part, "route-table", rtb_id)
+    vpc_id = vpc_of(world, rtb_id)
+    kind = world.graph.nodes[target]["kind"]
+    if home_vpc(world, target) != vpc_id:
+        label = {"subnet": "subnet", "vpc": "network"}.get(kind, "network gateway")
+        raise InvalidParameterValue(
+            f"route table {rtb_id} and {label} {target} belong to different networks")
+    if kind == "vpc" and is_gateway_table(world, rtb_id):
+        raise InvalidParameterValue(
+            f"Route table {rtb_id} is a gateway route table and cannot be the main route table.")
+    if kind in EDGE_GATEWAYS.values() and rtb_id != old_rtb:
+        check_edge_table(world, rtb_id, vpc_id)
+    new_id = world.new_id("rtbassoc")
+    world.unlink(old_rtb, target, schema.ASSOCIATED)
+    world.link(rtb_id, target, schema.ASSOCIATED, **{**data, "id": new_id})
+    return new_id
+
+
+# -- views -----------------------------------------------------------------------------------
 def association_view(world: World, rtb_id: str, target: str, data: dict[str, Any]
                      ) -> dict[str, Any]:
     out: dict[str, Any] = {
@@ -136,7 +199,14 @@ def association_view(world: World, rtb_id: str, target: str, data: dict[str, Any
         out["SubnetId"] = target
     elif kind != "vpc":
         out["GatewayId"] = target
+    if data.get("PublicIpv4Pool"):
+        out["PublicIpv4Pool"] = data["PublicIpv4Pool"]
     return out
+
+
+def associations(world: World, rtb_id: str) -> list[dict[str, Any]]:
+    return [association_view(world, rtb_id, t, data)
+            for t, _, data in world.out(rtb_id, schema.ASSOCIATED)]
 
 
 def view(world: World, rtb_id: str) -> dict[str, Any]:
@@ -146,11 +216,65 @@ def view(world: World, rtb_id: str) -> dict[str, Any]:
         "RouteTableId": rtb_id,
         "VpcId": vpc_of(world, rtb_id),
         "OwnerId": node["account"],
-        "Routes": [route_view(world, rtb_id, d, t, data) for d, t, data in routes(world, rtb_id)],
-        "Associations": [association_view(world, rtb_id, t, data)
-                         for t, _, data in world.out(rtb_id, schema.ASSOCIATED)],
+        "Routes": route_views(world, rtb_id),
+        "Associations": associations(world, rtb_id),
         "PropagatingVgws": [{"GatewayId": g} for g in node.get("propagating", [])],
     }
     if node["tags"]:
         out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
     return out
+
+
+# -- filters ---------------------------------------------------------------------------------
+def _assoc_values(key: str) -> Filter:
+    """A filter on one member of each association."""
+    return Filter(lambda w, rid, n: [a.get(key) for a in associations(w, rid)])
+
+
+def _route_values(key: str) -> Filter:
+    """A filter on one member of each route."""
+    return Filter(lambda w, rid, n: [r.get(key) for r in route_views(w, rid)])
+
+
+def _tables_associated_with(world: World, part: Partition, value: str) -> Iterable[str]:
+    return [u for u, _, _ in world.into(value, schema.ASSOCIATED, "route-table")]
+
+
+def _tables_by_association(world: World, part: Partition, value: str) -> Iterable[str]:
+    found = world.edge(value)
+    return [found[0]] if found is not None else []
+
+
+def _tables_routing_to(world: World, part: Partition, value: str) -> Iterable[str]:
+    if value == "local":   # every table has local routes
+        return list(part.ids("route-table"))
+    return {u for u, _, _ in world.into(value, schema.ROUTE, "route-table")}
+
+
+def _routed_target(key: str) -> Filter:
+    """A route target filter, answered from the targets' incoming ROUTE edges."""
+    return Filter(_route_values(key).values, _tables_routing_to)
+
+
+FILTERS: dict[str, Filter] = {
+    "association.gateway-id": Filter(_assoc_values("GatewayId").values, _tables_associated_with),
+    "association.route-table-association-id": Filter(
+        _assoc_values("RouteTableAssociationId").values, _tables_by_association),
+    "association.route-table-id": _assoc_values("RouteTableId"),
+    "association.subnet-id": Filter(_assoc_values("SubnetId").values, _tables_associated_with),
+    "association.main": _assoc_values("Main"),
+    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "route-table-id": ident(),
+    "route.destination-cidr-block": _route_values("DestinationCidrBlock"),
+    "route.destination-ipv6-cidr-block": _route_values("DestinationIpv6CidrBlock"),
+    "route.destination-prefix-list-id": _route_values("DestinationPrefixListId"),
+    "route.egress-only-internet-gateway-id": _routed_target("EgressOnlyInternetGatewayId"),
+    "route.gateway-id": _routed_target("GatewayId"),
+    "route.instance-id": _route_values("InstanceId"),
+    "route.nat-gateway-id": _routed_target("NatGatewayId"),
+    "route.transit-gateway-id": _routed_target("TransitGatewayId"),
+    "route.origin": _route_values("Origin"),
+    "route.state": _route_values("State"),
+    "route.vpc-peering-connection-id": _routed_target("VpcPeeringConnectionId"),
+    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), vpcs.in_vpc("route-table")),
+}

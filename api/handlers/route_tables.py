@@ -1,0 +1,70 @@
+"""Route table operations: tables, routes, subnet/gateway associations and the main table."""
+from __future__ import annotations
+
+from typing import Any
+
+from topology import route_tables, routes, tags
+
+from ..dispatch import Context, handler
+from ._describe import describe
+
+
+@handler
+def create_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    vpc_id = params["VpcId"]
+    ctx.world.get(ctx.part, "vpc", vpc_id)
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "route-table")
+    rtb_id = route_tables.create(ctx.world, ctx.part, vpc_id, tags=new_tags)
+    return {"RouteTable": route_tables.view(ctx.world, rtb_id),
+            "ClientToken": params.get("ClientToken")}
+
+
+@handler
+def delete_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    route_tables.delete(ctx.world, ctx.part, params["RouteTableId"])
+    return {}
+
+
+@handler
+def describe_route_tables(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return describe(ctx, params, kind="route-table", table=route_tables.FILTERS,
+                    view=route_tables.view, output="RouteTables", ids=params.get("RouteTableIds"))
+
+
+@handler
+def associate_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    assoc_id = route_tables.associate(
+        ctx.world, ctx.part, params["RouteTableId"], subnet_id=params.get("SubnetId"),
+        gateway_id=params.get("GatewayId"), public_ipv4_pool=params.get("PublicIpv4Pool"))
+    return {"AssociationId": assoc_id, "AssociationState": {"State": "associated"}}
+
+
+@handler
+def disassociate_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    route_tables.disassociate(ctx.world, ctx.part, params["AssociationId"])
+    return {}
+
+
+@handler
+def replace_route_table_association(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    new_id = route_tables.replace_association(ctx.world, ctx.part, params["AssociationId"],
+                                              params["RouteTableId"])
+    return {"NewAssociationId": new_id, "AssociationState": {"State": "associated"}}
+
+
+@handler
+def create_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    routes.create_route(ctx.world, ctx.part, params["RouteTableId"], params)
+    return {"Return": True}
+
+
+@handler
+def replace_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    routes.replace_route(ctx.world, ctx.part, params["RouteTableId"], params)
+    return {}
+
+
+@handler
+def delete_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    routes.delete_route(ctx.world, ctx.part, params["RouteTableId"], params)
+    return {}
