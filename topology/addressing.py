@@ -124,7 +124,7 @@ def allocate(net: IPNetwork, used: Iterable[str]) -> str:
         if value not in taken:
             return str(IPAddress(value, net.version))
     raise TopologyError(
-        f"There are not enough free addresses in subnet to satisfy the requested number of "
+        "There are not enough free addresses in subnet to satisfy the requested number of "
         "instances.", "InsufficientFreeAddressesInSubnet")
 
 

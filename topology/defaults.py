@@ -3,16 +3,21 @@
 A default VPC 172.31.0.0/16 with an attached internet gateway, a main route table routing
 0.0.0.0/0 to it, and one default /20 subnet per zone (172.31.0.0/20, 172.31.16.0/20, ...)
 that maps public IPs on launch; the partition's default DHCP options set.
+`CreateDefaultVpc` builds the same again once the default VPC is gone;
+`CreateDefaultSubnet` adds the default subnet of one zone to the default VPC.
 """
 from __future__ import annotations
 
-from netaddr import IPNetwork
+from netaddr import IPNetwork, IPSet
 
 from . import dhcp_options, internet_gateways, regions, route_tables, subnets, vpcs
-from .errors import TopologyError
+from .errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
+                     TopologyError)
 from .world import Partition, World
 
 DEFAULT_VPC_CIDR = "172.31.0.0/16"
+DEFAULT_SUBNET_PREFIX = 20
+DEFAULT_IPV6_SUBNET_PREFIX = 64
 
 
 def create_defaults(world: World, part: Partition) -> None:
@@ -21,6 +26,7 @@ def create_defaults(world: World, part: Partition) -> None:
 
 
 def default_vpc(world: World, part: Partition) -> str | None:
+    """The partition's default VPC, if it has one (a handful of VPCs at most to look at)."""
     for vpc_id in part.ids("vpc"):
         if world.graph.nodes[vpc_id]["IsDefault"]:
             return vpc_id
@@ -28,7 +34,10 @@ def default_vpc(world: World, part: Partition) -> str | None:
 
 
 def create_default_vpc(world: World, part: Partition) -> str:
-    """AWS's default VPC, with gateway, route and a default subnet per zone."""
+    """AWS's default VPC, with gateway, route and a default subnet per zone.
+
+    Raises `DefaultVpcAlreadyExists` while the partition has one.
+    """
     if default_vpc(world, part) is not None:
         raise TopologyError("A Default VPC already exists for this account in this region.",
                             "DefaultVpcAlreadyExists")
@@ -40,19 +49,72 @@ def create_default_vpc(world: World, part: Partition) -> str:
     route_tables.add_route(world, main, igw_id, "0.0.0.0/0", "DestinationCidrBlock",
                            origin="CreateRoute")
     for zone in regions.zones(part.region):
-        create_default_subnet(world, part, vpc_id, zone["ZoneName"])
+        _add_default_subnet(world, part, vpc_id, zone)
     return vpc_id
 
 
-def create_default_subnet(world: World, part: Partition, vpc_id: str, zone: str) -> str:
-    """The default /20 subnet for `zone`: the lowest free /20 of the default VPC."""
+def create_default_subnet(world: World, part: Partition, *, zone: str | None = None,
+                          zone_id: str | None = None, ipv6_native: bool = False) -> str:
+    """The default subnet of one zone in the default VPC: the lowest free /20 (an IPv6-only
+    one takes the lowest free /64 of the VPC's IPv6 block instead).
+
+    Raises `DefaultVpcDoesNotExist`, `DefaultSubnetAlreadyExistsInAvailabilityZone`, and
+    `InvalidParameterValue` for an unknown zone.
+    """
+    if zone is None and zone_id is None:
+        raise MissingParameter(
+            "The request must contain the parameter AvailabilityZone or AvailabilityZoneId")
+    if zone is not None and zone_id is not None:
+        raise InvalidParameterCombination(
+            "Either availabilityZone or availabilityZoneId must be specified, but not both.")
+    found = regions.zone(part.region, zone_name=zone) if zone is not None else \
+        regions.zone(part.region, zone_id=zone_id)
+    if found is None:
+        param, value = ("availabilityZone", zone) if zone is not None else \
+            ("availabilityZoneId", zone_id)
+        raise InvalidParameterValue(
+            f"Value ({value}) for parameter {param} is invalid. "
+            f"{value} is not a valid availability zone.")
+    vpc_id = default_vpc(world, part)
+    if vpc_id is None:
+        raise TopologyError("No default VPC exists for this account in this region.",
+                            "DefaultVpcDoesNotExist")
+    return _add_default_subnet(world, part, vpc_id, found, ipv6_native=ipv6_native)
+
+
+def _add_default_subnet(world: World, part: Partition, vpc_id: str, zone: dict[str, str], *,
+                        ipv6_native: bool = False) -> str:
     for subnet_id in subnets.subnet_ids(world, vpc_id):
         node = world.graph.nodes[subnet_id]
-        if node["AvailabilityZone"] == zone and node["DefaultForAz"]:
-            raise TopologyError(f"A Default Subnet already exists in {zone}.",
-                                "DefaultSubnetAlreadyExistsInAvailabilityZone")
-    taken = [IPNetwork(world.graph.nodes[s]["CidrBlock"]) for s in subnets.subnet_ids(world, vpc_id)]
-    for block in IPNetwork(DEFAULT_VPC_CIDR).subnet(20):
-        if not any(block in t or t in block for t in taken):
-            return subnets.create(world, part, vpc_id, str(block), zone=zone, default_for_az=True)
-    raise TopologyError("There is no free /20 in the default VPC.", "InsufficientCidrBlocks")
+        if node["AvailabilityZone"] == zone["ZoneName"] and node["DefaultForAz"]:
+            raise TopologyError(
+                f"A Default Subnet already exists in {zone['ZoneName']}.",
+                "DefaultSubnetAlreadyExistsInAvailabilityZone")
+    if ipv6_native:
+        block = _free_ipv6_block(world, vpc_id)
+        return subnets.create(world, part, vpc_id, None, zone=zone["ZoneName"],
+                              ipv6_cidr=str(block), ipv6_native=True, default_for_az=True)
+    taken = IPSet(b for s in subnets.subnet_ids(world, vpc_id)
+                  for b in subnets.ipv4_blocks(world, s))
+    for vpc_block in vpcs.blocks(world, vpc_id):
+        for block in vpc_block.subnet(max(DEFAULT_SUBNET_PREFIX, vpc_block.prefixlen)):
+            if not IPSet([block]) & taken:
+                return subnets.create(world, part, vpc_id, str(block), zone=zone["ZoneName"],
+                                      default_for_az=True)
+    raise TopologyError("There are not enough free addresses in the default VPC to create "
+                        "a default subnet.", "InsufficientFreeAddressesInSubnet")
+
+
+def _free_ipv6_block(world: World, vpc_id: str) -> IPNetwork:
+    v6 = vpcs.blocks(world, vpc_id, version=6)
+    if not v6:
+        raise InvalidParameterValue(
+            f"The default VPC '{vpc_id}' has no IPv6 CIDR block, so an IPv6-only default "
+            "subnet cannot be created.")
+    taken = IPSet(b for s in subnets.subnet_ids(world, vpc_id)
+                  for b in subnets.ipv6_blocks(world, s))
+    for block in v6[0].subnet(DEFAULT_IPV6_SUBNET_PREFIX):
+        if not IPSet([block]) & taken:
+            return block
+    raise TopologyError("There are no free IPv6 blocks in the default VPC.",
+                        "InsufficientCidrBlocks")

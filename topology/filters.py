@@ -61,6 +61,15 @@ def select(world: World, part: Partition, kind: str, table: FilterTable,
     return result
 
 
+def select_rows(table: FilterTable, specs: list[dict[str, Any]] | None,
+                rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The plain rows (not graph nodes: tag rows, zones, regions) that pass every filter,
+    with the same semantics and errors. A row's `tags` feed the `tag:` filters."""
+    checks = [_compile(table, spec) for spec in specs or []]
+    return [row for row in rows
+            if all(check(None, "", {"tags": {}, **row}) for _, check, _ in checks)]
+
+
 def _narrow(world: World, part: Partition, kind: str, checks: list) -> Iterable[str]:
     """The smallest candidate set an index can give, else all ids of `kind`."""
     best: set[str] | None = None
@@ -91,13 +100,17 @@ def _compile(table: FilterTable, spec: dict[str, Any]):
     flt = table.get(name)
     if flt is None:
         raise InvalidParameterValue(f"The filter '{name}' is invalid")
-    indexed = None
-    if flt.candidates is not None and values and not any(_is_pattern(v) for v in values):
-        cand = flt.candidates
+    return name, _any_check(flt.values, values), _value_index(flt.candidates, values)
 
-        def indexed(world: World, part: Partition) -> set[str]:
-            return {rid for v in values for rid in cand(world, part, v)}
-    return name, _any_check(flt.values, values), indexed
+
+def _value_index(cand: Candidates | None, values: list[str]):
+    """An index lookup for exact values, or None when there is no index or a wildcard."""
+    if cand is None or not values or any(_is_pattern(v) for v in values):
+        return None
+
+    def indexed(world: World, part: Partition) -> set[str]:
+        return {rid for v in values for rid in cand(world, part, v)}
+    return indexed
 
 
 def _any_check(get: Values, values: list[str]):

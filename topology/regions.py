@@ -1,20 +1,31 @@
-"""The catalogue of regions and availability zones, with zone ids.
+"""The catalogue of regions and availability zones, with zone ids, and their describe views.
 
 AWS maps zone names to zone ids per account; we use one fixed mapping so that runs are
 reproducible: the n-th zone of a region (a, b, c, ...) has zone id `<code>-az<n>`.
+Opt-in regions (launched after March 2019) are not enabled for an account: they show up in
+`describe_regions` only with `AllRegions`, as `not-opted-in`. Regions that existed before
+December 2013 had EC2-Classic, which is what ClassicLink calls depend on.
+
+>>> [z["ZoneName"] for z in zones("us-east-2")]
+['us-east-2a', 'us-east-2b', 'us-east-2c']
+>>> zone("us-east-2", zone_id="use2-az2")["ZoneName"]
+'us-east-2b'
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Region:
     name: str
-    code: str            # zone-id prefix, e.g. "use1"
-    zones: str           # zone letters, e.g. "abcdef"
+    code: str             # zone-id prefix, e.g. "use1"
+    zones: str            # zone letters, e.g. "abcdef"
+    long_name: str        # e.g. "US East (N. Virginia)"
     opt_in: bool = False  # opt-in region (not enabled by default)
+    classic: bool = False  # had EC2-Classic, so ClassicLink calls are available
 
     @property
     def endpoint(self) -> str:
@@ -22,27 +33,35 @@ class Region:
 
 
 REGIONS: tuple[Region, ...] = (
-    Region("us-east-1", "use1", "abcdef"),
-    Region("us-east-2", "use2", "abc"),
-    Region("us-west-1", "usw1", "bc"),
-    Region("us-west-2", "usw2", "abcd"),
-    Region("ca-central-1", "cac1", "abd"),
-    Region("sa-east-1", "sae1", "abc"),
-    Region("eu-west-1", "euw1", "abc"),
-    Region("eu-west-2", "euw2", "abc"),
-    Region("eu-west-3", "euw3", "abc"),
-    Region("eu-central-1", "euc1", "abc"),
-    Region("eu-north-1", "eun1", "abc"),
-    Region("ap-northeast-1", "apne1", "acd"),
-    Region("ap-northeast-2", "apne2", "abcd"),
-    Region("ap-northeast-3", "apne3", "abc"),
-    Region("ap-south-1", "aps1", "abc"),
-    Region("ap-southeast-1", "apse1", "abc"),
-    Region("ap-southeast-2", "apse2", "abc"),
-    Region("af-south-1", "afs1", "abc", opt_in=True),
-    Region("ap-east-1", "ape1", "abc", opt_in=True),
-    Region("eu-south-1", "eus1", "abc", opt_in=True),
-    Region("me-south-1", "mes1", "abc", opt_in=True),
+    Region("us-east-1", "use1", "abcdef", "US East (N. Virginia)", classic=True),
+    Region("us-east-2", "use2", "abc", "US East (Ohio)"),
+    Region("us-west-1", "usw1", "bc", "US West (N. California)", classic=True),
+    Region("us-west-2", "usw2", "abcd", "US West (Oregon)", classic=True),
+    Region("ca-central-1", "cac1", "abd", "Canada (Central)"),
+    Region("sa-east-1", "sae1", "abc", "South America (Sao Paulo)", classic=True),
+    Region("eu-west-1", "euw1", "abc", "Europe (Ireland)", classic=True),
+    Region("eu-west-2", "euw2", "abc", "Europe (London)"),
+    Region("eu-west-3", "euw3", "abc", "Europe (Paris)"),
+    Region("eu-central-1", "euc1", "abc", "Europe (Frankfurt)"),
+    Region("eu-north-1", "eun1", "abc", "Europe (Stockholm)"),
+    Region("ap-northeast-1", "apne1", "acd", "Asia Pacific (Tokyo)", classic=True),
+    Region("ap-northeast-2", "apne2", "abcd", "Asia Pacific (Seoul)"),
+    Region("ap-northeast-3", "apne3", "abc", "Asia Pacific (Osaka)"),
+    Region("ap-south-1", "aps1", "abc", "Asia Pacific (Mumbai)"),
+    Region("ap-southeast-1", "apse1", "abc", "Asia Pacific (Singapore)", classic=True),
+    Region("ap-southeast-2", "apse2", "abc", "Asia Pacific (Sydney)", classic=True),
+    Region("af-south-1", "afs1", "abc", "Africa (Cape Town)", opt_in=True),
+    Region("ap-east-1", "ape1", "abc", "Asia Pacific (Hong Kong)", opt_in=True),
+    Region("ap-south-2", "aps2", "abc", "Asia Pacific (Hyderabad)", opt_in=True),
+    Region("ap-southeast-3", "apse3", "abc", "Asia Pacific (Jakarta)", opt_in=True),
+    Region("ap-southeast-4", "apse4", "abc", "Asia Pacific (Melbourne)", opt_in=True),
+    Region("ca-west-1", "caw1", "abc", "Canada West (Calgary)", opt_in=True),
+    Region("eu-south-1", "eus1", "abc", "Europe (Milan)", opt_in=True),
+    Region("eu-south-2", "eus2", "abc", "Europe (Spain)", opt_in=True),
+    Region("eu-central-2", "euc2", "abc", "Europe (Zurich)", opt_in=True),
+    Region("il-central-1", "ilc1", "abc", "Israel (Tel Aviv)", opt_in=True),
+    Region("me-south-1", "mes1", "abc", "Middle East (Bahrain)", opt_in=True),
+    Region("me-central-1", "mec1", "abc", "Middle East (UAE)", opt_in=True),
 )
 
 
@@ -54,8 +73,8 @@ def by_name() -> dict[str, Region]:
 def region(name: str) -> Region:
     """The catalogue entry for `name`; unknown regions get three zones, like most regions."""
     known = by_name().get(name)
-    return known or Region(name, "".join(p[:2] if i == 0 else p[0] for i, p in
-                                         enumerate(name.split("-"))), "abc")
+    code = "".join(p[:2] if i == 0 else p[0] for i, p in enumerate(name.split("-")))
+    return known or Region(name, code, "abc", name)
 
 
 def zones(name: str) -> list[dict[str, str]]:
@@ -72,3 +91,29 @@ def zone(region_name: str, zone_name: str | None = None, zone_id: str | None = N
         if z["ZoneName"] == zone_name or z["ZoneId"] == zone_id:
             return z
     return None
+
+
+def zone_view(region_name: str, found: dict[str, str]) -> dict[str, Any]:
+    """A zone as boto3's `AvailabilityZone` (an Availability Zone, never a Local Zone)."""
+    r = region(region_name)
+    return {
+        "State": "available",
+        "OptInStatus": "opt-in-not-required",
+        "Messages": [],
+        "RegionName": r.name,
+        "ZoneName": found["ZoneName"],
+        "ZoneId": found["ZoneId"],
+        "GroupName": f"{r.name}-zg-1",
+        "GroupLongName": f"{r.long_name} 1",
+        "NetworkBorderGroup": r.name,
+        "ZoneType": "availability-zone",
+    }
+
+
+def opt_in_status(r: Region) -> str:
+    return "not-opted-in" if r.opt_in else "opt-in-not-required"
+
+
+def region_view(r: Region) -> dict[str, Any]:
+    """A region as boto3's `Region`."""
+    return {"RegionName": r.name, "Endpoint": r.endpoint, "OptInStatus": opt_in_status(r)}

@@ -1,46 +1,92 @@
-"""VPCs and their CIDR block associations.
+"""VPCs, their CIDR block associations, attributes and (retired) ClassicLink settings.
 
-A VPC node holds its own settings (tenancy, DNS attributes, default flag); its CIDR blocks
-are `vpc-cidr-assoc` nodes it CONTAINS (the first IPv4 one is the primary block), and what
-lives in it (subnets, route tables, security groups, network ACLs) hangs off CONTAINS edges.
-Creating a VPC creates what AWS creates with it: the main route table with its local
-route, the default network ACL and the `default` security group.
+A VPC node holds its own settings (tenancy, DNS attributes, default flag, ClassicLink); its
+CIDR blocks are `vpc-cidr-assoc` nodes it CONTAINS (the first IPv4 one is the primary
+block), and what lives in it (subnets, route tables, security groups, network ACLs) hangs off
+CONTAINS edges. Creating a VPC creates what AWS creates with it: the main route table with
+its local route, the default network ACL and the `default` security group.
+
+AWS's CIDR rules: blocks are /16 to /28 and given in any form (`10.0.0.1/16` is taken as
+`10.0.0.0/16`); at most five IPv4 blocks; a secondary block overlaps no block, obeys the
+RFC 1918 restriction table, and is no larger than (nor equal to) a route destination of the
+VPC's route tables; each block adds a `local` route to every route table. The primary block
+and blocks with subnets in them cannot be disassociated.
+
+ClassicLink belongs to EC2-Classic, which only the regions launched before December 2013
+had; elsewhere AWS answers `UnsupportedOperation`. In those regions the setting is kept and
+described as AWS documents it, including the rule that no route of the VPC may point into
+10.0.0.0/8 other than the local routes of VPCs in 10.0.0.0/16 and 10.1.0.0/16.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from netaddr import IPNetwork
+from netaddr import AddrFormatError, IPNetwork
 
-from . import addressing, schema
-from .errors import DependencyViolation, InvalidParameterValue, LimitExceeded, TopologyError
+from . import addressing, network_acls, regions, schema
+from .errors import (DependencyViolation, InvalidParameterValue, LimitExceeded, MissingParameter,
+                     TopologyError)
 from .filters import Filter, field, ident
 from .world import Partition, World
 
 MAX_IPV4_BLOCKS = 5
 DEPENDENTS = ("subnet", "internet-gateway", "egress-only-internet-gateway", "vpn-gateway",
               "nat-gateway", "vpc-endpoint", "network-interface")
+CLASSIC_RANGE = IPNetwork("10.0.0.0/8")
+CLASSIC_LINK_OK = (IPNetwork("10.0.0.0/16"), IPNetwork("10.1.0.0/16"))
+# RFC 1918 row of AWS's restriction table: a VPC whose blocks lie in 10.0.0.0/15 cannot add
+# a block from 10.0.0.0/16 (the range ClassicLink kept for VPCs).
+TEN_SLASH_15, TEN_SLASH_16 = IPNetwork("10.0.0.0/15"), IPNetwork("10.0.0.0/16")
+
+
+def canonical(text: str | None, *, version: int = 4) -> str | None:
+    """A CIDR as AWS takes it, host bits dropped (`100.68.0.18/18` -> `100.68.0.0/18`).
+
+    Text that is not a CIDR of `version` comes back unchanged, for `addressing.parse` to
+    reject with AWS's message.
+
+    >>> canonical("10.0.0.1/16")
+    '10.0.0.0/16'
+    >>> canonical("10/8")
+    '10/8'
+    """
+    if not text or "/" not in text:
+        return text
+    address = text.partition("/")[0]
+    if (version == 4 and address.count(".") != 3) or (version == 6 and ":" not in address):
+        return text
+    try:
+        net = IPNetwork(text)
+    except (AddrFormatError, ValueError, TypeError):
+        return text
+    return str(net.cidr) if net.version == version else text
 
 
 def create(world: World, part: Partition, cidr: str, *, tenancy: str = "default",
-           is_default: bool = False, ipv6: bool = False, tags: dict[str, str] | None = None
-           ) -> str:
+           is_default: bool = False, ipv6: bool = False, border_group: str | None = None,
+           tags: dict[str, str] | None = None) -> str:
     """Create a VPC with its main route table, default network ACL and default security group.
 
-    Raises `InvalidParameterValue` for a malformed CIDR, `TopologyError` (InvalidVpc.Range)
-    for one outside /16../28.
+    Raises `InvalidParameterValue` for a malformed CIDR, `InvalidVpc.Range` for one outside
+    /16../28, `UnsupportedTenancy` for `host`.
     """
     from . import dhcp_options, network_acls, route_tables, security_groups
 
-    net = addressing.parse(cidr)
+    net = addressing.parse(canonical(cidr))
     addressing.check_vpc_block(net)
+    if tenancy not in ("default", "dedicated"):
+        raise TopologyError(f"The tenancy value {tenancy} is not supported.",
+                            "UnsupportedTenancy")
+    if ipv6:
+        check_border_group(part, border_group)
     vpc_id = world.new_id("vpc")
     world.add(part, "vpc", vpc_id, State="available", InstanceTenancy=tenancy,
               IsDefault=is_default, EnableDnsSupport=True, EnableDnsHostnames=is_default,
-              EnableNetworkAddressUsageMetrics=False)
+              EnableNetworkAddressUsageMetrics=False, ClassicLinkEnabled=False,
+              ClassicLinkDnsSupported=False)
     _add_block(world, part, vpc_id, CidrBlock=str(net))
     if ipv6:
-        add_ipv6_block(world, part, vpc_id)
+        add_ipv6_block(world, part, vpc_id, border_group=border_group)
     for key, value in (tags or {}).items():
         world.tag(vpc_id, key, value)
     dhcp_options.associate(world, part, vpc_id, dhcp_options.default_for(world, part))
@@ -49,6 +95,14 @@ def create(world: World, part: Partition, cidr: str, *, tenancy: str = "default"
     security_groups.create(world, part, vpc_id, "default", "default VPC security group",
                            default=True)
     return vpc_id
+
+
+def check_border_group(part: Partition, border_group: str | None) -> None:
+    """The only network border group of a region without Local Zones is the region itself."""
+    if border_group is not None and border_group != part.region:
+        raise InvalidParameterValue(
+            f"The network border group '{border_group}' is invalid. Valid network border "
+            f"groups are: {part.region}")
 
 
 def _add_block(world: World, part: Partition, vpc_id: str, **fields: Any) -> str:
@@ -71,32 +125,57 @@ def _block_nodes(world: World, vpc_id: str) -> list[dict[str, Any]]:
 
 
 def associate_ipv4(world: World, part: Partition, vpc_id: str, cidr: str) -> str:
-    """Add a secondary IPv4 block, with AWS's overlap, quota and RFC 1918 rules."""
-    net = addressing.parse(cidr)
+    """Add a secondary IPv4 block, with AWS's overlap, quota, RFC 1918 and route rules."""
+    net = addressing.parse(canonical(cidr))
     current = blocks(world, vpc_id)
     if len(current) >= MAX_IPV4_BLOCKS:
         raise LimitExceeded(
             f"This network '{vpc_id}' has met its maximum number of allowed CIDRs: "
             f"{MAX_IPV4_BLOCKS}", "CidrLimitExceeded")
     addressing.check_secondary(current[0], current, net)
+    if net in TEN_SLASH_16 and any(b in TEN_SLASH_15 for b in current):
+        raise _restricted(net)
+    _check_routes(world, vpc_id, net)
     assoc_id = _add_block(world, part, vpc_id, CidrBlock=str(net))
     _local_routes(world, vpc_id, str(net), "DestinationCidrBlock")
     return assoc_id
+
+
+def _restricted(net: IPNetwork) -> TopologyError:
+    return TopologyError(
+        f"The CIDR '{net}' is restricted. Use a CIDR from the same private address range "
+        "as the current VPC CIDR, or use a publicly-routable CIDR.", "InvalidVpc.Range")
+
+
+def _check_routes(world: World, vpc_id: str, net: IPNetwork) -> None:
+    """A new block may not be the same as, or larger than, a route destination of the VPC."""
+    from . import route_tables
+
+    for rtb, _, _ in world.out(vpc_id, schema.CONTAINS, "route-table"):
+        for dest, target, data in route_tables.routes(world, rtb):
+            if target != vpc_id and "DestinationCidrBlock" in data and IPNetwork(dest) in net:
+                raise TopologyError(
+                    f"The CIDR '{net}' conflicts with the route to '{dest}' in route table "
+                    f"'{rtb}'. Use a CIDR that is smaller than the route's destination.",
+                    "InvalidVpc.Range")
 
 
 def add_ipv6_block(world: World, part: Partition, vpc_id: str, *, cidr: str | None = None,
                    border_group: str | None = None) -> str:
     """Associate an IPv6 /56: Amazon-provided unless `cidr` is given."""
     if blocks(world, vpc_id, version=6):
-        raise TopologyError(f"The vpc {vpc_id} already has an IPv6 CIDR block associated.",
-                            "InvalidParameterValue" if cidr else "CidrLimitExceeded")
-    net = addressing.parse(cidr, param="ipv6CidrBlock", version=6) if cidr else \
-        addressing.next_ipv6_block(world.rng.getrandbits(28), _ipv6_taken(world))
+        raise LimitExceeded(
+            f"This network '{vpc_id}' has met its maximum number of allowed IPv6 CIDRs: 1",
+            "CidrLimitExceeded")
+    net = addressing.parse(canonical(cidr, version=6), param="ipv6CidrBlock", version=6) \
+        if cidr else addressing.next_ipv6_block(world.rng.getrandbits(28), _ipv6_taken(world))
     if cidr and net.prefixlen != 56:
         raise InvalidParameterValue(f"The IPv6 CIDR '{net}' is invalid. Use a /56.")
-    assoc_id = _add_block(world, part, vpc_id, Ipv6CidrBlock=str(net),
-                          Ipv6Pool="Amazon", NetworkBorderGroup=border_group or part.region)
+    assoc_id = _add_block(world, part, vpc_id, Ipv6CidrBlock=str(net), Ipv6Pool="Amazon",
+                          NetworkBorderGroup=border_group or part.region,
+                          Ipv6AddressAttribute="public", IpSource="amazon")
     _local_routes(world, vpc_id, str(net), "DestinationIpv6CidrBlock")
+    network_acls.add_ipv6_defaults(world, vpc_id)
     return assoc_id
 
 
@@ -106,41 +185,45 @@ def _local_routes(world: World, vpc_id: str, block: str, member: str | None) -> 
 
     for rtb, _, _ in world.out(vpc_id, schema.CONTAINS, "route-table"):
         if member is None:
-            world.unlink(rtb, vpc_id, schema.ROUTE, block)
+            if world.graph.has_edge(rtb, vpc_id, (schema.ROUTE, block)):
+                world.unlink(rtb, vpc_id, schema.ROUTE, block)
         else:
             route_tables.add_local_route(world, rtb, vpc_id, block, member)
 
 
 def _ipv6_taken(world: World) -> list[IPNetwork]:
-    # Only consulted on IPv6 association, which is rare; AWS's pool is global.
-    return [IPNetwork(n["Ipv6CidrBlock"]) for _, n in world.graph.nodes(data=True)
-            if n["kind"] == "vpc-cidr-assoc" and "Ipv6CidrBlock" in n and not n.get("deleted")]
+    """Every VPC IPv6 block in use: Amazon's pool is shared by all accounts and regions."""
+    nodes = world.graph.nodes
+    return [IPNetwork(nodes[a]["Ipv6CidrBlock"]) for part in world.partitions()
+            for a in part.ids("vpc-cidr-assoc") if "Ipv6CidrBlock" in nodes[a]]
 
 
 def disassociate_block(world: World, part: Partition, assoc_id: str) -> tuple[str, dict[str, Any]]:
     """Remove a CIDR association; the primary block and blocks in use stay. Returns (vpc, view)."""
+    from . import subnets
+
     node = world.get(part, "vpc-cidr-assoc", assoc_id)
     vpc_id = world.into(assoc_id, schema.CONTAINS, "vpc")[0][0]
     view = block_view(assoc_id, node)
+    in_use = DependencyViolation(
+        f"The vpc CIDR block with association ID {assoc_id} has dependencies and cannot be "
+        "disassociated.")
     if "CidrBlock" in node:
         if _block_nodes(world, vpc_id)[0] is node:
             raise TopologyError(
                 f"The vpc CIDR block with association ID {assoc_id} may not be disassociated. "
                 "It is the primary IPv4 CIDR block of the VPC", "OperationNotPermitted")
         block = IPNetwork(node["CidrBlock"])
-        if any(IPNetwork(world.graph.nodes[s]["CidrBlock"]) in block
-               for s, _, _ in world.out(vpc_id, schema.CONTAINS, "subnet")):
-            raise DependencyViolation(
-                f"The vpc CIDR block with association ID {assoc_id} has dependencies "
-                "and cannot be disassociated.")
+        if any(net in block for s in subnets.subnet_ids(world, vpc_id)
+               for net in subnets.ipv4_blocks(world, s)):
+            raise in_use
     else:
-        if any(world.out(s, schema.CONTAINS, "subnet-cidr-assoc")
-               for s, _, _ in world.out(vpc_id, schema.CONTAINS, "subnet")):
-            raise DependencyViolation(
-                f"The vpc CIDR block with association ID {assoc_id} has dependencies "
-                "and cannot be disassociated.")
+        block = IPNetwork(node["Ipv6CidrBlock"])
+        if any(net in block for s in subnets.subnet_ids(world, vpc_id)
+               for net in subnets.ipv6_blocks(world, s)):
+            raise in_use
     world.remove(assoc_id)
-    _local_routes(world, vpc_id, view.get("CidrBlock") or view["Ipv6CidrBlock"], None)
+    _local_routes(world, vpc_id, str(block), None)
     state = "CidrBlockState" if "CidrBlock" in view else "Ipv6CidrBlockState"
     view[state] = {"State": "disassociating"}
     return vpc_id, view
@@ -148,7 +231,7 @@ def disassociate_block(world: World, part: Partition, assoc_id: str) -> tuple[st
 
 def block_view(assoc_id: str, node: dict[str, Any]) -> dict[str, Any]:
     keys = ("CidrBlock", "CidrBlockState", "Ipv6CidrBlock", "Ipv6CidrBlockState", "Ipv6Pool",
-            "NetworkBorderGroup")
+            "NetworkBorderGroup", "Ipv6AddressAttribute", "IpSource")
     return {"AssociationId": assoc_id, **{k: node[k] for k in keys if k in node}}
 
 
@@ -164,7 +247,7 @@ def delete(world: World, part: Partition, vpc_id: str) -> None:
         node = world.graph.nodes[child]
         if node["kind"] == "route-table" and not _is_main(world, child, vpc_id):
             raise _in_use(vpc_id)
-        if node["kind"] in ("security-group", "network-acl") and not node.get("IsDefault", node.get("default")):
+        if node["kind"] in ("security-group", "network-acl") and not node.get("IsDefault"):
             raise _in_use(vpc_id)
     for child, _, _ in contained:
         for grandchild, _, _ in world.out(child, schema.CONTAINS):
@@ -188,6 +271,62 @@ def dhcp_options_id(world: World, vpc_id: str) -> str:
     return found[0][0] if found else "default"
 
 
+# -- ClassicLink ------------------------------------------------------------------------------
+def require_classic_region(part: Partition) -> None:
+    """ClassicLink calls exist only in the regions that had EC2-Classic."""
+    if not regions.region(part.region).classic:
+        raise TopologyError("The functionality you requested is not available in this region.",
+                            "UnsupportedOperation")
+
+
+def classic_link_vpc(world: World, part: Partition, vpc_id: str | None) -> dict[str, Any]:
+    """The VPC a ClassicLink call names, in a region that has ClassicLink."""
+    require_classic_region(part)
+    if not vpc_id:
+        raise MissingParameter("The request must contain the parameter VpcId")
+    return world.get(part, "vpc", vpc_id)
+
+
+def enable_classic_link(world: World, part: Partition, vpc_id: str) -> None:
+    """Enable ClassicLink; refused while a route of the VPC points into 10.0.0.0/8 (other
+    than the local routes of VPCs in 10.0.0.0/16 and 10.1.0.0/16)."""
+    from . import route_tables
+
+    classic_link_vpc(world, part, vpc_id)
+    for rtb, _, _ in world.out(vpc_id, schema.CONTAINS, "route-table"):
+        for dest, target, data in route_tables.routes(world, rtb):
+            if "DestinationCidrBlock" not in data or IPNetwork(dest) not in CLASSIC_RANGE:
+                continue
+            if target == vpc_id and any(IPNetwork(dest) in ok for ok in CLASSIC_LINK_OK):
+                continue
+            raise TopologyError(
+                f"ClassicLink cannot be enabled for the VPC '{vpc_id}': route table '{rtb}' "
+                f"has a route to '{dest}', which is within the EC2-Classic range 10.0.0.0/8.",
+                "InvalidParameterValue")
+    world.update(vpc_id, ClassicLinkEnabled=True)
+
+
+def classic_link_view(world: World, vpc_id: str) -> dict[str, Any]:
+    """The VPC as boto3's `VpcClassicLink`."""
+    node = world.graph.nodes[vpc_id]
+    out: dict[str, Any] = {"VpcId": vpc_id, "ClassicLinkEnabled": bool(node.get("ClassicLinkEnabled"))}
+    if node["tags"]:
+        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    return out
+
+
+def classic_link_dns_view(world: World, vpc_id: str) -> dict[str, Any]:
+    """The VPC as boto3's `ClassicLinkDnsSupport`."""
+    node = world.graph.nodes[vpc_id]
+    return {"VpcId": vpc_id, "ClassicLinkDnsSupported": bool(node.get("ClassicLinkDnsSupported"))}
+
+
+CLASSIC_LINK_FILTERS: dict[str, Filter] = {
+    "is-classic-link-enabled": Filter(lambda w, rid, n: bool(n.get("ClassicLinkEnabled"))),
+}
+
+
+# -- views and filters ------------------------------------------------------------------------
 def view(world: World, vpc_id: str) -> dict[str, Any]:
     """The VPC as boto3's `Vpc`."""
     node = world.graph.nodes[vpc_id]
@@ -220,40 +359,41 @@ def in_vpc(kind: str):
     return candidates
 
 
-def _blocks_of(world: World, rid: str, key: str, sub: str | None = None) -> list[Any]:
-    nodes = [world.graph.nodes[v] for v, _, _ in world.out(rid, schema.CONTAINS)
-             if world.graph.nodes[v]["kind"].endswith("cidr-assoc")]
-    values = []
-    for n in nodes:
-        if key == "AssociationId":
-            continue
-        value = n.get(key)
+def _assoc_values(world: World, vpc_id: str, key: str, sub: str | None = None) -> list[Any]:
+    """`key` (or `key`.`sub`) of each CIDR association of the VPC that has `key`."""
+    out = []
+    for node in _block_nodes(world, vpc_id):
+        value = node.get(key)
         if isinstance(value, dict) and sub:
             value = value.get(sub)
-        values.append(value)
-    return values
+        if value is not None:
+            out.append(value)
+    return out
 
 
-def _assoc_ids(world: World, rid: str, key: str) -> list[str]:
-    return [v for v, _, _ in world.out(rid, schema.CONTAINS)
-            if world.graph.nodes[v]["kind"].endswith("cidr-assoc") and key in world.graph.nodes[v]]
+def _assoc_ids(world: World, vpc_id: str, key: str) -> list[str]:
+    return [v for v, _, _ in world.out(vpc_id, schema.CONTAINS, "vpc-cidr-assoc")
+            if key in world.graph.nodes[v]]
+
+
+def _assoc_states(world: World, vpc_id: str, key: str) -> list[str]:
+    return [n[key]["State"] for n in _block_nodes(world, vpc_id) if key in n]
 
 
 FILTERS: dict[str, Filter] = {
     "vpc-id": ident(),
     "cidr": Filter(lambda w, rid, n: [str(b) for b in blocks(w, rid)][:1]),
-    "cidr-block-association.cidr-block": Filter(lambda w, rid, n: _blocks_of(w, rid, "CidrBlock")),
+    "cidr-block-association.cidr-block": Filter(lambda w, rid, n: _assoc_values(w, rid, "CidrBlock")),
     "cidr-block-association.association-id": Filter(lambda w, rid, n: _assoc_ids(w, rid, "CidrBlock")),
-    "cidr-block-association.state": Filter(
-        lambda w, rid, n: [s for s in _blocks_of(w, rid, "CidrBlockState", "State") if s]),
+    "cidr-block-association.state": Filter(lambda w, rid, n: _assoc_states(w, rid, "CidrBlockState")),
     "dhcp-options-id": Filter(lambda w, rid, n: dhcp_options_id(w, rid)),
     "ipv6-cidr-block-association.ipv6-cidr-block": Filter(
-        lambda w, rid, n: _blocks_of(w, rid, "Ipv6CidrBlock")),
-    "ipv6-cidr-block-association.ipv6-pool": Filter(lambda w, rid, n: _blocks_of(w, rid, "Ipv6Pool")),
+        lambda w, rid, n: _assoc_values(w, rid, "Ipv6CidrBlock")),
+    "ipv6-cidr-block-association.ipv6-pool": Filter(lambda w, rid, n: _assoc_values(w, rid, "Ipv6Pool")),
     "ipv6-cidr-block-association.association-id": Filter(
         lambda w, rid, n: _assoc_ids(w, rid, "Ipv6CidrBlock")),
     "ipv6-cidr-block-association.state": Filter(
-        lambda w, rid, n: [s for s in _blocks_of(w, rid, "Ipv6CidrBlockState", "State") if s]),
+        lambda w, rid, n: _assoc_states(w, rid, "Ipv6CidrBlockState")),
     "is-default": field("IsDefault"),
     "owner-id": Filter(lambda w, rid, n: n["account"]),
     "state": field("State"),

@@ -1,10 +1,12 @@
-"""VPC operations: create/delete/describe, CIDR blocks, attributes, tenancy, default VPC."""
+"""VPC operations: create/delete/describe, CIDR blocks, attributes, tenancy, default VPC,
+and the (retired, region-bound) ClassicLink settings."""
 from __future__ import annotations
 
 from typing import Any
 
 from topology import defaults, tags, vpcs
-from topology.errors import InvalidParameterCombination, InvalidParameterValue, MissingParameter
+from topology.errors import (InvalidParameterCombination, InvalidParameterValue,
+                             MissingParameter, NotFound)
 
 from ..dispatch import Context, handler
 from ._describe import describe
@@ -16,24 +18,53 @@ ATTRIBUTES = {  # describe_vpc_attribute's Attribute -> node field
 }
 
 
+def _no_pools(params: dict[str, Any]) -> None:
+    """ec2sim has no IPAM or BYOIP pools: any pool a request names does not exist."""
+    for member, code in (("Ipv4IpamPoolId", "InvalidIpamPoolId.NotFound"),
+                         ("Ipv6IpamPoolId", "InvalidIpamPoolId.NotFound"),
+                         ("Ipv6Pool", "InvalidIpv6PoolID.NotFound")):
+        if params.get(member):
+            raise NotFound(f"The pool ID '{params[member]}' does not exist", code)
+
+
+def _ipv6_request(params: dict[str, Any]) -> bool:
+    """Whether the request asks for an Amazon-provided IPv6 block (checking its companions)."""
+    if params.get("Ipv6CidrBlock") and not params.get("Ipv6Pool"):
+        raise MissingParameter("The request must contain the parameter Ipv6Pool")
+    amazon = bool(params.get("AmazonProvidedIpv6CidrBlock"))
+    if params.get("Ipv6CidrBlockNetworkBorderGroup") and not amazon:
+        raise InvalidParameterCombination(
+            "The parameter Ipv6CidrBlockNetworkBorderGroup requires "
+            "AmazonProvidedIpv6CidrBlock to be set to true.")
+    return amazon
+
+
 @handler
 def create_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    ipv6 = _ipv6_request(params)
+    _no_pools(params)
     cidr = params.get("CidrBlock")
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
-    if params.get("Ipv6CidrBlock") and not params.get("Ipv6Pool"):
-        raise MissingParameter("The request must contain the parameter Ipv6Pool")
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc")
     vpc_id = vpcs.create(ctx.world, ctx.part, cidr,
-                         tenancy=params.get("InstanceTenancy", "default"),
-                         ipv6=bool(params.get("AmazonProvidedIpv6CidrBlock")), tags=new_tags)
-    return {"Vpc": {**vpcs.view(ctx.world, vpc_id), "State": "pending"}}
+                         tenancy=params.get("InstanceTenancy", "default"), ipv6=ipv6,
+                         border_group=params.get("Ipv6CidrBlockNetworkBorderGroup"),
+                         tags=new_tags)
+    return {"Vpc": _pending(vpcs.view(ctx.world, vpc_id))}
+
+
+def _pending(view: dict[str, Any]) -> dict[str, Any]:
+    """A VPC as its create call answers: `pending`, its IPv6 block still `associating`."""
+    v6 = [{**a, "Ipv6CidrBlockState": {"State": "associating"}}
+          for a in view.get("Ipv6CidrBlockAssociationSet", [])]
+    return {**view, "State": "pending", **({"Ipv6CidrBlockAssociationSet": v6} if v6 else {})}
 
 
 @handler
 def create_default_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     vpc_id = defaults.create_default_vpc(ctx.world, ctx.part)
-    return {"Vpc": {**vpcs.view(ctx.world, vpc_id), "State": "pending"}}
+    return {"Vpc": _pending(vpcs.view(ctx.world, vpc_id))}
 
 
 @handler
@@ -52,25 +83,27 @@ def describe_vpcs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def associate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     vpc_id = params["VpcId"]
     ctx.world.get(ctx.part, "vpc", vpc_id)
-    ipv4, ipv6 = params.get("CidrBlock"), params.get("AmazonProvidedIpv6CidrBlock")
-    if ipv4 and (ipv6 or params.get("Ipv6CidrBlock")):
+    ipv4 = params.get("CidrBlock")
+    ipv6 = _ipv6_request(params)
+    if ipv4 and (ipv6 or params.get("Ipv6CidrBlock") or params.get("Ipv6Pool")):
         raise InvalidParameterCombination(
             "Only one of cidrBlock, amazonProvidedIpv6CidrBlock or ipv6CidrBlock may be set.")
+    _no_pools(params)
     if ipv4:
         assoc = vpcs.associate_ipv4(ctx.world, ctx.part, vpc_id, ipv4)
-        out_member = "CidrBlockAssociation"
-    elif ipv6 or params.get("Ipv6CidrBlock"):
-        assoc = vpcs.add_ipv6_block(ctx.world, ctx.part, vpc_id, cidr=params.get("Ipv6CidrBlock"),
-                                    border_group=params.get("Ipv6CidrBlockNetworkBorderGroup"))
-        out_member = "Ipv6CidrBlockAssociation"
+        member, state = "CidrBlockAssociation", "CidrBlockState"
+    elif ipv6:
+        border = params.get("Ipv6CidrBlockNetworkBorderGroup")
+        vpcs.check_border_group(ctx.part, border)
+        assoc = vpcs.add_ipv6_block(ctx.world, ctx.part, vpc_id, border_group=border)
+        member, state = "Ipv6CidrBlockAssociation", "Ipv6CidrBlockState"
     else:
         raise MissingParameter(
-            "Either 'cidrBlock', 'amazonProvidedIpv6CidrBlock' or 'ipv6CidrBlock' should be "
-            "provided.")
+            "Either 'cidrBlock', 'amazonProvidedIpv6CidrBlock', 'ipv6Pool', "
+            "'ipv4IpamPoolId' or 'ipv6IpamPoolId' should be provided.")
     view = vpcs.block_view(assoc, ctx.world.graph.nodes[assoc])
-    state = "CidrBlockState" if ipv4 else "Ipv6CidrBlockState"
     view[state] = {"State": "associating"}
-    return {"VpcId": vpc_id, out_member: view}
+    return {"VpcId": vpc_id, member: view}
 
 
 @handler
@@ -83,10 +116,7 @@ def disassociate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[st
 @handler
 def describe_vpc_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     node = ctx.world.get(ctx.part, "vpc", params["VpcId"])
-    attribute = params["Attribute"]
-    name = ATTRIBUTES.get(attribute)
-    if name is None:
-        raise InvalidParameterValue(f"Value ({attribute}) for parameter attribute is invalid.")
+    name = ATTRIBUTES[params["Attribute"]]   # the protocol layer enforces the enum
     return {"VpcId": params["VpcId"], name: {"Value": node[name]}}
 
 
@@ -116,9 +146,48 @@ def modify_vpc_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
 def modify_vpc_tenancy(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     vpc_id = params["VpcId"]
     ctx.world.get(ctx.part, "vpc", vpc_id)
-    if params["InstanceTenancy"] != "default":
-        raise InvalidParameterValue(
-            f"Value ({params['InstanceTenancy']}) for parameter InstanceTenancy is invalid. "
-            "The only supported value is default.")
-    ctx.world.update(vpc_id, InstanceTenancy="default")
+    ctx.world.update(vpc_id, InstanceTenancy=params["InstanceTenancy"])  # enum: "default"
     return {"ReturnValue": True}
+
+
+# -- ClassicLink ------------------------------------------------------------------------------
+@handler
+def enable_vpc_classic_link(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    vpcs.enable_classic_link(ctx.world, ctx.part, params["VpcId"])
+    return {"Return": True}
+
+
+@handler
+def disable_vpc_classic_link(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    vpcs.classic_link_vpc(ctx.world, ctx.part, params["VpcId"])
+    ctx.world.update(params["VpcId"], ClassicLinkEnabled=False)
+    return {"Return": True}
+
+
+@handler
+def enable_vpc_classic_link_dns_support(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    vpcs.classic_link_vpc(ctx.world, ctx.part, params.get("VpcId"))
+    ctx.world.update(params["VpcId"], ClassicLinkDnsSupported=True)
+    return {"Return": True}
+
+
+@handler
+def disable_vpc_classic_link_dns_support(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    vpcs.classic_link_vpc(ctx.world, ctx.part, params.get("VpcId"))
+    ctx.world.update(params["VpcId"], ClassicLinkDnsSupported=False)
+    return {"Return": True}
+
+
+@handler
+def describe_vpc_classic_link(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    vpcs.require_classic_region(ctx.part)
+    out = describe(ctx, params, kind="vpc", table=vpcs.CLASSIC_LINK_FILTERS,
+                   view=vpcs.classic_link_view, output="Vpcs", ids=params.get("VpcIds"))
+    return {"Vpcs": out["Vpcs"]}
+
+
+@handler
+def describe_vpc_classic_link_dns_support(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    vpcs.require_classic_region(ctx.part)
+    return describe(ctx, {**params, "Filters": None}, kind="vpc", table={},
+                    view=vpcs.classic_link_dns_view, output="Vpcs", ids=params.get("VpcIds"))

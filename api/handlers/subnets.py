@@ -1,0 +1,76 @@
+"""Subnet operations: create/delete/describe, attributes, IPv6 blocks, default subnets."""
+from __future__ import annotations
+
+from typing import Any
+
+from topology import defaults, subnets, tags
+from topology.errors import InvalidParameterValue, MissingParameter, NotFound
+
+from ..dispatch import Context, handler
+from ._describe import describe
+
+
+@handler
+def create_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    ctx.world.get(ctx.part, "vpc", params["VpcId"])
+    for member in ("Ipv4IpamPoolId", "Ipv6IpamPoolId"):   # ec2sim has no IPAM pools
+        if params.get(member):
+            raise NotFound(f"The pool ID '{params[member]}' does not exist",
+                           "InvalidIpamPoolId.NotFound")
+    if params.get("OutpostArn"):                            # ... nor Outposts
+        raise InvalidParameterValue(f"The outpost ARN '{params['OutpostArn']}' is invalid.")
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "subnet")
+    subnet_id = subnets.create(ctx.world, ctx.part, params["VpcId"], params.get("CidrBlock"),
+                               zone=params.get("AvailabilityZone"),
+                               zone_id=params.get("AvailabilityZoneId"),
+                               ipv6_cidr=params.get("Ipv6CidrBlock"),
+                               ipv6_native=bool(params.get("Ipv6Native")), tags=new_tags)
+    return {"Subnet": subnets.view(ctx.world, subnet_id)}
+
+
+@handler
+def create_default_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    subnet_id = defaults.create_default_subnet(
+        ctx.world, ctx.part, zone=params.get("AvailabilityZone"),
+        zone_id=params.get("AvailabilityZoneId"), ipv6_native=bool(params.get("Ipv6Native")))
+    return {"Subnet": subnets.view(ctx.world, subnet_id)}
+
+
+@handler
+def delete_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    subnets.delete(ctx.world, ctx.part, params["SubnetId"])
+    return {}
+
+
+@handler
+def describe_subnets(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return describe(ctx, params, kind="subnet", table=subnets.FILTERS, view=subnets.view,
+                    output="Subnets", ids=params.get("SubnetIds"))
+
+
+@handler
+def modify_subnet_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    subnets.modify_attribute(ctx.world, ctx.part, params["SubnetId"], params)
+    return {}
+
+
+@handler
+def associate_subnet_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    subnet_id = params["SubnetId"]
+    ctx.world.get(ctx.part, "subnet", subnet_id)
+    if params.get("Ipv6IpamPoolId"):
+        raise NotFound(f"The pool ID '{params['Ipv6IpamPoolId']}' does not exist",
+                       "InvalidIpamPoolId.NotFound")
+    cidr = params.get("Ipv6CidrBlock")
+    if cidr is None:
+        raise MissingParameter("The request must contain the parameter ipv6CidrBlock")
+    assoc = subnets.associate_ipv6(ctx.world, ctx.part, subnet_id, cidr)
+    view = subnets.ipv6_view(assoc, ctx.world.graph.nodes[assoc])
+    view["Ipv6CidrBlockState"] = {"State": "associating"}
+    return {"SubnetId": subnet_id, "Ipv6CidrBlockAssociation": view}
+
+
+@handler
+def disassociate_subnet_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    subnet_id, view = subnets.disassociate_ipv6(ctx.world, ctx.part, params["AssociationId"])
+    return {"SubnetId": subnet_id, "Ipv6CidrBlockAssociation": view}
