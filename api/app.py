@@ -1,17 +1,30 @@
 """The Flask app: EC2 Query requests at `/`, moto-compatible reset, and a health answer.
 
 `create_app(world)` wires the state in explicitly; nothing is built at import time.
+
+Query requests (anything carrying an `Action`, and every POST to a path other than the reset
+routes) take a WSGI fast path straight to the dispatcher: Flask's request and response
+objects cost more per call than the simulator itself. Everything else (health, reset, 404s)
+is ordinary Flask.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify
 
 from topology.world import World
 
 from . import dispatch
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+RESET_PATHS = ("/moto-api/reset", "/_ec2sim/reset")
+_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+            404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
+            500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}
 
 
 def create_app(world: World | None = None, config: dict[str, Any] | None = None) -> Flask:
@@ -21,30 +34,56 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
     world = world if world is not None else World()
     app.extensions["ec2sim.world"] = world
 
-    @app.route("/", methods=["GET", "POST"])
-    @app.route("/<path:_path>", methods=["GET", "POST"])
-    def query(_path: str = "") -> Response:
-        form = _form()
-        if "Action" not in form:
-            if request.method == "GET":
-                return jsonify(service="ec2sim", status="running")
-            form["Action"] = ""
-        reply = dispatch.handle(world, form, request.headers)
-        return Response(reply.body, status=reply.status, headers=reply.headers)
+    @app.get("/")
+    def health() -> Response:
+        return jsonify(service="ec2sim", status="running")
 
-    @app.post("/moto-api/reset")
-    @app.post("/_ec2sim/reset")
+    @app.post(RESET_PATHS[0])
+    @app.post(RESET_PATHS[1])
     def reset() -> Response:
         world.reset()
         return jsonify(status="ok")
 
+    app.wsgi_app = QueryRoute(world, app.wsgi_app)  # type: ignore[method-assign]
     return app
 
 
-def _form() -> dict[str, str]:
-    """The Query fields of a request: the query string, then the form body over it."""
-    fields = dict(parse_qsl(request.query_string.decode("utf-8"), keep_blank_values=True))
-    body = request.get_data(cache=False, as_text=True)
-    if body:
-        fields.update(parse_qsl(body, keep_blank_values=True))
-    return fields
+class QueryRoute:
+    """WSGI middleware answering EC2 Query requests through `dispatch.handle`."""
+
+    def __init__(self, world: World, fallback: WsgiApp) -> None:
+        self.world = world
+        self.fallback = fallback
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "POST") or environ.get("PATH_INFO", "/") in RESET_PATHS:
+            return self.fallback(environ, start_response)
+        form = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        if method == "POST":
+            body = _body(environ)
+            if body:
+                form.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+            form.setdefault("Action", "")   # a POST without an Action is an InvalidAction
+        elif "Action" not in form:
+            return self.fallback(environ, start_response)
+        # the caller is in the SigV4 Authorization header, or in a presigned URL's query
+        auth = environ.get("HTTP_AUTHORIZATION") or (
+            f"Credential={form['X-Amz-Credential']}" if "X-Amz-Credential" in form else "")
+        headers = {"Authorization": auth}
+        reply = dispatch.handle(self.world, form, headers)
+        start_response(f"{reply.status} {_REASONS.get(reply.status, 'Error')}",
+                       [*reply.headers.items(), ("Content-Length", str(len(reply.body)))])
+        return [reply.body]
+
+
+def _body(environ: dict[str, Any]) -> bytes:
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        return stream.read(int(length))
+    if environ.get("wsgi.input_terminated"):   # a chunked body the server has de-chunked
+        return stream.read()
+    return b""

@@ -3,7 +3,9 @@
 Works like botocore's `Stubber`: a `before-send` hook returns an `AWSResponse` built by the
 same dispatcher the server uses, so the request is signed, serialized and parsed by botocore
 exactly as against a real endpoint. `mock_ec2` is a decorator and a context manager;
-mocks nest (the innermost serves) and each gets a fresh simulator.
+mocks nest (the innermost serves) and each gets a fresh simulator. It decorates functions
+(`@mock_ec2` or `@mock_ec2(seed=1)`), test classes (each `test*` method) and
+`unittest.TestCase`s (one mock from `setUp` to the test's cleanups).
 
 Clients are hooked through botocore's built-in handler list, so clients created *while a mock
 is active* (or from a session created while one is) are intercepted; the hook stays inert
@@ -16,6 +18,7 @@ import inspect
 import io
 import os
 import threading
+import unittest
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -55,8 +58,8 @@ def _before_send(request: Any, **_: Any) -> AWSResponse | None:
         current = _active[-1] if _active else None
     if current is None:
         return None
-    url = urlsplit(request.url)
-    form = dict(parse_qsl(url.query, keep_blank_values=True))
+    url = request.url
+    form = dict(parse_qsl(urlsplit(url).query, keep_blank_values=True)) if "?" in url else {}
     body = request.body
     if hasattr(body, "read"):
         body = body.read()
@@ -65,7 +68,7 @@ def _before_send(request: Any, **_: Any) -> AWSResponse | None:
     if body:
         form.update(parse_qsl(body, keep_blank_values=True))
     reply = dispatch.handle(current.world, form, request.headers)
-    response = AWSResponse(request.url, reply.status, reply.headers, _Body(reply.body))
+    response = AWSResponse(url, reply.status, reply.headers, _Body(reply.body))
     request._ec2sim_response = response
     return response
 
@@ -122,15 +125,40 @@ class mock_ec2:
         self.stop()
 
     # -- decorator -------------------------------------------------------------------------
-    def __call__(self, fn: F) -> F:
-        if inspect.isclass(fn):
-            raise TypeError("decorate functions or methods, not classes")
+    def __new__(cls, world: Any = None, **kwargs: Any) -> Any:
+        # bare `@mock_ec2` on a function or class: decorate it with a default mock
+        if world is not None and not isinstance(world, World) and callable(world):
+            return cls()(world)
+        return super().__new__(cls)
 
-        @functools.wraps(fn)
+    def __call__(self, target: F) -> F:
+        if inspect.isclass(target):
+            return self._decorate_class(target)  # type: ignore[return-value]
+
+        @functools.wraps(target)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             with mock_ec2(self._given, seed=self.seed):
-                return fn(*args, **kwargs)
+                return target(*args, **kwargs)
         return wrapper  # type: ignore[return-value]
+
+    def _decorate_class(self, cls: type) -> type:
+        """A `unittest.TestCase` gets one mock from setUp to its cleanups (so setUp's state
+        is the test's); any other class gets each `test*` method wrapped."""
+        if issubclass(cls, unittest.TestCase):
+            setup = cls.setUp
+            given, seed = self._given, self.seed
+
+            @functools.wraps(setup)
+            def set_up(case: unittest.TestCase) -> None:
+                active = mock_ec2(given, seed=seed).start()
+                case.addCleanup(active.stop)
+                setup(case)
+            cls.setUp = set_up  # type: ignore[method-assign]
+            return cls
+        for name, value in list(vars(cls).items()):
+            if name.startswith("test") and inspect.isfunction(value):
+                setattr(cls, name, self(value))
+        return cls
 
 
 def _install() -> None:

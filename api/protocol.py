@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
@@ -26,6 +27,9 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from topology.errors import InvalidParameterValue, MissingParameter, TopologyError
 
 EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
+_INTEGER = re.compile(r"[+-]?[0-9]+")          # int() would also take "1_0", " 5", "５"
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_BITS = {"integer": 31, "long": 63}              # AWS's Integer and Long are 32/64-bit signed
 
 
 class UnknownParameter(TopologyError):
@@ -139,6 +143,8 @@ def _parse_scalar(shape: Shape, raw: str, path: str) -> Any:
     kind = shape.type_name
     try:
         if kind in ("integer", "long"):
+            if not _INTEGER.fullmatch(raw) or not -2 ** _BITS[kind] <= int(raw) < 2 ** _BITS[kind]:
+                raise ValueError(raw)
             value: Any = int(raw)
             low, high = shape.metadata.get("min"), shape.metadata.get("max")
             if (low is not None and value < low) or (high is not None and value > high):
@@ -152,6 +158,8 @@ def _parse_scalar(shape: Shape, raw: str, path: str) -> Any:
                 raise ValueError(raw)
             return lowered == "true"
         if kind in ("float", "double"):
+            if not _NUMBER.fullmatch(raw):
+                raise ValueError(raw)
             return float(raw)
         if kind == "timestamp":
             return _parse_timestamp(raw)
@@ -175,36 +183,49 @@ def _parse_timestamp(raw: str) -> dt.datetime:
 
 
 # -- responses -------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
-def _output_members(shape: Shape) -> dict[str, tuple[str, Shape]]:
-    """member name -> (XML element name, member shape) for an output structure."""
-    return {name: (member.serialization.get("name", name), member)
-            for name, member in shape.members.items()}
+# Each output shape compiles once into a writer: a closure that appends its XML to a list.
+# Walking the model per response (a dict lookup and a type switch per value) cost as much
+# as the rest of a request; the closures keep only the work the value itself needs.
+Writer = Callable[[Any, list[str]], None]
 
 
 def serialize(op: OperationModel, result: Mapping[str, Any] | None, request_id: str) -> bytes:
     """The XML body answering `op` with `result` (a dict in boto3's member names)."""
-    action = op.name
-    protocol = op.metadata["protocol"]
-    out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
-    xmlns = EC2_XMLNS if protocol == "ec2" else op.metadata.get("xmlNamespace", "")
-    out.append(f'<{action}Response xmlns="{xmlns}">')
-    shape = op.output_shape
-    if protocol == "ec2":
-        out.append(f"<requestId>{request_id}</requestId>")
-        if shape is None:
-            out.append("<return>true</return>")
-        else:
-            _members(shape, result or {}, out)
-    else:  # the query protocol (STS): members sit in a <ActionResult> wrapper
-        wrapper = shape.serialization.get("resultWrapper", f"{action}Result") if shape else None
+    return _envelope(op)(result or {}, request_id).encode("utf-8")
+
+
+@lru_cache(maxsize=None)
+def _envelope(op: OperationModel) -> Callable[[Mapping[str, Any], str], str]:
+    """The function writing a whole response to `op`."""
+    action, shape = op.name, op.output_shape
+    members = _structure_writer(shape) if shape is not None else None
+    decl = '<?xml version="1.0" encoding="UTF-8"?>\n'
+    if op.metadata["protocol"] == "ec2":
+        head, tail = f'{decl}<{action}Response xmlns="{EC2_XMLNS}"><requestId>', f"</{action}Response>"
+
+        def ec2(value: Mapping[str, Any], request_id: str) -> str:
+            if members is None:
+                return f"{head}{request_id}</requestId><return>true</return>{tail}"
+            out = [head, request_id, "</requestId>"]
+            members(value, out)
+            out.append(tail)
+            return "".join(out)
+        return ec2
+    # the query protocol (STS): members sit in an <ActionResult> wrapper, the id comes last
+    xmlns = op.metadata.get("xmlNamespace", "")
+    wrapper = shape.serialization.get("resultWrapper", f"{action}Result") if shape else None
+
+    def query(value: Mapping[str, Any], request_id: str) -> str:
+        out = [f'{decl}<{action}Response xmlns="{xmlns}">']
         if wrapper:
             out.append(f"<{wrapper}>")
-            _members(shape, result or {}, out)
+            if members is not None:
+                members(value, out)
             out.append(f"</{wrapper}>")
-        out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>")
-    out.append(f"</{action}Response>")
-    return "".join(out).encode("utf-8")
+        out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
+                   f"</{action}Response>")
+        return "".join(out)
+    return query
 
 
 def serialize_error(code: str, message: str, request_id: str) -> bytes:
@@ -217,55 +238,89 @@ def serialize_error(code: str, message: str, request_id: str) -> bytes:
     ).encode("utf-8")
 
 
-def _members(shape: Shape, value: Mapping[str, Any], out: list[str]) -> None:
-    members = _output_members(shape)
-    for name, item in value.items():
-        if item is None:
-            continue
-        found = members.get(name)
-        if found is None:
-            raise TypeError(f"{shape.name} has no member {name!r}")  # our bug: a 500
-        tag, member = found
-        _element(member, item, tag, out)
+@lru_cache(maxsize=None)
+def _structure_writer(shape: Shape) -> Writer:
+    """Writes a structure's members (not its own element), skipping None values."""
+    elements: dict[str, Writer] | None = None
+
+    def write(value: Mapping[str, Any], out: list[str]) -> None:
+        nonlocal elements
+        table = elements
+        if table is None:  # built on first use (recursive shapes refer back to themselves),
+            table = {name: _element_writer(member, member.serialization.get("name", name))
+                     for name, member in shape.members.items()}
+            elements = table  # and published whole, for the server's other threads
+        for name, item in value.items():
+            if item is None:
+                continue
+            element = table.get(name)
+            if element is None:
+                raise TypeError(f"{shape.name} has no member {name!r}")  # our bug: a 500
+            element(item, out)
+
+    return write
 
 
-def _element(shape: Shape, value: Any, tag: str, out: list[str]) -> None:
+@lru_cache(maxsize=None)
+def _element_writer(shape: Shape, tag: str) -> Writer:
+    """Writes `<tag>value</tag>` for a value of `shape`."""
     kind = shape.type_name
+    open_, close = f"<{tag}>", f"</{tag}>"
     if kind == "structure":
-        out.append(f"<{tag}>")
-        _members(shape, value, out)
-        out.append(f"</{tag}>")
-    elif kind == "list":
+        members = _structure_writer(shape)
+
+        def structure(value: Mapping[str, Any], out: list[str]) -> None:
+            out.append(open_)
+            members(value, out)
+            out.append(close)
+        return structure
+    if kind == "list":
         member = shape.member
-        item_tag = member.serialization.get("name", "member")
+        item = _element_writer(member, tag if shape.serialization.get("flattened")
+                               else member.serialization.get("name", "member"))
         if shape.serialization.get("flattened"):
-            for item in value:
-                _element(member, item, tag, out)
-            return
-        out.append(f"<{tag}>")
-        for item in value:
-            _element(member, item, item_tag, out)
-        out.append(f"</{tag}>")
-    else:
-        out.append(f"<{tag}>{_scalar(kind, value)}</{tag}>")
+            def flattened(value: list[Any], out: list[str]) -> None:
+                for one in value:
+                    item(one, out)
+            return flattened
+
+        def listed(value: list[Any], out: list[str]) -> None:
+            out.append(open_)
+            for one in value:
+                item(one, out)
+            out.append(close)
+        return listed
+    text = _TEXT.get(kind, str)
+
+    def scalar(value: Any, out: list[str]) -> None:
+        out.append(f"{open_}{text(value)}{close}")
+    return scalar
 
 
-def _scalar(kind: str, value: Any) -> str:
-    if kind == "boolean":
-        return "true" if value else "false"
-    if kind == "timestamp":
-        return timestamp(value)
-    if kind == "blob":
-        raw = value.encode("utf-8") if isinstance(value, str) else value
-        return base64.b64encode(raw).decode("ascii")
-    if kind == "string":
-        return escape(value)
-    return str(value)
+def _string(value: Any) -> str:
+    value = value if isinstance(value, str) else str(value)
+    if "&" in value or "<" in value or ">" in value:
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value
+
+
+def _boolean(value: Any) -> str:
+    return "true" if value else "false"
+
+
+def _blob(value: Any) -> str:
+    raw = value.encode("utf-8") if isinstance(value, str) else value
+    return base64.b64encode(raw).decode("ascii")
 
 
 def timestamp(value: dt.datetime | str) -> str:
     """AWS's wire form of a time: `2024-01-02T03:04:05.000Z`."""
     if isinstance(value, str):
-        return escape(value)
+        return _string(value)
     value = value.astimezone(dt.timezone.utc)
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+_TEXT: dict[str, Callable[[Any], str]] = {
+    "string": _string, "boolean": _boolean, "timestamp": timestamp, "blob": _blob,
+}

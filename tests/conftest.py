@@ -3,7 +3,8 @@
 * `ec2` / `sts`: clients served in-process by `mock_ec2` (a fresh simulator per test);
 * `server_url`: one `ec2sim serve` subprocess for the session (reset before each test that
   uses `server_ec2`);
-* `server_ec2`: a boto3 client pointed at that server.
+* `server_ec2`: a boto3 client pointed at that server;
+* `start_server`: start further servers with their own arguments (e.g. `--seed`).
 """
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import boto3
@@ -46,30 +49,52 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url() -> Iterator[str]:
+@contextmanager
+def ec2sim_server(*args: str) -> Iterator[str]:
+    """Run `ec2sim serve ARGS` on a free port until the block ends; yields its URL.
+
+    The server's output goes to a temporary file, not a pipe nobody reads (a full pipe
+    would block the server), and is shown if it fails to start.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port),
+                                 *args], stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/", timeout=1) as answer:
+                        answer.read()
+                    break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(f"ec2sim serve did not start: {log.read().decode()}")
+                    time.sleep(0.1)
+            yield url
+        finally:
+            proc.terminate()
             try:
-                with urllib.request.urlopen(url + "/", timeout=1) as answer:
-                    answer.read()
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = proc.stdout.read().decode() if proc.stdout else ""
-                    raise RuntimeError(f"ec2sim serve did not start: {out}")
-                time.sleep(0.1)
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    with ec2sim_server() as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
+
+
+@pytest.fixture
+def start_server() -> Iterator[Callable[..., str]]:
+    """Start extra servers (e.g. `start_server("--seed", "7")`); all stop after the test."""
+    with ExitStack() as stack:
+        yield lambda *args: stack.enter_context(ec2sim_server(*args))
 
 
 def reset(url: str) -> None:
