@@ -8,6 +8,7 @@ subnet are reserved; Amazon-provided IPv6 blocks are /56 per VPC and /64 per sub
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
@@ -58,6 +59,18 @@ def parse_any(text: str | None, *, param: str) -> IPNetwork:
         f"Value ({text}) for parameter {param} is invalid. This is not a valid CIDR block.")
 
 
+@lru_cache(maxsize=65536)
+def network(text: str) -> IPNetwork:
+    """A stored CIDR string as an IPNetwork, parsed once (treat the result as read-only)."""
+    return IPNetwork(text)
+
+
+def overlaps(net: IPNetwork, others: Iterable[IPNetwork]) -> bool:
+    """Whether `net` shares an address with any of `others` (integer bounds, no IPSet)."""
+    first, last = net.first, net.last
+    return any(o.version == net.version and o.first <= last and first <= o.last for o in others)
+
+
 def check_vpc_block(net: IPNetwork) -> None:
     """A VPC IPv4 block is /16 to /28 and not in a range AWS never allows."""
     if not 16 <= net.prefixlen <= 28 or net in NEVER or IPSet([net]) & NEVER:
@@ -67,8 +80,7 @@ def check_vpc_block(net: IPNetwork) -> None:
 def check_secondary(primary: IPNetwork, existing: Iterable[IPNetwork], net: IPNetwork) -> None:
     """AWS's rules for adding `net` to a VPC whose first block is `primary`."""
     check_vpc_block(net)
-    taken = IPSet(existing)
-    if IPSet([net]) & taken:
+    if overlaps(net, existing):
         raise TopologyError(
             f"The CIDR '{net}' overlaps with an existing CIDR block in the VPC.", "CidrConflict")
     if _restricted(primary, net):
@@ -91,7 +103,7 @@ def check_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[IPNet
     """A subnet block is /16 to /28, inside one VPC block, overlapping no sibling."""
     if not 16 <= net.prefixlen <= 28 or not any(net in block for block in vpc_blocks):
         raise TopologyError(f"The CIDR '{net}' is invalid.", "InvalidSubnet.Range")
-    if IPSet([net]) & IPSet(siblings):
+    if overlaps(net, siblings):
         raise TopologyError(f"The CIDR '{net}' conflicts with another subnet",
                             "InvalidSubnet.Conflict")
 
@@ -101,7 +113,7 @@ def check_ipv6_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[
     """A subnet IPv6 block is a /64 (AWS allows /44 to /64) inside a VPC IPv6 block."""
     if not 44 <= net.prefixlen <= 64 or not any(net in block for block in vpc_blocks):
         raise TopologyError(f"The IPv6 CIDR '{net}' is invalid.", "InvalidSubnet.Range")
-    if IPSet([net]) & IPSet(siblings):
+    if overlaps(net, siblings):
         raise TopologyError(f"The IPv6 CIDR '{net}' conflicts with another subnet",
                             "InvalidSubnet.Conflict")
 

@@ -28,6 +28,7 @@ Candidates = Callable[[World, Partition, str], Iterable[str]]
 class Filter:
     values: Values
     candidates: Candidates | None = None
+    exact: bool = False   # candidates are exactly the matches, so the check can be skipped
 
 
 def field(name: str) -> Filter:
@@ -37,7 +38,7 @@ def field(name: str) -> Filter:
 
 def ident() -> Filter:
     """A filter on the resource id itself."""
-    return Filter(lambda w, rid, node: rid, lambda w, part, value: [value])
+    return Filter(lambda w, rid, node: rid, lambda w, part, value: [value], exact=True)
 
 
 FilterTable = Mapping[str, Filter]
@@ -50,13 +51,18 @@ def select(world: World, part: Partition, kind: str, table: FilterTable,
     Raises `InvalidParameterValue` for a filter name the table does not know.
     """
     checks = [_compile(table, f) for f in filters or []]
-    pool = list(ids) if ids is not None else _narrow(world, part, kind, checks)
+    if ids is not None:
+        pool: Iterable[str] = ids
+    else:
+        pool, used = _narrow(world, part, kind, checks)
+        if used is not None and checks[used][3]:  # an exact index: no need to test again
+            checks = checks[:used] + checks[used + 1:]
     result = []
     for rid in pool:
         node = world.node(rid)
         if node is None or node["kind"] != kind:
             continue
-        if all(check(world, rid, node) for _, check, _ in checks):
+        if all(check(world, rid, node) for _, check, _, _ in checks):
             result.append(rid)
     return result
 
@@ -67,22 +73,26 @@ def select_rows(table: FilterTable, specs: list[dict[str, Any]] | None,
     with the same semantics and errors. A row's `tags` feed the `tag:` filters."""
     checks = [_compile(table, spec) for spec in specs or []]
     return [row for row in rows
-            if all(check(None, "", {"tags": {}, **row}) for _, check, _ in checks)]
+            if all(check(None, "", {"tags": {}, **row}) for _, check, _, _ in checks)]
 
 
-def _narrow(world: World, part: Partition, kind: str, checks: list) -> Iterable[str]:
-    """The smallest candidate set an index can give, else all ids of `kind`."""
+def _narrow(world: World, part: Partition, kind: str, checks: list
+            ) -> tuple[list[str], int | None]:
+    """The smallest candidate set an index can give (and which check gave it), else all ids
+    of `kind`. Index answers are exact, so the caller may skip that check."""
     best: set[str] | None = None
-    for _name, _check, indexed in checks:
+    used: int | None = None
+    for position, (_name, _check, indexed, _exact) in enumerate(checks):
         if indexed is None:
             continue
         found = indexed(world, part)
         if best is None or len(found) < len(best):
-            best = found
+            best, used = found, position
     everything = part.ids(kind)
     if best is None:
-        return list(everything)
-    return sorted((rid for rid in best if rid in everything), key=lambda r: world.graph.nodes[r]["seq"])
+        return list(everything), None
+    nodes = world.graph.nodes
+    return sorted((rid for rid in best if rid in everything), key=lambda r: nodes[r]["seq"]), used
 
 
 def _compile(table: FilterTable, spec: dict[str, Any]):
@@ -92,15 +102,16 @@ def _compile(table: FilterTable, spec: dict[str, Any]):
         raise InvalidParameterValue("The filter 'null' is invalid")
     if name.startswith("tag:"):
         key = name[4:]
-        return name, _tag_check(key, values), _tag_index(key, values)
+        return name, _tag_check(key, values), _tag_index(key, values), True
     if name == "tag-key":
-        return name, _any_check(lambda w, rid, node: node["tags"].keys(), values), None
+        return name, _any_check(lambda w, rid, node: node["tags"].keys(), values), None, False
     if name == "tag-value":
-        return name, _any_check(lambda w, rid, node: node["tags"].values(), values), None
+        return name, _any_check(lambda w, rid, node: node["tags"].values(), values), None, False
     flt = table.get(name)
     if flt is None:
         raise InvalidParameterValue(f"The filter '{name}' is invalid")
-    return name, _any_check(flt.values, values), _value_index(flt.candidates, values)
+    return (name, _any_check(flt.values, values), _value_index(flt.candidates, values),
+            flt.exact)
 
 
 def _value_index(cand: Candidates | None, values: list[str]):

@@ -383,5 +383,5 @@ FILTERS: dict[str, Filter] = {
     "entry.rule-number": _entry_values(lambda e: [e["RuleNumber"]]),
     "network-acl-id": ident(),
     "owner-id": Filter(lambda w, rid, n: n["account"]),
-    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates),
+    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates, exact=True),
 }

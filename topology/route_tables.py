@@ -276,5 +276,6 @@ FILTERS: dict[str, Filter] = {
     "route.origin": _route_values("Origin"),
     "route.state": _route_values("State"),
     "route.vpc-peering-connection-id": _routed_target("VpcPeeringConnectionId"),
-    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), vpcs.in_vpc("route-table")),
+    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), vpcs.in_vpc("route-table"),
+                     exact=True),
 }

@@ -546,7 +546,7 @@ FILTERS: dict[str, Filter] = {
     "group-id": ident(),
     "group-name": Filter(lambda w, rid, n: n["GroupName"]),
     "owner-id": Filter(lambda w, rid, n: n["account"]),
-    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _in_vpc),
+    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _in_vpc, exact=True),
     **_permission_filters("ip-permission", False),
     **_permission_filters("egress.ip-permission", True),
 }

@@ -135,11 +135,11 @@ def vpc_of(world: World, subnet_id: str) -> str:
 def ipv4_blocks(world: World, subnet_id: str) -> list[IPNetwork]:
     """The subnet's IPv4 block as a list (empty for an IPv6-only subnet)."""
     cidr = world.graph.nodes[subnet_id].get("CidrBlock")
-    return [IPNetwork(cidr)] if cidr else []
+    return [addressing.network(cidr)] if cidr else []
 
 
 def ipv6_blocks(world: World, subnet_id: str) -> list[IPNetwork]:
-    return [IPNetwork(world.graph.nodes[a]["Ipv6CidrBlock"])
+    return [addressing.network(world.graph.nodes[a]["Ipv6CidrBlock"])
             for a, _, _ in world.out(subnet_id, schema.CONTAINS, "subnet-cidr-assoc")]
 
 
@@ -396,5 +396,5 @@ FILTERS: dict[str, Filter] = {
     "state": field("State"),
     "subnet-arn": Filter(lambda w, rid, n: arn(n, rid)),
     "subnet-id": ident(),
-    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates),
+    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates, exact=True),
 }

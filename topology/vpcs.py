@@ -116,7 +116,7 @@ def _add_block(world: World, part: Partition, vpc_id: str, **fields: Any) -> str
 def blocks(world: World, vpc_id: str, *, version: int = 4) -> list[IPNetwork]:
     """The VPC's associated IPv4 (or IPv6) blocks, primary first."""
     key = "CidrBlock" if version == 4 else "Ipv6CidrBlock"
-    return [IPNetwork(data[key]) for data in _block_nodes(world, vpc_id) if key in data]
+    return [addressing.network(data[key]) for data in _block_nodes(world, vpc_id) if key in data]
 
 
 def _block_nodes(world: World, vpc_id: str) -> list[dict[str, Any]]:

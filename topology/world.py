@@ -59,6 +59,9 @@ class World:
             self.graph = nx.MultiDiGraph()
             self.rng = random.Random(self.seed)
             self._parts: dict[tuple[str, str], Partition] = {}
+            # typed adjacency: node -> (edge type, peer kind) -> {peer: number of such edges}
+            self._out: dict[str, dict[tuple[str, str], dict[str, int]]] = {}
+            self._in: dict[str, dict[tuple[str, str], dict[str, int]]] = {}
             self._seq = itertools.count()
             self.edge_ids: dict[str, tuple[str, str, tuple[str, str]]] = {}
             self._journal: list[Callable[[], None]] | None = None
@@ -149,24 +152,35 @@ class World:
         return list(part.ids(kind))
 
     def out(self, rid: str, etype: str, kind: str | None = None) -> list[tuple[str, Any, dict]]:
-        """Edges `rid -> v` of `etype` as `(v, discriminator, data)`, optionally to live `kind` nodes."""
-        if rid not in self.graph:
-            return []
-        return [
-            (v, key[1], data)
-            for _, v, key, data in self.graph.out_edges(rid, keys=True, data=True)
-            if key[0] == etype and (kind is None or self._is(v, kind))
-        ]
+        """Edges `rid -> v` of `etype` as `(v, discriminator, data)`, optionally to live `kind` nodes.
+
+        Costs the number of such edges, not the node's degree: a VPC with hundreds of subnets
+        finds its one CIDR association directly, through the typed adjacency index.
+        """
+        return self._typed(self._out, self.graph._succ, rid, etype, kind)
 
     def into(self, rid: str, etype: str, kind: str | None = None) -> list[tuple[str, Any, dict]]:
         """Edges `u -> rid` of `etype` as `(u, discriminator, data)`."""
-        if rid not in self.graph:
+        return self._typed(self._in, self.graph._pred, rid, etype, kind)
+
+    def _typed(self, index: dict, adjacency: dict, rid: str, etype: str, kind: str | None
+               ) -> list[tuple[str, Any, dict]]:
+        groups = index.get(rid)
+        if not groups:
             return []
-        return [
-            (u, key[1], data)
-            for u, _, key, data in self.graph.in_edges(rid, keys=True, data=True)
-            if key[0] == etype and (kind is None or self._is(u, kind))
-        ]
+        nodes = self.graph.nodes
+        found = []
+        for (group_type, group_kind), peers in groups.items():
+            if group_type != etype or (kind is not None and group_kind != kind):
+                continue
+            edges = adjacency[rid]
+            for peer in peers:
+                if kind is not None and nodes[peer].get("deleted"):
+                    continue
+                for key, data in edges[peer].items():
+                    if key[0] == etype:
+                        found.append((peer, key[1], data))
+        return found
 
     def _is(self, rid: str, kind: str) -> bool:
         data = self.graph.nodes[rid]
@@ -227,6 +241,7 @@ class World:
             self.unlink(u, v, etype, disc)
         self._mutating(lambda: self._drop_edge(u, v, key))
         self.graph.add_edge(u, v, key=key, **data)
+        self._count_edge(u, v, etype, +1)
         if "id" in data:
             self.edge_ids[data["id"]] = (u, v, key)
 
@@ -238,10 +253,10 @@ class World:
         # a tombstone nobody routes to any more can go
         node = self.graph.nodes[v]
         if node.get("deleted") and etype == schema.ROUTE and not any(
-                k[0] == schema.ROUTE for _, _, k in self.graph.in_edges(v, keys=True)):
+                group[0] == schema.ROUTE for group in self._in.get(v, ())):
             snapshot = dict(node)
             self._mutating(lambda: self._readd_node(v, snapshot))
-            self.graph.remove_node(v)
+            self._forget_node(v)
 
     def tag(self, rid: str, key: str, value: str) -> None:
         data = self.graph.nodes[rid]
@@ -296,7 +311,13 @@ class World:
         self._part_of(data).ids(data["kind"]).pop(rid, None)
         for key, value in list(data["tags"].items()):
             self._set_tag(rid, key, _MISSING)
+        self._forget_node(rid)
+
+    def _forget_node(self, rid: str) -> None:
+        """Take an edgeless node out of the graph."""
         self.graph.remove_node(rid)
+        self._out.pop(rid, None)
+        self._in.pop(rid, None)
 
     def _readd_node(self, rid: str, snapshot: dict[str, Any]) -> None:
         tags = snapshot.get("tags", {})
@@ -321,6 +342,21 @@ class World:
         if "id" in data:
             self.edge_ids.pop(data["id"], None)
         self.graph.remove_edge(u, v, key=key)
+        self._count_edge(u, v, key[0], -1)
+
+    def _count_edge(self, u: str, v: str, etype: str, delta: int) -> None:
+        nodes = self.graph.nodes
+        for index, node, peer in ((self._out, u, v), (self._in, v, u)):
+            groups = index.setdefault(node, {})
+            group = (etype, nodes[peer]["kind"])
+            peers = groups.setdefault(group, {})
+            count = peers.get(peer, 0) + delta
+            if count:
+                peers[peer] = count
+            else:
+                del peers[peer]
+                if not peers:
+                    del groups[group]
 
 
 def not_found(kind: str, rid: str) -> NotFound | Malformed:
