@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+from netaddr import IPNetwork
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -27,10 +28,8 @@ def vpc6(ec2) -> tuple[str, str]:
 
 def slash64(block56: str, index: int) -> str:
     """The `index`-th /64 of a /56 (index < 256)."""
-    head = block56.split("::/")[0]
-    groups = head.split(":")
-    last = int(groups[-1], 16) + index
-    return ":".join(groups[:-1] + [f"{last:x}"]) + "::/64"
+    net = IPNetwork(block56)
+    return str(IPNetwork((net.first + (index << 64), 64), version=6))
 
 
 def subnet_ids(ec2, **kwargs) -> list[str]:
