@@ -7,7 +7,7 @@ subnet are reserved; Amazon-provided IPv6 blocks are /56 per VPC and /64 per sub
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
@@ -129,13 +129,33 @@ def reserved(net: IPNetwork) -> IPSet:
     return IPSet(first + [IPAddress(net.last)])
 
 
-def allocate(net: IPNetwork, used: Iterable[str]) -> str:
-    """The lowest free address of subnet `net` (not reserved, not in `used`)."""
-    taken = {int(IPAddress(a)) for a in used}
-    for value in range(net.first + RESERVED_AT_START, net.last):
-        if value not in taken:
-            return str(IPAddress(value, net.version))
-    raise TopologyError(
+def allocate(net: IPNetwork, taken: Callable[[str], bool], hint: int | None = None) -> str:
+    """The first free address of subnet `net` at or after `hint` (wrapping round), skipping
+    AWS's reserved addresses and any address `taken` says is in use.
+
+    Allocation walks from where the last one stopped, so filling a subnet costs each address
+    once, not the subnet's size per address.
+
+    >>> allocate(IPNetwork("10.0.0.0/28"), lambda ip: ip == "10.0.0.4")
+    '10.0.0.5'
+    """
+    low, high = net.first + RESERVED_AT_START, net.last - RESERVED_AT_END
+    if net.version == 6:   # AWS reserves the same first four (and no last) in IPv6 subnets
+        high = net.last
+    size = high - low + 1
+    if size <= 0:
+        raise _subnet_full()
+    start = hint if hint is not None and low <= hint <= high else low
+    for step in range(size):
+        value = low + (start - low + step) % size
+        text = str(IPAddress(value, net.version))
+        if not taken(text):
+            return text
+    raise _subnet_full()
+
+
+def _subnet_full() -> TopologyError:
+    return TopologyError(
         "There are not enough free addresses in subnet to satisfy the requested number of "
         "instances.", "InsufficientFreeAddressesInSubnet")
 

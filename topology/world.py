@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
 
@@ -27,6 +27,7 @@ from .errors import DryRunOperation, Malformed, NotFound
 
 DEFAULT_ACCOUNT = "123456789012"
 _MISSING = object()
+_EMPTY: frozenset[str] = frozenset()
 
 
 class Partition:
@@ -39,6 +40,11 @@ class Partition:
         self.by_tag: dict[str, dict[str, set[str]]] = {}
         self.client_tokens: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.attributes: dict[str, Any] = {}
+        # value indexes (`World.claim`): name -> value -> ids, e.g. "private-ip" -> "10.0.0.5"
+        self.by_value: dict[str, dict[Any, set[str]]] = {}
+        self.claims_of: dict[str, set[tuple[str, Any]]] = {}   # id -> its (name, value)s
+        # where address allocators last stopped (a hint only: never journaled)
+        self.hints: dict[Any, int] = {}
 
     def ids(self, kind: str) -> dict[str, None]:
         return self.by_kind.setdefault(kind, {})
@@ -194,6 +200,10 @@ class World:
         u, v, key = where
         return u, v, self.graph.edges[u, v, key]
 
+    def claimed(self, part: Partition, name: str, value: Any) -> AbstractSet[str]:
+        """The ids holding `value` in the partition's value index `name` (don't mutate)."""
+        return part.by_value.get(name, {}).get(value, _EMPTY)
+
     def tags(self, rid: str) -> dict[str, str]:
         return self.graph.nodes[rid]["tags"]
 
@@ -217,6 +227,9 @@ class World:
         """Delete a resource. One that routes still point at stays as a tombstone, so those
         routes show `blackhole` like AWS's do after their target is deleted."""
         data = self.graph.nodes[rid]
+        part = self._part_of(data)
+        for name, value in list(part.claims_of.get(rid, ())):
+            self.unclaim(part, name, value, rid)
         if any(key[0] == schema.ROUTE for _, _, key in self.graph.in_edges(rid, keys=True)):
             for u, v, key in list(self.graph.out_edges(rid, keys=True)) + [
                     e for e in self.graph.in_edges(rid, keys=True) if e[2][0] != schema.ROUTE]:
@@ -271,6 +284,18 @@ class World:
         self._mutating(lambda: self._set_tag(rid, key, old))
         self._set_tag(rid, key, _MISSING)
 
+    def claim(self, part: Partition, name: str, value: Any, rid: str) -> None:
+        """Record that `rid` holds `value` in the value index `name` (an address, a name):
+        what describe filters and uniqueness checks look up instead of scanning nodes."""
+        self._mutating(lambda: self._index_value(part, name, value, rid, False))
+        self._index_value(part, name, value, rid, True)
+
+    def unclaim(self, part: Partition, name: str, value: Any, rid: str) -> None:
+        if rid not in self.claimed(part, name, value):
+            return
+        self._mutating(lambda: self._index_value(part, name, value, rid, True))
+        self._index_value(part, name, value, rid, False)
+
     # -- primitives (not journaled) --------------------------------------------------------
     def _part_of(self, data: dict[str, Any]) -> Partition:
         return self._parts[(data["account"], data["region"])]
@@ -305,6 +330,24 @@ class World:
         else:
             data["tags"][key] = value
             index.setdefault(key, {}).setdefault(value, set()).add(rid)
+
+    @staticmethod
+    def _index_value(part: Partition, name: str, value: Any, rid: str, present: bool) -> None:
+        values = part.by_value.setdefault(name, {})
+        if present:
+            values.setdefault(value, set()).add(rid)
+            part.claims_of.setdefault(rid, set()).add((name, value))
+            return
+        holders = values.get(value)
+        if holders is not None:
+            holders.discard(rid)
+            if not holders:
+                del values[value]
+        mine = part.claims_of.get(rid)
+        if mine is not None:
+            mine.discard((name, value))
+            if not mine:
+                del part.claims_of[rid]
 
     def _drop_node(self, rid: str) -> None:
         data = self.graph.nodes[rid]
