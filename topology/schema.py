@@ -16,6 +16,7 @@ class Kind:
     label: str           # how AWS names it in messages: "The vpc ID 'vpc-1' does not exist"
     not_found: str       # error code for an unknown id
     malformed: str       # error code for an id of the wrong shape
+    message: str = "The {label} ID '{id}' does not exist"   # AWS's not-found wording
 
 
 def _kind(name: str, prefix: str, label: str, code: str) -> Kind:
@@ -52,6 +53,28 @@ KINDS: dict[str, Kind] = {
         _kind("vpc-endpoint", "vpce", "vpcEndpoint", "InvalidVpcEndpointId"),
         _kind("prefix-list", "pl", "prefix list", "InvalidPrefixListID"),
         _kind("core-network", "core-network", "coreNetwork", "InvalidCoreNetworkArn"),
+        Kind("elastic-ip", "eipalloc", "allocation", "InvalidAllocationID.NotFound",
+             "InvalidAllocationID.Malformed"),
+        Kind("volume", "vol", "volume", "InvalidVolume.NotFound", "InvalidVolumeID.Malformed",
+             "The volume '{id}' does not exist."),
+        Kind("snapshot", "snap", "snapshot", "InvalidSnapshot.NotFound",
+             "InvalidSnapshotID.Malformed", "The snapshot '{id}' does not exist."),
+        Kind("image", "ami", "image", "InvalidAMIID.NotFound", "InvalidAMIID.Malformed",
+             "The image id '[{id}]' does not exist"),
+        Kind("key-pair", "key", "key pair", "InvalidKeyPair.NotFound", "InvalidKeyPair.Malformed",
+             "The key pair '{id}' does not exist"),
+        Kind("launch-template", "lt", "launch template", "InvalidLaunchTemplateId.NotFound",
+             "InvalidLaunchTemplateId.Malformed",
+             "The specified launch template, with template ID {id}, does not exist."),
+        _kind("spot-instance-request", "sir", "spot instance request",
+              "InvalidSpotInstanceRequestID"),
+        Kind("spot-fleet-request", "sfr", "Spot Fleet request", "InvalidSpotFleetRequestId.NotFound",
+             "InvalidSpotFleetRequestId.Malformed"),
+        Kind("placement-group", "pg", "Placement Group", "InvalidPlacementGroup.Unknown",
+             "InvalidPlacementGroupId.Malformed", "The Placement Group '{id}' is unknown."),
+        Kind("iam-instance-profile-association", "iip-assoc", "association",
+             "InvalidAssociationID.NotFound", "InvalidAssociationID.Malformed",
+             "An association with ID {id} could not be found."),
     )
 }
 
@@ -60,8 +83,9 @@ KIND_BY_PREFIX: dict[str, Kind] = {k.prefix: k for k in KINDS.values()}
 # Edge types (MultiDiGraph keys are `(type, discriminator)` tuples so one pair of nodes can
 # hold several relationships, e.g. two routes from one table to one gateway).
 CONTAINS = "contains"          # vpc -> subnet/route-table/sg/acl/cidr-assoc; subnet -> eni; sg -> rule
-ATTACHED = "attached"          # gateway -> vpc (data: State)
-ASSOCIATED = "associated"      # route-table/network-acl/dhcp-options -> subnet/gateway/vpc
+ATTACHED = "attached"          # gateway -> vpc (data: State); eni/volume -> instance
+ASSOCIATED = "associated"      # route-table/network-acl/dhcp-options -> subnet/gateway/vpc;
+                               # eni -> security-group; elastic-ip -> eni; instance -> placement-group
 ROUTE = "route"                # route-table -> target, discriminated by destination
 REFERENCES = "references"      # security-group-rule -> the security group or prefix list it names
 

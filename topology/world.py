@@ -407,7 +407,7 @@ def not_found(kind: str, rid: str) -> NotFound | Malformed:
     k = schema.KINDS[kind]
     if not is_id_of(k.prefix, rid):
         return Malformed(f'Invalid id: "{rid}" (expecting "{k.prefix}-...")', k.malformed)
-    return NotFound(f"The {k.label} ID '{rid}' does not exist", k.not_found)
+    return NotFound(k.message.format(label=k.label, id=rid), k.not_found)
 
 
 def is_id_of(prefix: str, rid: str) -> bool:
