@@ -73,8 +73,10 @@ class World:
             self._journal: list[Callable[[], None]] | None = None
             self._dry_run = False
 
-    def partition(self, account: str, region: str) -> Partition:
-        """The partition for (account, region), created with AWS's defaults on first use."""
+    def partition(self, account: str, region: str,
+                  setup: Callable[[World, Partition], None] | None = None) -> Partition:
+        """The partition for (account, region), created with AWS's defaults on first use
+        (or with `setup` instead, for a region-wide pseudo-account such as public images)."""
         key = (account, region)
         part = self._parts.get(key)
         if part is None:
@@ -83,7 +85,7 @@ class World:
                 if part is None:
                     part = Partition(account, region)
                     self._parts[key] = part
-                    self._outside_request(lambda: _create_defaults(self, part))
+                    self._outside_request(lambda: (setup or _create_defaults)(self, part))
         return part
 
     def partitions(self) -> list[Partition]:
@@ -284,6 +286,12 @@ class World:
         self._mutating(lambda: self._set_tag(rid, key, old))
         self._set_tag(rid, key, _MISSING)
 
+    def set_attribute(self, part: Partition, key: str, value: Any) -> None:
+        """Set an account-level setting of the partition (None deletes it), journaled."""
+        old = part.attributes.get(key)
+        self._mutating(lambda: _set_or_pop(part.attributes, key, old))
+        _set_or_pop(part.attributes, key, value)
+
     def claim(self, part: Partition, name: str, value: Any, rid: str) -> None:
         """Record that `rid` holds `value` in the value index `name` (an address, a name):
         what describe filters and uniqueness checks look up instead of scanning nodes."""
@@ -400,6 +408,13 @@ class World:
                 del peers[peer]
                 if not peers:
                     del groups[group]
+
+
+def _set_or_pop(mapping: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = value
 
 
 def not_found(kind: str, rid: str) -> NotFound | Malformed:

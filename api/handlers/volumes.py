@@ -1,0 +1,129 @@
+"""EBS volume operations: create/delete/describe, attach/detach, Elastic Volumes
+modifications and volume status."""
+from __future__ import annotations
+
+from typing import Any
+
+from topology import filters, paging, tags, volumes
+from topology.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
+
+from ..dispatch import Context, handler
+from ._describe import describe
+
+# AWS documents these bounds (the model has none): below the floor is an error, above the
+# ceiling "only <ceiling> items are returned".
+VOLUME_RESULTS = (5, 500)
+STATUS_RESULTS = (5, 1000)
+MODIFICATION_RESULTS = (1, 500)
+
+
+def bounded(params: dict[str, Any], limits: tuple[int, int], ids_member: str | None = None,
+            wire_set: str = "") -> dict[str, Any]:
+    """`params` with MaxResults checked against AWS's documented bounds and capped."""
+    limit = params.get("MaxResults")
+    if limit is None:
+        return params
+    if ids_member and params.get(ids_member):
+        raise InvalidParameterCombination(
+            f"The parameter {wire_set} cannot be used with the parameter maxResults")
+    low, high = limits
+    if limit < low:
+        raise InvalidParameterValue(
+            # sic: AWS says "greater than 5" and accepts 5
+            f"Value ( {limit} ) for parameter maxResults is invalid. Expecting a value greater "
+            f"than {low}.")
+    return {**params, "MaxResults": min(limit, high)}
+
+
+@handler
+def create_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    zone = volumes.zone_of(ctx.part, params.get("AvailabilityZone"),
+                           params.get("AvailabilityZoneId"))
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "volume")
+    if params.get("OutpostArn"):
+        raise InvalidParameterValue(f"The Outpost ARN '{params['OutpostArn']}' is not valid.")
+    _check_initialization_rate(params)
+    vol_id = volumes.create(
+        ctx.world, ctx.part, zone=zone["ZoneName"], size=params.get("Size"),
+        snapshot_id=params.get("SnapshotId"), volume_type=params.get("VolumeType"),
+        iops=params.get("Iops"), throughput=params.get("Throughput"),
+        encrypted=params.get("Encrypted"), kms_key_id=params.get("KmsKeyId"),
+        multi_attach=bool(params.get("MultiAttachEnabled")), tags=new_tags)
+    return volumes.created_view(ctx.world, vol_id)
+
+
+def _check_initialization_rate(params: dict[str, Any]) -> None:
+    """The provisioned rate for volume initialization: 100-300 MiB/s, from a snapshot only."""
+    rate = params.get("VolumeInitializationRate")
+    if rate is None:
+        return
+    if not params.get("SnapshotId"):
+        raise InvalidParameterCombination(
+            "You can't specify VolumeInitializationRate for volumes that are not created from "
+            "a snapshot.")
+    if not 100 <= rate <= 300:
+        raise InvalidParameterValue(
+            "The value specified for VolumeInitializationRate is not in the allowed range.")
+
+
+@handler
+def delete_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    volumes.delete(ctx.world, ctx.part, params["VolumeId"])
+    return {}
+
+
+@handler
+def describe_volumes(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    params = bounded(params, VOLUME_RESULTS, "VolumeIds", "volumeSet")
+    return describe(ctx, params, kind="volume", table=volumes.FILTERS, view=volumes.view,
+                    output="Volumes", ids=params.get("VolumeIds"))
+
+
+@handler
+def attach_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return volumes.attach(ctx.world, ctx.part, params["VolumeId"], params["InstanceId"],
+                          params["Device"])
+
+
+@handler
+def detach_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return volumes.detach(ctx.world, ctx.part, params["VolumeId"],
+                          instance_id=params.get("InstanceId"), device=params.get("Device"),
+                          force=bool(params.get("Force")))
+
+
+@handler
+def modify_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    modification = volumes.modify(
+        ctx.world, ctx.part, params["VolumeId"], size=params.get("Size"),
+        volume_type=params.get("VolumeType"), iops=params.get("Iops"),
+        throughput=params.get("Throughput"), multi_attach=params.get("MultiAttachEnabled"))
+    return {"VolumeModification": modification}
+
+
+@handler
+def describe_volume_status(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    params = bounded(params, STATUS_RESULTS, "VolumeIds", "volumeSet")
+    return describe(ctx, params, kind="volume", table=volumes.STATUS_FILTERS,
+                    view=volumes.status_view, output="VolumeStatuses",
+                    ids=params.get("VolumeIds"))
+
+
+@handler
+def describe_volumes_modifications(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    """The latest modification of each named (or every modified) volume."""
+    world, part = ctx.world, ctx.part
+    params = bounded(params, MODIFICATION_RESULTS)
+    named = list(dict.fromkeys(params.get("VolumeIds") or []))
+    for vol_id in named:
+        world.get(part, "volume", vol_id)
+        if not volumes.has_modification(world, vol_id):
+            raise NotFound(f"Modification for volume '{vol_id}' does not exist.",
+                           "InvalidVolumeModification.NotFound")
+    pool = named or world.claimed(part, "volume-modification", True)
+    nodes = world.graph.nodes
+    chosen = filters.select(world, part, "volume", volumes.MODIFICATION_FILTERS,
+                            params.get("Filters"), sorted(pool, key=lambda r: nodes[r]["seq"]))
+    page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
+    return {"VolumesModifications": [volumes.modification_view(world, v) for v in page],
+            "NextToken": token}
