@@ -30,6 +30,9 @@ EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 _INTEGER = re.compile(r"[+-]?[0-9]+")          # int() would also take "1_0", " 5", "５"
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _BITS = {"integer": 31, "long": 63}              # AWS's Integer and Long are 32/64-bit signed
+# Enums that are catalogues, not vocabularies: AWS answers an unknown instance type with the
+# operation's own error (InvalidInstanceType, ...), which the owning family raises.
+_OPEN_ENUMS = frozenset({"InstanceType"})
 
 
 class UnknownParameter(TopologyError):
@@ -168,7 +171,7 @@ def _parse_scalar(shape: Shape, raw: str, path: str) -> Any:
     except (ValueError, TypeError, OverflowError):
         raise InvalidParameterValue(f"Value ({raw}) for parameter {path} is invalid.")
     enum = shape.enum
-    if enum and raw not in enum:
+    if enum and raw not in enum and shape.name not in _OPEN_ENUMS:
         raise InvalidParameterValue(
             f"Value ({raw}) for parameter {path} is invalid. "
             f"Valid values are: {', '.join(enum)}")
