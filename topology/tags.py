@@ -30,6 +30,7 @@ RESERVED_PREFIX = "aws:"
 # node kind -> the `ResourceType` AWS names it with (TagSpecification / DescribeTags)
 RESOURCE_TYPES: dict[str, str] = {
     "nat-gateway": "natgateway",
+    "spot-instance-request": "spot-instances-request",
     "address": "elastic-ip",
     "eip": "elastic-ip",
 }
