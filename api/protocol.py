@@ -172,10 +172,19 @@ def _parse_scalar(shape: Shape, raw: str, path: str) -> Any:
         raise InvalidParameterValue(f"Value ({raw}) for parameter {path} is invalid.")
     enum = shape.enum
     if enum and raw not in enum and shape.name not in _OPEN_ENUMS:
+        canonical = _enum_folded(shape).get(raw.lower())
+        if canonical is not None:   # EC2 takes enum values in any case (`DENY`, `NoTermination`)
+            return canonical
         raise InvalidParameterValue(
             f"Value ({raw}) for parameter {path} is invalid. "
             f"Valid values are: {', '.join(enum)}")
     return raw
+
+
+@lru_cache(maxsize=None)
+def _enum_folded(shape: Shape) -> dict[str, str]:
+    """An enum's values by their lower-case form (the model's spelling wins)."""
+    return {value.lower(): value for value in reversed(shape.enum)}
 
 
 def _parse_timestamp(raw: str) -> dt.datetime:
