@@ -331,6 +331,15 @@ def test_booleans_are_case_insensitive_on_input() -> None:
     assert protocol.parse(op, {"DryRun": "false"}) == {"DryRun": False}
 
 
+def test_enum_values_fold_to_the_model_spelling() -> None:
+    op = op_("CreateNetworkAclEntry")
+    form = {"NetworkAclId": "acl-12345678", "RuleNumber": "10", "Protocol": "-1",
+            "Egress": "false", "CidrBlock": "0.0.0.0/0"}
+    assert protocol.parse(op, {**form, "RuleAction": "DENY"})["RuleAction"] == "deny"
+    with pytest.raises(InvalidParameterValue):
+        protocol.parse(op, {**form, "RuleAction": "drop"})
+
+
 # -- targeted: responses ---------------------------------------------------------------------
 def tag_body(value: str) -> bytes:
     return protocol.serialize(op_("DescribeTags"), {"Tags": [
