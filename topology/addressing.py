@@ -4,15 +4,21 @@ AWS's rules: VPC and subnet IPv4 blocks are /16 to /28 and written as network ad
 secondary VPC blocks may not overlap and obey the RFC 1918 restriction table; a subnet lies
 in one of its VPC's blocks and overlaps no sibling; the first four and the last address of a
 subnet are reserved; Amazon-provided IPv6 blocks are /56 per VPC and /64 per subnet.
+Public IPv4 addresses (Elastic IPs, auto-assigned ones) come from each region's EC2 blocks
+and are unique in the region across accounts.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
 from .errors import InvalidParameterValue, TopologyError
+
+if TYPE_CHECKING:   # the world imports nothing of this module; no cycle at run time
+    from .world import Partition, World
 
 RFC1918 = {
     "10": IPNetwork("10.0.0.0/8"),
@@ -183,3 +189,71 @@ def next_ipv6_block(rng_bits: int, taken: Iterable[IPNetwork], prefixlen: int = 
 def subnet_ipv6_blocks(vpc_block: IPNetwork) -> Iterable[IPNetwork]:
     """The /64 subnets of a VPC's /56."""
     return vpc_block.subnet(64)
+
+
+# -- public IPv4 addresses ---------------------------------------------------------------------
+# A few of the EC2 blocks each region advertises (AWS's published ip-ranges.json, service
+# "EC2"): where auto-assigned public IPv4 addresses and Elastic IPs come from. A region not
+# listed draws from DEFAULT_PUBLIC_POOL.
+PUBLIC_POOLS: dict[str, tuple[str, ...]] = {
+    "us-east-1": ("3.80.0.0/12", "54.144.0.0/14"),
+    "us-east-2": ("18.216.0.0/14", "3.128.0.0/15"),
+    "us-west-1": ("54.176.0.0/15", "13.56.0.0/16"),
+    "us-west-2": ("34.208.0.0/12", "54.184.0.0/13"),
+    "ca-central-1": ("35.182.0.0/15", "52.60.0.0/16"),
+    "sa-east-1": ("18.228.0.0/16", "54.232.0.0/16"),
+    "eu-west-1": ("34.240.0.0/13", "54.216.0.0/14"),
+    "eu-west-2": ("35.176.0.0/15", "18.130.0.0/16"),
+    "eu-west-3": ("35.180.0.0/16", "15.236.0.0/15"),
+    "eu-central-1": ("3.120.0.0/14", "18.192.0.0/15"),
+    "eu-north-1": ("13.48.0.0/15", "13.53.0.0/16"),
+    "ap-northeast-1": ("13.112.0.0/14", "54.64.0.0/15"),
+    "ap-northeast-2": ("13.124.0.0/16", "3.34.0.0/15"),
+    "ap-northeast-3": ("13.208.0.0/16", "15.152.0.0/16"),
+    "ap-south-1": ("13.232.0.0/14", "3.6.0.0/15"),
+    "ap-southeast-1": ("13.228.0.0/15", "18.136.0.0/16"),
+    "ap-southeast-2": ("13.236.0.0/14", "3.104.0.0/14"),
+    "af-south-1": ("13.244.0.0/15",),
+    "ap-east-1": ("18.162.0.0/16",),
+    "eu-south-1": ("15.160.0.0/16",),
+    "me-south-1": ("15.184.0.0/16",),
+}
+DEFAULT_PUBLIC_POOL: tuple[str, ...] = ("3.0.0.0/15",)
+
+
+def public_pool(region: str) -> list[IPNetwork]:
+    """The public IPv4 blocks a region hands out addresses from.
+
+    >>> [str(n) for n in public_pool("eu-west-1")]
+    ['34.240.0.0/13', '54.216.0.0/14']
+    """
+    return [network(block) for block in PUBLIC_POOLS.get(region, DEFAULT_PUBLIC_POOL)]
+
+
+def allocate_public(world: World, part: Partition) -> str:
+    """A public IPv4 address of the partition's region that nobody in the region holds.
+
+    Public addresses are unique across accounts, so every partition of the region is asked
+    (their "public-ip" value index: Elastic IPs and auto-assigned addresses). The search
+    starts at a random point of the pool (seeded by the world), as AWS's addresses look
+    random; the caller claims the address it keeps. Addresses ending in .0 or .255 are
+    skipped, as they look like network or broadcast addresses to many tools.
+    """
+    blocks = public_pool(part.region)
+    neighbours = [p for p in world.partitions() if p.region == part.region]
+    total = sum(b.size for b in blocks)
+    start = world.rng.randrange(total)
+    for step in range(total):
+        offset = (start + step) % total
+        for block in blocks:
+            if offset < block.size:
+                break
+            offset -= block.size
+        value = block.first + offset
+        if value & 0xFF in (0, 255):
+            continue
+        text = str(IPAddress(value, 4))
+        if not any(world.claimed(p, "public-ip", text) for p in neighbours):
+            return text
+    raise TopologyError("There are no more public IPv4 addresses available in this Region.",
+                        "InsufficientAddressCapacity")

@@ -86,7 +86,11 @@ def _nat_public(node: dict[str, Any]) -> Iterable[str]:
 
 
 PUBLIC_ADDRESSES: dict[str, PublicAddresses] = {
-    "network-interface": _interface_public,
+    # an ENI's `public` field maps its private addresses to their public IPv4 (Elastic IPs
+    # and the auto-assigned one), kept by `network_interfaces` and `elastic_ips`; nodes
+    # shaped like boto3's NetworkInterface (tests plant such) still count
+    "network-interface": lambda node: [*(node.get("public") or {}).values(),
+                                       *_interface_public(node)],
     "nat-gateway": _nat_public,
 }
 
