@@ -79,19 +79,15 @@ def _interface_public(node: dict[str, Any]) -> Iterable[str]:
     return [a["PublicIp"] for a in found if a.get("PublicIp")]
 
 
-def _nat_public(node: dict[str, Any]) -> Iterable[str]:
-    if node.get("State") in ("deleted", "deleting", "failed"):
-        return []
-    return [a["PublicIp"] for a in node.get("NatGatewayAddresses") or [] if a.get("PublicIp")]
-
-
 PUBLIC_ADDRESSES: dict[str, PublicAddresses] = {
     # an ENI's `public` field maps its private addresses to their public IPv4 (Elastic IPs
     # and the auto-assigned one), kept by `network_interfaces` and `elastic_ips`; nodes
     # shaped like boto3's NetworkInterface (tests plant such) still count
     "network-interface": lambda node: [*(node.get("public") or {}).values(),
                                        *_interface_public(node)],
-    "nat-gateway": _nat_public,
+    # a NAT gateway's Elastic IPs are mapped on its interface, which its subnet also
+    # CONTAINS (`nat_gateways`), so the interface row already counts them
+    "nat-gateway": lambda node: (),
 }
 
 
