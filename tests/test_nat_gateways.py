@@ -611,3 +611,24 @@ def test_nat_gateway_round_trip_against_server(server_ec2):
     with pytest.raises(ClientError) as exc:
         server_ec2.describe_nat_gateways(NatGatewayIds=[MISSING_NAT])
     assert error(exc) == ("NatGatewayNotFound", f"NAT gateway {MISSING_NAT} was not found")
+
+
+def test_users_cannot_move_a_nat_gateways_addresses(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.8.1.0/24")["Subnet"]["SubnetId"]
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    other = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    nat = ec2.create_nat_gateway(SubnetId=subnet, AllocationId=alloc)["NatGateway"]
+    described = ec2.describe_nat_gateways(NatGatewayIds=[nat["NatGatewayId"]])["NatGateways"][0]
+    address = described["NatGatewayAddresses"][0]
+    with pytest.raises(ClientError) as exc:
+        ec2.disassociate_address(AssociationId=address["AssociationId"])
+    assert exc.value.response["Error"]["Code"] == "AuthFailure"
+    with pytest.raises(ClientError) as exc:
+        ec2.associate_address(AllocationId=other,
+                              NetworkInterfaceId=address["NetworkInterfaceId"])
+    assert exc.value.response["Error"]["Code"] == "AuthFailure"
+    again = ec2.describe_nat_gateways(NatGatewayIds=[nat["NatGatewayId"]])["NatGateways"][0]
+    assert again["NatGatewayAddresses"][0]["PublicIp"] == address["PublicIp"]

@@ -101,9 +101,11 @@ def associated_interface(world: World, alloc_id: str) -> tuple[str, dict[str, An
 
 def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str | None = None,
               eni_id: str | None = None, private_ip: str | None = None,
-              allow_reassociation: bool | None = None, require_gateway: bool = True) -> str:
+              allow_reassociation: bool | None = None, require_gateway: bool = True,
+              service: bool = False) -> str:
     """Associate the address with an instance's only interface or with `eni_id` (at
-    `private_ip`, else its primary address); the association id."""
+    `private_ip`, else its primary address); the association id. Only the owning service
+    (`service=True`, e.g. a NAT gateway) may touch a service-managed interface."""
     node = world.get(part, KIND, alloc_id)
     if instance_id is not None and eni_id is not None:
         raise InvalidParameterCombination(
@@ -115,6 +117,8 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
         eni_id = _only_interface(world, part, instance_id)
     assert eni_id is not None
     eni = world.get(part, enis.KIND, eni_id)
+    if "ela" in eni and not service:
+        raise _not_yours()
     target_ip = private_ip if private_ip is not None else (eni["ips"] or [None])[0]
     if target_ip is None or target_ip not in eni["ips"]:
         raise InvalidParameterValue(
@@ -147,6 +151,12 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
     return assoc_id
 
 
+def _not_yours() -> TopologyError:
+    """AWS's answer when a user touches an address a service manages (a NAT gateway's)."""
+    return TopologyError("You do not have permission to access the specified resource.",
+                         "AuthFailure")
+
+
 def _already(resource: str, assoc_id: str) -> TopologyError:
     return TopologyError(f"resource {resource} is already associated with associate-id "
                          f"{assoc_id}", "Resource.AlreadyAssociated")
@@ -176,11 +186,14 @@ def _check_instance_state(world: World, eni_id: str) -> None:
                             "operation.", "IncorrectInstanceState")
 
 
-def disassociate(world: World, part: Partition, assoc_id: str) -> None:
+def disassociate(world: World, part: Partition, assoc_id: str, *, service: bool = False
+                 ) -> None:
     """Disassociate by association id (again is fine: AWS's call is idempotent)."""
     found = world.edge(assoc_id)
     if found is not None:
         alloc_id, eni_id, data = found
+        if "ela" in world.graph.nodes[eni_id] and not service:
+            raise _not_yours()
         node = world.node(alloc_id)
         if node is not None and node["kind"] == KIND and \
                 (node["account"], node["region"]) == (part.account, part.region):

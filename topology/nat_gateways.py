@@ -133,7 +133,8 @@ def create(world: World, part: Partition, subnet_id: str, *, connectivity: str =
     ips = world.graph.nodes[eni_id]["ips"]
     for alloc, ip in zip(allocations, ips):
         elastic_ips.associate(world, part, alloc, eni_id=eni_id, private_ip=ip,
-                              allow_reassociation=False, require_gateway=False)
+                              allow_reassociation=False, require_gateway=False,
+                              service=True)
     return nat_id
 
 
@@ -193,7 +194,7 @@ def delete(world: World, part: Partition, nat_id: str) -> None:
     eni_id = interface_of(world, nat_id)
     if eni_id is not None:   # a live gateway (a failed one holds nothing)
         for _alloc, data in enis.elastic_ips(world, eni_id):
-            elastic_ips.disassociate(world, part, data["id"])
+            elastic_ips.disassociate(world, part, data["id"], service=True)
         enis.delete(world, part, eni_id, service=True)
         subnet_id = subnet_of(world, nat_id)
         world.unlink(subnet_id, nat_id, schema.CONTAINS)
@@ -267,7 +268,8 @@ def associate_addresses(world: World, part: Partition, nat_id: str, allocation_i
         new = enis.assign_private_ips(world, part, eni_id, count=len(allocation_ids))
     for alloc, ip in zip(allocation_ids, new):
         elastic_ips.associate(world, part, alloc, eni_id=eni_id, private_ip=ip,
-                              allow_reassociation=False, require_gateway=False)
+                              allow_reassociation=False, require_gateway=False,
+                              service=True)
     return [address(world, eni_id, ip, False, "associating") for ip in new]
 
 
@@ -291,7 +293,7 @@ def disassociate_addresses(world: World, part: Partition, nat_id: str,
         chosen.append((assoc_id, found[1]["PrivateIpAddress"]))
     out = [address(world, eni_id, ip, False, "disassociating") for _, ip in chosen]
     for assoc_id, _ip in chosen:
-        elastic_ips.disassociate(world, part, assoc_id)
+        elastic_ips.disassociate(world, part, assoc_id, service=True)
     enis.unassign_private_ips(world, part, eni_id, [ip for _, ip in chosen])
     return out
 
