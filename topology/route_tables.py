@@ -16,7 +16,7 @@ from typing import Any
 
 from netaddr import IPNetwork
 
-from . import schema, vpcs
+from . import schema, vpcs, vpn_gateways
 from .errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
                      MissingParameter, NotFound, TopologyError)
 from .filters import Filter, ident
@@ -29,9 +29,9 @@ from .routes import table_routes as routes
 from .routes import vpc_of as vpc_of
 from .world import Partition, World
 
-__all__ = ["FILTERS", "add_local_route", "add_route", "associate", "association", "create",
-           "delete", "disassociate", "main_table", "replace_association", "route_state",
-           "route_view", "routes", "table_for_subnet", "view", "vpc_of"]
+__all__ = ["FILTERS", "add_local_route", "add_route", "all_route_views", "associate",
+           "association", "create", "delete", "disassociate", "main_table", "replace_association",
+           "route_state", "route_view", "routes", "table_for_subnet", "view", "vpc_of"]
 
 
 # -- tables ----------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ def check_edge_table(world: World, rtb_id: str, vpc_id: str) -> None:
     if main_table(world, vpc_id) == rtb_id:
         raise InvalidParameterValue(
             f"The main route table {rtb_id} cannot be associated with a gateway.")
-    if world.graph.nodes[rtb_id].get("propagating"):
+    if world.out(rtb_id, schema.PROPAGATES):
         raise InvalidParameterValue(
             f"Route table {rtb_id} has route propagation enabled and cannot be associated with "
             "a gateway.")
@@ -186,6 +186,11 @@ def replace_association(world: World, part: Partition, assoc_id: str, rtb_id: st
 
 
 # -- views -----------------------------------------------------------------------------------
+def all_route_views(world: World, rtb_id: str) -> list[dict[str, Any]]:
+    """The table's own routes, then those its virtual private gateways propagate (derived)."""
+    return route_views(world, rtb_id) + vpn_gateways.propagated_route_views(world, rtb_id)
+
+
 def association_view(world: World, rtb_id: str, target: str, data: dict[str, Any]
                      ) -> dict[str, Any]:
     out: dict[str, Any] = {
@@ -216,9 +221,9 @@ def view(world: World, rtb_id: str) -> dict[str, Any]:
         "RouteTableId": rtb_id,
         "VpcId": vpc_of(world, rtb_id),
         "OwnerId": node["account"],
-        "Routes": route_views(world, rtb_id),
+        "Routes": all_route_views(world, rtb_id),
         "Associations": associations(world, rtb_id),
-        "PropagatingVgws": [{"GatewayId": g} for g in node.get("propagating", [])],
+        "PropagatingVgws": [{"GatewayId": g} for g in vpn_gateways.propagating(world, rtb_id)],
     }
     if node["tags"]:
         out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
@@ -233,7 +238,7 @@ def _assoc_values(key: str) -> Filter:
 
 def _route_values(key: str) -> Filter:
     """A filter on one member of each route."""
-    return Filter(lambda w, rid, n: [r.get(key) for r in route_views(w, rid)])
+    return Filter(lambda w, rid, n: [r.get(key) for r in all_route_views(w, rid)])
 
 
 def _tables_associated_with(world: World, part: Partition, value: str) -> Iterable[str]:
@@ -248,7 +253,8 @@ def _tables_by_association(world: World, part: Partition, value: str) -> Iterabl
 def _tables_routing_to(world: World, part: Partition, value: str) -> Iterable[str]:
     if value == "local":   # every table has local routes
         return list(part.ids("route-table"))
-    return {u for u, _, _ in world.into(value, schema.ROUTE, "route-table")}
+    return {u for u, _, _ in world.into(value, schema.ROUTE, "route-table")} | {
+        u for u, _, _ in world.into(value, schema.PROPAGATES, "route-table")}
 
 
 def _routed_target(key: str) -> Filter:
