@@ -240,7 +240,7 @@ def test_route_needs_exactly_one_target(ec2, net):
     ("VpcPeeringConnectionId", MISSING["pcx"], "InvalidVpcPeeringConnectionID.NotFound",
      f"The vpcPeeringConnection ID '{MISSING['pcx']}' does not exist"),
     ("TransitGatewayId", MISSING["tgw"], "InvalidTransitGatewayID.NotFound",
-     f"The transitGateway ID '{MISSING['tgw']}' does not exist"),
+     f"The transitGateway ID '{MISSING['tgw']}' does not exist."),
 ])
 def test_route_target_must_exist(ec2, net, param, value, code, message):
     with pytest.raises(ClientError) as exc:

@@ -22,7 +22,7 @@ from netaddr import AddrFormatError, IPNetwork
 from . import addressing, schema, subnets, vpcs
 from .errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                      NotFound, TopologyError)
-from .world import Partition, World
+from .world import Partition, World, not_found
 
 # target kind -> the Route member naming it
 TARGET_MEMBER: dict[str, str] = {
@@ -85,6 +85,12 @@ IPV6_ONLY = {"egress-only-internet-gateway"}
 IPV4_ONLY = {"carrier-gateway"}
 RESERVED = {4: IPNetwork("169.254.168.0/22"), 6: IPNetwork("fd00:ec2::/32")}
 PROPAGATED = "EnableVgwRoutePropagation"
+# targets that stay visible once deleted (describe shows them `deleted`): no new route may
+# name them, and CreateRoute answers as for an id that does not exist
+GONE_STATES: dict[str, frozenset[str]] = {
+    "nat-gateway": frozenset({"deleted"}),
+    "carrier-gateway": frozenset({"deleted"}),
+}
 DOWN_STATES = {"deleted", "deleting", "failed", "rejected", "expired", "detached", "stopped",
                "stopping", "terminated", "shutting-down"}
 
@@ -151,7 +157,9 @@ def parse_destination(world: World, part: Partition, params: dict[str, Any]
     text = str(params[member])
     param, version, _ = DESTINATIONS[member]
     if version == 0:
-        world.get(part, "prefix-list", text)
+        from . import prefix_lists   # the caller's own lists and the region's AWS-managed ones
+
+        prefix_lists.find(world, part, text)
         return member, text, None
     net = _canonical(text, param, version)
     return member, str(net), net
@@ -208,9 +216,13 @@ def _resolve_target(world: World, part: Partition, param: str, value: str) -> st
     if param == "CoreNetworkArn":
         value = value.rpartition("/")[2]     # arn:aws:networkmanager::acct:core-network/<id>
     if kind in GLOBAL_KINDS:
-        world.find(kind, value)
+        node = world.find(kind, value)
     else:
-        world.get(part, kind, value)
+        node = world.get(part, kind, value)
+    if node.get("State") in GONE_STATES.get(kind, ()):
+        raise not_found(kind, value)
+    if kind == "vpc-endpoint":
+        _check_endpoint_target(node, value)
     if kind == "instance":
         return _instance_interface(world, value) or value
     return value
@@ -226,7 +238,18 @@ def _gateway(world: World, part: Partition, value: str) -> str:
     if node is None or node["kind"] != kind or (node["account"], node["region"]) != (
             part.account, part.region):
         raise NotFound(f"The gateway ID '{value}' does not exist", "InvalidGatewayID.NotFound")
+    if kind == "vpc-endpoint":
+        _check_endpoint_target(node, value)
     return value
+
+
+def _check_endpoint_target(node: dict[str, Any], value: str) -> None:
+    """Only a Gateway Load Balancer endpoint is a route target; a gateway endpoint's routes
+    are made by the endpoint itself (ModifyVpcEndpoint), never by the route table calls."""
+    if node.get("VpcEndpointType", "GatewayLoadBalancer") != "GatewayLoadBalancer":
+        raise InvalidParameterValue(
+            f"Route target {value} is not supported. Only Gateway Load Balancer endpoints "
+            "can be route targets.")
 
 
 def _instance_interface(world: World, instance_id: str) -> str | None:
@@ -267,11 +290,10 @@ def _check_network(world: World, rtb_id: str, vpc_id: str, target: str) -> None:
     kind = world.graph.nodes[target]["kind"]
     label = SAME_NETWORK.get(kind)
     if kind == "vpc-peering-connection":
-        sides = _peering_vpcs(world.graph.nodes[target])
-        if sides and vpc_id not in sides:
-            raise InvalidParameterValue(
-                f"route table {rtb_id} and peering connection {target} belong to different "
-                "networks")
+        _check_peering(world, rtb_id, vpc_id, target)
+        return
+    if kind == "transit-gateway":
+        _check_transit_gateway(world, vpc_id, target)
         return
     if label is None:
         return
@@ -282,9 +304,29 @@ def _check_network(world: World, rtb_id: str, vpc_id: str, target: str) -> None:
             f"route table {rtb_id} and {label} {target} belong to different networks")
 
 
-def _peering_vpcs(node: dict[str, Any]) -> set[str]:
-    return {info["VpcId"] for info in (node.get("RequesterVpcInfo"), node.get("AccepterVpcInfo"))
-            if isinstance(info, dict) and info.get("VpcId")}
+def _check_transit_gateway(world: World, vpc_id: str, tgw_id: str) -> None:
+    """A route to a transit gateway needs the VPC attached to it: until then AWS answers as
+    if the gateway did not exist."""
+    from . import tgw_attachments
+
+    if not tgw_attachments.vpc_attached(world, tgw_id, vpc_id):
+        raise NotFound(f"The transitGateway ID '{tgw_id}' does not exist.",
+                       "InvalidTransitGatewayID.NotFound")
+
+
+def _check_peering(world: World, rtb_id: str, vpc_id: str, pcx_id: str) -> None:
+    """A route may name a peering connection of the table's VPC that has not ended (while
+    it awaits acceptance the route reads `blackhole`); its destination may be any block,
+    inside the peer VPC or not (reachability, not CreateRoute, needs it to be)."""
+    from . import peering
+
+    node = world.graph.nodes[pcx_id]
+    if peering.status_code(node) in peering.ENDED or \
+            world.graph.nodes[rtb_id]["account"] not in peering.owners(world, pcx_id):
+        raise not_found(node["kind"], pcx_id)
+    if vpc_id not in peering.vpcs_of(world, pcx_id).values():
+        raise InvalidParameterValue(
+            f"route table {rtb_id} and network gateway {pcx_id} belong to different networks")
 
 
 def _blocks(world: World, vpc_id: str, version: int) -> list[IPNetwork]:
@@ -424,6 +466,16 @@ def route_state(world: World, rtb_id: str, target: str) -> str:
         return "active" if any(v == vpc and data.get("State") not in DOWN_STATES
                                for v, _, data in world.out(target, schema.ATTACHED)) \
             else "blackhole"
+    if kind == "vpc-peering-connection":
+        from . import peering
+
+        return "active" if peering.joins_active(world, target, vpc_of(world, rtb_id)) \
+            else "blackhole"
+    if kind == "transit-gateway":   # the VPC must still be attached to the gateway
+        from . import tgw_attachments
+
+        if not tgw_attachments.vpc_attached(world, target, vpc_of(world, rtb_id)):
+            return "blackhole"
     if _state_name(node) in DOWN_STATES:
         return "blackhole"
     if kind == "network-interface":

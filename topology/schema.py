@@ -43,15 +43,19 @@ KINDS: dict[str, Kind] = {
         _kind("network-interface", "eni", "networkInterface", "InvalidNetworkInterfaceID"),
         _kind("instance", "i", "instance", "InvalidInstanceID"),
         _kind("nat-gateway", "nat", "natGateway", "InvalidNatGatewayID"),
-        _kind("vpc-peering-connection", "pcx", "vpcPeeringConnection", "InvalidVpcPeeringConnectionID"),
-        _kind("transit-gateway", "tgw", "transitGateway", "InvalidTransitGatewayID"),
+        Kind("vpc-peering-connection", "pcx", "vpcPeeringConnection",
+             "InvalidVpcPeeringConnectionID.NotFound", "InvalidVpcPeeringConnectionId.Malformed"),
+        Kind("transit-gateway", "tgw", "transitGateway", "InvalidTransitGatewayID.NotFound",
+             "InvalidTransitGatewayID.Malformed", "The transitGateway ID '{id}' does not exist."),
         _kind("vpn-gateway", "vgw", "vpnGateway", "InvalidVpnGatewayID"),
         _kind("egress-only-internet-gateway", "eigw", "egressOnlyInternetGateway",
               "InvalidEgressOnlyInternetGatewayId"),
         _kind("carrier-gateway", "cagw", "carrierGateway", "InvalidCarrierGatewayID"),
         _kind("local-gateway", "lgw", "localGateway", "InvalidLocalGatewayID"),
-        _kind("vpc-endpoint", "vpce", "vpcEndpoint", "InvalidVpcEndpointId"),
-        _kind("prefix-list", "pl", "prefix list", "InvalidPrefixListID"),
+        Kind("vpc-endpoint", "vpce", "Vpc Endpoint", "InvalidVpcEndpointId.NotFound",
+             "InvalidVpcEndpointId.Malformed", "The Vpc Endpoint Id '{id}' does not exist"),
+        Kind("prefix-list", "pl", "prefix list", "InvalidPrefixListID.NotFound",
+             "InvalidPrefixListId.Malformed"),
         _kind("core-network", "core-network", "coreNetwork", "InvalidCoreNetworkArn"),
         Kind("elastic-ip", "eipalloc", "allocation", "InvalidAllocationID.NotFound",
              "InvalidAllocationID.Malformed"),
@@ -79,7 +83,8 @@ KINDS: dict[str, Kind] = {
         Kind("transit-gateway-route-table", "tgw-rtb", "Transit Gateway Route Table",
              "InvalidRouteTableID.NotFound", "InvalidRouteTableID.Malformed",
              "Transit Gateway Route Table {id} was deleted or does not exist."),
-        _kind("customer-gateway", "cgw", "customerGateway", "InvalidCustomerGatewayID"),
+        Kind("customer-gateway", "cgw", "customerGateway", "InvalidCustomerGatewayID.NotFound",
+             "InvalidCustomerGatewayId.Malformed"),
         _kind("vpn-connection", "vpn", "vpnConnection", "InvalidVpnConnectionID"),
         Kind("flow-log", "fl", "flow log", "InvalidFlowLogId.NotFound",
              "InvalidFlowLogId.Malformed", "Flow log {id} does not exist"),
@@ -102,4 +107,4 @@ ASSOCIATED = "associated"      # route-table/network-acl/dhcp-options -> subnet/
                                # eni -> security-group; elastic-ip -> eni; instance -> placement-group
 ROUTE = "route"                # route-table -> target, discriminated by destination
 REFERENCES = "references"      # security-group-rule -> the security group or prefix list it names
-
+PROPAGATES = "propagates"      # route table -> what it learns routes from (vgw; tgw attachment)

@@ -1,0 +1,185 @@
+"""Transit gateway operations: gateways, VPC attachments, peering attachments, and the
+describe of every attachment type."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from topology import filters, paging, tags
+from topology import tgw_attachments as attachments
+from topology import transit_gateways as gateways
+
+from ..dispatch import Context, handler
+
+ATTACHMENT_TYPE = "transit-gateway-attachment"
+
+
+def _page(ctx: Context, params: dict[str, Any], chosen: list[str], output: str,
+          view: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    page, token = paging.page(ctx.world, chosen, params.get("MaxResults"), params.get("NextToken"))
+    return {output: [view(rid) for rid in page], "NextToken": token}
+
+
+# -- transit gateways ---------------------------------------------------------------------------
+@handler
+def create_transit_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "transit-gateway")
+    tgw_id = gateways.create(ctx.world, ctx.part, description=params.get("Description"),
+                             requested=params.get("Options"), tags=new_tags)
+    return {"TransitGateway": {**gateways.view(ctx.world, tgw_id), "State": "pending"}}
+
+
+@handler
+def delete_transit_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"TransitGateway": gateways.delete(ctx.world, ctx.part, params["TransitGatewayId"])}
+
+
+@handler
+def describe_transit_gateways(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    world, part = ctx.world, ctx.part
+    ids = list(dict.fromkeys(params.get("TransitGatewayIds") or [])) or None
+    for rid in ids or ():
+        gateways.get(world, part, rid, live=False)
+    chosen = filters.select(world, part, gateways.KIND, gateways.FILTERS, params.get("Filters"),
+                            ids)
+    return _page(ctx, params, chosen, "TransitGateways", lambda rid: gateways.view(world, rid))
+
+
+@handler
+def modify_transit_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    tgw_id = params["TransitGatewayId"]
+    gateways.modify(ctx.world, ctx.part, tgw_id, description=params.get("Description"),
+                    changes=params.get("Options"))
+    state = "modifying" if params.get("Options") else "available"
+    return {"TransitGateway": {**gateways.view(ctx.world, tgw_id), "State": state}}
+
+
+# -- attachments, any type ----------------------------------------------------------------------
+def _describe_attachments(ctx: Context, params: dict[str, Any], *, rtype: str | None,
+                          table: filters.FilterTable, view: Callable[[str], dict[str, Any]],
+                          output: str) -> dict[str, Any]:
+    """Named attachments (all must be visible, of the type), or the caller's own plus the
+    peering attachments other accounts and regions requested to its gateways; filtered."""
+    world, part = ctx.world, ctx.part
+    specs = list(params.get("Filters") or [])
+    if rtype is not None:
+        specs.append({"Name": attachments.TYPE_FILTER, "Values": [rtype]})
+    ids = list(dict.fromkeys(params.get("TransitGatewayAttachmentIds") or []))
+    if ids:
+        for rid in ids:
+            attachments.get(world, part, rid, rtype=rtype, live=False)
+        chosen = filters.select(world, part, ATTACHMENT_TYPE, table, specs, ids)
+    else:
+        chosen = filters.select(world, part, ATTACHMENT_TYPE, table, specs)
+        foreign = attachments.foreign_peerings(world, part) if rtype in (None, "peering") else []
+        if foreign:
+            more = filters.select(world, part, ATTACHMENT_TYPE, table, specs, foreign)
+            nodes = world.graph.nodes
+            chosen = sorted(set(chosen) | set(more), key=lambda r: nodes[r]["seq"])
+    return _page(ctx, params, chosen, output, view)
+
+
+@handler
+def describe_transit_gateway_attachments(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    world, part = ctx.world, ctx.part
+    return _describe_attachments(
+        ctx, params, rtype=None, table=attachments.attachment_filters(part),
+        view=lambda rid: attachments.attachment_view(world, part, rid),
+        output="TransitGatewayAttachments")
+
+
+# -- VPC attachments ----------------------------------------------------------------------------
+def _vpc(ctx: Context, attach_id: str, state: str) -> dict[str, Any]:
+    return {"TransitGatewayVpcAttachment": {**attachments.vpc_view(ctx.world, attach_id),
+                                            "State": state}}
+
+
+@handler
+def create_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
+                                          ) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), ATTACHMENT_TYPE)
+    attach_id = attachments.create_vpc_attachment(
+        ctx.world, ctx.part, params["TransitGatewayId"], params["VpcId"], params["SubnetIds"],
+        options=params.get("Options"), tags=new_tags)
+    return _vpc(ctx, attach_id, "pending")
+
+
+@handler
+def delete_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
+                                          ) -> dict[str, Any]:
+    attach_id = params["TransitGatewayAttachmentId"]
+    attachments.delete_vpc_attachment(ctx.world, ctx.part, attach_id)
+    return _vpc(ctx, attach_id, "deleting")
+
+
+@handler
+def modify_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
+                                          ) -> dict[str, Any]:
+    attach_id = params["TransitGatewayAttachmentId"]
+    attachments.modify_vpc_attachment(
+        ctx.world, ctx.part, attach_id, add=params.get("AddSubnetIds"),
+        remove=params.get("RemoveSubnetIds"), options=params.get("Options"))
+    return _vpc(ctx, attach_id, "modifying")
+
+
+@handler
+def describe_transit_gateway_vpc_attachments(ctx: Context, params: dict[str, Any]
+                                             ) -> dict[str, Any]:
+    world = ctx.world
+    return _describe_attachments(
+        ctx, params, rtype="vpc", table=attachments.VPC_FILTERS,
+        view=lambda rid: attachments.vpc_view(world, rid), output="TransitGatewayVpcAttachments")
+
+
+# -- peering attachments ------------------------------------------------------------------------
+def _peering(ctx: Context, attach_id: str, state: str | None = None) -> dict[str, Any]:
+    view = attachments.peering_view(ctx.world, attach_id)
+    if state is not None:
+        view = {**view, "State": state,
+                "Status": {"Code": state, "Message": attachments.status_message(state)}}
+    return {"TransitGatewayPeeringAttachment": view}
+
+
+@handler
+def create_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), ATTACHMENT_TYPE)
+    attach_id = attachments.create_peering_attachment(
+        ctx.world, ctx.part, params["TransitGatewayId"], params["PeerTransitGatewayId"],
+        params["PeerAccountId"], params["PeerRegion"], options=params.get("Options"),
+        tags=new_tags)
+    return _peering(ctx, attach_id, "initiatingRequest")
+
+
+@handler
+def accept_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    attach_id = params["TransitGatewayAttachmentId"]
+    attachments.accept_peering_attachment(ctx.world, ctx.part, attach_id)
+    return _peering(ctx, attach_id, "pending")
+
+
+@handler
+def reject_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    attach_id = params["TransitGatewayAttachmentId"]
+    attachments.reject_peering_attachment(ctx.world, ctx.part, attach_id)
+    return _peering(ctx, attach_id, "rejecting")
+
+
+@handler
+def delete_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    attach_id = params["TransitGatewayAttachmentId"]
+    attachments.delete_peering_attachment(ctx.world, ctx.part, attach_id)
+    return _peering(ctx, attach_id, "deleting")
+
+
+@handler
+def describe_transit_gateway_peering_attachments(ctx: Context, params: dict[str, Any]
+                                                 ) -> dict[str, Any]:
+    world, part = ctx.world, ctx.part
+    return _describe_attachments(
+        ctx, params, rtype="peering", table=attachments.peering_filters(part),
+        view=lambda rid: attachments.peering_view(world, rid),
+        output="TransitGatewayPeeringAttachments")
