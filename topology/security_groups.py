@@ -256,26 +256,16 @@ def _pair(world: World, part: Partition, vpc_id: str, item: dict[str, Any]) -> t
 
 
 def _peered(world: World, vpc_a: str, vpc_b: str) -> bool:
-    """Whether a live, active peering connection joins the two VPCs (either direction)."""
-    graph = world.graph
+    """Whether an active peering connection joins the two VPCs (either direction)."""
+    from . import peering
 
-    def peerings(vpc: str) -> set[str]:
-        near = set(graph.successors(vpc)) | set(graph.predecessors(vpc))
-        out = set()
-        for n in near:
-            node = graph.nodes[n]
-            status = (node.get("Status") or {}).get("Code", "active")
-            if node.get("kind") == "vpc-peering-connection" and not node.get("deleted") \
-                    and status == "active":
-                out.add(n)
-        return out
-    return bool(peerings(vpc_a) & peerings(vpc_b))
+    return peering.active_between(world, vpc_a, vpc_b) is not None
 
 
 def _prefix_list(world: World, part: Partition, pl_id: str) -> None:
-    node = world.node(pl_id)
-    if node is None or node["kind"] != "prefix-list" or node["region"] != part.region:
-        raise not_found("prefix-list", pl_id)
+    from . import prefix_lists   # the caller's own lists and the region's AWS-managed ones
+
+    prefix_lists.find(world, part, pl_id)
 
 
 # -- rules: changing ---------------------------------------------------------------------

@@ -31,6 +31,7 @@ RESERVED_PREFIX = "aws:"
 RESOURCE_TYPES: dict[str, str] = {
     "nat-gateway": "natgateway",
     "spot-instance-request": "spot-instances-request",
+    "flow-log": "vpc-flow-log",
     "address": "elastic-ip",
     "eip": "elastic-ip",
 }

@@ -1,0 +1,142 @@
+"""VPC endpoint operations (create/delete/describe/modify) and endpoint services: the
+services a caller may connect to, and the services it offers (configurations, permissions)."""
+from __future__ import annotations
+
+from typing import Any
+
+from topology import endpoint_services as services
+from topology import endpoints, filters, prefix_lists, tags
+
+from ..dispatch import Context, handler
+from ._describe import describe
+from .volumes import bounded
+
+MOST_RESULTS = 1000          # "If the value is greater than 1,000, we return only 1,000 items."
+CONFIG_RESULTS = (5, 1000)   # DescribeVpcEndpointServiceConfigurations / ...Permissions
+
+
+def _capped(params: dict[str, Any]) -> dict[str, Any]:
+    limit = params.get("MaxResults")
+    return params if limit is None else {**params, "MaxResults": min(limit, MOST_RESULTS)}
+
+
+# -- endpoints ------------------------------------------------------------------------------------
+@handler
+def create_vpc_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc-endpoint")
+    vpce_id = endpoints.create(ctx.world, ctx.part, params, new_tags)
+    view = endpoints.view(ctx.world, vpce_id)
+    if view["VpcEndpointType"] != "Gateway" and view["State"] == "available":
+        view["State"] = "pending"    # interfaces come up after the call returns
+    return {"VpcEndpoint": view, "ClientToken": params.get("ClientToken")}
+
+
+@handler
+def delete_vpc_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Unsuccessful": endpoints.delete(ctx.world, ctx.part, params["VpcEndpointIds"])}
+
+
+@handler
+def describe_vpc_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return describe(ctx, _capped(params), kind=endpoints.KIND, table=endpoints.FILTERS,
+                    view=endpoints.view, output="VpcEndpoints",
+                    ids=params.get("VpcEndpointIds"))
+
+
+@handler
+def modify_vpc_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    endpoints.modify(ctx.world, ctx.part, params["VpcEndpointId"], params)
+    return {"Return": True}
+
+
+# -- the services a caller may use ----------------------------------------------------------------
+@handler
+def describe_vpc_endpoint_services(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    rows = services.details(ctx.world, ctx.part, params.get("ServiceNames"),
+                            params.get("Filters"), params.get("ServiceRegions"))
+    limit = params.get("MaxResults")
+    page, token = prefix_lists.page_rows(
+        rows, None if limit is None else min(limit, MOST_RESULTS), params.get("NextToken"))
+    return {"ServiceNames": list(dict.fromkeys(r["ServiceName"] for r in page)),
+            "ServiceDetails": page, "NextToken": token}
+
+
+# -- the services a caller offers -----------------------------------------------------------------
+@handler
+def create_vpc_endpoint_service_configuration(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc-endpoint-service")
+    svc_id = services.create_configuration(ctx.world, ctx.part, params, new_tags)
+    return {"ServiceConfiguration": services.configuration_view(ctx.world, svc_id),
+            "ClientToken": params.get("ClientToken")}
+
+
+@handler
+def delete_vpc_endpoint_service_configurations(ctx: Context, params: dict[str, Any]
+                                               ) -> dict[str, Any]:
+    return {"Unsuccessful": services.delete_configurations(ctx.world, ctx.part,
+                                                           params["ServiceIds"])}
+
+
+@handler
+def describe_vpc_endpoint_service_configurations(ctx: Context, params: dict[str, Any]
+                                                 ) -> dict[str, Any]:
+    return describe(ctx, bounded(params, CONFIG_RESULTS), kind=services.KIND,
+                    table=services.CONFIG_FILTERS, view=services.configuration_view,
+                    output="ServiceConfigurations", ids=params.get("ServiceIds"))
+
+
+@handler
+def modify_vpc_endpoint_service_configuration(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    services.modify_configuration(ctx.world, ctx.part, params["ServiceId"], params)
+    return {"Return": True}
+
+
+@handler
+def describe_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    params = bounded(params, CONFIG_RESULTS)
+    rows = services.permissions(ctx.world, ctx.part, params["ServiceId"])
+    rows = filters.select_rows(services.PERMISSION_FILTERS, params.get("Filters"), rows)
+    page, token = prefix_lists.page_rows(rows, params.get("MaxResults"), params.get("NextToken"))
+    return {"AllowedPrincipals": page, "NextToken": token}
+
+
+@handler
+def modify_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, Any]
+                                            ) -> dict[str, Any]:
+    added = services.modify_permissions(ctx.world, ctx.part, params["ServiceId"],
+                                        params.get("AddAllowedPrincipals") or [],
+                                        params.get("RemoveAllowedPrincipals") or [])
+    return {"AddedPrincipals": added, "ReturnValue": True}
+
+
+@handler
+def start_vpc_endpoint_service_private_dns_verification(ctx: Context, params: dict[str, Any]
+                                                        ) -> dict[str, Any]:
+    services.verify_private_dns(ctx.world, ctx.part, params["ServiceId"])
+    return {"ReturnValue": True}
+
+
+# -- connections to the services a caller offers ------------------------------------------------------
+@handler
+def accept_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Unsuccessful": services.accept(ctx.world, ctx.part, params["ServiceId"],
+                                            params["VpcEndpointIds"])}
+
+
+@handler
+def reject_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Unsuccessful": services.reject(ctx.world, ctx.part, params["ServiceId"],
+                                            params["VpcEndpointIds"])}
+
+
+@handler
+def describe_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    rows = filters.select_rows(services.CONNECTION_FILTERS, params.get("Filters"),
+                               services.connection_rows(ctx.world, ctx.part))
+    limit = params.get("MaxResults")
+    page, token = prefix_lists.page_rows(
+        rows, None if limit is None else min(limit, MOST_RESULTS), params.get("NextToken"))
+    return {"VpcEndpointConnections": page, "NextToken": token}

@@ -1,0 +1,33 @@
+"""Flow log operations: create (per-resource Unsuccessful items), delete, describe."""
+from __future__ import annotations
+
+from typing import Any
+
+from topology import filters, flow_logs, paging, tags
+
+from ..dispatch import Context, handler
+
+
+@handler
+def create_flow_logs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc-flow-log")
+    created, failed = flow_logs.create(ctx.world, ctx.part, params, new_tags)
+    return {"ClientToken": params.get("ClientToken"), "FlowLogIds": created,
+            "Unsuccessful": failed}
+
+
+@handler
+def delete_flow_logs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Unsuccessful": flow_logs.delete(ctx.world, ctx.part, params["FlowLogIds"])}
+
+
+@handler
+def describe_flow_logs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    # unknown FlowLogIds select nothing rather than fail, as on AWS
+    world, part = ctx.world, ctx.part
+    ids = params.get("FlowLogIds")
+    chosen = filters.select(world, part, flow_logs.KIND, flow_logs.FILTERS,
+                            params.get("Filter"), list(dict.fromkeys(ids)) if ids else None)
+    chosen = flow_logs.live(world, part, chosen)
+    page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
+    return {"FlowLogs": [flow_logs.view(world, fl) for fl in page], "NextToken": token}
