@@ -1,5 +1,22 @@
 """Route resolution, policy evaluation and reachability over the topology graph.
 
-Reads `topology`'s graph; knows nothing of HTTP. (The reachability engine arrives with the
-Network Insights work; see the project's issues.)
+Reads `topology`'s graph; knows nothing of HTTP. `reachability(world, source, destination,
+...)` answers like Reachability Analyzer (`Analysis`: path found, forward and return path
+components, explanations with AWS's codes). The parts:
+
+* `packet`: headers, addresses, port sets;
+* `selection`: route tables (subnet, main, gateway edge tables), longest prefix match with
+  AWS's priorities, transit gateway route tables;
+* `policy`: security groups (stateful) and network ACLs (stateless, ordered);
+* `walk`: one walk's state and the shared checks; `forwarding`: route table to target, the
+  table of hops per target kind; `gateways` and `transit`: what each gateway does;
+* `places`: sources, destinations and their addresses; `analysis`: forward and return walks;
+* `components`, `explanations`: AWS's shapes for components and explanation codes.
 """
+from __future__ import annotations
+
+from .analysis import Analysis, reachability
+from .explanations import VOCABULARY as EXPLANATION_CODES
+from .selection import Choice, select, subnet_table
+
+__all__ = ["Analysis", "Choice", "EXPLANATION_CODES", "reachability", "select", "subnet_table"]

@@ -1,0 +1,122 @@
+"""Resources as Reachability Analyzer names them: boto3's `AnalysisComponent` ({Id, Arn, Name}),
+and the few graph lookups every part of the engine shares (an interface's subnet, VPC and
+instance; a node's partition; the interface that holds an address).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from topology import schema, subnets
+from topology import network_interfaces as enis
+from topology.world import Partition, World
+
+# node kind -> the resource type in its ARN (`arn:aws:ec2:<region>:<account>:<type>/<id>`)
+ARN_TYPES: dict[str, str] = {
+    "nat-gateway": "natgateway",
+    "elastic-ip": "elastic-ip",
+}
+PUBLIC_OWNER = "aws"       # how the ARNs of AWS-managed resources name their owner
+
+
+def arn(node: dict[str, Any], rid: str) -> str:
+    account = node["account"] if node["account"].isdigit() else PUBLIC_OWNER
+    kind = ARN_TYPES.get(node["kind"], node["kind"])
+    return f"arn:aws:ec2:{node['region']}:{account}:{kind}/{rid}"
+
+
+def component(world: World, rid: str) -> dict[str, str]:
+    """boto3's `AnalysisComponent` for a resource (its Name tag as `Name`)."""
+    node = world.graph.nodes.get(rid)
+    if node is None:
+        return {"Id": rid}
+    out = {"Id": rid, "Arn": arn(node, rid)}
+    name = node.get("tags", {}).get("Name")
+    if name:
+        out["Name"] = name
+    return out
+
+
+def kind_of(world: World, rid: str) -> str | None:
+    node = world.graph.nodes.get(rid)
+    return None if node is None else node["kind"]
+
+
+def partition_of(world: World, rid: str) -> Partition | None:
+    """The partition a node lives in (never creates one: reachability only reads)."""
+    node = world.graph.nodes[rid]
+    key = (node["account"], node["region"])
+    for part in world.partitions():
+        if (part.account, part.region) == key:
+            return part
+    return None
+
+
+# -- interfaces --------------------------------------------------------------------------------
+def subnet_of(world: World, eni: str) -> str:
+    return enis.subnet_of(world, eni)
+
+
+def vpc_of_subnet(world: World, subnet: str) -> str:
+    return subnets.vpc_of(world, subnet)
+
+
+def vpc_of(world: World, eni: str) -> str:
+    return enis.vpc_of(world, eni)
+
+
+def owner_of(world: World, eni: str) -> str | None:
+    """What the interface is attached to: an instance, a NAT gateway, an endpoint, a transit
+    gateway attachment (None when detached)."""
+    found = world.out(eni, schema.ATTACHED)
+    for target, _, _ in found:
+        if not world.graph.nodes[target].get("deleted"):
+            return target
+    return None
+
+
+def interface_holding(world: World, vpc: str, ip: str) -> str | None:
+    """The live interface of `vpc` whose private addresses include `ip`."""
+    part = partition_of(world, vpc)
+    if part is None:
+        return None
+    for eni in sorted(world.claimed(part, enis.PRIVATE_IP, ip)):
+        node = world.node(eni)
+        if node is not None and node["kind"] == enis.KIND and vpc_of(world, eni) == vpc:
+            return eni
+    return None
+
+
+def interfaces_holding(world: World, ip: str) -> list[str]:
+    """Every live interface, in any partition, with the private address `ip`."""
+    found: list[str] = []
+    for part in world.partitions():
+        for eni in sorted(world.claimed(part, enis.PRIVATE_IP, ip)):
+            node = world.node(eni)
+            if node is not None and node["kind"] == enis.KIND:
+                found.append(eni)
+    return found
+
+
+def public_holder(world: World, public_ip: str) -> tuple[str, str] | None:
+    """(interface, private address) a public IPv4 maps to (an Elastic IP's association or an
+    automatic public address), searching every partition."""
+    for part in world.partitions():
+        for holder in sorted(world.claimed(part, enis.PUBLIC_IP, public_ip)):
+            node = world.node(holder)
+            if node is None:
+                continue
+            if node["kind"] == enis.KIND:
+                for private, public in node.get("public", {}).items():
+                    if public == public_ip:
+                        return holder, private
+            elif node["kind"] == "elastic-ip":
+                assoc = world.out(holder, schema.ASSOCIATED, enis.KIND)
+                if assoc:
+                    return assoc[0][0], assoc[0][2]["PrivateIpAddress"]
+    return None
+
+
+def public_of(world: World, eni: str, private_ip: str) -> str | None:
+    """The public IPv4 mapped to one private address of the interface."""
+    found: str | None = world.graph.nodes[eni].get("public", {}).get(private_ip)
+    return found

@@ -1,0 +1,295 @@
+"""Sources and destinations: what an id names, which addresses stand for it, and where a walk
+starts from it or ends at it.
+
+A path runs between instances, network interfaces, internet gateways, VPC endpoints, transit
+gateways, virtual private gateways and peering connections, or to a bare IP address. Things
+with interfaces send and receive with their own addresses; a gateway stands for addresses
+beyond it, so when no address is given the engine picks *representative* ones: addresses of
+the routes that lead to the gateway (not taken by a more specific route), the internet's
+`INTERNET` address, the peer VPC's blocks. Several candidates may be tried (`analysis`): the
+path exists if one of them gets through.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from netaddr import IPSet
+
+from topology import endpoints, instances, prefix_lists, security_groups, tgw_attachments, vpcs
+from topology import network_interfaces as enis
+from topology import peering as peerings
+from topology.world import World
+
+from . import forwarding, gateways, selection, transit
+from .components import component, interfaces_holding, public_of, subnet_of, vpc_of
+from .explanations import Blocked, explanation
+from .walk import End, Goal, Walk
+
+SUPPORTED = frozenset({"instance", "network-interface", "internet-gateway", "vpc-endpoint",
+                       "transit-gateway", "vpn-gateway", "vpc-peering-connection"})
+SHARED = frozenset({"vpc-peering-connection", "transit-gateway"})   # seen across accounts
+INTERNET = "8.8.8.8"              # a host on the internet, when none is named
+ELSEWHERE = "192.0.2.10"          # a host beyond a VPN or transit gateway, when none is named
+NOT_INTERNET = IPSet(["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
+                      "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"])
+MAX_REPRESENTATIVES = 3
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved source or destination."""
+
+    rid: str
+    kind: str
+    interfaces: tuple[str, ...] = ()     # its network interfaces, primary first
+
+
+Endpoint = tuple["str | None", str]      # (interface or None, address)
+
+
+def resolve(world: World, rid: str, account: str | None, region: str | None) -> Place:
+    """The source or destination `rid` names; `Blocked` for what cannot be one."""
+    node = world.node(rid)
+    if node is None or (node["kind"] not in SHARED and (
+            (account is not None and node["account"] != account)
+            or (region is not None and node["region"] != region))):
+        raise Blocked(explanation("UNKNOWN_RESOURCE", Component={"Id": rid}))
+    kind = node["kind"]
+    if kind not in SUPPORTED:
+        raise Blocked(explanation("UNSUPPORTED_COMPONENT", Component=component(world, rid)))
+    if kind == "instance":
+        found = tuple(eni for eni, _ in instances.interfaces(world, rid))
+        if not found:
+            raise Blocked(explanation("BAD_STATE", Component=component(world, rid),
+                                      State=node["State"]["Name"]))
+        return Place(rid, kind, found)
+    if kind == "network-interface":
+        return Place(rid, kind, (rid,))
+    if kind == "vpc-endpoint" and node.get("VpcEndpointType") != "Gateway":
+        found = tuple(endpoints.interfaces(world, rid))
+        if not found:
+            raise Blocked(explanation("BAD_STATE", Component=component(world, rid)))
+        return Place(rid, kind, found)
+    return Place(rid, kind)
+
+
+# -- addresses ---------------------------------------------------------------------------------
+def sources(world: World, place: Place, source_ip: str | None, toward: str | None
+            ) -> list[Endpoint]:
+    """The (interface, address) pairs that stand for the source; `toward` is the destination's
+    interface (its route table tells which addresses a gateway's traffic comes from)."""
+    if place.interfaces:
+        return [_own_address(world, place, source_ip, _nearest(world, place, toward))]
+    if source_ip is not None:
+        return [(None, source_ip)]
+    found = _representatives(world, place, toward)
+    if place.kind == "internet-gateway":
+        found = _public_peers(world, toward) + found + [INTERNET]
+    elif place.kind == "vpc-endpoint":
+        found = _prefix_list_addresses(world, place.rid) + found
+    return [(None, ip) for ip in _unique(found or [ELSEWHERE])]
+
+
+def destinations(world: World, place: Place | None, destination_ip: str | None,
+                 source: Place, src_eni: str | None) -> list[Endpoint]:
+    """The (interface, address) pairs that stand for the destination."""
+    if place is None:
+        assert destination_ip is not None
+        return [(_holder(world, destination_ip, src_eni), destination_ip)]
+    if place.interfaces:
+        if destination_ip is not None:
+            return [_named_address(world, place, destination_ip)]
+        return _interface_addresses(world, place, source, src_eni)
+    if destination_ip is not None:
+        return [(None, destination_ip)]
+    found = _representatives(world, place, src_eni)
+    if place.kind == "internet-gateway":
+        found.append(INTERNET)
+    elif place.kind == "vpc-endpoint":
+        found = found or _prefix_list_addresses(world, place.rid)
+    elif place.kind == "vpc-peering-connection" and not found:
+        found = _peer_block_addresses(world, place.rid, src_eni)
+    return [(None, ip) for ip in _unique(found or [ELSEWHERE])]
+
+
+def _interface_addresses(world: World, place: Place, source: Place, src_eni: str | None
+                         ) -> list[Endpoint]:
+    """An interface's private address; its public one from the internet, or (second
+    choice) from another VPC."""
+    eni = _nearest(world, place, src_eni)
+    private = world.graph.nodes[eni]["ips"][0]
+    public = public_of(world, eni, private)
+    if source.kind == "internet-gateway":
+        return [(eni, public or private)]
+    found: list[Endpoint] = [(eni, private)]
+    if public is not None and (src_eni is None or vpc_of(world, src_eni) != vpc_of(world, eni)):
+        found.append((eni, public))
+    return found
+
+
+def _own_address(world: World, place: Place, ip: str | None, preferred: str) -> Endpoint:
+    if ip is None:
+        ips = world.graph.nodes[preferred]["ips"]
+        if not ips:
+            raise Blocked(explanation("ENI_ADDRESS_RESTRICTION",
+                                      Component=component(world, preferred)))
+        return preferred, ips[0]
+    for eni in place.interfaces:
+        if ip in world.graph.nodes[eni]["ips"]:
+            return eni, ip
+    raise Blocked(explanation("ENI_ADDRESS_RESTRICTION", Component=component(world, place.rid),
+                              Address=ip))
+
+
+def _named_address(world: World, place: Place, ip: str) -> Endpoint:
+    for eni in place.interfaces:
+        node = world.graph.nodes[eni]
+        if ip in node["ips"] or ip in node.get("public", {}).values():
+            return eni, ip
+    raise Blocked(explanation("ENI_ADDRESS_RESTRICTION", Component=component(world, place.rid),
+                              Address=ip))
+
+
+def _nearest(world: World, place: Place, other: str | None) -> str:
+    """The place's interface in the other end's zone (an interface endpoint has one per
+    zone), else its primary one."""
+    if other is not None and len(place.interfaces) > 1 and place.kind == "vpc-endpoint":
+        zone = world.graph.nodes[other].get("AvailabilityZone")
+        for eni in place.interfaces:
+            if world.graph.nodes[eni].get("AvailabilityZone") == zone:
+                return eni
+    return place.interfaces[0]
+
+
+def _holder(world: World, ip: str, near: str | None) -> str | None:
+    """The interface holding a private address: in the source's VPC first."""
+    found = interfaces_holding(world, ip)
+    if near is not None:
+        home = vpc_of(world, near)
+        for eni in found:
+            if vpc_of(world, eni) == home:
+                return eni
+    return found[0] if found else None
+
+
+def _representatives(world: World, place: Place, eni: str | None) -> list[str]:
+    """Addresses that the routes of `eni`'s subnet send to the gateway `place`."""
+    if eni is None:
+        return []
+    rtb = selection.subnet_table(world, subnet_of(world, eni))
+    if rtb is None:
+        return []
+    keep = _peer_blocks(world, place.rid, eni) if place.kind == "vpc-peering-connection" \
+        else None
+    found: list[str] = []
+    for cidr in selection.targets_of(world, rtb, place.rid):
+        free = selection.free_part(world, rtb, cidr)
+        if keep is not None:
+            free &= keep
+        if place.kind == "internet-gateway":
+            free -= NOT_INTERNET
+        picked = _pick(free, INTERNET if place.kind == "internet-gateway" else None)
+        if picked is not None:
+            found.append(picked)
+    return found[:MAX_REPRESENTATIVES]
+
+
+def _pick(addresses: IPSet, preferred: str | None) -> str | None:
+    if preferred is not None and preferred in addresses:
+        return preferred
+    for cidr in addresses.iter_cidrs():
+        return str(cidr[1] if cidr.size > 2 else cidr[0])
+    return None
+
+
+def _peer_blocks(world: World, pcx: str, eni: str) -> IPSet:
+    home = vpc_of(world, eni)
+    return IPSet(str(b) for v in peerings.vpcs_of(world, pcx).values() if v != home
+                 for b in vpcs.blocks(world, v))
+
+
+def _peer_block_addresses(world: World, pcx: str, eni: str | None) -> list[str]:
+    if eni is None:
+        return []
+    picked = _pick(_peer_blocks(world, pcx, eni), None)
+    return [picked] if picked else []
+
+
+def _prefix_list_addresses(world: World, vpce: str) -> list[str]:
+    pl = endpoints.prefix_list_of(world, vpce)
+    if pl is None or world.node(pl) is None:
+        return []
+    picked = _pick(IPSet(prefix_lists.cidrs(world, pl)), None)
+    return [picked] if picked else []
+
+
+def _public_peers(world: World, eni: str | None) -> list[str]:
+    """Internet addresses the destination's security groups admit (the first address of
+    each public IPv4 range of an ingress rule): someone there may connect."""
+    if eni is None:
+        return []
+    found: list[str] = []
+    for sg in enis.groups(world, eni):
+        for rule_id in security_groups.rules(world, sg, egress=False):
+            cidr = world.graph.nodes[rule_id].get("CidrIpv4")
+            if cidr is not None:
+                picked = _pick(IPSet([cidr]) - NOT_INTERNET, INTERNET)
+                if picked is not None:
+                    found.append(picked)
+    return found[:MAX_REPRESENTATIVES]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+# -- goals and starts --------------------------------------------------------------------------
+def goal_of(place: Place | None, eni: str | None) -> Goal:
+    """Where a walk toward `place` (reached through `eni`) must arrive."""
+    if place is None:
+        return Goal(anywhere=True)
+    if place.kind in ("instance", "network-interface"):
+        return Goal(eni=eni)
+    return Goal(gateway=place.rid)
+
+
+STARTS: dict[str, Callable[[Walk, str], None]] = {
+    "internet-gateway": gateways.igw_ingress,
+    "vpn-gateway": gateways.vgw_ingress,
+    "transit-gateway": transit.ingress,
+    "vpc-peering-connection": gateways.peering_ingress,
+    "vpc-endpoint": gateways.endpoint_ingress,
+}
+
+
+def start(w: Walk, place: Place, eni: str | None) -> None:
+    """The forward walk from the source."""
+    if eni is not None:
+        forwarding.leave(w, eni)
+    else:
+        STARTS[place.kind](w, place.rid)
+
+
+def start_return(w: Walk, end: End) -> None:
+    """The return walk, from where the forward walk arrived."""
+    if end.kind == "eni":
+        forwarding.leave(w, end.rid)
+    elif end.kind == "subnet":
+        forwarding.route_from(w, end.rid)
+    elif end.kind == "transit-gateway":
+        assert end.attachment is not None
+        transit.exit_to_vpc(w, end.rid, end.attachment, end.zone)
+    elif end.kind == "transit-gateway-attachment":
+        tgw = tgw_attachments.gateway_of(w.world, end.rid)
+        assert tgw is not None
+        transit.through(w, tgw, end.rid, end.zone)
+    else:
+        STARTS[end.kind](w, end.rid)
+
+
+def same_region(world: World, one: str | None, other: str | None) -> bool:
+    if one is None or other is None:
+        return False
+    return bool(world.graph.nodes[one]["region"] == world.graph.nodes[other]["region"])
+

@@ -1,0 +1,163 @@
+"""Transit gateways: from a VPC through its attachment, the attachment's associated route
+table, the chosen route's attachment, into the next VPC (or VPN, or peered gateway).
+
+AWS's rules (DESIGN §5, the Transit Gateway guide):
+
+* a subnet's traffic enters only through the attachment's interface in the subnet's own
+  Availability Zone (`TGW_ATTACH_VPC_AZ_RESTRICTION`), crossing the network ACLs of the two
+  subnets when they differ;
+* the *association* of the attachment the packet arrived from picks the gateway route table
+  (none: `TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION`); propagations and static routes fill
+  tables, static beats propagated for the same prefix, the longest prefix wins, a blackhole
+  route drops (`TGW_RTB_BAD_STATE_ROUTE`);
+* the packet leaves into a VPC through the attachment's subnet in the same zone when it has
+  one (else its first subnet) and is routed on by that subnet's table;
+* security group references survive the gateway only when it and both attachments enable
+  security group referencing.
+"""
+from __future__ import annotations
+
+from topology import schema, tgw_attachments, tgw_route_tables, vpcs
+from topology import transit_gateways as gateways
+
+from . import forwarding
+from .packet import address
+from .selection import tgw_route_view, tgw_select
+from .walk import Walk, cross
+
+ATTACHMENT = tgw_attachments.KIND
+ENABLED = "enable"
+
+
+def vpc_attachment(w: Walk, tgw: str, vpc: str) -> str | None:
+    """The VPC's live attachment to the gateway."""
+    nodes = w.world.graph.nodes
+    for attach, disc, _ in w.world.into(vpc, schema.ASSOCIATED, ATTACHMENT):
+        if disc == "vpc" and tgw_attachments.gateway_of(w.world, attach) == tgw \
+                and nodes[attach].get("State") == "available":
+            return attach
+    return None
+
+
+def _zone(w: Walk, subnet: str) -> str:
+    return str(w.world.graph.nodes[subnet]["AvailabilityZone"])
+
+
+def _subnet_in(w: Walk, attach: str, zone: str | None) -> str | None:
+    """The attachment's subnet in `zone`; any of its subnets when `zone` is None."""
+    found = tgw_attachments.subnet_list(w.world, attach)
+    for subnet in found:
+        if zone is None or _zone(w, subnet) == zone:
+            return subnet
+    return None
+
+
+def enter(w: Walk, tgw: str, from_subnet: str | None, vpc: str) -> None:
+    """A route to the transit gateway: through the VPC's attachment in the subnet's zone."""
+    attach = vpc_attachment(w, tgw, vpc)
+    if attach is None:
+        raise w.blocked("BAD_STATE_ATTACHMENT", Component=tgw, TransitGateway=tgw, Vpc=vpc)
+    zone = _zone(w, from_subnet) if from_subnet is not None else None
+    subnet = _subnet_in(w, attach, zone)
+    if subnet is None:
+        raise w.blocked("TGW_ATTACH_VPC_AZ_RESTRICTION", Component=attach,
+                        TransitGatewayAttachment=attach, TransitGateway=tgw, Subnet=from_subnet,
+                        Vpc=vpc, AvailabilityZones=[zone] if zone else None)
+    cross(w, from_subnet, subnet)
+    w.add(attach, AttachedTo=w.comp(tgw), Subnet=w.comp(subnet), Vpc=w.comp(vpc))
+    through(w, tgw, attach, _zone(w, subnet))
+
+
+def through(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
+    """Inside the gateway: the arriving attachment's route table picks the next attachment."""
+    w.hop()
+    w.add(tgw, InboundHeader=w.header(), OutboundHeader=w.header(), TransitGateway=w.comp(tgw))
+    w.via.append("transit-gateway")
+    if not _keeps_references(w, tgw, attach):
+        w.packet.src_eni = None
+    if w.wants_gateway(tgw):
+        w.reached("transit-gateway", tgw, attachment=attach, zone=zone)
+        return
+    rtb = tgw_route_tables.associated_table(w.world, attach, tgw)
+    if rtb is None:
+        raise w.blocked("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", Component=attach,
+                        TransitGatewayAttachment=attach, TransitGateway=tgw)
+    row = tgw_select(w.world, rtb, address(w.packet.dst))
+    if row is None:
+        raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=rtb, TransitGatewayRouteTable=rtb,
+                        TransitGateway=tgw, Address=w.packet.dst)
+    view = tgw_route_view(row)
+    w.add(rtb, TransitGatewayRouteTableRoute=view, TransitGateway=w.comp(tgw))
+    if row["State"] != "active":
+        raise w.blocked("TGW_RTB_BAD_STATE_ROUTE", Component=rtb, TransitGatewayRouteTable=rtb,
+                        TransitGatewayRouteTableRoute=view, TransitGateway=tgw,
+                        State=row["State"], Address=w.packet.dst)
+    leave(w, tgw, view["AttachmentId"], zone)
+
+
+def leave(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
+    """Out of the gateway through `attach`: into a VPC, a VPN, or a peered gateway."""
+    rtype = tgw_route_tables.resource_type(w.world, attach)
+    if rtype == "vpc":
+        exit_to_vpc(w, tgw, attach, zone)
+        return
+    if rtype in tgw_route_tables.PEERING_TYPES:
+        peer = tgw_route_tables.resource_id(w.world, attach, tgw)
+        if peer is None or w.world.node(peer) is None:
+            raise w.blocked("BAD_STATE_ATTACHMENT", Component=attach,
+                            TransitGatewayAttachment=attach, TransitGateway=tgw)
+        w.add(attach, AttachedTo=w.comp(peer))
+        through(w, peer, attach, zone)
+        return
+    w.add(attach, AttachedTo=w.comp(tgw))
+    if rtype == "vpn" and w.goal.anywhere:
+        w.reached("transit-gateway-attachment", attach, zone=zone)
+        return
+    raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=attach, TransitGatewayAttachment=attach,
+                    TransitGateway=tgw, Address=w.packet.dst,
+                    Destination=w.goal.gateway or w.goal.eni)
+
+
+def exit_to_vpc(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
+    """Into the attachment's VPC through its subnet in `zone` (else its first), whose route
+    table routes the packet on."""
+    vpc = tgw_attachments.vpc_of(w.world, attach)
+    subnet = _subnet_in(w, attach, zone) or _subnet_in(w, attach, None)
+    if vpc is None or subnet is None or w.world.node(subnet) is None:
+        raise w.blocked("BAD_STATE_ATTACHMENT", Component=attach,
+                        TransitGatewayAttachment=attach, TransitGateway=tgw)
+    w.add(attach, AttachedTo=w.comp(tgw), Subnet=w.comp(subnet), Vpc=w.comp(vpc))
+    forwarding.route_from(w, subnet)
+
+
+def ingress(w: Walk, tgw: str) -> None:
+    """Traffic from the gateway (a path whose source is the gateway) into the VPC attached to
+    it that holds the destination."""
+    addr = address(w.packet.dst)
+    for attach in gateways.live_attachments(w.world, tgw):
+        if tgw_route_tables.resource_type(w.world, attach) != "vpc":
+            continue
+        vpc = tgw_attachments.vpc_of(w.world, attach)
+        if vpc is not None and any(net.first <= addr <= net.last
+                                   for net in vpcs.blocks(w.world, vpc)):
+            w.add(tgw, InboundHeader=w.header(), OutboundHeader=w.header(),
+                  TransitGateway=w.comp(tgw))
+            zone = _goal_zone(w)
+            exit_to_vpc(w, tgw, attach, zone)
+            return
+    raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=tgw, TransitGateway=tgw,
+                    Address=w.packet.dst)
+
+
+def _goal_zone(w: Walk) -> str | None:
+    if w.goal.eni is None or w.world.node(w.goal.eni) is None:
+        return None
+    zone: str | None = w.world.graph.nodes[w.goal.eni].get("AvailabilityZone")
+    return zone
+
+
+def _keeps_references(w: Walk, tgw: str, attach: str) -> bool:
+    options = w.world.graph.nodes[tgw].get("Options") or {}
+    mine = w.world.graph.nodes[attach].get("Options") or {}
+    return options.get("SecurityGroupReferencingSupport") == ENABLED and \
+        mine.get("SecurityGroupReferencingSupport", ENABLED) == ENABLED
