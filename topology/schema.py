@@ -94,6 +94,13 @@ KINDS: dict[str, Kind] = {
         Kind("iam-instance-profile-association", "iip-assoc", "association",
              "InvalidAssociationID.NotFound", "InvalidAssociationID.Malformed",
              "An association with ID {id} could not be found."),
+        _kind("network-insights-path", "nip", "networkInsightsPath", "InvalidNetworkInsightsPathId"),
+        _kind("network-insights-analysis", "nia", "networkInsightsAnalysis",
+              "InvalidNetworkInsightsAnalysisId"),
+        _kind("network-insights-access-scope", "nis", "networkInsightsAccessScope",
+              "InvalidNetworkInsightsAccessScopeId"),
+        _kind("network-insights-access-scope-analysis", "nisa",
+              "networkInsightsAccessScopeAnalysis", "InvalidNetworkInsightsAccessScopeAnalysisId"),
     )
 }
 

@@ -1,0 +1,114 @@
+"""Network Access Analyzer operations: access scopes, their analyses and findings.
+
+StartNetworkInsightsAccessScopeAnalysis evaluates the scope synchronously with
+`routing.reachability` (`topology.scope_evaluation`): the start call answers `running`, as
+AWS's does, and the analysis is `succeeded` with its findings when next described.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from topology import access_scopes, scope_evaluation, tags
+from topology.world import Partition, World
+
+from ..dispatch import Context, handler
+from ._describe import describe
+from .insights import describe_runs
+
+log = logging.getLogger("ec2sim")
+
+
+@handler
+def create_network_insights_access_scope(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), access_scopes.SCOPE)
+    scope_id = access_scopes.create_scope(ctx.world, ctx.part, params, tags=new_tags)
+    return {"NetworkInsightsAccessScope": access_scopes.scope_view(ctx.world, scope_id),
+            "NetworkInsightsAccessScopeContent": access_scopes.content_view(ctx.world, scope_id)}
+
+
+@handler
+def describe_network_insights_access_scopes(ctx: Context, params: dict[str, Any]
+                                            ) -> dict[str, Any]:
+    return describe(ctx, params, kind=access_scopes.SCOPE, table=access_scopes.SCOPE_FILTERS,
+                    view=access_scopes.scope_view, output="NetworkInsightsAccessScopes",
+                    ids=params.get("NetworkInsightsAccessScopeIds"))
+
+
+@handler
+def get_network_insights_access_scope_content(ctx: Context, params: dict[str, Any]
+                                              ) -> dict[str, Any]:
+    scope_id = params["NetworkInsightsAccessScopeId"]
+    ctx.world.get(ctx.part, access_scopes.SCOPE, scope_id)
+    return {"NetworkInsightsAccessScopeContent": access_scopes.content_view(ctx.world, scope_id)}
+
+
+@handler
+def delete_network_insights_access_scope(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    access_scopes.delete_scope(ctx.world, ctx.part, params["NetworkInsightsAccessScopeId"])
+    return {"NetworkInsightsAccessScopeId": params["NetworkInsightsAccessScopeId"]}
+
+
+@handler
+def start_network_insights_access_scope_analysis(ctx: Context, params: dict[str, Any]
+                                                 ) -> dict[str, Any]:
+    new_tags = tags.from_specifications(params.get("TagSpecifications"),
+                                        access_scopes.SCOPE_ANALYSIS)
+    world = ctx.world
+    analysis_id = access_scopes.start_analysis(world, ctx.part,
+                                               params["NetworkInsightsAccessScopeId"],
+                                               tags=new_tags)
+    started = access_scopes.analysis_view(world, analysis_id)
+    analyze(world, ctx.part, analysis_id)
+    return {"NetworkInsightsAccessScopeAnalysis": started}
+
+
+@handler
+def describe_network_insights_access_scope_analyses(ctx: Context, params: dict[str, Any]
+                                                    ) -> dict[str, Any]:
+    scope_id = params.get("NetworkInsightsAccessScopeId")
+    scoped = None
+    if scope_id is not None:
+        ctx.world.get(ctx.part, access_scopes.SCOPE, scope_id)
+        scoped = access_scopes.analyses_of(ctx.world, scope_id)
+    return describe_runs(ctx, params, kind=access_scopes.SCOPE_ANALYSIS,
+                         table=access_scopes.ANALYSIS_FILTERS, view=access_scopes.analysis_view,
+                         output="NetworkInsightsAccessScopeAnalyses",
+                         ids=params.get("NetworkInsightsAccessScopeAnalysisIds"), scoped=scoped,
+                         begin=params.get("AnalysisStartTimeBegin"),
+                         end=params.get("AnalysisStartTimeEnd"))
+
+
+@handler
+def get_network_insights_access_scope_analysis_findings(ctx: Context, params: dict[str, Any]
+                                                        ) -> dict[str, Any]:
+    analysis_id = params["NetworkInsightsAccessScopeAnalysisId"]
+    node, page, token = access_scopes.findings_page(ctx.world, ctx.part, analysis_id,
+                                                    params.get("MaxResults"),
+                                                    params.get("NextToken"))
+    return {"NetworkInsightsAccessScopeAnalysisId": analysis_id,
+            "AnalysisStatus": node["Status"], "AnalysisFindings": page, "NextToken": token}
+
+
+@handler
+def delete_network_insights_access_scope_analysis(ctx: Context, params: dict[str, Any]
+                                                  ) -> dict[str, Any]:
+    analysis_id = params["NetworkInsightsAccessScopeAnalysisId"]
+    access_scopes.delete_analysis(ctx.world, ctx.part, analysis_id)
+    return {"NetworkInsightsAccessScopeAnalysisId": analysis_id}
+
+
+def analyze(world: World, part: Partition, analysis_id: str) -> None:
+    """Evaluate the analysis's scope with the reachability engine and record the findings."""
+    try:
+        from routing import reachability
+    except ImportError:
+        access_scopes.fail(world, analysis_id, "The reachability engine is not available.")
+        return
+    scope_id = access_scopes.scope_of(world, analysis_id)
+    outcome = scope_evaluation.evaluate(world, part, scope_id, reachability)
+    if outcome.calls and outcome.errors == outcome.calls:
+        access_scopes.fail(world, analysis_id, "An internal error occurred during the analysis.")
+        return
+    access_scopes.complete(world, analysis_id, outcome.findings,
+                           analyzed_enis=outcome.analyzed_enis, warning=outcome.warning)
