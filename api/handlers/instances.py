@@ -1,0 +1,164 @@
+"""Instance operations: run, start, stop, reboot, terminate, describe (instances, status,
+attributes, credit specifications), modify attributes and metadata options, monitoring,
+console output."""
+from __future__ import annotations
+
+from typing import Any
+
+from topology import (filters, instance_attributes, instance_filters, instance_launch,
+                      instance_options, instance_state, instance_status, instances, paging)
+from topology.errors import InvalidParameterCombination, InvalidParameterValue
+from topology.instance_view import view
+
+from ..dispatch import Context, handler
+
+MIN_RESULTS, MAX_RESULTS = 5, 1000
+
+
+def _limit(params: dict[str, Any], ids_member: str, wire: str) -> int | None:
+    """MaxResults with AWS's bounds (5..1000), and never alongside instance ids."""
+    limit = params.get("MaxResults")
+    if limit is None:
+        return None
+    if params.get(ids_member):
+        raise InvalidParameterCombination(
+            f"The parameter {wire} cannot be used with the parameter maxResults")
+    if limit < MIN_RESULTS:
+        raise InvalidParameterValue(f"Value ( {limit} ) for parameter maxResults is invalid. "
+                                    f"Expecting a value greater than {MIN_RESULTS}.")
+    if limit > MAX_RESULTS:
+        raise InvalidParameterValue(f"Value ( {limit} ) for parameter maxResults is invalid. "
+                                    f"Expecting a value less than {MAX_RESULTS}.")
+    return limit
+
+
+def _select(ctx: Context, params: dict[str, Any], table: filters.FilterTable,
+            ids: list[str] | None) -> list[str]:
+    world, part = ctx.world, ctx.part
+    named = instances.get_all(world, part, ids) if ids else None
+    return filters.select(world, part, "instance", table, params.get("Filters"), named)
+
+
+# -- run and lifecycle ------------------------------------------------------------------------
+@handler
+def run_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    reservation, ids = instance_launch.launch(ctx.world, ctx.part, params)
+    launched = []
+    for instance_id in ids:
+        item = view(ctx.world, instance_id)
+        item["State"] = instances.state("pending")
+        item["MetadataOptions"] = {**item["MetadataOptions"], "State": "pending"}
+        launched.append(item)
+    return {"ReservationId": reservation, "OwnerId": ctx.account, "Groups": [],
+            "Instances": launched}
+
+
+@handler
+def start_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"StartingInstances": instance_state.start(ctx.world, ctx.part,
+                                                      params["InstanceIds"])}
+
+
+@handler
+def stop_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"StoppingInstances": instance_state.stop(
+        ctx.world, ctx.part, params["InstanceIds"], hibernate=bool(params.get("Hibernate")),
+        force=bool(params.get("Force")))}
+
+
+@handler
+def terminate_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"TerminatingInstances": instance_state.terminate(ctx.world, ctx.part,
+                                                             params["InstanceIds"])}
+
+
+@handler
+def reboot_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    instance_state.reboot(ctx.world, ctx.part, params["InstanceIds"])
+    return {}
+
+
+# -- describe ---------------------------------------------------------------------------------
+@handler
+def describe_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    world = ctx.world
+    limit = _limit(params, "InstanceIds", "instancesSet")
+    chosen = _select(ctx, params, instance_filters.FILTERS, params.get("InstanceIds"))
+    page, token = paging.page(world, chosen, limit, params.get("NextToken"))
+    reservations: dict[str, dict[str, Any]] = {}
+    for instance_id in page:
+        node = world.graph.nodes[instance_id]
+        entry = reservations.get(node["reservation"])
+        if entry is None:
+            entry = reservations[node["reservation"]] = {
+                "ReservationId": node["reservation"], "OwnerId": node["account"],
+                "Groups": [], "Instances": []}
+        entry["Instances"].append(view(world, instance_id))
+    return {"Reservations": list(reservations.values()), "NextToken": token}
+
+
+@handler
+def describe_instance_status(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    limit = _limit(params, "InstanceIds", "instancesSet")
+    chosen = _select(ctx, params, instance_status.FILTERS, params.get("InstanceIds"))
+    if not params.get("IncludeAllInstances"):
+        chosen = [i for i in chosen if instances.state_name(ctx.world, i) == "running"]
+    page, token = paging.page(ctx.world, chosen, limit, params.get("NextToken"))
+    return {"InstanceStatuses": [instance_status.view(ctx.world, i) for i in page],
+            "NextToken": token}
+
+
+@handler
+def describe_instance_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return instance_attributes.describe(ctx.world, ctx.part, params["InstanceId"],
+                                        params["Attribute"])
+
+
+@handler
+def modify_instance_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    instance_attributes.modify(ctx.world, ctx.part, params["InstanceId"], params)
+    return {}
+
+
+CREDIT_FILTERS: filters.FilterTable = {"instance-id": instance_filters.FILTERS["instance-id"]}
+
+
+@handler
+def describe_instance_credit_specifications(ctx: Context, params: dict[str, Any]
+                                            ) -> dict[str, Any]:
+    world = ctx.world
+    ids = params.get("InstanceIds")
+    limit = _limit(params, "InstanceIds", "instanceId")
+    chosen = _select(ctx, params, CREDIT_FILTERS, ids)
+    # without ids AWS lists the instances with unlimited credits; with ids, the burstable ones
+    chosen = [i for i in chosen if world.graph.nodes[i].get("cpu_credits")
+              and (ids or world.graph.nodes[i]["cpu_credits"] == "unlimited")]
+    page, token = paging.page(world, chosen, limit, params.get("NextToken"))
+    return {"InstanceCreditSpecifications": [
+        {"InstanceId": i, "CpuCredits": world.graph.nodes[i]["cpu_credits"]} for i in page],
+        "NextToken": token}
+
+
+# -- options ----------------------------------------------------------------------------------
+@handler
+def monitor_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"InstanceMonitorings": instance_options.set_monitoring(
+        ctx.world, ctx.part, params["InstanceIds"], True)}
+
+
+@handler
+def unmonitor_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"InstanceMonitorings": instance_options.set_monitoring(
+        ctx.world, ctx.part, params["InstanceIds"], False)}
+
+
+@handler
+def get_console_output(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return instance_options.console_output(ctx.world, ctx.part, params["InstanceId"])
+
+
+@handler
+def modify_instance_metadata_options(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    options = instance_options.modify_metadata(ctx.world, ctx.part, params["InstanceId"],
+                                               params)
+    return {"InstanceId": params["InstanceId"], "InstanceMetadataOptions": options}
