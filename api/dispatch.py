@@ -136,7 +136,7 @@ def _run(world: World, fn: Handler, op: Any, params: dict[str, Any], ctx: Contex
         if dry_run:
             raise DryRunOperation()
         if token:
-            ctx.part.client_tokens[(op.name, token)] = (params, result)
+            ctx.part.remember((op.name, token), params, result)
     return result
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import random
 import threading
-from collections.abc import Callable, Iterator, Set as AbstractSet
+from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
 from contextlib import contextmanager
 from typing import Any
 
@@ -28,6 +28,7 @@ from .errors import DryRunOperation, Malformed, NotFound
 DEFAULT_ACCOUNT = "123456789012"
 _MISSING = object()
 _EMPTY: frozenset[str] = frozenset()
+TOKENS_KEPT = 2000
 
 
 class Partition:
@@ -48,6 +49,14 @@ class Partition:
 
     def ids(self, kind: str) -> dict[str, None]:
         return self.by_kind.setdefault(kind, {})
+
+    def remember(self, key: tuple[str, str], request: Any, answer: Any) -> None:
+        """Keep a ClientToken's request and answer; the oldest go past `TOKENS_KEPT` (AWS
+        honours a token for a while, not forever, and boto3 sends one with every
+        RunInstances, so an unbounded cache would grow with every launch)."""
+        self.client_tokens[key] = (request, answer)
+        if len(self.client_tokens) > TOKENS_KEPT:
+            del self.client_tokens[next(iter(self.client_tokens))]
 
 
 class World:
@@ -303,6 +312,20 @@ class World:
             return
         self._mutating(lambda: self._index_value(part, name, value, rid, True))
         self._index_value(part, name, value, rid, False)
+
+    def restore(self, nodes: Iterable[tuple[str, dict[str, Any]]]) -> None:
+        """Put saved nodes back as they were (fields, `seq`, tags, tombstones), indexed, and
+        number new ones after them: how `topology.state.load` refills a fresh world. Their
+        partitions must exist; nothing is journaled, so call it outside a request."""
+        last = -1
+        for rid, fields in sorted(nodes, key=lambda item: item[1]["seq"]):
+            self.graph.add_node(rid, **{**fields, "tags": {}})
+            if not fields.get("deleted"):
+                self._part_of(fields).ids(fields["kind"])[rid] = None
+            for key, value in fields.get("tags", {}).items():
+                self._set_tag(rid, key, value)
+            last = max(last, fields["seq"])
+        self._seq = itertools.count(max(last + 1, next(self._seq)))
 
     # -- primitives (not journaled) --------------------------------------------------------
     def _part_of(self, data: dict[str, Any]) -> Partition:

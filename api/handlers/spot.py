@@ -53,7 +53,7 @@ def request_spot_fleet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             return seen[1]
     result = {"SpotFleetRequestId": spot_fleets.request(ctx.world, ctx.part, config)}
     if token:
-        ctx.part.client_tokens[("RequestSpotFleet", token)] = (config, result)
+        ctx.part.remember(("RequestSpotFleet", token), config, result)
     return result
 
 
