@@ -249,6 +249,9 @@ def delete(world: World, part: Partition, vpc_id: str) -> None:
             raise _in_use(vpc_id)
         if node["kind"] in ("security-group", "network-acl") and not node.get("IsDefault"):
             raise _in_use(vpc_id)
+    from . import peering
+
+    peering.release_vpc(world, vpc_id)   # its peering connections end (or AWS refuses)
     for child, _, _ in contained:
         for grandchild, _, _ in world.out(child, schema.CONTAINS):
             world.remove(grandchild)
