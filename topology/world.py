@@ -16,8 +16,9 @@ from __future__ import annotations
 import itertools
 import random
 import threading
-from collections.abc import Callable, Iterable, Iterator, Set as AbstractSet
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set as AbstractSet
 from contextlib import contextmanager
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -28,6 +29,7 @@ from .errors import DryRunOperation, Malformed, NotFound
 DEFAULT_ACCOUNT = "123456789012"
 _MISSING = object()
 _EMPTY: frozenset[str] = frozenset()
+_NO_IDS: Mapping[str, None] = MappingProxyType({})
 TOKENS_KEPT = 2000
 
 
@@ -47,7 +49,12 @@ class Partition:
         # where address allocators last stopped (a hint only: never journaled)
         self.hints: dict[Any, int] = {}
 
-    def ids(self, kind: str) -> dict[str, None]:
+    def ids(self, kind: str) -> Mapping[str, None]:
+        """The live ids of `kind`, in creation order (read-only: reads never add entries)."""
+        return self.by_kind.get(kind, _NO_IDS)
+
+    def index_of(self, kind: str) -> dict[str, None]:
+        """The writable kind index (World's mutation primitives only)."""
         return self.by_kind.setdefault(kind, {})
 
     def remember(self, key: tuple[str, str], request: Any, answer: Any) -> None:
@@ -224,7 +231,7 @@ class World:
         self._mutating(lambda: self._drop_node(rid))
         self.graph.add_node(rid, kind=kind, account=part.account, region=part.region,
                             seq=next(self._seq), tags={}, **fields)
-        part.ids(kind)[rid] = None
+        part.index_of(kind)[rid] = None
         return self.graph.nodes[rid]
 
     def update(self, rid: str, **fields: Any) -> None:
@@ -321,7 +328,7 @@ class World:
         for rid, fields in sorted(nodes, key=lambda item: item[1]["seq"]):
             self.graph.add_node(rid, **{**fields, "tags": {}})
             if not fields.get("deleted"):
-                self._part_of(fields).ids(fields["kind"])[rid] = None
+                self._part_of(fields).index_of(fields["kind"])[rid] = None
             for key, value in fields.get("tags", {}).items():
                 self._set_tag(rid, key, value)
             last = max(last, fields["seq"])
@@ -341,7 +348,7 @@ class World:
                 data[k] = v
         if bool(data.get("deleted")) != was_deleted:
             if data.get("deleted"):
-                self._part_of(data).ids(data["kind"]).pop(rid, None)
+                self._part_of(data).index_of(data["kind"]).pop(rid, None)
             else:
                 self._reindex(rid)
 
@@ -382,7 +389,7 @@ class World:
 
     def _drop_node(self, rid: str) -> None:
         data = self.graph.nodes[rid]
-        self._part_of(data).ids(data["kind"]).pop(rid, None)
+        self._part_of(data).index_of(data["kind"]).pop(rid, None)
         for key, value in list(data["tags"].items()):
             self._set_tag(rid, key, _MISSING)
         self._forget_node(rid)
@@ -404,7 +411,7 @@ class World:
     def _reindex(self, rid: str) -> None:
         """Put a node back in its kind index, keeping creation order (undo is rare)."""
         data = self.graph.nodes[rid]
-        ids = self._part_of(data).ids(data["kind"])
+        ids = self._part_of(data).index_of(data["kind"])
         ids[rid] = None
         ordered = sorted(ids, key=lambda r: self.graph.nodes[r]["seq"])
         if list(ids) != ordered:
