@@ -1,4 +1,4 @@
-"""The Flask app: EC2 Query requests at `/`, moto-compatible reset, and a health answer.
+"""The Flask app: EC2 Query requests at `/`, moto-compatible reset, a health answer, the web page.
 
 `create_app(world)` wires the state in explicitly; nothing is built at import time.
 
@@ -9,15 +9,17 @@ is ordinary Flask.
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, redirect, request, url_for
 
 from topology.world import World
+from viz import web
 
-from . import dispatch
+from . import dispatch, files, reach_http
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -29,13 +31,16 @@ _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"
 
 def create_app(world: World | None = None, config: dict[str, Any] | None = None) -> Flask:
     """A Flask app serving `world` (a fresh one if not given)."""
-    app = Flask("ec2sim")
+    # rooted here, not in the working directory: its templates/ and static/ are not ours
+    app = Flask("ec2sim", root_path=os.path.dirname(os.path.abspath(__file__)))
     app.config.update(config or {})
     world = world if world is not None else World()
     app.extensions["ec2sim.world"] = world
 
     @app.get("/")
     def health() -> Response:
+        if web.wants_html(request):     # a browser: the web page; tools get the JSON
+            return redirect(url_for("ui.index"))
         return jsonify(service="ec2sim", status="running")
 
     @app.post(RESET_PATHS[0])
@@ -44,6 +49,9 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
         world.reset()
         return jsonify(status="ok")
 
+    app.register_blueprint(web.blueprint)
+    reach_http.register(app, world)      # GET /_ec2sim/reach (JSON)
+    files.register(app, world)           # GET /_ec2sim/draw.<fmt>, /_ec2sim/state
     app.wsgi_app = QueryRoute(world, app.wsgi_app)  # type: ignore[method-assign]
     return app
 

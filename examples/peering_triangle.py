@@ -84,10 +84,19 @@ def report(ec2: Any, built: dict[str, Any]) -> list[str]:
 
 
 def main() -> None:
-    with mock_ec2(seed=11):
+    with mock_ec2(seed=11) as mock:
         ec2 = boto3.client("ec2", region_name="us-east-1")
         built = build(ec2)
         print("\n".join(report(ec2, built)))
+        # the diagram of the triangle, next to this script
+        from pathlib import Path
+
+        import viz
+
+        diagram = Path(__file__).with_suffix(".svg")
+        vpcs = [net["vpc"] for net in built["networks"].values()]
+        diagram.write_bytes(viz.render(mock.world, "svg", vpc=vpcs))
+        print(f"diagram {diagram}")
 
 
 if __name__ == "__main__":
