@@ -115,12 +115,50 @@ def report(ec2: Any, built: dict[str, Any]) -> list[str]:
 
 
 def main() -> None:
-    with mock_ec2(seed=7):
+    with mock_ec2(seed=7) as mock:
         ec2 = boto3.client("ec2", region_name=REGION)
         built = build(ec2)
         print(f"transit gateway {built['tgw']}")
         for line in report(ec2, built):
             print(line)
+        # the diagram of the hub and its spokes, next to this script
+        from pathlib import Path
+
+        import viz
+
+        diagram = Path(__file__).with_suffix(".svg")
+        diagram.write_bytes(viz.render(mock.world, "svg", vpc=list(built["vpcs"].values())))
+        print(f"diagram {diagram}")
+        # reachability questions, answered by the engine (`routing.reachability`): one
+        # interface per VPC, in a group admitting HTTPS from the 10.0.0.0/8 network
+        import routing
+
+        def named(c: dict[str, str]) -> str:
+            return f"{c['Id']} ({c['Name']})" if "Name" in c else c["Id"]
+
+        probes = {}
+        for name, vpc in built["vpcs"].items():
+            group = ec2.create_security_group(GroupName="probe", Description="probe",
+                                              VpcId=vpc)["GroupId"]
+            ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
+                "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                "IpRanges": [{"CidrIp": SUMMARY}]}])
+            subnet = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
+                "Subnets"][0]["SubnetId"]
+            probes[name] = ec2.create_network_interface(SubnetId=subnet, Groups=[group])[
+                "NetworkInterface"]["NetworkInterfaceId"]
+        print("reachability, as the engine answers it:")
+        for src, dst in (("spoke-a", "shared"), ("shared", "spoke-c"), ("spoke-a", "spoke-b")):
+            answer = routing.reachability(mock.world, probes[src], probes[dst],
+                                          destination_port=443)
+            if answer.network_path_found:
+                hops = dict.fromkeys(named(c["Component"]) for c in answer.forward_path
+                                     if c["Component"]["Id"].startswith(("rtb-", "tgw-")))
+                words = "reachable via " + " → ".join(hops)
+            else:
+                why = answer.explanations[0]
+                words = f"blocked by {why['ExplanationCode']} at {named(why['Component'])}"
+            print(f"  {src} → {dst} on tcp/443: {words}")
 
 
 if __name__ == "__main__":

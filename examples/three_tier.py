@@ -144,6 +144,28 @@ def main() -> None:
         diagram = Path(__file__).with_suffix(".svg")
         diagram.write_bytes(viz.render(mock.world, "svg", vpc=built["vpc"]))
         print(f"diagram {diagram}")
+        # reachability questions, answered by the engine (`routing.reachability`)
+        import routing
+
+        def named(c: dict[str, str]) -> str:
+            return f"{c['Id']} ({c['Name']})" if "Name" in c else c["Id"]
+
+        ends = {"internet": built["igw"]}
+        for tier, ids in built["instances"].items():
+            ends.update({f"{tier}-{n + 1}": i for n, i in enumerate(ids)})
+        print("reachability, as the engine answers it:")
+        for src, dst, port in (("internet", "web-1", 443), ("web-1", "app-1", 8080),
+                               ("app-2", "data-1", 5432), ("web-1", "data-1", 5432),
+                               ("internet", "app-1", 8080)):
+            answer = routing.reachability(mock.world, ends[src], ends[dst], destination_port=port)
+            if answer.network_path_found:
+                hops = dict.fromkeys(named(c["Component"]) for c in answer.forward_path
+                                     if c["Component"]["Id"].startswith(("igw-", "rtb-")))
+                words = "reachable via " + " → ".join(hops)
+            else:
+                why = answer.explanations[0]
+                words = f"blocked by {why['ExplanationCode']} at {named(why['Component'])}"
+            print(f"  {src} → {dst} on tcp/{port}: {words}")
 
 
 if __name__ == "__main__":

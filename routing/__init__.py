@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from .analysis import Analysis, reachability
 from .explanations import VOCABULARY as EXPLANATION_CODES
+from .matrix import matrix
 from .selection import Choice, select, subnet_table
 
-__all__ = ["Analysis", "Choice", "EXPLANATION_CODES", "reachability", "select", "subnet_table"]
+__all__ = ["Analysis", "Choice", "EXPLANATION_CODES", "matrix", "reachability", "select",
+           "subnet_table"]

@@ -1,0 +1,679 @@
+"""Reachability matrices: every pair of subnets, or of security groups, by forwarding class.
+
+`matrix` answers `reachable?` for every ordered pair of subnets (or security groups) of a
+scope. Asking the engine pair by pair would cost the number of pairs; instead the members are
+grouped into *forwarding classes* — members the network cannot tell apart — each class pair
+is evaluated once, and the answers are expanded to the member pairs. The cost follows the
+number of distinct classes, not the number of subnets, instances or pairs.
+
+Two subnets are equivalent (`subnet_key`) when they share
+
+* their VPC, route table and network ACL (what forwards and filters their packets);
+* the transit gateway attachments they host, and their zone when their VPC is attached to a
+  transit gateway (a packet enters and leaves it through the attachment's subnet in its zone);
+* their *address signature*: which of the prefixes the world matches on — VPC blocks, route
+  destinations (VPC and transit gateway tables), network ACL and security group rule CIDRs,
+  prefix list entries, the special ranges gateways check — contain the subnet's block, and
+  which lie inside it (a subnet split so is a class of its own).
+
+Two interfaces are equivalent for the security-group matrix when their subnets are, and they
+share their groups (a group reference matches members, so the set is what policy sees), the
+split prefixes holding their address, their type and their instance's state.
+
+A class pair is evaluated with the engine's own parts. The network's verdict is a forward and
+a return walk between *probe addresses* (free addresses of representative subnets, so no
+interface and no security group is met), each in two parts: `forwarding.route_from` toward a
+goal that is nothing, which stops where it would deliver — in the VPC holding the address —
+and is shared by every destination of the same address signature (blocked there, it is
+blocked for all of them); then `walk.cross`, the last subnet boundary, per class pair. The
+groups' verdict comes from `policy.security_groups_allow` on representative interfaces, told
+whether the sender's identity survived the path (group references do not cross a transit
+gateway without referencing support).
+
+Semantics: a subnet pair holds when a host of the first reaches a host of the second (and
+the reply comes back) on the protocol and port, security groups aside; a subnet reaches
+itself unless something between two of its own addresses blocks; subnets without an IPv4
+block are left out. A security group pair holds when some member of the first reaches some
+*other* member of the second over private addresses. `Matrix.blocked_by` names the
+explanation code of what blocks a pair (for groups, a pair the groups refuse reads
+`ENI_SG_RULES_MISMATCH` whatever the network would do).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from netaddr import IPAddress, IPNetwork
+
+from topology import network_acls, prefix_lists, route_tables, schema, tgw_route_tables
+from topology import network_interfaces as enis
+from topology import security_groups as groups_module
+from topology.errors import InvalidParameterValue
+from topology.world import World
+
+from . import forwarding, policy
+from .analysis import ANY_PROTOCOL
+from .components import interface_holding
+from .explanations import Blocked
+from .packet import ALL_PORTS, EPHEMERAL, NAMES, PROTOCOLS, Packet, Ports, single
+from .walk import SUBNET_MARK, UNGUARDED, Goal, Walk, cross
+
+__all__ = ["Matrix", "forwarding_classes", "matrix"]
+
+KINDS = ("subnet", "security-group")
+Pair = tuple[str, str]
+Prefix = tuple[int, int]            # (prefix length, network as an integer); IPv4 only
+Signature = tuple[tuple[Prefix, ...], tuple[Prefix, ...]]   # (containing, inside)
+_MASKS = [((1 << 32) - 1) ^ ((1 << (32 - n)) - 1) for n in range(33)]
+# ranges the engine's gateways test addresses against (RFC 1918, RFC 6598, link-local)
+SPECIAL = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
+SENDER = "probe"     # stands for the sender's identity in a probe walk (cleared when lost)
+
+
+class Matrix(dict[Pair, bool]):
+    """`(source, destination) -> reachable`, with what the evaluation learnt on the side:
+    `blocked_by[pair]`, the explanation code of what blocks an unreachable pair (when the
+    engine names one); `classes`, the number of forwarding classes; `walks`, the number of
+    engine walks it took."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.blocked_by: dict[Pair, str] = {}
+        self.classes = 0
+        self.walks = 0
+
+
+# -- the public functions ----------------------------------------------------------------------
+def matrix(world: World, kind: str = "subnet", *, protocol: str = "tcp",
+           port: int | None = None, account: str | None = None, region: str | None = None,
+           vpc: str | None = None) -> Matrix:
+    """Reachability between every ordered pair of subnets (or security groups) in scope.
+
+    `port` is the destination port (None: any port); `account`, `region` and `vpc` narrow
+    the scope (None: all). Raises `InvalidParameterValue` for an unknown kind, protocol or
+    port.
+
+    >>> from topology.world import World
+    >>> from topology import subnets, vpcs
+    >>> world = World(seed=1)
+    >>> part = world.partition("123456789012", "eu-west-1")
+    >>> vpc = vpcs.create(world, part, "10.0.0.0/16")
+    >>> a, b = (subnets.create(world, part, vpc, f"10.0.{n}.0/24") for n in (1, 2))
+    >>> answer = matrix(world, port=443, vpc=vpc)
+    >>> answer[(a, b)], answer.classes
+    (True, 1)
+    """
+    _check(kind, port)
+    ports = single(port, ALL_PORTS)
+    answers = []
+    with world.lock:
+        scope = _Scope(world, account, region, vpc)
+        for number in _protocols(protocol):     # all traffic: any of TCP, UDP, ICMP
+            evaluator = _Evaluator(world, number, ports)
+            build = _subnet_matrix if kind == "subnet" else _group_matrix
+            answer = build(scope, evaluator)
+            answer.walks = evaluator.walks
+            answers.append(answer)
+    return _union(answers)
+
+
+def forwarding_classes(world: World, kind: str = "subnet", *, account: str | None = None,
+                       region: str | None = None, vpc: str | None = None) -> list[list[str]]:
+    """The forwarding classes of the scope: lists of equivalent subnets (`subnet`) or of
+    equivalent network interfaces (`security-group`), in creation order."""
+    _check(kind, None)
+    with world.lock:
+        scope = _Scope(world, account, region, vpc)
+        if kind == "subnet":
+            return [list(c.subnets) for c in scope.subnet_classes]
+        return [list(c.members()) for c in scope.interface_classes()]
+
+
+def _protocols(protocol: str) -> tuple[str, ...]:
+    text = str(protocol).lower()
+    number = PROTOCOLS.get(text) or (text if text in NAMES else None)
+    if number is None:
+        raise InvalidParameterValue(
+            f"Value ({protocol}) for parameter protocol is invalid. Valid values: tcp, udp, "
+            "icmp, -1.")
+    return ANY_PROTOCOL if number == "-1" else (number,)
+
+
+def _union(answers: list[Matrix]) -> Matrix:
+    """Pairs any of the answers finds reachable (the first answer's explanations)."""
+    out = answers[0]
+    for other in answers[1:]:
+        for pair, passed in other.items():
+            if passed and not out[pair]:
+                out[pair] = True
+                out.blocked_by.pop(pair, None)
+        out.walks += other.walks
+    return out
+
+
+def _check(kind: str, port: int | None) -> None:
+    if kind not in KINDS:
+        raise InvalidParameterValue(
+            f"Value ({kind}) for parameter kind is invalid. Valid values: {', '.join(KINDS)}.")
+    if port is not None and not 0 <= port <= 65535:
+        raise InvalidParameterValue(f"Value ({port}) for parameter port is invalid.")
+
+
+# -- the prefixes the world matches on --------------------------------------------------------
+def _prefix(text: str) -> Prefix | None:
+    net = IPNetwork(text)
+    return (net.prefixlen, int(net.network)) if net.version == 4 else None
+
+
+class Prefixes:
+    """Every IPv4 prefix some route, ACL or rule of the world matches on, indexed so that a
+    block's signature costs a set lookup per prefix length."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.by_len: dict[int, set[int]] = {}
+        for text in texts:
+            found = _prefix(text)
+            if found is not None:
+                self.by_len.setdefault(found[0], set()).add(found[1])
+        self.lengths = sorted(self.by_len)
+        self._inside: dict[int, dict[int, list[Prefix]]] = {}
+
+    def signature(self, block: str) -> Signature:
+        """(prefixes holding the block, itself included; prefixes strictly inside it)."""
+        length, value = _prefix(block) or (0, 0)
+        containing = tuple((n, value & _MASKS[n]) for n in self.lengths
+                           if n <= length and value & _MASKS[n] in self.by_len[n])
+        return containing, self._within(length, value)
+
+    def _within(self, length: int, value: int) -> tuple[Prefix, ...]:
+        table = self._inside.get(length)
+        if table is None:
+            table = self._inside[length] = {}
+            for n in self.lengths:
+                if n > length:
+                    for net in self.by_len[n]:
+                        table.setdefault(net & _MASKS[length], []).append((n, net))
+        return tuple(sorted(table.get(value, ())))
+
+
+def world_prefixes(world: World) -> Prefixes:
+    """The prefixes of every partition (a packet may cross accounts over peering or a
+    transit gateway), and the special ranges."""
+    return Prefixes([*SPECIAL, *_prefix_texts(world)])
+
+
+def _prefix_texts(world: World) -> Iterator[str]:
+    nodes = world.graph.nodes
+    for part in world.partitions():
+        for assoc in part.ids("vpc-cidr-assoc"):
+            if "CidrBlock" in nodes[assoc]:
+                yield nodes[assoc]["CidrBlock"]
+        for rtb in part.ids("route-table"):
+            for _, dest, data in world.out(rtb, schema.ROUTE):
+                if "DestinationPrefixListId" in data:
+                    yield from _list_cidrs(world, dest)
+                elif "DestinationCidrBlock" in data:
+                    yield dest
+        for rtb in part.ids("transit-gateway-route-table"):
+            yield from (str(row["net"]) for row in tgw_route_tables.routes(world, rtb))
+        for acl in part.ids("network-acl"):
+            yield from (e["CidrBlock"] for e in nodes[acl]["entries"].values()
+                        if "CidrBlock" in e)
+        for rule in part.ids("security-group-rule"):
+            if "CidrIpv4" in nodes[rule]:
+                yield nodes[rule]["CidrIpv4"]
+            elif "CidrIpv6" not in nodes[rule]:
+                ref = groups_module.referenced(world, rule)
+                if ref is not None and nodes[ref[0]]["kind"] == "prefix-list":
+                    yield from _list_cidrs(world, ref[0])
+
+
+def _list_cidrs(world: World, pl_id: str) -> list[str]:
+    return prefix_lists.cidrs(world, pl_id) if world.node(pl_id) is not None else []
+
+
+# -- classes -----------------------------------------------------------------------------------
+@dataclass
+class SubnetClass:
+    """Subnets the network cannot tell apart (`key`), in creation order."""
+
+    index: int
+    key: tuple[Any, ...]
+    signature: Signature
+    subnets: list[str] = field(default_factory=list)
+
+    @property
+    def vpc(self) -> str:
+        return str(self.key[0])
+
+
+@dataclass
+class InterfaceClass:
+    """Network interfaces that security groups and the network cannot tell apart."""
+
+    index: int
+    subnet_class: SubnetClass
+    groups: tuple[str, ...]
+    holding: tuple[Prefix, ...]          # the split prefixes holding its addresses
+    by_subnet: dict[str, list[str]] = field(default_factory=dict)   # subnet -> members
+
+    def members(self) -> Iterator[str]:
+        for found in self.by_subnet.values():
+            yield from found
+
+    @property
+    def first(self) -> str:
+        return next(iter(self.by_subnet.values()))[0]
+
+
+class _Scope:
+    """The subnets and groups a matrix covers, and their classes."""
+
+    def __init__(self, world: World, account: str | None, region: str | None,
+                 vpc: str | None) -> None:
+        self.world = world
+        self.parts = [p for p in world.partitions() if p.account.isdigit()
+                      and (account is None or p.account == account)
+                      and (region is None or p.region == region)]
+        self.vpc = vpc
+        self.prefixes = world_prefixes(world)
+        self.subnets = [s for part in self.parts for s in part.ids("subnet")
+                        if "CidrBlock" in world.graph.nodes[s]
+                        and (vpc is None or _vpc_of(world, s) == vpc)]
+        self.class_of: dict[str, SubnetClass] = {}
+        self.subnet_classes: list[SubnetClass] = []
+        by_key: dict[tuple[Any, ...], SubnetClass] = {}
+        context = _KeyContext(world)
+        for subnet in self.subnets:
+            key, sig = subnet_key(world, subnet, self.prefixes, context)
+            cls = by_key.get(key)
+            if cls is None:
+                cls = by_key[key] = SubnetClass(len(self.subnet_classes), key, sig)
+                self.subnet_classes.append(cls)
+            cls.subnets.append(subnet)
+            self.class_of[subnet] = cls
+
+    def groups(self) -> list[str]:
+        nodes = self.world.graph.nodes
+        return [g for part in self.parts for g in part.ids("security-group")
+                if not nodes[g].get("deleted")
+                and (self.vpc is None or _vpc_of(self.world, g) == self.vpc)]
+
+    def interface_classes(self) -> list[InterfaceClass]:
+        """The classes of the interfaces (with at least one group) of the scope's subnets."""
+        world, nodes = self.world, self.world.graph.nodes
+        by_key: dict[tuple[Any, ...], InterfaceClass] = {}
+        for subnet, scls in self.class_of.items():
+            split = scls.signature[1]
+            for eni, _, _ in world.out(subnet, schema.CONTAINS, enis.KIND):
+                groups = tuple(sorted(enis.groups(world, eni)))
+                node = nodes[eni]
+                if not groups or not node["ips"]:
+                    continue
+                holding = _holding(split, node["ips"][0])
+                key = (scls.index, groups, holding, node.get("InterfaceType"),
+                       _instance_state(world, eni))
+                cls = by_key.get(key)
+                if cls is None:
+                    cls = by_key[key] = InterfaceClass(len(by_key), scls, groups, holding)
+                cls.by_subnet.setdefault(subnet, []).append(eni)
+        return list(by_key.values())
+
+
+def _vpc_of(world: World, rid: str) -> str:
+    return world.into(rid, schema.CONTAINS, "vpc")[0][0]
+
+
+def subnet_key(world: World, subnet: str, prefixes: Prefixes,
+               context: _KeyContext | None = None) -> tuple[tuple[Any, ...], Signature]:
+    """What the network sees of a subnet (see the module's docstring), and its signature."""
+    node = world.graph.nodes[subnet]
+    ctx = context or _KeyContext(world)
+    vpc = _vpc_of(world, subnet)
+    sig = prefixes.signature(node["CidrBlock"])
+    key = (vpc, route_tables.table_for_subnet(world, subnet),
+           network_acls.acl_for_subnet(world, subnet),
+           node["AvailabilityZone"] if ctx.zoned(vpc) else None, ctx.hosted(subnet),
+           node.get("State"), sig)
+    return key, sig
+
+
+class _KeyContext:
+    """What subnet keys share: which VPCs a transit gateway attaches (a packet enters and
+    leaves it in its own zone), and which interfaces routes lead to (middleboxes)."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._zoned: dict[str, bool] = {}
+        self.targets: set[str] = set()
+        for part in world.partitions():
+            for rtb in part.ids("route-table"):
+                for target, _, _ in world.out(rtb, schema.ROUTE):
+                    kind = world.graph.nodes[target]["kind"]
+                    if kind == enis.KIND:
+                        self.targets.add(target)
+                    elif kind == "instance":
+                        self.targets.update(e for e, _, _ in world.into(
+                            target, schema.ATTACHED, enis.KIND))
+
+    def zoned(self, vpc: str) -> bool:
+        if vpc not in self._zoned:
+            self._zoned[vpc] = bool(self.world.into(vpc, schema.ASSOCIATED,
+                                                    "transit-gateway-attachment"))
+        return self._zoned[vpc]
+
+    def hosted(self, subnet: str) -> tuple[str, ...]:
+        """What the subnet hosts that a path can pass through: interfaces routes lead to,
+        and the services owning interfaces there (transit gateway attachments, NAT
+        gateways, endpoints); a path crossing its boundary tells it from its peers."""
+        world, nodes = self.world, self.world.graph.nodes
+        found = {a for a, _, _ in world.into(subnet, schema.ASSOCIATED,
+                                             "transit-gateway-attachment")}
+        for eni, _, _ in world.out(subnet, schema.CONTAINS, enis.KIND):
+            node = nodes[eni]
+            if eni in self.targets:
+                found.add(eni)
+            if node.get("InterfaceType", "interface") != "interface" \
+                    or node.get("RequesterManaged"):
+                found.update(owner for owner, _, _ in world.out(eni, schema.ATTACHED))
+        return tuple(sorted(found))
+
+
+def _instance_state(world: World, eni: str) -> str | None:
+    for target, _, _ in world.out(eni, schema.ATTACHED, "instance"):
+        return str(world.graph.nodes[target]["State"]["Name"])
+    return None
+
+
+def _holding(split: tuple[Prefix, ...], ip: str) -> tuple[Prefix, ...]:
+    if not split:
+        return ()
+    value = int(IPAddress(ip))
+    return tuple(p for p in split if value & _MASKS[p[0]] == p[1])
+
+
+# -- evaluation --------------------------------------------------------------------------------
+@dataclass
+class _Verdict:
+    """What the network does between two probe addresses (no security groups)."""
+
+    passed: bool
+    code: str | None = None
+    ports: Ports = ()            # forward destination ports that get through
+    identity: bool = False       # the sender's identity reaches the receiver
+
+
+@dataclass
+class _Arrival:
+    """A walk that got to the VPC holding its destination, before the last subnet boundary."""
+
+    packet: Packet
+    vpc: str
+    from_subnet: str | None      # the subnet it is routed out of (None: from a gateway)
+    conntrack: dict[str, str]
+
+
+class _Evaluator:
+    """Class-pair verdicts, memoized for one matrix over an unchanging world.
+
+    A verdict is a forward and a return walk. Each walk runs in two parts: up to the VPC
+    holding its destination (`_approach`, shared by every destination of the same address
+    signature, and blocked there for all of them when it is blocked before), then across
+    the last subnet boundary into the destination's subnet (`_land`, per class pair).
+    """
+
+    def __init__(self, world: World, protocol: str, ports: Ports) -> None:
+        self.world, self.protocol, self.ports = world, protocol, ports
+        self.walks = 0
+        self._network: dict[tuple[Any, ...], _Verdict | None] = {}
+        self._approaches: dict[tuple[Any, ...], _Arrival | _Verdict] = {}
+        self._probes: dict[tuple[str, tuple[Prefix, ...]], list[str]] = {}
+        self._groups: dict[tuple[Any, ...], policy.Verdict] = {}
+
+    # -- the network --------------------------------------------------------------------------
+    def between(self, src: SubnetClass, dst: SubnetClass, src_hold: tuple[Prefix, ...] = (),
+                dst_hold: tuple[Prefix, ...] = (), *, same: bool = False) -> _Verdict | None:
+        """The network's verdict from a subnet of `src` to another of `dst` (`same`: to
+        another address of the same subnet); None when no probe address is free."""
+        key = (src.index, src_hold, dst.index, dst_hold, same)
+        if key not in self._network:
+            self._network[key] = self._verdict(src, src_hold, dst, dst_hold, same)
+        return self._network[key]
+
+    def _verdict(self, src: SubnetClass, src_hold: tuple[Prefix, ...], dst: SubnetClass,
+                 dst_hold: tuple[Prefix, ...], same: bool) -> _Verdict | None:
+        a = src.subnets[0]
+        b = a if same else (dst.subnets[1] if src is dst else dst.subnets[0])
+        sources = self.probes(src, a, src_hold)[:1]
+        targets = [ip for ip in self.probes(dst, b, dst_hold) if ip not in sources][:1]
+        if not sources or not targets:
+            return None
+        src_ip, dst_ip = sources[0], targets[0]
+        packet = Packet(self.protocol, src_ip, dst_ip, EPHEMERAL, self.ports, SENDER, None)
+        there = self._approach(a, packet, (dst.vpc, dst.signature[0], dst_hold), {}, False)
+        forward = self._land(there, packet, dst.vpc, b)
+        if not isinstance(forward, Packet):
+            return forward
+        reply = forward.swapped()
+        back = self._approach(b, reply, (src.vpc, src.signature[0], src_hold),
+                              there.conntrack if isinstance(there, _Arrival) else {}, True)
+        returned = self._land(back, reply, src.vpc, a)
+        if not isinstance(returned, Packet):
+            return returned
+        return _Verdict(True, None, forward.dst_ports, forward.src_eni is not None)
+
+    def _approach(self, start: str, packet: Packet, toward: tuple[Any, ...],
+                  conntrack: dict[str, str], reply: bool) -> _Arrival | _Verdict:
+        """Route `packet` from subnet `start` to the VPC holding its destination (whose
+        address signature is `toward`)."""
+        key = (start, toward, packet.src_ports, packet.dst_ports, packet.src_eni is None,
+               tuple(sorted(conntrack.items())), reply)
+        found = self._approaches.get(key)
+        if found is None:
+            found = self._approaches[key] = self._walk(start, packet, conntrack, reply)
+        return found
+
+    def _walk(self, start: str, packet: Packet, conntrack: dict[str, str], reply: bool
+              ) -> _Arrival | _Verdict:
+        self.walks += 1
+        # a goal that is nothing: the walk stops where it would deliver, before the boundary
+        walk = Walk(self.world, replace(packet), Goal(), reply=reply, conntrack=dict(conntrack))
+        try:
+            forwarding.route_from(walk, start)
+        except Blocked as blocked:
+            found = blocked.explanations[0]
+            if _at_delivery(found):
+                last = walk.steps[-1] if walk.steps else {}
+                return _Arrival(walk.packet, found["Vpc"]["Id"], last.get(SUBNET_MARK),
+                                walk.conntrack)
+            return _Verdict(False, found["ExplanationCode"])
+        return _Verdict(False)       # it ended elsewhere (never, with a goal that is nothing)
+
+    def _land(self, there: _Arrival | _Verdict, packet: Packet, vpc: str, subnet: str
+              ) -> Packet | _Verdict:
+        """Across the last boundary into `subnet`: the packet that arrives, or the block."""
+        if isinstance(there, _Verdict):
+            return there
+        if there.vpc != vpc:              # delivered into another VPC of the same block
+            return _Verdict(False, "NO_POSSIBLE_DESTINATION")
+        walk = Walk(self.world, replace(there.packet, src=packet.src, dst=packet.dst), Goal(),
+                    conntrack=dict(there.conntrack))
+        try:
+            cross(walk, there.from_subnet, subnet)
+        except Blocked as blocked:
+            return _Verdict(False, blocked.explanations[0]["ExplanationCode"])
+        return walk.packet
+
+    def probes(self, cls: SubnetClass, subnet: str, holding: tuple[Prefix, ...]) -> list[str]:
+        """Two addresses of the subnet that no interface holds, inside exactly the split
+        prefixes `holding` (usable addresses from the top, then AWS's reserved ones)."""
+        key = (subnet, holding)
+        found = self._probes.get(key)
+        if found is None:
+            found = self._probes[key] = self._find_probes(cls, subnet, holding)
+        return found
+
+    def _find_probes(self, cls: SubnetClass, subnet: str, holding: tuple[Prefix, ...]
+                     ) -> list[str]:
+        net = IPNetwork(self.world.graph.nodes[subnet]["CidrBlock"])
+        split, vpc = cls.signature[1], cls.vpc
+        found: list[str] = []
+        for value in (*range(net.last - 1, net.first + 3, -1), net.first + 3, net.first + 2,
+                      net.first + 1):
+            if tuple(p for p in split if value & _MASKS[p[0]] == p[1]) != holding:
+                continue
+            ip = str(IPAddress(value))
+            if interface_holding(self.world, vpc, ip) is None:
+                found.append(ip)
+                if len(found) == 2:
+                    break
+        return found
+
+    # -- security groups ----------------------------------------------------------------------
+    def groups_allow(self, eni: str, cls: InterfaceClass, remote: InterfaceClass,
+                     remote_eni: str | None, *, egress: bool) -> policy.Verdict:
+        """What `eni`'s groups let through toward (egress) or from (ingress) `remote`'s
+        members; `remote_eni` None when the sender's identity is lost on the way."""
+        node = self.world.graph.nodes[eni]
+        if node.get("InterfaceType") in UNGUARDED:
+            return policy.Verdict(self.ports)
+        remote_groups = remote.groups if remote_eni is not None else None
+        key = (cls.groups, egress, remote.subnet_class.vpc, remote.subnet_class.signature[0],
+               remote.holding, remote_groups)
+        found = self._groups.get(key)
+        if found is None:
+            mine, theirs = node["ips"][0], self.world.graph.nodes[remote.first]["ips"][0]
+            packet = Packet(self.protocol, mine, theirs, EPHEMERAL, self.ports, eni, remote_eni)
+            if not egress:      # the packet comes in: from the remote member to this one
+                packet = Packet(self.protocol, theirs, mine, EPHEMERAL, self.ports,
+                                remote_eni, eni)
+            found = self._groups[key] = policy.security_groups_allow(self.world, eni, packet,
+                                                                     egress=egress)
+        return found
+
+
+def _at_delivery(found: dict[str, Any]) -> bool:
+    """Whether a walk toward no goal stopped where it would deliver: in the VPC holding the
+    address, with no interface holding it (a probe address)."""
+    return found["ExplanationCode"] == "NO_POSSIBLE_DESTINATION" and "Vpc" in found \
+        and "Subnet" in found and found.get("Component", {}).get("Id") == found["Vpc"]["Id"]
+
+
+# -- subnet matrix -----------------------------------------------------------------------------
+def _subnet_matrix(scope: _Scope, ev: _Evaluator) -> Matrix:
+    answer = Matrix()
+    classes = scope.subnet_classes
+    answer.classes = len(classes)
+    for src in classes:
+        for dst in classes:
+            if src is dst:
+                _expand_within(answer, ev, src)
+                continue
+            verdict = ev.between(src, dst)
+            for a in src.subnets:
+                for b in dst.subnets:
+                    _put(answer, (a, b), verdict)
+    return answer
+
+
+def _expand_within(answer: Matrix, ev: _Evaluator, cls: SubnetClass) -> None:
+    """One class with itself: each subnet to itself, and to the class's other subnets."""
+    same = ev.between(cls, cls, same=True)
+    other = ev.between(cls, cls) if len(cls.subnets) > 1 else None
+    for a in cls.subnets:
+        for b in cls.subnets:
+            _put(answer, (a, b), same if a == b else other)
+
+
+def _put(answer: Matrix, pair: Pair, verdict: _Verdict | None) -> None:
+    passed = verdict is not None and verdict.passed
+    answer[pair] = passed
+    if not passed and verdict is not None and verdict.code is not None:
+        answer.blocked_by[pair] = verdict.code
+
+
+# -- security group matrix ---------------------------------------------------------------------
+def _group_matrix(scope: _Scope, ev: _Evaluator) -> Matrix:
+    answer = Matrix()
+    classes = scope.interface_classes()
+    answer.classes = len(classes)
+    holders: dict[str, list[InterfaceClass]] = {}
+    for cls in classes:
+        for group in cls.groups:
+            holders.setdefault(group, []).append(cls)
+    pairs: dict[tuple[int, int], _Verdict] = {}
+    groups = scope.groups()
+    for a in groups:
+        for b in groups:
+            verdict = _first_passing(ev, holders.get(a, ()), holders.get(b, ()), pairs)
+            _put(answer, (a, b), verdict)
+    return answer
+
+
+def _first_passing(ev: _Evaluator, sources: Iterable[InterfaceClass],
+                   targets: Iterable[InterfaceClass], memo: dict[tuple[int, int], _Verdict]
+                   ) -> _Verdict | None:
+    """The verdict of the first class pair that gets through, else of the first tried."""
+    first: _Verdict | None = None
+    for src in sources:
+        for dst in targets:
+            key = (src.index, dst.index)
+            verdict = memo.get(key)
+            if verdict is None:
+                verdict = memo[key] = _interfaces(ev, src, dst)
+            if verdict.passed:
+                return verdict
+            first = first or verdict
+    return first
+
+
+def _interfaces(ev: _Evaluator, src: InterfaceClass, dst: InterfaceClass) -> _Verdict:
+    """Some member of `src` to some other member of `dst`: groups out, the network, groups
+    in (checked cheapest first; the groups only ever narrow what the network passes)."""
+    same_region = _region(ev, src.first) == _region(ev, dst.first)
+    a, b = src.first, dst.first
+    out = ev.groups_allow(a, src, dst, b if same_region else None, egress=True)
+    if not out.passed:
+        return _Verdict(False, "ENI_SG_RULES_MISMATCH")
+    inward = ev.groups_allow(b, dst, src, a, egress=False)
+    if not inward.passed:
+        return _Verdict(False, "ENI_SG_RULES_MISMATCH")
+    first: _Verdict | None = None
+    for same in _layouts(src, dst):
+        net = ev.between(src.subnet_class, dst.subnet_class, src.holding, dst.holding,
+                         same=same)
+        if net is None:
+            continue
+        admitted = inward if net.identity else ev.groups_allow(b, dst, src, None, egress=False)
+        ports = _common(net.ports, out.ports, admitted.ports) if net.passed else ()
+        verdict = _Verdict(bool(ports), net.code if not net.passed else (
+            None if ports else "ENI_SG_RULES_MISMATCH"), ports)
+        if verdict.passed:
+            return verdict
+        first = first or verdict
+    return first or _Verdict(False)
+
+
+def _layouts(src: InterfaceClass, dst: InterfaceClass) -> list[bool]:
+    """Whether distinct members of the two classes can share a subnet (True) and whether
+    they can sit in different subnets (False)."""
+    found = []
+    shared = set(src.by_subnet) & set(dst.by_subnet)
+    if any(src is not dst or len(src.by_subnet[s]) > 1 for s in shared):
+        found.append(True)
+    if any(s != t for s in src.by_subnet for t in dst.by_subnet):
+        found.append(False)
+    return found
+
+
+def _common(*sets: Ports) -> Ports:
+    out = sets[0]
+    for other in sets[1:]:
+        out = tuple((max(a, c), min(b, d)) for a, b in out for c, d in other
+                    if max(a, c) <= min(b, d))
+    return out
+
+
+def _region(ev: _Evaluator, rid: str) -> str:
+    return str(ev.world.graph.nodes[rid]["region"])
