@@ -10,6 +10,7 @@ is ordinary Flask.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,13 +20,17 @@ from flask import Flask, Response, jsonify, redirect, request, url_for
 from topology.world import World
 from viz import web
 
-from . import dispatch, files, reach_http
+from . import dispatch, files, protocol, reach_http
+from .sigv4 import AuthError, Verifier
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 RESET_PATHS = ("/moto-api/reset", "/_ec2sim/reset")
+FLASK_POSTS = (*RESET_PATHS, files.STATE_PATH)   # POSTs that are not EC2 Query requests
+MAX_BODY = 1 << 20      # a Query request body larger than 1 MiB is refused (413)
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
             404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
+            413: "Request Entity Too Large",
             500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}
 
 
@@ -52,29 +57,40 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
     app.register_blueprint(web.blueprint)
     reach_http.register(app, world)      # GET /_ec2sim/reach (JSON)
     files.register(app, world)           # GET /_ec2sim/draw.<fmt>, /_ec2sim/state
-    app.wsgi_app = QueryRoute(world, app.wsgi_app)  # type: ignore[method-assign]
+    # `verifier`: a sigv4.Verifier when serving with --verify-signatures
+    app.wsgi_app = QueryRoute(world, app.wsgi_app,  # type: ignore[method-assign]
+                              app.config.get("EC2SIM_VERIFIER"))
     return app
 
 
 class QueryRoute:
     """WSGI middleware answering EC2 Query requests through `dispatch.handle`."""
 
-    def __init__(self, world: World, fallback: WsgiApp) -> None:
+    def __init__(self, world: World, fallback: WsgiApp, verifier: Verifier | None = None) -> None:
         self.world = world
         self.fallback = fallback
+        self.verifier = verifier
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
-        if method not in ("GET", "POST") or environ.get("PATH_INFO", "/") in RESET_PATHS:
+        if method not in ("GET", "POST") or environ.get("PATH_INFO", "/") in FLASK_POSTS:
             return self.fallback(environ, start_response)
         form = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        body: bytes | None = _body(environ) if method == "POST" else b""
+        if body is None:
+            return _refuse(start_response, 413, "RequestEntityTooLarge",
+                           f"Request body must be no larger than {MAX_BODY} bytes.")
         if method == "POST":
-            body = _body(environ)
             if body:
                 form.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
             form.setdefault("Action", "")   # a POST without an Action is an InvalidAction
         elif "Action" not in form:
             return self.fallback(environ, start_response)
+        if self.verifier is not None:
+            try:
+                self.verifier.verify(environ, body)
+            except AuthError as err:
+                return _refuse(start_response, err.status, err.code, err.message)
         # the caller is in the SigV4 Authorization header, or in a presigned URL's query
         auth = environ.get("HTTP_AUTHORIZATION") or (
             f"Credential={form['X-Amz-Credential']}" if "X-Amz-Credential" in form else "")
@@ -85,13 +101,27 @@ class QueryRoute:
         return [reply.body]
 
 
-def _body(environ: dict[str, Any]) -> bytes:
+def _refuse(start_response: StartResponse, status: int, code: str, message: str) -> list[bytes]:
+    """An EC2 error envelope from the door itself (before any dispatch)."""
+    request_id = str(uuid.uuid4())
+    body = protocol.serialize_error(code, message, request_id)
+    start_response(f"{status} {_REASONS.get(status, 'Error')}",
+                   [("Content-Type", "text/xml;charset=UTF-8"), ("x-amzn-RequestId", request_id),
+                    ("Content-Length", str(len(body)))])
+    return [body]
+
+
+def _body(environ: dict[str, Any]) -> bytes | None:
+    """The request body, or None if it is larger than MAX_BODY (read no further than that)."""
     stream = environ.get("wsgi.input")
     if stream is None:
         return b""
     length = environ.get("CONTENT_LENGTH")
     if length:
+        if not length.isdigit() or int(length) > MAX_BODY:
+            return None
         return stream.read(int(length))
     if environ.get("wsgi.input_terminated"):   # a chunked body the server has de-chunked
-        return stream.read()
+        body = stream.read(MAX_BODY + 1)
+        return None if len(body) > MAX_BODY else body
     return b""

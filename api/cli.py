@@ -1,4 +1,5 @@
-"""The `ec2sim` command: `serve` the endpoint, list `operations` coverage, `reach`, `draw`."""
+"""The `ec2sim` command: `serve` the endpoint, list `operations` coverage, `reach`, `draw`,
+`snapshot save|load`, `import`."""
 from __future__ import annotations
 
 import argparse
@@ -16,34 +17,83 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=5000)
     serve.add_argument("--seed", type=int, default=None, help="seed for reproducible ids")
     serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--state", metavar="PATH",
+                       help="keep state in this SQLite database: every acknowledged change "
+                            "survives a crash, a restart goes on from it (default: in memory)")
+    serve.add_argument("--verify-signatures", action="store_true",
+                       help="check SigV4 signatures against known credentials (default: trust "
+                            "any key)")
+    serve.add_argument("--credentials", metavar="FILE",
+                       help="access key id -> secret (JSON or INI) for --verify-signatures; "
+                            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are added as a default")
 
     ops = commands.add_parser("operations", help="which EC2 operations are implemented")
     ops.add_argument("--format", choices=("text", "markdown"), default="text")
     _reach_parser(commands)
     _draw_parser(commands)
+    _snapshot_parser(commands)
+    _import_parser(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "snapshot":
+        return _snapshot(args)
+    if args.command == "import":
+        return _import(parser, args)
     if args.command == "reach":
         return _reach(parser, args)
     if args.command == "draw":
         return _draw(parser, args)
     if args.command == "serve":
+        if args.credentials and not args.verify_signatures:
+            parser.error("--credentials needs --verify-signatures")
         return _serve(args)
     return _operations(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import waitress
+    import sqlite3
 
-    from topology.world import World
+    import waitress
 
     from .app import create_app
 
-    app = create_app(World(args.seed))
+    config = {}
+    if args.verify_signatures:
+        import configparser
+
+        from .sigv4 import Verifier, load_credentials
+
+        try:
+            keys = load_credentials(args.credentials)
+        except (OSError, ValueError, configparser.Error) as err:
+            print(f"error: cannot read credentials {args.credentials}: {err}", file=sys.stderr)
+            return 2
+        if not keys:
+            print("error: --verify-signatures needs --credentials FILE or AWS_ACCESS_KEY_ID and "
+                  "AWS_SECRET_ACCESS_KEY", file=sys.stderr)
+            return 2
+        config["EC2SIM_VERIFIER"] = Verifier(keys)
+    try:
+        world = _world(args)
+    except (OSError, ValueError, sqlite3.Error) as err:
+        print(f"error: cannot open state {args.state}: {err}", file=sys.stderr)
+        return 2
+    app = create_app(world, config)
     print(f"ec2sim serving the EC2 API on http://{args.host}:{args.port}", flush=True)
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="ec2sim",
                    _quiet=True)
     return 0
+
+
+def _world(args: argparse.Namespace) -> Any:
+    """The served world: in memory, or durable in the `--state` database."""
+    from topology.world import World
+
+    if not args.state:
+        return World(args.seed)
+    from topology.store import open_world
+
+    return open_world(args.state, args.seed)
 
 
 def _operations(args: argparse.Namespace) -> int:
@@ -302,6 +352,75 @@ def _draw_remote(args: argparse.Namespace, fmt: str) -> bytes:
         raise TopologyError(error["message"], error["code"]) from None
     except (urllib.error.URLError, OSError) as err:
         raise TopologyError(f"cannot reach {args.endpoint_url}: {err}", "EndpointError") from None
+
+
+# -- snapshot / import -----------------------------------------------------------------------
+def _snapshot_parser(commands: Any) -> None:
+    snap = commands.add_parser("snapshot", help="save or load a JSON snapshot of the world",
+                               description="Move a snapshot (docs/snapshots.md) between a file "
+                                           "and a running server or a state file.")
+    actions = snap.add_subparsers(dest="action", required=True)
+    for name, text in (("save", "write the world of a server or state file to FILE"),
+                       ("load", "replace the world of a server or state file with FILE")):
+        action = actions.add_parser(name, help=text, description=text)
+        action.add_argument("file", metavar="FILE")
+        where = action.add_mutually_exclusive_group(required=True)
+        where.add_argument("--endpoint-url", help="a running `ec2sim serve`")
+        where.add_argument("--state", help="the SQLite state file of `ec2sim serve --state`")
+
+
+def _snapshot(args: argparse.Namespace) -> int:
+    from topology.errors import TopologyError
+
+    from . import state_cli
+
+    run = state_cli.save if args.action == "save" else state_cli.load
+    try:
+        nodes = run(args.file, endpoint_url=args.endpoint_url, state_file=args.state)
+    except TopologyError as err:
+        print(f"error: {err.code}: {err.message}", file=sys.stderr)
+        return 2
+    verb = "saved" if args.action == "save" else "loaded"
+    print(f"{verb} {nodes} resources", file=sys.stderr)
+    return 0
+
+
+def _import_parser(commands: Any) -> None:
+    imp = commands.add_parser(
+        "import", help="build a snapshot from any EC2 endpoint or describe-*.json files",
+        description="Read VPCs, subnets, route tables, gateways, security groups, network "
+                    "ACLs, DHCP options, interfaces, instances and addresses through describe "
+                    "calls and write them, ids kept, as a snapshot.")
+    source = imp.add_mutually_exclusive_group(required=True)
+    source.add_argument("--endpoint-url", help="the EC2 endpoint to read (AWS's own if "
+                        "'aws'); needs --region")
+    source.add_argument("--from-json", metavar="DIR",
+                        help="a directory of `aws ec2 describe-* --output json` files, one per "
+                             "call, named by it (describe-vpcs.json)")
+    imp.add_argument("--region", default=None, help="region to read (default: us-east-1)")
+    imp.add_argument("--profile", help="AWS profile for the endpoint's credentials")
+    imp.add_argument("--account", help="account to file the resources under (default: the "
+                     "VPCs' owner)")
+    imp.add_argument("-o", "--output", help="the snapshot file to write")
+    imp.add_argument("--into", metavar="URL", help="load the snapshot into this running server")
+
+
+def _import(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from topology.errors import TopologyError
+
+    from . import importing
+
+    if not args.output and not args.into:
+        parser.error("import needs -o FILE and/or --into URL")
+    endpoint = None if args.endpoint_url == "aws" else args.endpoint_url
+    try:
+        importing.run(endpoint_url=endpoint, region=args.region or "us-east-1",
+                      profile=args.profile, from_json=args.from_json, account=args.account,
+                      output=args.output, into=args.into)
+    except TopologyError as err:
+        print(f"error: {err.code}: {err.message}", file=sys.stderr)
+        return 2
+    return 0
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ Handler = Callable[["Context", dict[str, Any]], "dict[str, Any] | None"]
 HANDLERS: dict[str, Handler] = {}          # wire Action -> handler, filled by `handler`
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]*/([^/]+)/([^/]+)/")
 _loaded = False
+# characters XML 1.0 cannot carry: a value holding one could never be answered, so refuse it
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def handler(fn: Handler) -> Handler:
@@ -99,6 +101,7 @@ def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) ->
     account, region, service = caller(headers)
     action = form.get("Action", "")
     try:
+        _check_characters(form)
         service = "sts" if service == "sts" or action == "GetCallerIdentity" else "ec2"
         op = protocol.operation(action, service) if action else None
         if op is None:
@@ -117,6 +120,16 @@ def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) ->
     except Exception:  # our bug: say so, and never as a client error
         log.exception("internal error in %s", action)
         return _error(500, "InternalError", "An internal error has occurred.", request_id)
+
+
+def _check_characters(form: Mapping[str, str]) -> None:
+    for name, value in form.items():
+        bad = _NOT_XML.search(name) or _NOT_XML.search(value)
+        if bad is not None:
+            shown = _NOT_XML.sub("?", name)
+            raise TopologyError(
+                f"The parameter {shown} contains a character that is not valid "
+                f"(U+{ord(bad.group()):04X}).", "InvalidParameterValue")
 
 
 def _run(world: World, fn: Handler, op: Any, params: dict[str, Any], ctx: Context) -> Any:

@@ -5,9 +5,13 @@
   `tag` (`KEY=VALUE` or `KEY`, repeatable), `zoom`, `budget`, and `highlight=FROM,TO,PORT`
   (optionally `protocol`) to draw the reachability path from FROM to TO over it;
 * `GET /_ec2sim/state` — the JSON snapshot of the whole world (`topology.state.dump`),
-  which `ec2sim draw --state FILE` and `topology.state.read` load.
+  which `ec2sim draw --state FILE` and `topology.state.read` load;
+* `POST /_ec2sim/state` — replace the whole world with the JSON snapshot in the body
+  (`ec2sim snapshot load`); a body that is not a snapshot this version reads is a 400 and
+  changes nothing. Answers `{"status": "ok", "nodes": N}`.
 
-These are GETs without an `Action`, so the Query fast path leaves them to Flask. Bad
+The GETs carry no `Action`, and `api.app` routes the state POST past the Query fast path,
+so Flask serves all of them. Bad
 parameters are a 400 with `{"error": {"code", "message"}}`; nothing in the world changes.
 """
 from __future__ import annotations
@@ -58,6 +62,20 @@ def register(app: Flask, world: World) -> None:
     @files.get(STATE_PATH)
     def snapshot() -> Response:
         return jsonify(state.dump(world))
+
+    @files.post(STATE_PATH)
+    def replace() -> Response | tuple[Response, int]:
+        data = request.get_json(silent=True)
+        if data is None:
+            return _error("InvalidState", "The body is not JSON: send a snapshot saved by "
+                          "`ec2sim snapshot save` or `GET /_ec2sim/state`.")
+        try:
+            state.load_into(world, data)
+        except state.StateError as err:
+            return _error("InvalidState", str(err))
+        except (KeyError, TypeError, ValueError) as err:
+            return _error("InvalidState", f"The snapshot is damaged: {err!r}")
+        return jsonify(status="ok", nodes=len(world.graph))
 
     app.register_blueprint(files)
 

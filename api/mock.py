@@ -10,6 +10,10 @@ mocks nest (the innermost serves) and each gets a fresh simulator. It decorates 
 Clients are hooked through botocore's built-in handler list, so clients created *while a mock
 is active* (or from a session created while one is) are intercepted; the hook stays inert
 and is removed when the last mock exits.
+
+`mock_ec2(state="topology.json")` starts each fresh simulator from a saved snapshot
+(`ec2sim snapshot save`, `ec2sim import`, `topology.state.save`; see docs/snapshots.md);
+`state` may also be the snapshot dict itself.
 """
 from __future__ import annotations
 
@@ -83,9 +87,13 @@ class mock_ec2:
     1
     """
 
-    def __init__(self, world: World | None = None, *, seed: int | None = None) -> None:
+    def __init__(self, world: World | None = None, *, seed: int | None = None,
+                 state: str | os.PathLike[str] | dict[str, Any] | None = None) -> None:
+        if world is not None and state is not None:
+            raise ValueError("mock_ec2 takes a world or a state snapshot, not both")
         self._given = world
         self.seed = seed
+        self.state = state
         self.world = world if world is not None else World(seed)
         self._saved_env: dict[str, str | None] = {}
 
@@ -93,6 +101,8 @@ class mock_ec2:
     def start(self) -> "mock_ec2":
         if self._given is None:
             self.world = World(self.seed)
+            if self.state is not None:
+                _load_state(self.world, self.state)
         with _lock:
             if not _active:
                 _install()
@@ -137,7 +147,7 @@ class mock_ec2:
 
         @functools.wraps(target)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with mock_ec2(self._given, seed=self.seed):
+            with mock_ec2(self._given, seed=self.seed, state=self.state):
                 return target(*args, **kwargs)
         return wrapper  # type: ignore[return-value]
 
@@ -146,11 +156,11 @@ class mock_ec2:
         is the test's); any other class gets each `test*` method wrapped."""
         if issubclass(cls, unittest.TestCase):
             setup = cls.setUp
-            given, seed = self._given, self.seed
+            given, seed, saved = self._given, self.seed, self.state
 
             @functools.wraps(setup)
             def set_up(case: unittest.TestCase) -> None:
-                active = mock_ec2(given, seed=seed).start()
+                active = mock_ec2(given, seed=seed, state=saved).start()
                 case.addCleanup(active.stop)
                 setup(case)
             cls.setUp = set_up  # type: ignore[method-assign]
@@ -159,6 +169,14 @@ class mock_ec2:
             if name.startswith("test") and inspect.isfunction(value):
                 setattr(cls, name, self(value))
         return cls
+
+
+def _load_state(world: World, saved: str | os.PathLike[str] | dict[str, Any]) -> None:
+    """Fill a fresh world from a snapshot file or dict (`StateError` if it is not one)."""
+    from topology import state
+
+    data = saved if isinstance(saved, dict) else state.read_data(saved)
+    state.load_into(world, data)
 
 
 def _install() -> None:

@@ -19,7 +19,6 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape
 
 import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
@@ -244,8 +243,8 @@ def serialize_error(code: str, message: str, request_id: str) -> bytes:
     """The EC2 error envelope that botocore's `EC2QueryParser` and the JS SDK read."""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Response><Errors><Error><Code>{escape(code)}</Code>"
-        f"<Message>{escape(message)}</Message></Error></Errors>"
+        f"<Response><Errors><Error><Code>{_string(code)}</Code>"
+        f"<Message>{_string(message)}</Message></Error></Errors>"
         f"<RequestID>{request_id}</RequestID></Response>"
     ).encode("utf-8")
 
@@ -309,11 +308,17 @@ def _element_writer(shape: Shape, tag: str) -> Writer:
     return scalar
 
 
+# what text content cannot hold as is: markup, CR (a parser would read it as LF), and the
+# characters XML 1.0 forbids outright (requests carrying them are refused in `dispatch`)
+_UNSAFE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
+
+
 def _string(value: Any) -> str:
     value = value if isinstance(value, str) else str(value)
-    if "&" in value or "<" in value or ">" in value:
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value
+    if _UNSAFE.search(value) is None:
+        return value
+    return _UNSAFE.sub(lambda m: _ENTITY.get(m.group(), "\ufffd"), value)
 
 
 def _boolean(value: Any) -> str:

@@ -25,8 +25,10 @@ from typing import Any
 from . import schema
 from .world import Partition, World
 
-FORMAT = "ec2sim-state"
+FORMAT = "ec2sim-snapshot"
 VERSION = 1
+# formats older ec2sims wrote that this one still reads: (format, version) -> note
+LEGACY = {("ec2sim-state", 1): "the pre-snapshot name of version 1, read as it is"}
 
 
 class StateError(ValueError):
@@ -82,6 +84,16 @@ def _decode(value: Any) -> Any:
     return value
 
 
+def encode(value: Any) -> Any:
+    """`value` in JSON-ready form (the tagged objects above); shared with `topology.store`."""
+    return _encode(value)
+
+
+def decode(value: Any) -> Any:
+    """The value `encode` gave `value` for."""
+    return _decode(value)
+
+
 # -- the world ---------------------------------------------------------------------------
 def dump(world: World) -> dict[str, Any]:
     """The whole world as a JSON-ready dict (nodes in creation order).
@@ -90,8 +102,8 @@ def dump(world: World) -> dict[str, Any]:
     >>> world = World(seed=1)
     >>> _ = world.partition("123456789012", "us-east-1")      # AWS's defaults
     >>> data = dump(world)
-    >>> data["format"], len(data["nodes"]) == len(world.graph)
-    ('ec2sim-state', True)
+    >>> data["format"], data["version"], len(data["nodes"]) == len(world.graph)
+    ('ec2sim-snapshot', 1, True)
     """
     with world.lock:
         nodes = sorted(world.graph.nodes(data=True), key=lambda item: item[1]["seq"])
@@ -104,7 +116,7 @@ def dump(world: World) -> dict[str, Any]:
             "nodes": [{"id": rid, "data": _encode(data)} for rid, data in nodes],
             # by source in creation order, each source's edges as its adjacency holds them:
             # replaying them in this order rebuilds the same adjacency order
-            "edges": [_dump_edge(u, v, key, data) for u, _ in nodes
+            "edges": [dump_edge(u, v, key, data) for u, _ in nodes
                       for _, v, key, data in world.graph.out_edges(u, keys=True, data=True)],
         }
 
@@ -123,7 +135,8 @@ def _dump_partition(part: Partition) -> dict[str, Any]:
     }
 
 
-def _dump_edge(u: str, v: str, key: tuple[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+def dump_edge(u: str, v: str, key: tuple[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """One edge as the snapshot's "edges" hold it (also a `topology.store` row)."""
     edge: dict[str, Any] = {"from": u, "to": v, "type": key[0]}
     if key[1] is not None:
         edge["key"] = _encode(key[1])
@@ -144,12 +157,38 @@ def load(data: dict[str, Any]) -> World:
     >>> dump(copy) == dump(world)
     True
     """
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StateError("not an ec2sim state snapshot")
-    if data.get("version") != VERSION:
-        raise StateError(f"unsupported ec2sim state version {data.get('version')!r} "
-                         f"(this ec2sim reads version {VERSION})")
+    check(data)
     world = World(data.get("seed"))
+    _fill(world, data)
+    return world
+
+
+def check(data: Any) -> None:
+    """Raise `StateError` unless `data` is a snapshot this version of ec2sim reads."""
+    if not isinstance(data, dict) or data.get("format") not in (FORMAT, *(f for f, _ in LEGACY)):
+        raise StateError("not an ec2sim state snapshot (no \"format\": \"ec2sim-snapshot\")")
+    version = data.get("version")
+    if data["format"] == FORMAT and version == VERSION or (data["format"], version) in LEGACY:
+        return
+    newer = isinstance(version, int) and version > VERSION
+    raise StateError(f"unsupported ec2sim state version {version!r} "
+                     f"(this ec2sim reads version {VERSION}"
+                     + ("; the snapshot is newer: upgrade ec2sim to load it)" if newer else ")"))
+
+
+def load_into(world: World, data: dict[str, Any]) -> None:
+    """Replace everything `world` holds with the snapshot `data`, in place (a server's
+    routes keep their reference to `world`). The snapshot is loaded into a scratch world
+    first, so a broken one raises `StateError` and leaves `world` as it was."""
+    load(data)
+    with world.lock:
+        world.seed = data.get("seed")
+        world.reset()
+        _fill(world, data)
+        world.commit()      # a durable world (`topology.store`) saves what was loaded
+
+
+def _fill(world: World, data: dict[str, Any]) -> None:
     with world.lock:
         world.rng.setstate(_decode(data["rng"]))
         parts = [_load_partition(world, saved) for saved in data["partitions"]]
@@ -163,7 +202,6 @@ def load(data: dict[str, Any]) -> World:
         for part, saved in zip(parts, data["partitions"]):
             for name, value, rid in saved.get("claims", ()):
                 world.claim(part, name, _decode(value), rid)
-    return world
 
 
 _EDGE_TYPES = {schema.CONTAINS, schema.ATTACHED, schema.ASSOCIATED, schema.ROUTE,
@@ -194,9 +232,17 @@ def save(world: World, path: str | os.PathLike[str]) -> None:
 
 def read(path: str | os.PathLike[str]) -> World:
     """The world saved at `path` by `save` (or fetched from `GET /_ec2sim/state`)."""
+    return load(read_data(path))
+
+
+def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The checked snapshot dict in the file `path` (`StateError` if it is not one)."""
     with open(path, encoding="utf-8") as src:
         try:
             data = json.load(src)
         except json.JSONDecodeError as err:
             raise StateError(f"{path}: not JSON ({err})") from None
-    return load(data)
+        except UnicodeDecodeError:
+            raise StateError(f"{path}: not JSON (not UTF-8 text)") from None
+    check(data)
+    return data

@@ -33,21 +33,79 @@ _NO_IDS: Mapping[str, None] = MappingProxyType({})
 TOKENS_KEPT = 2000
 
 
+class Changes:
+    """What changed since the last save to a durable store (`World.persister`): the keys
+    the mutation primitives touched. A saver writes each key's *current* state (or deletes
+    its row if it is gone), so a key touched twice, or touched and undone, costs one row."""
+
+    __slots__ = ("nodes", "edges", "claims", "items", "parts")
+
+    def __init__(self) -> None:
+        self.nodes: set[str] = set()
+        self.edges: set[tuple[str, str, tuple[str, Any]]] = set()
+        self.claims: set[tuple[tuple[str, str], str, Any, str]] = set()
+        # partition entries the graph can't rebuild: ((account, region), "attr"|"token"|"hint", key)
+        self.items: set[tuple[tuple[str, str], str, Any]] = set()
+        self.parts: set[tuple[str, str]] = set()
+
+    def __bool__(self) -> bool:
+        return bool(self.nodes or self.edges or self.claims or self.items or self.parts)
+
+    def clear(self) -> None:
+        for keys in (self.nodes, self.edges, self.claims, self.items, self.parts):
+            keys.clear()
+
+
+class _Noted(dict):  # type: ignore[type-arg]
+    """A partition dict that notes which keys changed, so a durable store sees writes that
+    bypass the primitives (allocation hints are set directly; a cached setting may be)."""
+
+    def __init__(self, part: Partition, what: str) -> None:
+        super().__init__()
+        self._part, self._what = part, what
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._part.changed(self._what, key)
+
+    def __delitem__(self, key: Any) -> None:
+        super().__delitem__(key)
+        self._part.changed(self._what, key)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        self._part.changed(self._what, key)
+        return super().pop(key, *default)
+
+    def setdefault(self, key: Any, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+
 class Partition:
     """One account in one region: the indexes for its resources."""
 
-    def __init__(self, account: str, region: str) -> None:
+    def __init__(self, account: str, region: str, changes: Changes | None = None) -> None:
         self.account = account
         self.region = region
         self.by_kind: dict[str, dict[str, None]] = {}
         self.by_tag: dict[str, dict[str, set[str]]] = {}
         self.client_tokens: dict[tuple[str, str], tuple[Any, Any]] = {}
-        self.attributes: dict[str, Any] = {}
+        self.attributes: dict[str, Any] = _Noted(self, "attr")
         # value indexes (`World.claim`): name -> value -> ids, e.g. "private-ip" -> "10.0.0.5"
         self.by_value: dict[str, dict[Any, set[str]]] = {}
         self.claims_of: dict[str, set[tuple[str, Any]]] = {}   # id -> its (name, value)s
         # where address allocators last stopped (a hint only: never journaled)
-        self.hints: dict[Any, int] = {}
+        self.hints: dict[Any, int] = _Noted(self, "hint")
+        self.changes = changes if changes is not None else Changes()
+
+    def changed(self, what: str, key: Any) -> None:
+        """Note that entry `key` of `what` ("attr", "token", "hint") changed."""
+        self.changes.items.add(((self.account, self.region), what, key))
 
     def ids(self, kind: str) -> Mapping[str, None]:
         """The live ids of `kind`, in creation order (read-only: reads never add entries)."""
@@ -62,8 +120,11 @@ class Partition:
         honours a token for a while, not forever, and boto3 sends one with every
         RunInstances, so an unbounded cache would grow with every launch)."""
         self.client_tokens[key] = (request, answer)
+        self.changed("token", key)
         if len(self.client_tokens) > TOKENS_KEPT:
-            del self.client_tokens[next(iter(self.client_tokens))]
+            oldest = next(iter(self.client_tokens))
+            del self.client_tokens[oldest]
+            self.changed("token", oldest)
 
 
 class World:
@@ -72,6 +133,10 @@ class World:
     def __init__(self, seed: int | None = None) -> None:
         self.seed = seed
         self.lock = threading.RLock()
+        self.changes = Changes()
+        # a durable store (`topology.store.Store`): `save(world)` after every request that
+        # changed something, `clear()` on reset; None keeps the world in memory only
+        self.persister: Any = None
         self.reset()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -88,6 +153,12 @@ class World:
             self.edge_ids: dict[str, tuple[str, str, tuple[str, str]]] = {}
             self._journal: list[Callable[[], None]] | None = None
             self._dry_run = False
+            # link order, to replay edges into the same adjacency order (`edge_order`)
+            self._links = itertools.count()
+            self._edge_order: dict[tuple[str, str, tuple[str, Any]], tuple[int, int]] = {}
+            self.changes.clear()
+            if self.persister is not None:
+                self.persister.clear(self.seed)
 
     def partition(self, account: str, region: str,
                   setup: Callable[[World, Partition], None] | None = None) -> Partition:
@@ -99,9 +170,12 @@ class World:
             with self.lock:
                 part = self._parts.get(key)
                 if part is None:
-                    part = Partition(account, region)
+                    part = Partition(account, region, self.changes)
                     self._parts[key] = part
+                    self.changes.parts.add(key)
                     self._outside_request(lambda: (setup or _create_defaults)(self, part))
+                    if self._journal is None:   # not inside a request: save it now
+                        self.commit()
         return part
 
     def partitions(self) -> list[Partition]:
@@ -114,11 +188,49 @@ class World:
             self._journal, self._dry_run = [], dry_run
             try:
                 yield
+                self.commit()        # before the answer goes out: acknowledged => saved
             except BaseException:
+                # undone, memory is as the store has it; the touched keys stay noted and
+                # are rewritten (unchanged) with the next save
                 self._undo()
                 raise
             finally:
                 self._journal, self._dry_run = None, False
+
+    def commit(self) -> None:
+        """Save what changed since the last save to the durable store, if there is one
+        (without one, just forget the noted changes)."""
+        with self.lock:
+            if self.persister is None:
+                self.changes.clear()
+            elif self.changes:
+                self.persister.save(self)
+                self.changes.clear()
+
+    def edge_order(self, u: str, v: str, key: tuple[str, Any]) -> tuple[int, int]:
+        """Where the edge sits in adjacency order: (when its (u, v) pair got its first live
+        edge, when it was linked). Replaying live edges sorted by this rebuilds the same
+        successor, predecessor and key order."""
+        return self._edge_order[(u, v, key)]
+
+    def continue_seq(self, after: int) -> None:
+        """Number new nodes after `after` (a restored world's highest seq ever given)."""
+        nxt = next(self._seq)
+        self._seq = itertools.count(max(nxt, after + 1))
+
+    def resume_edge_order(self, order: Mapping[tuple[str, str, tuple[str, Any]],
+                                               tuple[int, int]]) -> None:
+        """Take back the saved `edge_order` of replayed edges (same relative order, the
+        store's numbers), and number new links after them."""
+        self._edge_order.update(order)
+        last = max((link for _, link in order.values()), default=-1)
+        self._links = itertools.count(max(last + 1, next(self._links)))
+
+    def next_seq(self) -> int:
+        """The seq the next node will get (without taking it)."""
+        nxt = next(self._seq)
+        self._seq = itertools.count(nxt)
+        return nxt
 
     def _undo(self) -> None:
         journal, self._journal, self._dry_run = self._journal or [], None, False
@@ -232,6 +344,7 @@ class World:
         self.graph.add_node(rid, kind=kind, account=part.account, region=part.region,
                             seq=next(self._seq), tags={}, **fields)
         part.index_of(kind)[rid] = None
+        self.changes.nodes.add(rid)
         return self.graph.nodes[rid]
 
     def update(self, rid: str, **fields: Any) -> None:
@@ -273,6 +386,7 @@ class World:
         self._mutating(lambda: self._drop_edge(u, v, key))
         self.graph.add_edge(u, v, key=key, **data)
         self._count_edge(u, v, etype, +1)
+        self._order_edge(u, v, key)
         if "id" in data:
             self.edge_ids[data["id"]] = (u, v, key)
 
@@ -305,8 +419,8 @@ class World:
     def set_attribute(self, part: Partition, key: str, value: Any) -> None:
         """Set an account-level setting of the partition (None deletes it), journaled."""
         old = part.attributes.get(key)
-        self._mutating(lambda: _set_or_pop(part.attributes, key, old))
-        _set_or_pop(part.attributes, key, value)
+        self._mutating(lambda: self._set_attribute(part, key, old))
+        self._set_attribute(part, key, value)
 
     def claim(self, part: Partition, name: str, value: Any, rid: str) -> None:
         """Record that `rid` holds `value` in the value index `name` (an address, a name):
@@ -331,15 +445,20 @@ class World:
                 self._part_of(fields).index_of(fields["kind"])[rid] = None
             for key, value in fields.get("tags", {}).items():
                 self._set_tag(rid, key, value)
+            self.changes.nodes.add(rid)
             last = max(last, fields["seq"])
         self._seq = itertools.count(max(last + 1, next(self._seq)))
 
-    # -- primitives (not journaled) --------------------------------------------------------
+    # -- primitives (not journaled; each notes what it touched in `changes`) ---------------
+    def _set_attribute(self, part: Partition, key: str, value: Any) -> None:
+        _set_or_pop(part.attributes, key, value)     # noted by `_Noted`
+
     def _part_of(self, data: dict[str, Any]) -> Partition:
         return self._parts[(data["account"], data["region"])]
 
     def _restore_fields(self, rid: str, fields: dict[str, Any]) -> None:
         data = self.graph.nodes[rid]
+        self.changes.nodes.add(rid)
         was_deleted = bool(data.get("deleted"))
         for k, v in fields.items():
             if v is None or v is _MISSING:
@@ -354,6 +473,7 @@ class World:
 
     def _set_tag(self, rid: str, key: str, value: Any) -> None:
         data = self.graph.nodes[rid]
+        self.changes.nodes.add(rid)
         index = self._part_of(data).by_tag
         old = data["tags"].get(key, _MISSING)
         if old is not _MISSING:
@@ -371,6 +491,7 @@ class World:
 
     @staticmethod
     def _index_value(part: Partition, name: str, value: Any, rid: str, present: bool) -> None:
+        part.changes.claims.add(((part.account, part.region), name, value, rid))
         values = part.by_value.setdefault(name, {})
         if present:
             values.setdefault(value, set()).add(rid)
@@ -397,12 +518,14 @@ class World:
     def _forget_node(self, rid: str) -> None:
         """Take an edgeless node out of the graph."""
         self.graph.remove_node(rid)
+        self.changes.nodes.add(rid)
         self._out.pop(rid, None)
         self._in.pop(rid, None)
 
     def _readd_node(self, rid: str, snapshot: dict[str, Any]) -> None:
         tags = snapshot.get("tags", {})
         self.graph.add_node(rid, **{**snapshot, "tags": {}})
+        self.changes.nodes.add(rid)
         if not snapshot.get("deleted"):
             self._reindex(rid)
         for key, value in tags.items():
@@ -424,6 +547,16 @@ class World:
             self.edge_ids.pop(data["id"], None)
         self.graph.remove_edge(u, v, key=key)
         self._count_edge(u, v, key[0], -1)
+        self._edge_order.pop((u, v, key), None)
+        self.changes.edges.add((u, v, key))
+
+    def _order_edge(self, u: str, v: str, key: tuple[str, Any]) -> None:
+        link = next(self._links)
+        pair = self.graph._succ[u][v]
+        first = next(iter(pair))      # the pair's oldest live edge decides its place
+        epoch = link if first == key else self._edge_order[(u, v, first)][0]
+        self._edge_order[(u, v, key)] = (epoch, link)
+        self.changes.edges.add((u, v, key))
 
     def _count_edge(self, u: str, v: str, etype: str, delta: int) -> None:
         nodes = self.graph.nodes

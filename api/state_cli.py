@@ -1,0 +1,128 @@
+"""`ec2sim snapshot save|load`: move a world's JSON snapshot between a file and a running
+server (`GET`/`POST /_ec2sim/state`) or a server's SQLite state file (`serve --state`).
+
+Errors are `TopologyError`s with a code and a message the CLI prints; nothing half-done:
+a snapshot the server refuses leaves the server's world as it was.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import urllib.error
+import urllib.request
+from typing import Any
+
+from topology import state
+from topology.errors import TopologyError
+
+STATE_PATH = "/_ec2sim/state"
+
+
+def fetch(endpoint_url: str) -> dict[str, Any]:
+    """The snapshot a running server holds."""
+    return _call(urllib.request.Request(endpoint_url.rstrip("/") + STATE_PATH), endpoint_url)
+
+
+def push(endpoint_url: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Replace a running server's world with `data`; the server's answer."""
+    body = json.dumps(data, separators=(",", ":")).encode("utf-8")
+    request = urllib.request.Request(endpoint_url.rstrip("/") + STATE_PATH, data=body,
+                                     method="POST",
+                                     headers={"Content-Type": "application/json"})
+    return _call(request, endpoint_url)
+
+
+def _call(request: urllib.request.Request, endpoint_url: str) -> dict[str, Any]:
+    try:
+        with urllib.request.urlopen(request, timeout=300) as answer:
+            return json.loads(answer.read())
+    except urllib.error.HTTPError as err:
+        try:
+            error = json.loads(err.read())["error"]
+        except (ValueError, KeyError, TypeError):
+            error = {"code": f"HTTP{err.code}", "message": str(err.reason)}
+        raise TopologyError(error["message"], error["code"]) from None
+    except (urllib.error.URLError, OSError, ValueError) as err:
+        raise TopologyError(f"cannot reach {endpoint_url}: {err}", "EndpointError") from None
+
+
+def read_file(path: str) -> dict[str, Any]:
+    try:
+        return state.read_data(path)
+    except OSError as err:
+        raise TopologyError(f"cannot read {path}: {err.strerror or err}", "InvalidState") from None
+    except state.StateError as err:
+        raise TopologyError(f"cannot read {path}: {err}", "InvalidState") from None
+
+
+def write_file(path: str, data: dict[str, Any]) -> None:
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    try:
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as err:
+        raise TopologyError(f"cannot write {path}: {err.strerror or err}", "InvalidState") from None
+
+
+def _store() -> Any:
+    """The SQLite state-file module (`serve --state`), if this build has it."""
+    try:
+        from topology import store
+    except ImportError:
+        raise TopologyError("--state needs SQLite state files (`ec2sim serve --state`), which "
+                            "this ec2sim does not have yet; use --endpoint-url",
+                            "Unsupported") from None
+    return store
+
+
+def from_state_file(path: str) -> dict[str, Any]:
+    """The snapshot of the world in a SQLite state file."""
+    if not os.path.exists(path):
+        raise TopologyError(f"cannot read {path}: no such state file", "InvalidState")
+    store = _store()
+    try:
+        db = store.Store(path)
+        try:
+            data = db.snapshot()
+        finally:
+            db.close()
+    except (store.StoreError, OSError, sqlite3.Error) as err:
+        raise TopologyError(f"cannot read {path}: {err}", "InvalidState") from None
+    if data is None:
+        raise TopologyError(f"{path} holds no saved world yet", "InvalidState")
+    return data
+
+
+def to_state_file(path: str, data: dict[str, Any]) -> None:
+    """Replace the world in a SQLite state file with the snapshot `data` (the server that
+    uses the file must be stopped: it would not see the change)."""
+    store = _store()
+    state.check(data)
+    state.load(data)            # a broken snapshot fails here, before the file changes
+    try:
+        world = store.open_world(path)
+        try:
+            state.load_into(world, data)
+            world.persister.save(world)
+        finally:
+            world.persister.close()
+    except (store.StoreError, OSError, sqlite3.Error) as err:
+        raise TopologyError(f"cannot write {path}: {err}", "InvalidState") from None
+
+
+def save(path: str, *, endpoint_url: str | None = None, state_file: str | None = None) -> int:
+    """Write the snapshot of a server or state file to `path`; the number of nodes."""
+    data = fetch(endpoint_url) if endpoint_url else from_state_file(state_file or "")
+    write_file(path, data)
+    return len(data.get("nodes", ()))
+
+
+def load(path: str, *, endpoint_url: str | None = None, state_file: str | None = None) -> int:
+    """Put the snapshot in `path` into a server or state file; the number of nodes."""
+    data = read_file(path)
+    if endpoint_url:
+        push(endpoint_url, data)
+    else:
+        to_state_file(state_file or "", data)
+    return len(data.get("nodes", ()))

@@ -1,0 +1,555 @@
+"""Build a world from EC2 describe outputs (AWS itself, another emulator, `aws ec2 describe-*`).
+
+`build(responses, account=..., region=...)` takes the answers of the describe calls, keyed by
+the call (`DescribeVpcs`, `describe-vpcs` or `describe_vpcs`: any spelling), each one answer
+dict or a list of pages, and writes nodes and edges straight through `World`'s primitives in
+the graph model of docs/architecture.md, so every id, address and relationship is kept as
+described. Nothing here calls the API (no boto3): `api/importing.py` does the reading.
+
+What the graph cannot hold (a route to a target that was not described, a peering
+connection, a NAT gateway, …) is counted in `Report.skipped` with the reason: nothing is
+dropped silently. `progress(kind, done, total)` is called as each family is built.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import schema
+from .world import DEFAULT_ACCOUNT, Partition, World
+
+Progress = Callable[[str, int, int], None]
+
+# describe call -> the member of its answer that lists the resources
+RESULT_KEYS: dict[str, str] = {
+    "DescribeDhcpOptions": "DhcpOptions",
+    "DescribeVpcs": "Vpcs",
+    "DescribeSubnets": "Subnets",
+    "DescribeInternetGateways": "InternetGateways",
+    "DescribeEgressOnlyInternetGateways": "EgressOnlyInternetGateways",
+    "DescribeSecurityGroups": "SecurityGroups",
+    "DescribeNetworkAcls": "NetworkAcls",
+    "DescribeNetworkInterfaces": "NetworkInterfaces",
+    "DescribeInstances": "Reservations",
+    "DescribeAddresses": "Addresses",
+    "DescribeRouteTables": "RouteTables",
+    "DescribeNatGateways": "NatGateways",
+    "DescribeVpcPeeringConnections": "VpcPeeringConnections",
+    "DescribeTransitGateways": "TransitGateways",
+    "DescribeTransitGatewayAttachments": "TransitGatewayAttachments",
+    "DescribeTransitGatewayRouteTables": "TransitGatewayRouteTables",
+    "DescribeVpcEndpoints": "VpcEndpoints",
+    "DescribeManagedPrefixLists": "PrefixLists",
+}
+# families the graph could hold but this importer does not build yet: counted, not dropped
+NOT_MODELED = {
+    "DescribeNatGateways": "nat-gateway", "DescribeVpcPeeringConnections": "vpc-peering-connection",
+    "DescribeTransitGateways": "transit-gateway",
+    "DescribeTransitGatewayAttachments": "transit-gateway-attachment",
+    "DescribeTransitGatewayRouteTables": "transit-gateway-route-table",
+    "DescribeVpcEndpoints": "vpc-endpoint", "DescribeManagedPrefixLists": "prefix-list",
+}
+# a describe-route's target member -> the node kind it names
+ROUTE_TARGETS = {
+    "GatewayId": None,      # igw-, vgw-, vpce- or "local": told by the id's prefix
+    "EgressOnlyInternetGatewayId": "egress-only-internet-gateway",
+    "NatGatewayId": "nat-gateway", "TransitGatewayId": "transit-gateway",
+    "VpcPeeringConnectionId": "vpc-peering-connection", "NetworkInterfaceId": "network-interface",
+    "CarrierGatewayId": "carrier-gateway", "LocalGatewayId": "local-gateway",
+    "InstanceId": "instance",
+}
+DESTINATIONS = ("DestinationCidrBlock", "DestinationIpv6CidrBlock", "DestinationPrefixListId")
+INSTANCE_STATES = {"pending": 0, "running": 16, "shutting-down": 32, "terminated": 48,
+                   "stopping": 64, "stopped": 80}
+
+
+@dataclass
+class Report:
+    """What an import built, and what it could not."""
+
+    built: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)   # "what: why" -> count
+
+    def skip(self, what: str, why: str, count: int = 1) -> None:
+        if count:
+            self.skipped[f"{what}: {why}"] += count
+
+    def lines(self) -> list[str]:
+        out = [f"imported {n} {kind}" for kind, n in sorted(self.built.items())]
+        out += [f"not imported: {n} x {what}" for what, n in sorted(self.skipped.items())]
+        return out
+
+
+def call_name(name: str) -> str:
+    """`describe-vpcs`, `describe_vpcs`, `DescribeVpcs` (a file stem too) -> `DescribeVpcs`."""
+    parts = [p for p in re.split(r"[-_\s.]+", name) if p]
+    if len(parts) == 1:
+        return parts[0][0].upper() + parts[0][1:]
+    return "".join(p[0].upper() + p[1:].lower() for p in parts)
+
+
+def items(responses: dict[str, Any], call: str) -> list[dict[str, Any]]:
+    """Every resource the answers of `call` list, pages joined."""
+    answer = responses.get(call)
+    if answer is None:
+        return []
+    pages = answer if isinstance(answer, list) else [answer]
+    key = RESULT_KEYS[call]
+    return [item for page in pages for item in page.get(key) or []]
+
+
+def normalise(responses: dict[str, Any]) -> dict[str, Any]:
+    """Key the answers by their canonical call names."""
+    return {call_name(name): answer for name, answer in responses.items()}
+
+
+def build(responses: dict[str, Any], *, account: str | None = None, region: str = "us-east-1",
+          world: World | None = None, progress: Progress | None = None) -> tuple[World, Report]:
+    """A world holding what the describe answers show (see the module docstring)."""
+    responses = normalise(responses)
+    report = Report()
+    for call in responses:
+        if call not in RESULT_KEYS:
+            report.skip(call, "describe call not understood by the importer",
+                        _count_any(responses[call]))
+    owner = account or _owner(responses) or DEFAULT_ACCOUNT
+    world = world if world is not None else World()
+    with world.lock:
+        part = world.partition(owner, region, setup=_empty)
+        builder = _Builder(world, part, report, progress)
+        builder.run(responses)
+    return world, report
+
+
+def _count_any(answer: Any) -> int:
+    pages = answer if isinstance(answer, list) else [answer]
+    return sum(len(v) for page in pages if isinstance(page, dict)
+               for v in page.values() if isinstance(v, list)) or 1
+
+
+def _owner(responses: dict[str, Any]) -> str | None:
+    for vpc in items(responses, "DescribeVpcs"):
+        if vpc.get("OwnerId"):
+            return str(vpc["OwnerId"])
+    return None
+
+
+def _empty(world: World, part: Partition) -> None:
+    """An imported partition starts empty: its resources are the ones described."""
+
+
+def _tags(item: dict[str, Any]) -> dict[str, str]:
+    return {t["Key"]: t.get("Value", "") for t in item.get("Tags") or [] if "Key" in t}
+
+
+class _Builder:
+    """One import: the describe answers, family by family, into one partition."""
+
+    def __init__(self, world: World, part: Partition, report: Report,
+                 progress: Progress | None) -> None:
+        self.world, self.part, self.report = world, part, report
+        self.progress = progress or (lambda kind, done, total: None)
+        self.pending: list[dict[str, Any]] = []     # interfaces read from instances
+
+    # -- plumbing --------------------------------------------------------------------------
+    def run(self, responses: dict[str, Any]) -> None:
+        for call, build_one in (
+                ("DescribeDhcpOptions", self.dhcp_options), ("DescribeVpcs", self.vpc),
+                ("DescribeSubnets", self.subnet), ("DescribeInternetGateways", self.igw),
+                ("DescribeEgressOnlyInternetGateways", self.eigw),
+                ("DescribeSecurityGroups", self.security_group),
+                ("DescribeNetworkAcls", self.network_acl),
+                ("DescribeInstances", self.reservation),
+                ("DescribeNetworkInterfaces", self.interface),
+                ("", self.interface),       # instances' interfaces not listed on their own
+                ("DescribeAddresses", self.address),
+                ("DescribeRouteTables", self.route_table)):
+            found = items(responses, call) if call else self.pending
+            for n, item in enumerate(found, 1):
+                build_one(item)
+                if n % 200 == 0 or n == len(found):
+                    self.progress(RESULT_KEYS.get(call, "instance interfaces"), n, len(found))
+        self.security_group_rules(items(responses, "DescribeSecurityGroups"))
+        for call, kind in NOT_MODELED.items():
+            found = items(responses, call)
+            if call == "DescribeManagedPrefixLists":
+                aws = [p for p in found if p.get("OwnerId") == "AWS"]
+                self.report.skip(kind, "AWS-managed (ec2sim provides its own for the region)",
+                                 len(aws))
+                found = [p for p in found if p.get("OwnerId") != "AWS"]
+            self.report.skip(kind, "not modelled by the importer yet", len(found))
+
+    def add(self, kind: str, rid: str, item: dict[str, Any] | None = None,
+            **fields: Any) -> bool:
+        if rid in self.world.graph:
+            return False            # listed twice (pages overlap, or an instance's ENI)
+        self.world.add(self.part, kind, rid, **fields)
+        for key, value in _tags(item or {}).items():
+            self.world.tag(rid, key, value)
+        self.report.built[kind] += 1
+        return True
+
+    def has(self, rid: str | None, kind: str | None = None) -> bool:
+        node = self.world.graph.nodes.get(rid) if rid else None
+        return node is not None and (kind is None or node["kind"] == kind)
+
+    def link(self, u: str, v: str, etype: str, disc: Any = None, *, what: str,
+             **data: Any) -> None:
+        """Link `u -> v` if both were described; count the relationship otherwise."""
+        if self.has(u) and self.has(v):
+            self.world.link(u, v, etype, disc, **data)
+        else:
+            self.report.skip(what, f"{v if self.has(u) else u} was not described")
+
+    # -- families --------------------------------------------------------------------------
+    def dhcp_options(self, item: dict[str, Any]) -> None:
+        config: dict[str, list[str]] = {}
+        for entry in item.get("DhcpConfigurations") or []:
+            config[entry["Key"]] = [v.get("Value", "") for v in entry.get("Values") or []]
+        self.add("dhcp-options", item["DhcpOptionsId"], item, config=config, default=False)
+
+    def vpc(self, item: dict[str, Any]) -> None:
+        vpc_id = item["VpcId"]
+        default = bool(item.get("IsDefault"))
+        if not self.add("vpc", vpc_id, item, State=item.get("State", "available"),
+                        InstanceTenancy=item.get("InstanceTenancy", "default"), IsDefault=default,
+                        EnableDnsSupport=True, EnableDnsHostnames=default,
+                        EnableNetworkAddressUsageMetrics=False, ClassicLinkEnabled=False,
+                        ClassicLinkDnsSupported=False):
+            return
+        blocks = list(item.get("CidrBlockAssociationSet") or [])
+        if not blocks and item.get("CidrBlock"):
+            blocks = [{"AssociationId": self.world.new_id("vpc-cidr-assoc"),
+                       "CidrBlock": item["CidrBlock"]}]
+        for block in blocks:
+            self._block(vpc_id, block, "CidrBlock", "CidrBlockState")
+        for block in item.get("Ipv6CidrBlockAssociationSet") or []:
+            self._block(vpc_id, block, "Ipv6CidrBlock", "Ipv6CidrBlockState",
+                        extra=("Ipv6Pool", "NetworkBorderGroup"))
+        dopt = item.get("DhcpOptionsId")
+        if dopt and dopt != "default":
+            self.link(dopt, vpc_id, schema.ASSOCIATED, what="VPC's DHCP options")
+
+    def _block(self, owner: str, block: dict[str, Any], member: str, state: str,
+               extra: tuple[str, ...] = (), kind: str = "vpc-cidr-assoc") -> None:
+        status = (block.get(state) or {}).get("State", "associated")
+        if status not in ("associated", "associating"):
+            return          # a disassociated block is history, not topology
+        fields = {member: block[member], state: {"State": status}}
+        fields.update({k: block[k] for k in extra if k in block})
+        assoc_id = block.get("AssociationId") or self.world.new_id(kind)
+        if self.add(kind, assoc_id, None, **fields):
+            self.world.link(owner, assoc_id, schema.CONTAINS)
+
+    def subnet(self, item: dict[str, Any]) -> None:
+        subnet_id, vpc_id = item["SubnetId"], item.get("VpcId", "")
+        if not self.has(vpc_id, "vpc"):
+            self.report.skip("subnet", "its VPC was not described")
+            return
+        fields: dict[str, Any] = {k: item[k] for k in (
+            "CidrBlock", "AvailabilityZone", "AvailabilityZoneId", "State", "DefaultForAz",
+            "MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation", "MapCustomerOwnedIpOnLaunch",
+            "EnableDns64", "Ipv6Native", "PrivateDnsNameOptionsOnLaunch") if k in item}
+        defaults: dict[str, Any] = {"State": "available", "DefaultForAz": False, "MapPublicIpOnLaunch": False,
+                    "AssignIpv6AddressOnCreation": False, "MapCustomerOwnedIpOnLaunch": False,
+                    "EnableDns64": False, "Ipv6Native": False,
+                    "PrivateDnsNameOptionsOnLaunch": {"HostnameType": "ip-name",
+                                                      "EnableResourceNameDnsARecord": False,
+                                                      "EnableResourceNameDnsAAAARecord": False}}
+        if "AvailabilityZoneId" not in fields:
+            from . import regions
+
+            found = regions.zone(self.part.region, item.get("AvailabilityZone"))
+            fields["AvailabilityZoneId"] = found["ZoneId"] if found else ""
+        if not self.add("subnet", subnet_id, item, **{**defaults, **fields}):
+            return
+        self.world.link(vpc_id, subnet_id, schema.CONTAINS)
+        for block in item.get("Ipv6CidrBlockAssociationSet") or []:
+            self._block(subnet_id, block, "Ipv6CidrBlock", "Ipv6CidrBlockState",
+                        kind="subnet-cidr-assoc")
+
+    def _gateway(self, kind: str, rid: str, item: dict[str, Any]) -> None:
+        if not self.add(kind, rid, item):
+            return
+        for attachment in item.get("Attachments") or []:
+            state = attachment.get("State", "available")
+            if state in ("attached", "available"):
+                self.link(rid, attachment["VpcId"], schema.ATTACHED,
+                          what=f"{kind} attachment", State="available")
+
+    def igw(self, item: dict[str, Any]) -> None:
+        self._gateway("internet-gateway", item["InternetGatewayId"], item)
+
+    def eigw(self, item: dict[str, Any]) -> None:
+        self._gateway("egress-only-internet-gateway", item["EgressOnlyInternetGatewayId"], item)
+
+    def security_group(self, item: dict[str, Any]) -> None:
+        sg_id, vpc_id = item["GroupId"], item.get("VpcId", "")
+        if not self.has(vpc_id, "vpc"):
+            self.report.skip("security-group", "its VPC was not described")
+            return
+        if self.add("security-group", sg_id, item, GroupName=item["GroupName"],
+                    Description=item.get("Description", ""),
+                    IsDefault=item["GroupName"] == "default"):
+            self.world.link(vpc_id, sg_id, schema.CONTAINS)
+
+    def security_group_rules(self, groups: list[dict[str, Any]]) -> None:
+        """After every group exists, so a rule may name any of them."""
+        for group in groups:
+            if not self.has(group["GroupId"], "security-group"):
+                continue
+            for egress, member in ((False, "IpPermissions"), (True, "IpPermissionsEgress")):
+                for perm in group.get(member) or []:
+                    self._permission(group["GroupId"], perm, egress)
+
+    def _permission(self, sg_id: str, perm: dict[str, Any], egress: bool) -> None:
+        proto = str(perm.get("IpProtocol", "-1"))
+        proto = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}.get(proto, proto)
+        ports = {"FromPort": perm.get("FromPort", -1), "ToPort": perm.get("ToPort", -1)}
+        if proto == "-1":
+            ports = {"FromPort": -1, "ToPort": -1}
+        base = {"IsEgress": egress, "IpProtocol": proto, **ports}
+        for member, peer in (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")):
+            for entry in perm.get(member) or []:
+                key = "CidrIpv4" if peer == "CidrIp" else "CidrIpv6"
+                self._rule(sg_id, {**base, key: entry[peer]}, entry)
+        for entry in perm.get("UserIdGroupPairs") or []:
+            self._rule(sg_id, base, entry, entry.get("GroupId"), entry.get("UserId"))
+        for entry in perm.get("PrefixListIds") or []:
+            self._rule(sg_id, base, entry, entry.get("PrefixListId"))
+
+    def _rule(self, sg_id: str, fields: dict[str, Any], entry: dict[str, Any],
+              peer: str | None = None, owner: str | None = None) -> None:
+        if peer is not None and not self.has(peer):
+            self.report.skip("security-group-rule", "it names a group or prefix list that "
+                             "was not described")
+            return
+        if entry.get("Description"):
+            fields = {**fields, "Description": entry["Description"]}
+        rule_id = self.world.new_id("sgr")
+        self.add("security-group-rule", rule_id, None, **fields)
+        self.world.link(sg_id, rule_id, schema.CONTAINS)
+        if peer is not None:
+            self.world.link(rule_id, peer, schema.REFERENCES, UserId=owner or self.part.account)
+
+    def network_acl(self, item: dict[str, Any]) -> None:
+        acl_id, vpc_id = item["NetworkAclId"], item.get("VpcId", "")
+        if not self.has(vpc_id, "vpc"):
+            self.report.skip("network-acl", "its VPC was not described")
+            return
+        entries: dict[tuple[bool, int], dict[str, Any]] = {}
+        for entry in item.get("Entries") or []:
+            number, egress = int(entry["RuleNumber"]), bool(entry.get("Egress"))
+            if number == 32767:
+                continue        # the implicit deny-all every ACL ends with; views add it
+            entries[(egress, number)] = {k: entry[k] for k in (
+                "RuleNumber", "Protocol", "RuleAction", "Egress", "CidrBlock", "Ipv6CidrBlock",
+                "IcmpTypeCode", "PortRange") if k in entry}
+        if not self.add("network-acl", acl_id, item, IsDefault=bool(item.get("IsDefault")),
+                        entries=entries):
+            return
+        self.world.link(vpc_id, acl_id, schema.CONTAINS)
+        for assoc in item.get("Associations") or []:
+            self.link(acl_id, assoc["SubnetId"], schema.ASSOCIATED, what="network ACL association",
+                      id=assoc["NetworkAclAssociationId"])
+
+    # -- instances and their interfaces -----------------------------------------------------
+    def reservation(self, item: dict[str, Any]) -> None:
+        for instance in item.get("Instances") or []:
+            self.instance(instance, item.get("ReservationId"))
+
+    def instance(self, item: dict[str, Any], reservation: str | None) -> None:
+        from .instance_view import OWN_FIELDS
+        from .instances import RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX
+
+        state = dict(item.get("State") or {"Name": "running"})
+        state.setdefault("Code", INSTANCE_STATES.get(state.get("Name", ""), 16))
+        fields = {k: item[k] for k in OWN_FIELDS if k in item}
+        fields.update(State=state, AmiLaunchIndex=item.get("AmiLaunchIndex", 0))
+        if "LaunchTime" in fields:
+            fields["LaunchTime"] = _time(fields["LaunchTime"])
+        fields.setdefault("Monitoring", {"State": "disabled"})
+        fields.setdefault("ProductCodes", [])
+        placement = {k: v for k, v in (item.get("Placement") or {}).items()
+                     if k in ("AvailabilityZone", "AvailabilityZoneId", "Tenancy")}
+        placement.setdefault("Tenancy", "default")
+        instance_id = item["InstanceId"]
+        if not self.add("instance", instance_id, item, Placement=placement, user_data=None,
+                        api_termination_disabled=False, api_stop_disabled=False,
+                        shutdown_behavior="stop", cpu_credits="standard",
+                        reservation=reservation, **fields):
+            return
+        self.world.claim(self.part, TYPE_INDEX, fields.get("InstanceType"), instance_id)
+        self.world.claim(self.part, STATE_INDEX, state.get("Name"), instance_id)
+        if reservation:
+            self.world.claim(self.part, RESERVATION_INDEX, reservation, instance_id)
+        self.report.skip("volume", "EBS volumes are not network topology (the instance "
+                         "keeps no block device mappings)", len(item.get("BlockDeviceMappings") or []))
+        for eni in item.get("NetworkInterfaces") or []:
+            self.pending.append({**eni, "AvailabilityZone": placement.get("AvailabilityZone"),
+                            "Attachment": {**(eni.get("Attachment") or {}),
+                                           "InstanceId": instance_id}})
+
+    def interface(self, item: dict[str, Any]) -> None:
+        from .network_interfaces import IPV6, PRIVATE_IP, PUBLIC_IP
+
+        eni_id, subnet_id = item["NetworkInterfaceId"], item.get("SubnetId", "")
+        if self.has(eni_id):
+            self._attach(eni_id, item)      # seen in an instance: its attachment may be new
+            return
+        if not self.has(subnet_id, "subnet"):
+            self.report.skip("network-interface", "its subnet was not described")
+            return
+        subnet = self.world.graph.nodes[subnet_id]
+        addresses = sorted(item.get("PrivateIpAddresses") or [],
+                           key=lambda a: not a.get("Primary"))
+        ips = [a["PrivateIpAddress"] for a in addresses] or (
+            [item["PrivateIpAddress"]] if item.get("PrivateIpAddress") else [])
+        v6 = [a["Ipv6Address"] for a in item.get("Ipv6Addresses") or []]
+        self.add("network-interface", eni_id, {"Tags": item.get("TagSet") or item.get("Tags")},
+                 Description=item.get("Description", ""),
+                 InterfaceType=item.get("InterfaceType", "interface"),
+                 RequesterManaged=bool(item.get("RequesterManaged")),
+                 SourceDestCheck=item.get("SourceDestCheck", True),
+                 MacAddress=item.get("MacAddress", ""),
+                 AvailabilityZone=subnet["AvailabilityZone"],
+                 AvailabilityZoneId=subnet["AvailabilityZoneId"], ips=ips, ipv6s=v6, public={})
+        self.world.link(subnet_id, eni_id, schema.CONTAINS)
+        for ip in ips:
+            self.world.claim(self.part, PRIVATE_IP, ip, eni_id)
+        for ip in v6:
+            self.world.claim(self.part, IPV6, ip, eni_id)
+        for group in item.get("Groups") or []:
+            self.link(eni_id, group["GroupId"], schema.ASSOCIATED, what="interface's group")
+        public = {a["PrivateIpAddress"]: a["Association"]["PublicIp"] for a in addresses
+                  if (a.get("Association") or {}).get("PublicIp")}
+        if not public and (item.get("Association") or {}).get("PublicIp") and ips:
+            public = {ips[0]: item["Association"]["PublicIp"]}
+        if public:
+            self.world.update(eni_id, public=public)
+            primary_public = public.get(ips[0]) if ips else None
+            # taken as auto-assigned; `address` moves it to its Elastic IP if one owns it
+            if primary_public:
+                self.world.update(eni_id, wants_public=True, auto_ip=primary_public)
+                self.world.claim(self.part, PUBLIC_IP, primary_public, eni_id)
+        self._attach(eni_id, item)
+
+    def _attach(self, eni_id: str, item: dict[str, Any]) -> None:
+        attachment = item.get("Attachment") or {}
+        instance_id = attachment.get("InstanceId")
+        if not instance_id or not attachment.get("AttachmentId"):
+            return
+        if not self.has(instance_id, "instance"):
+            self.report.skip("network interface attachment", f"{instance_id} was not described")
+            return
+        if self.world.out(eni_id, schema.ATTACHED, "instance"):
+            return
+        data = {"id": attachment["AttachmentId"],
+                "DeviceIndex": attachment.get("DeviceIndex", 0),
+                "NetworkCardIndex": attachment.get("NetworkCardIndex", 0),
+                "DeleteOnTermination": attachment.get("DeleteOnTermination", True),
+                "Status": attachment.get("Status", "attached")}
+        if attachment.get("AttachTime") is not None:
+            data["AttachTime"] = _time(attachment["AttachTime"])
+        self.world.link(eni_id, instance_id, schema.ATTACHED, **data)
+
+    def address(self, item: dict[str, Any]) -> None:
+        from .network_interfaces import PUBLIC_IP
+
+        alloc_id = item.get("AllocationId")
+        if not alloc_id:
+            self.report.skip("elastic-ip", "EC2-Classic address without an allocation id")
+            return
+        if not self.add("elastic-ip", alloc_id, item, PublicIp=item["PublicIp"], Domain="vpc",
+                        PublicIpv4Pool=item.get("PublicIpv4Pool", "amazon"),
+                        NetworkBorderGroup=item.get("NetworkBorderGroup", self.part.region)):
+            return
+        eni_id = item.get("NetworkInterfaceId")
+        for rid in list(self.world.claimed(self.part, PUBLIC_IP, item["PublicIp"])):
+            self.world.unclaim(self.part, PUBLIC_IP, item["PublicIp"], rid)
+            self.world.update(rid, auto_ip=None, wants_public=None)
+        self.world.claim(self.part, PUBLIC_IP, item["PublicIp"], alloc_id)
+        if eni_id and item.get("AssociationId"):
+            if not self.has(eni_id, "network-interface"):
+                self.report.skip("elastic IP association", f"{eni_id} was not described")
+                return
+            private = item.get("PrivateIpAddress") or self.world.graph.nodes[eni_id]["ips"][0]
+            self.world.link(alloc_id, eni_id, schema.ASSOCIATED, id=item["AssociationId"],
+                            PrivateIpAddress=private)
+            public = dict(self.world.graph.nodes[eni_id]["public"])
+            public[private] = item["PublicIp"]
+            self.world.update(eni_id, public=public)
+
+    # -- route tables -------------------------------------------------------------------------
+    def route_table(self, item: dict[str, Any]) -> None:
+        rtb_id, vpc_id = item["RouteTableId"], item.get("VpcId", "")
+        if not self.has(vpc_id, "vpc"):
+            self.report.skip("route-table", "its VPC was not described")
+            return
+        if not self.add("route-table", rtb_id, item):
+            return
+        self.world.link(vpc_id, rtb_id, schema.CONTAINS)
+        for route in item.get("Routes") or []:
+            self._route(rtb_id, vpc_id, route)
+        for assoc in item.get("Associations") or []:
+            state = (assoc.get("AssociationState") or {}).get("State", "associated")
+            if state not in ("associated", "associating"):
+                continue
+            if assoc.get("Main"):
+                self.world.link(rtb_id, vpc_id, schema.ASSOCIATED,
+                                id=assoc["RouteTableAssociationId"], Main=True)
+            else:
+                target = assoc.get("SubnetId") or assoc.get("GatewayId")
+                self.link(rtb_id, target or "?", schema.ASSOCIATED,
+                          what="route table association", id=assoc["RouteTableAssociationId"])
+
+    def _route(self, rtb_id: str, vpc_id: str, route: dict[str, Any]) -> None:
+        dest = next(((m, route[m]) for m in DESTINATIONS if route.get(m)), None)
+        if dest is None:
+            self.report.skip("route", "no destination")
+            return
+        member, destination = dest
+        if route.get("Origin") == "EnableVgwRoutePropagation":
+            self.report.skip("route", "propagated routes are derived, not stored")
+            return
+        target = self._route_target(route, vpc_id)
+        if target is None:
+            self.report.skip("route", "its target was not described or is not modelled")
+            return
+        origin = "CreateRouteTable" if target == vpc_id else route.get("Origin", "CreateRoute")
+        self.world.link(rtb_id, target, schema.ROUTE, destination,
+                        **{member: destination}, Origin=origin)
+
+    def _route_target(self, route: dict[str, Any], vpc_id: str) -> str | None:
+        if route.get("GatewayId") == "local":
+            return vpc_id
+        for member in ROUTE_TARGETS:
+            value = route.get(member)
+            if not value:
+                continue
+            if member == "InstanceId" and route.get("NetworkInterfaceId"):
+                continue        # the interface is the target AWS stores
+            if member == "InstanceId" and self.has(value, "instance"):
+                enis = self.world.into(value, schema.ATTACHED, "network-interface")
+                return enis[0][0] if len(enis) == 1 else None
+            return value if self.has(value) else None
+        return None
+
+
+def _time(value: Any) -> Any:
+    """A timestamp as a datetime (JSON files carry them as ISO 8601 text)."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value
+
+
+def from_pages(pages: Iterable[tuple[str, dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """`(call, page)` pairs -> the `responses` dict `build` takes."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for call, page in pages:
+        out.setdefault(call_name(call), []).append(page)
+    return out
