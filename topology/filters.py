@@ -68,9 +68,16 @@ def select(world: World, part: Partition, kind: str, table: FilterTable,
 
 
 def select_rows(table: FilterTable, specs: list[dict[str, Any]] | None,
-                rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+                rows: Iterable[dict[str, Any]], *, taggable: bool = True
+                ) -> list[dict[str, Any]]:
     """The plain rows (not graph nodes: tag rows, zones, regions) that pass every filter,
-    with the same semantics and errors. A row's `tags` feed the `tag:` filters."""
+    with the same semantics and errors. A row's `tags` feed the `tag:` filters; rows that
+    cannot carry tags (`taggable=False`: zones, regions, instance types) refuse them."""
+    if not taggable:
+        for spec in specs or []:
+            name = spec.get("Name") or ""
+            if name.startswith("tag:") or name in ("tag-key", "tag-value"):
+                raise InvalidParameterValue(f"The filter '{name}' is invalid")
     checks = [_compile(table, spec) for spec in specs or []]
     return [row for row in rows
             if all(check(None, "", {"tags": {}, **row}) for _, check, _, _ in checks)]

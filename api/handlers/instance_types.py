@@ -5,20 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from topology import filters, instance_types
-from topology.errors import InvalidParameterValue, TopologyError
+from topology.errors import TopologyError
 
 from ..dispatch import Context, handler
 
 TYPES_PAGE, OFFERINGS_PAGE = 100, 1000   # AWS's page sizes when MaxResults is not given
-
-
-def _no_tags(specs: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """Instance types carry no tags, so tag filters are not filters of theirs."""
-    for spec in specs or []:
-        name = spec.get("Name") or ""
-        if name.startswith("tag:") or name in ("tag-key", "tag-value"):
-            raise InvalidParameterValue(f"The filter '{name}' is invalid")
-    return specs or []
 
 
 @handler
@@ -43,7 +34,7 @@ def describe_instance_types(ctx: Context, params: dict[str, Any]) -> dict[str, A
             rows.append(info)
             order.append(position)
     keyed = dict(zip((r["InstanceType"] for r in rows), order))
-    kept = filters.select_rows(instance_types.FILTERS, _no_tags(params.get("Filters")), rows)
+    kept = filters.select_rows(instance_types.FILTERS, params.get("Filters"), rows, taggable=False)
     page, token = instance_types.page(
         kept, [keyed[r["InstanceType"]] for r in kept], params.get("MaxResults"),
         params.get("NextToken"), scope="instance-types", default_max=TYPES_PAGE)
@@ -54,8 +45,8 @@ def describe_instance_types(ctx: Context, params: dict[str, Any]) -> dict[str, A
 def describe_instance_type_offerings(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     location_type = params.get("LocationType") or "region"   # the enum is the protocol's
     rows = instance_types.offerings(ctx.region, location_type)
-    kept = filters.select_rows(instance_types.OFFERING_FILTERS, _no_tags(params.get("Filters")),
-                               rows)
+    kept = filters.select_rows(instance_types.OFFERING_FILTERS, params.get("Filters"),
+                               rows, taggable=False)
     page, token = instance_types.page(
         kept, [r["order"] for r in kept], params.get("MaxResults"), params.get("NextToken"),
         scope=f"offerings-{location_type}", default_max=OFFERINGS_PAGE)

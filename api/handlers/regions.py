@@ -38,15 +38,6 @@ REGION_FILTERS: FilterTable = {
 MAX_INSTANCES, MAX_SECURITY_GROUPS_PER_ENI, MAX_ELASTIC_IPS = 20, 5, 5
 
 
-def _untaggable(specs: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
-    """Zones and regions carry no tags, so tag filters are not filters of theirs."""
-    for spec in specs or []:
-        name = spec.get("Name") or ""
-        if name.startswith("tag:") or name in ("tag-key", "tag-value"):
-            raise InvalidParameterValue(f"The filter '{name}' is invalid")
-    return specs or []
-
-
 @handler
 def describe_availability_zones(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     zones = regions.zones(ctx.region)
@@ -59,7 +50,7 @@ def describe_availability_zones(ctx: Context, params: dict[str, Any]) -> dict[st
     if names or ids:
         zones = [z for z in zones if z["ZoneName"] in names or z["ZoneId"] in ids]
     rows = [regions.zone_view(ctx.region, z) for z in zones]
-    chosen = filters.select_rows(ZONE_FILTERS, _untaggable(params.get("Filters")), rows)
+    chosen = filters.select_rows(ZONE_FILTERS, params.get("Filters"), rows, taggable=False)
     return {"AvailabilityZones": chosen}
 
 
@@ -75,7 +66,8 @@ def describe_regions(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     else:
         chosen = [r for r in regions.REGIONS if params.get("AllRegions") or not r.opt_in]
     rows = [regions.region_view(r) for r in sorted(chosen, key=lambda r: r.name)]
-    return {"Regions": filters.select_rows(REGION_FILTERS, _untaggable(params.get("Filters")), rows)}
+    return {"Regions": filters.select_rows(REGION_FILTERS, params.get("Filters"), rows,
+                                           taggable=False)}
 
 
 @handler
