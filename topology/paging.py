@@ -17,6 +17,7 @@ from .world import World
 def page(world: World, ids: Sequence[str], max_results: int | None, token: str | None
          ) -> tuple[list[str], str | None]:
     """The slice of `ids` (in creation order) that a request asks for, and the next token."""
+    check_max_results(max_results)
     seq = world.graph.nodes
     ordered = sorted(ids, key=lambda r: seq[r]["seq"]) if token or max_results else list(ids)
     if token:
@@ -26,6 +27,13 @@ def page(world: World, ids: Sequence[str], max_results: int | None, token: str |
         return ordered, None
     chosen = ordered[:max_results]
     return chosen, _encode(seq[chosen[-1]]["seq"])
+
+
+def check_max_results(max_results: int | None) -> None:
+    """A MaxResults below 1 is a client error (the models of some calls set no minimum)."""
+    if max_results is not None and max_results < 1:
+        raise TopologyError(f"Value ( {max_results} ) for parameter maxResults is invalid. "
+                            "Expecting a value greater than 0.", "InvalidParameterValue")
 
 
 def _encode(seq: int) -> str:
