@@ -46,12 +46,27 @@ def read_endpoint(ec2: Any, *, log: Callable[[str], None]) -> tuple[Read, dict[s
             page.pop("ResponseMetadata", None)
         pages[call] = got
         log(f"{call}: {sum(len(p.get(key) or []) for p in got)} read")
+    for call, (_source, member, _key) in importer.PER_RESOURCE.items():
+        method = _snake(call)
+        for rid in importer.resource_ids(pages, call):
+            try:
+                got = list(ec2.get_paginator(method).paginate(**{member: rid}))
+            except botocore.exceptions.ClientError as err:
+                error = err.response.get("Error", {})
+                failed[call] = f"{error.get('Code', 'Error')}: {error.get('Message', '')}"
+                continue
+            for page in got:
+                page.pop("ResponseMetadata", None)
+                page[member] = rid          # the answer does not say which resource it is
+            pages.setdefault(call, []).extend(got)
     return pages, failed
 
 
 def read_directory(path: str) -> Read:
     """The JSON files of `path`, each the output of one describe call named by its file
-    (`describe-vpcs.json`, `DescribeVpcs.json`); a file may hold one answer or a list."""
+    (`describe-vpcs.json`, `DescribeVpcs.json`); a file may hold one answer or a list. A call
+    asked per resource names it after a dot (`get-managed-prefix-list-entries.pl-1a2b.json`)
+    unless its pages carry the id themselves."""
     pages: Read = {}
     try:
         names = sorted(os.listdir(path))
@@ -65,8 +80,13 @@ def read_directory(path: str) -> Read:
                 data = json.load(src)
         except (OSError, ValueError) as err:
             raise TopologyError(f"cannot read {name}: {err}", "InvalidImport") from None
-        pages.setdefault(importer.call_name(name[:-5]), []).extend(
-            data if isinstance(data, list) else [data])
+        stem, _, rid = name[:-5].partition(".")
+        call = importer.call_name(stem)
+        got = data if isinstance(data, list) else [data]
+        if rid and call in importer.PER_RESOURCE:
+            member = importer.PER_RESOURCE[call][1]
+            got = [{member: rid, **page} for page in got if isinstance(page, dict)]
+        pages.setdefault(call, []).extend(got)
     if not pages:
         raise TopologyError(f"{path} holds no describe-*.json files", "InvalidImport")
     return pages
@@ -105,7 +125,8 @@ def run(*, endpoint_url: str | None, region: str, profile: str | None, from_json
         pages, account=account, region=region, world=World(),
         progress=lambda kind, done, total: log(f"built {done}/{total} {kind}"))
     for call, why in failed.items():
-        report.skip(importer.RESULT_KEYS[call], f"{call} failed ({why})")
+        report.skip(importer.RESULT_KEYS.get(call) or importer.PER_RESOURCE[call][2],
+                    f"{call} failed ({why})")
     data = state.dump(world)
     if output:
         from .state_cli import write_file

@@ -223,13 +223,13 @@ def _ids_of(answer: dict[str, Any]) -> list[str]:
 
 def test_unknown_and_unmodelled_resources_are_counted_not_dropped():
     world, report = importer.build({
-        "describe-vpc-peering-connections": {"VpcPeeringConnections": [{"VpcPeeringConnectionId": "pcx-1"}]},
+        "describe-transit-gateways": {"TransitGateways": [{"TransitGatewayId": "tgw-1"}]},
         "describe-flux-capacitors": {"FluxCapacitors": [{"Id": 1}, {"Id": 2}]},
         "DescribeSubnets": {"Subnets": [{"SubnetId": "subnet-1", "VpcId": "vpc-nope",
                                          "CidrBlock": "10.0.0.0/24"}]},
     })
     assert report.skipped == {
-        "vpc-peering-connection: not modelled by the importer yet": 1,
+        "transit-gateway: not modelled by the importer yet": 1,
         "DescribeFluxCapacitors: describe call not understood by the importer": 2,
         "subnet: its VPC was not described": 1}
     assert "subnet-1" not in world.graph
@@ -238,3 +238,197 @@ def test_unknown_and_unmodelled_resources_are_counted_not_dropped():
 def test_a_directory_without_describe_files_is_an_error(tmp_path):
     done = cli("import", "--from-json", str(tmp_path), "-o", str(tmp_path / "x.json"))
     assert done.returncode == 2 and "holds no describe-*.json files" in done.stderr
+
+
+# -- round trips through describe-*.json files, family by family ------------------------------
+def _dump(ec2: Any, folder: Any) -> None:
+    """Every call the importer reads, as its endpoint reader gets them, one file a call."""
+    from api.importing import _snake, read_endpoint
+
+    pages, failed = read_endpoint(ec2, log=lambda text: None)
+    assert not failed
+    for call, got in pages.items():
+        (folder / f"{_snake(call).replace('_', '-')}.json").write_text(
+            json.dumps(got, default=str))
+
+
+def _plain(answer: dict[str, Any]) -> Any:
+    answer = dict(answer)
+    answer.pop("ResponseMetadata", None)
+    return json.loads(json.dumps(answer, default=str))
+
+
+def roundtrip(tmp_path: Any, setup: Any, reads: dict[str, Any]) -> tuple[Any, Any, Any]:
+    """Build with `setup(ec2)` in one world, import its describe files into another; the
+    `reads` (name -> f(ec2, ids)) of both, and the import's report."""
+    source = World(seed=5)
+    with mock_ec2(source):
+        ec2 = boto3.client("ec2", region_name=REGION)
+        ids = setup(ec2)
+        expected = {name: _plain(read(ec2, ids)) for name, read in reads.items()}
+        files = tmp_path / "describes"
+        files.mkdir()
+        _dump(ec2, files)
+    from api.importing import read_directory
+
+    world, report = importer.build(read_directory(str(files)), region=REGION)
+    with mock_ec2(world):
+        ec2 = boto3.client("ec2", region_name=REGION)
+        got = {name: _plain(read(ec2, ids)) for name, read in reads.items()}
+    return expected, got, report
+
+
+def _network(ec2: Any) -> dict[str, str]:
+    vpc = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.30.1.0/24",
+                               AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    return {"vpc": vpc, "subnet": subnet, "igw": igw, "rtb": rtb}
+
+
+def _assert_same(expected: dict[str, Any], got: dict[str, Any]) -> None:
+    for name in expected:
+        assert got[name] == expected[name], name
+
+
+def test_nat_gateways_are_built_with_their_interface_and_address(tmp_path):
+    def setup(ec2: Any) -> dict[str, str]:
+        ids = _network(ec2)
+        alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+        ids["nat"] = ec2.create_nat_gateway(
+            SubnetId=ids["subnet"], AllocationId=alloc,
+            TagSpecifications=[{"ResourceType": "natgateway",
+                                "Tags": [{"Key": "Name", "Value": "out"}]}]
+        )["NatGateway"]["NatGatewayId"]
+        ids["private"] = ec2.create_nat_gateway(SubnetId=ids["subnet"],
+                                                ConnectivityType="private")["NatGateway"][
+            "NatGatewayId"]
+        gone = ec2.create_nat_gateway(SubnetId=ids["subnet"], ConnectivityType="private")
+        ec2.delete_nat_gateway(NatGatewayId=gone["NatGateway"]["NatGatewayId"])
+        ec2.create_route(RouteTableId=ids["rtb"], DestinationCidrBlock="0.0.0.0/0",
+                         NatGatewayId=ids["nat"])
+        return ids
+
+    expected, got, report = roundtrip(tmp_path, setup, {
+        "nats": lambda ec2, ids: ec2.describe_nat_gateways(),
+        "by_subnet": lambda ec2, ids: ec2.describe_nat_gateways(
+            Filters=[{"Name": "subnet-id", "Values": [ids["subnet"]]}]),
+        "enis": lambda ec2, ids: ec2.describe_network_interfaces(
+            Filters=[{"Name": "subnet-id", "Values": [ids["subnet"]]}]),
+        "addresses": lambda ec2, ids: ec2.describe_addresses(),
+        "routes": lambda ec2, ids: ec2.describe_route_tables(RouteTableIds=[ids["rtb"]]),
+    })
+    assert len(expected["nats"]["NatGateways"]) == 3
+    _assert_same(expected, got)
+    assert report.built["nat-gateway"] == 3
+    assert not any(k.startswith("nat-gateway") for k in report.skipped)
+
+
+def test_peering_connections_keep_their_sides_and_status(tmp_path):
+    def setup(ec2: Any) -> dict[str, str]:
+        ids = _network(ec2)
+        ids["peer"] = ec2.create_vpc(CidrBlock="10.31.0.0/16")["Vpc"]["VpcId"]
+        ids["third"] = ec2.create_vpc(CidrBlock="10.32.0.0/16")["Vpc"]["VpcId"]
+        ids["pcx"] = ec2.create_vpc_peering_connection(
+            VpcId=ids["vpc"], PeerVpcId=ids["peer"],
+            TagSpecifications=[{"ResourceType": "vpc-peering-connection",
+                                "Tags": [{"Key": "Name", "Value": "p"}]}]
+        )["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+        ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=ids["pcx"])
+        ec2.modify_vpc_peering_connection_options(
+            VpcPeeringConnectionId=ids["pcx"],
+            RequesterPeeringConnectionOptions={"AllowDnsResolutionFromRemoteVpc": False})
+        ec2.create_vpc_peering_connection(VpcId=ids["vpc"], PeerVpcId=ids["third"])
+        ec2.create_route(RouteTableId=ids["rtb"], DestinationCidrBlock="10.31.0.0/16",
+                         VpcPeeringConnectionId=ids["pcx"])
+        return ids
+
+    expected, got, report = roundtrip(tmp_path, setup, {
+        "pcxs": lambda ec2, ids: ec2.describe_vpc_peering_connections(),
+        "active": lambda ec2, ids: ec2.describe_vpc_peering_connections(Filters=[
+            {"Name": "status-code", "Values": ["active"]},
+            {"Name": "accepter-vpc-info.vpc-id", "Values": [ids["peer"]]}]),
+        "routes": lambda ec2, ids: ec2.describe_route_tables(RouteTableIds=[ids["rtb"]]),
+    })
+    codes = sorted(p["Status"]["Code"] for p in expected["pcxs"]["VpcPeeringConnections"])
+    assert codes == ["active", "pending-acceptance"]
+    assert len(expected["active"]["VpcPeeringConnections"]) == 1
+    _assert_same(expected, got)
+    assert report.built["vpc-peering-connection"] == 2
+
+
+def test_prefix_lists_keep_their_entries_and_version(tmp_path):
+    def setup(ec2: Any) -> dict[str, str]:
+        ids = _network(ec2)
+        made = ec2.create_managed_prefix_list(
+            PrefixListName="offices", AddressFamily="IPv4", MaxEntries=5,
+            Entries=[{"Cidr": "192.0.2.0/24", "Description": "hq"}, {"Cidr": "198.51.100.0/24"}],
+            TagSpecifications=[{"ResourceType": "prefix-list",
+                                "Tags": [{"Key": "team", "Value": "net"}]}])["PrefixList"]
+        ids["pl"] = made["PrefixListId"]
+        ec2.modify_managed_prefix_list(PrefixListId=ids["pl"], CurrentVersion=1,
+                                       AddEntries=[{"Cidr": "203.0.113.0/24"}])
+        ids["v6"] = ec2.create_managed_prefix_list(
+            PrefixListName="v6", AddressFamily="IPv6", MaxEntries=2)["PrefixList"]["PrefixListId"]
+        sg = ec2.create_security_group(GroupName="office", Description="o", VpcId=ids["vpc"])
+        ids["sg"] = sg["GroupId"]
+        ec2.authorize_security_group_ingress(GroupId=ids["sg"], IpPermissions=[
+            {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+             "PrefixListIds": [{"PrefixListId": ids["pl"]}]}])
+        return ids
+
+    expected, got, report = roundtrip(tmp_path, setup, {
+        "lists": lambda ec2, ids: ec2.describe_managed_prefix_lists(
+            PrefixListIds=[ids["pl"], ids["v6"]]),
+        "entries": lambda ec2, ids: ec2.get_managed_prefix_list_entries(PrefixListId=ids["pl"]),
+        "none": lambda ec2, ids: ec2.get_managed_prefix_list_entries(PrefixListId=ids["v6"]),
+        "rule": lambda ec2, ids: ec2.describe_security_groups(GroupIds=[ids["sg"]]),
+    })
+    assert expected["lists"]["PrefixLists"][0]["Version"] == 2
+    assert len(expected["entries"]["Entries"]) == 3
+    _assert_same(expected, got)
+    assert report.built["prefix-list"] == 2
+
+
+def test_per_resource_files_name_their_resource(tmp_path):
+    (tmp_path / "describe-managed-prefix-lists.json").write_text(json.dumps({"PrefixLists": [
+        {"PrefixListId": "pl-0123456789abcdef0", "PrefixListName": "x", "AddressFamily": "IPv4",
+         "MaxEntries": 3, "Version": 4, "State": "modify-complete", "OwnerId": "111122223333"}]}))
+    (tmp_path / "get-managed-prefix-list-entries.pl-0123456789abcdef0.json").write_text(
+        json.dumps({"Entries": [{"Cidr": "10.9.0.0/16"}]}))
+    from api.importing import read_directory
+
+    world, report = importer.build(read_directory(str(tmp_path)))
+    node = world.graph.nodes["pl-0123456789abcdef0"]
+    assert (node["Version"], node["versions"]) == (4, {4: (("10.9.0.0/16", None),)})
+    assert not report.skipped
+
+
+def test_endpoints_keep_their_routes_interfaces_and_groups(tmp_path):
+    def setup(ec2: Any) -> dict[str, str]:
+        ids = _network(ec2)
+        ec2.modify_vpc_attribute(VpcId=ids["vpc"], EnableDnsHostnames={"Value": True})
+        ids["gw"] = ec2.create_vpc_endpoint(
+            VpcId=ids["vpc"], ServiceName=f"com.amazonaws.{REGION}.s3",
+            RouteTableIds=[ids["rtb"]])["VpcEndpoint"]["VpcEndpointId"]
+        sg = ec2.create_security_group(GroupName="vpce", Description="e", VpcId=ids["vpc"])
+        ids["if"] = ec2.create_vpc_endpoint(
+            VpcId=ids["vpc"], VpcEndpointType="Interface", SubnetIds=[ids["subnet"]],
+            SecurityGroupIds=[sg["GroupId"]], ServiceName=f"com.amazonaws.{REGION}.kms",
+            TagSpecifications=[{"ResourceType": "vpc-endpoint",
+                                "Tags": [{"Key": "Name", "Value": "q"}]}]
+        )["VpcEndpoint"]["VpcEndpointId"]
+        return ids
+
+    expected, got, report = roundtrip(tmp_path, setup, {
+        "endpoints": lambda ec2, ids: ec2.describe_vpc_endpoints(),
+        "routes": lambda ec2, ids: ec2.describe_route_tables(RouteTableIds=[ids["rtb"]]),
+        "enis": lambda ec2, ids: ec2.describe_network_interfaces(
+            Filters=[{"Name": "subnet-id", "Values": [ids["subnet"]]}]),
+    })
+    found = {e["VpcEndpointType"]: e for e in expected["endpoints"]["VpcEndpoints"]}
+    assert found["Gateway"]["RouteTableIds"] and found["Interface"]["NetworkInterfaceIds"]
+    _assert_same(expected, got)
+    assert report.built["vpc-endpoint"] == 2

@@ -6,8 +6,13 @@ dict or a list of pages, and writes nodes and edges straight through `World`'s p
 the graph model of docs/architecture.md, so every id, address and relationship is kept as
 described. Nothing here calls the API (no boto3): `api/importing.py` does the reading.
 
-What the graph cannot hold (a route to a target that was not described, a peering
-connection, a NAT gateway, …) is counted in `Report.skipped` with the reason: nothing is
+Built: DHCP options, VPCs, subnets, gateways, security groups and rules, network ACLs,
+instances and interfaces, Elastic IPs, NAT gateways, VPC peering connections,
+customer-managed prefix lists (entries from GetManagedPrefixListEntries, `PER_RESOURCE`),
+VPC endpoints to AWS's services, route tables. Transit gateways are not built yet.
+
+What the graph cannot hold (a route to a target that was not described, a transit
+gateway, …) is counted in `Report.skipped` with the reason: nothing is
 dropped silently. `progress(kind, done, total)` is called as each family is built.
 """
 from __future__ import annotations
@@ -45,13 +50,17 @@ RESULT_KEYS: dict[str, str] = {
     "DescribeVpcEndpoints": "VpcEndpoints",
     "DescribeManagedPrefixLists": "PrefixLists",
 }
+# calls asked once per resource -> (the describe call listing them, the id member each
+# page of the answer carries (ec2sim's reader adds it; a `<call>.<id>.json` file names it),
+# the answer's list member)
+PER_RESOURCE: dict[str, tuple[str, str, str]] = {
+    "GetManagedPrefixListEntries": ("DescribeManagedPrefixLists", "PrefixListId", "Entries"),
+}
 # families the graph could hold but this importer does not build yet: counted, not dropped
 NOT_MODELED = {
-    "DescribeNatGateways": "nat-gateway", "DescribeVpcPeeringConnections": "vpc-peering-connection",
     "DescribeTransitGateways": "transit-gateway",
     "DescribeTransitGatewayAttachments": "transit-gateway-attachment",
     "DescribeTransitGatewayRouteTables": "transit-gateway-route-table",
-    "DescribeVpcEndpoints": "vpc-endpoint", "DescribeManagedPrefixLists": "prefix-list",
 }
 # a describe-route's target member -> the node kind it names
 ROUTE_TARGETS = {
@@ -102,6 +111,25 @@ def items(responses: dict[str, Any], call: str) -> list[dict[str, Any]]:
     return [item for page in pages for item in page.get(key) or []]
 
 
+def resource_ids(responses: dict[str, Any], call: str) -> list[str]:
+    """The ids `call` (a PER_RESOURCE call) is asked for: the resources its describe call
+    listed that the importer builds (not AWS-managed prefix lists)."""
+    source, member, _key = PER_RESOURCE[call]
+    return [item[member] for item in items(responses, source)
+            if item.get(member) and item.get("OwnerId") != "AWS"]
+
+
+def per_resource(responses: dict[str, Any], call: str) -> dict[str, list[dict[str, Any]]]:
+    """id -> the items the answers of `call` list for it, pages joined."""
+    _source, member, key = PER_RESOURCE[call]
+    answer = responses.get(call) or []
+    out: dict[str, list[dict[str, Any]]] = {}
+    for page in answer if isinstance(answer, list) else [answer]:
+        if page.get(member):
+            out.setdefault(page[member], []).extend(page.get(key) or [])
+    return out
+
+
 def normalise(responses: dict[str, Any]) -> dict[str, Any]:
     """Key the answers by their canonical call names."""
     return {call_name(name): answer for name, answer in responses.items()}
@@ -113,7 +141,7 @@ def build(responses: dict[str, Any], *, account: str | None = None, region: str 
     responses = normalise(responses)
     report = Report()
     for call in responses:
-        if call not in RESULT_KEYS:
+        if call not in RESULT_KEYS and call not in PER_RESOURCE:
             report.skip(call, "describe call not understood by the importer",
                         _count_any(responses[call]))
     owner = account or _owner(responses) or DEFAULT_ACCOUNT
@@ -157,6 +185,8 @@ class _Builder:
 
     # -- plumbing --------------------------------------------------------------------------
     def run(self, responses: dict[str, Any]) -> None:
+        self.prefix_lists(items(responses, "DescribeManagedPrefixLists"),
+                          per_resource(responses, "GetManagedPrefixListEntries"))
         for call, build_one in (
                 ("DescribeDhcpOptions", self.dhcp_options), ("DescribeVpcs", self.vpc),
                 ("DescribeSubnets", self.subnet), ("DescribeInternetGateways", self.igw),
@@ -167,6 +197,9 @@ class _Builder:
                 ("DescribeNetworkInterfaces", self.interface),
                 ("", self.interface),       # instances' interfaces not listed on their own
                 ("DescribeAddresses", self.address),
+                ("DescribeNatGateways", self.nat_gateway),
+                ("DescribeVpcPeeringConnections", self.peering),
+                ("DescribeVpcEndpoints", self.endpoint),
                 ("DescribeRouteTables", self.route_table)):
             found = items(responses, call) if call else self.pending
             for n, item in enumerate(found, 1):
@@ -176,11 +209,6 @@ class _Builder:
         self.security_group_rules(items(responses, "DescribeSecurityGroups"))
         for call, kind in NOT_MODELED.items():
             found = items(responses, call)
-            if call == "DescribeManagedPrefixLists":
-                aws = [p for p in found if p.get("OwnerId") == "AWS"]
-                self.report.skip(kind, "AWS-managed (ec2sim provides its own for the region)",
-                                 len(aws))
-                found = [p for p in found if p.get("OwnerId") != "AWS"]
             self.report.skip(kind, "not modelled by the importer yet", len(found))
 
     def add(self, kind: str, rid: str, item: dict[str, Any] | None = None,
@@ -419,6 +447,9 @@ class _Builder:
                  AvailabilityZone=subnet["AvailabilityZone"],
                  AvailabilityZoneId=subnet["AvailabilityZoneId"], ips=ips, ipv6s=v6, public={})
         self.world.link(subnet_id, eni_id, schema.CONTAINS)
+        if item.get("RequesterId"):
+            self.world.update(eni_id, RequesterId=item["RequesterId"])
+        self._service_attachment(eni_id, item.get("Attachment") or {})
         for ip in ips:
             self.world.claim(self.part, PRIVATE_IP, ip, eni_id)
         for ip in v6:
@@ -437,6 +468,18 @@ class _Builder:
                 self.world.update(eni_id, wants_public=True, auto_ip=primary_public)
                 self.world.claim(self.part, PUBLIC_IP, primary_public, eni_id)
         self._attach(eni_id, item)
+
+    def _service_attachment(self, eni_id: str, attachment: dict[str, Any]) -> None:
+        """An `ela-attach-…` attachment: the interface belongs to a service (NAT gateway,
+        endpoint), which the ENI records in `ela` rather than as an edge."""
+        from .network_interfaces import SERVICE_ATTACHMENT
+
+        ela_id = attachment.get("AttachmentId") or ""
+        if not ela_id.startswith("ela-attach-"):
+            return
+        self.world.update(eni_id, ela={"AttachmentId": ela_id,
+                                       "AttachTime": _time(attachment.get("AttachTime"))})
+        self.world.claim(self.part, SERVICE_ATTACHMENT, ela_id, eni_id)
 
     def _attach(self, eni_id: str, item: dict[str, Any]) -> None:
         attachment = item.get("Attachment") or {}
@@ -483,6 +526,154 @@ class _Builder:
             public = dict(self.world.graph.nodes[eni_id]["public"])
             public[private] = item["PublicIp"]
             self.world.update(eni_id, public=public)
+
+    # -- NAT gateways -----------------------------------------------------------------------
+    def nat_gateway(self, item: dict[str, Any]) -> None:
+        """A NAT gateway (`nat_gateways`): its subnet CONTAINS a live one, its interface is
+        ATTACHED to it; a failed or deleted one keeps its home and its last address set."""
+        from . import nat_gateways as nat
+
+        nat_id, subnet_id = item["NatGatewayId"], item.get("SubnetId", "")
+        vpc_id = item.get("VpcId", "")
+        state = item.get("State", nat.LIVE)
+        live = state in ("pending", "available", "deleting")
+        eni_id = next((a["NetworkInterfaceId"] for a in item.get("NatGatewayAddresses") or []
+                       if a.get("NetworkInterfaceId")), None)
+        if live and not (self.has(subnet_id, "subnet") and self.has(eni_id, "network-interface")):
+            self.report.skip("nat-gateway", "its subnet or interface was not described")
+            return
+        fields: dict[str, Any] = {
+            "State": "available" if state == "pending" else state,
+            "ConnectivityType": item.get("ConnectivityType", "public"),
+            "AvailabilityMode": item.get("AvailabilityMode", "zonal"),
+            "CreateTime": _time(item.get("CreateTime")) or _now(), "home": (subnet_id, vpc_id)}
+        fields.update({k: _time(item[k]) if k == "DeleteTime" else item[k]
+                       for k in ("DeleteTime", "FailureCode", "FailureMessage") if k in item})
+        if not live:
+            fields["addresses"] = [{k: v for k, v in a.items() if k != "AssociationId"}
+                                   for a in item.get("NatGatewayAddresses") or []]
+        if not self.add(nat.KIND, nat_id, item, **fields):
+            return
+        self.world.claim(self.part, nat.BY_SUBNET, subnet_id, nat_id)
+        self.world.claim(self.part, nat.BY_VPC, vpc_id, nat_id)
+        if live:
+            assert eni_id is not None
+            self.world.link(subnet_id, nat_id, schema.CONTAINS)
+            self.world.link(eni_id, nat_id, schema.ATTACHED)
+            zone = self.world.graph.nodes[subnet_id]["AvailabilityZone"]
+            self.world.claim(self.part, nat.BY_ZONE, zone, nat_id)
+
+    # -- managed prefix lists ---------------------------------------------------------------
+    def prefix_lists(self, found: list[dict[str, Any]],
+                     entries: dict[str, list[dict[str, Any]]]) -> None:
+        """Customer-managed lists (`prefix_lists`) at their current version, with the entries
+        GetManagedPrefixListEntries gave; AWS-managed ones are ec2sim's own."""
+        from . import prefix_lists as pl
+
+        for item in found:
+            pl_id = item.get("PrefixListId", "")
+            if item.get("OwnerId") == pl.PUBLIC:
+                self.report.skip("prefix-list", "AWS-managed (ec2sim provides its own for "
+                                 "the region)")
+                continue
+            if pl_id not in entries and item.get("MaxEntries"):
+                self.report.skip("prefix-list entries", f"{pl_id}: GetManagedPrefixListEntries "
+                                 "was not given (the list is imported empty)")
+            version = int(item.get("Version") or 1)
+            current = pl._sorted((e["Cidr"], e.get("Description"))
+                                 for e in entries.get(pl_id, []))
+            fields = {k: item[k] for k in ("PrefixListName", "AddressFamily", "MaxEntries",
+                                           "State", "StateMessage") if k in item}
+            self.add(pl.KIND, pl_id, item, **{"AddressFamily": "IPv4", "MaxEntries": 0,
+                                              "State": "create-complete", **fields},
+                     Version=version, versions={version: current})
+        self.progress("PrefixLists", len(found), len(found))
+
+    # -- VPC peering --------------------------------------------------------------------------
+    def peering(self, item: dict[str, Any]) -> None:
+        """A peering connection (`peering`): its sides as described (`peers`), an edge to
+        each side's VPC that was described, visible to the importing partition."""
+        from . import peering as pcx
+        from .images import stamp
+
+        pcx_id = item["VpcPeeringConnectionId"]
+        infos = {pcx.REQUESTER: item.get("RequesterVpcInfo") or {},
+                 pcx.ACCEPTER: item.get("AccepterVpcInfo") or {}}
+        peers = {role: {"VpcId": info.get("VpcId", ""),
+                        "OwnerId": info.get("OwnerId", self.part.account),
+                        "Region": info.get("Region", self.part.region)}
+                 for role, info in infos.items()}
+        options = {role: {**dict.fromkeys(pcx.OPTIONS, False),
+                          **{k: v for k, v in (info.get("PeeringOptions") or {}).items()
+                             if k in pcx.OPTIONS}}
+                   for role, info in infos.items()}
+        fields: dict[str, Any] = {
+            "peers": peers, "options": options,
+            "Status": dict(item.get("Status") or {"Code": "active", "Message": "Active"}),
+            # AWS shows the accepter's blocks and options only once accepted
+            "accepted": bool(infos[pcx.ACCEPTER].get("PeeringOptions")
+                             or infos[pcx.ACCEPTER].get("CidrBlock"))}
+        if item.get("ExpirationTime"):
+            fields["ExpirationTime"] = stamp(_time(item["ExpirationTime"]))
+        if not self.add(pcx.KIND, pcx_id, item, **fields):
+            return
+        for role, peer in peers.items():
+            if self.has(peer["VpcId"], "vpc"):
+                self.world.link(pcx_id, peer["VpcId"], schema.ASSOCIATED, role)
+            elif pcx.status_code(fields["Status"]) in pcx.LIVE:
+                self.report.skip("vpc-peering-connection side", f"{peer['VpcId']} was not "
+                                 "described (another account or Region)")
+        self.world.claim(self.part, pcx.VISIBLE, pcx.ALL, pcx_id)
+
+    # -- VPC endpoints ------------------------------------------------------------------------
+    def endpoint(self, item: dict[str, Any]) -> None:
+        """An endpoint (`endpoints`) to one of AWS's services: its VPC CONTAINS it, it is
+        ASSOCIATED with the service (a gateway one with the service's prefix list, an
+        interface one with its groups), its interfaces are ATTACHED to it. A gateway
+        endpoint's routes come with the route tables (`GatewayId` vpce-…)."""
+        from . import endpoint_services as services
+        from . import endpoints as vpce
+        from . import prefix_lists
+        from .errors import TopologyError
+
+        vpce_id, vpc_id = item["VpcEndpointId"], item.get("VpcId", "")
+        etype = item.get("VpcEndpointType", "Gateway")
+        if not self.has(vpc_id, "vpc"):
+            self.report.skip(vpce.KIND, "its VPC was not described")
+            return
+        try:
+            svc_id = services.resolve(self.world, self.part, item.get("ServiceName", ""), etype)
+        except TopologyError:
+            self.report.skip(vpce.KIND, "its service is not one of ec2sim's AWS services")
+            return
+        enis = [e for e in item.get("NetworkInterfaceIds") or []]
+        if any(not self.has(e, "network-interface") for e in enis):
+            self.report.skip(vpce.KIND, "its network interfaces were not described")
+            return
+        label = next((e["DnsName"].split(".")[0][len(vpce_id) + 1:]
+                      for e in item.get("DnsEntries") or []
+                      if e.get("DnsName", "").startswith(f"{vpce_id}-")), "")
+        fields: dict[str, Any] = {
+            "VpcEndpointType": etype, "ServiceName": item.get("ServiceName"),
+            "ServiceRegion": item.get("ServiceRegion", self.part.region),
+            "CreationTimestamp": _time(item.get("CreationTimestamp")) or _now(),
+            "State": item.get("State", "available"),
+            "PrivateDnsEnabled": bool(item.get("PrivateDnsEnabled")), "dns_label": label}
+        fields.update({k: item[k] for k in ("PolicyDocument", "IpAddressType", "DnsOptions")
+                       if k in item})
+        if not self.add(vpce.KIND, vpce_id, item, **fields):
+            return
+        self.world.link(vpc_id, vpce_id, schema.CONTAINS)
+        self.world.link(vpce_id, svc_id, schema.ASSOCIATED)
+        if etype == "Gateway":
+            pl_id = prefix_lists.aws_managed(self.world, self.part.region,
+                                             self.world.graph.nodes[svc_id]["ServiceName"])
+            if pl_id is not None:
+                self.world.link(vpce_id, pl_id, schema.ASSOCIATED)
+        for group in item.get("Groups") or []:
+            self.link(vpce_id, group["GroupId"], schema.ASSOCIATED, what="endpoint's group")
+        for eni in enis:
+            self.world.link(eni, vpce_id, schema.ATTACHED)
 
     # -- route tables -------------------------------------------------------------------------
     def route_table(self, item: dict[str, Any]) -> None:
@@ -538,6 +729,10 @@ class _Builder:
                 return enis[0][0] if len(enis) == 1 else None
             return value if self.has(value) else None
         return None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def _time(value: Any) -> Any:
