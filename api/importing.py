@@ -48,9 +48,13 @@ def read_endpoint(ec2: Any, *, log: Callable[[str], None]) -> tuple[Read, dict[s
         log(f"{call}: {sum(len(p.get(key) or []) for p in got)} read")
     for call, (_source, member, _key) in importer.PER_RESOURCE.items():
         method = _snake(call)
+        extra = importer.PER_RESOURCE_ARGS.get(call, {})
         for rid in importer.resource_ids(pages, call):
             try:
-                got = list(ec2.get_paginator(method).paginate(**{member: rid}))
+                if ec2.can_paginate(method):
+                    got = list(ec2.get_paginator(method).paginate(**{member: rid}, **extra))
+                else:       # SearchTransitGatewayRoutes: one answer (MaxResults up to 1000)
+                    got = [getattr(ec2, method)(**{member: rid}, **extra)]
             except botocore.exceptions.ClientError as err:
                 error = err.response.get("Error", {})
                 failed[call] = f"{error.get('Code', 'Error')}: {error.get('Message', '')}"
@@ -65,7 +69,8 @@ def read_endpoint(ec2: Any, *, log: Callable[[str], None]) -> tuple[Read, dict[s
 def read_directory(path: str) -> Read:
     """The JSON files of `path`, each the output of one describe call named by its file
     (`describe-vpcs.json`, `DescribeVpcs.json`); a file may hold one answer or a list. A call
-    asked per resource names it after a dot (`get-managed-prefix-list-entries.pl-1a2b.json`)
+    asked per resource names it after a dot (`get-managed-prefix-list-entries.pl-1a2b.json`,
+    `get-transit-gateway-route-table-associations.tgw-rtb-1a2b.json`)
     unless its pages carry the id themselves."""
     pages: Read = {}
     try:

@@ -9,10 +9,12 @@ described. Nothing here calls the API (no boto3): `api/importing.py` does the re
 Built: DHCP options, VPCs, subnets, gateways, security groups and rules, network ACLs,
 instances and interfaces, Elastic IPs, NAT gateways, VPC peering connections,
 customer-managed prefix lists (entries from GetManagedPrefixListEntries, `PER_RESOURCE`),
-VPC endpoints to AWS's services, route tables. Transit gateways are not built yet.
+VPC endpoints to AWS's services, transit gateways with their VPC and peering attachments
+and route tables (associations, propagations and static routes from the per-table calls of
+`PER_RESOURCE`), route tables. VPN connections are not built yet.
 
-What the graph cannot hold (a route to a target that was not described, a transit
-gateway, …) is counted in `Report.skipped` with the reason: nothing is
+What the graph cannot hold (a route to a target that was not described, a VPN
+connection, …) is counted in `Report.skipped` with the reason: nothing is
 dropped silently. `progress(kind, done, total)` is called as each family is built.
 """
 from __future__ import annotations
@@ -45,22 +47,33 @@ RESULT_KEYS: dict[str, str] = {
     "DescribeNatGateways": "NatGateways",
     "DescribeVpcPeeringConnections": "VpcPeeringConnections",
     "DescribeTransitGateways": "TransitGateways",
+    "DescribeTransitGatewayVpcAttachments": "TransitGatewayVpcAttachments",
     "DescribeTransitGatewayAttachments": "TransitGatewayAttachments",
     "DescribeTransitGatewayRouteTables": "TransitGatewayRouteTables",
     "DescribeVpcEndpoints": "VpcEndpoints",
     "DescribeManagedPrefixLists": "PrefixLists",
+    "DescribeVpnConnections": "VpnConnections",
 }
 # calls asked once per resource -> (the describe call listing them, the id member each
 # page of the answer carries (ec2sim's reader adds it; a `<call>.<id>.json` file names it),
 # the answer's list member)
 PER_RESOURCE: dict[str, tuple[str, str, str]] = {
     "GetManagedPrefixListEntries": ("DescribeManagedPrefixLists", "PrefixListId", "Entries"),
+    "GetTransitGatewayRouteTableAssociations": (
+        "DescribeTransitGatewayRouteTables", "TransitGatewayRouteTableId", "Associations"),
+    "GetTransitGatewayRouteTablePropagations": (
+        "DescribeTransitGatewayRouteTables", "TransitGatewayRouteTableId",
+        "TransitGatewayRouteTablePropagations"),
+    "SearchTransitGatewayRoutes": (
+        "DescribeTransitGatewayRouteTables", "TransitGatewayRouteTableId", "Routes"),
+}
+# the extra arguments a PER_RESOURCE call is asked with (propagated routes are derived)
+PER_RESOURCE_ARGS: dict[str, dict[str, Any]] = {
+    "SearchTransitGatewayRoutes": {"Filters": [{"Name": "type", "Values": ["static"]}]},
 }
 # families the graph could hold but this importer does not build yet: counted, not dropped
 NOT_MODELED = {
-    "DescribeTransitGateways": "transit-gateway",
-    "DescribeTransitGatewayAttachments": "transit-gateway-attachment",
-    "DescribeTransitGatewayRouteTables": "transit-gateway-route-table",
+    "DescribeVpnConnections": "vpn-connection",
 }
 # a describe-route's target member -> the node kind it names
 ROUTE_TARGETS = {
@@ -185,6 +198,9 @@ class _Builder:
 
     # -- plumbing --------------------------------------------------------------------------
     def run(self, responses: dict[str, Any]) -> None:
+        self.tgw_rows = {call: per_resource(responses, call) for call in (
+            "GetTransitGatewayRouteTableAssociations", "GetTransitGatewayRouteTablePropagations",
+            "SearchTransitGatewayRoutes")}
         self.prefix_lists(items(responses, "DescribeManagedPrefixLists"),
                           per_resource(responses, "GetManagedPrefixListEntries"))
         for call, build_one in (
@@ -200,6 +216,10 @@ class _Builder:
                 ("DescribeNatGateways", self.nat_gateway),
                 ("DescribeVpcPeeringConnections", self.peering),
                 ("DescribeVpcEndpoints", self.endpoint),
+                ("DescribeTransitGateways", self.transit_gateway),
+                ("DescribeTransitGatewayVpcAttachments", self.tgw_vpc_attachment),
+                ("DescribeTransitGatewayAttachments", self.tgw_attachment),
+                ("DescribeTransitGatewayRouteTables", self.tgw_route_table),
                 ("DescribeRouteTables", self.route_table)):
             found = items(responses, call) if call else self.pending
             for n, item in enumerate(found, 1):
@@ -674,6 +694,163 @@ class _Builder:
             self.link(vpce_id, group["GroupId"], schema.ASSOCIATED, what="endpoint's group")
         for eni in enis:
             self.world.link(eni, vpce_id, schema.ATTACHED)
+
+    # -- transit gateways ---------------------------------------------------------------------
+    def transit_gateway(self, item: dict[str, Any]) -> None:
+        """A gateway (`transit_gateways`) with its options; its default tables are flagged
+        on the tables themselves (`tgw_route_table`)."""
+        from . import transit_gateways as tgw
+
+        given = item.get("Options") or {}
+        opts = {**tgw.DEFAULT_OPTIONS, **{k: given[k] for k in tgw.DEFAULT_OPTIONS if k in given}}
+        opts.update({k: given[k] for k in ("TransitGatewayCidrBlocks", "EncryptionSupport")
+                     if k in given})
+        fields: dict[str, Any] = {"State": item.get("State", "available"),
+                                  "CreationTime": _time(item.get("CreationTime")) or _now(),
+                                  "Options": opts}
+        if "Description" in item:
+            fields["Description"] = item["Description"]
+        self.add(tgw.KIND, item["TransitGatewayId"], item, **fields)
+
+    def _tgw_attachment(self, attach_id: str, tgw_id: str, rtype: str, item: dict[str, Any],
+                        **fields: Any) -> bool:
+        """The attachment node on its gateway (`tgw_attachments._add`)."""
+        from . import tgw_attachments as tga
+
+        if not self.has(tgw_id, "transit-gateway"):
+            self.report.skip(tga.KIND, f"its transit gateway {tgw_id} was not described")
+            return False
+        if not self.add(tga.KIND, attach_id, item, ResourceType=rtype,
+                        State=item.get("State", "available"),
+                        CreationTime=_time(item.get("CreationTime")) or _now(), **fields):
+            return False
+        self.world.claim(self.part, tga.TYPE_INDEX, rtype, attach_id)
+        self.world.link(attach_id, tgw_id, schema.ATTACHED)
+        return True
+
+    def tgw_vpc_attachment(self, item: dict[str, Any]) -> None:
+        """A VPC attachment: ASSOCIATED with its VPC ("vpc") and each subnet (keyed by its id),
+        its requester-managed interfaces (one a subnet) ATTACHED to it."""
+        from . import tgw_attachments as tga
+
+        attach_id, vpc_id = item["TransitGatewayAttachmentId"], item.get("VpcId", "")
+        subnet_ids = list(item.get("SubnetIds") or [])
+        if item.get("State") in tga.GONE or item.get("State") in ("failed", "rejected"):
+            self.report.skip(tga.KIND, "a retired attachment is history, not topology")
+            return
+        if not self.has(vpc_id, "vpc") or not all(self.has(s, "subnet") for s in subnet_ids):
+            self.report.skip(tga.KIND, "its VPC or subnets were not described")
+            return
+        options = {**tga.VPC_OPTIONS, **(item.get("Options") or {})}
+        if not self._tgw_attachment(attach_id, item.get("TransitGatewayId", ""), "vpc", item,
+                                    Options=options):
+            return
+        self.world.link(attach_id, vpc_id, schema.ASSOCIATED, "vpc")
+        self.world.claim(self.part, tga.RESOURCE_INDEX, vpc_id, attach_id)
+        for subnet_id in subnet_ids:
+            self.world.link(attach_id, subnet_id, schema.ASSOCIATED, subnet_id)
+            self._tgw_interface(attach_id, subnet_id)
+
+    def _tgw_interface(self, attach_id: str, subnet_id: str) -> None:
+        """The attachment's interface in the subnet: the described one (told by its
+        description), else a new one as CreateTransitGatewayVpcAttachment makes."""
+        from . import network_interfaces
+        from .tgw_attachments import ENI_DESCRIPTION
+
+        text = ENI_DESCRIPTION.format(id=attach_id)
+        nodes = self.world.graph.nodes
+        eni = next((e for e, _, _ in self.world.out(subnet_id, schema.CONTAINS,
+                                                     "network-interface")
+                    if nodes[e].get("Description") == text), None)
+        if eni is None:
+            eni = network_interfaces.create(
+                self.world, self.part, subnet_id, group_ids=[], ipv6_count=0, description=text,
+                interface_type="transit_gateway", requester_managed=True,
+                service_attachment=True)
+            self.report.built["network-interface"] += 1
+        self.world.link(eni, attach_id, schema.ATTACHED)
+
+    def tgw_attachment(self, item: dict[str, Any]) -> None:
+        """From DescribeTransitGatewayAttachments: a peering attachment whose two gateways
+        were both described (ASSOCIATED "peer" with the other one); VPC attachments come from
+        their own call, other types are counted."""
+        from . import tgw_attachments as tga
+
+        attach_id, rtype = item["TransitGatewayAttachmentId"], item.get("ResourceType", "")
+        if rtype == "vpc" or self.has(attach_id):
+            if not self.has(attach_id) and item.get("State") not in tga.GONE:
+                self.report.skip(tga.KIND, "its VPC attachment was not described")
+            return
+        if rtype != "peering":
+            self.report.skip(tga.KIND, f"{rtype} attachments are not modelled by the "
+                             "importer yet")
+            return
+        peer = item.get("ResourceId", "")
+        if item.get("State") in tga.GONE or not self.has(peer, "transit-gateway"):
+            self.report.skip(tga.KIND, "a peering attachment needs both gateways described "
+                             "and live")
+            return
+        if self._tgw_attachment(attach_id, item.get("TransitGatewayId", ""), "peering", item,
+                                Options={"DynamicRouting": "disable"}):
+            self.world.link(attach_id, peer, schema.ASSOCIATED, "peer")
+            self.world.claim(self.part, tga.RESOURCE_INDEX, peer, attach_id)
+
+    def tgw_route_table(self, item: dict[str, Any]) -> None:
+        """A gateway's table (`tgw_route_tables`): CONTAINS from its gateway, its default
+        flags, and what the per-table calls gave: associations, propagations (in order) and
+        static routes (a blackhole points at the table itself)."""
+        from . import tgw_route_tables as rt
+
+        rtb_id, tgw_id = item["TransitGatewayRouteTableId"], item.get("TransitGatewayId", "")
+        if item.get("State") in ("deleting", "deleted"):
+            return
+        if not self.has(tgw_id, "transit-gateway"):
+            self.report.skip(rt.KIND, "its transit gateway was not described")
+            return
+        if not self.add(rt.KIND, rtb_id, item, State=item.get("State", "available"),
+                        CreationTime=_time(item.get("CreationTime")) or _now(),
+                        **{rt.ASSOCIATION_FLAG: bool(item.get(rt.ASSOCIATION_FLAG)),
+                           rt.PROPAGATION_FLAG: bool(item.get(rt.PROPAGATION_FLAG))}):
+            return
+        self.world.link(tgw_id, rtb_id, schema.CONTAINS)
+        rows = {call: found.get(rtb_id, []) for call, found in self.tgw_rows.items()}
+        for row in rows["GetTransitGatewayRouteTableAssociations"]:
+            if row.get("State", "associated") in ("associated", "associating"):
+                self._tgw_member(rtb_id, row, schema.ASSOCIATED, "association",
+                                 State="associated")
+        for order, row in enumerate(rows["GetTransitGatewayRouteTablePropagations"], 1):
+            if row.get("State", "enabled") in ("enabled", "enabling"):
+                self._tgw_member(rtb_id, row, schema.PROPAGATES, "propagation",
+                                 State="enabled", order=order)
+        for route in rows["SearchTransitGatewayRoutes"]:
+            self._tgw_route(rtb_id, route)
+
+    def _tgw_member(self, rtb_id: str, row: dict[str, Any], etype: str, what: str,
+                    **data: Any) -> None:
+        attach_id = row.get("TransitGatewayAttachmentId", "")
+        if self.has(attach_id, "transit-gateway-attachment"):
+            self.world.link(rtb_id, attach_id, etype, **data)
+        else:
+            self.report.skip(f"transit gateway route table {what}",
+                             f"{attach_id} was not built")
+
+    def _tgw_route(self, rtb_id: str, route: dict[str, Any]) -> None:
+        dest = route.get("DestinationCidrBlock")
+        if route.get("Type", "static") != "static" or not dest:
+            if not dest:
+                self.report.skip("transit gateway route", "no destination (prefix list "
+                                 "routes are not modelled)")
+            return
+        targets = [a.get("TransitGatewayAttachmentId") for a in
+                   route.get("TransitGatewayAttachments") or []]
+        if not targets and route.get("State") == "blackhole":
+            self.world.link(rtb_id, rtb_id, schema.ROUTE, dest, DestinationCidrBlock=dest,
+                            Type="static", blackhole=True)
+        elif targets and self.has(targets[0], "transit-gateway-attachment"):
+            self.world.link(rtb_id, targets[0], schema.ROUTE, dest, DestinationCidrBlock=dest,
+                            Type="static")
+        else:
+            self.report.skip("transit gateway route", "its attachment was not built")
 
     # -- route tables -------------------------------------------------------------------------
     def route_table(self, item: dict[str, Any]) -> None:
