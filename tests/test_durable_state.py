@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import botocore.exceptions
+import botocore.parsers
 import pytest
 from botocore.config import Config
 
@@ -168,7 +169,8 @@ def _load(server: Server, vpc: str, worker: int, acked: list[tuple[str, str, str
             acked.append(("subnet", subnet, ""))
             ec2.create_tags(Resources=[subnet], Tags=[{"Key": "load", "Value": label}])
             acked.append(("subnet-tag", subnet, label))
-        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError, OSError):
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError,
+                botocore.parsers.ResponseParserError, OSError):   # the kill cuts answers off
             return
         n += 1
         if n == LOAD_PER_WORKER[phase]:   # stay under the 200-subnets-per-VPC quota
