@@ -30,8 +30,9 @@ from .filters import Filter, field, ident
 from .world import Partition, World
 
 MAX_IPV4_BLOCKS = 5
-DEPENDENTS = ("subnet", "internet-gateway", "egress-only-internet-gateway", "vpn-gateway",
-              "nat-gateway", "vpc-endpoint", "network-interface")
+# what a VPC CONTAINS that blocks its deletion (gateways block through their ATTACHED edge;
+# interfaces and NAT gateways through their subnet)
+DEPENDENTS = ("subnet", "vpc-endpoint")
 CLASSIC_RANGE = IPNetwork("10.0.0.0/8")
 CLASSIC_LINK_OK = (IPNetwork("10.0.0.0/16"), IPNetwork("10.1.0.0/16"))
 # RFC 1918 row of AWS's restriction table: a VPC whose blocks lie in 10.0.0.0/15 cannot add

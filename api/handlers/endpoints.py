@@ -9,7 +9,7 @@ from topology import endpoints, filters, prefix_lists, tags
 
 from ..dispatch import Context, handler
 from ._describe import describe
-from .volumes import bounded
+from ._describe import bounded
 
 MOST_RESULTS = 1000          # "If the value is greater than 1,000, we return only 1,000 items."
 CONFIG_RESULTS = (5, 1000)   # DescribeVpcEndpointServiceConfigurations / ...Permissions

@@ -6,7 +6,7 @@ from typing import Any
 from topology import filters, paging, snapshots, tags
 
 from ..dispatch import Context, handler
-from .volumes import bounded
+from ._describe import bounded
 
 SNAPSHOT_RESULTS = (5, 1000)   # AWS documents 5-1000 (the model sets no bounds)
 

@@ -8,31 +8,13 @@ from topology import filters, paging, tags, volumes
 from topology.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
 
 from ..dispatch import Context, handler
-from ._describe import describe
+from ._describe import bounded, describe
 
 # AWS documents these bounds (the model has none): below the floor is an error, above the
 # ceiling "only <ceiling> items are returned".
 VOLUME_RESULTS = (5, 500)
 STATUS_RESULTS = (5, 1000)
 MODIFICATION_RESULTS = (1, 500)
-
-
-def bounded(params: dict[str, Any], limits: tuple[int, int], ids_member: str | None = None,
-            wire_set: str = "") -> dict[str, Any]:
-    """`params` with MaxResults checked against AWS's documented bounds and capped."""
-    limit = params.get("MaxResults")
-    if limit is None:
-        return params
-    if ids_member and params.get(ids_member):
-        raise InvalidParameterCombination(
-            f"The parameter {wire_set} cannot be used with the parameter maxResults")
-    low, high = limits
-    if limit < low:
-        raise InvalidParameterValue(
-            # sic: AWS says "greater than 5" and accepts 5
-            f"Value ( {limit} ) for parameter maxResults is invalid. Expecting a value greater "
-            f"than {low}.")
-    return {**params, "MaxResults": min(limit, high)}
 
 
 @handler
