@@ -82,6 +82,28 @@ class Reply:
     headers: dict[str, str]
 
 
+@dataclass
+class Outcome:
+    """A request's answer before it takes a form: the handler's result (status 200) or an
+    error's code and message. `handle` writes it as XML; the in-process mock hands it to
+    boto3 as the dict botocore would have parsed (`api.protocol.parsed`)."""
+
+    request_id: str
+    status: int = 200
+    op: Any = None
+    result: Any = None
+    code: str = ""
+    message: str = ""
+
+    def failed(self, status: int, code: str, message: str) -> "Outcome":
+        self.status, self.code, self.message, self.result = status, code, message, None
+        return self
+
+    def internal_error(self) -> "Outcome":
+        log.exception("internal error in %s", self.op.name if self.op else "(none)")
+        return self.failed(500, "InternalError", "An internal error has occurred.")
+
+
 def caller(headers: Mapping[str, str]) -> tuple[str, str, str]:
     """(account, region, service) of a request, from its SigV4 `Authorization` header."""
     auth = headers.get("Authorization") or headers.get("authorization") or ""
@@ -91,14 +113,32 @@ def caller(headers: Mapping[str, str]) -> tuple[str, str, str]:
     if match is None:
         return DEFAULT_ACCOUNT, "us-east-1", "ec2"
     key_id, region, service = match.groups()
-    account = key_id if len(key_id) == 12 and key_id.isdigit() else DEFAULT_ACCOUNT
-    return account, region, service
+    return account_of(key_id), region, service
+
+
+def account_of(key_id: str | None) -> str:
+    """The account a caller's access key id names: itself if 12 digits (moto's rule)."""
+    return key_id if key_id and len(key_id) == 12 and key_id.isdigit() else DEFAULT_ACCOUNT
 
 
 def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) -> Reply:
-    """Answer one Query request (`form` holds its decoded fields)."""
-    request_id = str(uuid.uuid4())
-    account, region, service = caller(headers)
+    """Answer one Query request (`form` holds its decoded fields) in its wire form."""
+    outcome = answer(world, form, *caller(headers))
+    if outcome.status == 200:
+        try:
+            body = protocol.serialize(outcome.op, outcome.result, outcome.request_id)
+            return Reply(200, body, headers_of(outcome))
+        except Exception:  # a result the model cannot carry: our bug
+            outcome.internal_error()
+    return Reply(outcome.status, protocol.serialize_error(outcome.code, outcome.message,
+                                                          outcome.request_id),
+                 headers_of(outcome))
+
+
+def answer(world: World, form: Mapping[str, str], account: str, region: str,
+           service: str = "ec2") -> Outcome:
+    """Run one Query request from `account` in `region` and say how it went."""
+    outcome = Outcome(str(uuid.uuid4()))
     action = form.get("Action", "")
     try:
         _check_characters(form)
@@ -107,19 +147,19 @@ def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) ->
         if op is None:
             raise TopologyError(f"The action {action or '(none)'} is not valid for this web service.",
                                 "InvalidAction")
+        outcome.op = op
         params = protocol.parse(op, form)
         fn = handlers().get(action)
         if fn is None:
-            return _error(501, "NotImplemented",
-                          f"The operation {action} is not implemented by ec2sim.", request_id)
-        result = _run(world, fn, op, params, Context(world, world.partition(account, region),
-                                                        action, request_id))
-        return Reply(200, protocol.serialize(op, result, request_id), _headers(request_id))
+            return outcome.failed(501, "NotImplemented",
+                                  f"The operation {action} is not implemented by ec2sim.")
+        outcome.result = _run(world, fn, op, params, Context(
+            world, world.partition(account, region), action, outcome.request_id))
+        return outcome
     except TopologyError as err:
-        return _error(err.status, err.code, err.message, request_id)
+        return outcome.failed(err.status, err.code, err.message)
     except Exception:  # our bug: say so, and never as a client error
-        log.exception("internal error in %s", action)
-        return _error(500, "InternalError", "An internal error has occurred.", request_id)
+        return outcome.internal_error()
 
 
 def _check_characters(form: Mapping[str, str]) -> None:
@@ -164,9 +204,6 @@ def _token_member(op: Any) -> str | None:
     return None
 
 
-def _headers(request_id: str) -> dict[str, str]:
-    return {"Content-Type": "text/xml;charset=UTF-8", "x-amzn-RequestId": request_id}
-
-
-def _error(status: int, code: str, message: str, request_id: str) -> Reply:
-    return Reply(status, protocol.serialize_error(code, message, request_id), _headers(request_id))
+def headers_of(outcome: Outcome) -> dict[str, str]:
+    """The HTTP headers of an answer."""
+    return {"Content-Type": "text/xml;charset=UTF-8", "x-amzn-RequestId": outcome.request_id}

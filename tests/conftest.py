@@ -25,6 +25,8 @@ import pytest
 from api import mock_ec2
 
 REGION = "us-east-1"
+# every in-process answer is also written as XML and parsed by botocore: the two must agree
+os.environ.setdefault("EC2SIM_MOCK_VERIFY", "1")
 
 
 @pytest.fixture

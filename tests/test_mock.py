@@ -1,7 +1,8 @@
 """The in-process mode: `mock_ec2` as decorator and context manager, nesting, clean exit,
-threads, and the pytest plugin's fixtures."""
+threads, the in-process answer against the wire answer, and the pytest plugin's fixtures."""
 from __future__ import annotations
 
+import datetime
 import os
 import socket
 import subprocess
@@ -19,7 +20,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from api import mock_ec2
-from api.mock import _before_send
+from api import protocol
+from api.mock import _before_call, _before_send
 
 
 def ec2_client(**kwargs: Any) -> Any:
@@ -109,7 +111,7 @@ def test_botocore_is_restored_after_exit() -> None:
         made_inside = offline_client()
         assert len(vpc_ids(made_inside)) == 1     # served in-process despite its endpoint
     assert botocore.handlers.BUILTIN_HANDLERS == builtin
-    assert all(entry[1] is not _before_send for entry in botocore.handlers.BUILTIN_HANDLERS)
+    assert not {_before_call, _before_send} & {entry[1] for entry in botocore.handlers.BUILTIN_HANDLERS}
     assert {k: os.environ.get(k) for k in env} == env
     assert_goes_to_the_network(made_inside)       # a client from inside the mock, used after
     assert_goes_to_the_network(offline_client())  # a client made after
@@ -119,7 +121,7 @@ def test_restored_after_an_exception() -> None:
     with pytest.raises(RuntimeError):
         with mock_ec2():
             raise RuntimeError("boom")
-    assert all(entry[1] is not _before_send for entry in botocore.handlers.BUILTIN_HANDLERS)
+    assert not {_before_call, _before_send} & {entry[1] for entry in botocore.handlers.BUILTIN_HANDLERS}
     assert_goes_to_the_network(offline_client())
 
 
@@ -203,6 +205,128 @@ class DecoratedTestCase(unittest.TestCase):
     def test_setup_state_is_visible(self) -> None:
         self.assertIn(self.vpc, vpc_ids(ec2_client()))
         self.assertEqual(len(vpc_ids(ec2_client())), 2)
+
+
+# -- in-process answers and wire answers ---------------------------------------------------
+def _session(ec2: Any) -> list[Any]:
+    """One scripted session: creations, a launch, filtered describes, errors; its answers."""
+    answers: list[Any] = []
+
+    def call(name: str, **params: Any) -> Any:
+        try:
+            answers.append(getattr(ec2, name)(**params))
+        except ClientError as err:
+            answers.append(err.response)
+        return answers[-1]
+
+    vpc = call("create_vpc", CidrBlock="10.1.0.0/16",
+               TagSpecifications=[{"ResourceType": "vpc", "Tags": [{"Key": "Name",
+                                                                     "Value": "a <b> & \"c\"\r"}]}])
+    subnet = call("create_subnet", VpcId=vpc["Vpc"]["VpcId"], CidrBlock="10.1.1.0/24")
+    image = sorted(i["ImageId"] for i in call("describe_images", Owners=["amazon"])["Images"])[0]
+    call("run_instances", ImageId=image, MinCount=3, MaxCount=3, InstanceType="t3.micro",
+         SubnetId=subnet["Subnet"]["SubnetId"], ClientToken="same-token")
+    call("describe_instances", Filters=[{"Name": "subnet-id",
+                                         "Values": [subnet["Subnet"]["SubnetId"]]}])
+    call("describe_network_interfaces", MaxResults=5)
+    call("describe_vpcs", VpcIds=["vpc-12345678"])
+    call("create_vpc", CidrBlock="10.9.0.0/16", DryRun=True)
+    call("create_key_pair", KeyName="k", KeyType="ed25519")
+    call("describe_instance_types", InstanceTypes=["t3.micro"])
+    call("delete_vpc", VpcId=vpc["Vpc"]["VpcId"])
+    return answers
+
+
+def _comparable(value: Any) -> Any:
+    """An answer without what differs from run to run: request ids, times, key material."""
+    if isinstance(value, dict):
+        return {k: _comparable(v) for k, v in value.items()
+                if k not in ("RequestId", "HTTPHeaders", "KeyMaterial", "KeyFingerprint")}
+    if isinstance(value, list):
+        return [_comparable(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        return ("time", type(value.tzinfo).__name__)
+    return value
+
+
+def test_in_process_answers_equal_the_wire_answers() -> None:
+    """The default in-process route (no XML) and `wire=True` (signed request, XML answer
+    parsed by botocore) give the same answers, errors included."""
+    with mock_ec2(seed=5, verify=False):
+        fast = _session(ec2_client())
+    with mock_ec2(seed=5, wire=True):
+        wire = _session(ec2_client())
+    assert len(fast) == len(wire) == 11
+    assert _comparable(fast) == _comparable(wire)
+    assert [list(a) for a in fast] == [list(a) for a in wire]       # members in the same order
+    assert fast[3]["Instances"][0]["LaunchTime"].tzinfo is not None
+    assert fast[6]["Error"]["Code"] == "InvalidVpcID.NotFound"
+    assert fast[7]["ResponseMetadata"]["HTTPStatusCode"] == 412
+    assert fast[0]["Vpc"]["Tags"] == [{"Key": "Name", "Value": 'a <b> & "c"\r'}]
+
+
+def test_only_the_wire_route_sends_http() -> None:
+    """Hooks on botocore's HTTP events see requests with `wire=True` only."""
+    for wire in (False, True):
+        sent: list[str] = []
+        with mock_ec2(wire=wire):
+            ec2 = ec2_client()
+            ec2.meta.events.register("before-send.ec2",
+                                     lambda request, **_: sent.append(request.method))
+            ec2.describe_vpcs()
+        assert sent == (["POST"] if wire else [])
+
+
+def test_verify_fails_a_call_whose_answers_differ(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = protocol.parsed
+
+    def wrong(op: Any, result: Any) -> dict[str, Any]:
+        answer = real(op, result)
+        answer["Vpcs"][0]["CidrBlock"] = "10.9.9.0/24"
+        return answer
+
+    monkeypatch.setattr(protocol, "parsed", wrong)
+    with mock_ec2(verify=True):
+        with pytest.raises(AssertionError, match="DescribeVpcs answers differently"):
+            ec2_client().describe_vpcs()
+    with mock_ec2(verify=False):
+        assert ec2_client().describe_vpcs()["Vpcs"][0]["CidrBlock"] == "10.9.9.0/24"
+
+
+@pytest.mark.parametrize(("zone", "tzinfo"), [("UTC", "tzlocal"), ("Europe/London", "tzutc"),
+                                              ("America/New_York", "tzutc")])
+def test_times_come_back_as_botocore_parses_them_in_any_local_zone(zone: str, tzinfo: str
+                                                                   ) -> None:
+    """dateutil reads the "Z" of a wire timestamp as the local zone where that zone is named
+    UTC, else as tzutc: the in-process answer follows it (and `verify` checks it)."""
+    script = textwrap.dedent("""
+        import boto3
+        from api import mock_ec2
+        with mock_ec2(verify=True):
+            ec2 = boto3.client("ec2", region_name="us-east-1")
+            ec2.create_key_pair(KeyName="k")
+            key = ec2.describe_key_pairs()["KeyPairs"][0]
+            print(type(key["CreateTime"].tzinfo).__name__, key["CreateTime"].microsecond % 1000)
+    """)
+    env = {**os.environ, "TZ": zone}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                          text=True, timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [tzinfo, "0"]
+
+
+def test_the_account_is_the_access_key_and_the_region_the_clients() -> None:
+    with mock_ec2():
+        mine = ec2_client()
+        theirs = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="111122223333",
+                              aws_secret_access_key="x")
+        west = boto3.client("ec2", region_name="us-west-2")
+        vpc = mine.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]
+        assert vpc["OwnerId"] == "123456789012"
+        assert vpc["VpcId"] not in vpc_ids(theirs) and vpc["VpcId"] not in vpc_ids(west)
+        assert theirs.describe_vpcs()["Vpcs"][0]["OwnerId"] == "111122223333"
+        assert west.describe_availability_zones()["AvailabilityZones"][0]["RegionName"] == \
+            "us-west-2"
 
 
 # -- the pytest plugin (registered through the pytest11 entry point) -------------------------
