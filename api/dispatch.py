@@ -45,6 +45,19 @@ def handler(fn: Handler) -> Handler:
     return fn
 
 
+def remembered_as(keep: Callable[[dict[str, Any]], Any],
+                  replay: Callable[["Context", Any], dict[str, Any]]) -> Callable[[Handler], Handler]:
+    """For a handler whose answer is big: its ClientToken keeps only `keep(answer)` (small,
+    plain data) and a retry answers `replay(ctx, kept)`, the resources as they are now. AWS
+    says a retry's answer "might contain updated information, such as the current creation
+    status"; and a RunInstances answer kept whole is hundreds of objects per instance that
+    every full garbage collection would walk for as long as the token is kept."""
+    def mark(fn: Handler) -> Handler:
+        fn.remembered = (keep, replay)  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
 def handlers() -> dict[str, Handler]:
     """The registry, importing the handler modules on first use (not at import time)."""
     global _loaded
@@ -184,13 +197,21 @@ def _run(world: World, fn: Handler, op: Any, params: dict[str, Any], ctx: Contex
                     raise TopologyError(
                         "Arguments on this idempotent request are inconsistent with arguments "
                         "used in previous request(s).", "IdempotentParameterMismatch")
-                return seen[1]
+                return _replayed(fn, ctx, seen[1])
         result = fn(ctx, params)
         if dry_run:
             raise DryRunOperation()
         if token:
-            ctx.part.remember((op.name, token), params, result)
+            how = getattr(fn, "remembered", None)
+            ctx.part.remember((op.name, token), params, how[0](result) if how else result)
     return result
+
+
+def _replayed(fn: Handler, ctx: Context, kept: Any) -> Any:
+    how = getattr(fn, "remembered", None)
+    if how is None or isinstance(kept, dict):   # kept whole (so were all answers before
+        return kept                             # `remembered_as`, in older snapshots)
+    return how[1](ctx, kept)
 
 
 @lru_cache(maxsize=None)

@@ -441,6 +441,11 @@ def test_client_token_is_idempotent(ec2):
     again = ec2.run_instances(ImageId=AMI, MinCount=2, MaxCount=2, InstanceType="t3.micro",
                               ClientToken="tok-1")
     assert again["ReservationId"] == first["ReservationId"]
+    assert [i["InstanceId"] for i in again["Instances"]] == \
+        [i["InstanceId"] for i in first["Instances"]]
+    # a retry answers with updated information (AWS: "such as the current creation status")
+    assert [i["State"]["Name"] for i in first["Instances"]] == ["pending"] * 2
+    assert [i["State"]["Name"] for i in again["Instances"]] == ["running"] * 2
     assert len(instance_ids(ec2)) == 2
     assert filtered(ec2, "client-token", "tok-1") == [i["InstanceId"] for i in first["Instances"]]
     with pytest.raises(ClientError) as exc:

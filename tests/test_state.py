@@ -204,6 +204,24 @@ def test_client_tokens_are_kept():
     assert len(tables["RouteTables"]) == 2          # the main table and the one made once
 
 
+def test_a_run_instances_token_survives_a_round_trip() -> None:
+    """RunInstances keeps its reservation and instance ids for the token; after a save and
+    load the retry answers the same instances, launched once."""
+    world = World(seed=4)
+    with mock_ec2(world):
+        image = client().describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        first = client().run_instances(ImageId=image, MinCount=2, MaxCount=2,
+                                       InstanceType="t3.micro", ClientToken="launch-once")
+    with mock_ec2(roundtrip(world)):
+        again = client().run_instances(ImageId=image, MinCount=2, MaxCount=2,
+                                       InstanceType="t3.micro", ClientToken="launch-once")
+        running = client().describe_instances()["Reservations"]
+    assert again["ReservationId"] == first["ReservationId"]
+    assert [i["InstanceId"] for i in again["Instances"]] == \
+        [i["InstanceId"] for i in first["Instances"]]
+    assert sum(len(r["Instances"]) for r in running) == 2
+
+
 def test_a_loaded_world_still_undoes_failed_requests(built):
     world, made = built
     copy = roundtrip(world)

@@ -10,7 +10,7 @@ from topology import (filters, instance_attributes, instance_filters, instance_l
 from topology.errors import InvalidParameterCombination, InvalidParameterValue
 from topology.instance_view import view
 
-from ..dispatch import Context, handler
+from ..dispatch import Context, handler, remembered_as
 
 MIN_RESULTS, MAX_RESULTS = 5, 1000
 
@@ -40,7 +40,19 @@ def _select(ctx: Context, params: dict[str, Any], table: filters.FilterTable,
 
 
 # -- run and lifecycle ------------------------------------------------------------------------
+def _launched(answer: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    return answer["ReservationId"], tuple(i["InstanceId"] for i in answer["Instances"])
+
+
+def _launched_again(ctx: Context, kept: tuple[str, tuple[str, ...]]) -> dict[str, Any]:
+    """A retried RunInstances: the same reservation, its instances as they are now."""
+    reservation, ids = kept
+    return {"ReservationId": reservation, "OwnerId": ctx.account, "Groups": [],
+            "Instances": [view(ctx.world, i) for i in ids if ctx.world.node(i) is not None]}
+
+
 @handler
+@remembered_as(_launched, _launched_again)
 def run_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     reservation, ids = instance_launch.launch(ctx.world, ctx.part, params)
     launched = []
