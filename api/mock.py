@@ -80,7 +80,7 @@ def _before_call(model: Any, params: dict[str, Any], request_signer: Any,
     body = params.get("body")
     form = {key: value if isinstance(value, str) else str(value)   # as urlencode writes them
             for key, value in (body.items() if isinstance(body, dict) else ())}
-    outcome = dispatch.answer(current.world, form, _access_key(request_signer),
+    outcome = dispatch.answer(current.world, form, _account(request_signer),
                               request_signer.region_name, model.service_model.service_name)
     if outcome.status == 200:
         try:
@@ -99,7 +99,7 @@ def _before_call(model: Any, params: dict[str, Any], request_signer: Any,
     return AWSResponse(params.get("url", ""), outcome.status, headers, _Body(b"")), parsed
 
 
-def _access_key(request_signer: Any) -> str:
+def _account(request_signer: Any) -> str:
     """The account of the client's credentials (the default account without any)."""
     credentials = getattr(request_signer, "_credentials", None)
     if credentials is None:
