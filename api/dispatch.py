@@ -203,7 +203,7 @@ def _run(world: World, fn: Handler, op: Any, params: dict[str, Any], ctx: Contex
             raise DryRunOperation()
         if token:
             how = getattr(fn, "remembered", None)
-            ctx.part.remember((op.name, token), params, how[0](result) if how else result)
+            world.remember(ctx.part, (op.name, token), params, how[0](result) if how else result)
     return result
 
 

@@ -36,6 +36,19 @@ def test_failed_request_is_undone(world):
     assert world.graph.nodes[vpc]["State"] == "available"
 
 
+def test_an_undone_request_forgets_its_client_token(world):
+    part = world.partition("123456789012", "us-east-1")
+    with pytest.raises(TopologyError):
+        with world.request():
+            world.add(part, "internet-gateway", "igw-0123456789abcdef0")
+            world.remember(part, ("CreateInternetGateway", "tok"), {}, {"made": True})
+            raise TopologyError("boom")       # e.g. the durable store failed to save
+    assert ("CreateInternetGateway", "tok") not in part.client_tokens
+    with world.request():
+        world.remember(part, ("CreateInternetGateway", "tok"), {}, {"made": True})
+    assert part.client_tokens[("CreateInternetGateway", "tok")] == ({}, {"made": True})
+
+
 def test_removal_is_undone_with_edges_and_tags(world):
     part = world.partition("123456789012", "us-east-1")
     subnet = next(iter(part.ids("subnet")))

@@ -418,6 +418,13 @@ class World:
         self._mutating("_set_tag", rid, key, old)
         self._set_tag(rid, key, _MISSING)
 
+    def remember(self, part: Partition, key: tuple[str, str], request: Any, answer: Any
+                 ) -> None:
+        """Keep a ClientToken's request and answer (`Partition.remember`), journaled: a
+        request undone after this (a failed save) forgets its token again."""
+        self._mutating("_forget_token", part.account, part.region, key)
+        part.remember(key, request, answer)
+
     def set_attribute(self, part: Partition, key: str, value: Any) -> None:
         """Set an account-level setting of the partition (None deletes it), journaled."""
         old = part.attributes.get(key)
@@ -493,6 +500,11 @@ class World:
 
     def _relink(self, u: str, v: str, etype: str, disc: Any, data: dict[str, Any]) -> None:
         self.link(u, v, etype, disc, **data)
+
+    def _forget_token(self, account: str, region: str, key: tuple[str, str]) -> None:
+        part = self._parts[(account, region)]
+        if part.client_tokens.pop(key, None) is not None:
+            part.changed("token", key)
 
     def _set_attribute_in(self, account: str, region: str, key: str, value: Any) -> None:
         self._set_attribute(self._parts[(account, region)], key, value)
