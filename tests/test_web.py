@@ -258,3 +258,36 @@ def test_pages_never_create_state(client: FlaskClient, world: World) -> None:
     page(client, f"/ui/{ACCOUNT}/ap-south-1", 404)
     page(client, "/ui")
     assert [(p.account, p.region) for p in world.partitions()] == before
+
+
+# -- drawing does not hold the world ---------------------------------------------------------
+@pytest.mark.parametrize("path", ["/ui/123456789012/us-east-1", "/_ec2sim/draw.png"])
+def test_the_world_is_free_while_a_diagram_is_drawn(client: FlaskClient, world: World,
+                                                    net: dict[str, str], path: str,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scene is read under the world's lock and drawn without it: API calls from other
+    threads are not held up by a render."""
+    import importlib
+    import threading
+
+    render_module = importlib.import_module("viz.render")
+    draw_scene = render_module.render_scene
+    free: list[bool] = []
+
+    def drawing(*args: Any, **kwargs: Any) -> bytes:
+        other = threading.Thread(target=lambda: free.append(_try_lock(world)))
+        other.start()
+        other.join()
+        return draw_scene(*args, **kwargs)
+
+    monkeypatch.setattr(render_module, "render_scene", drawing)
+    answer = client.get(path)
+    assert answer.status_code == 200
+    assert free == [True]
+
+
+def _try_lock(world: World) -> bool:
+    if not world.lock.acquire(blocking=False):
+        return False
+    world.lock.release()
+    return True

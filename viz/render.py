@@ -35,7 +35,8 @@ def render(world: World, fmt: str, *, account: str | None = None, region: str | 
     Raises `FormatError` for another format, `viz.zoom.ZoomError` for an unknown level.
     """
     check_format(fmt)
-    scene = snapshot(world, account=account, region=region, vpc=vpc, tags=tags)
+    with world.lock:    # read the scene whole under the server's lock; drawing it needs none
+        scene = snapshot(world, account=account, region=region, vpc=vpc, tags=tags)
     return render_scene(scene, fmt, highlight=highlight, budget=budget, zoom=zoom)
 
 

@@ -120,7 +120,7 @@ def region_view(account: str, region: str) -> str:
     with world.lock:
         _partition_or_404(world, account, region)
         vpcs = _region_vpcs(world, account, region)
-        svg = _diagram(world, account=account, region=region)
+    svg = _diagram(world, account=account, region=region)
     return render_template("topology.html", account=account, region=region, vpc=None,
                            svg=svg, vpcs=vpcs, contents=(), downloads=_downloads(
                                account=account, region=region))
@@ -138,7 +138,7 @@ def vpc_view(account: str, region: str, vpc_id: str) -> str:
         vpc = _row(world, vpc_id)
         contents = [(heading, *_contents(world, vpc_id, etype, direction, kind))
                     for heading, etype, direction, kind in VPC_CONTENTS]
-        svg = _diagram(world, account=account, region=region, vpc=vpc_id)
+    svg = _diagram(world, account=account, region=region, vpc=vpc_id)
     return render_template("topology.html", account=account, region=region, vpc=vpc,
                            svg=svg, vpcs=(), contents=contents, downloads=_downloads(
                                account=account, region=region, vpc=vpc_id))
@@ -314,15 +314,18 @@ def _downloads(**scope: str) -> list[tuple[str, str]]:
 # -- the diagram ----------------------------------------------------------------------------
 def _diagram(world: World, account: str, region: str, vpc: str | None = None) -> Markup:
     """The diagram of a region or VPC as inline SVG: each resource group a link with a
-    tooltip; `?highlight=<id>` marks one resource."""
+    tooltip; `?highlight=<id>` marks one resource. The world's lock is held to read the
+    scene and to look up the tooltips, not while drawing (API calls need not wait)."""
     import viz
 
     highlight = request.args.get("highlight")
-    if highlight is not None and world.node(highlight) is None:
-        highlight = None
+    with world.lock:
+        if highlight is not None and world.node(highlight) is None:
+            highlight = None
     svg = viz.render(world, "svg", account=account, region=region, vpc=vpc,
                      highlight=highlight)
-    return Markup(decorate(world, svg, lambda rid: url_for("ui.resource", rid=rid)))
+    with world.lock:
+        return Markup(decorate(world, svg, lambda rid: url_for("ui.resource", rid=rid)))
 
 
 def decorate(world: World, svg: bytes, href: Callable[[str], str]) -> str:
