@@ -77,6 +77,21 @@ def test_run_answers_a_pending_reservation_then_describe_shows_running(ec2):
     assert {i["StateTransitionReason"] for i in found} == {""}
 
 
+def test_run_answer_shows_volumes_and_interfaces_still_attaching(ec2):
+    """As in AWS's documented RunInstances output: a pending instance has no block device
+    mappings yet, its interface attachment is `attaching`, its StateReason `pending`; a
+    describe afterwards shows the root volume and the interface attached."""
+    launched = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1,
+                                 InstanceType="t3.micro")["Instances"][0]
+    assert launched["BlockDeviceMappings"] == []
+    assert launched["StateReason"] == {"Code": "pending", "Message": "pending"}
+    assert [n["Attachment"]["Status"] for n in launched["NetworkInterfaces"]] == ["attaching"]
+    found = described(ec2, launched["InstanceId"])
+    assert [m["Ebs"]["Status"] for m in found["BlockDeviceMappings"]] == ["attached"]
+    assert [n["Attachment"]["Status"] for n in found["NetworkInterfaces"]] == ["attached"]
+    assert "StateReason" not in found
+
+
 def test_default_subnet_group_and_public_ip(ec2):
     inst = described(ec2, one(ec2)["InstanceId"])
     default_vpc = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])

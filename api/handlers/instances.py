@@ -55,14 +55,20 @@ def _launched_again(ctx: Context, kept: tuple[str, tuple[str, ...]]) -> dict[str
 @remembered_as(_launched, _launched_again)
 def run_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     reservation, ids = instance_launch.launch(ctx.world, ctx.part, params)
-    launched = []
-    for instance_id in ids:
-        item = view(ctx.world, instance_id)
-        item["State"] = instances.state("pending")
-        item["MetadataOptions"] = {**item["MetadataOptions"], "State": "pending"}
-        launched.append(item)
     return {"ReservationId": reservation, "OwnerId": ctx.account, "Groups": [],
-            "Instances": launched}
+            "Instances": [_pending(view(ctx.world, i)) for i in ids]}
+
+
+def _pending(item: dict[str, Any]) -> dict[str, Any]:
+    """An instance as RunInstances shows it, still pending: its volumes not attached yet (no
+    block device mappings), its network interfaces attaching (AWS's documented examples)."""
+    item["State"] = instances.state("pending")
+    item["StateReason"] = {"Code": "pending", "Message": "pending"}
+    item["MetadataOptions"] = {**item["MetadataOptions"], "State": "pending"}
+    item["BlockDeviceMappings"] = []
+    for interface in item.get("NetworkInterfaces", ()):
+        interface["Attachment"] = {**interface["Attachment"], "Status": "attaching"}
+    return item
 
 
 @handler
