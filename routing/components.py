@@ -106,7 +106,7 @@ def public_holder(world: World, public_ip: str) -> tuple[str, str] | None:
             if node is None:
                 continue
             if node["kind"] == enis.KIND:
-                for private, public in node.get("public", {}).items():
+                for private, public in enis.public_ips(world, holder).items():
                     if public == public_ip:
                         return holder, private
             elif node["kind"] == "elastic-ip":
@@ -118,5 +118,4 @@ def public_holder(world: World, public_ip: str) -> tuple[str, str] | None:
 
 def public_of(world: World, eni: str, private_ip: str) -> str | None:
     """The public IPv4 mapped to one private address of the interface."""
-    found: str | None = world.graph.nodes[eni].get("public", {}).get(private_ip)
-    return found
+    return enis.public_ips(world, eni).get(private_ip)

@@ -145,7 +145,7 @@ def _own_address(world: World, place: Place, ip: str | None, preferred: str) -> 
 def _named_address(world: World, place: Place, ip: str) -> Endpoint:
     for eni in place.interfaces:
         node = world.graph.nodes[eni]
-        if ip in node["ips"] or ip in node.get("public", {}).values():
+        if ip in node["ips"] or ip in enis.public_ips(world, eni).values():
             return eni, ip
     raise Blocked(explanation("ENI_ADDRESS_RESTRICTION", Component=component(world, place.rid),
                               Address=ip))

@@ -303,3 +303,25 @@ def test_dollar_keys_and_odd_values_round_trip():
            "nested": [(1, "a"), {("x", 2): None}]}
     world.update(vpc, extra=odd)
     assert roundtrip(world).graph.nodes[vpc]["extra"] == odd
+
+
+def test_a_stale_public_map_in_an_older_snapshot_is_dropped() -> None:
+    """Interfaces once stored their public IPv4s in a `public` field; they are derived now
+    (Elastic IP association edges, the automatic address), so a loaded field is dropped."""
+    world = World(seed=9)
+    with mock_ec2(world):
+        ec2 = client()
+        image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+        instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1,
+                                     InstanceType="t3.micro")["Instances"][0]
+        eni = instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
+        private = instance["PrivateIpAddress"]
+        eip = ec2.allocate_address(Domain="vpc")
+        ec2.associate_address(AllocationId=eip["AllocationId"], NetworkInterfaceId=eni)
+    saved = json.loads(json.dumps(state.dump(world)))
+    node = next(n for n in saved["nodes"] if n["id"] == eni)
+    node["data"]["public"] = {private: "192.0.2.99"}           # what an older file holds
+    with mock_ec2(state.load(saved)) as mock:
+        found = client().describe_network_interfaces(NetworkInterfaceIds=[eni])
+        assert "public" not in mock.world.graph.nodes[eni]
+    assert found["NetworkInterfaces"][0]["Association"]["PublicIp"] == eip["PublicIp"]

@@ -3,8 +3,8 @@
 An `elastic-ip` node (id `eipalloc-…`) holds `PublicIp`, `Domain`, `PublicIpv4Pool` and
 `NetworkBorderGroup`, and claims its address in the partition's "public-ip" value index.
 Its association is an ASSOCIATED edge elastic-ip -> network-interface with data
-`{id: "eipassoc-…", PrivateIpAddress}`; the interface's `public` field maps that private
-address to the public one (`network_interfaces`).
+`{id: "eipassoc-…", PrivateIpAddress}`, from which `network_interfaces.public_ips` maps
+that private address to the public one.
 
 AWS's rules kept here: five addresses per region (AddressLimitExceeded); an association
 needs an internet gateway on the interface's VPC; an instance named by id must have exactly
@@ -106,7 +106,7 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
     """Associate the address with an instance's only interface or with `eni_id` (at
     `private_ip`, else its primary address); the association id. Only the owning service
     (`service=True`, e.g. a NAT gateway) may touch a service-managed interface."""
-    node = world.get(part, KIND, alloc_id)
+    world.get(part, KIND, alloc_id)
     if instance_id is not None and eni_id is not None:
         raise InvalidParameterCombination(
             "You may specify either an instance ID or a network interface ID, but not both.")
@@ -147,7 +147,6 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
         enis.release_public_ip(world, part, eni_id)   # AWS hands the automatic one back
     assoc_id = world.new_id("eipassoc")
     world.link(alloc_id, eni_id, schema.ASSOCIATED, id=assoc_id, PrivateIpAddress=target_ip)
-    enis.map_public(world, eni_id, target_ip, node["PublicIp"])
     return assoc_id
 
 
@@ -215,7 +214,6 @@ def _disassociate(world: World, part: Partition, alloc_id: str, eni_id: str,
     world.unlink(alloc_id, eni_id, schema.ASSOCIATED)
     world.claim(part, PAST_ASSOCIATIONS, data["id"], alloc_id)
     private_ip = data["PrivateIpAddress"]
-    enis.map_public(world, eni_id, private_ip, None)
     eni = world.graph.nodes[eni_id]
     if not eni.get("wants_public") or not eni["ips"] or private_ip != eni["ips"][0]:
         return

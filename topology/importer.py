@@ -465,7 +465,7 @@ class _Builder:
                  SourceDestCheck=item.get("SourceDestCheck", True),
                  MacAddress=item.get("MacAddress", ""),
                  AvailabilityZone=subnet["AvailabilityZone"],
-                 AvailabilityZoneId=subnet["AvailabilityZoneId"], ips=ips, ipv6s=v6, public={})
+                 AvailabilityZoneId=subnet["AvailabilityZoneId"], ips=ips, ipv6s=v6)
         self.world.link(subnet_id, eni_id, schema.CONTAINS)
         if item.get("RequesterId"):
             self.world.update(eni_id, RequesterId=item["RequesterId"])
@@ -480,13 +480,12 @@ class _Builder:
                   if (a.get("Association") or {}).get("PublicIp")}
         if not public and (item.get("Association") or {}).get("PublicIp") and ips:
             public = {ips[0]: item["Association"]["PublicIp"]}
-        if public:
-            self.world.update(eni_id, public=public)
-            primary_public = public.get(ips[0]) if ips else None
-            # taken as auto-assigned; `address` moves it to its Elastic IP if one owns it
-            if primary_public:
-                self.world.update(eni_id, wants_public=True, auto_ip=primary_public)
-                self.world.claim(self.part, PUBLIC_IP, primary_public, eni_id)
+        primary_public = public.get(ips[0]) if ips else None
+        # taken as auto-assigned; `address` moves it to its Elastic IP if one owns it (the
+        # secondary addresses' public IPv4s are Elastic IPs: their associations carry them)
+        if primary_public:
+            self.world.update(eni_id, wants_public=True, auto_ip=primary_public)
+            self.world.claim(self.part, PUBLIC_IP, primary_public, eni_id)
         self._attach(eni_id, item)
 
     def _service_attachment(self, eni_id: str, attachment: dict[str, Any]) -> None:
@@ -543,9 +542,6 @@ class _Builder:
             private = item.get("PrivateIpAddress") or self.world.graph.nodes[eni_id]["ips"][0]
             self.world.link(alloc_id, eni_id, schema.ASSOCIATED, id=item["AssociationId"],
                             PrivateIpAddress=private)
-            public = dict(self.world.graph.nodes[eni_id]["public"])
-            public[private] = item["PublicIp"]
-            self.world.update(eni_id, public=public)
 
     # -- NAT gateways -----------------------------------------------------------------------
     def nat_gateway(self, item: dict[str, Any]) -> None:

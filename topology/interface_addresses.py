@@ -180,7 +180,6 @@ def assign_private_ips(world: World, part: Partition, eni_id: str, *,
         moved = enis.elastic_ip_on(world, holder, ip)
         _drop_ipv4(world, part, holder, [ip])
         if moved is not None:
-            enis.map_public(world, eni_id, ip, world.graph.nodes[moved[0]]["PublicIp"])
             world.link(moved[0], eni_id, schema.ASSOCIATED, **moved[1])
     world.update(eni_id, ips=[*node["ips"], *new])
     claim_ipv4(world, part, subnet_id, eni_id, new, picked)
@@ -211,8 +210,7 @@ def _drop_ipv4(world: World, part: Partition, eni_id: str, ips: list[str]) -> No
         if found is not None:
             world.unlink(found[0], eni_id, schema.ASSOCIATED)
         world.unclaim(part, PRIVATE_IP, ip, eni_id)
-    public = {k: v for k, v in node["public"].items() if k not in ips}
-    world.update(eni_id, ips=[ip for ip in node["ips"] if ip not in ips], public=public)
+    world.update(eni_id, ips=[ip for ip in node["ips"] if ip not in ips])
 
 
 # -- IPv6 addresses ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 from . import schema, subnets
 from .filters import Filter, ident
 from .network_interfaces import (IPV6, KIND, PRIVATE_IP, PUBLIC_IP, SERVICE_OWNER, attachment,
-                                 elastic_ip_on, groups, in_use, subnet_of, vpc_of)
+                                 elastic_ip_on, groups, in_use, public_ips, subnet_of, vpc_of)
 from .world import Partition, World
 
 
@@ -58,7 +58,7 @@ def association(world: World, eni_id: str, private_ip: str, *, full: bool = True
     """The public IPv4 mapped to `private_ip` as boto3's `NetworkInterfaceAssociation`
     (`full`) or `InstanceNetworkInterfaceAssociation`."""
     node = world.graph.nodes[eni_id]
-    public = node["public"].get(private_ip)
+    public = public_ips(world, eni_id).get(private_ip)
     if public is None:
         return None
     dns = public_dns_name(node["region"], public) if _hostnames(world, eni_id) else ""

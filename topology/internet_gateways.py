@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import schema
+from . import network_interfaces as enis, schema
 from .errors import DependencyViolation, InvalidParameterValue, TopologyError
 from .filters import Filter, ident
 from .world import Partition, World
@@ -70,7 +70,7 @@ def delete(world: World, part: Partition, igw_id: str) -> None:
 # kind of a node a subnet CONTAINS -> the public IPv4 addresses it holds (boto3 shapes: an
 # ENI's `Association`/`PrivateIpAddresses[].Association`, a NAT gateway's addresses). Kinds
 # that later families add only need a row here.
-PublicAddresses = Callable[[dict[str, Any]], Iterable[str]]
+PublicAddresses = Callable[[World, str, dict[str, Any]], Iterable[str]]
 
 
 def _interface_public(node: dict[str, Any]) -> Iterable[str]:
@@ -80,14 +80,13 @@ def _interface_public(node: dict[str, Any]) -> Iterable[str]:
 
 
 PUBLIC_ADDRESSES: dict[str, PublicAddresses] = {
-    # an ENI's `public` field maps its private addresses to their public IPv4 (Elastic IPs
-    # and the auto-assigned one), kept by `network_interfaces` and `elastic_ips`; nodes
-    # shaped like boto3's NetworkInterface (tests plant such) still count
-    "network-interface": lambda node: [*(node.get("public") or {}).values(),
-                                       *_interface_public(node)],
+    # an ENI's public IPv4s (Elastic IPs and the auto-assigned one, `network_interfaces`);
+    # nodes shaped like boto3's NetworkInterface (tests plant such) still count
+    "network-interface": lambda world, rid, node: [*enis.public_ips(world, rid).values(),
+                                                   *_interface_public(node)],
     # a NAT gateway's Elastic IPs are mapped on its interface, which its subnet also
     # CONTAINS (`nat_gateways`), so the interface row already counts them
-    "nat-gateway": lambda node: (),
+    "nat-gateway": lambda world, rid, node: (),
 }
 
 
@@ -98,7 +97,7 @@ def public_addresses(world: World, vpc_id: str) -> Iterable[str]:
             node = world.graph.nodes[child]
             extract = PUBLIC_ADDRESSES.get(node["kind"])
             if extract is not None and not node.get("deleted"):
-                yield from extract(node)
+                yield from extract(world, child, node)
 
 
 # -- views and filters -----------------------------------------------------------------------

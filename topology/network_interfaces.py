@@ -10,11 +10,9 @@ Internal fields, the single truth for addresses:
 * `ips`: its private IPv4 addresses, primary first (`subnets.available_count` reads them),
   each claimed in the partition's "private-ip" value index;
 * `ipv6s`: its IPv6 addresses, each claimed in "ipv6";
-* `public`: private IPv4 -> the public IPv4 mapped to it (an Elastic IP's, or the
-  auto-assigned one on the primary address, which the ENI claims in "public-ip");
-  `internet_gateways.PUBLIC_ADDRESSES` reads it;
-* `auto_ip`: the auto-assigned public IPv4, if any; `wants_public`: the interface was given
-  one, so it gets a fresh one back when an Elastic IP leaves it (AWS's rule);
+* `auto_ip`: the auto-assigned public IPv4 of the primary address, if any (claimed in the
+  partition's "public-ip" value index); `wants_public`: the interface was given one, so it
+  gets a fresh one back when an Elastic IP leaves it (AWS's rule);
 * `ela`: the attachment of an interface a service manages (`ela-attach-…`, owned by
   "amazon-aws"), which users may neither detach nor delete.
 
@@ -93,11 +91,22 @@ def elastic_ip_on(world: World, eni_id: str, private_ip: str) -> tuple[str, dict
     return None
 
 
+def public_ips(world: World, eni_id: str) -> dict[str, str]:
+    """Private IPv4 -> the public IPv4 it answers to: the automatic one (`auto_ip`) on the
+    primary address, and each associated Elastic IP's on its private address (derived from
+    the association edges, never stored)."""
+    node = world.graph.nodes[eni_id]
+    auto, ips = node.get("auto_ip"), node.get("ips")
+    found = {ips[0]: auto} if auto and ips else {}
+    for alloc, _, data in world.into(eni_id, schema.ASSOCIATED, "elastic-ip"):
+        found[data["PrivateIpAddress"]] = world.graph.nodes[alloc]["PublicIp"]
+    return found
+
+
 def public_ip(world: World, eni_id: str) -> str | None:
     """The public IPv4 of the interface: the one mapped to its primary private address."""
-    node = world.graph.nodes[eni_id]
-    ips = node["ips"]
-    return node.get("public", {}).get(ips[0]) if ips else None
+    ips = world.graph.nodes[eni_id]["ips"]
+    return public_ips(world, eni_id).get(ips[0]) if ips else None
 
 
 # -- create ------------------------------------------------------------------------------------
@@ -148,8 +157,7 @@ def create(world: World, part: Partition, subnet_id: str, *, private_ip: str | N
         "Description": description, "InterfaceType": interface_type,
         "RequesterManaged": requester_managed, "SourceDestCheck": source_dest_check,
         "MacAddress": _mac(world), "AvailabilityZone": subnet["AvailabilityZone"],
-        "AvailabilityZoneId": subnet["AvailabilityZoneId"], "ips": ips, "ipv6s": v6,
-        "public": {}}
+        "AvailabilityZoneId": subnet["AvailabilityZoneId"], "ips": ips, "ipv6s": v6}
     if requester_id:
         fields["RequesterId"] = requester_id
     world.add(part, KIND, eni_id, **fields)
@@ -203,16 +211,6 @@ def _now() -> dt.datetime:
 
 
 # -- public IPv4 -------------------------------------------------------------------------------
-def map_public(world: World, eni_id: str, private_ip: str, public: str | None) -> None:
-    """Set (or, with None, clear) the public IPv4 mapped to one private address."""
-    mapping = dict(world.graph.nodes[eni_id]["public"])
-    if public is None:
-        mapping.pop(private_ip, None)
-    else:
-        mapping[private_ip] = public
-    world.update(eni_id, public=mapping)
-
-
 def assign_public_ip(world: World, part: Partition, eni_id: str) -> str:
     """Give the interface an auto-assigned public IPv4 on its primary address; the public
     address it now answers to (an Elastic IP already there stays, and no address is drawn)."""
@@ -229,7 +227,6 @@ def assign_public_ip(world: World, part: Partition, eni_id: str) -> str:
     ip = addressing.allocate_public(world, part)
     world.claim(part, PUBLIC_IP, ip, eni_id)
     world.update(eni_id, auto_ip=ip)
-    map_public(world, eni_id, node["ips"][0], ip)
     return ip
 
 
@@ -242,7 +239,6 @@ def release_public_ip(world: World, part: Partition, eni_id: str) -> None:
         return
     world.unclaim(part, PUBLIC_IP, ip, eni_id)
     world.update(eni_id, auto_ip=None)
-    map_public(world, eni_id, node["ips"][0], None)
 
 
 def set_public_wish(world: World, part: Partition, eni_id: str, wanted: bool) -> None:
@@ -419,7 +415,7 @@ from .interface_views import (FILTERS, association, attachment_view,  # noqa: E4
 __all__ = ["FILTERS", "assign_ipv6", "assign_private_ips", "assign_public_ip", "association",
            "attach", "attachment", "attachment_view", "check_groups", "create", "delete",
            "detach", "elastic_ip_on", "elastic_ips", "find_attachment", "groups", "in_use",
-           "instance_state", "instance_view", "map_public", "primary_of", "private_dns_name",
-           "public_dns_name", "public_ip", "release_public_ip", "set_delete_on_termination",
+           "instance_state", "instance_view", "primary_of", "private_dns_name",
+           "public_dns_name", "public_ip", "public_ips", "release_public_ip", "set_delete_on_termination",
            "set_description", "set_groups", "set_public_wish", "set_source_dest_check",
            "status", "subnet_of", "unassign_ipv6", "unassign_private_ips", "view", "vpc_of"]

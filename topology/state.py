@@ -188,11 +188,21 @@ def load_into(world: World, data: dict[str, Any]) -> None:
         world.commit()      # a durable world (`topology.store`) saves what was loaded
 
 
+# node fields older snapshots carry that are now derived from the graph: dropped on load
+_DERIVED = {"network-interface": ("public",)}   # public IPv4s: Elastic IP edges and auto_ip
+
+
+def _fields(fields: dict[str, Any]) -> dict[str, Any]:
+    for name in _DERIVED.get(fields.get("kind", ""), ()):
+        fields.pop(name, None)
+    return fields
+
+
 def _fill(world: World, data: dict[str, Any]) -> None:
     with world.lock:
         world.rng.setstate(_decode(data["rng"]))
         parts = [_load_partition(world, saved) for saved in data["partitions"]]
-        world.restore((node["id"], _decode(node["data"])) for node in data["nodes"])
+        world.restore((node["id"], _fields(_decode(node["data"]))) for node in data["nodes"])
         for edge in data["edges"]:
             etype = edge["type"]
             if etype not in _EDGE_TYPES:

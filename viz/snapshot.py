@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from topology import addressing, schema, vpcs as vpc_family
+from topology import addressing, network_interfaces as enis, schema, vpcs as vpc_family
 from topology.world import Partition, World
 
 from .scene import Edge, Node, Scene
@@ -271,7 +271,7 @@ class _Reader:
                 self.aliases[eni] = owner
                 if not _alive(owner_node):
                     return []
-                return [self.instance(owner, sid, node, ips)]
+                return [self.instance(owner, sid, eni, ips)]
             if kind == "instance":
                 self.edges.append(Edge(f"{owner}.{eni}", "interface", owner, eni))
             elif kind == "vpc-endpoint":
@@ -285,10 +285,10 @@ class _Reader:
         return [Node(eni, "network-interface", sid, _name(node), detail=detail,
                      state=node.get("Status"))]
 
-    def instance(self, iid: str, sid: str, eni: dict[str, Any], ips: list[str]) -> Node:
+    def instance(self, iid: str, sid: str, eni: str, ips: list[str]) -> Node:
         node = self.graph[iid]
         address = ips[0] if ips else ""
-        public = (eni.get("public") or {}).get(address)
+        public = enis.public_ips(self.world, eni).get(address)
         line = "  ".join(x for x in (address, public, node.get("InstanceType")) if x)
         return Node(iid, "instance", sid, _name(node), detail=(line,) if line else (),
                     state=_state(node))
