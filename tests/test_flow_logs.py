@@ -224,10 +224,13 @@ def test_delete_flow_logs(ec2, vpc):
     assert len(to_logs(ec2, vpc)["FlowLogIds"]) == 1
 
 
-def test_deleting_the_vpc_deletes_its_flow_logs(ec2, vpc):
-    to_logs(ec2, vpc)
+def test_deleting_the_vpc_deletes_its_flow_logs(ec2, vpc, mock):
+    fl = to_logs(ec2, vpc)["FlowLogIds"][0]
     ec2.delete_vpc(VpcId=vpc)
     assert logs(ec2) == []
+    assert mock.world.node(fl) is None                  # gone from the graph, not just hidden
+    assert ec2.delete_flow_logs(FlowLogIds=[fl])["Unsuccessful"][0]["Error"]["Code"] == \
+        "InvalidFlowLogId.NotFound"
 
 
 def test_other_accounts_flow_logs_are_invisible(ec2, vpc, mock):

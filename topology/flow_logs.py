@@ -2,8 +2,8 @@
 attachment is published where (CloudWatch Logs, S3, Kinesis Data Firehose).
 
 A flow log is a `flow-log` node ASSOCIATED with the resource it watches. That edge is its
-life: AWS deletes a resource's flow logs with the resource, and a flow log whose resource is
-gone (the edge went with it) is no longer described, deleted, or counted.
+life: AWS deletes a resource's flow logs with the resource, and so does the world (the kind
+`lives_on` that edge, `schema.Kind`).
 
 AWS's rules kept here: CreateFlowLogs validates the configuration as a whole (an error), then
 answers per resource (an unknown resource, or one already logging to the same destination,

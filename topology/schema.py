@@ -17,6 +17,9 @@ class Kind:
     not_found: str       # error code for an unknown id
     malformed: str       # error code for an id of the wrong shape
     message: str = "The {label} ID '{id}' does not exist"   # AWS's not-found wording
+    # an edge type: a node of this kind goes when the node it has such an edge to is removed
+    # (a flow log with the resource it watches)
+    lives_on: str | None = None
 
 
 def _kind(name: str, prefix: str, label: str, code: str) -> Kind:
@@ -87,7 +90,8 @@ KINDS: dict[str, Kind] = {
              "InvalidCustomerGatewayId.Malformed"),
         _kind("vpn-connection", "vpn", "vpnConnection", "InvalidVpnConnectionID"),
         Kind("flow-log", "fl", "flow log", "InvalidFlowLogId.NotFound",
-             "InvalidFlowLogId.Malformed", "Flow log {id} does not exist"),
+             "InvalidFlowLogId.Malformed", "Flow log {id} does not exist",
+             lives_on="associated"),
         Kind("vpc-endpoint-service", "vpce-svc", "VPC endpoint service",
              "InvalidVpcEndpointServiceId.NotFound", "InvalidVpcEndpointServiceId.Malformed",
              "The Vpc Endpoint Service Id '{id}' does not exist"),

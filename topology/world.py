@@ -361,6 +361,10 @@ class World:
     def remove(self, rid: str) -> None:
         """Delete a resource. One that routes still point at stays as a tombstone, so those
         routes show `blackhole` like AWS's do after their target is deleted."""
+        for u, _, key in list(self.graph.in_edges(rid, keys=True)):
+            kind = schema.KINDS.get(self.graph.nodes[u]["kind"])
+            if kind is not None and kind.lives_on == key[0]:
+                self.remove(u)                # what lives on this node goes with it
         data = self.graph.nodes[rid]
         part = self._part_of(data)
         for name, value in list(part.claims_of.get(rid, ())):
