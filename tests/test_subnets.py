@@ -525,3 +525,25 @@ def test_subnet_round_trip_against_server(server_ec2):
     assert error(exc)[0] == "InvalidSubnet.Conflict"
     server_ec2.delete_subnet(SubnetId=subnet["SubnetId"])
     assert server_ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"] == []
+
+
+@pytest.mark.parametrize(("region", "limited"), [("us-east-1", "us-east-1e"),
+                                                 ("us-west-2", "us-west-2d")])
+def test_a_zone_picked_for_you_offers_every_instance_family(mock, region, limited):
+    """Without a zone, the subnet goes to a zone where any instance type launches (never
+    us-east-1e, which offers t2 and i3 only), spread over those zones."""
+    ec2 = boto3.client("ec2", region_name=region)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    zones = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{n}.0/24")["Subnet"]
+             ["AvailabilityZone"] for n in range(40)]
+    assert limited not in zones and len(set(zones)) > 2
+    image = ec2.describe_images(Owners=["amazon"], Filters=[
+        {"Name": "architecture", "Values": ["x86_64"]}])["Images"][0]["ImageId"]
+    for subnet in ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]:
+        for itype in ("t3.micro", "t2.micro", "m5.large"):
+            if ec2.describe_instance_type_offerings(
+                    LocationType="availability-zone",
+                    Filters=[{"Name": "location", "Values": [subnet["AvailabilityZone"]]},
+                             {"Name": "instance-type", "Values": [itype]}])["InstanceTypeOfferings"]:
+                continue
+            pytest.fail(f"{itype} is not offered in {subnet['AvailabilityZone']}")

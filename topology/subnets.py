@@ -19,6 +19,7 @@ from typing import Any
 from netaddr import IPNetwork
 
 from . import addressing, network_acls, regions, schema
+from .instance_type_catalogue import ZONE_LIMITS
 from .errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
                      LimitExceeded, MissingParameter, NotFound, TopologyError)
 from .filters import Filter, field, ident
@@ -102,7 +103,11 @@ def _zone(world: World, part: Partition, name: str | None, zone_id: str | None) 
     """The zone a request names (by name, id or both), or one AWS picks."""
     zones = regions.zones(part.region)
     if name is None and zone_id is None:
-        return zones[world.rng.randrange(len(zones))]
+        # AWS picks one; we pick among the zones that offer every instance family, so that
+        # a test's launch into the subnet does not hinge on the draw (us-east-1e, which has
+        # few families, is a zone you choose, not one you are given)
+        full = [z for z in zones if not ZONE_LIMITS.get(z["ZoneName"])] or zones
+        return full[world.rng.randrange(len(full))]
     by_name = regions.zone(part.region, zone_name=name) if name is not None else None
     by_id = regions.zone(part.region, zone_id=zone_id) if zone_id is not None else None
     if name is not None and by_name is None:
