@@ -350,7 +350,7 @@ _TEXT: dict[str, Callable[[Any], str]] = {
 # In-process clients skip the wire (`api.mock`): `parsed` gives what botocore's parser makes of
 # `serialize`'s XML, built straight from the handler's result: members in the model's order,
 # None skipped, scalars typed as the parser types them, timestamps cut to milliseconds in
-# `tzutc`. Writing and re-reading the XML (and dateutil parsing every timestamp) cost most of
+# the zone dateutil reads "Z" as. Writing and re-reading the XML (and dateutil parsing every timestamp) cost most of
 # an in-process call. `mock_ec2(verify=True)` checks the two routes agree on every call.
 Reader = Callable[[Any], Any]
 
