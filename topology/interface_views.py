@@ -10,6 +10,7 @@ attachment and association ids, instance, group, subnet, VPC) name their candida
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from . import schema, subnets
@@ -252,28 +253,21 @@ def _by_edge_id(world: World, part: Partition, value: str) -> list[str]:
     return [u if world.graph.nodes[u]["kind"] == KIND else v]
 
 
-def _by_allocation(world: World, part: Partition, value: str) -> list[str]:
-    if world.node(value) is None:
-        return []
-    return [eni for eni, _, _ in world.out(value, schema.ASSOCIATED, KIND)]
+def _linked(etype: str, outgoing: bool) -> Callable[[World, Partition, str], list[str]]:
+    """An index lookup: the interfaces joined to the named resource by `etype` edges (from
+    it if `outgoing`, else into it); none if it does not exist."""
+    def lookup(world: World, part: Partition, value: str) -> list[str]:
+        if world.node(value) is None:
+            return []
+        edges = world.out if outgoing else world.into
+        return [eni for eni, _, _ in edges(value, etype, KIND)]
+    return lookup
 
 
-def _by_instance(world: World, part: Partition, value: str) -> list[str]:
-    if world.node(value) is None:
-        return []
-    return [eni for eni, _, _ in world.into(value, schema.ATTACHED, KIND)]
-
-
-def _by_group(world: World, part: Partition, value: str) -> list[str]:
-    if world.node(value) is None:
-        return []
-    return [eni for eni, _, _ in world.into(value, schema.ASSOCIATED, KIND)]
-
-
-def _by_subnet(world: World, part: Partition, value: str) -> list[str]:
-    if world.node(value) is None:
-        return []
-    return [eni for eni, _, _ in world.out(value, schema.CONTAINS, KIND)]
+_by_allocation = _linked(schema.ASSOCIATED, outgoing=True)    # elastic-ip -> interface
+_by_instance = _linked(schema.ATTACHED, outgoing=False)       # interface -> instance
+_by_group = _linked(schema.ASSOCIATED, outgoing=False)        # interface -> security group
+_by_subnet = _linked(schema.CONTAINS, outgoing=True)          # subnet -> interface
 
 
 def _by_vpc(world: World, part: Partition, value: str) -> list[str]:
