@@ -114,11 +114,21 @@ def _compile(table: FilterTable, spec: dict[str, Any]):
         return name, _any_check(lambda w, rid, node: node["tags"].keys(), values), None, False
     if name == "tag-value":
         return name, _any_check(lambda w, rid, node: node["tags"].values(), values), None, False
-    flt = table.get(name)
+    flt = table.get(name) or table.get(_kebab(name))
     if flt is None:
         raise InvalidParameterValue(f"The filter '{name}' is invalid")
     return (name, _any_check(flt.values, values), _value_index(flt.candidates, values),
             flt.exact)
+
+
+@lru_cache(maxsize=512)
+def _kebab(name: str) -> str:
+    """AWS still takes the older camelCase spelling of a filter, named like the response
+    element (`isDefault`, `cidrBlock`, `defaultForAz`): the same filter in kebab case."""
+    return _CAMEL.sub(lambda m: "-" + m.group(0).lower(), name)
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])[A-Z]")
 
 
 def _value_index(cand: Candidates | None, values: list[str]):

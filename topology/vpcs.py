@@ -387,6 +387,8 @@ def _assoc_states(world: World, vpc_id: str, key: str) -> list[str]:
 FILTERS: dict[str, Filter] = {
     "vpc-id": ident(),
     "cidr": Filter(lambda w, rid, n: [str(b) for b in blocks(w, rid)][:1]),
+    # not on the reference page, but AWS takes it (Ansible's ec2_vpc_net looks VPCs up by it)
+    "cidr-block": Filter(lambda w, rid, n: [str(b) for b in blocks(w, rid)][:1]),
     "cidr-block-association.cidr-block": Filter(lambda w, rid, n: _assoc_values(w, rid, "CidrBlock")),
     "cidr-block-association.association-id": Filter(lambda w, rid, n: _assoc_ids(w, rid, "CidrBlock")),
     "cidr-block-association.state": Filter(lambda w, rid, n: _assoc_states(w, rid, "CidrBlockState")),
