@@ -14,7 +14,7 @@ from api import mock_ec2
 from topology import images
 from topology.errors import TopologyError
 
-AMI_ID = re.compile(r"ami-[0-9a-f]{17}")
+AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")   # old images (moto's examples) have 8
 ME, FRIEND, STRANGER = "123456789012", "111122223333", "444455556666"
 AL2023 = "al2023-ami-2023.6.20250107.0-kernel-6.1-x86_64"
 DEPRECATED = "al2023-ami-2023.5.20240624.0-kernel-6.1-x86_64"
@@ -84,7 +84,8 @@ def test_catalogue_images_look_like_amazons(ec2):
     assert re.fullmatch(r"snap-[0-9a-f]{17}", root["Ebs"]["SnapshotId"])
     assert (root["Ebs"]["VolumeSize"], root["Ebs"]["VolumeType"],
             root["Ebs"]["DeleteOnTermination"]) == (8, "gp3", True)
-    windows = ec2.describe_images(Filters=[{"Name": "platform", "Values": ["windows"]}])
+    windows = ec2.describe_images(Filters=[{"Name": "platform", "Values": ["windows"]},
+                                          {"Name": "name", "Values": ["Windows_Server-2022-*"]}])
     [win] = windows["Images"]
     assert (win["PlatformDetails"], win["UsageOperation"]) == ("Windows", "RunInstances:0002")
     assert win["ImageOwnerAlias"] == "amazon" and win["RootDeviceName"] == "/dev/sda1"
@@ -706,3 +707,91 @@ def test_images_against_server(server_ec2):
     assert image["Description"] == "a & b <c>" and image["Name"] == "server-ami"
     assert server_ec2.deregister_image(ImageId=image_id)["Return"] is True
     assert server_ec2.describe_images(Owners=["self"])["Images"] == []
+
+
+# -- moto's example images, in every region ---------------------------------------------------
+# ids that code written for moto hard-codes (moto's tests: EXAMPLE_AMI_ID, EXAMPLE_AMI_ID2,
+# EXAMPLE_AMI_PARAVIRTUAL, EXAMPLE_AMI_WINDOWS)
+MOTO_WINDOWS_2008, MOTO_NANO, MOTO_PV, MOTO_SQL = (
+    "ami-12c6146b", "ami-03cf127a", "ami-fa7cdd89", "ami-f4cf1d8d")
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "ap-southeast-2"])
+def test_moto_example_images_exist_in_every_region(mock, region):
+    ec2 = client(region=region)
+    found = {i["ImageId"]: i for i in ec2.describe_images(
+        ImageIds=[MOTO_WINDOWS_2008, MOTO_NANO, MOTO_PV])["Images"]}
+    assert set(found) == {MOTO_WINDOWS_2008, MOTO_NANO, MOTO_PV}
+    win = found[MOTO_WINDOWS_2008]
+    assert win["Name"] == "Windows_Server-2008-R2_SP1-English-64Bit-Base-2017.10.13"
+    assert (win["OwnerId"], win["ImageOwnerAlias"], win["Platform"]) == (
+        "801119661308", "amazon", "windows")
+    assert (win["PlatformDetails"], win["UsageOperation"]) == ("Windows", "RunInstances:0002")
+    assert win["Public"] is True and win["State"] == "available"
+    [root] = win["BlockDeviceMappings"]
+    assert root["DeviceName"] == win["RootDeviceName"] == "/dev/sda1"
+    assert root["Ebs"]["VolumeSize"] == 30 and root["Ebs"]["SnapshotId"].startswith("snap-")
+    pv = found[MOTO_PV]
+    assert (pv["VirtualizationType"], pv["OwnerId"], pv["Architecture"]) == (
+        "paravirtual", "013907871322", "x86_64")
+    assert "Platform" not in pv and pv["PlatformDetails"] == "SUSE Linux"
+
+
+def test_moto_examples_answer_filters_and_owners(ec2):
+    by_name = ec2.describe_images(Filters=[{"Name": "name", "Values": ["amzn-ami-hvm-*"]}])
+    assert ids(by_name) == ["ami-760aaa0f"]
+    windows = ids(ec2.describe_images(Owners=["801119661308"]))
+    assert MOTO_WINDOWS_2008 in windows and MOTO_SQL in windows
+    aliased = ec2.describe_images(Filters=[{"Name": "owner-alias", "Values": ["amazon"]},
+                                           {"Name": "owner-id", "Values": ["801119661308"]}])
+    assert sorted(ids(aliased)) == sorted(windows)
+    [sql] = ec2.describe_images(ImageIds=[MOTO_SQL])["Images"]
+    assert (sql["PlatformDetails"], sql["UsageOperation"]) == (
+        "Windows with SQL Server Standard", "RunInstances:0006")
+    redhat = ec2.describe_images(Owners=["309956199498"])["Images"]
+    assert "ami-bb9a6bc2" in ids({"Images": redhat})
+    assert all("ImageOwnerAlias" not in i for i in redhat)
+    # ids moto's tests use as *unknown* stay unknown
+    with pytest.raises(ClientError) as exc:
+        ec2.describe_images(ImageIds=["ami-abcd1234", "ami-1234abcd"])
+    assert error(exc) == ("InvalidAMIID.NotFound",
+                          "The image ids '[ami-abcd1234, ami-1234abcd]' do not exist")
+
+
+def test_instances_launch_from_moto_examples_in_any_region(mock):
+    for region in ("us-east-1", "eu-central-1"):
+        ec2 = client(region=region)
+        [inst] = ec2.run_instances(ImageId=MOTO_WINDOWS_2008, MinCount=1, MaxCount=1,
+                                   InstanceType="t3.micro")["Instances"]
+        assert inst["ImageId"] == MOTO_WINDOWS_2008 and inst["Platform"] == "windows"
+        [desc] = ec2.describe_instances(InstanceIds=[inst["InstanceId"]]
+                                        )["Reservations"][0]["Instances"]
+        assert desc["RootDeviceName"] == "/dev/sda1"
+        assert desc["BlockDeviceMappings"][0]["DeviceName"] == "/dev/sda1"
+    # an account's own images are still its region's only
+    ec2 = client()
+    mine = register(ec2, "regional")
+    with pytest.raises(ClientError) as exc:
+        client(region="eu-central-1").describe_images(ImageIds=[mine])
+    assert error(exc)[0] == "InvalidAMIID.NotFound"
+
+
+def test_moto_examples_are_read_only_for_accounts(ec2):
+    with pytest.raises(ClientError) as exc:
+        ec2.deregister_image(ImageId=MOTO_NANO)
+    assert error(exc) == ("AuthFailure", f"Not authorized for image:{MOTO_NANO}")
+    assert ids(ec2.describe_images(ImageIds=[MOTO_NANO])) == [MOTO_NANO]
+
+
+@pytest.mark.server
+def test_moto_examples_against_server(server_url):
+    for region in ("us-east-1", "eu-west-1"):
+        ec2 = boto3.client("ec2", region_name=region, endpoint_url=server_url,
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+        assert ids(ec2.describe_images(ImageIds=[MOTO_NANO])) == [MOTO_NANO]
+        [inst] = ec2.run_instances(ImageId=MOTO_NANO, MinCount=1, MaxCount=1)["Instances"]
+        assert inst["ImageId"] == MOTO_NANO
+        names = [i["Name"] for i in ec2.describe_images(
+            Owners=["amazon"], Filters=[{"Name": "name", "Values": ["Windows_Server-2016-*"]}]
+        )["Images"]]
+        assert "Windows_Server-2016-English-Nano-Base-2017.10.13" in names

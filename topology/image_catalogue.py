@@ -17,6 +17,9 @@ Amazon Linux 2023 build is deprecated, to show how DescribeImages hides deprecat
 from __future__ import annotations
 
 import hashlib
+import json
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from .world import Partition, World
@@ -26,6 +29,9 @@ LAUNCH_INDEX = "launch-permission"   # value index in PUBLIC: "all" / account id
 AMAZON, WINDOWS, CANONICAL, DEBIAN, REDHAT = (
     "137112412989", "801119661308", "099720109477", "136693071363", "309956199498")
 ALIASES = {AMAZON: "amazon", WINDOWS: "amazon"}
+EVERYWHERE = "*"               # the region of images that exist in every region (moto's examples)
+# owners of moto's examples that AWS shows with the `amazon` alias (Deep Learning AMIs, SUSE)
+EXAMPLE_ALIASES = {**ALIASES, "898082745236": "amazon", "013907871322": "amazon"}
 EPHEMERAL = ({"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"},
              {"DeviceName": "/dev/sdc", "VirtualName": "ephemeral1"})
 LINUX = ("Linux/UNIX", "RunInstances")
@@ -139,5 +145,51 @@ def install(world: World, part: Partition) -> None:
 
 
 def public_partition(world: World, region: str) -> Partition:
-    """The region's public partition, with the catalogue in it."""
+    """The region's public partition, with the catalogue in it (and, once per world, the
+    partition of moto's example images, which every region shares)."""
+    world.partition(PUBLIC, EVERYWHERE, setup=install_examples)
     return world.partition(PUBLIC, region, setup=install)
+
+
+def public_partitions(world: World, region: str) -> tuple[Partition, Partition]:
+    """Where the public images `region` sees live: its own catalogue, then the shared one."""
+    return public_partition(world, region), world.partition(PUBLIC, EVERYWHERE)
+
+
+# -- moto's example images ----------------------------------------------------------------------
+# Code written against moto hard-codes moto's example AMI ids (`ami-12c6146b`, `ami-03cf127a`,
+# ...), which exist in every region there. They live once per world, in the partition of
+# region EVERYWHERE, with their own ids; `images.sees` lets every region see them. Their facts
+# (id, name, owner, description, architecture, root device, virtualization, billing) are in
+# data/example_images.json, read on first use.
+@lru_cache(maxsize=1)
+def examples() -> tuple[dict[str, Any], ...]:
+    """moto's example images as entries of data/example_images.json."""
+    text = resources.files(__package__).joinpath("data", "example_images.json").read_text()
+    return tuple(json.loads(text))
+
+
+def _example_fields(entry: dict[str, Any]) -> dict[str, Any]:
+    """An image node's fields for an example entry (its `ImageId` is the node's key)."""
+    entry = dict(entry)
+    image_id = entry.pop("ImageId")
+    platform_details, usage = entry.pop("billing")
+    alias = EXAMPLE_ALIASES.get(entry["OwnerId"])
+    mappings = []
+    if entry["RootDeviceType"] == "ebs":
+        size = 30 if entry.get("Platform") == "windows" else 8
+        mappings.append({"DeviceName": entry["RootDeviceName"], "Ebs": {
+            "DeleteOnTermination": True, "SnapshotId": hashed_id("snap", EVERYWHERE, image_id),
+            "VolumeSize": size, "VolumeType": "gp2", "Encrypted": False}})
+    return {**entry, "ImageType": "machine", "State": "available", "Hypervisor": "xen",
+            "EnaSupport": True, "SriovNetSupport": "simple", "PlatformDetails": platform_details,
+            "UsageOperation": usage, "DeregistrationProtection": "disabled",
+            "BlockDeviceMappings": mappings, "permissions": [{"Group": "all"}],
+            "ProductCodes": [], **({"ImageOwnerAlias": alias} if alias else {})}
+
+
+def install_examples(world: World, part: Partition) -> None:
+    """Add moto's example images to the world-wide public partition (its `setup`)."""
+    for entry in examples():
+        world.add(part, "image", entry["ImageId"], **_example_fields(entry))
+        world.claim(part, LAUNCH_INDEX, "all", entry["ImageId"])

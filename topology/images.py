@@ -63,14 +63,19 @@ def shared_with(node: dict[str, Any], account: str) -> bool:
 
 def sees(node: dict[str, Any], account: str, region: str) -> bool:
     """Whether `account` in `region` may see and launch the image `node`."""
-    return node["region"] == region and (
+    return in_region(node, region) and (
         node["account"] == account or is_public(node) or shared_with(node, account))
+
+
+def in_region(node: dict[str, Any], region: str) -> bool:
+    """Whether an image is one of `region`'s (its own, or one of every region's)."""
+    return node["region"] == region or node["region"] == catalogue.EVERYWHERE
 
 
 def image_node(world: World, region: str, image_id: str) -> dict[str, Any] | None:
     """The live image `image_id` of `region`, whoever owns it, or None."""
     node = world.node(image_id)
-    if node is None or node["kind"] != "image" or node["region"] != region:
+    if node is None or node["kind"] != "image" or not in_region(node, region):
         return None
     return node
 
@@ -142,13 +147,14 @@ def describe(world: World, part: Partition, *, ids: list[str] | None = None,
     the caller does not see are left out. Without ids: the caller's images, the public ones
     and those shared with it.
     """
-    pub = catalogue.public_partition(world, part.region)
+    pubs = catalogue.public_partitions(world, part.region)
     if ids:
         chosen = _named(world, part, ids)
     else:
         pool = dict.fromkeys(part.ids("image"))
-        for value in (ALL, part.account):
-            pool.update(dict.fromkeys(world.claimed(pub, LAUNCH_INDEX, value)))
+        for pub in pubs:
+            for value in (ALL, part.account):
+                pool.update(dict.fromkeys(world.claimed(pub, LAUNCH_INDEX, value)))
         chosen = [rid for rid in pool if world.node(rid) is not None]
     nodes = world.graph.nodes
     keep = [rid for rid in chosen if _owner_matches(nodes[rid], part.account, owners)
