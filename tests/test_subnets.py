@@ -504,11 +504,44 @@ def test_create_default_subnet_needs_a_default_vpc(ec2, mock):
 def test_other_region_has_its_own_zones(mock):
     ec2 = boto3.client("ec2", region_name="us-west-1")
     zones = {s["AvailabilityZone"] for s in ec2.describe_subnets()["Subnets"]}
-    assert zones == {"us-west-1b", "us-west-1c"}
+    assert zones == {"us-west-1a", "us-west-1b"}
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     with pytest.raises(ClientError) as exc:
-        ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24", AvailabilityZone="us-west-1a")
-    assert error(exc)[1].endswith("availability zones: us-west-1b, us-west-1c.")
+        ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24", AvailabilityZone="us-west-1c")
+    assert error(exc)[1].endswith("availability zones: us-west-1a, us-west-1b.")
+    ids = {z["ZoneName"]: z["ZoneId"] for z in ec2.describe_availability_zones()[
+        "AvailabilityZones"]}
+    assert ids == {"us-west-1a": "usw1-az3", "us-west-1b": "usw1-az1"}   # no usw1-az2 exists
+
+
+@pytest.mark.parametrize("region, zone_id", [
+    ("ap-southeast-5", "apse5-az1"), ("cn-northwest-1", "cnnw1-az1"),
+    ("us-gov-west-1", "usgw1-az1"), ("mx-central-1", "mxc1-az1")])
+def test_regions_outside_the_catalogue_get_aws_zone_ids(mock, region, zone_id):
+    ec2 = boto3.client("ec2", region_name=region)
+    zones = ec2.describe_availability_zones()["AvailabilityZones"]
+    assert zones[0]["ZoneName"] == region + "a" and zones[0]["ZoneId"] == zone_id
+
+
+def test_ipv6_only_subnet_errors(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
+    block = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0][
+        "Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    for extra in ({}, {"CidrBlock": "10.0.0.0/24"}):
+        with pytest.raises(ClientError) as exc:
+            ec2.create_subnet(VpcId=vpc["VpcId"], Ipv6Native=True, **extra)
+        assert error(exc) == ("MissingParameter",
+                              "Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be provided.")
+    subnet_block = block.replace("/56", "/64")
+    with pytest.raises(ClientError) as exc:
+        ec2.create_subnet(VpcId=vpc["VpcId"], Ipv6Native=True, CidrBlock="10.0.0.0/24",
+                          Ipv6CidrBlock=subnet_block)
+    assert error(exc) == ("InvalidParameterCombination",
+                          "When specifying ipv4 parameters, cidrBlock or ipv4IpamPoolId, you "
+                          "cannot set ipv6Native to true.")
+    subnet = ec2.create_subnet(VpcId=vpc["VpcId"], Ipv6Native=True,
+                               Ipv6CidrBlock=subnet_block)["Subnet"]
+    assert subnet["Ipv6Native"] is True and "CidrBlock" not in subnet
 
 
 # -- server ---------------------------------------------------------------------------------

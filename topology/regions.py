@@ -1,7 +1,11 @@
 """The catalogue of regions and availability zones, with zone ids, and their describe views.
 
 AWS maps zone names to zone ids per account; we use one fixed mapping so that runs are
-reproducible: the n-th zone of a region (a, b, c, ...) has zone id `<code>-az<n>`.
+reproducible: the n-th zone of a region (a, b, c, ...) has zone id `<code>-az<n>`, except in
+regions whose zone ids have gaps (us-west-1 has usw1-az1 and usw1-az3, no az2), which list
+their ids in zone order. A region outside the catalogue gets three zones and AWS's region code: the
+country, then the initials of the direction words, then the number (ap-southeast-5 →
+apse5, cn-northwest-1 → cnnw1, us-gov-west-1 → usgw1).
 Opt-in regions (launched after March 2019) are not enabled for an account: they show up in
 `describe_regions` only with `AllRegions`, as `not-opted-in`. Regions that existed before
 December 2013 had EC2-Classic, which is what ClassicLink calls depend on.
@@ -26,6 +30,7 @@ class Region:
     long_name: str        # e.g. "US East (N. Virginia)"
     opt_in: bool = False  # opt-in region (not enabled by default)
     classic: bool = False  # had EC2-Classic, so ClassicLink calls are available
+    zone_ids: tuple[int, ...] = ()  # the zones' id numbers where they are not 1, 2, 3, ...
 
     @property
     def endpoint(self) -> str:
@@ -35,16 +40,18 @@ class Region:
 REGIONS: tuple[Region, ...] = (
     Region("us-east-1", "use1", "abcdef", "US East (N. Virginia)", classic=True),
     Region("us-east-2", "use2", "abc", "US East (Ohio)"),
-    Region("us-west-1", "usw1", "bc", "US West (N. California)", classic=True),
+    Region("us-west-1", "usw1", "ab", "US West (N. California)", classic=True,
+           zone_ids=(3, 1)),
     Region("us-west-2", "usw2", "abcd", "US West (Oregon)", classic=True),
-    Region("ca-central-1", "cac1", "abd", "Canada (Central)"),
+    Region("ca-central-1", "cac1", "abd", "Canada (Central)", zone_ids=(1, 2, 4)),
     Region("sa-east-1", "sae1", "abc", "South America (Sao Paulo)", classic=True),
     Region("eu-west-1", "euw1", "abc", "Europe (Ireland)", classic=True),
     Region("eu-west-2", "euw2", "abc", "Europe (London)"),
     Region("eu-west-3", "euw3", "abc", "Europe (Paris)"),
     Region("eu-central-1", "euc1", "abc", "Europe (Frankfurt)"),
     Region("eu-north-1", "eun1", "abc", "Europe (Stockholm)"),
-    Region("ap-northeast-1", "apne1", "acd", "Asia Pacific (Tokyo)", classic=True),
+    Region("ap-northeast-1", "apne1", "acd", "Asia Pacific (Tokyo)", classic=True,
+           zone_ids=(4, 1, 2)),
     Region("ap-northeast-2", "apne2", "abcd", "Asia Pacific (Seoul)"),
     Region("ap-northeast-3", "apne3", "abc", "Asia Pacific (Osaka)"),
     Region("ap-south-1", "aps1", "abc", "Asia Pacific (Mumbai)"),
@@ -73,15 +80,30 @@ def by_name() -> dict[str, Region]:
 def region(name: str) -> Region:
     """The catalogue entry for `name`; unknown regions get three zones, like most regions."""
     known = by_name().get(name)
-    code = "".join(p[:2] if i == 0 else p[0] for i, p in enumerate(name.split("-")))
-    return known or Region(name, code, "abc", name)
+    return known or Region(name, _code(name), "abc", name)
+
+
+_DIRECTIONS = ("north", "south", "east", "west", "central")
+
+
+def _code(name: str) -> str:
+    """AWS's zone-id prefix for a region name: `ap-southeast-5` → `apse5`."""
+    country, *words = name.split("-")
+    initials = []
+    for word in words:
+        while word:   # `southeast` is two direction words
+            head = next((d for d in _DIRECTIONS if word.startswith(d)), word)
+            initials.append(head[0])
+            word = word[len(head):]
+    return country + "".join(initials)
 
 
 def zones(name: str) -> list[dict[str, str]]:
     """The zones of region `name` as `{ZoneName, ZoneId}`, in order."""
     r = region(name)
-    return [{"ZoneName": f"{r.name}{z}", "ZoneId": f"{r.code}-az{i + 1}"}
-            for i, z in enumerate(r.zones)]
+    numbers = r.zone_ids or range(1, len(r.zones) + 1)
+    return [{"ZoneName": f"{r.name}{z}", "ZoneId": f"{r.code}-az{n}"}
+            for z, n in zip(r.zones, numbers)]
 
 
 def zone(region_name: str, zone_name: str | None = None, zone_id: str | None = None
