@@ -178,14 +178,15 @@ def test_dry_run(ec2):
     ([{"Name": "memory-info.size-in-mib", "Values": ["512"]},
       {"Name": "processor-info.supported-architecture", "Values": ["arm64"]}], ["t4g.nano"]),
     ([{"Name": "network-info.maximum-network-interfaces", "Values": ["2"]},
-      {"Name": "hypervisor", "Values": ["xen"]}], ["t2.nano", "t2.micro"]),
-    ([{"Name": "vcpu-info.default-vcpus", "Values": ["36"]}], ["c5.9xlarge"]),
+      {"Name": "hypervisor", "Values": ["xen"]}],
+     ["t2.nano", "t2.micro", "t1.micro", "m1.small", "m1.medium"]),
+    ([{"Name": "vcpu-info.default-vcpus", "Values": ["36"]}], ["c5.9xlarge", "c4.8xlarge"]),
     ([{"Name": "processor-info.sustained-clock-speed-in-ghz", "Values": ["2.2"]}],
      ["t3a.nano", "t3a.micro", "t3a.small", "t3a.medium", "t3a.large", "t3a.xlarge",
       "t3a.2xlarge"]),
     ([{"Name": "network-info.ipv4-addresses-per-interface", "Values": ["6"]},
       {"Name": "vcpu-info.default-cores", "Values": ["1"]}],
-     ["t3.medium", "t3a.medium"]),
+     ["t3.medium", "t3a.medium", "m1.medium"]),
     ([{"Name": "instance-type", "Values": ["g4dn.*"]},
       {"Name": "network-info.efa-supported", "Values": ["true"]},
       {"Name": "bare-metal", "Values": ["false"]}],
@@ -208,7 +209,7 @@ def test_boolean_and_enum_filters_partition_the_catalogue(ec2):
     assert sorted(burst + steady) == sorted(every)
     assert {n.split(".")[0] for n in burst} == {"t2", "t3", "t3a", "t4g"}
     xen = all_types(ec2, Filters=[{"Name": "hypervisor", "Values": ["xen"]}])
-    assert {n.split(".")[0] for n in xen} == {"t2", "i3", "p3"}
+    assert {n.split(".")[0] for n in xen} == {"t1", "m1", "c4", "t2", "i3", "p3"}
     arm = all_types(ec2, Filters=[{"Name": "processor-info.supported-architecture",
                                    "Values": ["arm64"]}])
     assert {n.split(".")[0] for n in arm} == {"t4g", "m6g", "m7g", "c6g", "c7g", "r6g", "r7g"}
@@ -372,4 +373,38 @@ def test_describe_against_server(server_ec2):
     offers = server_ec2.describe_instance_type_offerings(
         LocationType="availability-zone",
         Filters=[{"Name": "location", "Values": ["us-east-1e"]}])["InstanceTypeOfferings"]
-    assert {o["InstanceType"].split(".")[0] for o in offers} == {"t2", "i3"}
+    assert {o["InstanceType"].split(".")[0] for o in offers} == {"t1", "m1", "c4", "t2", "i3"}
+
+
+def test_previous_generations_aws_still_launches(ec2):
+    """t1.micro, m1.small (RunInstances' default), m1.medium and c4 are listed and launch."""
+    infos = {i["InstanceType"]: i for i in ec2.describe_instance_types(
+        InstanceTypes=["t1.micro", "m1.small", "m1.medium", "c4.large"])["InstanceTypes"]}
+    assert infos["t1.micro"]["CurrentGeneration"] is False
+    assert infos["t1.micro"]["SupportedVirtualizationTypes"] == ["paravirtual"]
+    assert infos["t1.micro"]["MemoryInfo"]["SizeInMiB"] == 627
+    assert infos["m1.small"]["InstanceStorageInfo"]["Disks"] == [
+        {"SizeInGB": 160, "Count": 1, "Type": "hdd"}]
+    assert infos["m1.small"]["NetworkInfo"]["Ipv6Supported"] is False
+    assert infos["m1.medium"]["NetworkInfo"]["NetworkPerformance"] == "Moderate"
+    assert infos["c4.large"]["VCpuInfo"]["DefaultVCpus"] == 2
+    old = ec2.describe_instance_types(
+        Filters=[{"Name": "current-generation", "Values": ["false"]}])["InstanceTypes"]
+    assert {i["InstanceType"].split(".")[0] for i in old} == {"t1", "m1", "c4"}
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    default = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]
+    assert default["InstanceType"] == "m1.small"
+    for name in ("t1.micro", "m1.medium", "c4.xlarge"):
+        launched = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1,
+                                     InstanceType=name)["Instances"][0]
+        assert launched["InstanceType"] == name
+
+
+def test_first_generation_only_in_the_first_regions(ec2):
+    offered = lambda region: {o["InstanceType"] for o in boto3.client(  # noqa: E731
+        "ec2", region_name=region).describe_instance_type_offerings(
+        Filters=[{"Name": "instance-type", "Values": ["m1.small", "c4.large"]}]
+    )["InstanceTypeOfferings"]}
+    assert offered("us-east-1") == {"m1.small", "c4.large"}
+    assert offered("eu-central-1") == {"c4.large"}
+    assert offered("eu-north-1") == set()

@@ -90,10 +90,13 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
     if p.get("KeyName"):
         key_pairs.by_name(world, part, p["KeyName"])
     asked_zone = _asked_zone(part, p.get("Placement") or {})
+    # the default type (m1.small) is not checked against offerings: regions opened after it
+    # never offered it, yet code that names no type still launches there
+    asked_type = bool(p.get("InstanceType"))
     nics = instance_network.plan(world, part, p, asked_zone, high,
-                                 prefer=_offered_in(part, type_name) if info else _anywhere)
+                                 prefer=_offered_in(part, type_name) if asked_type else _anywhere)
     zone = world.graph.nodes[nics[0].subnet_id]["AvailabilityZone"]
-    if info:   # a type the catalogue lacks (the m1.small default) has no offerings to check
+    if asked_type:
         _check_offered(part, type_name, zone)
     pg_id, partition = _placement_group(world, part, p, zone, low, type_name)
     mappings = _mappings(world, image_id, p.get("BlockDeviceMappings"))
@@ -129,9 +132,7 @@ def _instance_type(p: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     name = p.get("InstanceType")
     info = instance_types.get(name or DEFAULT_TYPE)
     if info is None:
-        if name:
-            raise InvalidParameterValue(f"Invalid value '{name}' for InstanceType.")
-        info = {}
+        raise InvalidParameterValue(f"Invalid value '{name}' for InstanceType.")
     return name or DEFAULT_TYPE, info
 
 

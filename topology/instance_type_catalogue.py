@@ -2,8 +2,10 @@
 
 Only data lives here; `topology.instance_types` turns it into boto3's `InstanceTypeInfo`.
 Facts are AWS's (EC2 instance type specifications, the "Maximum IP addresses per network
-interface" table, the EBS-optimized table, DescribeInstanceTypes answers). Every family listed
-is current generation in AWS's instance type documentation. Free Tier: t2.micro, and t3.micro
+interface" table, the EBS-optimized table, DescribeInstanceTypes answers). Families are current
+generation in AWS's instance type documentation, but for the previous generations AWS still
+lists and launches and that code still names (t1.micro, m1.small — RunInstances' documented
+default —, m1.medium, c4.*), which older regions alone offer. Free Tier: t2.micro, and t3.micro
 where t2.micro is unavailable (AWS's Free Tier terms for EC2).
 
 `FAMILIES` holds what a whole family shares; `SIZES` one row per size, columns:
@@ -13,10 +15,10 @@ where t2.micro is unavailable (AWS's Free Tier terms for EC2).
     network card baseline Gbps  peak Gbps  valid core counts  flags
 
 `-` means "not applicable". Network codes: `low-mod` "Low to Moderate", `mod` "Moderate",
-`uN` "Up to N Gigabit", `N` "N Gigabit". Valid cores: `lo-hi` (step 1), `lo-hi:step`, or a
+`uN` "Up to N Gigabit", `N` "N Gigabit", `very-low`, `low`, `high` (previous generations). Valid cores: `lo-hi` (step 1), `lo-hi:step`, or a
 comma list. Flags: `i386` (32-bit AMIs too), `od-only` (no Spot), `efa`, `srd` (ENA Express),
 `+dh`/`-dh` (Dedicated Hosts unlike the family), `ft` (Free Tier), `disk=NxGB` (NVMe SSD
-instance store), `gpu=N`, `ghz=X` (a sustained clock speed other than the family's).
+instance store), `hdd=NxGB` (magnetic instance store), `gpu=N`, `ghz=X` (a sustained clock speed other than the family's).
 
 `ZONE_LIMITS` and `REGION_LIMITS` say where families are not offered (see
 `topology.instance_types.offered`): AWS does not offer every type in every zone.
@@ -42,6 +44,8 @@ class Family(NamedTuple):
     burstable: bool = False   # T family: credits, no cluster placement groups
     ebs_attachments: str = "shared"   # EBS attachment limit shared with ENIs, or dedicated
     gpu: tuple[str, str, int] | None = None   # (name, manufacturer, memory MiB per GPU)
+    current: bool = True      # current generation (else previous generation)
+    virtualization: tuple[str, ...] = ("hvm",)
 
 
 CPUS = {  # cpu -> (manufacturer, architectures)
@@ -53,7 +57,17 @@ CPUS = {  # cpu -> (manufacturer, architectures)
 _NITRO_INTEL = dict(hypervisor="nitro", ena="required", ebs_optimized="default",
                     ebs_nvme="required", auto_recovery=True)
 
+_PREVIOUS_XEN = dict(hypervisor="xen", ena="unsupported", ebs_nvme="unsupported",
+                     dedicated_hosts=False, hibernation=False, in_transit=False, current=False)
+
 FAMILIES: dict[str, Family] = {
+    "t1": Family("intel", 2.0, **_PREVIOUS_XEN, ebs_optimized="unsupported",
+                 auto_recovery=False, virtualization=("paravirtual",)),
+    "m1": Family("intel", 2.0, **_PREVIOUS_XEN, ebs_optimized="supported",
+                 auto_recovery=False, virtualization=("hvm", "paravirtual")),
+    "c4": Family("intel", 2.9, "xen", "unsupported", "default", "unsupported",
+                 dedicated_hosts=True, auto_recovery=True, hibernation=True,
+                 in_transit=False, current=False),
     "t2": Family("intel", 2.5, "xen", "unsupported", "unsupported", "unsupported",
                  dedicated_hosts=False, auto_recovery=True, hibernation=True,
                  in_transit=False, burstable=True),
@@ -317,21 +331,45 @@ SIZES: dict[str, str] = {
     "p3": """
     2xlarge    8   4  2 62464   u10     4  15 15 1750  10000  1750  10000  40  2.5   10    1-4            gpu=1
     """,
+    # previous generations
+    "t1": """
+    micro      1   1  1 627     very-low 2 2  0  -     -      -     -      40  0.1   0.1   -              i386
+    """,
+    "m1": """
+    small      1   1  1 1740    low     2  4  0  -     -      -     -      40  0.3   0.3   -              i386,hdd=1x160
+    medium     1   1  1 3788    mod     2  6  0  -     -      -     -      40  0.5   0.5   -              i386,hdd=1x410
+    large      2   2  1 7680    mod     3  10 0  500   4000   500   4000   40  0.5   0.5   -              hdd=2x420
+    xlarge     4   4  1 15360   high    4  15 0  1000  8000   1000  8000   40  1     1     -              hdd=4x420
+    """,
+    "c4": """
+    large      2   1  2 3840    mod     3  10 10 500   4000   500   4000   40  0.625 0.625 1
+    xlarge     4   2  2 7680    high    4  15 15 750   6000   750   6000   40  1.25  1.25  1-2
+    2xlarge    8   4  2 15360   high    4  15 15 1000  8000   1000  8000   40  2.5   2.5   1-4
+    4xlarge    16  8  2 30720   high    8  30 30 2000  16000  2000  16000  40  5     5     1-8
+    8xlarge    36  18 2 61440   10      8  30 30 4000  32000  4000  32000  40  10    10    1-18
+    """,
 }
 
 # Where a family is not offered. Zone names, not ids: our zone ids are a fixed mapping
 # (`topology.regions`), and AWS's well-known gaps are reported by name (e.g. us-east-1e,
 # which offers only the older families).
 ZONE_LIMITS: dict[str, frozenset[str]] = {   # zone -> families NOT offered there
-    "us-east-1e": frozenset(FAMILIES) - {"t2", "i3"},
+    "us-east-1e": frozenset(FAMILIES) - {"t1", "m1", "c4", "t2", "i3"},
     "us-west-2d": frozenset({"t2", "g4dn", "p3"}),
     "ca-central-1d": frozenset({"t2", "t3a", "g4dn", "p3"}),
     "sa-east-1b": frozenset({"t2"}),
     "ap-south-1b": frozenset({"t2"}),
     "me-south-1a": frozenset({"g4dn"}),
 }
+# the regions that had EC2 before 2014: the only ones with the first generation (t1, m1)
+_FIRST_REGIONS = frozenset({"us-east-1", "us-west-1", "us-west-2", "eu-west-1", "sa-east-1",
+                            "ap-northeast-1", "ap-southeast-1", "ap-southeast-2"})
 # family -> regions where it is not offered at all (regions opened after it was superseded)
 REGION_LIMITS: dict[str, frozenset[str]] = {
+    "c4": frozenset({"eu-north-1", "eu-south-1", "eu-south-2", "eu-central-2", "af-south-1",
+                     "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
+                     "ap-northeast-3", "me-south-1", "me-central-1", "il-central-1",
+                     "ca-west-1"}),
     "t2": frozenset({"eu-north-1", "me-south-1", "me-central-1", "il-central-1",
                      "ap-southeast-4", "eu-central-2", "eu-south-2", "ap-south-2",
                      "ca-west-1"}),
@@ -341,6 +379,8 @@ REGION_LIMITS: dict[str, frozenset[str]] = {
 }
 # the only regions that offer a family (where not every region does)
 REGIONS_ONLY: dict[str, frozenset[str]] = {
+    "t1": _FIRST_REGIONS,
+    "m1": _FIRST_REGIONS,
     "p3": frozenset({"us-east-1", "us-east-2", "us-west-2", "ca-central-1", "eu-central-1",
                      "eu-west-1", "eu-west-2", "ap-northeast-1", "ap-northeast-2",
                      "ap-southeast-1", "ap-southeast-2"}),

@@ -85,11 +85,12 @@ def _number(text: str) -> int | float | None:
     return int(value) if value.is_integer() else value
 
 
+_NAMED_SPEEDS = {"low-mod": "Low to Moderate", "very-low": "Very Low", "low": "Low", "mod": "Moderate", "high": "High"}
+
+
 def _network(code: str) -> str:
-    if code == "low-mod":
-        return "Low to Moderate"
-    if code == "mod":
-        return "Moderate"
+    if code in _NAMED_SPEEDS:
+        return _NAMED_SPEEDS[code]
     if code.startswith("u"):
         return f"Up to {code[1:]} Gigabit"
     return f"{code} Gigabit"
@@ -122,11 +123,11 @@ def _info(fam: str, spec: Family, row: list[str]) -> dict[str, Any]:
     manufacturer, arches = CPUS[spec.cpu]
     info: dict[str, Any] = {
         "InstanceType": f"{fam}.{size}",
-        "CurrentGeneration": True,
+        "CurrentGeneration": spec.current,
         "FreeTierEligible": "ft" in flags,
         "SupportedUsageClasses": ["on-demand"] if "od-only" in flags else ["on-demand", "spot"],
         "SupportedRootDeviceTypes": ["ebs"],
-        "SupportedVirtualizationTypes": ["hvm"],
+        "SupportedVirtualizationTypes": list(spec.virtualization),
         "BareMetal": metal,
     }
     if not metal:
@@ -138,13 +139,17 @@ def _info(fam: str, spec: Family, row: list[str]) -> dict[str, Any]:
     }
     info["VCpuInfo"] = _vcpu_info(vcpus_n, int(cores), int(threads), _cores(valid_cores))
     info["MemoryInfo"] = {"SizeInMiB": memory_n}
-    info["InstanceStorageSupported"] = "disk" in flags
-    if "disk" in flags:
-        count, _, size_gb = flags["disk"].partition("x")
+    disk = flags.get("disk") or flags.get("hdd")
+    info["InstanceStorageSupported"] = disk is not None
+    if disk is not None:
+        count, _, size_gb = disk.partition("x")
+        nvme = "disk" in flags
         info["InstanceStorageInfo"] = {
             "TotalSizeInGB": int(count) * int(size_gb),
-            "Disks": [{"SizeInGB": int(size_gb), "Count": int(count), "Type": "ssd"}],
-            "NvmeSupport": "required", "EncryptionSupport": "required"}
+            "Disks": [{"SizeInGB": int(size_gb), "Count": int(count),
+                       "Type": "ssd" if nvme else "hdd"}],
+            "NvmeSupport": "required" if nvme else "unsupported",
+            "EncryptionSupport": "required" if nvme else "unsupported"}
     info["EbsInfo"] = _ebs_info(spec, [_number(x) for x in (ebs_base, iops_base, ebs_max,
                                                              iops_max)], int(volumes))
     info["NetworkInfo"] = _network_info(spec, flags, _network(net), int(enis), int(ipv4),
@@ -211,7 +216,7 @@ def _network_info(spec: Family, flags: dict[str, str], performance: str, enis: i
         "NetworkCards": [card],
         "Ipv4AddressesPerInterface": ipv4,
         "Ipv6AddressesPerInterface": ipv6,
-        "Ipv6Supported": True,
+        "Ipv6Supported": ipv6 > 0,
         "EnaSupport": spec.ena,
         "EfaSupported": "efa" in flags,
     }

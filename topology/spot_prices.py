@@ -77,16 +77,11 @@ class Facts:
     spot: bool         # sold as Spot at all (some types are On-Demand only)
 
 
-# RunInstances' default type, m1.small (1 vCPU, 1.7 GiB), is priced even where the type
-# catalogue leaves this previous-generation type out.
-LEGACY = {"m1.small": Facts(vcpus=1, gib=1.7, burstable=False, arm=False, gpus=0, spot=True)}
-
-
 @lru_cache(maxsize=None)
 def facts(itype: str) -> Facts | None:
     info = instance_types.get(itype)
     if info is None:
-        return LEGACY.get(itype)
+        return None
     gpus = sum(g.get("Count", 0) for g in (info.get("GpuInfo") or {}).get("Gpus", []))
     return Facts(
         vcpus=int((info.get("VCpuInfo") or {}).get("DefaultVCpus") or 1),
