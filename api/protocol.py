@@ -130,8 +130,14 @@ def _parse_structure(shape: Shape, tree: dict[str, Any], prefix: str) -> dict[st
     for name in shape.required_members:
         if name not in out:
             wire = next(w for w, (n, _) in members.items() if n == name)
+            wire = _MISSING_NAMES.get((shape.name, name), wire)
             raise MissingParameter(f"The request must contain the parameter {prefix}{wire}")
     return out
+
+
+# where AWS names a missing parameter otherwise than its wire name (its internal list name)
+_MISSING_NAMES = {("CreateTagsRequest", "Resources"): "resourceIdSet",
+                  ("DeleteTagsRequest", "Resources"): "resourceIdSet"}
 
 
 def _parse_list(shape: Shape, tree: dict[str, Any], path: str) -> list[Any]:

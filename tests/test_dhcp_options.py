@@ -74,10 +74,10 @@ def test_create_dhcp_options_with_every_key_and_tags(ec2):
     assert made["DhcpConfigurations"] == [
         {"Key": "domain-name", "Values": [{"Value": "example.com corp.example.com"}]},
         {"Key": "domain-name-servers", "Values": [{"Value": "10.2.5.1"}, {"Value": "10.2.5.2"}]},
-        {"Key": "ipv6-address-preferred-lease-time", "Values": [{"Value": "3600"}]},
+        {"Key": "ntp-servers", "Values": [{"Value": "10.0.0.5"}, {"Value": "2001:db8::1"}]},
         {"Key": "netbios-name-servers", "Values": [{"Value": "10.2.5.3"}]},
         {"Key": "netbios-node-type", "Values": [{"Value": "2"}]},
-        {"Key": "ntp-servers", "Values": [{"Value": "10.0.0.5"}, {"Value": "2001:db8::1"}]}]
+        {"Key": "ipv6-address-preferred-lease-time", "Values": [{"Value": "3600"}]}]
     assert made["Tags"] == [{"Key": "Name", "Value": "corp"}]
     assert made["OwnerId"] == "123456789012"
     assert sets(ec2, DhcpOptionsIds=[made["DhcpOptionsId"]]) == [made]
@@ -268,3 +268,15 @@ def test_dhcp_options_round_trip_against_server(server_ec2):
         sets(server_ec2, DhcpOptionsIds=[dopt])
     assert error(exc) == ("InvalidDhcpOptionID.NotFound",
                           f"The dhcpOption ID '{dopt}' does not exist")
+
+
+def test_malformed_id_has_aws_code(ec2):
+    """AWS's error-code list spells this one `InvalidDhcpOptionsId.Malformed`."""
+    for call in (lambda: ec2.delete_dhcp_options(DhcpOptionsId="foo-abcd1234"),
+                 lambda: ec2.describe_dhcp_options(DhcpOptionsIds=["foo-abcd1234"])):
+        with pytest.raises(ClientError) as exc:
+            call()
+        assert error(exc)[0] == "InvalidDhcpOptionsId.Malformed"
+    with pytest.raises(ClientError) as exc:
+        ec2.delete_dhcp_options(DhcpOptionsId="dopt-abcd1234")
+    assert error(exc)[0] == "InvalidDhcpOptionID.NotFound"

@@ -297,7 +297,7 @@ def test_missing_required_parameter() -> None:
     # a required list that arrives empty is not sent at all: missing
     with pytest.raises(MissingParameter) as exc:
         protocol.parse(op_("CreateTags"), {"Tag.1.Key": "k"})
-    assert exc.value.message == "The request must contain the parameter ResourceId"
+    assert exc.value.message == "The request must contain the parameter resourceIdSet"
     with pytest.raises(MissingParameter) as exc:
         protocol.parse(op_("AuthorizeSecurityGroupEgress"),
                        {"IpPermissions.1.FromPort": "1"})

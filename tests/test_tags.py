@@ -272,3 +272,12 @@ def test_tags_round_trip_against_server(server_ec2):
     server_ec2.delete_tags(Resources=[vpc], Tags=[{"Key": "empty", "Value": ""}])
     out = server_ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [vpc]}])["Tags"]
     assert out == [{"Key": "Name", "ResourceId": vpc, "ResourceType": "vpc", "Value": "ü & <x>"}]
+
+
+@pytest.mark.parametrize("call", ["create_tags", "delete_tags"])
+def test_tags_without_resources_name_the_resource_set(server_ec2, call):
+    kwargs = {"Tags": [{"Key": "k", "Value": "v"}]} if call == "create_tags" else {}
+    with pytest.raises(ClientError) as exc:
+        getattr(server_ec2, call)(Resources=[], **kwargs)
+    assert error(exc) == ("MissingParameter",
+                          "The request must contain the parameter resourceIdSet")

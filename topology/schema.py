@@ -37,7 +37,8 @@ KINDS: dict[str, Kind] = {
              "InvalidGroupId.Malformed"),
         _kind("security-group-rule", "sgr", "security group rule", "InvalidSecurityGroupRuleId"),
         _kind("network-acl", "acl", "networkAcl", "InvalidNetworkAclID"),
-        _kind("dhcp-options", "dopt", "dhcpOption", "InvalidDhcpOptionID"),
+        Kind("dhcp-options", "dopt", "dhcpOption", "InvalidDhcpOptionID.NotFound",
+             "InvalidDhcpOptionsId.Malformed"),   # AWS's error-code list spells them so
         _kind("vpc-cidr-assoc", "vpc-cidr-assoc", "vpc cidr association", "InvalidVpcCidrBlockAssociationID"),
         _kind("subnet-cidr-assoc", "subnet-cidr-assoc", "subnet cidr association",
               "InvalidSubnetCidrBlockAssociationID"),
