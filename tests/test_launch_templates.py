@@ -318,8 +318,8 @@ def test_modify_sets_the_default_version(ec2):
         with pytest.raises(ClientError) as exc:
             ec2.modify_launch_template(LaunchTemplateId=lt_id, DefaultVersion=bad)
         assert error(exc) == ("InvalidLaunchTemplateId.VersionNotFound",
-                              f"Could not find the specified version {bad} for the launch "
-                              f"template with ID {lt_id}.")
+                              f"The launch template version {bad} is not found for the "
+                              "specified launch template.")
     template = ec2.describe_launch_templates()["LaunchTemplates"][0]
     assert template["DefaultVersionNumber"] == 2
     with pytest.raises(ClientError) as exc:
@@ -493,6 +493,11 @@ def test_get_launch_template_data_from_an_instance(ec2):
     assert eni["Groups"] == [g["GroupId"] for g in instance["SecurityGroups"]]
     assert data["BlockDeviceMappings"][0]["DeviceName"] == instance["RootDeviceName"]
     assert data["BlockDeviceMappings"][0]["Ebs"]["DeleteOnTermination"] is True
+    assert "TagSpecifications" not in data    # an untagged instance
+    ec2.create_tags(Resources=[instance["InstanceId"]], Tags=[{"Key": "team", "Value": "a"}])
+    tagged = ec2.get_launch_template_data(InstanceId=instance["InstanceId"])["LaunchTemplateData"]
+    assert tagged["TagSpecifications"] == [{"ResourceType": "instance",
+                                            "Tags": [{"Key": "team", "Value": "a"}]}]
     # what it gives is what a template takes
     assert "Warning" not in create(ec2, "copy", data={
         k: v for k, v in data.items() if k != "NetworkInterfaces"})
@@ -574,3 +579,24 @@ def test_round_trip_against_server(server_ec2):
     assert error(exc)[0] == "InvalidLaunchTemplateName.AlreadyExistsException"
     server_ec2.delete_launch_template(LaunchTemplateId=lt_id)
     assert server_ec2.describe_launch_templates()["LaunchTemplates"] == []
+
+
+def test_operations_word_their_template_errors_as_aws_does(ec2):
+    lt_id = create(ec2)["LaunchTemplate"]["LaunchTemplateId"]
+    with pytest.raises(ClientError) as exc:
+        ec2.modify_launch_template(LaunchTemplateId=lt_id, LaunchTemplateName="web",
+                                   DefaultVersion="1")
+    assert error(exc) == ("InvalidParameterCombination", "Either provide launch template ID "
+                          "or launch template name to modify the template.")
+    with pytest.raises(ClientError) as exc:
+        ec2.delete_launch_template()
+    assert error(exc) == ("MissingParameter", "The request must contain the parameter launch "
+                          "template ID or launch template name")
+    for versions, code in (([], "MissingParameter"), (["1"], "InvalidParameterValue")):
+        with pytest.raises(ClientError) as exc:
+            ec2.describe_launch_template_versions(Versions=versions)
+        assert error(exc)[0] == code
+        assert error(exc)[1].startswith("To describe the launch template data for all your "
+                                        "launch templates, for \u2018--versions\u2019 specify")
+    assert [v["VersionNumber"] for v in ec2.describe_launch_template_versions(
+        Versions=["$Latest"])["LaunchTemplateVersions"]] == [1]

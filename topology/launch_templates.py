@@ -82,17 +82,28 @@ def by_name(world: World, part: Partition, name: str) -> str | None:
     return next(iter(found), None)
 
 
-def find(world: World, part: Partition, lt_id: str | None, name: str | None) -> str:
+BOTH = "Only one of LaunchTemplateId or LaunchTemplateName may be specified."
+NEITHER = "The request must contain the parameter LaunchTemplateName or LaunchTemplateId"
+# how AWS words "both" and "neither" where an operation words them its own way
+WORDING = {
+    "modify": ("Either provide launch template ID or launch template name to modify the "
+               "template.", NEITHER),
+    "delete": (BOTH, "The request must contain the parameter launch template ID or launch "
+                     "template name"),
+}
+
+
+def find(world: World, part: Partition, lt_id: str | None, name: str | None, *,
+         wording: str = "") -> str:
     """The template a request names by id or by name (exactly one of them)."""
+    both, neither = WORDING.get(wording, (BOTH, NEITHER))
     if lt_id and name:
-        raise InvalidParameterCombination(
-            "Only one of LaunchTemplateId or LaunchTemplateName may be specified.")
+        raise InvalidParameterCombination(both)
     if lt_id:
         world.get(part, KIND, lt_id)
         return lt_id
     if not name:
-        raise MissingParameter(
-            "The request must contain the parameter LaunchTemplateName or LaunchTemplateId")
+        raise MissingParameter(neither)
     found = by_name(world, part, name)
     if found is None:
         raise _name_not_found(name)
@@ -200,7 +211,8 @@ def set_default(world: World, lt_id: str, version: str) -> None:
     """ModifyLaunchTemplate's SetDefaultVersion: a version number the template has."""
     text = str(version).strip()
     if not text.isdigit() or int(text) not in versions(world, lt_id):
-        raise version_not_found(version, lt_id)
+        raise NotFound(f"The launch template version {version} is not found for the "
+                       "specified launch template.", "InvalidLaunchTemplateId.VersionNotFound")
     world.update(lt_id, DefaultVersionNumber=int(text))
 
 
@@ -230,11 +242,9 @@ def _template_failure(world: World, part: Partition, lt_id: str | None, name: st
     """Why the template a DeleteLaunchTemplateVersions names cannot be used, as AWS's
     (ResponseError code, message), or None when it exists."""
     if lt_id and name:
-        raise InvalidParameterCombination(
-            "Only one of LaunchTemplateId or LaunchTemplateName may be specified.")
+        raise InvalidParameterCombination(BOTH)
     if not (lt_id or name):
-        raise MissingParameter(
-            "The request must contain the parameter LaunchTemplateName or LaunchTemplateId")
+        raise MissingParameter(NEITHER)
     if lt_id:
         try:
             world.get(part, KIND, lt_id)
@@ -438,6 +448,9 @@ def data_from_instance(instance: dict[str, Any], node: dict[str, Any],
         out["UserData"] = node["user_data"]
     if node.get("cpu_credits"):
         out["CreditSpecification"] = {"CpuCredits": node["cpu_credits"]}
+    own_tags = [t for t in instance.get("Tags") or [] if not t["Key"].startswith("aws:")]
+    if own_tags:   # the instance's tags, to tag what the template launches
+        out["TagSpecifications"] = [{"ResourceType": "instance", "Tags": own_tags}]
     return out
 
 

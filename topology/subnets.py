@@ -73,13 +73,14 @@ def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | No
     """The subnet's IPv4 block, checked against the VPC and its siblings (None if IPv6-only)."""
     from . import vpcs
 
-    if ipv6_native:
+    if ipv6_native:   # AWS checks the IPv6 block first (moto's AWS-verified tests show it)
+        if ipv6_cidr is None:
+            raise MissingParameter("Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be "
+                                   "provided.")
         if cidr is not None:
             raise InvalidParameterCombination(
-                "The parameter cidrBlock cannot be used when creating an IPv6-only subnet.")
-        if ipv6_cidr is None:
-            raise MissingParameter("The request must contain the parameter ipv6CidrBlock "
-                                   "when creating an IPv6-only subnet.")
+                "When specifying ipv4 parameters, cidrBlock or ipv4IpamPoolId, you cannot set "
+                "ipv6Native to true.")
         return None
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")

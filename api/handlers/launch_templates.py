@@ -11,6 +11,14 @@ from ..dispatch import Context, handler
 from ._describe import describe
 
 ALIASES = (lt.LATEST, lt.DEFAULT)
+# AWS's words (with its typographic quotes) for a versions request naming no template
+ALL_VERSIONS_HELP = (
+    "To describe the launch template data for all your launch templates, for \u2018--versions\u2019 "
+    "specify \u2018$Latest\u2019, \u2018$Default\u2019, or both, and omit \u2018--launch-template-id\u2019, "
+    "\u2018--launch-template-name\u2019, and version numbers. To describe the launch template data "
+    "for a specific launch template, specify \u2018--launch-template-id\u2019 or "
+    "\u2018--launch-template-name\u2019, and for \u2018--versions\u2019 specify one or more of the "
+    "following values: \u2018$Latest\u2019, \u2018$Default\u2019, or one or more version numbers.")
 
 
 def _with_warning(out: dict[str, Any], problems: list[dict[str, str]]) -> dict[str, Any]:
@@ -104,13 +112,9 @@ def _one_template(world: Any, lt_id: str, wanted: list[str], low: str | None,
 def _every_template(world: Any, part: Any, wanted: list[str]) -> list[tuple[str, int]]:
     """The latest and/or default version of every template in the account and region."""
     if not wanted:
-        raise MissingParameter(
-            "The request must contain the parameter LaunchTemplateName or LaunchTemplateId")
-    odd = [v for v in wanted if v not in ALIASES]
-    if odd:
-        raise InvalidParameterValue(
-            f"Invalid launch template version {odd[0]}: without a launch template ID or name, "
-            "only $Latest and $Default can be described.")
+        raise MissingParameter(ALL_VERSIONS_HELP)
+    if any(v not in ALIASES for v in wanted):
+        raise InvalidParameterValue(ALL_VERSIONS_HELP)
     pairs: list[tuple[str, int]] = []
     for lt_id in world.ids(part, lt.KIND):
         numbers = {lt.version_number(world, lt_id, v) for v in wanted}
@@ -121,7 +125,7 @@ def _every_template(world: Any, part: Any, wanted: list[str]) -> list[tuple[str,
 @handler
 def modify_launch_template(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     lt_id = lt.find(ctx.world, ctx.part, params.get("LaunchTemplateId"),
-                    params.get("LaunchTemplateName"))
+                    params.get("LaunchTemplateName"), wording="modify")
     if params.get("DefaultVersion") is not None:
         lt.set_default(ctx.world, lt_id, params["DefaultVersion"])
     return {"LaunchTemplate": lt.view(ctx.world, lt_id)}
@@ -130,7 +134,7 @@ def modify_launch_template(ctx: Context, params: dict[str, Any]) -> dict[str, An
 @handler
 def delete_launch_template(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     lt_id = lt.find(ctx.world, ctx.part, params.get("LaunchTemplateId"),
-                    params.get("LaunchTemplateName"))
+                    params.get("LaunchTemplateName"), wording="delete")
     return {"LaunchTemplate": lt.delete(ctx.world, lt_id)}
 
 
