@@ -26,7 +26,13 @@ def available() -> bool:
         import ansible_collections.amazon.aws  # noqa: F401  (the collection ships in `ansible`)
     except ImportError:
         return False
-    return shutil.which("ansible-playbook") is not None
+    return _executable() is not None
+
+
+def _executable() -> str | None:
+    """ansible-playbook beside this Python (the one pip installed with it), else on PATH."""
+    beside = Path(sys.executable).parent / "ansible-playbook"
+    return str(beside) if beside.exists() else shutil.which("ansible-playbook")
 
 
 class PlaybookFailed(AssertionError):
@@ -49,7 +55,7 @@ def run(server_url: str, playbook: str, home: Path, *, region: str = "us-east-1"
                ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_HOST_KEY_CHECKING="False",
                ANSIBLE_LOCALHOST_WARNING="False", ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
                ANSIBLE_DEPRECATION_WARNINGS="False")
-    command = [shutil.which("ansible-playbook") or "ansible-playbook", "-i", "localhost,",
+    command = [_executable() or "ansible-playbook", "-i", "localhost,",
                "-c", "local", str(PLAYBOOKS / playbook),
                "-e", json.dumps({"ansible_python_interpreter": sys.executable, **extra_vars})]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600,
