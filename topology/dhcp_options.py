@@ -159,13 +159,14 @@ def delete(world: World, part: Partition, dopt_id: str) -> None:
 
 
 def view(world: World, dopt_id: str) -> dict[str, Any]:
-    """The set as boto3's `DhcpOptions`, options in key order as AWS lists them."""
+    """The set as boto3's `DhcpOptions`, options in the order AWS lists them (CHECKS order:
+    `ntp-servers` before `netbios-name-servers`, as Ansible's ec2_vpc_dhcp_option compares)."""
     node = world.graph.nodes[dopt_id]
     return {
         "DhcpOptionsId": dopt_id,
         "OwnerId": node["account"],
         "DhcpConfigurations": [{"Key": k, "Values": [{"Value": v} for v in node["config"][k]]}
-                               for k in sorted(node["config"])],
+                               for k in CHECKS if k in node["config"]],
         "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
     }
 

@@ -110,8 +110,8 @@ def view(world: World, igw_id: str) -> dict[str, Any]:
         "Attachments": [{"State": data["State"], "VpcId": vpc}
                         for vpc, _, data in world.out(igw_id, schema.ATTACHED, "vpc")],
     }
-    if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    # AWS lists an empty tag set (Ansible's ec2_vpc_igw reads it after removing every tag)
+    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
     return out
 
 

@@ -225,8 +225,8 @@ def view(world: World, rtb_id: str) -> dict[str, Any]:
         "Associations": associations(world, rtb_id),
         "PropagatingVgws": [{"GatewayId": g} for g in vpn_gateways.propagating(world, rtb_id)],
     }
-    if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    # AWS lists an empty tag set (the CLI's create-route-table example; Ansible's route table info reads it)
+    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
     return out
 
 
