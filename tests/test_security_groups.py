@@ -300,14 +300,14 @@ def test_authorize_protocols_read_back_as_aws_names(ec2, given, stored, ports):
     ({}, "Invalid value 'null' for protocol. VPC security group rules must specify "
          "protocols explicitly."),
     ({"IpProtocol": "tcp", "ToPort": 22},
-     "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange."),
+     "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."),
     ({"IpProtocol": "udp"},
-     "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange."),
+     "Invalid value for portRange. Must specify both from and to ports with TCP/UDP."),
     ({"IpProtocol": "tcp", "FromPort": -1, "ToPort": -1}, "TCP/UDP (from) port (-1) out of range"),
     ({"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65536}, "TCP/UDP (to) port (65536) out of range"),
     ({"IpProtocol": "tcp", "FromPort": 23, "ToPort": 22}, "Invalid TCP/UDP port range (23:22)"),
     ({"IpProtocol": "icmp"},
-     "Invalid value 'Must specify both from and to ports with ICMP.' for portRange."),
+     "Invalid value for portRange. Must specify both from and to ports with ICMP."),
     ({"IpProtocol": "icmp", "FromPort": 256, "ToPort": 0}, "ICMP type (256) out of range"),
     ({"IpProtocol": "icmpv6", "FromPort": 1, "ToPort": -2}, "ICMPv6 code (-2) out of range"),
     ({"IpProtocol": "icmp", "FromPort": -1, "ToPort": 3},
@@ -848,6 +848,12 @@ def test_describe_security_group_rules(ec2, three_groups):
     assert fails(ec2.describe_security_group_rules, Filters=[
         {"Name": "vpc-id", "Values": ["x"]}]) == ("InvalidParameterValue",
                                                   "The filter 'vpc-id' is invalid")
+    # a group-id that cannot be a group's id is refused; an unknown one matches nothing
+    assert fails(ec2.describe_security_group_rules, Filters=[
+        {"Name": "group-id", "Values": ["foobar"]}]) == (
+        "InvalidGroupId.Malformed", "The security group ID 'foobar' is malformed")
+    assert ec2.describe_security_group_rules(Filters=[
+        {"Name": "group-id", "Values": ["sg-005216b55886f0fdc"]}])["SecurityGroupRules"] == []
     every = ec2.describe_security_group_rules()["SecurityGroupRules"]
     paged = ec2.describe_security_group_rules(MaxResults=5)
     assert paged["SecurityGroupRules"] == every[:5] and paged["NextToken"]

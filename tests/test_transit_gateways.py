@@ -406,6 +406,12 @@ def test_no_attachment_to_a_deleted_gateway(ec2, tgw, net):
 
 
 # -- VPC attachments ----------------------------------------------------------------------------
+def test_untagged_vpc_attachment_has_no_tag_set(ec2, tgw, net):
+    made = attach(ec2, tgw["TransitGatewayId"], net)
+    assert "Tags" not in made
+    assert "Tags" not in vpc_attachments(ec2)[made["TransitGatewayAttachmentId"]]
+
+
 def test_vpc_attachment_defaults_and_default_routing(ec2, tgw, net):
     tgw_id = tgw["TransitGatewayId"]
     table = tgw["Options"]["AssociationDefaultRouteTableId"]

@@ -275,7 +275,7 @@ def test_secondary_block_rules(ec2):
     with pytest.raises(ClientError) as exc:
         ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock="10.9.0.0/16")
     assert error(exc) == ("CidrLimitExceeded",
-                          f"This network '{vpc}' has met its maximum number of allowed CIDRs: 5")
+                          f"This network {vpc} has met its maximum number of allowed CIDRs: 5")
     with pytest.raises(ClientError) as exc:
         ec2.associate_vpc_cidr_block(VpcId=vpc, CidrBlock="10.9.0.0/16",
                                      AmazonProvidedIpv6CidrBlock=True)

@@ -602,8 +602,14 @@ def test_create_vpn_connection_errors(ec2, cgw, vgw):
         "MissingParameter",
         "The request must contain exactly one of VpnGatewayId or TransitGatewayId.")
     assert fails(ec2.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=cgw,
-                 VpnGatewayId=vgw, TransitGatewayId="tgw-0123456789abcdef0")[
-        0] == "InvalidParameterCombination"
+                 VpnGatewayId=vgw, TransitGatewayId="tgw-0123456789abcdef0") == (
+        "InvalidParameterValue",
+        "The request must not contain both parameter vpnGatewayId and transitGatewayId")
+    # no shape check on the gateway id: an unknown one is just not found
+    assert fails(ec2.create_vpn_connection, Type="ipsec.1", CustomerGatewayId=cgw,
+                 TransitGatewayId="tgw-abcdefghij0123456") == (
+        "InvalidTransitGatewayID.NotFound",
+        "The transitGateway ID 'tgw-abcdefghij0123456' does not exist")
     assert fails(ec2.create_vpn_connection, Type="ipsec.2", CustomerGatewayId=cgw,
                  VpnGatewayId=vgw)[0] == "InvalidParameterValue"
     assert fails(new_vpn, ec2, MISSING_CGW, vgw) == (

@@ -29,6 +29,8 @@ class Filter:
     values: Values
     candidates: Candidates | None = None
     exact: bool = False   # candidates are exactly the matches, so the check can be skipped
+    # refuses a value AWS rejects outright (raises its error) rather than matching nothing
+    validate: Callable[[str], None] | None = None
 
 
 def field(name: str) -> Filter:
@@ -117,6 +119,9 @@ def _compile(table: FilterTable, spec: dict[str, Any]):
     flt = table.get(name) or table.get(_kebab(name))
     if flt is None:
         raise InvalidParameterValue(f"The filter '{name}' is invalid")
+    if flt.validate is not None:
+        for value in values:
+            flt.validate(value)
     return (name, _any_check(flt.values, values), _value_index(flt.candidates, values),
             flt.exact)
 

@@ -107,8 +107,8 @@ def ports(proto: str, from_port: int | None, to_port: int | None) -> tuple[int, 
     """The (from, to) pair AWS stores for `proto`, after AWS's checks."""
     if proto in PORT_PROTOCOLS:
         if from_port is None or to_port is None:
-            raise InvalidParameterValue(
-                "Invalid value 'Must specify both from and to ports with TCP/UDP.' for portRange.")
+            raise InvalidParameterValue(   # AWS's words, as an SDK error shows them
+                "Invalid value for portRange. Must specify both from and to ports with TCP/UDP.")
         for end, port in (("from", from_port), ("to", to_port)):
             if not 0 <= port <= MAX_PORT:
                 raise InvalidParameterValue(f"TCP/UDP ({end}) port ({port}) out of range")
@@ -120,7 +120,7 @@ def ports(proto: str, from_port: int | None, to_port: int | None) -> tuple[int, 
         return -1, -1            # all ports: AWS ignores any given
     if from_port is None or to_port is None:
         raise InvalidParameterValue(
-            f"Invalid value 'Must specify both from and to ports with {label}.' for portRange.")
+            f"Invalid value for portRange. Must specify both from and to ports with {label}.")
     for what, value in (("type", from_port), ("code", to_port)):
         if not -1 <= value <= MAX_ICMP:
             raise InvalidParameterValue(f"{label} {what} ({value}) out of range")

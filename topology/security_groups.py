@@ -23,10 +23,10 @@ from typing import Any
 from . import schema
 from . import security_group_rules as sgr
 from .errors import (Conflict, DependencyViolation, InvalidParameterValue, LimitExceeded,
-                     MissingParameter, NotFound, TopologyError)
+                     Malformed, MissingParameter, NotFound, TopologyError)
 from .filters import Candidates, Filter, ident
 from .security_group_rules import ALL, CIDR4, CIDR6, GROUP, PREFIX_LIST, Peer, Rule
-from .world import Partition, World, not_found
+from .world import Partition, World, is_id_of, not_found
 
 DEFAULT_NAME = "default"
 RULES_PER_DIRECTION = 60      # per address family; AWS's default quota
@@ -541,8 +541,15 @@ FILTERS: dict[str, Filter] = {
     **_permission_filters("egress.ip-permission", True),
 }
 
+def _group_id_shape(value: str) -> None:
+    """DescribeSecurityGroupRules refuses a `group-id` value that is no group id's shape."""
+    if "*" not in value and "?" not in value and not is_id_of("sg", value):
+        raise Malformed(f"The security group ID '{value}' is malformed",
+                        "InvalidGroupId.Malformed")
+
+
 RULE_FILTERS: dict[str, Filter] = {
     "group-id": Filter(lambda w, rid, n: group_of(w, rid),
-                       lambda w, part, value: rules(w, value)),
+                       lambda w, part, value: rules(w, value), validate=_group_id_shape),
     "security-group-rule-id": ident(),
 }

@@ -131,7 +131,7 @@ def associate_ipv4(world: World, part: Partition, vpc_id: str, cidr: str) -> str
     current = blocks(world, vpc_id)
     if len(current) >= MAX_IPV4_BLOCKS:
         raise LimitExceeded(
-            f"This network '{vpc_id}' has met its maximum number of allowed CIDRs: "
+            f"This network {vpc_id} has met its maximum number of allowed CIDRs: "
             f"{MAX_IPV4_BLOCKS}", "CidrLimitExceeded")
     addressing.check_secondary(current[0], current, net)
     if net in TEN_SLASH_16 and any(b in TEN_SLASH_15 for b in current):
