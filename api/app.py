@@ -1,4 +1,5 @@
-"""The Flask app: EC2 Query requests at `/`, moto-compatible reset, a health answer, the web page.
+"""The Flask app: EC2 Query requests at `/` (and JSON-protocol SSM requests, told by their
+`X-Amz-Target`), moto-compatible reset, a health answer, the web page.
 
 `create_app(world)` wires the state in explicitly; nothing is built at import time.
 
@@ -20,7 +21,7 @@ from flask import Flask, Response, jsonify, redirect, request, url_for
 from topology.world import World
 from viz import web
 
-from . import dispatch, files, protocol, reach_http
+from . import dispatch, files, json_protocol, protocol, reach_http
 from .sigv4 import AuthError, Verifier
 
 StartResponse = Callable[..., Any]
@@ -80,33 +81,43 @@ class QueryRoute:
         if body is None:
             return _refuse(start_response, 413, "RequestEntityTooLarge",
                            f"Request body must be no larger than {MAX_BODY} bytes.")
-        if method == "POST":
+        target = environ.get("HTTP_X_AMZ_TARGET") if method == "POST" else None
+        if method == "POST" and not target:
             if body:
                 form.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
             form.setdefault("Action", "")   # a POST without an Action is an InvalidAction
-        elif "Action" not in form:
+        elif method == "GET" and "Action" not in form:
             return self.fallback(environ, start_response)
         if self.verifier is not None:
             try:
                 self.verifier.verify(environ, body)
             except AuthError as err:
-                return _refuse(start_response, err.status, err.code, err.message)
+                return _refuse(start_response, err.status, err.code, err.message,
+                               json=bool(target))
         # the caller is in the SigV4 Authorization header, or in a presigned URL's query
         auth = environ.get("HTTP_AUTHORIZATION") or (
             f"Credential={form['X-Amz-Credential']}" if "X-Amz-Credential" in form else "")
         headers = {"Authorization": auth}
-        reply = dispatch.handle(self.world, form, headers)
+        if target:   # the JSON protocol (SSM): the operation is in X-Amz-Target
+            reply = dispatch.handle_json(self.world, target, body or b"", headers)
+        else:
+            reply = dispatch.handle(self.world, form, headers)
         start_response(f"{reply.status} {_REASONS.get(reply.status, 'Error')}",
                        [*reply.headers.items(), ("Content-Length", str(len(reply.body)))])
         return [reply.body]
 
 
-def _refuse(start_response: StartResponse, status: int, code: str, message: str) -> list[bytes]:
-    """An EC2 error envelope from the door itself (before any dispatch)."""
+def _refuse(start_response: StartResponse, status: int, code: str, message: str, *,
+            json: bool = False) -> list[bytes]:
+    """An error from the door itself (before any dispatch): EC2's envelope, or the JSON
+    protocol's for a JSON request."""
     request_id = str(uuid.uuid4())
-    body = protocol.serialize_error(code, message, request_id)
+    if json:
+        body, kind = json_protocol.serialize_error(code, message), json_protocol.CONTENT_TYPE
+    else:
+        body, kind = protocol.serialize_error(code, message, request_id), "text/xml;charset=UTF-8"
     start_response(f"{status} {_REASONS.get(status, 'Error')}",
-                   [("Content-Type", "text/xml;charset=UTF-8"), ("x-amzn-RequestId", request_id),
+                   [("Content-Type", kind), ("x-amzn-RequestId", request_id),
                     ("Content-Length", str(len(body)))])
     return [body]
 

@@ -10,6 +10,12 @@ Both doors use this one function: the Flask app (`api.app`) and the in-process m
 * ClientToken idempotency for every operation whose model marks an idempotency token;
 * errors: `TopologyError` -> its code and 4xx; an unimplemented operation -> 501 naming it;
   anything else is our bug -> 500 `InternalError`.
+
+Besides EC2 (the `ec2` Query protocol) it serves STS `GetCallerIdentity` (the `query`
+protocol) and a read-only slice of SSM (the JSON protocol, `api.json_protocol`): requests are
+told apart by the SigV4 scope's service (and `X-Amz-Target` for JSON). In-process, where
+something else may answer (moto's `mock_aws`, or AWS itself), a request to another service
+that ec2sim does not serve is passed on (`Outcome.passed`) instead of refused.
 """
 from __future__ import annotations
 
@@ -24,12 +30,14 @@ from typing import Any
 from topology.errors import DryRunOperation, TopologyError
 from topology.world import DEFAULT_ACCOUNT, Partition, World
 
-from . import protocol
+from . import json_protocol, protocol
 
 log = logging.getLogger("ec2sim")
 
 Handler = Callable[["Context", dict[str, Any]], "dict[str, Any] | None"]
 HANDLERS: dict[str, Handler] = {}          # wire Action -> handler, filled by `handler`
+SERVICES = ("ec2", "sts", "ssm")           # whose operations handlers implement
+JSON_SERVICES = {"AmazonSSM": "ssm"}       # X-Amz-Target prefix -> service, for JSON requests
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]*/([^/]+)/([^/]+)/")
 _loaded = False
 # characters XML 1.0 cannot carry: a value holding one could never be answered, so refuse it
@@ -37,12 +45,30 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def handler(fn: Handler) -> Handler:
-    """Register `fn` for the operation whose boto3 name is `fn.__name__`."""
-    action = protocol.snake_names().get(fn.__name__) or protocol.snake_names("sts").get(fn.__name__)
-    if action is None:
-        raise LookupError(f"{fn.__name__} is not an EC2 or STS operation")
-    HANDLERS[action] = fn
-    return fn
+    """Register `fn` for the operation whose boto3 name is `fn.__name__` (of EC2, STS or SSM:
+    no two of them share an operation name)."""
+    for service in SERVICES:
+        action = protocol.snake_names(service).get(fn.__name__)
+        if action is not None:
+            fn.service = service  # type: ignore[attr-defined]
+            HANDLERS[action] = fn
+            return fn
+    raise LookupError(f"{fn.__name__} is not an operation of {', '.join(SERVICES)}")
+
+
+def passes(claims: Callable[[dict[str, Any]], bool]) -> Callable[[Handler], Handler]:
+    """For a handler of another service than EC2 that answers only part of its operation
+    (SSM's public parameters): in-process, a request `claims(params)` is false for goes to
+    whatever else answers that service. A server answers every request it gets."""
+    def mark(fn: Handler) -> Handler:
+        fn.claims = claims  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+def _handler_for(service: str, action: str) -> Handler | None:
+    fn = handlers().get(action)
+    return fn if fn is not None and getattr(fn, "service", None) == service else None
 
 
 def remembered_as(keep: Callable[[dict[str, Any]], Any],
@@ -107,6 +133,7 @@ class Outcome:
     result: Any = None
     code: str = ""
     message: str = ""
+    passed: bool = False      # in-process: not ec2sim's to answer (see `answer`'s `others`)
 
     def failed(self, status: int, code: str, message: str) -> "Outcome":
         self.status, self.code, self.message, self.result = status, code, message, None
@@ -136,7 +163,11 @@ def account_of(key_id: str | None) -> str:
 
 def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) -> Reply:
     """Answer one Query request (`form` holds its decoded fields) in its wire form."""
-    outcome = answer(world, form, *caller(headers))
+    return reply(answer(world, form, *caller(headers)))
+
+
+def reply(outcome: Outcome) -> Reply:
+    """A Query request's outcome in its wire form."""
     if outcome.status == 200:
         try:
             body = protocol.serialize(outcome.op, outcome.result, outcome.request_id)
@@ -149,8 +180,11 @@ def handle(world: World, form: Mapping[str, str], headers: Mapping[str, str]) ->
 
 
 def answer(world: World, form: Mapping[str, str], account: str, region: str,
-           service: str = "ec2") -> Outcome:
-    """Run one Query request from `account` in `region` and say how it went."""
+           service: str = "ec2", *, others: bool = False) -> Outcome:
+    """Run one Query request from `account` in `region` and say how it went.
+
+    `others`: something else answers what ec2sim does not (in-process); then a request to
+    another service than EC2 that ec2sim does not serve is `passed`, not refused."""
     outcome = Outcome(str(uuid.uuid4()))
     action = form.get("Action", "")
     try:
@@ -161,18 +195,72 @@ def answer(world: World, form: Mapping[str, str], account: str, region: str,
             raise TopologyError(f"The action {action or '(none)'} is not valid for this web service.",
                                 "InvalidAction")
         outcome.op = op
-        params = protocol.parse(op, form)
-        fn = handlers().get(action)
-        if fn is None:
-            return outcome.failed(501, "NotImplemented",
-                                  f"The operation {action} is not implemented by ec2sim.")
-        outcome.result = _run(world, fn, op, params, Context(
-            world, world.partition(account, region), action, outcome.request_id))
-        return outcome
+        return _call(world, outcome, service, protocol.parse(op, form), account, region, others)
     except TopologyError as err:
         return outcome.failed(err.status, err.code, err.message)
     except Exception:  # our bug: say so, and never as a client error
         return outcome.internal_error()
+
+
+def answer_json(world: World, target: str, body: bytes, account: str, region: str,
+                service: str, *, others: bool = False) -> Outcome:
+    """Run one JSON-protocol request (`X-Amz-Target: target`) like `answer`."""
+    outcome = Outcome(str(uuid.uuid4()))
+    action = json_protocol.action_of(target)
+    try:
+        service = JSON_SERVICES.get(target.partition(".")[0], service)
+        if service not in JSON_SERVICES.values():
+            if others:
+                outcome.passed = True
+                return outcome
+            return outcome.failed(501, "NotImplemented",
+                                  f"The operation {action} of {service} is not implemented "
+                                  "by ec2sim.")
+        op = json_protocol.operation_of(protocol.service_model(service), target)
+        if op is None:
+            raise TopologyError(f"The operation {action} is not valid for this service.",
+                                "UnknownOperationException")
+        outcome.op = op
+        return _call(world, outcome, service, json_protocol.parse(op, body), account, region,
+                     others)
+    except TopologyError as err:
+        return outcome.failed(err.status, err.code, err.message)
+    except Exception:  # our bug: say so, and never as a client error
+        return outcome.internal_error()
+
+
+def _call(world: World, outcome: Outcome, service: str, params: dict[str, Any],
+          account: str, region: str, others: bool) -> Outcome:
+    action = outcome.op.name
+    fn = _handler_for(service, action)
+    claims = getattr(fn, "claims", None)
+    if others and service != "ec2" and (fn is None or (claims is not None
+                                                      and not claims(params))):
+        outcome.passed = True
+        return outcome
+    if fn is None:
+        return outcome.failed(501, "NotImplemented",
+                              f"The operation {action} is not implemented by ec2sim.")
+    outcome.result = _run(world, fn, outcome.op, params, Context(
+        world, world.partition(account, region), action, outcome.request_id))
+    return outcome
+
+
+def handle_json(world: World, target: str, body: bytes, headers: Mapping[str, str]) -> Reply:
+    """Answer one JSON-protocol request in its wire form."""
+    return json_reply(answer_json(world, target, body, *caller(headers)))
+
+
+def json_reply(outcome: Outcome) -> Reply:
+    """A JSON-protocol request's outcome in its wire form."""
+    if outcome.status == 200:
+        try:
+            return Reply(200, json_protocol.serialize(outcome.op, outcome.result),
+                         json_headers(outcome))
+        except Exception:  # a result the model cannot carry: our bug
+            outcome.internal_error()
+    return Reply(outcome.status, json_protocol.serialize_error(outcome.code, outcome.message),
+                 json_headers(outcome))
 
 
 def _check_characters(form: Mapping[str, str]) -> None:
@@ -228,3 +316,8 @@ def _token_member(op: Any) -> str | None:
 def headers_of(outcome: Outcome) -> dict[str, str]:
     """The HTTP headers of an answer."""
     return {"Content-Type": "text/xml;charset=UTF-8", "x-amzn-RequestId": outcome.request_id}
+
+
+def json_headers(outcome: Outcome) -> dict[str, str]:
+    """The HTTP headers of a JSON-protocol answer."""
+    return {"Content-Type": json_protocol.CONTENT_TYPE, "x-amzn-RequestId": outcome.request_id}

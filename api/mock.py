@@ -1,4 +1,5 @@
-"""In-process mode: boto3 EC2 (and STS GetCallerIdentity) calls answered without a socket.
+"""In-process mode: boto3 EC2 (and STS GetCallerIdentity, SSM's public image parameters) calls
+answered without a socket.
 
 A `before-call` hook answers each call the way botocore's `Stubber` does: botocore has
 validated and serialized the parameters; the hook runs those form fields through the same
@@ -23,6 +24,11 @@ cleanups).
 Clients are hooked through botocore's built-in handler list, so clients created *while a mock
 is active* (or from a session created while one is) are intercepted; the hook stays inert
 and is removed when the last mock exits.
+
+Calls to STS and SSM that ec2sim does not serve (AssumeRole, PutParameter, a parameter
+outside AWS's public image trees) are not answered here: botocore goes on to whatever else
+answers them, moto's `mock_aws` when `mock_ec2` runs inside or around it, else the real
+endpoint. EC2 calls are always ec2sim's, whichever way the two mocks nest.
 
 `mock_ec2(state="topology.json")` starts each fresh simulator from a saved snapshot
 (`ec2sim snapshot save`, `ec2sim import`, `topology.state.save`; see docs/snapshots.md);
@@ -49,7 +55,7 @@ from topology.world import World
 from . import dispatch, protocol
 
 F = TypeVar("F", bound=Callable[..., Any])
-_SERVICES = ("ec2", "sts")
+_SERVICES = ("ec2", "sts", "ssm")
 _FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
              "AWS_DEFAULT_REGION": "us-east-1"}
 _lock = threading.Lock()
@@ -77,11 +83,16 @@ def _before_call(model: Any, params: dict[str, Any], request_signer: Any,
     current = _current()
     if current is None or current.wire:
         return None
+    if model.metadata["protocol"] == "json":
+        return _json_call(current, model, params, request_signer)
     body = params.get("body")
     form = {key: value if isinstance(value, str) else str(value)   # as urlencode writes them
             for key, value in (body.items() if isinstance(body, dict) else ())}
     outcome = dispatch.answer(current.world, form, _account(request_signer),
-                              request_signer.region_name, model.service_model.service_name)
+                              request_signer.region_name, model.service_model.service_name,
+                              others=True)
+    if outcome.passed:
+        return None
     if outcome.status == 200:
         try:
             parsed = protocol.parsed(outcome.op, outcome.result)
@@ -97,6 +108,29 @@ def _before_call(model: Any, params: dict[str, Any], request_signer: Any,
     if current.verify:
         _verify(model, outcome, parsed)
     return AWSResponse(params.get("url", ""), outcome.status, headers, _Body(b"")), parsed
+
+
+def _json_call(current: "mock_ec2", model: Any, params: dict[str, Any],
+               request_signer: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+    """A JSON-protocol call (SSM): answered through its wire body, which botocore's own
+    parser reads (these calls are few and small), or passed on if ec2sim does not serve it."""
+    from botocore.parsers import create_parser
+
+    target = (params.get("headers") or {}).get("X-Amz-Target", "")
+    body = params.get("body") or b""
+    outcome = dispatch.answer_json(current.world, target,
+                                   body.encode() if isinstance(body, str) else body,
+                                   _account(request_signer), request_signer.region_name,
+                                   model.service_model.service_name, others=True)
+    if outcome.passed:
+        return None
+    reply = dispatch.json_reply(outcome)
+    headers = {key.lower(): value for key, value in reply.headers.items()}   # as urllib3 has them
+    parsed = create_parser("json").parse(
+        {"status_code": reply.status, "headers": headers, "body": reply.body},
+        model.output_shape)
+    parsed["ResponseMetadata"].update(HTTPHeaders=headers, RetryAttempts=0)
+    return AWSResponse(params.get("url", ""), reply.status, reply.headers, _Body(reply.body)), parsed
 
 
 def _account(request_signer: Any) -> str:
@@ -157,9 +191,21 @@ def _before_send(request: Any, **_: Any) -> AWSResponse | None:
         body = body.read()
     if isinstance(body, bytes):
         body = body.decode("utf-8")
-    if body:
-        form.update(parse_qsl(body, keep_blank_values=True))
-    reply = dispatch.handle(current.world, form, request.headers)
+    target = request.headers.get("X-Amz-Target")
+    if target:   # the JSON protocol (SSM)
+        outcome = dispatch.answer_json(current.world, target, (body or "").encode(),
+                                       *dispatch.caller(request.headers), others=True)
+        if outcome.passed:
+            return None
+        reply = dispatch.json_reply(outcome)
+    else:
+        if body:
+            form.update(parse_qsl(body, keep_blank_values=True))
+        outcome = dispatch.answer(current.world, form, *dispatch.caller(request.headers),
+                                  others=True)
+        if outcome.passed:
+            return None
+        reply = dispatch.reply(outcome)
     response = AWSResponse(url, reply.status, reply.headers, _Body(reply.body))
     request._ec2sim_response = response
     return response
