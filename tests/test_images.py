@@ -507,6 +507,23 @@ def test_describe_and_modify_attributes(ec2):
     assert error(exc)[0] == "InvalidAMIID.NotFound"
 
 
+def test_modify_takes_attribute_names_in_any_case(ec2):
+    """Ansible's ec2_ami sends `Attribute="Description"` and `"LaunchPermission"`."""
+    image_id = register(ec2)
+    ec2.modify_image_attribute(ImageId=image_id, Attribute="Description",
+                               Description={"Value": "cased"})
+    ec2.modify_image_attribute(ImageId=image_id, Attribute="LaunchPermission",
+                               LaunchPermission={"Add": [{"UserId": "111122223333"}]})
+    assert ec2.describe_image_attribute(ImageId=image_id, Attribute="description")[
+        "Description"] == {"Value": "cased"}
+    assert ec2.describe_image_attribute(ImageId=image_id, Attribute="launchPermission")[
+        "LaunchPermissions"] == [{"UserId": "111122223333"}]
+    with pytest.raises(ClientError) as exc:
+        ec2.modify_image_attribute(ImageId=image_id, Attribute="Kernel", Value="aki-1")
+    assert error(exc) == ("InvalidParameterValue", "Value (Kernel) for parameter attribute is "
+                          "invalid. Valid values: description, launchPermission, imdsSupport")
+
+
 def test_modify_dry_run_changes_nothing(ec2):
     image_id = register(ec2)
     with pytest.raises(ClientError) as exc:

@@ -320,6 +320,73 @@ def test_describe_snapshots_owners_and_restorable_users(ec2):
     assert ids(ec2, SnapshotIds=[snap_id], OwnerIds=["amazon"]) == []
 
 
+def permissions(ec2, snap_id: str) -> list[dict[str, str]]:
+    return ec2.describe_snapshot_attribute(SnapshotId=snap_id, Attribute="createVolumePermission")[
+        "CreateVolumePermissions"]
+
+
+def test_share_snapshot_with_accounts_and_publicly(ec2):
+    snap_id = snapshot(ec2, volume(ec2))
+    assert ec2.describe_snapshot_attribute(SnapshotId=snap_id, Attribute="createVolumePermission")[
+        "SnapshotId"] == snap_id
+    assert permissions(ec2, snap_id) == []
+    assert ec2.describe_snapshot_attribute(SnapshotId=snap_id, Attribute="productCodes")[
+        "ProductCodes"] == []
+    ec2.modify_snapshot_attribute(SnapshotId=snap_id, Attribute="createVolumePermission",
+                                  OperationType="add", UserIds=["111122223333", "444455556666"])
+    ec2.modify_snapshot_attribute(SnapshotId=snap_id,
+                                  CreateVolumePermission={"Add": [{"Group": "all"}]})
+    assert permissions(ec2, snap_id) == [{"UserId": "111122223333"}, {"UserId": "444455556666"},
+                                         {"Group": "all"}]
+    assert ids(ec2, RestorableByUserIds=["all"]) == [snap_id]
+    assert ids(ec2, RestorableByUserIds=["111122223333"]) == [snap_id]
+    ec2.modify_snapshot_attribute(SnapshotId=snap_id, OperationType="remove",
+                                  UserIds=["111122223333"], GroupNames=["all"])
+    assert permissions(ec2, snap_id) == [{"UserId": "444455556666"}]
+    ec2.reset_snapshot_attribute(SnapshotId=snap_id, Attribute="createVolumePermission")
+    assert permissions(ec2, snap_id) == []
+
+
+def test_snapshot_attribute_errors(ec2):
+    snap_id = snapshot(ec2, volume(ec2))
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id, OperationType="add",
+                 UserIds=["12345"]) == (
+        "InvalidAMIAttributeItemValue", 'Invalid attribute item value "12345" for userId item type.')
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id, OperationType="add",
+                 GroupNames=["everyone"]) == (
+        "InvalidAMIAttributeItemValue",
+        'Invalid attribute item value "everyone" for UserGroup item type.')
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id,
+                 UserIds=["111122223333"])[0] == "MissingParameter"
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id, CreateVolumePermission={
+        "Add": [{"UserId": "111122223333"}], "Remove": [{"Group": "all"}]})[0] == \
+        "InvalidParameterCombination"
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id, Attribute="productCodes",
+                 OperationType="add", UserIds=["111122223333"])[0] == "InvalidParameterValue"
+    assert fails(ec2.describe_snapshot_attribute, SnapshotId="snap-0123456789abcdef0",
+                 Attribute="createVolumePermission")[0] == "InvalidSnapshot.NotFound"
+    assert fails(ec2.reset_snapshot_attribute, SnapshotId=snap_id,
+                 Attribute="productCodes")[0] == "InvalidParameterValue"
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id, OperationType="add",
+                 GroupNames=["all"], DryRun=True)[0] == "DryRunOperation"
+    assert permissions(ec2, snap_id) == []
+
+
+def test_encrypted_snapshots_are_never_public_nor_shared_under_the_aws_managed_key(ec2):
+    managed = snapshot(ec2, volume(ec2, Encrypted=True))
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=managed, OperationType="add",
+                 GroupNames=["all"]) == (
+        "UnsupportedOperation",
+        "Encrypted snapshots can\u2019t be shared publicly. Specify another snapshot.")
+    assert fails(ec2.modify_snapshot_attribute, SnapshotId=managed, OperationType="add",
+                 UserIds=["111122223333"])[0] == "InvalidParameter"
+    own_key = snapshot(ec2, volume(ec2, Encrypted=True, KmsKeyId="alias/mine"))
+    ec2.modify_snapshot_attribute(SnapshotId=own_key, OperationType="add",
+                                  UserIds=["111122223333"])
+    assert permissions(ec2, own_key) == [{"UserId": "111122223333"}]
+    assert permissions(ec2, managed) == []
+
+
 def test_describe_snapshots_unknown_ids(ec2):
     assert fails(ec2.describe_snapshots, SnapshotIds=["snap-0123456789abcdef0"]) == (
         "InvalidSnapshot.NotFound", "The snapshot 'snap-0123456789abcdef0' does not exist.")

@@ -249,6 +249,8 @@ def modify(world: World, part: Partition, image_id: str, params: dict[str, Any])
 def _which(params: dict[str, Any]) -> tuple[str, Any]:
     """The one attribute a ModifyImageAttribute request changes, and its new value."""
     attr = params.get("Attribute")
+    # AWS takes the name in any case: Ansible's ec2_ami sends "Description", "LaunchPermission"
+    attr = next((m for m in MODIFIABLE if attr and m.lower() == attr.lower()), attr)
     if attr is not None and attr not in MODIFIABLE:
         raise InvalidParameterValue(
             f"Value ({attr}) for parameter attribute is invalid. Valid values: "

@@ -17,16 +17,19 @@ snapshots at once: the create calls answer `pending` as AWS does, describe shows
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from . import regions, volumes
-from .errors import InvalidParameterValue, TopologyError
+from .errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
+                     TopologyError)
 from .filters import Filter, field, ident
 from .world import Partition, World
 
 COPY_VOLUME_ID = "vol-ffffffff"    # AWS: "Snapshots copies have an arbitrary source volume ID"
-SELF = "self"
+SELF, ALL = "self", "all"
+_ACCOUNT = re.compile(r"\d{12}")
 
 
 def create(world: World, part: Partition, vol_id: str, *, description: str = "",
@@ -129,6 +132,94 @@ def visible_to(part: Partition, node: dict[str, Any], owners: list[str] | None,
     if mine and wanted & {SELF, part.account}:     # owners may always restore their own
         return True
     return bool(wanted & shared) or (SELF in wanted and part.account in shared)
+
+
+# -- attributes: create volume permissions ----------------------------------------------------
+def attribute(world: World, part: Partition, snap_id: str, name: str) -> dict[str, Any]:
+    """DescribeSnapshotAttribute (owner only): `{SnapshotId, <member>: [...]}`."""
+    node = world.get(part, "snapshot", snap_id)
+    if name == "productCodes":    # ec2sim's snapshots carry no Marketplace product codes
+        return {"SnapshotId": snap_id, "ProductCodes": []}
+    return {"SnapshotId": snap_id, "CreateVolumePermissions": [
+        {"Group": ALL} if who == ALL else {"UserId": who}
+        for who in node.get("create_volume_permissions", ())]}
+
+
+def modify(world: World, part: Partition, snap_id: str, params: dict[str, Any]) -> None:
+    """ModifySnapshotAttribute: add or remove accounts (or the group `all`) that may create
+    volumes from the snapshot, given as `CreateVolumePermission` or as `OperationType` with
+    `UserIds` / `GroupNames`."""
+    node = world.get(part, "snapshot", snap_id)
+    if params.get("Attribute", "createVolumePermission") != "createVolumePermission":
+        raise InvalidParameterValue(
+            f"Value ({params['Attribute']}) for parameter attribute is invalid. Only "
+            "createVolumePermission can be modified.")
+    add, remove = _changes(params)
+    who = list(node.get("create_volume_permissions", ()))
+    for value in add:
+        _check_share(part, node, value)
+    new = [w for w in who if w not in remove] + [w for w in dict.fromkeys(add) if w not in who]
+    world.update(snap_id, create_volume_permissions=new)
+
+
+def reset(world: World, part: Partition, snap_id: str, name: str) -> None:
+    """ResetSnapshotAttribute: the snapshot is private again (only its owner may use it)."""
+    world.get(part, "snapshot", snap_id)
+    if name != "createVolumePermission":
+        raise InvalidParameterValue(
+            f"Value ({name}) for parameter attribute is invalid. Only createVolumePermission "
+            "can be reset.")
+    world.update(snap_id, create_volume_permissions=[])
+
+
+def _changes(params: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """The accounts (or `all`) a modification adds and removes, each item checked."""
+    given = params.get("CreateVolumePermission")
+    if given is not None:
+        add = [_permission(i) for i in given.get("Add") or []]
+        remove = [_permission(i) for i in given.get("Remove") or []]
+    else:
+        items = [_permission({"UserId": u}) for u in params.get("UserIds") or []]
+        items += [_permission({"Group": g}) for g in params.get("GroupNames") or []]
+        operation = params.get("OperationType")
+        if items and operation is None:
+            raise MissingParameter("The request must contain the parameter OperationType")
+        add, remove = (items, []) if operation == "add" else ([], items)
+    if not add and not remove:
+        raise MissingParameter("The request must contain the parameter createVolumePermission")
+    if add and remove:    # AWS: "you cannot do both in a single operation"
+        raise InvalidParameterCombination(
+            "Create volume permissions cannot be added and removed in the same request.")
+    return add, remove
+
+
+def _permission(item: dict[str, Any]) -> str:
+    """One CreateVolumePermission item as the value kept: an account id or `all`."""
+    given = {k: v for k, v in item.items() if v is not None}
+    if len(given) != 1:
+        raise InvalidParameterCombination(
+            "A create volume permission must name exactly one of UserId or Group.")
+    key, value = next(iter(given.items()))
+    if key == "UserId" and not _ACCOUNT.fullmatch(value):
+        raise TopologyError(f'Invalid attribute item value "{value}" for userId item type.',
+                            "InvalidAMIAttributeItemValue")
+    if key == "Group" and value != ALL:
+        raise TopologyError(f'Invalid attribute item value "{value}" for UserGroup item type.',
+                            "InvalidAMIAttributeItemValue")
+    return str(value)
+
+
+def _check_share(part: Partition, node: dict[str, Any], value: str) -> None:
+    """AWS's sharing rules: encrypted snapshots never go public, and snapshots under the
+    AWS managed key are not shared at all."""
+    if not node.get("Encrypted"):
+        return
+    if value == ALL:
+        raise TopologyError("Encrypted snapshots can’t be shared publicly. Specify another "
+                            "snapshot.", "UnsupportedOperation")
+    if node.get("KmsKeyId") == volumes.key_arn(part, volumes.AWS_MANAGED_ALIAS):
+        raise TopologyError("Snapshots encrypted with the AWS Managed CMK can’t be shared. "
+                            "Specify another snapshot.", "InvalidParameter")
 
 
 # -- views and filters ------------------------------------------------------------------------

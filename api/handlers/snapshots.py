@@ -1,4 +1,5 @@
-"""EBS snapshot operations: create (one volume or an instance's set), copy, delete, describe."""
+"""EBS snapshot operations: create (one volume or an instance's set), copy, delete, describe,
+and the create volume permissions attribute."""
 from __future__ import annotations
 
 from typing import Any
@@ -67,3 +68,20 @@ def describe_snapshots(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
               if snapshots.visible_to(part, nodes[s], owners, restorable)]
     page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
     return {"Snapshots": [snapshots.view(world, s) for s in page], "NextToken": token}
+
+
+@handler
+def describe_snapshot_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return snapshots.attribute(ctx.world, ctx.part, params["SnapshotId"], params["Attribute"])
+
+
+@handler
+def modify_snapshot_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    snapshots.modify(ctx.world, ctx.part, params["SnapshotId"], params)
+    return {}
+
+
+@handler
+def reset_snapshot_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    snapshots.reset(ctx.world, ctx.part, params["SnapshotId"], params["Attribute"])
+    return {}
