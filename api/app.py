@@ -22,6 +22,7 @@ from topology.world import World
 from viz import web
 
 from . import dispatch, files, json_protocol, protocol, reach_http
+from .beside import Beside
 from .sigv4 import AuthError, Verifier
 
 StartResponse = Callable[..., Any]
@@ -41,6 +42,8 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
     app = Flask("ec2sim", root_path=os.path.dirname(os.path.abspath(__file__)))
     app.config.update(config or {})
     world = world if world is not None else World()
+    if app.config.get("EC2SIM_BESIDE"):   # the URL of an emulator of IAM and S3 (moto_server)
+        world.outside = Beside(app.config["EC2SIM_BESIDE"])
     app.extensions["ec2sim.world"] = world
 
     @app.get("/")

@@ -26,6 +26,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--credentials", metavar="FILE",
                        help="access key id -> secret (JSON or INI) for --verify-signatures; "
                             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY are added as a default")
+    serve.add_argument("--beside", metavar="URL",
+                       help="an emulator of the other services (e.g. moto_server) to ask about "
+                            "the IAM instance profiles and S3 buckets EC2 calls name "
+                            "(default: take them as given)")
 
     ops = commands.add_parser("operations", help="which EC2 operations are implemented")
     ops.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -73,6 +77,8 @@ def _serve(args: argparse.Namespace) -> int:
                   "AWS_SECRET_ACCESS_KEY", file=sys.stderr)
             return 2
         config["EC2SIM_VERIFIER"] = Verifier(keys)
+    if args.beside:
+        config["EC2SIM_BESIDE"] = args.beside
     try:
         world = _world(args)
     except (OSError, ValueError, sqlite3.Error) as err:

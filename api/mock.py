@@ -28,7 +28,9 @@ and is removed when the last mock exits.
 Calls to STS and SSM that ec2sim does not serve (AssumeRole, PutParameter, a parameter
 outside AWS's public image trees) are not answered here: botocore goes on to whatever else
 answers them, moto's `mock_aws` when `mock_ec2` runs inside or around it, else the real
-endpoint. EC2 calls are always ec2sim's, whichever way the two mocks nest.
+endpoint. EC2 calls are always ec2sim's, whichever way the two mocks nest. While a moto mock
+is active, ec2sim asks moto's IAM and S3 about the instance profiles and flow log buckets EC2
+calls name (`api.beside`), as AWS's EC2 asks its IAM and S3.
 
 `mock_ec2(state="topology.json")` starts each fresh simulator from a saved snapshot
 (`ec2sim snapshot save`, `ec2sim import`, `topology.state.save`; see docs/snapshots.md);
@@ -50,9 +52,11 @@ from urllib.parse import parse_qsl, urlsplit
 import botocore.handlers
 from botocore.awsrequest import AWSResponse
 
+from topology.outside import Outside
 from topology.world import World
 
 from . import dispatch, protocol
+from .beside import Beside
 
 F = TypeVar("F", bound=Callable[..., Any])
 _SERVICES = ("ec2", "sts", "ssm")
@@ -245,6 +249,8 @@ class mock_ec2:
             self.world = World(self.seed)
             if self.state is not None:
                 _load_state(self.world, self.state)
+        if type(self.world.outside) is Outside:    # ask moto's IAM and S3 while it runs
+            self.world.outside = Beside()
         with _lock:
             if not _active:
                 _install()

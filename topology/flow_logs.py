@@ -201,6 +201,11 @@ def create(world: World, part: Partition, params: dict[str, Any],
             failed.append(_unsuccessful(rid, "FlowLogAlreadyExists", EXISTS))
             continue
         chosen.append(rid)
+    missing = _missing_bucket(world, part, config) if chosen else None
+    if missing is not None:   # AWS answers each resource so, not the request
+        failed += [_unsuccessful(rid, "400", f"LogDestination: {missing} does not exist.")
+                   for rid in chosen]
+        chosen = []
     created = []
     for rid in chosen:
         fl_id = world.new_id("fl")
@@ -211,6 +216,17 @@ def create(world: World, part: Partition, params: dict[str, Any],
             world.tag(fl_id, key, value)
         created.append(fl_id)
     return created, failed
+
+
+def _missing_bucket(world: World, part: Partition, config: dict[str, Any]) -> str | None:
+    """The S3 destination's bucket if the S3 beside ec2sim says it does not exist (on its
+    own ec2sim cannot tell, and takes any bucket as given: `topology.outside`)."""
+    if config["LogDestinationType"] != "s3":
+        return None
+    match = _BUCKET_ARN.fullmatch(config["LogDestination"])
+    bucket = match.group(1) if match else ""
+    exists = world.outside.bucket_exists(part.account, part.region, bucket)
+    return bucket if exists is False else None
 
 
 def _now() -> dt.datetime:

@@ -101,7 +101,7 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
     pg_id, partition = _placement_group(world, part, p, zone, low, type_name)
     mappings = _mappings(world, image_id, p.get("BlockDeviceMappings"))
     new_tags = _tags(p.get("TagSpecifications"))
-    profile = instance_profiles.profile(part, p["IamInstanceProfile"]) \
+    profile = instance_profiles.profile(part, p["IamInstanceProfile"], world) \
         if p.get("IamInstanceProfile") else None
     fields = launch_fields(world, part, p, image, type_name, info, zone, nics[0].subnet_id)
     addresses, hints = _capacity(world, part, nics, low, high)

@@ -3,7 +3,9 @@
 An `iam-instance-profile-association` node (`iip-assoc-...`) holds the profile
 (`IamInstanceProfile`: `Arn`, `Id`), its `State` and `Timestamp`, and is ASSOCIATED with its
 instance. ec2sim has no IAM: a profile named by name or ARN is taken as given, its ARN built
-in the caller's account and its `AIPA...` id derived from the ARN (stable across calls).
+in the caller's account and its `AIPA...` id derived from the ARN (stable across calls) -
+unless an IAM beside it answers (`world.outside`, `topology.outside`): then a profile IAM
+does not have is refused, as AWS refuses it, and the id is IAM's.
 
 AWS's rules: an instance has at most one association (`IncorrectState`, "There is an
 existing association for instance i-..."); only a running or stopped instance can get one;
@@ -29,8 +31,30 @@ NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
 ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 
-def profile(part: Partition, spec: dict[str, Any] | None) -> dict[str, str]:
-    """boto3's `IamInstanceProfile` for a request's `IamInstanceProfileSpecification`."""
+def profile(part: Partition, spec: dict[str, Any] | None,
+            world: World | None = None) -> dict[str, str]:
+    """boto3's `IamInstanceProfile` for a request's `IamInstanceProfileSpecification` (as
+    the IAM beside `world` knows it, if one answers)."""
+    given = _given(part, spec)
+    if world is None:
+        return given
+    by_arn = bool((spec or {}).get("Arn"))
+    match = ARN.match(given["Arn"])
+    assert match is not None    # `_given` checked or built it
+    known = world.outside.instance_profile(match.group(1), part.region, match.group(3),
+                                           given["Arn"] if by_arn else None)
+    if known is None:
+        return given
+    if not known:
+        which, label = ("arn", "ARN") if by_arn else ("name", "name")
+        raise InvalidParameterValue(
+            f"Value ({(spec or {})['Arn' if by_arn else 'Name']}) for parameter "
+            f"iamInstanceProfile.{which} is invalid. Invalid IAM Instance Profile {label}")
+    return {"Arn": known["Arn"], "Id": known["Id"]}
+
+
+def _given(part: Partition, spec: dict[str, Any] | None) -> dict[str, str]:
+    """The profile a specification names, taken as given."""
     spec = spec or {}
     arn, name = spec.get("Arn"), spec.get("Name")
     if arn:
@@ -76,7 +100,7 @@ def associate(world: World, part: Partition, instance_id: str, spec: dict[str, A
     if state_name(world, instance_id) not in ("pending", "running", "stopping", "stopped"):
         raise IncorrectState(f"The instance '{instance_id}' is not in a valid state for this "
                              "operation.", "IncorrectInstanceState")
-    return create(world, part, instance_id, profile(part, spec))
+    return create(world, part, instance_id, profile(part, spec, world))
 
 
 def replace(world: World, part: Partition, assoc_id: str, spec: dict[str, Any]) -> str:
@@ -86,7 +110,7 @@ def replace(world: World, part: Partition, assoc_id: str, spec: dict[str, Any]) 
     if state_name(world, instance_id) not in ("pending", "running"):
         raise IncorrectState(f"The association {assoc_id} is not the active association",
                              "IncorrectState")
-    prof = profile(part, spec)
+    prof = profile(part, spec, world)
     world.remove(assoc_id)
     return create(world, part, instance_id, prof)
 

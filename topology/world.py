@@ -25,6 +25,7 @@ import networkx as nx
 
 from . import schema
 from .errors import DryRunOperation, Malformed, NotFound
+from .outside import Outside
 
 DEFAULT_ACCOUNT = "123456789012"
 _MISSING = object()
@@ -137,6 +138,8 @@ class World:
         # a durable store (`topology.store.Store`): `save(world)` after every request that
         # changed something, `clear()` on reset; None keeps the world in memory only
         self.persister: Any = None
+        # the services beside EC2 (IAM, S3), as the door knows them (`topology.outside`)
+        self.outside = Outside()
         self.reset()
 
     # -- lifecycle -------------------------------------------------------------------------
