@@ -13,6 +13,9 @@ you name) under pytest from the sdist root (moto's tests import its `tests` pack
 the junit XML and prints, per file, passed on moto_server / on ec2sim / on both / only moto /
 only ec2sim, then the `aws_verified` subset the same way. `--failures OUT.json` writes the
 tests moto_server passes and ec2sim fails, each with the first line of its error, for triage.
+`--keep DIR` keeps logs and junit XML; with `--only ec2sim` and a `--keep DIR` an earlier run
+filled, the tables compare against moto_server's results kept there (moto's side is slow and
+does not change while you work on ec2sim).
 
 Extra test dependencies moto's EC2 tests import and moto[server] does not bring:
 `freezegun` (test_instances.py), and `pytest-timeout` for the per-test timeout (without it,

@@ -73,6 +73,7 @@ def test_create_rsa_pem_key_pair(ec2):
     assert made["KeyFingerprint"] == sha1_of_private(private)
     assert len(made["KeyFingerprint"]) == 59                      # 20 bytes, colon-separated
     assert KEY_ID.fullmatch(made["KeyPairId"]) and made["KeyName"] == "web"
+    assert "Tags" not in made                                     # no tag set when untagged
     [info] = ec2.describe_key_pairs(IncludePublicKey=True)["KeyPairs"]
     assert info["KeyPairId"] == made["KeyPairId"]
     assert info["KeyFingerprint"] == made["KeyFingerprint"] and info["KeyType"] == "rsa"

@@ -721,9 +721,13 @@ def test_modify_refusals_change_nothing(ec2):
         "InvalidPermission.Duplicate"
     assert modify(first, IpProtocol="tcp", FromPort=22, ToPort=22, ReferencedGroupId=other)[0] \
         == "InvalidParameterValue"
-    assert modify(first, IpProtocol="tcp", FromPort=22, ToPort=22)[0] == "MissingParameter"
+    assert modify(first, IpProtocol="tcp", FromPort=22, ToPort=22) == (
+        "MissingParameter", "The request must contain exactly one of: cidrIp, cidrIpv6, "
+        "prefixListId, or referencedGroupId")
     assert modify(first, IpProtocol="tcp", FromPort=22, ToPort=22, CidrIpv4="1.0.0.0/8",
-                  CidrIpv6="::/0")[0] == "InvalidParameterCombination"
+                  CidrIpv6="::/0") == (
+        "InvalidParameterCombination",
+        "Only one of cidrIp, cidrIpv6, prefixListId, or referencedGroupId can be specified")
     other_rule = rules_of(ec2, other)[0]["SecurityGroupRuleId"]
     assert modify(other_rule, IpProtocol="-1", CidrIpv4="1.0.0.0/8") == (
         "InvalidSecurityGroupRuleId.NotFound",

@@ -31,7 +31,8 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from .errors import Conflict, InvalidParameterValue, TopologyError
+from .errors import (Conflict, InvalidParameterCombination, InvalidParameterValue,
+                     MissingParameter, TopologyError)
 
 ALL = "-1"
 NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
@@ -189,10 +190,12 @@ def from_request(request: dict[str, Any], *, pair: PairResolver | None = None,
     """The rule a `SecurityGroupRuleRequest` (modify_security_group_rules) describes."""
     targets = [(kind, request[kind]) for kind in (CIDR4, CIDR6, PREFIX_LIST, GROUP)
                if request.get(kind)]
-    if len(targets) != 1:
-        raise TopologyError(
-            "Exactly one of CidrIpv4, CidrIpv6, PrefixListId or ReferencedGroupId must be "
-            "specified.", "InvalidParameterCombination" if targets else "MissingParameter")
+    if not targets:   # AWS's words (moto's aws_verified test_modify_security_group_rules)
+        raise MissingParameter("The request must contain exactly one of: cidrIp, cidrIpv6, "
+                               "prefixListId, or referencedGroupId")
+    if len(targets) > 1:
+        raise InvalidParameterCombination("Only one of cidrIp, cidrIpv6, prefixListId, or "
+                                          "referencedGroupId can be specified")
     kind, value = targets[0]
     perm: dict[str, Any] = {"IpProtocol": request.get("IpProtocol"),
                             "FromPort": request.get("FromPort"), "ToPort": request.get("ToPort")}

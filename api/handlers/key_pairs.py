@@ -10,8 +10,11 @@ from ..dispatch import Context, handler
 
 
 def _created(ctx: Context, key_id: str) -> dict[str, Any]:
+    """The create/import answer: like AWS's, it leaves the tag set out when there is none
+    (DescribeKeyPairs lists it, empty or not)."""
     view = key_pairs.view(ctx.world, key_id)
-    return {k: view[k] for k in ("KeyPairId", "KeyName", "KeyFingerprint", "Tags")}
+    return {k: view[k] for k in ("KeyPairId", "KeyName", "KeyFingerprint", "Tags")
+            if k != "Tags" or view[k]}
 
 
 @handler
