@@ -148,7 +148,8 @@ def pytest_command(args: argparse.Namespace, junit: Path) -> list[str]:
     return command
 
 
-def start_run(args: argparse.Namespace, target: str, url: str, work: Path) -> subprocess.Popen[bytes]:
+def start_run(args: argparse.Namespace, target: str, url: str,
+              work: Path) -> subprocess.Popen[bytes]:
     """Start moto's tests against `url` in a pytest subprocess (output in work/<target>.log)."""
     env = {**os.environ, "TEST_SERVER_MODE": "true", "TEST_SERVER_MODE_ENDPOINT": url,
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",

@@ -143,6 +143,17 @@ def test_tag_specifications_are_checked(ec2):
     assert ec2.describe_launch_templates()["LaunchTemplates"] == []
 
 
+def test_user_data_must_be_base64(ec2):
+    with pytest.raises(ClientError) as exc:
+        create(ec2, data={"UserData": "not base64 encoded"})
+    assert error(exc) == ("InvalidUserData.Malformed", "Invalid BASE64 encoding of user data.")
+    assert ec2.describe_launch_templates()["LaunchTemplates"] == []
+    made = create(ec2, data={"UserData": "ZWNobw=="})
+    [version] = ec2.describe_launch_template_versions(
+        LaunchTemplateId=made["LaunchTemplate"]["LaunchTemplateId"])["LaunchTemplateVersions"]
+    assert version["LaunchTemplateData"]["UserData"] == "ZWNobw=="
+
+
 def test_dry_run_creates_nothing(ec2):
     with pytest.raises(ClientError) as exc:
         create(ec2, DryRun=True)

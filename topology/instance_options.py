@@ -16,7 +16,8 @@ import binascii
 from typing import Any
 
 from . import regions
-from .errors import IncorrectState, InvalidParameterCombination, InvalidParameterValue
+from .errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
+                     TopologyError)
 from .instances import gmt, state_name
 from .world import Partition, World
 
@@ -220,7 +221,8 @@ def user_data(text: str | None) -> str | None:
     try:
         raw = base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidParameterValue("Invalid BASE64 encoding of user data.")
+        raise TopologyError("Invalid BASE64 encoding of user data.",
+                            "InvalidUserData.Malformed") from None
     if len(raw) > MAX_USER_DATA:
         raise InvalidParameterValue(f"User data is limited to {MAX_USER_DATA} bytes")
     return text

@@ -149,7 +149,11 @@ def _check_description(description: str | None) -> None:
 
 
 def _check_data(data: dict[str, Any]) -> dict[str, Any]:
-    """What AWS refuses outright in launch parameters (their tag specifications); a copy."""
+    """What AWS refuses outright in launch parameters (tag specifications, user data that
+    is not base64); a copy."""
+    from .instance_options import user_data   # instance modules build on this one
+
+    user_data(data.get("UserData"))
     seen: set[str] = set()
     for spec in data.get("TagSpecifications") or []:
         rtype = spec.get("ResourceType")
