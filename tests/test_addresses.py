@@ -470,3 +470,48 @@ def test_with_run_instances(ec2):
     ec2.associate_address(AllocationId=eip["AllocationId"], InstanceId=instance["InstanceId"])
     ec2.terminate_instances(InstanceIds=[instance["InstanceId"]])
     assert "AssociationId" not in address(ec2, eip["AllocationId"])
+
+
+# -- reverse DNS: the domain-name attribute ----------------------------------------------------
+def test_reverse_dns_record_set_and_reset(ec2):
+    alloc = ec2.allocate_address()
+    alloc_id, ip = alloc["AllocationId"], alloc["PublicIp"]
+    aws_name = f"ec2-{ip.replace('.', '-')}.compute-1.amazonaws.com."
+    other = ec2.allocate_address()["AllocationId"]
+    assert ec2.describe_addresses_attribute(Attribute="domain-name")["Addresses"] == []
+    changed = ec2.modify_address_attribute(AllocationId=alloc_id, DomainName="mail.example.com")
+    assert changed["Address"] == {"PublicIp": ip, "AllocationId": alloc_id, "PtrRecord": aws_name,
+                                  "PtrRecordUpdate": {"Value": "mail.example.com.",
+                                                      "Status": "PENDING"}}
+    # no clock: the update is in force at once, and only addresses with a record are listed
+    listed = ec2.describe_addresses_attribute(Attribute="domain-name")["Addresses"]
+    assert listed == [{"PublicIp": ip, "AllocationId": alloc_id, "PtrRecord": "mail.example.com."}]
+    assert ec2.describe_addresses_attribute(AllocationIds=[other], Attribute="domain-name")[
+        "Addresses"] == []
+    reset = ec2.reset_address_attribute(AllocationId=alloc_id, Attribute="domain-name")["Address"]
+    assert reset["PtrRecord"] == "mail.example.com."
+    assert reset["PtrRecordUpdate"] == {"Value": aws_name, "Status": "PENDING"}
+    assert ec2.describe_addresses_attribute(AllocationIds=[alloc_id])["Addresses"] == []
+
+
+def test_reverse_dns_errors(ec2):
+    alloc_id = ec2.allocate_address()["AllocationId"]
+    cases = [
+        (ec2.modify_address_attribute, {"AllocationId": alloc_id, "DomainName": "bad_name.com"},
+         ("InvalidParameterValue", "Value (bad_name.com) for parameter domainName is invalid.")),
+        (ec2.modify_address_attribute, {"AllocationId": alloc_id},
+         ("MissingParameter", "The request must contain the parameter DomainName")),
+        (ec2.modify_address_attribute, {"AllocationId": "eipalloc-0123456789abcdef0",
+                                        "DomainName": "example.com"},
+         ("InvalidAllocationID.NotFound", None)),
+        (ec2.describe_addresses_attribute, {"AllocationIds": ["eipalloc-0123456789abcdef0"]},
+         ("InvalidAllocationID.NotFound", None)),
+        (ec2.modify_address_attribute, {"AllocationId": alloc_id, "DomainName": "example.com",
+                                        "DryRun": True}, ("DryRunOperation", None)),
+    ]
+    for call, params, (code, message) in cases:
+        with pytest.raises(ClientError) as exc:
+            call(**params)
+        assert error(exc)[0] == code, params
+        assert message is None or error(exc)[1] == message
+    assert ec2.describe_addresses_attribute()["Addresses"] == []

@@ -92,6 +92,11 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
     assert eip["changed"] and eip["allocation_id"].startswith("eipalloc-")
     assert out["allocate eip again"]["changed"] is False
     assert out["allocate eip again"]["allocation_id"] == eip["allocation_id"]
+    ptr = out["set reverse dns"]["update_reverse_dns_record_result"]["address"]
+    assert ptr["ptr_record_update"] == {"value": "web.example.com.", "status": "PENDING"}
+    assert out["set reverse dns again"]["changed"] is False
+    assert out["set reverse dns again"]["update_reverse_dns_record_result"] == {
+        "ptr_record": "web.example.com."}
     assert out["allocate eip in check mode"]["changed"] is True
     [address] = out["eip info"]["addresses"]
     assert (address["instance_id"], address["public_ip"], address["tags"]) == \

@@ -1,9 +1,10 @@
-"""Elastic IP operations: allocate, associate, disassociate, release, describe."""
+"""Elastic IP operations: allocate, associate, disassociate, release, describe, and the
+reverse DNS (`domain-name`) attribute."""
 from __future__ import annotations
 
 from typing import Any
 
-from topology import elastic_ips, tags
+from topology import address_attributes, elastic_ips, tags
 from topology.errors import (InvalidParameterCombination, InvalidParameterValue,
                              MissingParameter, NotFound)
 
@@ -84,3 +85,26 @@ def describe_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                    kind=elastic_ips.KIND, table=elastic_ips.FILTERS, view=elastic_ips.view,
                    output="Addresses", ids=ids or None)
     return {"Addresses": out["Addresses"]}
+
+
+@handler
+def describe_addresses_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    attribute = params.get("Attribute", address_attributes.ATTRIBUTE)
+    if attribute != address_attributes.ATTRIBUTE:
+        raise InvalidParameterValue(f"Value ({attribute}) for parameter attribute is invalid.")
+    found, token = address_attributes.describe(
+        ctx.world, ctx.part, params.get("AllocationIds"), params.get("MaxResults"),
+        params.get("NextToken"))
+    return {"Addresses": found, "NextToken": token}
+
+
+@handler
+def modify_address_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Address": address_attributes.modify(ctx.world, ctx.part, params["AllocationId"],
+                                                 params.get("DomainName"))}
+
+
+@handler
+def reset_address_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    return {"Address": address_attributes.reset(ctx.world, ctx.part, params["AllocationId"],
+                                                params["Attribute"])}
