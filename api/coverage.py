@@ -28,7 +28,8 @@ def render(*, markdown: bool = False) -> str:
         "do not edit by hand.",
         "",
         f"**{len(done)} of {len(names)}** operations of botocore's EC2 model are implemented"
-        " (plus STS `get_caller_identity`).",
+        " (plus STS `get_caller_identity`, and SSM `get_parameter`, `get_parameters` and"
+        " `get_parameters_by_path` for AWS's public image parameters: docs/beside.md).",
         "",
         "| operation | implemented |",
         "| --- | --- |",

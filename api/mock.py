@@ -196,6 +196,8 @@ def _before_send(request: Any, **_: Any) -> AWSResponse | None:
     if isinstance(body, bytes):
         body = body.decode("utf-8")
     target = request.headers.get("X-Amz-Target")
+    if isinstance(target, bytes):   # botocore keeps some header values as bytes
+        target = target.decode("latin-1")
     if target:   # the JSON protocol (SSM)
         outcome = dispatch.answer_json(current.world, target, (body or "").encode(),
                                        *dispatch.caller(request.headers), others=True)

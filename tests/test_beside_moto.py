@@ -31,14 +31,14 @@ def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
 
 
 @contextmanager
-def nested(order: str) -> Iterator[mock_ec2]:
+def nested(order: str, *, wire: bool = False) -> Iterator[mock_ec2]:
     """`mock_ec2` inside `mock_aws` ("ec2sim-inside") or around it ("ec2sim-outside")."""
     with ExitStack() as stack:
         if order == "ec2sim-inside":
             stack.enter_context(mock_aws())
-            yield stack.enter_context(mock_ec2())
+            yield stack.enter_context(mock_ec2(wire=wire))
         else:
-            sim = stack.enter_context(mock_ec2())
+            sim = stack.enter_context(mock_ec2(wire=wire))
             stack.enter_context(mock_aws())
             yield sim
 
@@ -83,6 +83,20 @@ def test_ssm_public_parameters_are_ec2sims_own_parameters_motos(order):
         region = ssm.get_parameter(
             Name="/aws/service/global-infrastructure/regions/us-west-1/longName")
         assert region["Parameter"]["Value"] == "US West (N. California)"
+
+
+@ORDERS
+def test_the_whole_wire_route_shares_the_same_way(order):
+    with nested(order, wire=True) as sim:
+        vpc_id = client("ec2").create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+        assert sim.world.node(vpc_id) is not None
+        ssm = client("ssm")
+        ssm.put_parameter(Name="/app/mode", Value="wire", Type="String")
+        assert ssm.get_parameter(Name="/app/mode")["Parameter"]["Value"] == "wire"
+        image_id = ssm.get_parameter(Name=AL2023)["Parameter"]["Value"]
+        assert client("ec2").describe_images(ImageIds=[image_id])["Images"]
+        assert client("sts").assume_role(RoleArn="arn:aws:iam::123456789012:role/r",
+                                         RoleSessionName="wire")["Credentials"]
 
 
 @ORDERS
