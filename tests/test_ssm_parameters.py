@@ -234,3 +234,15 @@ def test_raw_json_requests_get_awss_errors(server_url):
                            json.dumps({"Name": AL2023}).encode())
     assert status == 200 and body["Parameter"]["Name"] == AL2023
     assert isinstance(body["Parameter"]["LastModifiedDate"], (int, float))
+
+
+@pytest.mark.server
+def test_signed_requests_are_checked_and_refused_in_json(start_server):
+    url = start_server("--verify-signatures")     # the conftest's testing/testing key
+    assert _server_client("ssm", url).get_parameter(Name=AL2023)["Parameter"]["Name"] == AL2023
+    forged = boto3.client("ssm", region_name="us-east-1", endpoint_url=url,
+                          aws_access_key_id="testing", aws_secret_access_key="wrong")
+    with pytest.raises(ClientError) as exc:
+        forged.get_parameter(Name=AL2023)
+    assert error(exc)[0] == "SignatureDoesNotMatch"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
