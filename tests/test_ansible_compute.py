@@ -147,6 +147,7 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
     assert (image["image_id"], image["description"]) == (ami["image_id"], "from web server")
     image_snapshots = {m["snapshot_id"] for m in ami["block_device_mapping"].values()}
     assert set(out["delete ami"]["snapshots_deleted"]) == image_snapshots
+    assert out["delete ami again"]["changed"] is False
 
     for task in ("delete snapshot", "detach volume", "delete volume", "release eip",
                  "detach eni", "delete eni", "terminate instance"):

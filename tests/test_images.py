@@ -347,8 +347,14 @@ def test_deregister_image(ec2):
     answer = ec2.deregister_image(ImageId=image_id)
     assert answer["Return"] is True and "DeleteSnapshotResults" not in answer
     assert own_names(ec2) == []
+    # AWS: "Recently deregistered images ... return empty results" (no clock: they stay so)
+    assert ec2.describe_images(ImageIds=[image_id])["Images"] == []
     with pytest.raises(ClientError) as exc:
-        ec2.describe_images(ImageIds=[image_id])
+        ec2.describe_images(ImageIds=[image_id, "ami-0123456789abcdef0"])
+    assert error(exc) == ("InvalidAMIID.NotFound",
+                          "The image id '[ami-0123456789abcdef0]' does not exist")
+    with pytest.raises(ClientError) as exc:
+        client(STRANGER).describe_images(ImageIds=[image_id])
     assert error(exc)[0] == "InvalidAMIID.NotFound"
     with pytest.raises(ClientError) as exc:
         ec2.deregister_image(ImageId=image_id)

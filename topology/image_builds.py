@@ -325,6 +325,7 @@ def deregister(world: World, part: Partition, image_id: str, *,
     for value in images.index_values(node.get("permissions", [])):
         world.unclaim(pub, catalogue.LAUNCH_INDEX, value, image_id)
     world.remove(image_id)
+    world.claim(part, images.DEREGISTERED, image_id, part.account)
     if not delete_snapshots:
         return []
     results = []

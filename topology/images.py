@@ -31,6 +31,9 @@ from .filters import Filter, field, ident
 from .world import Partition, World, is_id_of, not_found
 
 NAME_INDEX, SNAPSHOT_INDEX = "image-name", "snapshot-user"   # claims (see `image_builds`)
+# ids of images the account deregistered: AWS's DescribeImages gives "empty results" for
+# them (Ansible's ec2_ami re-run of state=absent relies on it), not InvalidAMIID.NotFound
+DEREGISTERED = "deregistered-image"
 LAUNCH_INDEX, ALL = catalogue.LAUNCH_INDEX, "all"
 _ACCOUNT = re.compile(r"\d{12}")
 OWNER_ALIASES = ("amazon", "aws-marketplace", "aws-backup-vault")
@@ -144,7 +147,7 @@ def describe(world: World, part: Partition, *, ids: list[str] | None = None,
     """The images a DescribeImages call selects before filters, in creation order.
 
     Named ids must be images of the region (`InvalidAMIID.*` naming all unknown ones); those
-    the caller does not see are left out. Without ids: the caller's images, the public ones
+    the caller does not see, or deregistered, are left out. Without ids: the caller's images, the public ones
     and those shared with it.
     """
     pubs = catalogue.public_partitions(world, part.region)
@@ -170,14 +173,15 @@ def _named(world: World, part: Partition, ids: list[str]) -> list[str]:
     for rid in ids:
         if not is_id_of("ami", rid):
             raise not_found("image", rid)
-    missing = [rid for rid in ids if image_node(world, part.region, rid) is None]
+    missing = [rid for rid in ids if image_node(world, part.region, rid) is None
+               and not world.claimed(part, DEREGISTERED, rid)]
     if len(missing) == 1:
         raise not_found("image", missing[0])
     if missing:
         raise NotFound(f"The image ids '[{', '.join(missing)}]' do not exist",
                        "InvalidAMIID.NotFound")
     nodes = world.graph.nodes
-    return [rid for rid in ids if sees(nodes[rid], part.account, part.region)]
+    return [rid for rid in ids if rid in nodes and sees(nodes[rid], part.account, part.region)]
 
 
 def _owner_matches(node: dict[str, Any], account: str, owners: list[str] | None) -> bool:
