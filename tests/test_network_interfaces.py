@@ -409,8 +409,9 @@ def test_detach_refusals(mock, ec2, subnet):
     for force in (False, True):
         with pytest.raises(ClientError) as exc:
             ec2.detach_network_interface(AttachmentId=attachment, Force=force)
-        assert error(exc) == ("OperationNotPermitted",
-                              "The network interface at device index 0 cannot be detached.")
+        # AWS's words, as the console and users quote them
+        assert error(exc) == ("OperationNotPermitted", "The network interface at device index 0 "
+                              "and networkCard index 0 cannot be detached.")
     with pytest.raises(ClientError) as exc:
         ec2.detach_network_interface(AttachmentId="eni-attach-0123456789abcdef0")
     assert error(exc) == ("InvalidAttachmentID.NotFound",

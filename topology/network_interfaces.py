@@ -357,8 +357,8 @@ def detach(world: World, part: Partition, attachment_id: str, *, force: bool = F
     doing, never a user's Force flag) takes the primary interface off."""
     eni_id, instance_id, data = find_attachment(world, part, attachment_id)
     if data["DeviceIndex"] == 0 and data.get("NetworkCardIndex", 0) == 0 and not force:
-        raise TopologyError("The network interface at device index 0 cannot be detached.",
-                            "OperationNotPermitted")
+        raise TopologyError("The network interface at device index 0 and networkCard index 0 "
+                            "cannot be detached.", "OperationNotPermitted")
     world.unlink(eni_id, instance_id, schema.ATTACHED)
     return eni_id
 
