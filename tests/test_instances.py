@@ -403,6 +403,21 @@ def test_the_root_device_cannot_be_suppressed(ec2):
     assert error(exc)[0] == "InvalidBlockDeviceMapping"
 
 
+def test_a_new_ebs_device_needs_a_size_or_snapshot(ec2):
+    """RunInstances' words, as AWS users quote them (CreateVolume words it "size/snapshot")."""
+    with pytest.raises(ClientError) as exc:
+        one(ec2, BlockDeviceMappings=[{"DeviceName": "/dev/sdf",
+                                       "Ebs": {"VolumeType": "standard"}}])
+    assert error(exc) == ("MissingParameter",
+                          "The request must contain the parameter size or snapshotId")
+    assert ec2.describe_volumes()["Volumes"] == []
+    # the image's own device keeps the image's snapshot: a new type alone is enough
+    inst = one(ec2, BlockDeviceMappings=[{"DeviceName": "/dev/xvda",
+                                          "Ebs": {"VolumeType": "gp3"}}])
+    root = described(ec2, inst["InstanceId"])["BlockDeviceMappings"][0]
+    assert root["DeviceName"] == "/dev/xvda"
+
+
 def test_user_data_and_key_name(ec2):
     ec2.create_key_pair(KeyName="ops")
     inst = one(ec2, UserData="#!/bin/sh\necho hi\n", KeyName="ops")

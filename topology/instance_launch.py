@@ -225,6 +225,9 @@ def _mappings(world: World, image_id: str, requested: list[dict[str, Any]] | Non
         if "Ebs" not in m:
             continue   # instance store (VirtualName): no EBS volume
         snapshot = m["Ebs"].get("SnapshotId")
+        if not snapshot and m["Ebs"].get("VolumeSize") is None:
+            # RunInstances' own words (CreateVolume says "size/snapshot")
+            raise MissingParameter("The request must contain the parameter size or snapshotId")
         base_ebs = (base.get(m["DeviceName"]) or {}).get("Ebs") or {}
         if snapshot and world.node(snapshot) is None and base_ebs.get("SnapshotId") == snapshot:
             # a public image's snapshot is no node of ours: its size is the image's
