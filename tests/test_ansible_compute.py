@@ -76,6 +76,11 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
     assert launched["tags"] == {"Name": "web", "env": "test"}
     assert launched["private_ip_address"].startswith("172.31.")
     assert launched["placement"]["availability_zone"] == "us-east-1a"   # the module's pick
+    assert {b["device_name"]: b["ebs"]["delete_on_termination"]
+            for b in launched["block_device_mappings"]} == {"/dev/xvda": True, "/dev/sdb": True}
+    assert launched["monitoring"] == {"state": "enabled"}
+    assert (launched["metadata_options"]["http_tokens"],
+            launched["metadata_options"]["http_put_response_hop_limit"]) == ("required", 2)
     again = out["launch instance again"]
     assert again["changed"] is False and again["instance_ids"] == [instance_id]
     assert out["launch instance in check mode"]["changed"] is True
@@ -87,6 +92,11 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
     assert resized["instances"][0]["instance_type"] == "t3.small"
     [info] = out["instance info"]["instances"]
     assert (info["instance_id"], info["state"]["name"]) == (instance_id, "running")
+    attributes = info["attributes"]
+    assert base64.b64decode(attributes["user_data"]["value"]) == b"#!/bin/sh\necho hello\n"
+    assert attributes["instance_type"] == {"value": "t3.small"}
+    assert attributes["disable_api_termination"] == {"value": False}
+    assert [g["group_name"] for g in attributes["groups"]] == ["default"]
 
     eip = out["allocate eip"]
     assert eip["changed"] and eip["allocation_id"].startswith("eipalloc-")
@@ -136,7 +146,7 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
 
     ami = out["create ami"]
     assert (ami["name"], ami["state"], ami["description"]) == ("web-image", "available", "from web")
-    assert set(ami["block_device_mapping"]) == {"/dev/xvda", "/dev/sdf"}
+    assert set(ami["block_device_mapping"]) == {"/dev/xvda", "/dev/sdb", "/dev/sdf"}
     assert ami["block_device_mapping"]["/dev/sdf"]["size"] == 8
     assert out["create ami again"]["changed"] is False
     assert out["create ami in check mode"]["changed"] is True
@@ -172,8 +182,13 @@ def test_launch_templates_spot_requests_and_tags(playbook: Any, server_ec2: Any)
     template = out["create template"]["template"]
     template_id = template["launch_template_id"]
     assert (template["launch_template_name"], template["tags"]) == ("web-lt", {"env": "test"})
-    assert out["create template"]["latest_template"]["launch_template_data"]["instance_type"] == \
-        "t3.micro"
+    data = out["create template"]["latest_template"]["launch_template_data"]
+    assert data["instance_type"] == "t3.micro"
+    assert data["block_device_mappings"] == [{"device_name": "/dev/xvda", "ebs": {
+        "volume_size": 12, "volume_type": "gp3", "delete_on_termination": True}}]
+    assert data["metadata_options"]["http_tokens"] == "required"
+    assert data["tag_specifications"] == [{"resource_type": "instance",
+                                           "tags": [{"key": "made-by", "value": "template"}]}]
     assert out["create template again"]["changed"] is False
     assert out["template check"]["changed"] is True
     second = out["new template version"]
