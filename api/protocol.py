@@ -33,8 +33,9 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")          # int() would also take "1_0", " 
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _BITS = {"integer": 31, "long": 63}              # AWS's Integer and Long are 32/64-bit signed
 # Enums that are catalogues, not vocabularies: AWS answers an unknown instance type with the
-# operation's own error (InvalidInstanceType, ...), which the owning family raises.
-_OPEN_ENUMS = frozenset({"InstanceType"})
+# operation's own error (InvalidInstanceType, ...), which the owning family raises; likewise
+# an unknown instance attribute ("... for parameter attribute is invalid. Unknown attribute.").
+_OPEN_ENUMS = frozenset({"InstanceType", "InstanceAttributeName"})
 
 
 class UnknownParameter(TopologyError):

@@ -72,9 +72,21 @@ READERS: dict[str, Reader] = {
         "Enabled": False})},
     "disableApiStop": lambda w, i, n: {"DisableApiStop": _value(bool(n.get("api_stop_disabled")))},
 }
+_NAMES = {name.lower(): name for name in READERS}
+
+
+def known(attribute: str) -> str:
+    """The attribute's name as AWS spells it (any case is taken, as for enums), checked
+    before the instance is."""
+    name = _NAMES.get(attribute.lower())
+    if name is None:
+        raise InvalidParameterValue(
+            f"Value ({attribute}) for parameter attribute is invalid. Unknown attribute.")
+    return name
 
 
 def describe(world: World, part: Partition, instance_id: str, attribute: str) -> dict[str, Any]:
+    attribute = known(attribute)
     node = world.get(part, "instance", instance_id)
     return {"InstanceId": instance_id, **READERS[attribute](world, instance_id, node)}
 
@@ -105,7 +117,7 @@ def requested(params: dict[str, Any]) -> tuple[str, Any]:
         raw = params[member]
         given[attribute] = raw.get("Value") if isinstance(raw, dict) else raw
     if params.get("Attribute"):
-        attribute = params["Attribute"]
+        attribute = known(params["Attribute"])
         if "Value" in params:
             given[attribute] = _from_text(attribute, params["Value"])
         elif attribute not in given:
@@ -134,8 +146,8 @@ def _from_text(attribute: str, text: str) -> Any:
 
 
 def modify(world: World, part: Partition, instance_id: str, params: dict[str, Any]) -> None:
-    world.get(part, "instance", instance_id)
     attribute, value = requested(params)
+    world.get(part, "instance", instance_id)
     current = state_name(world, instance_id)
     if attribute in FIXED:
         raise InvalidParameterValue(f"Value ({attribute}) for parameter attribute is invalid. "
