@@ -71,8 +71,9 @@ def test_create_egress_only_gateway_needs_a_vpc(ec2):
         ec2.create_egress_only_internet_gateway(VpcId=MISSING_VPC)
     assert error(exc) == ("InvalidVpcID.NotFound", f"The vpc ID '{MISSING_VPC}' does not exist")
     with pytest.raises(ClientError) as exc:
-        ec2.create_egress_only_internet_gateway(VpcId="vpc-1")
-    assert error(exc)[0] == "InvalidVpcID.Malformed"
+        ec2.create_egress_only_internet_gateway(VpcId="vpc-012345678")
+    # AWS's answer quoted in community.aws PR #1475
+    assert error(exc) == ("InvalidVpcId.Malformed", "The vpc ID vpc-012345678 is malformed")
     assert eigws(ec2) == {}
 
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import schema
+from .errors import Malformed
 from .filters import Filter, ident
-from .world import Partition, World
+from .world import Partition, World, is_id_of
 
 EGRESS_ONLY = "egress-only-internet-gateway"
 CARRIER = "carrier-gateway"
@@ -37,6 +38,8 @@ def _tag(world: World, rid: str, tags: dict[str, str] | None) -> None:
 def create_egress_only(world: World, part: Partition, vpc_id: str, *,
                        tags: dict[str, str] | None = None) -> str:
     """A new egress-only internet gateway attached to `vpc_id`; its id."""
+    if not is_id_of("vpc", vpc_id):   # this operation's own code and words (AWS, 2022)
+        raise Malformed(f"The vpc ID {vpc_id} is malformed", "InvalidVpcId.Malformed")
     world.get(part, "vpc", vpc_id)
     eigw_id = world.new_id("eigw")
     world.add(part, EGRESS_ONLY, eigw_id)
