@@ -148,13 +148,15 @@ def describe_instance_credit_specifications(ctx: Context, params: dict[str, Any]
     ids = params.get("InstanceIds")
     limit = _limit(params, "InstanceIds", "instanceId")
     chosen = _select(ctx, params, CREDIT_FILTERS, ids)
-    # without ids AWS lists the instances with unlimited credits; with ids, the burstable ones
-    chosen = [i for i in chosen if world.graph.nodes[i].get("cpu_credits")
-              and (ids or world.graph.nodes[i]["cpu_credits"] == "unlimited")]
+    # without ids AWS lists the instances with unlimited credits; with ids, every one named, a
+    # type that earns no credits as `standard` (what AWS answers, though its reference says
+    # "an error is returned")
+    if not ids:
+        chosen = [i for i in chosen if world.graph.nodes[i].get("cpu_credits") == "unlimited"]
     page, token = paging.page(world, chosen, limit, params.get("NextToken"))
     return {"InstanceCreditSpecifications": [
-        {"InstanceId": i, "CpuCredits": world.graph.nodes[i]["cpu_credits"]} for i in page],
-        "NextToken": token}
+        {"InstanceId": i, "CpuCredits": world.graph.nodes[i].get("cpu_credits") or "standard"}
+        for i in page], "NextToken": token}
 
 
 # -- options ----------------------------------------------------------------------------------
