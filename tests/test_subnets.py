@@ -221,13 +221,21 @@ def test_associate_and_disassociate_subnet_ipv6(ec2, vpc6):
     out = ec2.disassociate_subnet_cidr_block(AssociationId=assoc["AssociationId"])
     assert out["SubnetId"] == subnet
     assert out["Ipv6CidrBlockAssociation"]["Ipv6CidrBlockState"]["State"] == "disassociating"
-    assert ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0][
-        "Ipv6CidrBlockAssociationSet"] == []
+    # AWS keeps listing it as disassociated for a while (Ansible's ec2_vpc_subnet waits on it)
+    [gone] = ec2.describe_subnets(SubnetIds=[subnet], Filters=[
+        {"Name": "ipv6-cidr-block-association.state", "Values": ["disassociated"]}])["Subnets"][0][
+        "Ipv6CidrBlockAssociationSet"]
+    assert (gone["AssociationId"], gone["Ipv6CidrBlockState"]) == \
+        (assoc["AssociationId"], {"State": "disassociated"})
     with pytest.raises(ClientError) as exc:
         ec2.disassociate_subnet_cidr_block(AssociationId=assoc["AssociationId"])
     assert error(exc) == (
         "InvalidSubnetCidrBlockAssociationID.NotFound",
         f"The subnet CIDR block with association ID '{assoc['AssociationId']}' does not exist")
+    # the block is free again, and a new block replaces the record of the old one
+    again = ec2.associate_subnet_cidr_block(SubnetId=subnet, Ipv6CidrBlock=slash64(block, 4))
+    assert [a["AssociationId"] for a in ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0][
+        "Ipv6CidrBlockAssociationSet"]] == [again["Ipv6CidrBlockAssociation"]["AssociationId"]]
 
 
 def test_ipv6_only_subnet_keeps_its_block(ec2, vpc6):

@@ -80,10 +80,7 @@ def subnet_overlaps(world: World) -> list[str]:
             data = world.graph.nodes[subnet]
             if data.get("CidrBlock"):
                 nets.append((subnet, IPNetwork(data["CidrBlock"])))
-            for assoc in _children(world, subnet, "subnet-cidr-assoc"):
-                block = world.graph.nodes[assoc].get("Ipv6CidrBlock")
-                if block:
-                    nets.append((subnet, IPNetwork(block)))
+            nets += [(subnet, block) for block in subnets.ipv6_blocks(world, subnet)]
         found += [f"{vpc}: subnets {a} and {b} overlap" for a, b in _overlapping(nets)
                   if a != b]
     return found

@@ -28,6 +28,7 @@ from .world import Partition, World
 MAX_SUBNETS_PER_VPC = 200
 # kinds whose edges into a subnet are the subnet's own furniture, not dependencies
 NOT_DEPENDENTS = frozenset({"vpc", "route-table", "network-acl", "subnet-cidr-assoc"})
+DISASSOCIATED = "disassociated"
 
 
 def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
@@ -145,8 +146,15 @@ def ipv4_blocks(world: World, subnet_id: str) -> list[IPNetwork]:
 
 
 def ipv6_blocks(world: World, subnet_id: str) -> list[IPNetwork]:
+    """The subnet's IPv6 block as a list (a disassociated block no longer counts)."""
     return [addressing.network(world.graph.nodes[a]["Ipv6CidrBlock"])
-            for a, _, _ in world.out(subnet_id, schema.CONTAINS, "subnet-cidr-assoc")]
+            for a in _ipv6_assocs(world, subnet_id, live=True)]
+
+
+def _ipv6_assocs(world: World, subnet_id: str, *, live: bool) -> list[str]:
+    """The subnet's IPv6 block associations: the live ones, or the disassociated ones."""
+    return [a for a, _, _ in world.out(subnet_id, schema.CONTAINS, "subnet-cidr-assoc")
+            if (world.graph.nodes[a]["Ipv6CidrBlockState"]["State"] != DISASSOCIATED) == live]
 
 
 def used_addresses(world: World, subnet_id: str) -> list[str]:
@@ -199,6 +207,8 @@ def associate_ipv6(world: World, part: Partition, subnet_id: str, cidr: str) -> 
 
 
 def _add_ipv6(world: World, part: Partition, subnet_id: str, net: IPNetwork) -> str:
+    for old in _ipv6_assocs(world, subnet_id, live=False):
+        world.remove(old)       # the previous block's record gives way to the new block
     assoc_id = world.new_id("subnet-cidr-assoc")
     world.add(part, "subnet-cidr-assoc", assoc_id, Ipv6CidrBlock=str(net),
               Ipv6CidrBlockState={"State": "associated"}, Ipv6AddressAttribute="public",
@@ -211,11 +221,14 @@ def disassociate_ipv6(world: World, part: Partition, assoc_id: str) -> tuple[str
     """Remove a subnet's IPv6 block; returns (subnet id, the association as `disassociating`).
 
     Refused for an IPv6-only subnet's block and while the subnet assigns IPv6 addresses on
-    creation (`InvalidCidrBlock.InUse`).
+    creation (`InvalidCidrBlock.InUse`). The association stays listed as `disassociated`
+    (AWS lists it so for a while: Ansible's ec2_vpc_subnet waits for that state) until the
+    subnet gets a new block.
     """
     node = world.node(assoc_id)
     if node is None or node["kind"] != "subnet-cidr-assoc" or node["account"] != part.account \
-            or node["region"] != part.region:
+            or node["region"] != part.region \
+            or node["Ipv6CidrBlockState"]["State"] == DISASSOCIATED:
         raise NotFound(f"The subnet CIDR block with association ID '{assoc_id}' does not exist",
                        "InvalidSubnetCidrBlockAssociationID.NotFound")
     subnet_id = world.into(assoc_id, schema.CONTAINS, "subnet")[0][0]
@@ -230,7 +243,7 @@ def disassociate_ipv6(world: World, part: Partition, assoc_id: str) -> tuple[str
             "disassociated, because its subnet has assign-ipv6-address-on-creation set to "
             "true.", "InvalidCidrBlock.InUse")
     view = ipv6_view(assoc_id, node)
-    world.remove(assoc_id)
+    world.update(assoc_id, Ipv6CidrBlockState={"State": DISASSOCIATED})
     view["Ipv6CidrBlockState"] = {"State": "disassociating"}
     return subnet_id, view
 

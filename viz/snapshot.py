@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from topology import addressing, network_interfaces as enis, schema, vpcs as vpc_family
+from topology import (addressing, network_interfaces as enis, schema, subnets as subnet_family,
+                      vpcs as vpc_family)
 from topology.world import Partition, World
 
 from .scene import Edge, Node, Scene
@@ -227,9 +228,7 @@ class _Reader:
     def subnet(self, sid: str, parent: str) -> None:
         world, node = self.world, self.graph[sid]
         cidrs = [node["CidrBlock"]] if node.get("CidrBlock") else []
-        cidrs += [self.graph[a]["Ipv6CidrBlock"]
-                  for a, _, _ in world.out(sid, schema.CONTAINS, "subnet-cidr-assoc")
-                  if "Ipv6CidrBlock" in self.graph[a]]
+        cidrs += [str(block) for block in subnet_family.ipv6_blocks(world, sid)]
         public = self._public(sid)
         self.add(Node(sid, "subnet", parent, _name(node), tuple(cidrs), state=_state(node),
                       flags=("public",) if public else ("private",)))
