@@ -72,17 +72,15 @@ READERS: dict[str, Reader] = {
         "Enabled": False})},
     "disableApiStop": lambda w, i, n: {"DisableApiStop": _value(bool(n.get("api_stop_disabled")))},
 }
-_NAMES = {name.lower(): name for name in READERS}
 
 
 def known(attribute: str) -> str:
-    """The attribute's name as AWS spells it (any case is taken, as for enums), checked
-    before the instance is."""
-    name = _NAMES.get(attribute.lower())
-    if name is None:
+    """The attribute, checked before the instance is. Unlike enum values, AWS takes the
+    names in their own case only (`Kernel`, `userdata` are unknown)."""
+    if attribute not in READERS:
         raise InvalidParameterValue(
             f"Value ({attribute}) for parameter attribute is invalid. Unknown attribute.")
-    return name
+    return attribute
 
 
 def describe(world: World, part: Partition, instance_id: str, attribute: str) -> dict[str, Any]:
