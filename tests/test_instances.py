@@ -831,7 +831,9 @@ def test_modify_attributes(ec2, net):
     assert filtered(ec2, "instance-type", "t3.micro") == []
     with pytest.raises(ClientError) as exc:
         ec2.modify_instance_attribute(InstanceId=iid, InstanceType={"Value": "t9.huge"})
-    assert error(exc) == ("InvalidParameterValue", "Invalid value 't9.huge' for InstanceType.")
+    # the code botocore's ModifyInstanceAttribute documentation names
+    assert error(exc) == ("InvalidInstanceAttributeValue",
+                          "Invalid value 't9.huge' for InstanceType.")
     ec2.modify_instance_attribute(InstanceId=iid, Attribute="instanceType", Value="t3.medium")
     assert described(ec2, iid)["InstanceType"] == "t3.medium"
     ec2.modify_instance_attribute(InstanceId=iid, UserData={"Value": b"new data"})

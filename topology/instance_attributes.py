@@ -170,8 +170,9 @@ def _instance_type(world: World, part: Partition, instance_id: str, value: str) 
     from .instance_options import burstable, cpu_options, default_credits
 
     info = instance_types.get(value)
-    if info is None:
-        raise InvalidParameterValue(f"Invalid value '{value}' for InstanceType.")
+    if info is None:   # botocore: "the error returned is InvalidInstanceAttributeValue"
+        raise TopologyError(f"Invalid value '{value}' for InstanceType.",
+                            "InvalidInstanceAttributeValue")
     node = world.graph.nodes[instance_id]
     credits = node.get("cpu_credits")
     if burstable(value, info):
