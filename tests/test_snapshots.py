@@ -279,7 +279,9 @@ def test_describe_snapshots_filters(ec2):
         {"ResourceType": "snapshot", "Tags": [{"Key": "env", "Value": "prod"}]}])
     second = snapshot(ec2, big, Description="weekly")
     copied = ec2.copy_snapshot(SourceRegion="us-east-1", SourceSnapshotId=first)["SnapshotId"]
-    start = described(ec2, first)["StartTime"].strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    started = described(ec2, first)["StartTime"]
+    assert started.microsecond == 0     # to the second, as every StartTime AWS's CLI shows
+    start = started.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     cases = {
         "description": (["daily*"], [first]),
         "encrypted": (["true"], [second]),

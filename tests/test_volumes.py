@@ -476,8 +476,10 @@ def test_describe_volumes_filters(ec2, mock):
         "attachment.device": (["/dev/sdh"], [gp2]),
         "attachment.status": (["attached"], [gp2]),
         "attachment.delete-on-termination": (["false"], [gp2]),
-        "attachment.attach-time": ([attached["AttachTime"].strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
-                                    + "Z"], [gp2]),
+        # AWS gives attachment times to the whole second (every AttachTime the AWS CLI
+        # reference shows ends in .000Z), so the time as written matches
+        "attachment.attach-time": ([attached["AttachTime"].strftime("%Y-%m-%dT%H:%M:%S.000Z")],
+                                   [gp2]),
         "availability-zone": (["us-east-1b"], [io2]),
         "availability-zone-id": (["use1-az1"], [gp3, gp2]),
         "encrypted": (["true"], [gp3]),

@@ -44,7 +44,7 @@ def _add(world: World, part: Partition, vol_id: str, size: int, encrypted: bool,
          key: str | None, description: str, tags: dict[str, str] | None,
          **extra: Any) -> str:
     snap_id = world.new_id("snap")
-    started = volumes.now()
+    started = volumes.now_to_second()
     fields = {"VolumeId": vol_id, "VolumeSize": size, "State": "completed",
               "StartTime": started, "CompletionTime": started, "Progress": "100%",
               "Description": description, "Encrypted": encrypted, "StorageTier": "standard",

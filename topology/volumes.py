@@ -82,9 +82,15 @@ _DEVICE = re.compile(r"/dev/sd[a-z]|/dev/sda1|(/dev/)?xvd([a-z]|[a-d][a-z])")
 
 
 def now() -> dt.datetime:
-    """The current time, to the millisecond like AWS's timestamps."""
+    """The current time, to the millisecond like a volume's `CreateTime`."""
     stamp = dt.datetime.now(dt.timezone.utc)
     return stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
+
+
+def now_to_second() -> dt.datetime:
+    """The current time to the whole second (`...:05.000Z`), as AWS gives attachment times,
+    snapshot start times and volume modification start times."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def timestamp(value: dt.datetime) -> str:
@@ -357,7 +363,8 @@ def attach(world: World, part: Partition, vol_id: str, instance_id: str, device:
             f"Invalid value '{device}' for unixDevice. Attachment point {device} is already "
             "in use")
     world.link(vol_id, instance_id, schema.ATTACHED, Device=device,
-               DeleteOnTermination=delete_on_termination, AttachTime=now(), State="attached")
+               DeleteOnTermination=delete_on_termination, AttachTime=now_to_second(),
+               State="attached")
     world.update(vol_id, State="in-use")
     view = attachment_view(world, vol_id, instance_id)
     view.pop("DeleteOnTermination")
@@ -486,7 +493,7 @@ def modify(world: World, part: Partition, vol_id: str, *, size: int | None = Non
         raise IncorrectState(
             f"Multi-Attach cannot be disabled for volume {vol_id} while it is attached to more "
             "than one instance.", "IncorrectState")
-    started = now()
+    started = now_to_second()
     recent = _recent_modifications(node, started)
     original = {k: node.get(k) for k in ("Size", "VolumeType", "Iops", "Throughput",
                                          "MultiAttachEnabled")}
