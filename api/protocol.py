@@ -132,6 +132,9 @@ def _parse_structure(shape: Shape, tree: dict[str, Any], prefix: str) -> dict[st
         if name not in out:
             wire = next(w for w, (n, _) in members.items() if n == name)
             wire = _MISSING_NAMES.get((shape.name, name), wire)
+            other = _MISSING_ERRORS.get((shape.name, name))
+            if other is not None:
+                raise TopologyError(other[1], other[0])
             raise MissingParameter(f"The request must contain the parameter {prefix}{wire}")
     return out
 
@@ -139,6 +142,10 @@ def _parse_structure(shape: Shape, tree: dict[str, Any], prefix: str) -> dict[st
 # where AWS names a missing parameter otherwise than its wire name (its internal list name)
 _MISSING_NAMES = {("CreateTagsRequest", "Resources"): "resourceIdSet",
                   ("DeleteTagsRequest", "Resources"): "resourceIdSet"}
+# where AWS answers a missing required member with another error (code, message): an SDK's
+# empty list sends nothing (cloud-nuke #731 quotes AWS's answer to TerminateInstances)
+_MISSING_ERRORS = {("TerminateInstancesRequest", "InstanceIds"):
+                   ("InvalidParameterCombination", "No instances specified")}
 
 
 def _parse_list(shape: Shape, tree: dict[str, Any], path: str) -> list[Any]:

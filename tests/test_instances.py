@@ -537,6 +537,15 @@ def test_credit_specifications(ec2):
 
 
 # -- the lifecycle ------------------------------------------------------------------------------
+def test_terminating_nothing(ec2, server_ec2):
+    """An empty id list sends no InstanceId at all; AWS answers TerminateInstances so (its
+    answer as cloud-nuke #731 quotes it), not with MissingParameter."""
+    for client in (ec2, server_ec2):
+        with pytest.raises(ClientError) as exc:
+            client.terminate_instances(InstanceIds=[])
+        assert error(exc) == ("InvalidParameterCombination", "No instances specified")
+
+
 def test_stop_start_terminate(ec2):
     iid = one(ec2)["InstanceId"]
     public = described(ec2, iid)["PublicIpAddress"]
