@@ -98,11 +98,14 @@ def test_delete_egress_only_gateway(ec2, vpc):
 
 
 def test_unknown_egress_only_gateway(ec2, vpc):
-    new_eigw(ec2, vpc)
+    known = new_eigw(ec2, vpc)
+    # AWS lists nothing for an unknown id rather than failing: Terraform's finder reads an
+    # empty list as "not found" and handles no error code (moto's test agrees)
+    assert eigws(ec2, EgressOnlyInternetGatewayIds=[MISSING_EIGW]) == {}
+    assert set(eigws(ec2, EgressOnlyInternetGatewayIds=[MISSING_EIGW, known])) == {known}
     with pytest.raises(ClientError) as exc:
-        ec2.describe_egress_only_internet_gateways(EgressOnlyInternetGatewayIds=[MISSING_EIGW])
-    assert error(exc) == ("InvalidEgressOnlyInternetGatewayId.NotFound",
-                          f"The egressOnlyInternetGateway ID '{MISSING_EIGW}' does not exist")
+        eigws(ec2, EgressOnlyInternetGatewayIds=["eigw-x"])
+    assert error(exc)[0] == "InvalidEgressOnlyInternetGatewayId.Malformed"
     with pytest.raises(ClientError) as exc:
         ec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId="eigw-x")
     assert error(exc)[0] == "InvalidEgressOnlyInternetGatewayId.Malformed"
@@ -320,6 +323,8 @@ def test_egress_gateways_round_trip_against_server(server_ec2):
     assert found == [eigw]
     assert server_ec2.delete_egress_only_internet_gateway(
         EgressOnlyInternetGatewayId=eigw["EgressOnlyInternetGatewayId"])["ReturnCode"] is True
+    assert server_ec2.describe_egress_only_internet_gateways(EgressOnlyInternetGatewayIds=[
+        eigw["EgressOnlyInternetGatewayId"]])["EgressOnlyInternetGateways"] == []
     cagw = server_ec2.create_carrier_gateway(VpcId=vpc)["CarrierGateway"]["CarrierGatewayId"]
     assert server_ec2.describe_carrier_gateways(Filters=[
         {"Name": "vpc-id", "Values": [vpc]}])["CarrierGateways"][0]["State"] == "available"

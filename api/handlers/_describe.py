@@ -5,8 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 from topology import filters, paging
-from topology.errors import InvalidParameterCombination, InvalidParameterValue
-from topology.world import World
+from topology.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
+from topology.world import Partition, World
 
 from ..dispatch import Context
 
@@ -15,19 +15,33 @@ View = Callable[[World, str], dict[str, Any]]
 
 def describe(ctx: Context, params: dict[str, Any], *, kind: str, table: filters.FilterTable,
              view: View, output: str, ids: list[str] | None = None,
-             ids_exclude_max: bool = False) -> dict[str, Any]:
-    """Answer a `Describe*` call: the named ids (all must exist), filtered, paged, viewed."""
+             ids_exclude_max: bool = False, unknown_ids_ok: bool = False) -> dict[str, Any]:
+    """Answer a `Describe*` call: the named ids, filtered, paged, viewed.
+
+    Every named id must exist, unless `unknown_ids_ok` (an operation AWS answers with no
+    item for an unknown id; a malformed one is still an error).
+    """
     world, part = ctx.world, ctx.part
     if ids and ids_exclude_max and params.get("MaxResults") is not None:
         raise InvalidParameterCombination(
             "The parameter MaxResults cannot be used with the ids parameter.")
     if ids:
-        ids = list(dict.fromkeys(ids))
-        for rid in ids:
-            world.get(part, kind, rid)
+        ids = [rid for rid in dict.fromkeys(ids) if _known(world, part, kind, rid, unknown_ids_ok)]
+        if not ids:
+            return {output: [], "NextToken": None}
     chosen = filters.select(world, part, kind, table, params.get("Filters"), ids)
     page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
     return {output: [view(world, rid) for rid in page], "NextToken": token}
+
+
+def _known(world: World, part: Partition, kind: str, rid: str, unknown_ok: bool) -> bool:
+    try:
+        world.get(part, kind, rid)
+    except NotFound:
+        if not unknown_ok:
+            raise
+        return False
+    return True
 
 
 def bounded(params: dict[str, Any], limits: tuple[int, int], ids_member: str | None = None,

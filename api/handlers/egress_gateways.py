@@ -28,7 +28,7 @@ def describe_egress_only_internet_gateways(ctx: Context, params: dict[str, Any]
                                            ) -> dict[str, Any]:
     return describe(ctx, params, kind=gateways.EGRESS_ONLY, table=gateways.EGRESS_ONLY_FILTERS,
                     view=gateways.egress_only_view, output="EgressOnlyInternetGateways",
-                    ids=params.get("EgressOnlyInternetGatewayIds"))
+                    ids=params.get("EgressOnlyInternetGatewayIds"), unknown_ids_ok=True)
 
 
 @handler
