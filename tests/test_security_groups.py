@@ -759,14 +759,14 @@ def three_groups(ec2: Any) -> dict[str, str]:
     ("ip-permission.cidr", ["10.0.*"], ["app"]),
     ("ip-permission.ipv6-cidr", ["::/0"], ["web"]),
     ("ip-permission.group-id", ["{web}"], ["app"]),
-    ("ip-permission.group-name", ["web"], ["app"]),
+    ("ip-permission.group-name", ["web"], []),   # named in the default VPC only
     ("ip-permission.user-id", ["123456789012"], ["app", "default", "default"]),
     ("ip-permission.protocol", ["udp"], ["app"]),
     ("ip-permission.protocol", ["6"], ["web", "app"]),
     ("ip-permission.from-port", ["443"], ["web"]),
     ("ip-permission.to-port", ["53", "8080"], ["app"]),
     ("egress.ip-permission.group-id", ["{app}"], ["web"]),
-    ("egress.ip-permission.group-name", ["app"], ["web"]),
+    ("egress.ip-permission.group-name", ["app"], []),
     ("egress.ip-permission.to-port", ["8080"], ["web"]),
     ("egress.ip-permission.protocol", ["-1"], ["web", "app", "db", "default", "default"]),
     ("egress.ip-permission.cidr", ["0.0.0.0/0"], ["web", "app", "db", "default", "default"]),
@@ -791,6 +791,19 @@ def test_describe_filters(ec2, three_groups, name, values, expected):
             GroupIds=[three_groups["db"]])["SecurityGroups"][0]["VpcId"]]}])["SecurityGroups"]
     names = [ids.get(g["GroupId"], g["GroupName"]) for g in found]
     assert sorted(names) == sorted(expected)
+
+
+def test_group_name_filters_find_referenced_groups_of_the_default_vpc_only(ec2):
+    # A rule names the group it references only in the default VPC (UserIdGroupPair.GroupName)
+    web, app = group(ec2, name="web"), group(ec2, name="app")
+    ec2.authorize_security_group_ingress(GroupId=app, IpPermissions=[
+        {**tcp(8080), "UserIdGroupPairs": [{"GroupId": web}]}])
+    ec2.authorize_security_group_egress(GroupId=web, IpPermissions=[
+        {**tcp(8080), "UserIdGroupPairs": [{"GroupId": app}]}])
+    for name, value, expected in (("ip-permission.group-name", "web", [app]),
+                                  ("egress.ip-permission.group-name", "app", [web])):
+        found = ec2.describe_security_groups(Filters=[{"Name": name, "Values": [value]}])
+        assert [g["GroupId"] for g in found["SecurityGroups"]] == expected
 
 
 def test_describe_filters_on_rules_may_match_different_rules(ec2, three_groups):

@@ -497,7 +497,15 @@ def _protocol(w: World, rule: Rule) -> list[str]:
 
 
 def _group_names(w: World, rule: Rule) -> list[str]:
+    """The referenced group's name, which a rule carries in the default VPC only.
+
+    botocore's `UserIdGroupPair.GroupName`: "[Default VPC] ... For a security group in a
+    nondefault VPC, use the security group ID"; moto's note on its test of this filter: AWS
+    does not find a nondefault VPC's group by the name of a group its rule references.
+    """
     if rule.peer.kind != GROUP or w.node(rule.peer.value) is None:
+        return []
+    if not w.graph.nodes[vpc_of(w, rule.peer.value)]["IsDefault"]:
         return []
     return [w.graph.nodes[rule.peer.value]["GroupName"]]
 
