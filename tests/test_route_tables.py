@@ -736,6 +736,15 @@ def test_replace_subnet_association(ec2, net):
     assert error(exc)[0] == "InvalidAssociationID.NotFound"
 
 
+def test_replace_association_with_its_own_table_keeps_it(ec2, net):
+    # no AWS evidence either way; moto answers the same association, and so does ec2sim
+    subnet = net.subnet("10.0.1.0/24")
+    assoc = ec2.associate_route_table(RouteTableId=net.rtb, SubnetId=subnet)["AssociationId"]
+    assert ec2.replace_route_table_association(
+        AssociationId=assoc, RouteTableId=net.rtb)["NewAssociationId"] == assoc
+    assert [a["RouteTableAssociationId"] for a in net.table()["Associations"]] == [assoc]
+
+
 def test_replace_main_association(ec2, net):
     main_assoc = net.table(net.main)["Associations"][0]["RouteTableAssociationId"]
     new = ec2.replace_route_table_association(AssociationId=main_assoc,

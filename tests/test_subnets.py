@@ -478,8 +478,9 @@ def test_create_default_subnet(ec2):
     zone_b = find(ec2, "availability-zone", "us-east-1b")
     with pytest.raises(ClientError) as exc:
         ec2.create_default_subnet(AvailabilityZone="us-east-1b")
-    assert error(exc)[0] == "DefaultSubnetAlreadyExistsInAvailabilityZone"
     [old] = zone_b
+    assert error(exc) == ("DefaultSubnetAlreadyExistsInAvailabilityZone",
+                          f"'{old}' is already the default subnet in us-east-1b.")
     ec2.delete_subnet(SubnetId=old)
     new = ec2.create_default_subnet(AvailabilityZone="us-east-1b")["Subnet"]
     assert (new["CidrBlock"], new["DefaultForAz"], new["MapPublicIpOnLaunch"]) == \

@@ -87,8 +87,8 @@ def _add_default_subnet(world: World, part: Partition, vpc_id: str, zone: dict[s
     for subnet_id in subnets.subnet_ids(world, vpc_id):
         node = world.graph.nodes[subnet_id]
         if node["AvailabilityZone"] == zone["ZoneName"] and node["DefaultForAz"]:
-            raise TopologyError(
-                f"A Default Subnet already exists in {zone['ZoneName']}.",
+            raise TopologyError(   # AWS's words unknown; moto's, which name the subnet
+                f"'{subnet_id}' is already the default subnet in {zone['ZoneName']}.",
                 "DefaultSubnetAlreadyExistsInAvailabilityZone")
     if ipv6_native:
         block = _free_ipv6_block(world, vpc_id)

@@ -165,7 +165,7 @@ def disassociate(world: World, part: Partition, assoc_id: str) -> None:
 
 
 def replace_association(world: World, part: Partition, assoc_id: str, rtb_id: str) -> str:
-    """Move an association (subnet, gateway or the VPC's main one) to `rtb_id`; new id."""
+    """Move an association (subnet, gateway or the VPC's main one) to `rtb_id`; its id."""
     old_rtb, target, data = association(world, part, assoc_id)
     world.get(part, "route-table", rtb_id)
     vpc_id = vpc_of(world, rtb_id)
@@ -179,6 +179,8 @@ def replace_association(world: World, part: Partition, assoc_id: str, rtb_id: st
             f"Route table {rtb_id} is a gateway route table and cannot be the main route table.")
     if kind in EDGE_GATEWAYS.values() and rtb_id != old_rtb:
         check_edge_table(world, rtb_id, vpc_id)
+    if rtb_id == old_rtb:   # no evidence of AWS's answer; moto keeps the association
+        return assoc_id
     new_id = world.new_id("rtbassoc")
     world.unlink(old_rtb, target, schema.ASSOCIATED)
     world.link(rtb_id, target, schema.ASSOCIATED, **{**data, "id": new_id})
