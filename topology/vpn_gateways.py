@@ -4,10 +4,10 @@ propagate into VPC route tables.
 A `vpn-gateway` node holds `Type`, `AmazonSideAsn`, `State` and, when given,
 `AvailabilityZone`. Its attachment is an ATTACHED edge vgw -> vpc `{State: "attached"}`:
 a gateway attaches to one VPC at a time and a VPC takes one gateway. AWS keeps showing a
-detached attachment (`VpcAttachments: [{State: "detached"}]`), so the internal `detached`
-tuple remembers the VPCs the gateway left; a deleted gateway stays visible with `State`
-`deleted`, as on AWS. Routes to a gateway that is not attached to the table's VPC read
-`blackhole` (`routes.route_state`).
+detached attachment (`VpcAttachments: [{State: "detached"}]`) until the gateway attaches
+again, so the internal `detached` tuple remembers the VPC it left; a deleted gateway stays
+visible with `State` `deleted`, as on AWS. Routes to a gateway that is not attached to the
+table's VPC read `blackhole` (`routes.route_state`).
 
 Route propagation is a PROPAGATES edge route-table -> vgw. The routes it brings are derived,
 never stored: while the gateway is attached to the table's VPC, every static route of its
@@ -124,11 +124,15 @@ def attach(world: World, part: Partition, vgw_id: str, vpc_id: str) -> dict[str,
         raise TopologyError(f"VPC {vpc_id} is currently attached to the Virtual Private "
                             "Gateway.", "InvalidVpcState")
     world.link(vgw_id, vpc_id, schema.ATTACHED, State=ATTACHED_STATE)
-    detached = world.graph.nodes[vgw_id]["detached"]
-    if vpc_id in detached:
-        world.update(vgw_id, detached=tuple(v for v in detached if v != vpc_id))
-    else:
+    # the new attachment replaces the detached one: AWS then lists only `attached`
+    # attachments (Ansible's ec2_vpc_vgw waits for all of them to read so when it moves a
+    # gateway to another VPC)
+    for old in world.graph.nodes[vgw_id]["detached"]:
+        if old != vpc_id:
+            world.unclaim(part, VPC_ATTACHMENTS, old, vgw_id)
+    if vpc_id not in world.graph.nodes[vgw_id]["detached"]:
         world.claim(part, VPC_ATTACHMENTS, vpc_id, vgw_id)
+    world.update(vgw_id, detached=())
     return {"VpcId": vpc_id, "State": "attaching"}
 
 
