@@ -188,6 +188,8 @@ def test_nat_gateways_peering_vgw_and_vpn(playbook: Any, server_ec2: Any) -> Non
     assert vgw["tags"] == {"Name": "ansible-vgw", "env": "prod"}
     [vgw_info] = out["vgw info"]["virtual_gateways"]
     assert vgw_info["vpc_attachments"] == [{"state": "attached", "vpc_id": right}]
+    moved = out["move vgw"]
+    assert moved["changed"] and moved["vgw"]["vpc_id"] == left
 
     vpn_id = out["create vpn"]["vpn_connection_id"]
     [vpn] = out["vpn info"]["vpn_connections"]
