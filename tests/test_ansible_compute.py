@@ -44,13 +44,16 @@ def test_account_keys_and_placement_groups(playbook: Any, server_ec2: Any) -> No
     blob = base64.b64decode(PUBLIC_KEY.split()[1])
     imported = out["import key"]
     assert imported["changed"] and imported["key"]["name"] == "imported-key"
-    assert imported["key"]["fingerprint"] == base64.b64encode(hashlib.sha256(blob).digest()).decode()
+    sha256 = base64.b64encode(hashlib.sha256(blob).digest()).decode()   # AWS's ED25519 form
+    assert imported["key"]["fingerprint"] == sha256
     assert out["import key again"]["changed"] is False
     assert out["import key again"]["key"]["id"] == imported["key"]["id"]
     assert out["create key in check mode"]["changed"] is True
-    assert out["retag key"]["changed"] is True and out["retag key"]["key"]["tags"] == {"env": "prod"}
+    assert out["retag key"]["changed"] is True
+    assert out["retag key"]["key"]["tags"] == {"env": "prod"}
     [info] = out["key info"]["keypairs"]
-    assert (info["key_pair_id"], info["key_type"], info["tags"]) == (made["id"], "rsa", {"env": "prod"})
+    assert (info["key_pair_id"], info["key_type"], info["tags"]) == \
+        (made["id"], "rsa", {"env": "prod"})
     assert out["delete key"]["changed"] is True and out["delete key again"]["changed"] is False
     assert [k["KeyName"] for k in server_ec2.describe_key_pairs()["KeyPairs"]] == ["imported-key"]
 
@@ -113,7 +116,8 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
         (instance_id, eip["public_ip"], {"env": "test"})
 
     eni = out["create eni"]["interface"]
-    assert (eni["description"], eni["status"], eni["tags"]) == ("extra", "available", {"env": "test"})
+    assert (eni["description"], eni["status"], eni["tags"]) == \
+        ("extra", "available", {"env": "test"})
     assert eni["subnet_id"] == launched["subnet_id"]
     assert out["create eni in check mode"]["changed"] is True
     attachment = out["attach eni"]["interface"]["attachment"]
@@ -170,8 +174,8 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
     assert server_ec2.describe_volumes()["Volumes"] == []
     assert server_ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"] == []
     assert server_ec2.describe_images(Owners=["self"])["Images"] == []
-    assert server_ec2.describe_network_interfaces(
-        Filters=[{"Name": "description", "Values": ["extra", "checked"]}])["NetworkInterfaces"] == []
+    described = [{"Name": "description", "Values": ["extra", "checked"]}]
+    assert server_ec2.describe_network_interfaces(Filters=described)["NetworkInterfaces"] == []
     assert _no_tag(server_ec2, "describe_instances", "Name", "checked")
     [reservation] = server_ec2.describe_instances()["Reservations"]
     assert reservation["Instances"][0]["State"]["Name"] == "terminated"

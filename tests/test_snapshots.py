@@ -353,7 +353,8 @@ def test_snapshot_attribute_errors(ec2):
     snap_id = snapshot(ec2, volume(ec2))
     assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id, OperationType="add",
                  UserIds=["12345"]) == (
-        "InvalidAMIAttributeItemValue", 'Invalid attribute item value "12345" for userId item type.')
+        "InvalidAMIAttributeItemValue",
+        'Invalid attribute item value "12345" for userId item type.')
     assert fails(ec2.modify_snapshot_attribute, SnapshotId=snap_id, OperationType="add",
                  GroupNames=["everyone"]) == (
         "InvalidAMIAttributeItemValue",
