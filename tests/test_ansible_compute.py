@@ -88,7 +88,10 @@ def test_instance_with_addresses_volumes_snapshots_and_images(playbook: Any,
     assert again["changed"] is False and again["instance_ids"] == [instance_id]
     assert out["launch instance in check mode"]["changed"] is True
     assert out["protect instance"]["changes"] == [{"DisableApiTermination": {"Value": True}}]
-    assert out["protect instance"]["instances"][0]["tags"]["env"] == "prod"
+    assert launched["iam_instance_profile"]["arn"].endswith(":instance-profile/web")
+    protected = out["protect instance"]["instances"][0]
+    assert protected["tags"]["env"] == "prod"
+    assert protected["iam_instance_profile"]["arn"].endswith(":instance-profile/app")
     assert out["stop instance"]["changed"] is True
     resized = out["resize instance"]
     assert {"InstanceType": {"Value": "t3.small"}} in resized["changes"]
