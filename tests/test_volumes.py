@@ -415,7 +415,8 @@ def test_detach_errors(ec2, mock):
     assert fails(ec2.detach_volume, VolumeId=vol_id, InstanceId=other) == (
         "InvalidAttachment.NotFound", f"Volume '{vol_id}' is not attached to instance '{other}'")
     assert fails(ec2.detach_volume, VolumeId=vol_id, Device="/dev/sdg") == (
-        "InvalidAttachment.NotFound", f"Volume '{vol_id}' is not attached with device '/dev/sdg'")
+        "InvalidAttachment.NotFound",
+        f"The volume {vol_id} is not attached to instance {instance_id} as device /dev/sdg")
     assert fails(ec2.detach_volume, VolumeId=vol_id, InstanceId="i-0123456789abcdef0")[0] == \
         "InvalidInstanceID.NotFound"
     assert fails(ec2.detach_volume, VolumeId=vol_id, DryRun=True)[0] == "DryRunOperation"

@@ -161,8 +161,7 @@ def _check_data(data: dict[str, Any]) -> dict[str, Any]:
             raise InvalidParameterValue(
                 f"'{rtype}' is not a valid taggable resource type for this operation.")
         if rtype in seen:
-            raise InvalidParameterValue(
-                f"Tag specification must have only one entry for resource type '{rtype}'")
+            raise InvalidParameterValue(tags.DUPLICATE_TYPE)
         seen.add(rtype)
         tags.validate(spec.get("Tags") or [])
     return copy.deepcopy(data)

@@ -81,6 +81,10 @@ def validate(tags: Iterable[dict[str, Any]], *, named: bool = False) -> dict[str
     return out
 
 
+# AWS's words for two specifications of one resource type (RunInstances, checked with DryRun)
+DUPLICATE_TYPE = "The same resource type may not be specified more than once in tag specifications"
+
+
 def from_specifications(specs: list[dict[str, Any]] | None, resource_type: str
                         ) -> dict[str, str]:
     """The tags that `TagSpecifications` give a new resource of `resource_type`.
@@ -98,8 +102,7 @@ def from_specifications(specs: list[dict[str, Any]] | None, resource_type: str
             raise InvalidParameterValue(
                 f"'{rtype}' is not a valid taggable resource type for this operation.")
         if rtype in seen:
-            raise InvalidParameterValue(
-                f"Tag specification must have only one entry for resource type '{rtype}'")
+            raise InvalidParameterValue(DUPLICATE_TYPE)
         seen.add(rtype)
         if not spec.get("Tags"):
             raise InvalidParameterValue("Tag specification must have at least one tag")

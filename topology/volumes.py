@@ -398,8 +398,9 @@ def detach(world: World, part: Partition, vol_id: str, *, instance_id: str | Non
                             "InvalidAttachment.NotFound")
     inst_id, _, data = target
     if device is not None and device != data["Device"]:
-        raise TopologyError(f"Volume '{vol_id}' is not attached with device '{device}'",
-                            "InvalidAttachment.NotFound")
+        # AWS's words are not on record; these are moto's, so code written against it runs
+        raise TopologyError(f"The volume {vol_id} is not attached to instance {inst_id} as "
+                            f"device {device}", "InvalidAttachment.NotFound")
     instance = world.graph.nodes[inst_id]
     state = _state(instance)
     if data["Device"] == instance.get("RootDeviceName") and state != "stopped":
