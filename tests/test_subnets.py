@@ -148,6 +148,13 @@ def test_create_subnet_tags_and_dry_run(ec2, vpc):
     assert subnet["Tags"] == [{"Key": "Name", "Value": "web"}]
 
 
+def test_untagged_subnet_has_no_tags_member(ec2, vpc):
+    # AWS leaves tagSet out (clients guard for it: ansible/ansible #30349, salt #44330)
+    created = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]
+    [described] = ec2.describe_subnets(SubnetIds=[created["SubnetId"]])["Subnets"]
+    assert "Tags" not in created and "Tags" not in described
+
+
 def test_new_subnet_gets_the_default_network_acl(ec2, mock, vpc):
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
     world = mock.world
