@@ -731,6 +731,7 @@ def test_filters(ec2, net):
     assert filtered(ec2, "dns-name", described(ec2, d)["PublicDnsName"]) == [d]
     assert filtered(ec2, "reason", "User initiated*") == [a]
     assert filtered(ec2, "state-reason-code", "Client.UserInitiatedShutdown") == [a]
+    assert filtered(ec2, "state-reason-code", "") == [w, d]   # "": those without a reason
     assert filtered(ec2, "launch-index", 0) == [w, a, d]
     assert filtered(ec2, "monitoring-state", "disabled") == [w, a, d]
     assert filtered(ec2, "root-device-type", "ebs") == [w, a, d]

@@ -385,7 +385,8 @@ FILTERS: dict[str, Filter] = {
     "root-device-type": field("RootDeviceType"),
     "source-dest-check": Filter(on_primary("SourceDestCheck")),
     "spot-instance-request-id": field("SpotInstanceRequestId"),
-    "state-reason-code": Filter(nested("StateReason", "Code")),
+    # no evidence how AWS matches "" here; moto's "" for no reason, so code written for it runs
+    "state-reason-code": Filter(lambda w, rid, n: (n.get("StateReason") or {}).get("Code", "")),
     "state-reason-message": Filter(nested("StateReason", "Message")),
     "subnet-id": Filter(lambda w, rid, n: subnet_of(w, rid), _in_subnet),
     "tenancy": Filter(nested("Placement", "Tenancy")),
