@@ -91,10 +91,9 @@ def test_delete_egress_only_gateway(ec2, vpc):
     assert ec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId=eigw)[
         "ReturnCode"] is True
     assert eigws(ec2) == {}
-    with pytest.raises(ClientError) as exc:
+    with pytest.raises(ClientError) as exc:   # the code Terraform and amazon.aws take as "gone"
         ec2.delete_egress_only_internet_gateway(EgressOnlyInternetGatewayId=eigw)
-    assert error(exc) == ("InvalidEgressOnlyInternetGatewayId.NotFound",
-                          f"The egressOnlyInternetGateway ID '{eigw}' does not exist")
+    assert error(exc) == ("InvalidGatewayID.NotFound", f"The gateway ID '{eigw}' does not exist")
 
 
 def test_unknown_egress_only_gateway(ec2, vpc):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import schema
-from .errors import Malformed
+from .errors import Malformed, NotFound
 from .filters import Filter, ident
 from .world import Partition, World, is_id_of
 
@@ -49,7 +49,15 @@ def create_egress_only(world: World, part: Partition, vpc_id: str, *,
 
 
 def delete_egress_only(world: World, part: Partition, eigw_id: str) -> None:
-    world.get(part, EGRESS_ONLY, eigw_id)
+    """Delete a gateway; an unknown one is AWS's generic `InvalidGatewayID.NotFound`.
+
+    (The code Terraform's and amazon.aws's delete calls take for "already gone".)
+    """
+    try:
+        world.get(part, EGRESS_ONLY, eigw_id)
+    except NotFound:
+        raise NotFound(f"The gateway ID '{eigw_id}' does not exist",
+                       "InvalidGatewayID.NotFound") from None
     world.remove(eigw_id)   # its attachment goes with it; routes keep a tombstone
 
 
