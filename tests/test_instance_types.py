@@ -120,6 +120,8 @@ def test_nitro_and_xen_storage_and_gpu_facts(ec2):
     assert i3["NetworkInfo"]["EnaSupport"] == "supported"
     g4 = one(ec2, "g4dn.xlarge")
     assert g4["GpuInfo"]["Gpus"] == [{"Name": "T4", "Manufacturer": "NVIDIA", "Count": 1,
+                                      "LogicalGpuCount": 1, "GpuPartitionSize": 1.0,
+                                      "Workloads": ["graphics", "ml-ai"],
                                       "MemoryInfo": {"SizeInMiB": 16384}}]
     assert g4["InstanceStorageInfo"]["TotalSizeInGB"] == 125
     p3 = one(ec2, "p3.2xlarge")
@@ -212,7 +214,8 @@ def test_boolean_and_enum_filters_partition_the_catalogue(ec2):
     assert {n.split(".")[0] for n in xen} == {"t1", "m1", "c4", "t2", "i3", "p3"}
     arm = all_types(ec2, Filters=[{"Name": "processor-info.supported-architecture",
                                    "Values": ["arm64"]}])
-    assert {n.split(".")[0] for n in arm} == {"t4g", "m6g", "m7g", "c6g", "c7g", "r6g", "r7g"}
+    assert {n.split(".")[0] for n in arm} == {"a1", "t4g", "m6g", "m7g", "c6g", "c7g", "r6g",
+                                              "r7g"}
     metal = all_types(ec2, Filters=[{"Name": "bare-metal", "Values": ["true"]}])
     assert metal and all("metal" in n for n in metal)
     spot = all_types(ec2, Filters=[{"Name": "supported-usage-class", "Values": ["spot"]}])
@@ -390,7 +393,7 @@ def test_previous_generations_aws_still_launches(ec2):
     assert infos["c4.large"]["VCpuInfo"]["DefaultVCpus"] == 2
     old = ec2.describe_instance_types(
         Filters=[{"Name": "current-generation", "Values": ["false"]}])["InstanceTypes"]
-    assert {i["InstanceType"].split(".")[0] for i in old} == {"t1", "m1", "c4"}
+    assert {i["InstanceType"].split(".")[0] for i in old} == {"t1", "m1", "c4", "a1"}
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     default = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]
     assert default["InstanceType"] == "m1.small"
@@ -408,3 +411,23 @@ def test_first_generation_only_in_the_first_regions(ec2):
     assert offered("us-east-1") == {"m1.small", "c4.large"}
     assert offered("eu-central-1") == {"c4.large"}
     assert offered("eu-north-1") == set()
+
+
+def test_gpu_and_first_graviton_types_as_aws_describes_them(ec2):
+    # AWS's DescribeInstanceTypes answers for p3dn.24xlarge, g4ad.8xlarge and the A1 family
+    p3dn, g4ad = one(ec2, "p3dn.24xlarge"), one(ec2, "g4ad.8xlarge")
+    assert p3dn["GpuInfo"] == {"Gpus": [{
+        "Name": "V100", "Manufacturer": "NVIDIA", "Count": 8, "LogicalGpuCount": 8,
+        "GpuPartitionSize": 1.0, "Workloads": ["ml-ai"], "MemoryInfo": {"SizeInMiB": 32768}}],
+        "TotalGpuMemoryInMiB": 262144}
+    assert p3dn["NetworkInfo"]["NetworkPerformance"] == "100 Gigabit"
+    assert (p3dn["NitroTpmSupport"], p3dn["NitroEnclavesSupport"]) == ("unsupported", "supported")
+    assert g4ad["GpuInfo"]["Gpus"][0]["Name"] == "Radeon Pro V520"
+    assert g4ad["GpuInfo"]["TotalGpuMemoryInMiB"] == 16384
+    assert g4ad["SupportedBootModes"] == ["legacy-bios"]
+    assert g4ad["VCpuInfo"]["ValidCores"] == [2, 4, 8, 16]
+    a1 = one(ec2, "a1.metal")
+    assert a1["BareMetal"] is True and a1["CurrentGeneration"] is False
+    assert a1["ProcessorInfo"]["SupportedArchitectures"] == ["arm64"]
+    assert "a1.metal" in all_types(ec2, Filters=[{"Name": "bare-metal", "Values": ["true"]}])
+    assert one(ec2, "a1.large")["NitroEnclavesSupport"] == "unsupported"

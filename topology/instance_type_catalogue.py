@@ -5,7 +5,7 @@ Facts are AWS's (EC2 instance type specifications, the "Maximum IP addresses per
 interface" table, the EBS-optimized table, DescribeInstanceTypes answers). Families are current
 generation in AWS's instance type documentation, but for the previous generations AWS still
 lists and launches and that code still names (t1.micro, m1.small — RunInstances' documented
-default —, m1.medium, c4.*), which older regions alone offer. Free Tier: t2.micro, and t3.micro
+default —, m1.medium, c4.*, the first Graviton's a1.*), which older regions alone offer. Free Tier: t2.micro, and t3.micro
 where t2.micro is unavailable (AWS's Free Tier terms for EC2).
 
 `FAMILIES` holds what a whole family shares; `SIZES` one row per size, columns:
@@ -43,9 +43,12 @@ class Family(NamedTuple):
     in_transit: bool          # encryption in transit between instances
     burstable: bool = False   # T family: credits, no cluster placement groups
     ebs_attachments: str = "shared"   # EBS attachment limit shared with ENIs, or dedicated
-    gpu: tuple[str, str, int] | None = None   # (name, manufacturer, memory MiB per GPU)
+    gpu: tuple[str, str, int, tuple[str, ...]] | None = None   # name, maker, MiB/GPU, workloads
     current: bool = True      # current generation (else previous generation)
     virtualization: tuple[str, ...] = ("hvm",)
+    nitro_tpm: bool = True    # NitroTPM where Nitro (the first Nitro families lack it)
+    enclaves: bool = True     # Nitro Enclaves where Nitro and large enough
+    boot_modes: tuple[str, ...] | None = None   # when not the rule of `instance_types`
 
 
 CPUS = {  # cpu -> (manufacturer, architectures)
@@ -109,10 +112,20 @@ FAMILIES: dict[str, Family] = {
                  dedicated_hosts=True, auto_recovery=False, hibernation=True, in_transit=False),
     "g4dn": Family("intel", 2.5, "nitro", "required", "default", "required",
                    dedicated_hosts=False, auto_recovery=False, hibernation=False,
-                   in_transit=True, gpu=("T4", "NVIDIA", 16384)),
+                   in_transit=True, gpu=("T4", "NVIDIA", 16384, ("graphics", "ml-ai"))),
     "p3": Family("intel", 2.3, "xen", "supported", "default", "unsupported",
                  dedicated_hosts=True, auto_recovery=True, hibernation=False,
-                 in_transit=False, gpu=("V100", "NVIDIA", 16384)),
+                 in_transit=False, gpu=("V100", "NVIDIA", 16384, ("ml-ai",))),
+    "p3dn": Family("intel", 2.5, "nitro", "required", "default", "required",
+                   dedicated_hosts=True, auto_recovery=False, hibernation=False,
+                   in_transit=True, gpu=("V100", "NVIDIA", 32768, ("ml-ai",)), nitro_tpm=False),
+    "g4ad": Family("amd", 3.0, "nitro", "required", "default", "required",
+                   dedicated_hosts=True, auto_recovery=False, hibernation=False,
+                   in_transit=True, gpu=("Radeon Pro V520", "AMD", 8192, ("graphics", "ml-ai")),
+                   nitro_tpm=False, enclaves=False, boot_modes=("legacy-bios",)),
+    # previous generation: the first Graviton
+    "a1": Family("graviton", 2.3, **_NITRO_INTEL, dedicated_hosts=True, hibernation=False,
+                 in_transit=False, current=False, nitro_tpm=False, enclaves=False),
 }
 
 # family -> its sizes, one row each (columns in the module docstring)
@@ -331,6 +344,20 @@ SIZES: dict[str, str] = {
     "p3": """
     2xlarge    8   4  2 62464   u10     4  15 15 1750  10000  1750  10000  40  2.5   10    1-4            gpu=1
     """,
+    "p3dn": """
+    24xlarge   96  48 2 786432  100     15 50 50 19000 80000  19000 80000  17  100   100   4-48:2         efa,disk=2x900,gpu=8
+    """,
+    "g4ad": """
+    8xlarge    32  16 2 131072  15      4  15 15 3170  13333  3170  13333  24  15    15    2,4,8,16       disk=1x1200,gpu=2
+    """,
+    "a1": """
+    medium     1   1  1 2048    u10     2  4  4  300   2500   3500  20000  27  0.5   10    -
+    large      2   2  1 4096    u10     3  10 10 525   4000   3500  20000  27  0.75  10    -
+    xlarge     4   4  1 8192    u10     4  15 15 800   6000   3500  20000  27  1.25  10    -
+    2xlarge    8   8  1 16384   u10     4  15 15 1750  10000  3500  20000  27  2.5   10    -
+    4xlarge    16  16 1 32768   u10     8  30 30 3500  20000  3500  20000  27  5     10    -
+    metal      16  16 1 32768   u10     8  30 30 3500  20000  3500  20000  31  5     10    -
+    """,
     # previous generations
     "t1": """
     micro      1   1  1 627     very-low 2 2  0  -     -      -     -      40  0.1   0.1   -              i386
@@ -384,4 +411,9 @@ REGIONS_ONLY: dict[str, frozenset[str]] = {
     "p3": frozenset({"us-east-1", "us-east-2", "us-west-2", "ca-central-1", "eu-central-1",
                      "eu-west-1", "eu-west-2", "ap-northeast-1", "ap-northeast-2",
                      "ap-southeast-1", "ap-southeast-2"}),
+    "p3dn": frozenset({"us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"}),
+    "g4ad": frozenset({"us-east-1", "us-east-2", "us-west-2", "ca-central-1", "eu-central-1",
+                       "eu-west-1", "eu-west-2", "ap-northeast-1"}),
+    "a1": frozenset({"us-east-1", "us-east-2", "us-west-2", "eu-central-1", "eu-west-1",
+                     "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2"}),
 }

@@ -155,9 +155,11 @@ def _info(fam: str, spec: Family, row: list[str]) -> dict[str, Any]:
     info["NetworkInfo"] = _network_info(spec, flags, _network(net), int(enis), int(ipv4),
                                         int(ipv6), _number(card_base), _number(card_peak))
     if spec.gpu is not None:
-        name, maker, gpu_memory = spec.gpu
+        name, maker, gpu_memory, workloads = spec.gpu
         count = int(flags.get("gpu", "1"))
         info["GpuInfo"] = {"Gpus": [{"Name": name, "Manufacturer": maker, "Count": count,
+                                     "LogicalGpuCount": count, "GpuPartitionSize": 1.0,
+                                     "Workloads": list(workloads),
                                      "MemoryInfo": {"SizeInMiB": gpu_memory}}],
                            "TotalGpuMemoryInMiB": count * gpu_memory}
     info["PlacementGroupInfo"] = {"SupportedStrategies": (
@@ -171,8 +173,9 @@ def _info(fam: str, spec: Family, row: list[str]) -> dict[str, Any]:
     info["SupportedBootModes"] = _boot_modes(spec, metal)
     enclave_vcpus = 2 if spec.cpu == "graviton" else 4
     info["NitroEnclavesSupport"] = "supported" if (
-        nitro and not metal and not spec.burstable and vcpus_n >= enclave_vcpus) else "unsupported"
-    tpm = nitro and not metal
+        spec.enclaves and nitro and not metal and not spec.burstable
+        and vcpus_n >= enclave_vcpus) else "unsupported"
+    tpm = spec.nitro_tpm and nitro and not metal
     info["NitroTpmSupport"] = "supported" if tpm else "unsupported"
     if tpm:
         info["NitroTpmInfo"] = {"SupportedVersions": ["2.0"]}
@@ -230,6 +233,8 @@ def _network_info(spec: Family, flags: dict[str, str], performance: str, enis: i
 
 
 def _boot_modes(spec: Family, metal: bool) -> list[str]:
+    if spec.boot_modes is not None:
+        return list(spec.boot_modes)
     if spec.cpu == "graviton":
         return ["uefi"]
     if spec.hypervisor == "nitro" and not metal:
