@@ -422,6 +422,18 @@ def test_a_new_ebs_device_needs_a_size_or_snapshot(ec2):
     assert root["DeviceName"] == "/dev/xvda"
 
 
+@pytest.mark.parametrize("mapping", [{"DeviceName": "/dev/sdf"},
+                                     {"DeviceName": "/dev/sdf", "VirtualName": "disk0"}])
+def test_a_mapping_needs_ebs_an_instance_store_or_no_device(ec2, mapping):
+    """AWS's answer (moto PR #2949, tried on EC2; packer #5020 for a bad VirtualName)."""
+    with pytest.raises(ClientError) as exc:
+        one(ec2, BlockDeviceMappings=[mapping])
+    assert error(exc) == ("MissingParameter", "The request must contain the parameter ebs")
+    assert ec2.describe_instances()["Reservations"] == []
+    inst = one(ec2, BlockDeviceMappings=[{"DeviceName": "/dev/sdb", "VirtualName": "ephemeral0"}])
+    assert described(ec2, inst["InstanceId"])["State"]["Name"] in ("pending", "running")
+
+
 def test_user_data_and_key_name(ec2):
     ec2.create_key_pair(KeyName="ops")
     inst = one(ec2, UserData="#!/bin/sh\necho hi\n", KeyName="ops")

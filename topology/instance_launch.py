@@ -15,6 +15,7 @@ for one, its EBS volumes, its placement and its IAM instance profile association
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -194,6 +195,9 @@ def _placement_group(world: World, part: Partition, p: dict[str, Any], zone: str
     return pg_id, partition
 
 
+_EPHEMERAL = re.compile(r"ephemeral[0-9]+")   # instance store volumes' virtual names
+
+
 def _mappings(world: World, image_id: str, requested: list[dict[str, Any]] | None
               ) -> list[dict[str, Any]]:
     """The EBS mappings a new instance gets: the image's, overridden by the request's."""
@@ -218,8 +222,12 @@ def _mappings(world: World, image_id: str, requested: list[dict[str, Any]] | Non
         elif "Ebs" in m:
             old = (chosen.get(device) or {}).get("Ebs") or {}
             chosen[device] = {"DeviceName": device, "Ebs": {**old, **m["Ebs"]}}
-        else:
+        elif _EPHEMERAL.fullmatch(m.get("VirtualName") or ""):
             chosen[device] = m
+        else:
+            # neither EBS, an instance store volume nor NoDevice: AWS's answer (moto PR #2949,
+            # checked on EC2; packer #5020 for a VirtualName that is not ephemeralN)
+            raise MissingParameter("The request must contain the parameter ebs")
     out = []
     for m in chosen.values():
         if "Ebs" not in m:
