@@ -9,11 +9,7 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -23,6 +19,7 @@ import boto3
 import pytest
 
 from api import mock_ec2
+from processes import free_port, running
 
 REGION = "us-east-1"
 # every in-process answer is also written as XML and parsed by botocore: the two must agree
@@ -45,45 +42,13 @@ def sts(mock: mock_ec2) -> Any:
     return boto3.client("sts", region_name=REGION)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextmanager
 def ec2sim_server(*args: str) -> Iterator[str]:
-    """Run `ec2sim serve ARGS` on a free port until the block ends; yields its URL.
-
-    The server's output goes to a temporary file, not a pipe nobody reads (a full pipe
-    would block the server), and is shown if it fails to start.
-    """
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen([sys.executable, "-m", "api.cli", "serve", "--port", str(port),
-                                 *args], stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/", timeout=1) as answer:
-                        answer.read()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(f"ec2sim serve did not start: {log.read().decode()}")
-                    time.sleep(0.1)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    """Run `ec2sim serve ARGS` on a free port until the block ends; yields its URL."""
+    port = free_port()
+    with running([sys.executable, "-m", "api.cli", "serve", "--port", str(port), *args],
+                 port) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -5,11 +5,7 @@ servers (`AWS_ENDPOINT_URL_EC2` at `ec2sim serve --beside`, `AWS_ENDPOINT_URL` a
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
@@ -18,12 +14,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from api import mock_ec2
+from processes import free_port, running
 
 moto = pytest.importorskip("moto")
 mock_aws = moto.mock_aws
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-PORTS = range(5310, 5400)      # this file's servers: loopback ports of its own
 
 
 def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
@@ -184,56 +180,18 @@ def test_leaving_both_mocks_restores_everything(order):
 
 
 # -- servers ----------------------------------------------------------------------------------
-def _free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port in 5310-5399")
-
-
-@contextmanager
-def _process(argv: list[str]) -> Iterator[str]:
-    """Run a server (its last arguments are `--port` or `-p` and the port) until the block
-    ends; yields its URL once it accepts connections."""
-    port = int(argv[-1])
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        log.seek(0)
-                        raise RuntimeError(f"{argv[0]} did not start: {log.read().decode()}")
-                    time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
 @pytest.fixture
 def beside_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str]]:
     """A moto_server and an `ec2sim serve --beside` it; AWS_ENDPOINT_URL points at moto and
     AWS_ENDPOINT_URL_EC2 at ec2sim, as a user would set them."""
     with ExitStack() as stack:
-        moto_url = stack.enter_context(_process(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(_free_port())]))
-        sim_url = stack.enter_context(_process(
+        moto_port, sim_port = free_port(), free_port()
+        moto_url = stack.enter_context(running(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(moto_port)],
+            moto_port))
+        sim_url = stack.enter_context(running(
             [sys.executable, "-m", "api.cli", "serve", "--beside", moto_url,
-             "--port", str(_free_port())]))
+             "--port", str(sim_port)], sim_port))
         monkeypatch.setenv("AWS_ENDPOINT_URL", moto_url)
         monkeypatch.setenv("AWS_ENDPOINT_URL_EC2", sim_url)
         yield moto_url, sim_url
