@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import copy as _copy
 import datetime as dt
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +27,7 @@ from . import image_catalogue as catalogue
 from .errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                      NotFound, TopologyError)
 from .filters import Filter, field, ident
+from .permissions import permission_item
 from .world import Partition, World, is_id_of, not_found
 
 NAME_INDEX, SNAPSHOT_INDEX = "image-name", "snapshot-user"   # claims (see `image_builds`)
@@ -35,7 +35,6 @@ NAME_INDEX, SNAPSHOT_INDEX = "image-name", "snapshot-user"   # claims (see `imag
 # them (Ansible's ec2_ami re-run of state=absent relies on it), not InvalidAMIID.NotFound
 DEREGISTERED = "deregistered-image"
 LAUNCH_INDEX, ALL = catalogue.LAUNCH_INDEX, "all"
-_ACCOUNT = re.compile(r"\d{12}")
 OWNER_ALIASES = ("amazon", "aws-marketplace", "aws-backup-vault")
 SELF = "self"
 
@@ -296,22 +295,14 @@ def _attribute_value(attr: str, params: dict[str, Any]) -> Any:
 
 def _check_permission(item: dict[str, Any]) -> dict[str, str]:
     """One LaunchPermission item, checked: exactly one of its four members."""
-    given = {k: v for k, v in item.items() if v is not None}
-    if len(given) != 1:
-        raise InvalidParameterCombination(
-            "A launch permission must name exactly one of UserId, Group, OrganizationArn "
-            "or OrganizationalUnitArn.")
-    key, value = next(iter(given.items()))
-    if key == "UserId" and not _ACCOUNT.fullmatch(value):
-        raise TopologyError(f'Invalid attribute item value "{value}" for userId item type.',
-                            "InvalidAMIAttributeItemValue")
-    if key == "Group" and value != ALL:
-        raise TopologyError(f'Invalid attribute item value "{value}" for UserGroup item type.',
-                            "InvalidAMIAttributeItemValue")
+    key, value = permission_item(item, "launch permission", _LAUNCH_MEMBERS)
     if key in ("OrganizationArn", "OrganizationalUnitArn") and \
             not value.startswith("arn:aws:organizations::"):
         raise InvalidParameterValue(f"Value ({value}) for parameter {key} is invalid.")
     return {key: value}
+
+
+_LAUNCH_MEMBERS = ("UserId", "Group", "OrganizationArn", "OrganizationalUnitArn")
 
 
 def _set_permissions(world: World, part: Partition, image_id: str, node: dict[str, Any],

@@ -17,7 +17,6 @@ snapshots at once: the create calls answer `pending` as AWS does, describe shows
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,11 +24,11 @@ from . import regions, volumes
 from .errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                      TopologyError)
 from .filters import Filter, field, ident
+from .permissions import ALL, permission_item
 from .world import Partition, World
 
 COPY_VOLUME_ID = "vol-ffffffff"    # AWS: "Snapshots copies have an arbitrary source volume ID"
-SELF, ALL = "self", "all"
-_ACCOUNT = re.compile(r"\d{12}")
+SELF = "self"
 
 
 def create(world: World, part: Partition, vol_id: str, *, description: str = "",
@@ -195,18 +194,7 @@ def _changes(params: dict[str, Any]) -> tuple[list[str], list[str]]:
 
 def _permission(item: dict[str, Any]) -> str:
     """One CreateVolumePermission item as the value kept: an account id or `all`."""
-    given = {k: v for k, v in item.items() if v is not None}
-    if len(given) != 1:
-        raise InvalidParameterCombination(
-            "A create volume permission must name exactly one of UserId or Group.")
-    key, value = next(iter(given.items()))
-    if key == "UserId" and not _ACCOUNT.fullmatch(value):
-        raise TopologyError(f'Invalid attribute item value "{value}" for userId item type.',
-                            "InvalidAMIAttributeItemValue")
-    if key == "Group" and value != ALL:
-        raise TopologyError(f'Invalid attribute item value "{value}" for UserGroup item type.',
-                            "InvalidAMIAttributeItemValue")
-    return str(value)
+    return permission_item(item, "create volume permission", ("UserId", "Group"))[1]
 
 
 def _check_share(part: Partition, node: dict[str, Any], value: str) -> None:
