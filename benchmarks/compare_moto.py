@@ -175,10 +175,12 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(command: list[str], port: int) -> Iterator[tuple[str, int]]:
-    """Run a server subprocess until it answers on `port`; yields its URL and pid."""
+def server(command: list[str], port: int, log_path: Path | None = None
+           ) -> Iterator[tuple[str, int]]:
+    """Run a server subprocess until it answers on `port`; yields its URL and pid. Its
+    output goes to `log_path`, or to a temporary file shown if it fails to start."""
     url = f"http://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
+    with (open(log_path, "w+b") if log_path else tempfile.TemporaryFile()) as log:
         proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL, cwd=ROOT)
         try:

@@ -39,12 +39,11 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import time
-import urllib.request
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
+
+from compare_moto import server   # the same way to run a server until it answers
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = ("moto", "ec2sim")
@@ -97,32 +96,6 @@ def free_port(low: int | None, high: int | None, taken: set[int]) -> int:
             taken.add(chosen)
             return chosen
     raise RuntimeError(f"no free port in {low}-{high}")
-
-
-@contextmanager
-def server(command: list[str], port: int, log_path: Path) -> Iterator[str]:
-    """Run a server subprocess until it answers on `port`; yields its URL."""
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, cwd=ROOT)
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"{command} did not start; see {log_path}")
-                    time.sleep(0.2)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def server_command(target: str, port: int) -> list[str]:
@@ -267,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         taken: set[int] = set()
         urls = {target: stack.enter_context(server(
             server_command(target, port := free_port(low, high, taken)), port,
-            work / f"{target}-server.log")) for target in targets}
+            work / f"{target}-server.log"))[0] for target in targets}
         procs = {}
         for target in targets:
             procs[target] = start_run(args, target, urls[target], work)
