@@ -515,3 +515,11 @@ def test_reverse_dns_errors(ec2):
         assert error(exc)[0] == code, params
         assert message is None or error(exc)[1] == message
     assert ec2.describe_addresses_attribute()["Addresses"] == []
+
+
+def test_associate_needs_an_instance_or_an_interface(ec2):
+    alloc = ec2.allocate_address(Domain="vpc")["AllocationId"]
+    with pytest.raises(ClientError) as exc:
+        ec2.associate_address(AllocationId=alloc)
+    assert error(exc) == ("MissingParameter",
+                          "Invalid request, expect InstanceId/NetworkId parameter.")

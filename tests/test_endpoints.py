@@ -574,7 +574,7 @@ def test_service_configuration(ec2):
      "InvalidNetworkLoadBalancerArn.NotFound"),
     ({"NetworkLoadBalancerArns": [NLB], "GatewayLoadBalancerArns": [GWLB]},
      "InvalidParameterCombination"),
-    ({"NetworkLoadBalancerArns": []}, "MissingParameter"),
+    ({"NetworkLoadBalancerArns": []}, "InvalidParameter"),   # as moto answers it
     ({"GatewayLoadBalancerArns": [GWLB], "PrivateDnsName": "x.example.com"}, "InvalidParameter"),
     ({"NetworkLoadBalancerArns": [NLB], "SupportedIpAddressTypes": ["ipv5"]},
      "InvalidParameterValue"),

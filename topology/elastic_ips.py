@@ -110,9 +110,8 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
     if instance_id is not None and eni_id is not None:
         raise InvalidParameterCombination(
             "You may specify either an instance ID or a network interface ID, but not both.")
-    if instance_id is None and eni_id is None:
-        raise MissingParameter(
-            "The request must contain the parameter InstanceId or NetworkInterfaceId")
+    if instance_id is None and eni_id is None:   # moto's words (AWS's not on record)
+        raise MissingParameter("Invalid request, expect InstanceId/NetworkId parameter.")
     if instance_id is not None:
         eni_id = _only_interface(world, part, instance_id)
     assert eni_id is not None

@@ -27,8 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import regions, schema
-from .errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-                     NotFound, TopologyError)
+from .errors import InvalidParameterCombination, InvalidParameterValue, NotFound, TopologyError
 from .filters import Filter, field, ident
 from .world import Partition, World, not_found
 
@@ -227,9 +226,9 @@ def create_configuration(world: World, part: Partition, params: dict[str, Any],
         raise InvalidParameterCombination(
             "You cannot specify both Network Load Balancers and Gateway Load Balancers for an "
             "endpoint service.")
-    if not nlbs and not gwlbs:
-        raise MissingParameter("The request must contain the parameter NetworkLoadBalancerArns "
-                               "or GatewayLoadBalancerArns")
+    if not nlbs and not gwlbs:   # moto's words and code (AWS's not on record)
+        raise TopologyError("exactly one of network_load_balancer_arn or "
+                            "gateway_load_balancer_arn is a required member", "InvalidParameter")
     dns = params.get("PrivateDnsName")
     if dns is not None and gwlbs:
         raise TopologyError("Private DNS names are not supported for Gateway Load Balancer "
