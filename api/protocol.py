@@ -26,7 +26,8 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
 from dateutil.tz import tzlocal, tzutc
 
-from topology.errors import InvalidParameterValue, MissingParameter, TopologyError
+from topology.errors import (InvalidParameterCombination, InvalidParameterValue,
+                             MissingParameter, TopologyError)
 
 EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 _INTEGER = re.compile(r"[+-]?[0-9]+")          # int() would also take "1_0", " 5", "５"
@@ -131,21 +132,26 @@ def _parse_structure(shape: Shape, tree: dict[str, Any], prefix: str) -> dict[st
     for name in shape.required_members:
         if name not in out:
             wire = next(w for w, (n, _) in members.items() if n == name)
-            wire = _MISSING_NAMES.get((shape.name, name), wire)
-            other = _MISSING_ERRORS.get((shape.name, name))
-            if other is not None:
-                raise TopologyError(other[1], other[0])
+            special = _MISSING.get((shape.name, name))
+            if special is not None:
+                error, message = special
+                raise error(message)
             raise MissingParameter(f"The request must contain the parameter {prefix}{wire}")
     return out
 
 
-# where AWS names a missing parameter otherwise than its wire name (its internal list name)
-_MISSING_NAMES = {("CreateTagsRequest", "Resources"): "resourceIdSet",
-                  ("DeleteTagsRequest", "Resources"): "resourceIdSet"}
-# where AWS answers a missing required member with another error (code, message): an SDK's
-# empty list sends nothing (cloud-nuke #731 quotes AWS's answer to TerminateInstances)
-_MISSING_ERRORS = {("TerminateInstancesRequest", "InstanceIds"):
-                   ("InvalidParameterCombination", "No instances specified")}
+# where AWS answers a missing required member otherwise than "must contain the parameter
+# <wire name>" (an SDK's empty list sends nothing): (error, message)
+_MISSING: dict[tuple[str, str], tuple[type[TopologyError], str]] = {
+    # AWS names the internal list
+    ("CreateTagsRequest", "Resources"):
+        (MissingParameter, "The request must contain the parameter resourceIdSet"),
+    ("DeleteTagsRequest", "Resources"):
+        (MissingParameter, "The request must contain the parameter resourceIdSet"),
+    # cloud-nuke #731 quotes AWS's answer
+    ("TerminateInstancesRequest", "InstanceIds"):
+        (InvalidParameterCombination, "No instances specified"),
+}
 
 
 def _parse_list(shape: Shape, tree: dict[str, Any], path: str) -> list[Any]:

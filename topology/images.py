@@ -27,14 +27,14 @@ from . import image_catalogue as catalogue
 from .errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                      NotFound, TopologyError)
 from .filters import Filter, field, ident
-from .permissions import permission_item
+from .permissions import ALL, permission_item
 from .world import Partition, World, is_id_of, not_found
 
 NAME_INDEX, SNAPSHOT_INDEX = "image-name", "snapshot-user"   # claims (see `image_builds`)
 # ids of images the account deregistered: AWS's DescribeImages gives "empty results" for
 # them (Ansible's ec2_ami re-run of state=absent relies on it), not InvalidAMIID.NotFound
 DEREGISTERED = "deregistered-image"
-LAUNCH_INDEX, ALL = catalogue.LAUNCH_INDEX, "all"
+LAUNCH_INDEX = catalogue.LAUNCH_INDEX
 OWNER_ALIASES = ("amazon", "aws-marketplace", "aws-backup-vault")
 SELF = "self"
 
@@ -146,8 +146,8 @@ def describe(world: World, part: Partition, *, ids: list[str] | None = None,
     """The images a DescribeImages call selects before filters, in creation order.
 
     Named ids must be images of the region (`InvalidAMIID.*` naming all unknown ones); those
-    the caller does not see, or deregistered, are left out. Without ids: the caller's images, the public ones
-    and those shared with it.
+    the caller does not see, or deregistered, are left out. Without ids: the caller's images,
+    the public ones and those shared with it.
     """
     pubs = catalogue.public_partitions(world, part.region)
     if ids:
