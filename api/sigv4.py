@@ -3,10 +3,10 @@
 By default the simulator trusts whatever credential scope a request names (tests and tools
 use dummy keys). With verification on, every Query request must carry a valid AWS Signature
 Version 4 — in the `Authorization` header or in a presigned URL's query — made with a secret
-the server knows. The canonical request is built the way botocore builds it (and AWS checks
-it): method, normalised and quoted path, sorted and re-quoted query (without
-`X-Amz-Signature`), the signed headers trimmed, the signed header names, and the payload
-hash (`X-Amz-Content-SHA256`, else the SHA-256 of the body).
+the server knows. The request is re-signed with botocore's own signer (`SigV4Auth`) under
+the request's X-Amz-Date, credential scope and signed headers, and the signatures compared:
+botocore canonicalises the path, query and headers and hashes the payload
+(`X-Amz-Content-SHA256` if signed, else the body) exactly as the SDKs do when they sign.
 
 Credentials come from a JSON file (`{"AKID": "secret", ...}` or
 `{"AKID": {"secret": "..."}}`), an INI file (sections with `aws_access_key_id` and
@@ -16,22 +16,23 @@ environment's `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` pair as a default.
 from __future__ import annotations
 
 import configparser
-import hashlib
 import hmac
 import json
 import os
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import parse_qsl, quote
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.compat import HTTPHeaders
+from botocore.credentials import Credentials
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 _AUTH = re.compile(r"^AWS4-HMAC-SHA256\s+(.*)$", re.S)
 _FIELD = re.compile(r"(Credential|SignedHeaders|Signature)=([^,\s]*)")
-# environ keys of headers that WSGI does not prefix with HTTP_
-_PLAIN_HEADERS = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,14 @@ def _from_ini(text: str) -> dict[str, str]:
 
 
 # -- verification -----------------------------------------------------------------------------
+class _Resigner(SigV4Auth):
+    """botocore's SigV4 signer, signing exactly the headers the client listed (botocore on its
+    own drops some, such as User-Agent, and adds Host when missing)."""
+
+    def headers_to_sign(self, request: AWSRequest) -> HTTPHeaders:
+        return request.headers
+
+
 class Verifier:
     """Checks requests' SigV4 signatures against known access key ids."""
 
@@ -111,13 +120,15 @@ class Verifier:
         self.credentials = dict(credentials)
 
     def verify(self, environ: Mapping[str, Any], body: bytes) -> None:
-        """Raise `AuthError` unless the WSGI request is signed with a known key's secret."""
-        query = _query_pairs(environ.get("QUERY_STRING", ""))
+        """Raise `AuthError` unless the WSGI request is signed with a known key's secret:
+        re-sign it with botocore under the request's own date, scope and signed headers."""
+        # decoded as the dispatcher decodes them, so the signature covers what it reads
+        query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         header = environ.get("HTTP_AUTHORIZATION", "")
         if header:
-            fields, date, payload = _header_auth(header, environ, body)
+            fields = _header_auth(header, environ)
         elif any(key == "X-Amz-Signature" for key, _ in query):
-            fields, date, payload = _query_auth(query, body)
+            fields = _query_auth(dict(query))
         else:
             raise _missing()
         scope = fields["Credential"].split("/")
@@ -126,25 +137,22 @@ class Verifier:
         secret = self.credentials.get(scope[0])
         if secret is None:
             raise UNKNOWN_KEY
-        signed = [name for name in fields["SignedHeaders"].split(";") if name]
-        canonical = "\n".join([
-            environ.get("REQUEST_METHOD", "GET").upper(),
-            _canonical_path(environ.get("PATH_INFO", "") or "/"),
-            _canonical_query([pair for pair in query if pair[0] != "X-Amz-Signature"]),
-            "".join(f"{name}:{_header(environ, name)}\n" for name in signed),
-            ";".join(signed),
-            payload,
-        ])
-        to_sign = "\n".join([ALGORITHM, date, "/".join(scope[1:]),
-                             hashlib.sha256(canonical.encode("utf-8")).hexdigest()])
-        key = _signing_key(secret, *scope[1:4])
-        expected = hmac.new(key, to_sign.encode("utf-8"), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(expected, fields["Signature"]):
+        names = [name for name in fields["SignedHeaders"].split(";") if name]
+        # the Host that counts is the signed header; the URL's never reaches the signer
+        request = AWSRequest(
+            method=environ.get("REQUEST_METHOD", "GET").upper(),
+            url="http://localhost" + _wire_path(environ), data=body,
+            params=[pair for pair in query if pair[0] != "X-Amz-Signature"],
+            headers={name: str(environ.get(_environ_key(name), "")) for name in names})
+        request.context["timestamp"] = fields["Date"]   # botocore's clock would be now
+        signer = _Resigner(Credentials(scope[0], secret), scope[3], scope[2])
+        expected = signer.signature(
+            signer.string_to_sign(request, signer.canonical_request(request)), request)
+        if not hmac.compare_digest(expected.encode(), fields["Signature"].encode()):
             raise BAD_SIGNATURE
 
 
-def _header_auth(header: str, environ: Mapping[str, Any],
-                 body: bytes) -> tuple[dict[str, str], str, str]:
+def _header_auth(header: str, environ: Mapping[str, Any]) -> dict[str, str]:
     match = _AUTH.match(header.strip())
     if match is None:
         raise _incomplete("unsupported Authorization scheme")
@@ -152,59 +160,31 @@ def _header_auth(header: str, environ: Mapping[str, Any],
     for name in ("Credential", "SignedHeaders", "Signature"):
         if not fields.get(name):
             raise _incomplete(f"Authorization header requires '{name}' parameter")
-    date = environ.get("HTTP_X_AMZ_DATE", "")
-    if not date:
+    fields["Date"] = environ.get("HTTP_X_AMZ_DATE", "")
+    if not fields["Date"]:
         raise _incomplete("Authorization header requires existence of the 'X-Amz-Date' header")
-    payload = environ.get("HTTP_X_AMZ_CONTENT_SHA256") or hashlib.sha256(body).hexdigest()
-    return fields, date, payload
+    return fields
 
 
-def _query_auth(query: list[tuple[str, str]], body: bytes) -> tuple[dict[str, str], str, str]:
-    values = dict(query)
+def _query_auth(values: dict[str, str]) -> dict[str, str]:
     if values.get("X-Amz-Algorithm") != ALGORITHM:
         raise _incomplete("X-Amz-Algorithm must be AWS4-HMAC-SHA256")
-    fields = {"Credential": values.get("X-Amz-Credential", ""),
-              "SignedHeaders": values.get("X-Amz-SignedHeaders", ""),
-              "Signature": values.get("X-Amz-Signature", "")}
-    date = values.get("X-Amz-Date", "")
-    if not all(fields.values()) or not date:
+    fields = {name: values.get(f"X-Amz-{name}", "")
+              for name in ("Credential", "SignedHeaders", "Signature", "Date")}
+    if not all(fields.values()):
         raise _incomplete("a presigned request needs X-Amz-Credential, X-Amz-Date, "
                           "X-Amz-SignedHeaders and X-Amz-Signature")
-    return fields, date, hashlib.sha256(body).hexdigest()
+    return fields
 
 
-def _query_pairs(text: str) -> list[tuple[str, str]]:
-    """The raw query's pairs, percent-decoded (not `+` as space: SigV4 encodes spaces %20)."""
-    pairs = []
-    for part in text.split("&"):
-        if part:
-            key, _, value = part.partition("=")
-            pairs.append((unquote(key), unquote(value)))
-    return pairs
+def _wire_path(environ: Mapping[str, Any]) -> str:
+    """The path as the client sent it (botocore encodes it once more, as clients do when
+    signing); WSGI's PATH_INFO is decoded, so it is re-encoded when the raw URI is missing."""
+    raw = str(environ.get("REQUEST_URI", "")).partition("?")[0]
+    return raw if raw.startswith("/") else quote(environ.get("PATH_INFO") or "/")
 
 
-def _canonical_query(pairs: list[tuple[str, str]]) -> str:
-    encoded = sorted((quote(key, safe="-_.~"), quote(value, safe="-_.~")) for key, value in pairs)
-    return "&".join(f"{key}={value}" for key, value in encoded)
-
-
-def _canonical_path(path: str) -> str:
-    """Dot segments removed, a trailing slash kept, then URI-encoded (`/` and `~` kept)."""
-    normal = posixpath.normpath(path) if path not in ("", "/") else "/"
-    if path.endswith("/") and normal != "/":
-        normal += "/"
-    normal = "/" + normal.lstrip("/")   # normpath keeps a leading '//'
-    return quote(normal, safe="/~")
-
-
-def _header(environ: Mapping[str, Any], name: str) -> str:
-    key = "HTTP_HOST" if name == "host" else _PLAIN_HEADERS.get(
-        name, "HTTP_" + name.upper().replace("-", "_"))
-    return " ".join(str(environ.get(key, "")).split())
-
-
-def _signing_key(secret: str, date: str, region: str, service: str) -> bytes:
-    key = ("AWS4" + secret).encode("utf-8")
-    for part in (date, region, service, "aws4_request"):
-        key = hmac.new(key, part.encode("utf-8"), hashlib.sha256).digest()
-    return key
+def _environ_key(header: str) -> str:
+    """Where WSGI keeps a header (Content-Type and Content-Length are not HTTP_ prefixed)."""
+    name = header.upper().replace("-", "_")
+    return name if name in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + name
