@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Response, jsonify, redirect, request, url_for
 
-from topology.world import World
+from topology.core.world import World
 from viz import web
 
 from . import dispatch, files, json_protocol, protocol, reach_http

@@ -23,7 +23,7 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from topology.outside import Outside
+from topology.core.outside import Outside
 
 log = logging.getLogger("ec2sim")
 _CONFIG = Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10,

@@ -93,11 +93,11 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _world(args: argparse.Namespace) -> Any:
     """The served world: in memory, or durable in the `--state` database."""
-    from topology.world import World
+    from topology.core.world import World
 
     if not args.state:
         return World(args.seed)
-    from topology.store import open_world
+    from topology.provision.store import open_world
 
     return open_world(args.state, args.seed)
 
@@ -128,7 +128,7 @@ def _reach_parser(commands: Any) -> None:
 
 
 def _reach(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     from . import reach
 
@@ -147,9 +147,9 @@ def _reach(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _reach_local(args: argparse.Namespace) -> dict[str, Any]:
-    from topology import state
-    from topology.errors import TopologyError
-    from topology.world import DEFAULT_ACCOUNT
+    from topology.provision import state
+    from topology.core.errors import TopologyError
+    from topology.core.world import DEFAULT_ACCOUNT
 
     from . import reach
 
@@ -167,7 +167,7 @@ def _reach_remote(args: argparse.Namespace) -> dict[str, Any]:
     import boto3
     import botocore.exceptions
 
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     session = boto3.Session()
     keys = {} if session.get_credentials() is not None else {
@@ -185,7 +185,7 @@ def _reach_remote(args: argparse.Namespace) -> dict[str, Any]:
 
 def _remote_end(ec2: Any, text: str, role: str) -> tuple[str | None, str | None]:
     """(resource id, address) of one end, an address resolved to the interface holding it."""
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     from . import reach
 
@@ -205,7 +205,7 @@ def _remote_end(ec2: Any, text: str, role: str) -> tuple[str | None, str | None]
 def _remote_analysis(ec2: Any, args: argparse.Namespace) -> dict[str, Any]:
     import time
 
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     from . import reach
 
@@ -257,7 +257,7 @@ def _draw_parser(commands: Any) -> None:
                     "peering and transit gateways, optionally with a reachability path.")
     where = draw.add_mutually_exclusive_group(required=True)
     where.add_argument("--endpoint-url", help="a running `ec2sim serve`")
-    where.add_argument("--state", help="a state file (`GET /_ec2sim/state`, topology.state.save)")
+    where.add_argument("--state", help="a state file (`GET /_ec2sim/state`, topology.provision.state.save)")
     draw.add_argument("-o", "--output", required=True,
                       help="the file to write; its suffix says the format (- for stdout)")
     draw.add_argument("--format", choices=DRAW_FORMATS, help="the format, if not the suffix's")
@@ -277,7 +277,7 @@ def _draw_parser(commands: Any) -> None:
 
 
 def _draw(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     fmt = args.format or args.output.rpartition(".")[2].lower()
     if fmt not in DRAW_FORMATS:
@@ -304,8 +304,8 @@ def _draw(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 def _draw_local(args: argparse.Namespace, fmt: str) -> bytes:
     import viz
-    from topology import state
-    from topology.errors import TopologyError
+    from topology.provision import state
+    from topology.core.errors import TopologyError
 
     from .files import BadRequest, parse_tags
 
@@ -338,7 +338,7 @@ def _draw_remote(args: argparse.Namespace, fmt: str) -> bytes:
     import urllib.request
     from urllib.parse import urlencode
 
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     query: list[tuple[str, str]] = [(k, v) for k, v in (
         ("account", args.account), ("region", args.region), ("zoom", args.zoom),
@@ -376,7 +376,7 @@ def _snapshot_parser(commands: Any) -> None:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     from . import state_cli
 
@@ -412,7 +412,7 @@ def _import_parser(commands: Any) -> None:
 
 
 def _import(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from topology.errors import TopologyError
+    from topology.core.errors import TopologyError
 
     from . import importing
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from topology.errors import DryRunOperation, TopologyError
-from topology.world import DEFAULT_ACCOUNT, Partition, World
+from topology.core.errors import DryRunOperation, TopologyError
+from topology.core.world import DEFAULT_ACCOUNT, Partition, World
 
 from . import json_protocol, protocol
 

@@ -4,8 +4,8 @@
   with the right content type. Query parameters: `account`, `region`, `vpc` (repeatable),
   `tag` (`KEY=VALUE` or `KEY`, repeatable), `zoom`, `budget`, and `highlight=FROM,TO,PORT`
   (optionally `protocol`) to draw the reachability path from FROM to TO over it;
-* `GET /_ec2sim/state` — the JSON snapshot of the whole world (`topology.state.dump`),
-  which `ec2sim draw --state FILE` and `topology.state.read` load;
+* `GET /_ec2sim/state` — the JSON snapshot of the whole world (`topology.provision.state.dump`),
+  which `ec2sim draw --state FILE` and `topology.provision.state.read` load;
 * `POST /_ec2sim/state` — replace the whole world with the JSON snapshot in the body
   (`ec2sim snapshot load`); a body that is not a snapshot this version reads is a 400 and
   changes nothing. Answers `{"status": "ok", "nodes": N}`.
@@ -20,9 +20,9 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from topology import state
-from topology.errors import TopologyError
-from topology.world import World
+from topology.provision import state
+from topology.core.errors import TopologyError
+from topology.core.world import World
 
 DRAW_PATH = "/_ec2sim/draw.<fmt>"
 STATE_PATH = "/_ec2sim/state"

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from topology import importer, state
-from topology.errors import TopologyError
-from topology.world import World
+from topology.provision import importer, state
+from topology.core.errors import TopologyError
+from topology.core.world import World
 
 Read = dict[str, list[dict[str, Any]]]
 

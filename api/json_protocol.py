@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
-from topology.errors import TopologyError
+from topology.core.errors import TopologyError
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
 

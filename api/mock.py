@@ -52,8 +52,8 @@ from urllib.parse import parse_qsl, urlsplit
 import botocore.handlers
 from botocore.awsrequest import AWSResponse
 
-from topology.outside import Outside
-from topology.world import World
+from topology.core.outside import Outside
+from topology.core.world import World
 
 from . import dispatch, protocol
 from .beside import Beside
@@ -326,7 +326,7 @@ class mock_ec2:
 
 def _load_state(world: World, saved: str | os.PathLike[str] | dict[str, Any]) -> None:
     """Fill a fresh world from a snapshot file or dict (`StateError` if it is not one)."""
-    from topology import state
+    from topology.provision import state
 
     data = saved if isinstance(saved, dict) else state.read_data(saved)
     state.load_into(world, data)

@@ -26,8 +26,8 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
 from dateutil.tz import tzlocal, tzutc
 
-from topology.errors import (InvalidParameterCombination, InvalidParameterValue,
-                             MissingParameter, TopologyError)
+from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
+    MissingParameter, TopologyError)
 
 EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 _INTEGER = re.compile(r"[+-]?[0-9]+")          # int() would also take "1_0", " 5", "５"

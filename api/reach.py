@@ -15,9 +15,11 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
-from topology import insights, network_interfaces, schema
-from topology.errors import InvalidParameterValue, TopologyError
-from topology.world import Partition, World
+from topology.analysis import insights
+from topology.core import schema
+from topology.network import network_interfaces
+from topology.core.errors import InvalidParameterValue, TopologyError
+from topology.core.world import Partition, World
 
 RESULT = ("NetworkPathFound", "ForwardPathComponents", "ReturnPathComponents", "Explanations")
 

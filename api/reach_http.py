@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
-from topology.errors import TopologyError
-from topology.world import DEFAULT_ACCOUNT, World
+from topology.core.errors import TopologyError
+from topology.core.world import DEFAULT_ACCOUNT, World
 
 from . import reach
 

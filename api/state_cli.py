@@ -13,8 +13,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from topology import state
-from topology.errors import TopologyError
+from topology.provision import state
+from topology.core.errors import TopologyError
 
 STATE_PATH = "/_ec2sim/state"
 
@@ -68,7 +68,7 @@ def write_file(path: str, data: dict[str, Any]) -> None:
 def _store() -> Any:
     """The SQLite state-file module (`serve --state`), if this build has it."""
     try:
-        from topology import store
+        from topology.provision import store
     except ImportError:
         raise TopologyError("--state needs SQLite state files (`ec2sim serve --state`), which "
                             "this ec2sim does not have yet; use --endpoint-url",

@@ -47,8 +47,9 @@ import hypothesis  # noqa: E402
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
 from api import dispatch, protocol  # noqa: E402
-from topology import invariants, schema, state  # noqa: E402
-from topology.world import World  # noqa: E402
+from topology.core import schema
+from topology.provision import invariants, state  # noqa: E402
+from topology.core.world import World  # noqa: E402
 
 MODES = ("typed", "boundary", "malformed")
 ERROR_CODE = re.compile(r"[A-Z][A-Za-z0-9]*(\.[A-Z][A-Za-z0-9]*)*")

@@ -38,10 +38,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from topology import (images, instances, network_acls, peering, route_tables,  # noqa: E402
-                      routes, security_groups, subnets, tgw_attachments,
-                      tgw_route_tables, transit_gateways, vpcs)
-from topology.world import DEFAULT_ACCOUNT, Partition, World  # noqa: E402
+from topology.compute import images, instances
+from topology.connect import peering, tgw_attachments, tgw_route_tables, transit_gateways
+from topology.network import network_acls, route_tables, routes, security_groups, subnets, vpcs
+from topology.core.world import DEFAULT_ACCOUNT, Partition, World  # noqa: E402
 
 REGION = "us-east-1"
 ZONES = ("us-east-1a", "us-east-1b")

@@ -16,8 +16,8 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from topology.errors import InvalidParameterValue
-from topology.world import World
+from topology.core.errors import InvalidParameterValue
+from topology.core.world import World
 
 from . import places
 from .explanations import Blocked, explanation

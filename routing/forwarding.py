@@ -10,7 +10,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from topology import instances, schema
+from topology.compute import instances
+from topology.core import schema
 
 from . import gateways, selection, transit
 from .components import interface_holding, kind_of, owner_of, subnet_of, vpc_of_subnet

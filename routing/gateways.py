@@ -20,8 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import endpoints, internet_gateways, nat_gateways, peering as peerings
-from topology import schema, vpcs, vpn_gateways
+from topology.connect import endpoints, peering as peerings
+from topology.network import internet_gateways, nat_gateways
+from topology.core import schema
+from topology.network import vpcs, vpn_gateways
 
 from . import forwarding
 from .components import (interface_holding, kind_of, public_holder, public_of, subnet_of,

@@ -46,11 +46,13 @@ from typing import Any
 
 from netaddr import IPAddress, IPNetwork
 
-from topology import network_acls, prefix_lists, route_tables, schema, tgw_route_tables
-from topology import network_interfaces as enis
-from topology import security_groups as groups_module
-from topology.errors import InvalidParameterValue
-from topology.world import World
+from topology.connect import tgw_route_tables
+from topology.core import schema
+from topology.network import network_acls, prefix_lists, route_tables
+from topology.network import network_interfaces as enis
+from topology.network import security_groups as groups_module
+from topology.core.errors import InvalidParameterValue
+from topology.core.world import World
 
 from . import forwarding, policy
 from .analysis import ANY_PROTOCOL
@@ -94,8 +96,8 @@ def matrix(world: World, kind: str = "subnet", *, protocol: str = "tcp",
     the scope (None: all). Raises `InvalidParameterValue` for an unknown kind, protocol or
     port.
 
-    >>> from topology.world import World
-    >>> from topology import subnets, vpcs
+    >>> from topology.core.world import World
+    >>> from topology.network import subnets, vpcs
     >>> world = World(seed=1)
     >>> part = world.partition("123456789012", "eu-west-1")
     >>> vpc = vpcs.create(world, part, "10.0.0.0/16")

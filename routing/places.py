@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from netaddr import IPSet
 
-from topology import endpoints, instances, prefix_lists, security_groups, tgw_attachments, vpcs
-from topology import network_interfaces as enis
-from topology import peering as peerings
-from topology.world import World
+from topology.compute import instances
+from topology.connect import endpoints, tgw_attachments
+from topology.network import prefix_lists, security_groups, vpcs
+from topology.network import network_interfaces as enis
+from topology.connect import peering as peerings
+from topology.core.world import World
 
 from . import forwarding, gateways, selection, transit
 from .components import component, interfaces_holding, public_of, subnet_of, vpc_of

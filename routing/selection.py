@@ -24,8 +24,10 @@ from typing import Any
 
 from netaddr import IPSet
 
-from topology import prefix_lists, route_tables, routes, schema, tgw_route_tables, vpn_gateways
-from topology.world import World
+from topology.connect import tgw_route_tables
+from topology.core import schema
+from topology.network import prefix_lists, route_tables, routes, vpn_gateways
+from topology.core.world import World
 
 from .packet import span
 

@@ -17,8 +17,10 @@ AWS's rules (DESIGN §5, the Transit Gateway guide):
 """
 from __future__ import annotations
 
-from topology import schema, tgw_attachments, tgw_route_tables, vpcs
-from topology import transit_gateways as gateways
+from topology.connect import tgw_attachments, tgw_route_tables
+from topology.core import schema
+from topology.network import vpcs
+from topology.connect import transit_gateways as gateways
 
 from . import forwarding
 from .packet import address

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from topology import network_interfaces as enis
-from topology.world import World
+from topology.network import network_interfaces as enis
+from topology.core.world import World
 
 from . import policy
 from .components import component, owner_of, subnet_of, vpc_of, vpc_of_subnet

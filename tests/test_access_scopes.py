@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import routing
-from topology import scope_evaluation
+from topology.analysis import scope_evaluation
 
 AMI = "ami-057c3ffbeeff55523"
 IGW_TYPE = {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::InternetGateway"]}}

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from netaddr import IPAddress, IPNetwork
 
-from topology import network_interfaces as enis
+from topology.network import network_interfaces as enis
 
 ACCOUNT = "123456789012"
 US_EAST_1 = [IPNetwork("3.80.0.0/12"), IPNetwork("54.144.0.0/14")]

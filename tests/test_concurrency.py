@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 import pytest
 
-from topology import invariants, state
+from topology.provision import invariants, state
 
 THREADS = 16
 ROUNDS = 5

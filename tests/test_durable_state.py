@@ -22,8 +22,8 @@ from botocore.config import Config
 
 from api import dispatch, mock_ec2, protocol
 from examples import three_tier
-from topology import state
-from topology.store import Store, StoreError, open_world
+from topology.provision import state
+from topology.provision.store import Store, StoreError, open_world
 
 REGION = "us-east-1"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

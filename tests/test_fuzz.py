@@ -22,8 +22,9 @@ from hypothesis import given, settings
 from netaddr import IPNetwork
 
 from api import dispatch, protocol
-from topology import invariants, schema
-from topology.world import World
+from topology.core import schema
+from topology.provision import invariants
+from topology.core.world import World
 
 from conftest import REGION, reset
 
@@ -156,7 +157,7 @@ def test_invariants_catch_each_breakage(breakage: str, expected: str) -> None:
 
 def test_available_count_must_match_free_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
     world, _, _, subnet = _world_with_subnet()
-    from topology import subnets
+    from topology.network import subnets
 
     monkeypatch.setattr(subnets, "available_count", lambda w, s: 251)
     assert any("AvailableIpAddressCount 251 but 248 addresses free" in line

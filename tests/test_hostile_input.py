@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from api import dispatch, mock_ec2
 from api.app import MAX_BODY, create_app
 from api.cli import main
-from topology.world import World
+from topology.core.world import World
 
 REGION = "us-east-1"
 NASTY = [

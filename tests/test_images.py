@@ -11,8 +11,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from api import mock_ec2
-from topology import images
-from topology.errors import TopologyError
+from topology.compute import images
+from topology.core.errors import TopologyError
 
 AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")   # old images (moto's examples) have 8
 ME, FRIEND, STRANGER = "123456789012", "111122223333", "444455556666"

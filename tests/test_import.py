@@ -18,8 +18,8 @@ import pytest
 
 from api import mock_ec2
 from routing import reachability
-from topology import importer, state
-from topology.world import World
+from topology.provision import importer, state
+from topology.core.world import World
 
 REGION = "us-east-1"
 

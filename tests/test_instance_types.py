@@ -6,7 +6,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import instance_types
+from topology.catalogue import instance_types
 
 
 def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:

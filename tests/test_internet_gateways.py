@@ -6,7 +6,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import subnets
+from topology.network import subnets
 
 MISSING_IGW = "igw-0123456789abcdef0"
 

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
-from topology import key_pairs
+from topology.compute import key_pairs
 
 KEY_ID = re.compile(r"key-[0-9a-f]{17}")
 

@@ -8,7 +8,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import launch_templates
+from topology.compute import launch_templates
 
 NAME_RULE = ("A launch template name must be between 3 and 128 characters, and may contain "
              "letters, numbers, and the following characters: - ( ) . / _.'")

@@ -8,7 +8,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import network_acls
+from topology.network import network_acls
 
 
 def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:

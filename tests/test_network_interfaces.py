@@ -9,7 +9,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from netaddr import IPAddress, IPNetwork
 
-from topology import network_interfaces as enis
+from topology.network import network_interfaces as enis
 
 ACCOUNT = "123456789012"
 

@@ -26,8 +26,8 @@ from botocore.serialize import create_serializer
 
 from api import dispatch, protocol
 from api.app import create_app
-from topology.errors import InvalidParameterValue, MissingParameter
-from topology.world import World
+from topology.core.errors import InvalidParameterValue, MissingParameter
+from topology.core.world import World
 
 MODEL = botocore.session.get_session().get_service_model("ec2")
 OPERATIONS = sorted(MODEL.operation_names)

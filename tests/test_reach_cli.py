@@ -20,7 +20,7 @@ import pytest
 import routing
 from api import cli, reach
 from api.app import create_app
-from topology import state
+from topology.provision import state
 
 AMI = "ami-057c3ffbeeff55523"
 real_engine = pytest.mark.skipif(not hasattr(routing, "reachability"),

@@ -13,7 +13,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import schema, subnets
+from topology.core import schema
+from topology.network import subnets
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 MISSING = {"rtb": "rtb-0123456789abcdef0", "igw": "igw-0123456789abcdef0",

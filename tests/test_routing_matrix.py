@@ -12,7 +12,7 @@ import pytest
 
 import routing
 from routing.matrix import forwarding_classes
-from topology.errors import InvalidParameterValue
+from topology.core.errors import InvalidParameterValue
 
 
 # -- building -------------------------------------------------------------------------------
@@ -242,7 +242,7 @@ def test_group_matrix_equals_pairwise_reachability(ec2, mock, port):
 
 
 def _groups(world: Any, eni: str) -> list[dict[str, str]]:
-    from topology import network_interfaces
+    from topology.network import network_interfaces
 
     return [{"GroupId": g} for g in network_interfaces.groups(world, eni)]
 

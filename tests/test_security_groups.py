@@ -8,7 +8,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import schema
+from topology.core import schema
 
 CHARSET = "a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"
 

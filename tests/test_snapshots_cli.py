@@ -16,8 +16,8 @@ import pytest
 
 from api import mock_ec2
 from api.app import create_app
-from topology import state
-from topology.world import World
+from topology.provision import state
+from topology.core.world import World
 
 REGION = "us-east-1"
 
@@ -115,7 +115,7 @@ def test_the_cli_names_an_unreadable_file(tmp_path):
 
 
 def test_save_and_load_a_state_file(tmp_path):
-    pytest.importorskip("topology.store")
+    pytest.importorskip("topology.provision.store")
     source = tmp_path / "in.json"
     vpc = snapshot_with_vpc(source)
     db, out = tmp_path / "state.db", tmp_path / "out.json"

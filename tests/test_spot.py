@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from topology.image_catalogue import hashed_id
+from topology.catalogue.image_catalogue import hashed_id
 
 REGION = "us-east-1"
 LINUX_AMI = hashed_id("ami", REGION, "al2023-ami-2023.6.20250107.0-kernel-6.1-x86_64")
@@ -896,7 +896,7 @@ def test_a_persistent_request_reopens_when_its_instance_is_terminated(ec2):
 
 def test_run_instances_spot_market_helpers(mock):
     """The functions the instances family calls for RunInstances with InstanceMarketOptions."""
-    from topology import instances, spot
+    from topology.compute import instances, spot
 
     world = mock.world
     part = world.partition("123456789012", REGION)
@@ -945,7 +945,7 @@ def test_a_type_sold_only_on_demand_cannot_be_requested_as_spot(ec2):
 
 def test_only_spot_instances_of_persistent_requests_may_stop(mock):
     """`spot.check_stoppable`, for StopInstances (the instances family calls it)."""
-    from topology import spot
+    from topology.compute import spot
 
     ec2 = boto3.client("ec2", region_name=REGION)
     request(ec2)

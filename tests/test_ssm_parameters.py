@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from topology import public_parameters
+from topology.catalogue import public_parameters
 
 AL = "/aws/service/ami-amazon-linux-latest"
 AL2023 = f"{AL}/al2023-ami-kernel-default-x86_64"

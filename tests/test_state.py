@@ -13,8 +13,8 @@ from botocore.exceptions import ClientError
 
 from api import mock_ec2
 from api.app import create_app
-from topology import state
-from topology.world import World
+from topology.provision import state
+from topology.core.world import World
 
 REGION = "us-east-1"
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,7 @@ from netaddr import IPNetwork
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import schema
+from topology.core import schema
 
 
 def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:

@@ -14,8 +14,9 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology import schema, tgw_attachments, transit_gateways
-from topology import tgw_route_tables as rtbs
+from topology.connect import tgw_attachments, transit_gateways
+from topology.core import schema
+from topology.connect import tgw_route_tables as rtbs
 
 ACCOUNT, OTHER, REGION = "123456789012", "111122223333", "us-east-1"
 MISSING_RTB = "tgw-rtb-0123456789abcdef0"

@@ -6,7 +6,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from topology import tgw_attachments
+from topology.connect import tgw_attachments
 
 ACCOUNT = "123456789012"
 OTHER = "111122223333"

@@ -19,8 +19,8 @@ from api import mock_ec2
 from api.app import create_app
 from api.cli import main
 from test_viz_scene import AMI, REGION, named
-from topology import state
-from topology.world import World
+from topology.provision import state
+from topology.core.world import World
 
 ROOT = Path(__file__).resolve().parent.parent
 SIGNATURES = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF-", "dot": b'digraph "ec2sim"',

@@ -12,7 +12,7 @@ import pytest
 import viz
 from api import mock_ec2
 from test_viz_scene import REGION, WEST, network
-from topology.world import World
+from topology.core.world import World
 from viz.edges import route
 from viz.layout import Box, header_top
 

@@ -17,8 +17,8 @@ import viz
 from api import mock_ec2
 from routing import reachability
 from test_viz_scene import ACCOUNT, AMI, REGION, WEST, named, network
-from topology import state
-from topology.world import World
+from topology.provision import state
+from topology.core.world import World
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -367,7 +367,7 @@ def test_rendering_does_not_import_pyplot():
     import subprocess
     import sys
 
-    code = ("import sys, viz; from topology.world import World; w = World(); "
+    code = ("import sys, viz; from topology.core.world import World; w = World(); "
             "w.partition('123456789012', 'us-east-1'); viz.render(w, 'png'); "
             "print('matplotlib.pyplot' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -10,8 +10,8 @@ import pytest
 
 import viz
 from api import mock_ec2
-from topology import state
-from topology.world import World
+from topology.provision import state
+from topology.core.world import World
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -437,7 +437,7 @@ def test_root_volume_detaches_only_from_a_stopped_instance(ec2, mock):
 
 
 def test_instance_contract_functions(ec2, mock):
-    from topology import volumes
+    from topology.compute import volumes
 
     world = mock.world
     part = world.partition(ACCOUNT, "us-east-1")

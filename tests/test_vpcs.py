@@ -289,7 +289,7 @@ def test_secondary_block_rules(ec2):
 
 
 def test_secondary_block_may_not_cover_a_route(ec2, mock):
-    from topology import route_tables
+    from topology.network import route_tables
 
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     world = mock.world

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 from netaddr import IPAddress, IPNetwork
 
 from api import dispatch, mock_ec2
-from topology import vpn_gateways
+from topology.network import vpn_gateways
 
 MISSING_VGW = "vgw-0123456789abcdef0"
 MISSING_CGW = "cgw-0123456789abcdef0"

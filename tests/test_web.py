@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from api import mock_ec2
 from api.app import create_app
-from topology.world import World
+from topology.core.world import World
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from topology import schema
-from topology.errors import DryRunOperation, TopologyError
-from topology.world import World
+from topology.core import schema
+from topology.core.errors import DryRunOperation, TopologyError
+from topology.core.world import World
 
 
 @pytest.fixture

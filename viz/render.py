@@ -5,7 +5,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from topology.world import World
+from topology.core.world import World
 
 from .dot import to_dot
 from .draw import IMAGE_FORMATS, image

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from topology import (addressing, network_interfaces as enis, schema, subnets as subnet_family,
-                      vpcs as vpc_family)
-from topology.world import Partition, World
+from topology.core import addressing, schema
+from topology.network import (network_interfaces as enis, subnets as subnet_family,
+    vpcs as vpc_family)
+from topology.core.world import Partition, World
 
 from .scene import Edge, Node, Scene
 

@@ -31,8 +31,8 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from topology import schema
-from topology.world import World
+from topology.core import schema
+from topology.core.world import World
 
 blueprint = Blueprint("ui", __name__, template_folder="templates")
 
@@ -46,31 +46,31 @@ MAX_ZOOM = 1.5          # how far a small diagram may grow to fill the page
 
 # The describe view of each kind, for tooltips and the resource page: module, function.
 VIEWS: dict[str, tuple[str, str]] = {
-    "vpc": ("topology.vpcs", "view"),
-    "subnet": ("topology.subnets", "view"),
-    "route-table": ("topology.route_tables", "view"),
-    "internet-gateway": ("topology.internet_gateways", "view"),
-    "egress-only-internet-gateway": ("topology.egress_gateways", "egress_only_view"),
-    "carrier-gateway": ("topology.egress_gateways", "carrier_view"),
-    "nat-gateway": ("topology.nat_gateways", "view"),
-    "security-group": ("topology.security_groups", "view"),
-    "network-acl": ("topology.network_acls", "view"),
-    "dhcp-options": ("topology.dhcp_options", "view"),
-    "network-interface": ("topology.interface_views", "view"),
-    "instance": ("topology.instance_view", "view"),
-    "elastic-ip": ("topology.elastic_ips", "view"),
-    "vpc-peering-connection": ("topology.peering", "view"),
-    "vpc-endpoint": ("topology.endpoints", "view"),
-    "transit-gateway": ("topology.transit_gateways", "view"),
-    "transit-gateway-route-table": ("topology.tgw_route_tables", "view"),
-    "vpn-gateway": ("topology.vpn_gateways", "view"),
-    "customer-gateway": ("topology.customer_gateways", "view"),
-    "vpn-connection": ("topology.vpn_connections", "view"),
-    "volume": ("topology.volumes", "view"),
-    "snapshot": ("topology.snapshots", "view"),
-    "placement-group": ("topology.placement_groups", "view"),
-    "prefix-list": ("topology.prefix_lists", "view"),
-    "flow-log": ("topology.flow_logs", "view"),
+    "vpc": ("topology.network.vpcs", "view"),
+    "subnet": ("topology.network.subnets", "view"),
+    "route-table": ("topology.network.route_tables", "view"),
+    "internet-gateway": ("topology.network.internet_gateways", "view"),
+    "egress-only-internet-gateway": ("topology.network.egress_gateways", "egress_only_view"),
+    "carrier-gateway": ("topology.network.egress_gateways", "carrier_view"),
+    "nat-gateway": ("topology.network.nat_gateways", "view"),
+    "security-group": ("topology.network.security_groups", "view"),
+    "network-acl": ("topology.network.network_acls", "view"),
+    "dhcp-options": ("topology.network.dhcp_options", "view"),
+    "network-interface": ("topology.network.interface_views", "view"),
+    "instance": ("topology.compute.instance_view", "view"),
+    "elastic-ip": ("topology.network.elastic_ips", "view"),
+    "vpc-peering-connection": ("topology.connect.peering", "view"),
+    "vpc-endpoint": ("topology.connect.endpoints", "view"),
+    "transit-gateway": ("topology.connect.transit_gateways", "view"),
+    "transit-gateway-route-table": ("topology.connect.tgw_route_tables", "view"),
+    "vpn-gateway": ("topology.network.vpn_gateways", "view"),
+    "customer-gateway": ("topology.connect.customer_gateways", "view"),
+    "vpn-connection": ("topology.connect.vpn_connections", "view"),
+    "volume": ("topology.compute.volumes", "view"),
+    "snapshot": ("topology.compute.snapshots", "view"),
+    "placement-group": ("topology.compute.placement_groups", "view"),
+    "prefix-list": ("topology.network.prefix_lists", "view"),
+    "flow-log": ("topology.network.flow_logs", "view"),
 }
 # What a tooltip shows first, when the view has it; other scalar members follow.
 TOOLTIP_FIRST = ("CidrBlock", "Ipv6CidrBlock", "State", "AvailabilityZone", "PrivateIpAddress",

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from topology import filters, paging
-from topology.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
-from topology.world import Partition, World
+from topology.core import filters, paging
+from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
+from topology.core.world import Partition, World
 
 from ..dispatch import Context
 

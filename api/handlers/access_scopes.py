@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from topology import access_scopes, scope_evaluation, tags
-from topology.world import Partition, World
+from topology.analysis import access_scopes, scope_evaluation
+from topology.core import tags
+from topology.core.world import Partition, World
 
 from ..dispatch import Context, handler
 from ._describe import describe

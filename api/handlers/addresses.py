@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import address_attributes, elastic_ips, tags
-from topology.errors import (InvalidParameterCombination, InvalidParameterValue,
-                             MissingParameter, NotFound)
+from topology.core import tags
+from topology.network import address_attributes, elastic_ips
+from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
+    MissingParameter, NotFound)
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import volumes
+from topology.compute import volumes
 
 from ..dispatch import Context, handler
 

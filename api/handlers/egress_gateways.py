@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import egress_gateways as gateways, tags
+from topology.core import tags
+from topology.network import egress_gateways as gateways
 
 from ..dispatch import Context, handler
 from ._describe import describe

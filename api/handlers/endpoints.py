@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import endpoint_services as services
-from topology import endpoints, filters, prefix_lists, tags
+from topology.connect import endpoint_services as services
+from topology.connect import endpoints
+from topology.core import filters, tags
+from topology.network import prefix_lists
 
 from ..dispatch import Context, handler
 from ._describe import describe

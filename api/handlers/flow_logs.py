@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, flow_logs, paging, tags
+from topology.core import filters, paging, tags
+from topology.network import flow_logs
 
 from ..dispatch import Context, handler
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, instance_profiles, paging
+from topology.compute import instance_profiles
+from topology.core import filters, paging
 
 from ..dispatch import Context, handler
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, image_builds, images, paging, tags
-from topology.errors import InvalidParameterValue
+from topology.compute import image_builds, images
+from topology.core import filters, paging, tags
+from topology.core.errors import InvalidParameterValue
 
 from ..dispatch import Context, handler
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from topology import filters, insights, paging, tags
-from topology.errors import TopologyError
-from topology.world import World
+from topology.analysis import insights
+from topology.core import filters, paging, tags
+from topology.core.errors import TopologyError
+from topology.core.world import World
 
 from ..dispatch import Context, handler
 from ._describe import describe

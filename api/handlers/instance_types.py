@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, instance_types
-from topology.errors import TopologyError
+from topology.catalogue import instance_types
+from topology.core import filters
+from topology.core.errors import TopologyError
 
 from ..dispatch import Context, handler
 

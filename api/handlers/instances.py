@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import (filters, instance_attributes, instance_filters, instance_launch,
-                      instance_options, instance_state, instance_status, instances, paging)
-from topology.errors import InvalidParameterCombination, InvalidParameterValue
-from topology.instance_view import view
+from topology.compute import (instance_attributes, instance_filters, instance_launch,
+    instance_options, instance_state, instance_status, instances)
+from topology.core import filters, paging
+from topology.core.errors import InvalidParameterCombination, InvalidParameterValue
+from topology.compute.instance_view import view
 
 from ..dispatch import Context, handler, remembered_as
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import internet_gateways, tags
+from topology.core import tags
+from topology.network import internet_gateways
 
 from ..dispatch import Context, handler
 from ._describe import describe

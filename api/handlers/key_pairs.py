@@ -4,7 +4,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from topology import filters, key_pairs, tags
+from topology.compute import key_pairs
+from topology.core import filters, tags
 
 from ..dispatch import Context, handler
 

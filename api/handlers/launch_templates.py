@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, instance_types, launch_templates as lt, tags
-from topology.errors import InvalidParameterCombination, InvalidParameterValue, MissingParameter
+from topology.catalogue import instance_types
+from topology.compute import launch_templates as lt
+from topology.core import filters, tags
+from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
+    MissingParameter)
 
 from ..dispatch import Context, handler
 from ._describe import describe

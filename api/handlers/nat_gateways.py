@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import nat_gateways, tags
-from topology.errors import InvalidParameterCombination, MissingParameter, TopologyError
+from topology.core import tags
+from topology.network import nat_gateways
+from topology.core.errors import InvalidParameterCombination, MissingParameter, TopologyError
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import network_acls, tags
+from topology.core import tags
+from topology.network import network_acls
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import network_interfaces as enis, tags
-from topology.errors import (InvalidParameterCombination, InvalidParameterValue,
-                             MissingParameter, TopologyError)
+from topology.core import tags
+from topology.network import network_interfaces as enis
+from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
+    MissingParameter, TopologyError)
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import paging, peering, tags
+from topology.connect import peering
+from topology.core import paging, tags
 
 from ..dispatch import Context, handler
 

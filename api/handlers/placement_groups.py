@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, placement_groups, tags
+from topology.compute import placement_groups
+from topology.core import filters, tags
 
 from ..dispatch import Context, handler
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, paging, prefix_lists, tags
+from topology.core import filters, paging, tags
+from topology.network import prefix_lists
 
 from ..dispatch import Context, handler
 

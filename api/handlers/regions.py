@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import defaults, filters, regions
-from topology.errors import InvalidParameterValue
-from topology.filters import Filter, FilterTable
+from topology.core import filters, regions
+from topology.provision import defaults
+from topology.core.errors import InvalidParameterValue
+from topology.core.filters import Filter, FilterTable
 
 from ..dispatch import Context, handler
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import route_tables, routes, tags
+from topology.core import tags
+from topology.network import route_tables, routes
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import security_group_rules as sgr
-from topology import security_groups as sg
-from topology import tags
-from topology.errors import InvalidParameterCombination, MissingParameter
+from topology.network import security_group_rules as sgr
+from topology.network import security_groups as sg
+from topology.core import tags
+from topology.core.errors import InvalidParameterCombination, MissingParameter
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, paging, snapshots, tags
+from topology.compute import snapshots
+from topology.core import filters, paging, tags
 
 from ..dispatch import Context, handler
 from ._describe import bounded

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import paging, spot, spot_fleets, spot_prices
-from topology.errors import TopologyError
+from topology.catalogue import spot_prices
+from topology.compute import spot, spot_fleets
+from topology.core import paging
+from topology.core.errors import TopologyError
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -9,8 +9,8 @@ import base64
 import binascii
 from typing import Any
 
-from topology import public_parameters as public
-from topology.errors import TopologyError
+from topology.catalogue import public_parameters as public
+from topology.core.errors import TopologyError
 
 from ..dispatch import Context, handler, passes
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import defaults, subnets, tags
-from topology.errors import InvalidParameterValue, MissingParameter, NotFound
+from topology.core import tags
+from topology.network import subnets
+from topology.provision import defaults
+from topology.core.errors import InvalidParameterValue, MissingParameter, NotFound
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import tags
-from topology.errors import InvalidParameterValue
+from topology.core import tags
+from topology.core.errors import InvalidParameterValue
 
 from ..dispatch import Context, handler
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, paging, tags, transit_gateways
-from topology import tgw_route_tables as rtbs
-from topology.errors import MissingParameter
+from topology.connect import transit_gateways
+from topology.core import filters, paging, tags
+from topology.connect import tgw_route_tables as rtbs
+from topology.core.errors import MissingParameter
 
 from ..dispatch import Context, handler
 from ._describe import describe

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from topology import filters, paging, tags
-from topology import tgw_attachments as attachments
-from topology import transit_gateways as gateways
+from topology.core import filters, paging, tags
+from topology.connect import tgw_attachments as attachments
+from topology.connect import transit_gateways as gateways
 
 from ..dispatch import Context, handler
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import filters, paging, tags, volumes
-from topology.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
+from topology.compute import volumes
+from topology.core import filters, paging, tags
+from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
 
 from ..dispatch import Context, handler
 from ._describe import bounded, describe

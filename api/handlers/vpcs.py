@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import defaults, tags, vpcs
-from topology.errors import (InvalidParameterCombination, InvalidParameterValue,
-                             MissingParameter, NotFound)
+from topology.core import tags
+from topology.network import vpcs
+from topology.provision import defaults
+from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
+    MissingParameter, NotFound)
 
 from ..dispatch import Context, handler
 from ._describe import describe

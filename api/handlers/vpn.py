@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology import customer_gateways, tags, vpn_connections, vpn_gateways
+from topology.connect import customer_gateways, vpn_connections
+from topology.core import tags
+from topology.network import vpn_gateways
 
 from ..dispatch import Context, handler
 from ._describe import describe
