@@ -10,20 +10,32 @@ access key id and its region from the client's signing region, as the server rea
 from the SigV4 header. Skipping the XML both ways (and dateutil parsing each timestamp)
 makes an in-process call several times cheaper than a round trip through the parser.
 
+Before answering, the hook checks the serialized form against the operation model botocore
+passed it: a body whose `Action` or `Version` is not the model's is a bug somewhere between
+botocore and here, raised as `MockError` rather than answered as another operation.
+
 `mock_ec2(wire=True)` sends calls through the whole wire instead: a `before-send` hook gets
 the signed HTTP request and returns the XML the server would (for code that hooks botocore's
-HTTP-level events). `mock_ec2(verify=True)`, or `EC2SIM_MOCK_VERIFY=1` in the environment,
-also writes every answer as XML, parses it with botocore and fails the call if the two
-differ (the test suite runs this way).
+HTTP-level events; docs/mock.md lists which events fire on which route).
+
+Verification writes an in-process answer as XML, parses it with botocore and raises
+`MockError` if the two differ. By default the first answer of each operation in the process
+(its first success and its first error) is verified, which costs one XML round trip per
+operation; `verify=True` or `EC2SIM_MOCK_VERIFY=1` verifies every answer (the test suite runs
+this way), `verify=False` or `EC2SIM_MOCK_VERIFY=0` none.
 
 `mock_ec2` is a decorator and a context manager; mocks nest (the innermost serves) and each
 gets a fresh simulator. It decorates functions (`@mock_ec2` or `@mock_ec2(seed=1)`), test
 classes (each `test*` method) and `unittest.TestCase`s (one mock from `setUp` to the test's
 cleanups).
 
-Clients are hooked through botocore's built-in handler list, so clients created *while a mock
-is active* (or from a session created while one is) are intercepted; the hook stays inert
-and is removed when the last mock exits.
+Only a client *made while a mock is active* is served, and only until the outermost mock
+active at that moment exits; then it is left to botocore for good (it goes to its endpoint),
+even inside a later mock. While a mock is active, a `creating-client-class` hook (in botocore's
+built-in handler list, so in every session made meanwhile, and on boto3's default session)
+gives each new EC2, STS or SSM client its own `before-call`/`before-send` hooks, bound to that
+outermost mock's lifetime. A client made before the mock, or after it from a session made
+inside it, never carries a live hook.
 
 Calls to STS and SSM that ec2sim does not serve (AssumeRole, PutParameter, a parameter
 outside AWS's public image trees) are not answered here: botocore goes on to whatever else
@@ -46,7 +58,7 @@ import os
 import threading
 import unittest
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 import botocore.handlers
@@ -64,6 +76,50 @@ _FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
              "AWS_DEFAULT_REGION": "us-east-1"}
 _lock = threading.Lock()
 _active: list["mock_ec2"] = []
+_checked: set[tuple[str, str, bool]] = set()   # (service, operation, ok) verified once
+
+
+class MockError(AssertionError):
+    """ec2sim's in-process route caught itself out: a call whose serialized body names another
+    operation than its model, or an answer that differs from the wire answer."""
+
+
+class _Scope:
+    """The life of the outermost mock: clients made during it are served until it ends."""
+
+    __slots__ = ("live",)
+
+    def __init__(self) -> None:
+        self.live = True
+
+
+_scope: _Scope | None = None
+
+
+class _Served:
+    """Mixed into the class of a client made while a mock is active: the client gets its own
+    hooks, bound to that mock's scope, so they die with it."""
+
+    _ec2sim_scope: _Scope
+    meta: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        service = self.meta.service_model.service_id.hyphenize()
+        for event, hook in (("before-call", _before_call), ("before-send", _before_send)):
+            self.meta.events.register(f"{event}.{service}",
+                                      functools.partial(hook, scope=self._ec2sim_scope),
+                                      unique_id=f"ec2sim-{event}")
+
+
+def _on_client_class(class_attributes: dict[str, Any], base_classes: list[type],
+                     **_: Any) -> None:
+    """`creating-client-class`: a client made while a mock is active is served by it."""
+    scope = _scope
+    if scope is None or _Served in base_classes:   # a session may hold this hook twice
+        return
+    base_classes.insert(0, _Served)
+    class_attributes["_ec2sim_scope"] = scope
 
 
 class _Body(io.BytesIO):
@@ -76,22 +132,21 @@ class _Body(io.BytesIO):
             chunk = self.read()
 
 
-def _current() -> "mock_ec2 | None":
+def _current(scope: _Scope) -> "mock_ec2 | None":
+    """The mock that serves a client of `scope`: the innermost, while the scope lives."""
     with _lock:
-        return _active[-1] if _active else None
+        return _active[-1] if scope.live and _active else None
 
 
-def _before_call(model: Any, params: dict[str, Any], request_signer: Any,
+def _before_call(model: Any, params: dict[str, Any], request_signer: Any, *, scope: _Scope,
                  **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
     """Answer a call from its serialized parameters, as botocore would have parsed it."""
-    current = _current()
+    current = _current(scope)
     if current is None or current.wire:
         return None
     if model.metadata["protocol"] == "json":
         return _json_call(current, model, params, request_signer)
-    body = params.get("body")
-    form = {key: value if isinstance(value, str) else str(value)   # as urlencode writes them
-            for key, value in (body.items() if isinstance(body, dict) else ())}
+    form = _form(model, params)
     outcome = dispatch.answer(current.world, form, _account(request_signer),
                               request_signer.region_name, model.service_model.service_name,
                               others=True)
@@ -109,9 +164,62 @@ def _before_call(model: Any, params: dict[str, Any], request_signer: Any,
         "RequestId": outcome.request_id, "HTTPStatusCode": outcome.status,
         "HTTPHeaders": {key.lower(): value for key, value in headers.items()},
         "RetryAttempts": 0}
-    if current.verify:
-        _verify(model, outcome, parsed)
+    _check(current.verify, model, outcome, parsed)
     return AWSResponse(params.get("url", ""), outcome.status, headers, _Body(b"")), parsed
+
+
+def _form(model: Any, params: dict[str, Any]) -> dict[str, str]:
+    """The call's form fields as the server would read them, after checking that they are the
+    operation the model names (botocore answers a call by its model, so must we)."""
+    body = params.get("body")
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    if isinstance(body, str):
+        fields: Any = parse_qsl(body, keep_blank_values=True)
+    elif isinstance(body, dict):
+        fields = body.items()
+    else:
+        raise MockError(f"ec2sim: the body of a {model.name} call is a {type(body).__name__}, "
+                        "not the form botocore's query serializer writes")
+    query = params.get("query_string")
+    form = {key: _text(value) for key, value in (query.items() if isinstance(query, dict)
+                                                 else ())}
+    form.update((key, _text(value)) for key, value in fields)
+    said = (form.get("Action"), form.get("Version"))
+    model_says = (model.name, model.service_model.api_version)
+    if said != model_says:
+        raise MockError(f"ec2sim: a {model.name} call (API version {model_says[1]}) carries "
+                        f"Action={said[0]!r} Version={said[1]!r} in its body; something "
+                        "rewrote the serialized request, and ec2sim will not answer another "
+                        "operation than the one called")
+    return form
+
+
+def _text(value: Any) -> str:
+    """A form value as urlencode writes it."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return value if isinstance(value, str) else str(value)
+
+
+def _check(mode: bool | Literal["first"], model: Any, outcome: dispatch.Outcome,
+           parsed: dict[str, Any]) -> None:
+    """Verify the answer against the wire if `mode` asks: every answer (True), or the first
+    success and first error of each operation in this process ("first")."""
+    if mode is False:
+        return
+    key = (model.service_model.service_name, model.name, outcome.status == 200)
+    if mode == "first":
+        with _lock:
+            if key in _checked:
+                return
+            _checked.add(key)
+    try:
+        _verify(model, outcome, parsed)
+    except MockError:
+        with _lock:   # verify it again next time: a wrong answer keeps failing
+            _checked.discard(key)
+        raise
 
 
 def _json_call(current: "mock_ec2", model: Any, params: dict[str, Any],
@@ -121,6 +229,9 @@ def _json_call(current: "mock_ec2", model: Any, params: dict[str, Any],
     from botocore.parsers import create_parser
 
     target = (params.get("headers") or {}).get("X-Amz-Target", "")
+    if target.rpartition(".")[2] != model.name:
+        raise MockError(f"ec2sim: a {model.name} call carries X-Amz-Target {target!r}; "
+                        "something rewrote the serialized request")
     body = params.get("body") or b""
     outcome = dispatch.answer_json(current.world, target,
                                    body.encode() if isinstance(body, str) else body,
@@ -160,8 +271,8 @@ def _verify(model: Any, outcome: dispatch.Outcome, parsed: dict[str, Any]) -> No
     wire["ResponseMetadata"]["HTTPHeaders"] = {k.lower(): v for k, v in headers.items()}
     wire["ResponseMetadata"]["RetryAttempts"] = 0
     if not _same(wire, parsed):
-        raise AssertionError(f"ec2sim: {model.name} answers differently in-process and on "
-                             f"the wire:\n in-process: {parsed!r}\n wire: {wire!r}")
+        raise MockError(f"ec2sim: {model.name} answers differently in-process and on "
+                        f"the wire:\n in-process: {parsed!r}\n wire: {wire!r}")
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -178,14 +289,9 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def _before_send(request: Any, **_: Any) -> AWSResponse | None:
+def _before_send(request: Any, *, scope: _Scope, **_: Any) -> AWSResponse | None:
     """`wire=True`: answer the signed HTTP request with the server's XML."""
-    # botocore runs every before-send handler; a client may hold this hook twice (from the
-    # built-in list and from the default session), so answer each request once.
-    done = getattr(request, "_ec2sim_response", None)
-    if done is not None:
-        return done
-    current = _current()
+    current = _current(scope)
     if current is None or not current.wire:
         return None
     url = request.url
@@ -212,13 +318,10 @@ def _before_send(request: Any, **_: Any) -> AWSResponse | None:
         if outcome.passed:
             return None
         reply = dispatch.reply(outcome)
-    response = AWSResponse(url, reply.status, reply.headers, _Body(reply.body))
-    request._ec2sim_response = response
-    return response
+    return AWSResponse(url, reply.status, reply.headers, _Body(reply.body))
 
 
-_HOOKS = tuple((f"{event}.{service}", hook) for service in _SERVICES
-               for event, hook in (("before-call", _before_call), ("before-send", _before_send)))
+_HOOKS = tuple((f"creating-client-class.{service}", _on_client_class) for service in _SERVICES)
 
 
 class mock_ec2:
@@ -233,7 +336,7 @@ class mock_ec2:
 
     def __init__(self, world: World | None = None, *, seed: int | None = None,
                  state: str | os.PathLike[str] | dict[str, Any] | None = None,
-                 wire: bool = False, verify: bool | None = None) -> None:
+                 wire: bool = False, verify: bool | Literal["first"] | None = None) -> None:
         if world is not None and state is not None:
             raise ValueError("mock_ec2 takes a world or a state snapshot, not both")
         self._given = world
@@ -241,8 +344,7 @@ class mock_ec2:
         self.state = state
         self.world = world if world is not None else World(seed)
         self.wire = wire
-        self.verify = (os.environ.get("EC2SIM_MOCK_VERIFY", "") not in ("", "0")
-                       if verify is None else verify)
+        self.verify: bool | Literal["first"] = _verify_mode() if verify is None else verify
         self._saved_env: dict[str, str | None] = {}
 
     # -- context manager -------------------------------------------------------------------
@@ -253,8 +355,10 @@ class mock_ec2:
                 _load_state(self.world, self.state)
         if type(self.world.outside) is Outside:    # ask moto's IAM and S3 while it runs
             self.world.outside = Beside()
+        global _scope
         with _lock:
             if not _active:
+                _scope = _Scope()
                 _install()
             _active.append(self)
         self._saved_env = {k: os.environ.get(k) for k in _FAKE_ENV}
@@ -263,6 +367,7 @@ class mock_ec2:
         return self
 
     def stop(self) -> None:
+        global _scope
         for key, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(key, None)
@@ -272,6 +377,9 @@ class mock_ec2:
             if self in _active:
                 _active.remove(self)
             if not _active:
+                if _scope is not None:   # its clients are never served again
+                    _scope.live = False
+                    _scope = None
                 _uninstall()
 
     def reset(self) -> None:
@@ -322,6 +430,15 @@ class mock_ec2:
             if name.startswith("test") and inspect.isfunction(value):
                 setattr(cls, name, self(value))
         return cls
+
+
+def _verify_mode() -> bool | Literal["first"]:
+    """`EC2SIM_MOCK_VERIFY`: unset -> "first" (each operation's first answers), 0 -> off,
+    any other value -> every answer."""
+    value = os.environ.get("EC2SIM_MOCK_VERIFY", "")
+    if value in ("", "first"):
+        return "first"
+    return value != "0"
 
 
 def _load_state(world: World, saved: str | os.PathLike[str] | dict[str, Any]) -> None:

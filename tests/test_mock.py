@@ -21,7 +21,8 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 
 from api import mock_ec2
 from api import protocol
-from api.mock import _before_call, _before_send
+from api import mock as mock_module
+from api.mock import MockError, _before_call, _before_send, _on_client_class
 
 
 def ec2_client(**kwargs: Any) -> Any:
@@ -122,6 +123,123 @@ def test_restored_after_an_exception() -> None:
         with mock_ec2():
             raise RuntimeError("boom")
     assert not {_before_call, _before_send} & {entry[1] for entry in botocore.handlers.BUILTIN_HANDLERS}
+    assert_goes_to_the_network(offline_client())
+
+
+# -- which clients are served: those made while a mock is active, until its outermost ends ----
+def hooks_left() -> set[Any]:
+    return {_before_call, _before_send, _on_client_class} & {
+        entry[1] for entry in botocore.handlers.BUILTIN_HANDLERS}
+
+
+def test_a_client_made_before_the_mock_is_never_served() -> None:
+    before = offline_client()
+    with mock_ec2():
+        assert_goes_to_the_network(before)
+        assert len(vpc_ids(offline_client())) == 1        # one made now is
+    assert_goes_to_the_network(before)
+
+
+def test_a_client_from_inside_a_mock_is_not_served_by_a_later_one() -> None:
+    with mock_ec2():
+        inside = offline_client()
+        session = boto3.Session()
+        assert len(vpc_ids(inside)) == 1
+    made_after = session.client("ec2", region_name="us-east-1",
+                                endpoint_url=f"http://127.0.0.1:{closed_port()}",
+                                config=Config(retries={"max_attempts": 1}, connect_timeout=2))
+    assert hooks_left() == set()
+    assert_goes_to_the_network(inside)
+    assert_goes_to_the_network(made_after)        # built outside every mock, from its session
+    with mock_ec2():
+        assert_goes_to_the_network(inside)        # its mock is gone: never served again
+        assert_goes_to_the_network(made_after)
+        assert len(vpc_ids(offline_client())) == 1
+
+
+def test_a_session_made_in_one_mock_serves_clients_made_in_a_later_one() -> None:
+    """What counts is when the client is made, not where its session came from."""
+    with mock_ec2():
+        session = boto3.Session()
+    with mock_ec2() as later:
+        ec2 = session.client("ec2", region_name="us-east-1")
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        assert later.world.node(vpc)["kind"] == "vpc"
+
+
+def test_a_session_made_before_any_mock_is_not_hooked() -> None:
+    """The documented limit: a session made before the mock never saw the hook (boto3's
+    default session does, whenever it was made)."""
+    session = boto3.Session()
+    boto3.client("ec2", region_name="us-east-1")       # the default session exists before
+    with mock_ec2():
+        assert_goes_to_the_network(session.client(
+            "ec2", region_name="us-east-1", endpoint_url=f"http://127.0.0.1:{closed_port()}",
+            config=Config(retries={"max_attempts": 1}, connect_timeout=2)))
+        assert len(vpc_ids(ec2_client())) == 1
+
+
+def test_a_client_made_in_an_inner_mock_lives_as_long_as_the_outer_one() -> None:
+    with mock_ec2() as outer:
+        with mock_ec2() as inner:
+            ec2 = offline_client()
+            made = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+            assert inner.world.node(made) is not None
+        assert made not in vpc_ids(ec2) and len(vpc_ids(ec2)) == 1    # the outer serves it
+        assert outer.world.node(made) is None
+    assert_goes_to_the_network(ec2)
+    assert hooks_left() == set()
+
+
+def test_a_client_made_in_a_thread_is_not_served_after_the_mock() -> None:
+    made = threading.Event()
+    mock_gone = threading.Event()
+    results: list[Any] = []
+
+    def work() -> None:
+        ec2 = offline_client()
+        results.append(len(vpc_ids(ec2)))
+        made.set()
+        mock_gone.wait(timeout=30)
+        try:
+            ec2.describe_vpcs()
+            results.append("served")
+        except EndpointConnectionError:
+            results.append("network")
+        try:
+            offline_client().describe_vpcs()      # and one made once the mock is gone
+            results.append("served")
+        except EndpointConnectionError:
+            results.append("network")
+
+    with mock_ec2():
+        thread = threading.Thread(target=work)
+        thread.start()
+        assert made.wait(timeout=30)
+    mock_gone.set()
+    thread.join(timeout=60)
+    assert results == [1, "network", "network"]
+
+
+def test_threads_starting_and_stopping_mocks_never_leave_a_hook() -> None:
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def work() -> None:
+        try:
+            start.wait()
+            for _ in range(5):
+                with mock_ec2():
+                    assert vpc_ids(ec2_client())
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    pool = [threading.Thread(target=work) for _ in range(4)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join(timeout=120)
+    assert errors == [] and hooks_left() == set()
     assert_goes_to_the_network(offline_client())
 
 
@@ -291,6 +409,152 @@ def test_verify_fails_a_call_whose_answers_differ(monkeypatch: pytest.MonkeyPatc
             ec2_client().describe_vpcs()
     with mock_ec2(verify=False):
         assert ec2_client().describe_vpcs()["Vpcs"][0]["CidrBlock"] == "10.9.9.0/24"
+
+
+def verifications(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Start this process's record of verified operations afresh; list each verification."""
+    done: list[tuple[str, int]] = []
+    real = mock_module._verify
+
+    def spy(model: Any, outcome: Any, parsed: Any) -> None:
+        done.append((model.name, outcome.status))
+        real(model, outcome, parsed)
+
+    monkeypatch.setattr(mock_module, "_checked", set())
+    monkeypatch.setattr(mock_module, "_verify", spy)
+    return done
+
+
+def some_calls(ec2: Any) -> None:
+    for _ in range(3):
+        vpc_ids(ec2)
+    for _ in range(2):
+        with pytest.raises(ClientError):
+            ec2.describe_vpcs(VpcIds=["vpc-12345678"])
+    ec2.create_vpc(CidrBlock="10.0.0.0/16")
+
+
+def test_by_default_the_first_answers_of_each_operation_are_verified(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EC2SIM_MOCK_VERIFY", raising=False)
+    done = verifications(monkeypatch)
+    with mock_ec2() as mock:
+        assert mock.verify == "first"
+        some_calls(ec2_client())
+    assert done == [("DescribeVpcs", 200), ("DescribeVpcs", 400), ("CreateVpc", 200)]
+    with mock_ec2():                              # once per process, not per mock
+        some_calls(ec2_client())
+    assert len(done) == 3
+
+
+@pytest.mark.parametrize(("env", "mode", "count"), [("1", True, 6), ("0", False, 0),
+                                                    ("", "first", 3)])
+def test_the_environment_sets_how_much_is_verified(monkeypatch: pytest.MonkeyPatch, env: str,
+                                                   mode: Any, count: int) -> None:
+    monkeypatch.setenv("EC2SIM_MOCK_VERIFY", env)
+    done = verifications(monkeypatch)
+    with mock_ec2() as mock:
+        assert mock.verify == mode
+        some_calls(ec2_client())
+    assert len(done) == count
+
+
+def test_a_first_answer_that_differs_raises_and_keeps_raising(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    verifications(monkeypatch)
+    real = protocol.parsed
+
+    def wrong(op: Any, result: Any) -> dict[str, Any]:
+        answer = real(op, result)
+        if op.name == "DescribeVpcs":
+            answer["Vpcs"][0]["IsDefault"] = False
+        return answer
+
+    monkeypatch.setattr(protocol, "parsed", wrong)
+    with mock_ec2(verify="first"):
+        ec2 = ec2_client()
+        for _ in range(2):
+            with pytest.raises(MockError, match="DescribeVpcs answers differently in-process "
+                                                "and on the wire"):
+                ec2.describe_vpcs()
+        assert ec2.describe_subnets()["Subnets"]          # other operations unaffected
+
+
+def test_first_answers_are_verified_once_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    done = verifications(monkeypatch)
+    errors: list[BaseException] = []
+    with mock_ec2(verify="first"):
+        clients = [ec2_client() for _ in range(8)]
+        start = threading.Barrier(len(clients))
+
+        def work(ec2: Any) -> None:
+            try:
+                start.wait()
+                for _ in range(5):
+                    vpc_ids(ec2)
+            except BaseException as exc:  # reported by the main thread
+                errors.append(exc)
+
+        pool = [threading.Thread(target=work, args=(c,)) for c in clients]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join(timeout=60)
+    assert errors == [] and done == [("DescribeVpcs", 200)]
+
+
+# -- the body is checked against the operation model ------------------------------------------
+def tamper(ec2: Any, change: Any) -> None:
+    """Rewrite the serialized body of every EC2 call before ec2sim sees it."""
+    def handler(params: dict[str, Any], **_: Any) -> None:
+        change(params)
+    ec2.meta.events.register_first("before-call.ec2", handler)
+
+
+def test_a_body_naming_another_operation_is_refused_not_answered() -> None:
+    with mock_ec2():
+        ec2 = ec2_client()
+        tamper(ec2, lambda params: params["body"].update(Action="CreateVpc",
+                                                         CidrBlock="10.0.0.0/16"))
+        with pytest.raises(MockError, match="a DescribeVpcs call .* carries "
+                                            "Action='CreateVpc' Version='2016-11-15'"):
+            ec2.describe_vpcs()
+        assert len(vpc_ids(ec2_client())) == 1                # nothing was created
+
+
+def test_a_body_of_another_api_version_or_shape_is_refused() -> None:
+    with mock_ec2():
+        ec2 = ec2_client()
+        tamper(ec2, lambda params: params["body"].update(Version="2014-10-01"))
+        with pytest.raises(MockError, match="Version='2014-10-01'"):
+            ec2.describe_vpcs()
+        ec2 = ec2_client()
+        tamper(ec2, lambda params: params.update(body=["Action", "DescribeVpcs"]))
+        with pytest.raises(MockError, match="body of a DescribeVpcs call is a list"):
+            ec2.describe_vpcs()
+
+
+def test_a_json_call_whose_target_names_another_operation_is_refused() -> None:
+    with mock_ec2():
+        ssm = boto3.client("ssm", region_name="us-east-1")
+        ssm.meta.events.register_first("before-call.ssm", lambda params, **_: params[
+            "headers"].update({"X-Amz-Target": "AmazonSSM.GetParametersByPath"}))
+        with pytest.raises(MockError, match="a GetParameter call carries X-Amz-Target "
+                                            "'AmazonSSM.GetParametersByPath'"):
+            ssm.get_parameter(Name="/aws/service/ami-amazon-linux-latest/"
+                                   "al2023-ami-kernel-default-x86_64")
+
+
+def test_an_encoded_body_is_read_like_the_form() -> None:
+    """A body already urlencoded (as a before-call hook may leave it) reads as the server
+    would read it."""
+    from urllib.parse import urlencode
+
+    with mock_ec2():
+        ec2 = ec2_client()
+        tamper(ec2, lambda params: params.update(body=urlencode(params["body"]).encode()))
+        made = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]
+        assert made["CidrBlock"] == "10.3.0.0/16" and made["VpcId"] in vpc_ids(ec2_client())
 
 
 @pytest.mark.parametrize(("zone", "tzinfo"), [("UTC", "tzlocal"), ("Europe/London", "tzutc"),
