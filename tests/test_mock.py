@@ -534,6 +534,19 @@ def test_a_body_of_another_api_version_or_shape_is_refused() -> None:
             ec2.describe_vpcs()
 
 
+def test_a_stubber_on_a_mocked_client_answers_first() -> None:
+    """botocore's `Stubber` registers its `before-call` hook after the client exists; it
+    still answers before ec2sim, as a user who activates one expects."""
+    from botocore.stub import Stubber
+
+    with mock_ec2():
+        ec2 = ec2_client()
+        with Stubber(ec2) as stub:
+            stub.add_response("describe_vpcs", {"Vpcs": []})
+            assert ec2.describe_vpcs()["Vpcs"] == []
+        assert len(vpc_ids(ec2)) == 1
+
+
 def test_a_json_call_whose_target_names_another_operation_is_refused() -> None:
     with mock_ec2():
         ssm = boto3.client("ssm", region_name="us-east-1")
