@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.connect import peering
+from topology.connect import peered_groups, peering
 from topology.core import paging, tags
 
 from ..dispatch import Context, handler
@@ -76,13 +76,13 @@ def modify_vpc_peering_connection_options(ctx: Context, params: dict[str, Any]
 def describe_stale_security_groups(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world, vpc_id = ctx.world, params["VpcId"]
     world.get(ctx.part, "vpc", vpc_id)
-    groups = peering.stale_groups(world, vpc_id)
+    groups = peered_groups.stale_groups(world, vpc_id)
     page, token = paging.page(world, groups, params.get("MaxResults"), params.get("NextToken"))
-    return {"StaleSecurityGroupSet": [peering.stale_view(world, g) for g in page],
+    return {"StaleSecurityGroupSet": [peered_groups.stale_view(world, g) for g in page],
             "NextToken": token}
 
 
 @handler
 def describe_security_group_references(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return {"SecurityGroupReferenceSet":
-            peering.group_references(ctx.world, ctx.part, params["GroupId"])}
+            peered_groups.group_references(ctx.world, ctx.part, params["GroupId"])}

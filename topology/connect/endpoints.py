@@ -31,7 +31,7 @@ from ..core import schema
 from ..network import network_interfaces, prefix_lists, routes
 from ..core.errors import InvalidParameterCombination, MissingParameter, NotFound, TopologyError
 from ..core.filters import Filter, field, ident
-from ..network.vpcs import in_vpc
+from ..network.vpc_blocks import in_vpc
 from ..core.world import Partition, World, is_id_of
 
 KIND = "vpc-endpoint"

@@ -1,6 +1,6 @@
 """VPC peering connections: request, accept, reject, delete, options; and what the other
-families read about peering (which VPCs a connection joins, whether it is active, which
-security group rules went stale when it ended).
+families read about peering (which VPCs a connection joins, whether it is active). The
+security group rules a connection's end leaves stale are `peered_groups`'.
 
 A connection is a `vpc-peering-connection` node in the requester's partition with an edge
 to each VPC it joins: pcx -[ASSOCIATED, "requester"]-> vpc and pcx -[ASSOCIATED,
@@ -36,15 +36,14 @@ AWS's rules kept here (API reference, VPC peering guide, errors AWS returns):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from ..core import filters, regions, schema
-from ..network import vpcs
+from ..network import routes, security_groups, vpcs
 from ..core.errors import (DependencyViolation, InvalidParameterValue, MissingParameter,
     TopologyError)
 from ..core.filters import Filter, ident
-from ..compute.images import stamp
+from ..core.clock import stamp
 from ..core.world import Partition, World, not_found
 
 KIND = "vpc-peering-connection"
@@ -90,7 +89,7 @@ def connections(world: World, vpc_id: str) -> list[tuple[str, str]]:
     return [(pcx, role) for pcx, role, _ in world.into(vpc_id, schema.ASSOCIATED, KIND)]
 
 
-def _between(world: World, vpc_a: str, vpc_b: str) -> list[str]:
+def between(world: World, vpc_a: str, vpc_b: str) -> list[str]:
     """Connections joining the two VPCs (either direction), oldest first."""
     found = [pcx for pcx, _ in connections(world, vpc_a)
              if set(vpcs_of(world, pcx).values()) == {vpc_a, vpc_b} and vpc_a != vpc_b]
@@ -99,10 +98,16 @@ def _between(world: World, vpc_a: str, vpc_b: str) -> list[str]:
 
 def active_between(world: World, vpc_a: str, vpc_b: str) -> str | None:
     """The active connection joining the two VPCs, if there is one."""
-    for pcx in _between(world, vpc_a, vpc_b):
+    for pcx in between(world, vpc_a, vpc_b):
         if status_code(world.graph.nodes[pcx]) == "active":
             return pcx
     return None
+
+
+@security_groups.PEERED.register("vpc-peering-connection")
+def peered(world: World, vpc_a: str, vpc_b: str) -> bool:
+    """Whether an active peering connection joins the two VPCs (either direction)."""
+    return active_between(world, vpc_a, vpc_b) is not None
 
 
 def joins_active(world: World, pcx_id: str, vpc_id: str) -> bool:
@@ -116,6 +121,22 @@ def owners(world: World, pcx_id: str) -> set[str]:
     node = world.graph.nodes[pcx_id]
     found = {node["account"]} | {p["OwnerId"] for p in node.get("peers", {}).values()}
     return found | {world.graph.nodes[v]["account"] for v in vpcs_of(world, pcx_id).values()}
+
+
+def check_route(world: World, rtb_id: str, vpc_id: str, pcx_id: str) -> None:
+    """A route may name a peering connection of the table's VPC that has not ended (while
+    it awaits acceptance the route reads `blackhole`); its destination may be any block,
+    inside the peer VPC or not (reachability, not CreateRoute, needs it to be)."""
+    node = world.graph.nodes[pcx_id]
+    if status_code(node) in ENDED or \
+            world.graph.nodes[rtb_id]["account"] not in owners(world, pcx_id):
+        raise not_found(node["kind"], pcx_id)
+    if vpc_id not in vpcs_of(world, pcx_id).values():
+        raise InvalidParameterValue(
+            f"route table {rtb_id} and network gateway {pcx_id} belong to different networks")
+
+
+routes.TARGETS.add("vpc-peering-connection", routes.RouteTarget(check_route, joins_active))
 
 
 # -- visibility --------------------------------------------------------------------------
@@ -164,12 +185,12 @@ def create(world: World, part: Partition, vpc_id: str, peer_vpc_id: str | None, 
     _check_region(part, region)
     peer = _peer_vpc(world, part, peer_vpc_id, owner, region)
     if peer is not None:
-        for pcx in _between(world, vpc_id, peer):
+        for pcx in between(world, vpc_id, peer):
             node = world.graph.nodes[pcx]
             if status_code(node) in LIVE and vpcs_of(world, pcx).get(REQUESTER) == vpc_id:
                 return pcx, False
     failed = peer is None or _overlap(world, vpc_id, peer) or any(
-        status_code(world.graph.nodes[p]) in LIVE for p in _between(world, vpc_id, peer))
+        status_code(world.graph.nodes[p]) in LIVE for p in between(world, vpc_id, peer))
     peers = {REQUESTER: {"VpcId": vpc_id, "OwnerId": part.account, "Region": part.region},
              ACCEPTER: {"VpcId": peer_vpc_id, "OwnerId": owner, "Region": region}}
     pcx_id = world.new_id("pcx")
@@ -264,12 +285,11 @@ def _end(world: World, pcx_id: str, account: str) -> None:
     world.update(pcx_id, Status=_status("deleted", f"Deleted by {account}"), ExpirationTime=None)
 
 
+@vpcs.RELEASE.register("vpc-peering-connection")
 def release_vpc(world: World, vpc_id: str) -> None:
     """What deleting `vpc_id` does to peering: its live connections end (deleted); refused
     while another account's request to it waits, or while a peer's rule names its groups
     (that rule would name a group that no longer exists)."""
-    from ..network import security_groups
-
     node = world.graph.nodes[vpc_id]
     live = []
     for pcx, role in connections(world, vpc_id):
@@ -412,110 +432,3 @@ def select(world: World, part: Partition, specs: list[dict[str, Any]] | None,
     nodes = world.graph.nodes
     chosen = filters.select(world, part, KIND, FILTERS, specs, pool)
     return [p for p in chosen if not tagged or _is_home(nodes[p], part)]
-
-
-# -- security groups across peering --------------------------------------------------------
-def _group_vpc(world: World, sg_id: str) -> str | None:
-    if world.node(sg_id) is None:
-        return None
-    found = world.into(sg_id, schema.CONTAINS, "vpc")
-    return found[0][0] if found else None
-
-
-def _latest_between(world: World, vpc_a: str, vpc_b: str | None) -> str | None:
-    if vpc_b is None:
-        return None
-    found = _between(world, vpc_a, vpc_b)
-    return found[-1] if found else None
-
-
-def _stale_pair(world: World, vpc_id: str, rule_id: str) -> dict[str, Any] | None:
-    """The `UserIdGroupPair` of a rule naming a group it can no longer reach: a deleted
-    group, or one in another VPC no active peering connection joins to this one."""
-    from ..network import security_groups
-
-    ref = security_groups.referenced(world, rule_id)
-    if ref is None or world.graph.nodes[ref[0]]["kind"] != "security-group":
-        return None
-    group = ref[0]
-    other = _group_vpc(world, group)
-    if other == vpc_id or (other is not None and active_between(world, vpc_id, other)):
-        return None
-    pair: dict[str, Any] = {"GroupId": group}
-    if other is not None:
-        pair["VpcId"] = other
-    pcx = _latest_between(world, vpc_id, other)
-    if pcx is not None:
-        pair["VpcPeeringConnectionId"] = pcx
-        pair["PeeringStatus"] = status_code(world.graph.nodes[pcx])
-    description = world.graph.nodes[rule_id].get("Description")
-    if description:
-        pair["Description"] = description
-    return pair
-
-
-def _stale_permissions(world: World, vpc_id: str, sg_id: str, egress: bool
-                       ) -> list[dict[str, Any]]:
-    """The group's stale rules in one direction as `StaleIpPermission`s (grouped by
-    protocol and ports, as IpPermissions are)."""
-    from ..network import security_group_rules as sgr
-    from ..network import security_groups
-
-    grouped: dict[tuple[str, int, int], dict[str, Any]] = {}
-    for rule_id in security_groups.rules(world, sg_id, egress=egress):
-        pair = _stale_pair(world, vpc_id, rule_id)
-        if pair is None:
-            continue
-        node = world.graph.nodes[rule_id]
-        key = (node["IpProtocol"], node["FromPort"], node["ToPort"])
-        perm = grouped.get(key)
-        if perm is None:
-            perm = grouped[key] = {"IpProtocol": key[0], "UserIdGroupPairs": []}
-            if sgr.has_ports(key[0]):
-                perm["FromPort"], perm["ToPort"] = key[1], key[2]
-        perm["UserIdGroupPairs"].append(pair)
-    return list(grouped.values())
-
-
-def stale_groups(world: World, vpc_id: str) -> list[str]:
-    """The VPC's groups that have a stale rule, in creation order."""
-    from ..network import security_groups
-
-    groups = [sg for sg, _, _ in world.out(vpc_id, schema.CONTAINS, "security-group")]
-    nodes = world.graph.nodes
-    return sorted((sg for sg in groups
-                   if any(_stale_pair(world, vpc_id, r) for r in security_groups.rules(world, sg))),
-                  key=lambda s: nodes[s]["seq"])
-
-
-def stale_view(world: World, sg_id: str) -> dict[str, Any]:
-    """The group as boto3's `StaleSecurityGroup`."""
-    node = world.graph.nodes[sg_id]
-    vpc_id = _group_vpc(world, sg_id) or ""
-    return {"Description": node["Description"], "GroupId": sg_id, "GroupName": node["GroupName"],
-            "StaleIpPermissions": _stale_permissions(world, vpc_id, sg_id, False),
-            "StaleIpPermissionsEgress": _stale_permissions(world, vpc_id, sg_id, True),
-            "VpcId": vpc_id}
-
-
-def group_references(world: World, part: Partition, group_ids: Iterable[str]
-                     ) -> list[dict[str, str]]:
-    """For each group, the peered VPCs whose groups' rules name it, and the active connection
-    they name it across (boto3's `SecurityGroupReference`)."""
-    from ..network import security_groups
-
-    wanted = list(dict.fromkeys(group_ids))
-    for sg_id in wanted:
-        security_groups.get(world, part, sg_id)
-    out = []
-    for sg_id in wanted:
-        home = security_groups.vpc_of(world, sg_id)
-        seen: set[str] = set()
-        for rule, _, _ in world.into(sg_id, schema.REFERENCES, "security-group-rule"):
-            other = security_groups.vpc_of(world, security_groups.group_of(world, rule))
-            pcx = active_between(world, home, other) if other != home else None
-            if pcx is not None and other not in seen:
-                seen.add(other)
-                out.append({"GroupId": sg_id, "ReferencingVpcId": other,
-                            "VpcPeeringConnectionId": pcx})
-    return out
