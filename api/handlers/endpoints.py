@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from topology.connect import endpoint_services as services
+from topology.connect import service_configurations as configurations
 from topology.connect import endpoints
 from topology.core import filters, tags
 from topology.network import prefix_lists
 
 from ..dispatch import Context, handler
-from ._describe import describe
-from ._describe import bounded
+from ..binding import bounded, describe
 
 MOST_RESULTS = 1000          # "If the value is greater than 1,000, we return only 1,000 items."
 CONFIG_RESULTS = (5, 1000)   # DescribeVpcEndpointServiceConfigurations / ...Permissions
@@ -68,15 +68,15 @@ def describe_vpc_endpoint_services(ctx: Context, params: dict[str, Any]) -> dict
 def create_vpc_endpoint_service_configuration(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc-endpoint-service")
-    svc_id = services.create_configuration(ctx.world, ctx.part, params, new_tags)
-    return {"ServiceConfiguration": services.configuration_view(ctx.world, svc_id),
+    svc_id = configurations.create_configuration(ctx.world, ctx.part, params, new_tags)
+    return {"ServiceConfiguration": configurations.configuration_view(ctx.world, svc_id),
             "ClientToken": params.get("ClientToken")}
 
 
 @handler
 def delete_vpc_endpoint_service_configurations(ctx: Context, params: dict[str, Any]
                                                ) -> dict[str, Any]:
-    return {"Unsuccessful": services.delete_configurations(ctx.world, ctx.part,
+    return {"Unsuccessful": configurations.delete_configurations(ctx.world, ctx.part,
                                                            params["ServiceIds"])}
 
 
@@ -84,14 +84,14 @@ def delete_vpc_endpoint_service_configurations(ctx: Context, params: dict[str, A
 def describe_vpc_endpoint_service_configurations(ctx: Context, params: dict[str, Any]
                                                  ) -> dict[str, Any]:
     return describe(ctx, bounded(params, CONFIG_RESULTS), kind=services.KIND,
-                    table=services.CONFIG_FILTERS, view=services.configuration_view,
+                    table=configurations.CONFIG_FILTERS, view=configurations.configuration_view,
                     output="ServiceConfigurations", ids=params.get("ServiceIds"))
 
 
 @handler
 def modify_vpc_endpoint_service_configuration(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
-    services.modify_configuration(ctx.world, ctx.part, params["ServiceId"], params)
+    configurations.modify_configuration(ctx.world, ctx.part, params["ServiceId"], params)
     return {"Return": True}
 
 
@@ -99,8 +99,8 @@ def modify_vpc_endpoint_service_configuration(ctx: Context, params: dict[str, An
 def describe_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
     params = bounded(params, CONFIG_RESULTS)
-    rows = services.permissions(ctx.world, ctx.part, params["ServiceId"])
-    rows = filters.select_rows(services.PERMISSION_FILTERS, params.get("Filters"), rows)
+    rows = configurations.permissions(ctx.world, ctx.part, params["ServiceId"])
+    rows = filters.select_rows(configurations.PERMISSION_FILTERS, params.get("Filters"), rows)
     page, token = prefix_lists.page_rows(rows, params.get("MaxResults"), params.get("NextToken"))
     return {"AllowedPrincipals": page, "NextToken": token}
 
@@ -108,7 +108,7 @@ def describe_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, An
 @handler
 def modify_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, Any]
                                             ) -> dict[str, Any]:
-    added = services.modify_permissions(ctx.world, ctx.part, params["ServiceId"],
+    added = configurations.modify_permissions(ctx.world, ctx.part, params["ServiceId"],
                                         params.get("AddAllowedPrincipals") or [],
                                         params.get("RemoveAllowedPrincipals") or [])
     return {"AddedPrincipals": added, "ReturnValue": True}
@@ -117,27 +117,27 @@ def modify_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, Any]
 @handler
 def start_vpc_endpoint_service_private_dns_verification(ctx: Context, params: dict[str, Any]
                                                         ) -> dict[str, Any]:
-    services.verify_private_dns(ctx.world, ctx.part, params["ServiceId"])
+    configurations.verify_private_dns(ctx.world, ctx.part, params["ServiceId"])
     return {"ReturnValue": True}
 
 
 # -- connections to the services a caller offers ------------------------------------------------------
 @handler
 def accept_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Unsuccessful": services.accept(ctx.world, ctx.part, params["ServiceId"],
+    return {"Unsuccessful": configurations.accept(ctx.world, ctx.part, params["ServiceId"],
                                             params["VpcEndpointIds"])}
 
 
 @handler
 def reject_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Unsuccessful": services.reject(ctx.world, ctx.part, params["ServiceId"],
+    return {"Unsuccessful": configurations.reject(ctx.world, ctx.part, params["ServiceId"],
                                             params["VpcEndpointIds"])}
 
 
 @handler
 def describe_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    rows = filters.select_rows(services.CONNECTION_FILTERS, params.get("Filters"),
-                               services.connection_rows(ctx.world, ctx.part))
+    rows = filters.select_rows(configurations.CONNECTION_FILTERS, params.get("Filters"),
+                               configurations.connection_rows(ctx.world, ctx.part))
     limit = params.get("MaxResults")
     page, token = prefix_lists.page_rows(
         rows, None if limit is None else min(limit, MOST_RESULTS), params.get("NextToken"))

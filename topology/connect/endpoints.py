@@ -28,7 +28,7 @@ from typing import Any
 
 from . import endpoint_services as services
 from ..core import schema
-from ..network import network_interfaces, prefix_lists, routes
+from ..network import network_interfaces, prefix_lists, routes, subnets
 from ..core.errors import InvalidParameterCombination, MissingParameter, NotFound, TopologyError
 from ..core.filters import Filter, field, ident
 from ..network.vpc_blocks import in_vpc
@@ -121,8 +121,6 @@ def _route_tables(world: World, part: Partition, vpc_id: str, ids: Iterable[str]
 def _subnets(world: World, part: Partition, vpc_id: str, ids: Iterable[str],
              taken: dict[str, str] | None = None) -> list[str]:
     """Subnets of `vpc_id`, one per zone (`taken`: zone -> subnet the endpoint already has)."""
-    from ..network import subnets
-
     zones = dict(taken or {})
     out = list(dict.fromkeys(ids))
     for subnet in out:
