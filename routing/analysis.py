@@ -19,7 +19,8 @@ from typing import Any
 from topology.core.errors import InvalidParameterValue
 from topology.core.world import World
 
-from . import places
+from .places import (Endpoint, Place, destinations, goal_of, resolve, same_region, sources, start,
+                     start_return)
 from .explanations import Blocked, explanation
 from .packet import ALL_PORTS, EPHEMERAL, PROTOCOLS, Packet, is_ipv4, single
 from .walk import Walk, render
@@ -43,10 +44,10 @@ class Analysis:
 @dataclass(frozen=True)
 class _Scenario:
     protocol: str
-    source: places.Place
-    destination: places.Place | None
-    src: places.Endpoint
-    dst: places.Endpoint
+    source: Place
+    destination: Place | None
+    src: Endpoint
+    dst: Endpoint
 
 
 def reachability(world: World, source: str, destination: str | None = None, *,
@@ -102,18 +103,18 @@ def _protocol(protocol: str) -> str:
 def _scenarios(world: World, number: str, source: str, destination: str | None,
                source_ip: str | None, destination_ip: str | None, account: str | None,
                region: str | None) -> list[_Scenario]:
-    src_place = places.resolve(world, source, account, region)
+    src_place = resolve(world, source, account, region)
     # the destination may belong to another account (AWS: one of the same organization)
-    dst_place = places.resolve(world, destination, None, None) if destination else None
+    dst_place = resolve(world, destination, None, None) if destination else None
     if dst_place is None and destination_ip is None:
         raise Blocked(explanation("NO_SOURCE_OR_DESTINATION"))
     toward = dst_place.interfaces[0] if dst_place and dst_place.interfaces else None
     if dst_place is None and destination_ip is not None:
-        toward = places.destinations(world, None, destination_ip, src_place, None)[0][0]
+        toward = destinations(world, None, destination_ip, src_place, None)[0][0]
     found = []
     protocols = ANY_PROTOCOL if number == "-1" else (number,)
-    for src in places.sources(world, src_place, source_ip, toward):
-        for dst in places.destinations(world, dst_place, destination_ip, src_place, src[0]):
+    for src in sources(world, src_place, source_ip, toward):
+        for dst in destinations(world, dst_place, destination_ip, src_place, src[0]):
             found += [_Scenario(p, src_place, dst_place, src, dst) for p in protocols]
     return found
 
@@ -123,18 +124,18 @@ def _analyse(world: World, scenario: _Scenario, source_port: int | None,
     (src_eni, src), (dst_eni, dst) = scenario.src, scenario.dst
     packet = Packet(scenario.protocol, src, dst, single(source_port, EPHEMERAL),
                     single(destination_port, ALL_PORTS), src_eni,
-                    dst_eni if places.same_region(world, src_eni, dst_eni) else None)
-    forward = Walk(world, packet, places.goal_of(scenario.destination, dst_eni))
+                    dst_eni if same_region(world, src_eni, dst_eni) else None)
+    forward = Walk(world, packet, goal_of(scenario.destination, dst_eni))
     try:
-        places.start(forward, scenario.source, src_eni)
+        start(forward, scenario.source, src_eni)
     except Blocked as blocked:
         steps = render(forward.steps, scenario.protocol, packet.src_ports, packet.dst_ports)
         return Analysis(False, steps, [], blocked.explanations)
     assert forward.end is not None
-    back = Walk(world, forward.packet.swapped(), places.goal_of(scenario.source, src_eni),
+    back = Walk(world, forward.packet.swapped(), goal_of(scenario.source, src_eni),
                 reply=True, conntrack=dict(forward.conntrack))
     try:
-        places.start_return(back, forward.end)
+        start_return(back, forward.end)
         found, explanations = True, []
     except Blocked as blocked:
         found, explanations = False, blocked.explanations

@@ -1,24 +1,28 @@
 """Forwarding inside a VPC: out of an interface, through a route table, to the route's target
 (`HOPS`: one handler per target kind), and delivery to the interface holding an address.
 
-A handler (`hop_for`) takes the walk, the route's target, the subnet the packet is leaving (None when it
-entered from a gateway or a peering connection) and the VPC, and carries the packet on until
-it arrives (`Walk.end`) or is blocked (`Blocked`).
+A handler (`hop_for`) takes the walk, the route's target, the subnet the packet is leaving (None
+when it entered from a gateway or a peering connection) and the VPC. It ends the walk
+(`Walk.end`), raises `Blocked`, or returns where the packet goes on inside a VPC (`Onward`),
+which `follow` carries out. This module is the only one that dispatches: the gateway modules
+(`gateways`, `transit`) hand the packet back by returning `Onward`, never by calling here.
 """
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 
 from topology.compute import instances
 from topology.core import schema
 
-from . import gateways, selection, transit
 from .components import interface_holding, kind_of, owner_of, subnet_of, vpc_of_subnet
+from .gateways import (bad_target, endpoint, igw_egress, nat, nat_arrival, peering,
+                       vgw_egress)
 from .packet import address, within
-from .walk import SUBNET_MARK, Walk, check_groups, cross, interface_steps
+from .selection import select, subnet_table
+from .transit import enter as enter_transit_gateway
+from .walk import SUBNET_MARK, Onward, Walk, check_groups, cross, interface_steps
 
-Hop = Callable[[Walk, str, "str | None", str], None]
+Hop = Callable[[Walk, str, "str | None", str], "Onward | None"]
 
 
 def leave(w: Walk, eni: str) -> None:
@@ -30,7 +34,7 @@ def leave(w: Walk, eni: str) -> None:
 
 def route_from(w: Walk, subnet: str) -> None:
     """Route the packet with the subnet's table (explicit association, else the main one)."""
-    rtb = selection.subnet_table(w.world, subnet)
+    rtb = subnet_table(w.world, subnet)
     vpc = vpc_of_subnet(w.world, subnet)
     if rtb is None:
         raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=subnet, Subnet=subnet, Vpc=vpc,
@@ -42,7 +46,7 @@ def route_via(w: Walk, rtb: str, subnet: str | None, vpc: str) -> None:
     """Route the packet with `rtb` (a subnet's table, or a gateway's edge table when `subnet`
     is None) and hand it to the chosen route's target."""
     w.hop()
-    choice = selection.select(w.world, rtb, address(w.packet.dst))
+    choice = select(w.world, rtb, address(w.packet.dst))
     if choice is None:
         raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=rtb, RouteTable=rtb,
                         Subnet=subnet, Vpc=vpc, Address=w.packet.dst,
@@ -54,8 +58,20 @@ def route_via(w: Walk, rtb: str, subnet: str | None, vpc: str) -> None:
     if choice.state(w.world) != "active":
         raise w.blocked("BAD_STATE_ROUTE", Component=rtb, RouteTable=rtb, RouteTableRoute=view,
                         Subnet=subnet, Vpc=vpc, State=view.get("State"),
-                        **gateways.bad_target(w, choice.target))
-    hop_for(kind_of(w.world, choice.target) or "")(w, choice.target, subnet, vpc)
+                        **bad_target(w, choice.target))
+    follow(w, hop_for(kind_of(w.world, choice.target) or "")(w, choice.target, subnet, vpc))
+
+
+def follow(w: Walk, onward: Onward | None) -> None:
+    """Carry out where a gateway handed the packet back (nothing when the walk ended)."""
+    if onward is None:
+        return
+    if onward.subnet is not None:
+        route_from(w, onward.subnet)
+    elif onward.table is not None:
+        route_via(w, onward.table, None, onward.vpc)
+    else:
+        deliver(w, onward.vpc, None)
 
 
 # -- inside the VPC ----------------------------------------------------------------------------
@@ -94,7 +110,7 @@ def arrive(w: Walk, eni: str) -> None:
     owner = owner_of(w.world, eni)
     if not w.wants_interface(eni):
         if owner is not None and kind_of(w.world, owner) == "nat-gateway":
-            gateways.nat_arrival(w, owner, eni)
+            follow(w, nat_arrival(w, owner, eni))
             return
         if not w.goal.anywhere:
             raise w.blocked("NO_POSSIBLE_DESTINATION", Component=eni, NetworkInterface=eni,
@@ -135,22 +151,19 @@ def unsupported(w: Walk, target: str, from_subnet: str | None, vpc: str) -> None
     raise w.blocked("UNSUPPORTED_COMPONENT", Component=target, Vpc=vpc)
 
 
+HOPS: dict[str, Hop] = {
+    "vpc": local,
+    "network-interface": middlebox,
+    "instance": middlebox,
+    "nat-gateway": nat,
+    "internet-gateway": igw_egress,
+    "vpn-gateway": vgw_egress,
+    "vpc-peering-connection": peering,
+    "vpc-endpoint": endpoint,
+    "transit-gateway": enter_transit_gateway,
+}
+
+
 def hop_for(kind: str) -> Hop:
     """What happens to a packet routed to a target of `kind`."""
-    return _hops().get(kind, unsupported)
-
-
-@functools.cache
-def _hops() -> dict[str, Hop]:
-    # built on first use: the gateway modules call back into this one
-    return {
-        "vpc": local,
-        "network-interface": middlebox,
-        "instance": middlebox,
-        "nat-gateway": gateways.nat,
-        "internet-gateway": gateways.igw_egress,
-        "vpn-gateway": gateways.vgw_egress,
-        "vpc-peering-connection": gateways.peering,
-        "vpc-endpoint": gateways.endpoint,
-        "transit-gateway": transit.enter,
-    }
+    return HOPS.get(kind, unsupported)

@@ -25,12 +25,11 @@ from topology.network import internet_gateways, nat_gateways
 from topology.core import schema
 from topology.network import vpcs, vpn_gateways
 
-from . import forwarding
 from .components import (interface_holding, kind_of, public_holder, public_of, subnet_of,
                          vpc_of)
 from .packet import address, within
 from .selection import gateway_table
-from .walk import Walk, cross
+from .walk import Onward, Walk, cross
 
 PRIVATE = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")       # RFC 1918
 SHARED = ("100.64.0.0/10",)                                        # RFC 6598
@@ -57,18 +56,15 @@ def _in_ranges(ip: str, ranges: tuple[str, ...]) -> bool:
     return any(within(addr, cidr) for cidr in ranges)
 
 
-def enter_vpc(w: Walk, gateway: str, vpc: str) -> None:
+def enter_vpc(w: Walk, gateway: str, vpc: str) -> Onward:
     """Traffic arriving through an internet or virtual private gateway: its edge route table
     if it has one (middlebox insertion), else straight to the destination."""
     rtb = gateway_table(w.world, gateway)
-    if rtb is not None:
-        forwarding.route_via(w, rtb, None, vpc)
-    else:
-        forwarding.deliver(w, vpc, None)
+    return Onward(vpc, table=rtb) if rtb is not None else Onward(vpc)
 
 
 # -- NAT gateways ------------------------------------------------------------------------------
-def nat(w: Walk, nat_id: str, from_subnet: str | None, vpc: str) -> None:
+def nat(w: Walk, nat_id: str, from_subnet: str | None, vpc: str) -> Onward:
     """A route to a NAT gateway: translate the source, route on from the gateway's subnet."""
     node = w.world.graph.nodes[nat_id]
     if node.get("State") != nat_gateways.LIVE:
@@ -88,10 +84,10 @@ def nat(w: Walk, nat_id: str, from_subnet: str | None, vpc: str) -> None:
     w.add(nat_id, InboundHeader=before, OutboundHeader=w.header(), Subnet=w.comp(subnet),
           Vpc=w.comp(vpc))
     w.via.append("nat-gateway")
-    forwarding.route_from(w, subnet)
+    return Onward(subnet=subnet)
 
 
-def nat_arrival(w: Walk, nat_id: str, eni: str) -> None:
+def nat_arrival(w: Walk, nat_id: str, eni: str) -> Onward:
     """A packet for the NAT gateway's own address: a reply it translates back, else dropped
     (a NAT gateway accepts no connection from outside)."""
     original = w.conntrack.get(nat_id) if w.reply else None
@@ -103,11 +99,11 @@ def nat_arrival(w: Walk, nat_id: str, eni: str) -> None:
     w.packet.dst = original
     w.add(nat_id, InboundHeader=before, OutboundHeader=w.header(), Subnet=w.comp(subnet),
           Vpc=w.comp(nat_gateways.vpc_of(w.world, nat_id)))
-    forwarding.route_from(w, subnet)
+    return Onward(subnet=subnet)
 
 
 # -- internet gateways -------------------------------------------------------------------------
-def igw_egress(w: Walk, igw: str, from_subnet: str | None, vpc: str) -> None:
+def igw_egress(w: Walk, igw: str, from_subnet: str | None, vpc: str) -> Onward | None:
     """Out to the internet: the private source must have a public IPv4, which replaces it."""
     src, dst = w.packet.src, w.packet.dst
     common = {"Component": igw, "InternetGateway": igw, "Vpc": vpc}
@@ -127,25 +123,24 @@ def igw_egress(w: Walk, igw: str, from_subnet: str | None, vpc: str) -> None:
     w.packet.src, w.packet.src_eni = public, None
     w.add(igw, InboundHeader=before, OutboundHeader=w.header(), Vpc=w.comp(vpc))
     w.via.append("internet-gateway")
-    internet(w, igw)
+    return internet(w, igw)
 
 
-def internet(w: Walk, igw: str) -> None:
+def internet(w: Walk, igw: str) -> Onward | None:
     """On the internet: the goal, or a public address some VPC's internet gateway maps."""
     if w.wants_gateway(igw):
         w.reached("internet-gateway", igw)
-        return
+        return None
     holder = public_holder(w.world, w.packet.dst)
     if holder is not None:
         vpc = vpc_of(w.world, holder[0])
         gateways = internet_gateways_of(w, vpc)
         if gateways:
             w.hop()
-            igw_ingress(w, gateways[0])
-            return
+            return igw_ingress(w, gateways[0])
     if w.goal.anywhere and holder is None:
         w.reached("internet-gateway", igw)
-        return
+        return None
     raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=igw, InternetGateway=igw,
                     Address=w.packet.dst, Destination=w.goal.gateway or w.goal.eni)
 
@@ -154,7 +149,7 @@ def internet_gateways_of(w: Walk, vpc: str) -> list[str]:
     return [g for g, _, _ in w.world.into(vpc, schema.ATTACHED, "internet-gateway")]
 
 
-def igw_ingress(w: Walk, igw: str) -> None:
+def igw_ingress(w: Walk, igw: str) -> Onward:
     """In from the internet: to a public address mapped in the gateway's VPC."""
     vpc = internet_gateways.attached_vpc(w.world, igw)
     if vpc is None:
@@ -171,7 +166,7 @@ def igw_ingress(w: Walk, igw: str) -> None:
     w.packet.dst = holder[1]
     w.add(igw, InboundHeader=before, OutboundHeader=w.header(), Vpc=w.comp(vpc))
     w.via.append("internet-gateway")
-    enter_vpc(w, igw, vpc)
+    return enter_vpc(w, igw, vpc)
 
 
 # -- virtual private gateways ------------------------------------------------------------------
@@ -194,18 +189,18 @@ def vgw_egress(w: Walk, vgw: str, from_subnet: str | None, vpc: str) -> None:
     w.reached("vpn-gateway", vgw)
 
 
-def vgw_ingress(w: Walk, vgw: str) -> None:
+def vgw_ingress(w: Walk, vgw: str) -> Onward:
     """In from the VPN, through the gateway's edge table if it has one."""
     vpc = vpn_gateways.attached_vpc(w.world, vgw)
     if vpc is None:
         raise w.blocked("BAD_STATE_ATTACHMENT", Component=vgw, VpnGateway=vgw)
     w.add(vgw, InboundHeader=w.header(), OutboundHeader=w.header(), Vpc=w.comp(vpc))
     w.via.append("vpn-gateway")
-    enter_vpc(w, vgw, vpc)
+    return enter_vpc(w, vgw, vpc)
 
 
 # -- peering connections -----------------------------------------------------------------------
-def peering(w: Walk, pcx: str, from_subnet: str | None, vpc: str) -> None:
+def peering(w: Walk, pcx: str, from_subnet: str | None, vpc: str) -> Onward | None:
     """Across an (active) peering connection to the peer VPC."""
     other = _other_side(w, pcx, vpc)
     _check_addresses(w, pcx, vpc, other)
@@ -217,11 +212,11 @@ def peering(w: Walk, pcx: str, from_subnet: str | None, vpc: str) -> None:
         w.packet.src_eni = None        # group references do not cross Regions
     if w.wants_gateway(pcx):
         w.reached("vpc-peering-connection", pcx)
-        return
-    forwarding.deliver(w, other, None)
+        return None
+    return Onward(other)
 
 
-def peering_ingress(w: Walk, pcx: str) -> None:
+def peering_ingress(w: Walk, pcx: str) -> Onward:
     """Out of a peering connection into the VPC that holds the destination."""
     sides = list(peerings.vpcs_of(w.world, pcx).values())
     into = next((v for v in sides if in_vpc(w, v, w.packet.dst)), None)
@@ -236,7 +231,7 @@ def peering_ingress(w: Walk, pcx: str) -> None:
     w.add(pcx, SourceVpc=w.comp(source), DestinationVpc=w.comp(into),
           InboundHeader=w.header(), OutboundHeader=w.header())
     w.via.append("vpc-peering-connection")
-    forwarding.deliver(w, into, None)
+    return Onward(into)
 
 
 def _other_side(w: Walk, pcx: str, vpc: str) -> str:
@@ -256,12 +251,11 @@ def _check_addresses(w: Walk, pcx: str, source_vpc: str, peer_vpc: str) -> None:
 
 
 # -- VPC endpoints -----------------------------------------------------------------------------
-def endpoint(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> None:
+def endpoint(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> Onward | None:
     """A route to an endpoint: a gateway endpoint (the service) or a GWLB endpoint."""
     node = w.world.graph.nodes[vpce]
     if node.get("VpcEndpointType") == "GatewayLoadBalancer":
-        _appliance(w, vpce, from_subnet, vpc)
-        return
+        return _appliance(w, vpce, from_subnet, vpc)
     common = {"Component": vpce, "VpcEndpoint": vpce, "Vpc": vpc}
     if w.packet.protocol != "6":
         raise w.blocked("VPCE_GATEWAY_PROTOCOL_RESTRICTION", Protocols=[w.packet.protocol],
@@ -274,12 +268,12 @@ def endpoint(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> None:
           ServiceName=node.get("ServiceName"))
     if w.wants_gateway(vpce) or w.goal.anywhere:
         w.reached("vpc-endpoint", vpce)
-        return
+        return None
     raise w.blocked("NO_ROUTE_TO_DESTINATION", Address=w.packet.dst,
                     Destination=w.goal.gateway or w.goal.eni, **common)
 
 
-def _appliance(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> None:
+def _appliance(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> Onward:
     """A Gateway Load Balancer endpoint: inspected traffic comes back to the endpoint and is
     routed on by its subnet's table."""
     interfaces = endpoints.interfaces(w.world, vpce)
@@ -289,11 +283,11 @@ def _appliance(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> None:
     cross(w, from_subnet, subnet)
     w.add(vpce, InboundHeader=w.header(), OutboundHeader=w.header(), Subnet=w.comp(subnet),
           Vpc=w.comp(vpc))
-    forwarding.route_from(w, subnet)
+    return Onward(subnet=subnet)
 
 
-def endpoint_ingress(w: Walk, vpce: str) -> None:
+def endpoint_ingress(w: Walk, vpce: str) -> Onward:
     """Replies (or traffic) from the service of a gateway endpoint into its VPC."""
     vpc = endpoints.vpc_of(w.world, vpce)
     w.add(vpce, InboundHeader=w.header(), OutboundHeader=w.header(), Vpc=w.comp(vpc))
-    forwarding.deliver(w, vpc, None)
+    return Onward(vpc)

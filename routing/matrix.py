@@ -54,11 +54,12 @@ from topology.network import security_groups as groups_module
 from topology.core.errors import InvalidParameterValue
 from topology.core.world import World
 
-from . import forwarding, policy
 from .analysis import ANY_PROTOCOL
 from .components import interface_holding
 from .explanations import Blocked
+from .forwarding import route_from
 from .packet import ALL_PORTS, EPHEMERAL, NAMES, PROTOCOLS, Packet, Ports, single
+from .policy import Verdict, security_groups_allow
 from .walk import SUBNET_MARK, UNGUARDED, Goal, Walk, cross
 
 __all__ = ["Matrix", "forwarding_classes", "matrix"]
@@ -431,7 +432,7 @@ class _Evaluator:
         self._network: dict[tuple[Any, ...], _Verdict | None] = {}
         self._approaches: dict[tuple[Any, ...], _Arrival | _Verdict] = {}
         self._probes: dict[tuple[str, tuple[Prefix, ...]], list[str]] = {}
-        self._groups: dict[tuple[Any, ...], policy.Verdict] = {}
+        self._groups: dict[tuple[Any, ...], Verdict] = {}
 
     # -- the network --------------------------------------------------------------------------
     def between(self, src: SubnetClass, dst: SubnetClass, src_hold: tuple[Prefix, ...] = (),
@@ -482,7 +483,7 @@ class _Evaluator:
         # a goal that is nothing: the walk stops where it would deliver, before the boundary
         walk = Walk(self.world, replace(packet), Goal(), reply=reply, conntrack=dict(conntrack))
         try:
-            forwarding.route_from(walk, start)
+            route_from(walk, start)
         except Blocked as blocked:
             found = blocked.explanations[0]
             if _at_delivery(found):
@@ -534,12 +535,12 @@ class _Evaluator:
 
     # -- security groups ----------------------------------------------------------------------
     def groups_allow(self, eni: str, cls: InterfaceClass, remote: InterfaceClass,
-                     remote_eni: str | None, *, egress: bool) -> policy.Verdict:
+                     remote_eni: str | None, *, egress: bool) -> Verdict:
         """What `eni`'s groups let through toward (egress) or from (ingress) `remote`'s
         members; `remote_eni` None when the sender's identity is lost on the way."""
         node = self.world.graph.nodes[eni]
         if node.get("InterfaceType") in UNGUARDED:
-            return policy.Verdict(self.ports)
+            return Verdict(self.ports)
         remote_groups = remote.groups if remote_eni is not None else None
         key = (cls.groups, egress, remote.subnet_class.vpc, remote.subnet_class.signature[0],
                remote.holding, remote_groups)
@@ -550,7 +551,7 @@ class _Evaluator:
             if not egress:      # the packet comes in: from the remote member to this one
                 packet = Packet(self.protocol, theirs, mine, EPHEMERAL, self.ports,
                                 remote_eni, eni)
-            found = self._groups[key] = policy.security_groups_allow(self.world, eni, packet,
+            found = self._groups[key] = security_groups_allow(self.world, eni, packet,
                                                                      egress=egress)
         return found
 

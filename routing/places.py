@@ -23,10 +23,13 @@ from topology.network import network_interfaces as enis
 from topology.connect import peering as peerings
 from topology.core.world import World
 
-from . import forwarding, gateways, selection, transit
 from .components import component, interfaces_holding, public_of, subnet_of, vpc_of
 from .explanations import Blocked, explanation
-from .walk import End, Goal, Walk
+from .forwarding import follow, leave, route_from
+from .gateways import endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
+from .selection import free_part, subnet_table, targets_of
+from .transit import exit_to_vpc, ingress as tgw_ingress, through
+from .walk import End, Goal, Onward, Walk
 
 SUPPORTED = frozenset({"instance", "network-interface", "internet-gateway", "vpc-endpoint",
                        "transit-gateway", "vpn-gateway", "vpc-peering-connection"})
@@ -179,14 +182,14 @@ def _representatives(world: World, place: Place, eni: str | None) -> list[str]:
     """Addresses that the routes of `eni`'s subnet send to the gateway `place`."""
     if eni is None:
         return []
-    rtb = selection.subnet_table(world, subnet_of(world, eni))
+    rtb = subnet_table(world, subnet_of(world, eni))
     if rtb is None:
         return []
     keep = _peer_blocks(world, place.rid, eni) if place.kind == "vpc-peering-connection" \
         else None
     found: list[str] = []
-    for cidr in selection.targets_of(world, rtb, place.rid):
-        free = selection.free_part(world, rtb, cidr)
+    for cidr in targets_of(world, rtb, place.rid):
+        free = free_part(world, rtb, cidr)
         if keep is not None:
             free &= keep
         if place.kind == "internet-gateway":
@@ -256,38 +259,39 @@ def goal_of(place: Place | None, eni: str | None) -> Goal:
     return Goal(gateway=place.rid)
 
 
-STARTS: dict[str, Callable[[Walk, str], None]] = {
-    "internet-gateway": gateways.igw_ingress,
-    "vpn-gateway": gateways.vgw_ingress,
-    "transit-gateway": transit.ingress,
-    "vpc-peering-connection": gateways.peering_ingress,
-    "vpc-endpoint": gateways.endpoint_ingress,
+# a walk from a gateway: into the VPC behind it, where forwarding takes over (`follow`)
+STARTS: dict[str, Callable[[Walk, str], Onward]] = {
+    "internet-gateway": igw_ingress,
+    "vpn-gateway": vgw_ingress,
+    "transit-gateway": tgw_ingress,
+    "vpc-peering-connection": peering_ingress,
+    "vpc-endpoint": endpoint_ingress,
 }
 
 
 def start(w: Walk, place: Place, eni: str | None) -> None:
     """The forward walk from the source."""
     if eni is not None:
-        forwarding.leave(w, eni)
+        leave(w, eni)
     else:
-        STARTS[place.kind](w, place.rid)
+        follow(w, STARTS[place.kind](w, place.rid))
 
 
 def start_return(w: Walk, end: End) -> None:
     """The return walk, from where the forward walk arrived."""
     if end.kind == "eni":
-        forwarding.leave(w, end.rid)
+        leave(w, end.rid)
     elif end.kind == "subnet":
-        forwarding.route_from(w, end.rid)
+        route_from(w, end.rid)
     elif end.kind == "transit-gateway":
         assert end.attachment is not None
-        transit.exit_to_vpc(w, end.rid, end.attachment, end.zone)
+        follow(w, exit_to_vpc(w, end.rid, end.attachment, end.zone))
     elif end.kind == "transit-gateway-attachment":
         tgw = tgw_attachments.gateway_of(w.world, end.rid)
         assert tgw is not None
-        transit.through(w, tgw, end.rid, end.zone)
+        follow(w, through(w, tgw, end.rid, end.zone))
     else:
-        STARTS[end.kind](w, end.rid)
+        follow(w, STARTS[end.kind](w, end.rid))
 
 
 def same_region(world: World, one: str | None, other: str | None) -> bool:

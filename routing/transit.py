@@ -22,10 +22,9 @@ from topology.core import schema
 from topology.network import vpcs
 from topology.connect import transit_gateways as gateways
 
-from . import forwarding
 from .packet import address
 from .selection import tgw_route_view, tgw_select
-from .walk import Walk, cross
+from .walk import Onward, Walk, cross
 
 ATTACHMENT = tgw_attachments.KIND
 ENABLED = "enable"
@@ -54,7 +53,7 @@ def _subnet_in(w: Walk, attach: str, zone: str | None) -> str | None:
     return None
 
 
-def enter(w: Walk, tgw: str, from_subnet: str | None, vpc: str) -> None:
+def enter(w: Walk, tgw: str, from_subnet: str | None, vpc: str) -> Onward | None:
     """A route to the transit gateway: through the VPC's attachment in the subnet's zone."""
     attach = vpc_attachment(w, tgw, vpc)
     if attach is None:
@@ -67,10 +66,10 @@ def enter(w: Walk, tgw: str, from_subnet: str | None, vpc: str) -> None:
                         Vpc=vpc, AvailabilityZones=[zone] if zone else None)
     cross(w, from_subnet, subnet)
     w.add(attach, AttachedTo=w.comp(tgw), Subnet=w.comp(subnet), Vpc=w.comp(vpc))
-    through(w, tgw, attach, _zone(w, subnet))
+    return through(w, tgw, attach, _zone(w, subnet))
 
 
-def through(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
+def through(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
     """Inside the gateway: the arriving attachment's route table picks the next attachment."""
     w.hop()
     w.add(tgw, InboundHeader=w.header(), OutboundHeader=w.header(), TransitGateway=w.comp(tgw))
@@ -79,7 +78,7 @@ def through(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
         w.packet.src_eni = None
     if w.wants_gateway(tgw):
         w.reached("transit-gateway", tgw, attachment=attach, zone=zone)
-        return
+        return None
     rtb = tgw_route_tables.associated_table(w.world, attach, tgw)
     if rtb is None:
         raise w.blocked("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", Component=attach,
@@ -94,33 +93,31 @@ def through(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
         raise w.blocked("TGW_RTB_BAD_STATE_ROUTE", Component=rtb, TransitGatewayRouteTable=rtb,
                         TransitGatewayRouteTableRoute=view, TransitGateway=tgw,
                         State=row["State"], Address=w.packet.dst)
-    leave(w, tgw, view["AttachmentId"], zone)
+    return leave(w, tgw, view["AttachmentId"], zone)
 
 
-def leave(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
+def leave(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
     """Out of the gateway through `attach`: into a VPC, a VPN, or a peered gateway."""
     rtype = tgw_route_tables.resource_type(w.world, attach)
     if rtype == "vpc":
-        exit_to_vpc(w, tgw, attach, zone)
-        return
+        return exit_to_vpc(w, tgw, attach, zone)
     if rtype in tgw_route_tables.PEERING_TYPES:
         peer = tgw_route_tables.resource_id(w.world, attach, tgw)
         if peer is None or w.world.node(peer) is None:
             raise w.blocked("BAD_STATE_ATTACHMENT", Component=attach,
                             TransitGatewayAttachment=attach, TransitGateway=tgw)
         w.add(attach, AttachedTo=w.comp(peer))
-        through(w, peer, attach, zone)
-        return
+        return through(w, peer, attach, zone)
     w.add(attach, AttachedTo=w.comp(tgw))
     if rtype == "vpn" and w.goal.anywhere:
         w.reached("transit-gateway-attachment", attach, zone=zone)
-        return
+        return None
     raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=attach, TransitGatewayAttachment=attach,
                     TransitGateway=tgw, Address=w.packet.dst,
                     Destination=w.goal.gateway or w.goal.eni)
 
 
-def exit_to_vpc(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
+def exit_to_vpc(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward:
     """Into the attachment's VPC through its subnet in `zone` (else its first), whose route
     table routes the packet on."""
     vpc = tgw_attachments.vpc_of(w.world, attach)
@@ -129,10 +126,10 @@ def exit_to_vpc(w: Walk, tgw: str, attach: str, zone: str | None) -> None:
         raise w.blocked("BAD_STATE_ATTACHMENT", Component=attach,
                         TransitGatewayAttachment=attach, TransitGateway=tgw)
     w.add(attach, AttachedTo=w.comp(tgw), Subnet=w.comp(subnet), Vpc=w.comp(vpc))
-    forwarding.route_from(w, subnet)
+    return Onward(subnet=subnet)
 
 
-def ingress(w: Walk, tgw: str) -> None:
+def ingress(w: Walk, tgw: str) -> Onward:
     """Traffic from the gateway (a path whose source is the gateway) into the VPC attached to
     it that holds the destination."""
     addr = address(w.packet.dst)
@@ -144,9 +141,7 @@ def ingress(w: Walk, tgw: str) -> None:
                                    for net in vpcs.blocks(w.world, vpc)):
             w.add(tgw, InboundHeader=w.header(), OutboundHeader=w.header(),
                   TransitGateway=w.comp(tgw))
-            zone = _goal_zone(w)
-            exit_to_vpc(w, tgw, attach, zone)
-            return
+            return exit_to_vpc(w, tgw, attach, _goal_zone(w))
     raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=tgw, TransitGateway=tgw,
                     Address=w.packet.dst)
 

@@ -16,7 +16,7 @@ from typing import Any
 from topology.network import network_interfaces as enis
 from topology.core.world import World
 
-from . import policy
+from .policy import acl_allows, security_groups_allow
 from .components import component, owner_of, subnet_of, vpc_of, vpc_of_subnet
 from .explanations import Blocked, explanation
 from .packet import NAMES, Header, Packet, port_ranges
@@ -53,6 +53,18 @@ class End:
     rid: str                     # "vpc-peering-connection", "vpc-endpoint", "subnet"
     attachment: str | None = None  # the transit gateway attachment the packet came through
     zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Onward:
+    """Where a gateway hands the packet back to forwarding inside a VPC: routed by `subnet`'s
+    route table, or by the edge route `table` of the gateway it came in through, else
+    delivered to whatever holds the destination address in `vpc`. Gateways return it rather
+    than call forwarding, which dispatches to them (`forwarding.HOPS`, `forwarding.follow`)."""
+
+    vpc: str = ""
+    subnet: str | None = None
+    table: str | None = None
 
 
 @dataclass
@@ -111,7 +123,7 @@ class Walk:
 # -- checks every hop shares ------------------------------------------------------------------
 def check_acl(w: Walk, subnet: str, *, egress: bool) -> None:
     """The subnet's network ACL in one direction: narrows the ports or blocks."""
-    verdict = policy.acl_allows(w.world, subnet, w.packet, egress=egress)
+    verdict = acl_allows(w.world, subnet, w.packet, egress=egress)
     vpc = vpc_of_subnet(w.world, subnet)
     if not verdict.passed:
         raise w.blocked("SUBNET_ACL_RESTRICTION", Component=verdict.owner, Acl=verdict.owner,
@@ -148,7 +160,7 @@ def check_groups(w: Walk, eni: str, *, egress: bool) -> None:
     node = w.world.graph.nodes[eni]
     if w.reply or node.get("InterfaceType") in UNGUARDED:
         return
-    verdict = policy.security_groups_allow(w.world, eni, w.packet, egress=egress)
+    verdict = security_groups_allow(w.world, eni, w.packet, egress=egress)
     subnet = subnet_of(w.world, eni)
     if not verdict.passed:
         groups = [component(w.world, sg) for sg in enis.groups(w.world, eni)]
