@@ -15,6 +15,9 @@ virtual private gateways, peering connections and VPC endpoints (DESIGN §5).
   consulted on arrival.
 * Gateway endpoint: reached through its prefix-list route, TCP only, from sources in the VPC.
   A Gateway Load Balancer endpoint forwards the packet on, by its subnet's routes.
+
+A function that passes the packet on into a VPC returns where it goes (`walk.Onward`) and
+`forwarding` carries that out; None means the walk ended (or it raised `Blocked`).
 """
 from __future__ import annotations
 

@@ -14,6 +14,8 @@ AWS's rules (DESIGN §5, the Transit Gateway guide):
   one (else its first subnet) and is routed on by that subnet's table;
 * security group references survive the gateway only when it and both attachments enable
   security group referencing.
+
+As in `gateways`, leaving into a VPC returns where the packet goes on (`walk.Onward`).
 """
 from __future__ import annotations
 
