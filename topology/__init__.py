@@ -1,5 +1,15 @@
 """The graph model of an EC2 network: resources as nodes, relationships as typed edges.
 
 Nothing here knows HTTP or the EC2 wire format; `api` translates requests into calls on
-`World` and the family modules (`vpcs`, `subnets`, ...), and `routing`/`viz` read the graph.
+`World` and the family modules, and `routing`/`viz` read the graph. The families sit in layers
+(`core` < `catalogue` < `network` < `compute`, `connect` < `analysis` < `provision`), each
+importing only its own layer or lower ones (docs/architecture.md).
+
+A lower layer asks what it cannot import through a `core.registry.Registry` that the higher
+families fill when they are imported: what a fresh partition holds (`provision.defaults`),
+how routes treat peering connections and transit gateways, what a VPC's deletion releases,
+whether two VPCs are peered (`connect.peering`, `connect.tgw_attachments`). Importing this
+package imports those answers, so the registries are full before any world exists.
 """
+from .connect import peering, tgw_attachments  # noqa: F401  (answer network's registries)
+from .provision import defaults  # noqa: F401  (answers core.world.NEW_PARTITION)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.network import network_interfaces as enis
+from topology.network import interface_addresses, interface_views, network_interfaces as enis
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, TopologyError)
 
 from ..dispatch import Context, handler
-from ._describe import describe
 
 # describe_network_interface_attribute's Attribute -> the output member it fills
 ATTRIBUTES = {"description": "Description", "groupSet": "Groups",
@@ -80,25 +79,12 @@ def create_network_interface(ctx: Context, params: dict[str, Any]) -> dict[str, 
             **CONNECTION_TRACKING, **params["ConnectionTrackingSpecification"]}
     if extra:
         ctx.world.update(eni_id, **extra)
-    view = enis.view(ctx.world, eni_id)
+    view = interface_views.view(ctx.world, eni_id)
     view["Status"] = "pending"          # AWS answers a create before the interface is ready
     out: dict[str, Any] = {"NetworkInterface": view}
     if params.get("ClientToken"):
         out["ClientToken"] = params["ClientToken"]
     return out
-
-
-@handler
-def delete_network_interface(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    enis.delete(ctx.world, ctx.part, params["NetworkInterfaceId"])
-    return {}
-
-
-@handler
-def describe_network_interfaces(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, params, kind=enis.KIND, table=enis.FILTERS, view=enis.view,
-                    output="NetworkInterfaces", ids=params.get("NetworkInterfaceIds"),
-                    ids_exclude_max=True)
 
 
 @handler
@@ -130,9 +116,9 @@ def describe_network_interface_attribute(ctx: Context, params: dict[str, Any]) -
     elif attribute == "sourceDestCheck":
         out["SourceDestCheck"] = {"Value": node["SourceDestCheck"]}
     elif attribute == "groupSet":
-        out["Groups"] = enis.view(ctx.world, eni_id)["Groups"]
+        out["Groups"] = interface_views.view(ctx.world, eni_id)["Groups"]
     elif attribute == "attachment":
-        found = enis.attachment_view(ctx.world, eni_id)
+        found = interface_views.attachment_view(ctx.world, eni_id)
         if found is not None:
             out["Attachment"] = found
     else:                                # the protocol layer enforces the enum
@@ -201,7 +187,7 @@ def _modify_attachment(ctx: Context, eni_id: str, changes: dict[str, Any]) -> No
 def assign_private_ip_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _no_prefixes(params)
     eni_id = params["NetworkInterfaceId"]
-    new = enis.assign_private_ips(ctx.world, ctx.part, eni_id,
+    new = interface_addresses.assign_private_ips(ctx.world, ctx.part, eni_id,
                                   ips=params.get("PrivateIpAddresses") or [],
                                   count=params.get("SecondaryPrivateIpAddressCount") or 0,
                                   allow_reassignment=bool(params.get("AllowReassignment")))
@@ -213,7 +199,7 @@ def assign_private_ip_addresses(ctx: Context, params: dict[str, Any]) -> dict[st
 @handler
 def unassign_private_ip_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _no_prefixes(params)
-    enis.unassign_private_ips(ctx.world, ctx.part, params["NetworkInterfaceId"],
+    interface_addresses.unassign_private_ips(ctx.world, ctx.part, params["NetworkInterfaceId"],
                               params.get("PrivateIpAddresses") or [])
     return {}
 
@@ -222,7 +208,7 @@ def unassign_private_ip_addresses(ctx: Context, params: dict[str, Any]) -> dict[
 def assign_ipv6_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _no_prefixes(params)
     eni_id = params["NetworkInterfaceId"]
-    new = enis.assign_ipv6(ctx.world, ctx.part, eni_id, ips=params.get("Ipv6Addresses") or [],
+    new = interface_addresses.assign_ipv6(ctx.world, ctx.part, eni_id, ips=params.get("Ipv6Addresses") or [],
                            count=params.get("Ipv6AddressCount") or 0)
     return {"NetworkInterfaceId": eni_id, "AssignedIpv6Addresses": new,
             "AssignedIpv6Prefixes": []}
@@ -232,6 +218,6 @@ def assign_ipv6_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any
 def unassign_ipv6_addresses(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     _no_prefixes(params)
     eni_id = params["NetworkInterfaceId"]
-    gone = enis.unassign_ipv6(ctx.world, ctx.part, eni_id, params.get("Ipv6Addresses") or [])
+    gone = interface_addresses.unassign_ipv6(ctx.world, ctx.part, eni_id, params.get("Ipv6Addresses") or [])
     return {"NetworkInterfaceId": eni_id, "UnassignedIpv6Addresses": gone,
             "UnassignedIpv6Prefixes": []}

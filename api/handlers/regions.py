@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.core import filters, regions
-from topology.provision import defaults
+from topology.core import filters, lookups, regions
 from topology.core.errors import InvalidParameterValue
 from topology.core.filters import Filter, FilterTable
 
@@ -73,7 +72,7 @@ def describe_regions(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @handler
 def describe_account_attributes(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    default = defaults.default_vpc(ctx.world, ctx.part) or "none"
+    default = lookups.default_vpc(ctx.world, ctx.part) or "none"
     attributes = {
         "vpc-max-security-groups-per-interface": [str(MAX_SECURITY_GROUPS_PER_ENI)],
         "max-instances": [str(MAX_INSTANCES)],

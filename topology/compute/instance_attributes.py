@@ -19,6 +19,10 @@ from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidP
     MissingParameter, TopologyError)
 from .instances import TYPE_INDEX, primary_interface, state_name
 from ..core.world import Partition, World
+from ..catalogue import instance_types
+from ..network import interface_views, network_interfaces
+from . import volumes
+from .instance_options import MAX_USER_DATA, burstable, cpu_options, default_credits
 
 Reader = Callable[[World, str, dict[str, Any]], dict[str, Any]]
 
@@ -29,10 +33,8 @@ def _value(value: Any) -> dict[str, Any]:
 
 
 def _primary(world: World, instance_id: str) -> dict[str, Any] | None:
-    from ..network import network_interfaces
-
     eni = primary_interface(world, instance_id)
-    return network_interfaces.instance_view(world, eni) if eni is not None else None
+    return interface_views.instance_view(world, eni) if eni is not None else None
 
 
 def _source_dest(world: World, instance_id: str, node: dict[str, Any]) -> dict[str, Any]:
@@ -46,8 +48,6 @@ def _groups(world: World, instance_id: str, node: dict[str, Any]) -> dict[str, A
 
 
 def _mappings(world: World, instance_id: str, node: dict[str, Any]) -> dict[str, Any]:
-    from . import volumes
-
     return {"BlockDeviceMappings": volumes.instance_mappings(world, instance_id)}
 
 
@@ -166,9 +166,6 @@ def _set(field: str, convert: Callable[[Any], Any] = lambda v: v):
 
 
 def _instance_type(world: World, part: Partition, instance_id: str, value: str) -> None:
-    from ..catalogue import instance_types
-    from .instance_options import burstable, cpu_options, default_credits
-
     info = instance_types.get(value)
     if info is None:   # botocore: "the error returned is InvalidInstanceAttributeValue"
         raise TopologyError(f"Invalid value '{value}' for InstanceType.",
@@ -201,8 +198,6 @@ def _sriov(world: World, part: Partition, instance_id: str, value: str) -> None:
 
 
 def _user_data(world: World, part: Partition, instance_id: str, value: bytes) -> None:
-    from .instance_options import MAX_USER_DATA
-
     if len(value) > MAX_USER_DATA:
         raise InvalidParameterValue(f"User data is limited to {MAX_USER_DATA} bytes")
     world.update(instance_id, user_data=base64.b64encode(value).decode("ascii") if value
@@ -210,23 +205,17 @@ def _user_data(world: World, part: Partition, instance_id: str, value: bytes) ->
 
 
 def _source_dest_check(world: World, part: Partition, instance_id: str, value: bool) -> None:
-    from ..network import network_interfaces
-
     eni = primary_interface(world, instance_id)
     network_interfaces.set_source_dest_check(world, part, eni, bool(value))
 
 
 def _group_set(world: World, part: Partition, instance_id: str, value: list[str]) -> None:
-    from ..network import network_interfaces
-
     eni = primary_interface(world, instance_id)
     network_interfaces.set_groups(world, part, eni, list(value))
 
 
 def _block_devices(world: World, part: Partition, instance_id: str,
                    value: list[dict[str, Any]]) -> None:
-    from . import volumes
-
     attached = {data["Device"]: vol for vol, data in volumes.attached_volumes(world, instance_id)}
     for mapping in value or []:
         device = mapping.get("DeviceName")

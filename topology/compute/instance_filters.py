@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..core import schema
-from . import placement_groups
+from ..network import interface_views, network_interfaces
+from . import placement_groups, volumes
 from ..core.filters import Filter, field, ident
 from .instance_view import network_views, primary_view
 from .instances import (RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, interfaces, primary_interface,
@@ -75,8 +76,6 @@ def on_primary(*path: str) -> Values:
 
 def in_mappings(*path: str, convert: Callable[[Any], Any] = lambda v: v) -> Values:
     def get(world: World, rid: str, node: dict[str, Any]) -> list[Any]:
-        from . import volumes
-
         return [convert(v) for m in volumes.instance_mappings(world, rid) for v in _dig(m, path)]
     return get
 
@@ -89,8 +88,6 @@ def _private_ip(world: World, rid: str, node: dict[str, Any]) -> str | None:
 
 
 def _public_ip(world: World, rid: str, node: dict[str, Any]) -> str | None:
-    from ..network import network_interfaces
-
     eni = primary_interface(world, rid)
     return network_interfaces.public_ip(world, eni) if eni else None
 
@@ -118,9 +115,7 @@ def _eni_nodes(world: World, rid: str) -> list[tuple[str, dict[str, Any]]]:
 
 def _eni_field(key: str) -> Values:
     def get(world: World, rid: str, node: dict[str, Any]) -> list[Any]:
-        from ..network import network_interfaces
-
-        return [network_interfaces.view(world, eni).get(key) for eni, _ in interfaces(world, rid)]
+        return [interface_views.view(world, eni).get(key) for eni, _ in interfaces(world, rid)]
     return get
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..network import network_interfaces
+from ..network import interface_views
 from . import placement_groups, volumes
 from .instances import interfaces, profile_association
 from ..core.world import World
@@ -31,7 +31,7 @@ OWN_FIELDS = (
 
 def network_views(world: World, instance_id: str) -> list[dict[str, Any]]:
     """The instance's network interfaces as boto3's `InstanceNetworkInterface`s."""
-    return [network_interfaces.instance_view(world, eni)
+    return [interface_views.instance_view(world, eni)
             for eni, _ in interfaces(world, instance_id)]
 
 

@@ -44,6 +44,7 @@ from ..core.errors import (DependencyViolation, InvalidParameterValue, MissingPa
     TopologyError)
 from ..core.filters import Filter, ident
 from ..core.clock import stamp
+from ..core.described import Import, when
 from ..core.world import Partition, World, not_found
 
 KIND = "vpc-peering-connection"
@@ -432,3 +433,38 @@ def select(world: World, part: Partition, specs: list[dict[str, Any]] | None,
     nodes = world.graph.nodes
     chosen = filters.select(world, part, KIND, FILTERS, specs, pool)
     return [p for p in chosen if not tagged or _is_home(nodes[p], part)]
+
+
+# -- import (topology/provision/importer.py) -------------------------------------------------
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described connection: its sides as described (`peers`), an edge to each side's VPC
+    that was described, visible to the importing partition."""
+    part = imp.part
+    pcx_id = item["VpcPeeringConnectionId"]
+    infos = {REQUESTER: item.get("RequesterVpcInfo") or {},
+             ACCEPTER: item.get("AccepterVpcInfo") or {}}
+    peers = {role: {"VpcId": info.get("VpcId", ""),
+                    "OwnerId": info.get("OwnerId", part.account),
+                    "Region": info.get("Region", part.region)}
+             for role, info in infos.items()}
+    options = {role: {**dict.fromkeys(OPTIONS, False),
+                      **{k: v for k, v in (info.get("PeeringOptions") or {}).items()
+                         if k in OPTIONS}}
+               for role, info in infos.items()}
+    fields: dict[str, Any] = {
+        "peers": peers, "options": options,
+        "Status": dict(item.get("Status") or {"Code": "active", "Message": "Active"}),
+        # AWS shows the accepter's blocks and options only once accepted
+        "accepted": bool(infos[ACCEPTER].get("PeeringOptions")
+                         or infos[ACCEPTER].get("CidrBlock"))}
+    if item.get("ExpirationTime"):
+        fields["ExpirationTime"] = stamp(when(item["ExpirationTime"]))
+    if not imp.add(KIND, pcx_id, item, **fields):
+        return
+    for role, peer in peers.items():
+        if imp.has(peer["VpcId"], "vpc"):
+            imp.world.link(pcx_id, peer["VpcId"], schema.ASSOCIATED, role)
+        elif status_code(fields) in LIVE:
+            imp.skip("vpc-peering-connection side", f"{peer['VpcId']} was not described "
+                     "(another account or Region)")
+    imp.world.claim(part, VISIBLE, ALL, pcx_id)

@@ -34,7 +34,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..core import regions, schema
-from ..network import network_interfaces, subnets
+from ..core.described import Import, when_or_now
+from ..network import network_interfaces, routes, subnets
 from . import tgw_route_tables
 from . import transit_gateways as gateways
 from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
@@ -190,6 +191,17 @@ def vpc_attached(world: World, tgw_id: str, vpc_id: str) -> bool:
     return any(disc == "vpc" and nodes[a]["State"] not in gateways.FINISHED | GONE
                and gateway_of(world, a) == tgw_id
                for a, disc, _ in world.into(vpc_id, schema.ASSOCIATED, KIND))
+
+
+def check_route(world: World, rtb_id: str, vpc_id: str, tgw_id: str) -> None:
+    """A route to a transit gateway needs the VPC attached to it: until then AWS answers as
+    if the gateway did not exist."""
+    if not vpc_attached(world, tgw_id, vpc_id):
+        raise NotFound(f"The transitGateway ID '{tgw_id}' does not exist.",
+                       "InvalidTransitGatewayID.NotFound")
+
+
+routes.TARGETS.add("transit-gateway", routes.RouteTarget(check_route, vpc_attached))
 
 
 def _check_subnets(world: World, part: Partition, vpc_id: str, subnet_ids: Iterable[str],
@@ -565,3 +577,79 @@ def attachment_filters(part: Partition) -> FilterTable:
         "transit-gateway-id": Filter(local, _on_gateway, exact=True),
         "transit-gateway-owner-id": Filter(lambda w, rid, n: _owner(w, local(w, rid, n), "")),
     }
+
+
+# -- import (topology/provision/importer.py) -------------------------------------------------
+def _imported_node(imp: Import, attach_id: str, tgw_id: str, rtype: str,
+                   item: dict[str, Any], **fields: Any) -> bool:
+    """The attachment node on its gateway (as `_add` makes it)."""
+    if not imp.has(tgw_id, "transit-gateway"):
+        imp.skip(KIND, f"its transit gateway {tgw_id} was not described")
+        return False
+    if not imp.add(KIND, attach_id, item, ResourceType=rtype,
+                   State=item.get("State", "available"),
+                   CreationTime=when_or_now(item.get("CreationTime")), **fields):
+        return False
+    imp.world.claim(imp.part, TYPE_INDEX, rtype, attach_id)
+    imp.world.link(attach_id, tgw_id, schema.ATTACHED)
+    return True
+
+
+def imported_vpc_attachment(imp: Import, item: dict[str, Any]) -> None:
+    """A described VPC attachment: ASSOCIATED with its VPC ("vpc") and each subnet (keyed by
+    its id), its requester-managed interfaces (one a subnet) ATTACHED to it."""
+    attach_id, vpc_id = item["TransitGatewayAttachmentId"], item.get("VpcId", "")
+    subnet_ids = list(item.get("SubnetIds") or [])
+    if item.get("State") in GONE or item.get("State") in ("failed", "rejected"):
+        imp.skip(KIND, "a retired attachment is history, not topology")
+        return
+    if not imp.has(vpc_id, "vpc") or not all(imp.has(s, "subnet") for s in subnet_ids):
+        imp.skip(KIND, "its VPC or subnets were not described")
+        return
+    options = {**VPC_OPTIONS, **(item.get("Options") or {})}
+    if not _imported_node(imp, attach_id, item.get("TransitGatewayId", ""), "vpc", item,
+                          Options=options):
+        return
+    imp.world.link(attach_id, vpc_id, schema.ASSOCIATED, "vpc")
+    imp.world.claim(imp.part, RESOURCE_INDEX, vpc_id, attach_id)
+    for subnet_id in subnet_ids:
+        imp.world.link(attach_id, subnet_id, schema.ASSOCIATED, subnet_id)
+        _imported_interface(imp, attach_id, subnet_id)
+
+
+def _imported_interface(imp: Import, attach_id: str, subnet_id: str) -> None:
+    """The attachment's interface in the subnet: the described one (told by its
+    description), else a new one as CreateTransitGatewayVpcAttachment makes."""
+    world = imp.world
+    text = ENI_DESCRIPTION.format(id=attach_id)
+    nodes = world.graph.nodes
+    eni = next((e for e, _, _ in world.out(subnet_id, schema.CONTAINS, "network-interface")
+                if nodes[e].get("Description") == text), None)
+    if eni is None:
+        eni = network_interfaces.create(
+            world, imp.part, subnet_id, group_ids=[], ipv6_count=0, description=text,
+            interface_type="transit_gateway", requester_managed=True, service_attachment=True)
+        imp.report.built["network-interface"] += 1
+    world.link(eni, attach_id, schema.ATTACHED)
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """From DescribeTransitGatewayAttachments: a peering attachment whose two gateways were
+    both described (ASSOCIATED "peer" with the other one); VPC attachments come from their
+    own call, other types are counted."""
+    attach_id, rtype = item["TransitGatewayAttachmentId"], item.get("ResourceType", "")
+    if rtype == "vpc" or imp.has(attach_id):
+        if not imp.has(attach_id) and item.get("State") not in GONE:
+            imp.skip(KIND, "its VPC attachment was not described")
+        return
+    if rtype != "peering":
+        imp.skip(KIND, f"{rtype} attachments are not modelled by the importer yet")
+        return
+    peer = item.get("ResourceId", "")
+    if item.get("State") in GONE or not imp.has(peer, "transit-gateway"):
+        imp.skip(KIND, "a peering attachment needs both gateways described and live")
+        return
+    if _imported_node(imp, attach_id, item.get("TransitGatewayId", ""), "peering", item,
+                      Options={"DynamicRouting": "disable"}):
+        imp.world.link(attach_id, peer, schema.ASSOCIATED, "peer")
+        imp.world.claim(imp.part, RESOURCE_INDEX, peer, attach_id)

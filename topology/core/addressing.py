@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
 from .errors import InvalidParameterValue, TopologyError
-
-if TYPE_CHECKING:   # the world imports nothing of this module; no cycle at run time
-    from .world import Partition, World
+from .world import Partition, World
 
 RFC1918 = {
     "10": IPNetwork("10.0.0.0/8"),

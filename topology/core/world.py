@@ -26,12 +26,18 @@ import networkx as nx
 from . import schema
 from .errors import DryRunOperation, Malformed, NotFound
 from .outside import Outside
+from .registry import Registry
 
 DEFAULT_ACCOUNT = "123456789012"
 _MISSING = object()
 _EMPTY: frozenset[str] = frozenset()
 _NO_IDS: Mapping[str, None] = MappingProxyType({})
 TOKENS_KEPT = 2000
+
+# What a fresh (account, region) holds: AWS's defaults, which build on the network families
+# (`provision.defaults` answers). Without an answer a partition starts empty.
+NEW_PARTITION: Registry[Callable[[World, Partition], None]] = Registry(
+    "what a fresh partition holds")
 
 
 class Changes:
@@ -627,6 +633,6 @@ def is_id_of(prefix: str, rid: str) -> bool:
 
 
 def _create_defaults(world: World, part: Partition) -> None:
-    from ..provision.defaults import create_defaults  # defaults build on the family modules
-
-    create_defaults(world, part)
+    build = NEW_PARTITION.get("defaults")
+    if build is not None:
+        build(world, part)

@@ -2,7 +2,7 @@
 
 An interface lists its private IPv4 addresses in `ips` (primary first) and its IPv6 ones in
 `ipv6s`, claiming each in the partition's "private-ip" / "ipv6" value index
-(`network_interfaces`). Addresses repeat across VPCs, so "taken" means held by an interface
+(`interface_ips`). Addresses repeat across VPCs, so "taken" means held by an interface
 of the same subnet. AWS's rules: an address lies in its subnet, outside the first four and
 the last; the subnet picks free ones, resuming where it last stopped; an address held
 elsewhere moves only with AllowReassignment (any Elastic IP on it moves along), and a
@@ -13,108 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from netaddr import AddrFormatError, IPAddress, IPNetwork
+from netaddr import AddrFormatError, IPAddress
 
-from ..core import addressing, schema
-from . import network_interfaces as enis, subnets
-from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
-    MissingParameter, TopologyError)
-from .network_interfaces import ADDRESS_IN_USE, IPV6, KIND, MAX_IPV4, PRIVATE_IP
+from ..catalogue import instance_types
+from ..core import schema
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
+                           TopologyError)
 from ..core.world import Partition, World
-
-
-# -- IPv4 addresses -----------------------------------------------------------------------------
-def _ipv4_block(world: World, subnet_id: str) -> IPNetwork | None:
-    blocks = subnets.ipv4_blocks(world, subnet_id)
-    return blocks[0] if blocks else None
-
-
-def _taken(world: World, part: Partition, subnet_id: str, ip: str) -> str | None:
-    """The interface of `subnet_id` holding `ip`, if any (addresses repeat across VPCs)."""
-    for holder in world.claimed(part, PRIVATE_IP, ip):
-        if world.graph.has_edge(subnet_id, holder, (schema.CONTAINS, None)):
-            return holder
-    return None
-
-
-def _check_explicit(net: IPNetwork | None, ip: Any) -> str:
-    """`ip` as a canonical IPv4 inside subnet `net` and outside its reserved addresses."""
-    try:
-        address = IPAddress(str(ip), 4)
-    except (AddrFormatError, ValueError, TypeError):
-        raise InvalidParameterValue(
-            f"Value ({ip}) for parameter privateIpAddress is invalid. This is not a valid IP "
-            "address.")
-    if net is None or address not in net:
-        raise InvalidParameterValue("Address does not fall within the subnet's address range")
-    if not net.first + addressing.RESERVED_AT_START <= int(address) \
-            <= net.last - addressing.RESERVED_AT_END:
-        raise InvalidParameterValue("Address is in subnet's reserved address range")
-    return str(address)
-
-
-def new_ipv4(world: World, part: Partition, subnet_id: str, wanted: list[Any], count: int,
-             ip_in_use: str) -> tuple[list[str], list[str]]:
-    """Addresses for a new interface: the explicit ones checked (the first is the primary,
-    None lets the subnet choose it), then `count` more from the subnet; (all of them, the
-    ones the subnet chose)."""
-    net = _ipv4_block(world, subnet_id)
-    chosen: list[str] = []
-    for position, ip in enumerate(wanted):
-        if ip is None:
-            continue
-        ip = _check_explicit(net, ip)
-        if ip in chosen:
-            raise InvalidParameterValue(f"Duplicate private IP address {ip} in the request.")
-        if _taken(world, part, subnet_id, ip):
-            if position == 0:
-                raise TopologyError(ip_in_use.format(ip=ip), "InvalidIPAddress.InUse")
-            raise InvalidParameterValue(ADDRESS_IN_USE.format(ip=ip))
-        chosen.append(ip)
-    automatic = count + (1 if wanted and wanted[0] is None else 0)
-    if net is None:
-        if chosen or automatic:
-            raise InvalidParameterValue(
-                f"The subnet '{subnet_id}' has no IPv4 CIDR block, so the interface cannot "
-                "have private IPv4 addresses.")
-        return [], []
-    if len(chosen) + automatic > MAX_IPV4:
-        raise ipv4_limit()
-    picked = _pick(world, part, subnet_id, net, automatic, set(chosen))
-    if wanted and wanted[0] is None:
-        return picked[:1] + chosen + picked[1:], picked
-    return chosen + picked, picked
-
-
-def _pick(world: World, part: Partition, subnet_id: str, net: IPNetwork, count: int,
-          also_taken: set[str]) -> list[str]:
-    """`count` free addresses of the subnet, resuming where the last allocation stopped
-    (`claim_ipv4` moves the hint on, once the request has started to change things: a dry
-    run must leave it where it was)."""
-    picked: list[str] = []
-    hint = part.hints.get(subnet_id)
-    for _ in range(count):
-        taken = also_taken | set(picked)
-        ip = addressing.allocate(
-            net, lambda a: a in taken or _taken(world, part, subnet_id, a) is not None, hint)
-        hint = int(IPAddress(ip)) + 1
-        picked.append(ip)
-    return picked
-
-
-def claim_ipv4(world: World, part: Partition, subnet_id: str, eni_id: str,
-               ips: Iterable[str], picked: Iterable[str] = ()) -> None:
-    """Claim new addresses; the next allocation starts after the last one `_pick`ed."""
-    for ip in ips:
-        world.claim(part, PRIVATE_IP, ip, eni_id)
-    picked = list(picked)
-    if picked:
-        part.hints[subnet_id] = int(IPAddress(picked[-1])) + 1
-
-
-def ipv4_limit() -> LimitExceeded:
-    return LimitExceeded("Number of private addresses will exceed limit.",
-                         "PrivateIpAddressLimitExceeded")
+from . import interface_ips as pool, network_interfaces as enis
+from .interface_ips import (ADDRESS_IN_USE, IPV6, MAX_IPV4, PRIVATE_IP, claim_ipv4, ipv4_limit,
+                            new_ipv6)
+from .network_interfaces import KIND
 
 
 def _limit_for(world: World, eni_id: str) -> int:
@@ -128,8 +37,6 @@ def _limit_for(world: World, eni_id: str) -> int:
 
 
 def _type_info(world: World, instance_id: str) -> dict[str, Any]:
-    from ..catalogue import instance_types
-
     name = world.graph.nodes[instance_id].get("InstanceType")
     return (instance_types.get(name) if name else None) or {}
 
@@ -152,12 +59,12 @@ def assign_private_ips(world: World, part: Partition, eni_id: str, *,
         raise MissingParameter("The request must contain the parameter PrivateIpAddresses or "
                                "SecondaryPrivateIpAddressCount")
     subnet_id = enis.subnet_of(world, eni_id)
-    net = _ipv4_block(world, subnet_id)
+    net = pool.ipv4_block(world, subnet_id)
     moves: list[tuple[str, str]] = []
     new: list[str] = []
     for raw in ips:
-        ip = _check_explicit(net, raw)
-        holder = _taken(world, part, subnet_id, ip)
+        ip = pool.check_explicit(net, raw)
+        holder = pool.holder(world, part, subnet_id, ip)
         if holder == eni_id:
             continue
         if holder is not None:
@@ -175,7 +82,7 @@ def assign_private_ips(world: World, part: Partition, eni_id: str, *,
             "private IPv4 addresses.")
     if len(node["ips"]) + len(new) + count > _limit_for(world, eni_id):
         raise ipv4_limit()
-    picked = _pick(world, part, subnet_id, net, count, set(new)) if net is not None else []
+    picked = pool.pick(world, part, subnet_id, net, count, set(new)) if net is not None else []
     new += picked
     for holder, ip in moves:
         moved = enis.elastic_ip_on(world, holder, ip)
@@ -215,52 +122,6 @@ def _drop_ipv4(world: World, part: Partition, eni_id: str, ips: list[str]) -> No
 
 
 # -- IPv6 addresses ---------------------------------------------------------------------------
-def _ipv6_block(world: World, subnet_id: str) -> IPNetwork:
-    blocks = subnets.ipv6_blocks(world, subnet_id)
-    if not blocks:
-        raise InvalidParameterValue(
-            f"The subnet '{subnet_id}' does not have an IPv6 CIDR block associated, so "
-            "IPv6 addresses cannot be assigned.")
-    return blocks[0]
-
-
-def new_ipv6(world: World, part: Partition, subnet_id: str, wanted: list[str], count: int,
-             eni_id: str | None = None) -> list[str]:
-    """IPv6 addresses for an interface: `wanted` checked, or `count` from the subnet's /64."""
-    net = _ipv6_block(world, subnet_id)
-    chosen: list[str] = []
-    for raw in wanted:
-        try:
-            address = IPAddress(str(raw), 6)
-        except (AddrFormatError, ValueError, TypeError):
-            raise InvalidParameterValue(
-                f"Value ({raw}) for parameter ipv6Addresses is invalid. This is not a valid "
-                "IPv6 address.")
-        if address not in net:
-            raise InvalidParameterValue("Address does not fall within the subnet's address range")
-        if int(address) < net.first + addressing.RESERVED_AT_START:
-            raise InvalidParameterValue("Address is in subnet's reserved address range")
-        ip = str(address)
-        holder = _v6_holder(world, part, subnet_id, ip)
-        if ip in chosen or (holder is not None and holder != eni_id):
-            raise TopologyError(ADDRESS_IN_USE.format(ip=ip), "InvalidIPAddress.InUse")
-        if holder is None:
-            chosen.append(ip)
-    for _ in range(count):
-        taken = set(chosen)
-        start = net.first + world.rng.getrandbits(64) % net.size
-        chosen.append(addressing.allocate(
-            net, lambda a: a in taken or _v6_holder(world, part, subnet_id, a) is not None, start))
-    return chosen
-
-
-def _v6_holder(world: World, part: Partition, subnet_id: str, ip: str) -> str | None:
-    for holder in world.claimed(part, IPV6, ip):
-        if world.graph.has_edge(subnet_id, holder, (schema.CONTAINS, None)):
-            return holder
-    return None
-
-
 def assign_ipv6(world: World, part: Partition, eni_id: str, *, ips: Iterable[str] = (),
                 count: int = 0) -> list[str]:
     """Add IPv6 addresses (specific ones or `count` from the subnet); the ones assigned."""

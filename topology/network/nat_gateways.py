@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core import schema
-from . import elastic_ips, network_interfaces as enis, subnets
+from . import elastic_ips, interface_addresses, network_interfaces as enis, subnets
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
     LimitExceeded, Malformed, MissingParameter, NotFound, TopologyError)
 from ..core.filters import Filter, ident
@@ -264,9 +264,9 @@ def associate_addresses(world: World, part: Partition, nat_id: str, allocation_i
             raise TopologyError(f"resource {alloc} is already associated with associate-id "
                                 f"{found[1]['id']}", "Resource.AlreadyAssociated")
     if private_ips:
-        new = enis.assign_private_ips(world, part, eni_id, ips=private_ips)
+        new = interface_addresses.assign_private_ips(world, part, eni_id, ips=private_ips)
     else:
-        new = enis.assign_private_ips(world, part, eni_id, count=len(allocation_ids))
+        new = interface_addresses.assign_private_ips(world, part, eni_id, count=len(allocation_ids))
     for alloc, ip in zip(allocation_ids, new):
         elastic_ips.associate(world, part, alloc, eni_id=eni_id, private_ip=ip,
                               allow_reassociation=False, require_gateway=False,
@@ -295,7 +295,7 @@ def disassociate_addresses(world: World, part: Partition, nat_id: str,
     out = [address(world, eni_id, ip, False, "disassociating") for _, ip in chosen]
     for assoc_id, _ip in chosen:
         elastic_ips.disassociate(world, part, assoc_id, service=True)
-    enis.unassign_private_ips(world, part, eni_id, [ip for _, ip in chosen])
+    interface_addresses.unassign_private_ips(world, part, eni_id, [ip for _, ip in chosen])
     return out
 
 
@@ -311,7 +311,7 @@ def assign_private_addresses(world: World, part: Partition, nat_id: str, *,
     if not ips and not count:
         raise MissingParameter("The request must contain the parameter PrivateIpAddresses or "
                                "PrivateIpAddressCount")
-    new = enis.assign_private_ips(world, part, eni_id, ips=ips or (), count=count or 0)
+    new = interface_addresses.assign_private_ips(world, part, eni_id, ips=ips or (), count=count or 0)
     return [address(world, eni_id, ip, False, "assigning") for ip in new]
 
 
@@ -330,7 +330,7 @@ def unassign_private_addresses(world: World, part: Partition, nat_id: str, ips: 
             raise InvalidParameterValue(
                 f"The private IP address {ip} is not assigned to NAT gateway {nat_id}.")
     out = [address(world, eni_id, ip, False, "unassigning") for ip in ips]
-    enis.unassign_private_ips(world, part, eni_id, ips)
+    interface_addresses.unassign_private_ips(world, part, eni_id, ips)
     return out
 
 
@@ -384,3 +384,9 @@ FILTERS: dict[str, Filter] = {
     "subnet-id": _claims(BY_SUBNET),
     "vpc-id": _claims(BY_VPC),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))

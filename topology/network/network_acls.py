@@ -20,9 +20,11 @@ from typing import Any
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core import schema
+from . import vpc_blocks
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterCombination,
     InvalidParameterValue, LimitExceeded, MissingParameter, NotFound)
 from ..core.filters import Filter, field, ident
+from ..core.lookups import vpc_of
 from ..core.world import Partition, World, not_found
 
 LAST_RULE = 32767        # the implicit IPv4 `*` deny
@@ -43,8 +45,6 @@ def create(world: World, part: Partition, vpc_id: str, *, default: bool = False,
 
     Raises the VPC's NotFound for an unknown VPC, `NetworkAclLimitExceeded` past 200 ACLs.
     """
-    from . import vpcs
-
     world.get(part, "vpc", vpc_id)
     if len(world.out(vpc_id, schema.CONTAINS, "network-acl")) >= ACLS_PER_VPC:
         raise LimitExceeded("The maximum number of network ACLs has been reached.",
@@ -53,7 +53,7 @@ def create(world: World, part: Partition, vpc_id: str, *, default: bool = False,
     if default:
         for egress in (False, True):
             entries[(egress, 100)] = entry(100, "-1", "allow", egress, cidr="0.0.0.0/0")
-            if vpcs.blocks(world, vpc_id, version=6):
+            if vpc_blocks.blocks(world, vpc_id, version=6):
                 entries[(egress, 101)] = entry(101, "-1", "allow", egress, ipv6_cidr="::/0")
     acl_id = world.new_id("acl")
     world.add(part, "network-acl", acl_id, IsDefault=default, entries=entries)
@@ -97,10 +97,6 @@ def default_acl(world: World, vpc_id: str) -> str | None:
     return None
 
 
-def vpc_of(world: World, acl_id: str) -> str:
-    return world.into(acl_id, schema.CONTAINS, "vpc")[0][0]
-
-
 # -- associations ------------------------------------------------------------------------
 def associate(world: World, acl_id: str, subnet_id: str) -> str:
     """Point the subnet at `acl_id`, replacing its current association; returns the new id."""
@@ -118,11 +114,9 @@ def acl_for_subnet(world: World, subnet_id: str) -> str | None:
 
 def replace_association(world: World, part: Partition, assoc_id: str, acl_id: str) -> str:
     """Move the subnet of association `assoc_id` to `acl_id` (same VPC); the new id."""
-    from .subnets import vpc_of as subnet_vpc
-
     subnet_id = _association_subnet(world, part, assoc_id)
     world.get(part, "network-acl", acl_id)
-    if subnet_vpc(world, subnet_id) != vpc_of(world, acl_id):
+    if vpc_of(world, subnet_id) != vpc_of(world, acl_id):
         raise InvalidParameterValue(
             f"Network ACL {acl_id} and subnet {subnet_id} belong to different networks")
     return associate(world, acl_id, subnet_id)
@@ -289,11 +283,9 @@ def _check_quota(entries: dict[Key, dict[str, Any]], new: dict[str, Any]) -> Non
 
 def speaks_ipv6(world: World, acl_id: str) -> bool:
     """Whether the ACL shows the IPv6 `*` deny: its VPC has an IPv6 block or it has IPv6 rules."""
-    from . import vpcs
-
     node = world.graph.nodes[acl_id]
     return any("Ipv6CidrBlock" in e for e in node["entries"].values()) or \
-        bool(vpcs.blocks(world, vpc_of(world, acl_id), version=6))
+        bool(vpc_blocks.blocks(world, vpc_of(world, acl_id), version=6))
 
 
 def ordered_entries(node: dict[str, Any], *, egress: bool, ipv6: bool = False
@@ -385,3 +377,10 @@ FILTERS: dict[str, Filter] = {
     "owner-id": Filter(lambda w, rid, n: n["account"]),
     "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates, exact=True),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("network-acl", view=view, filters=FILTERS, create=create,
+                        delete=delete))

@@ -23,8 +23,8 @@ cannot be deleted, nor attached again; the interface at device index 0 cannot be
 interface and instance share a zone; a device index takes one interface.
 
 This module holds the interface itself and the contract other families call; the address
-operations live in `interface_addresses`, the views and filters in `interface_views` (both
-re-exported here).
+operations live in `interface_addresses`, the views and filters in `interface_views`, the
+address pool of a subnet in `interface_ips`.
 """
 from __future__ import annotations
 
@@ -32,21 +32,20 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from ..catalogue import instance_types
 from ..core import addressing, schema
-from . import subnets
+from . import interface_ips, subnets
+from .interface_ips import ADDRESS_IN_USE, IPV6, MAX_IPV4, PRIVATE_IP  # in the contract: __all__
+from .security_groups import named
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
     NotFound, TopologyError)
 from ..core.world import Partition, World, is_id_of
 
 KIND: str = "network-interface"
-PRIVATE_IP: str = "private-ip"            # value indexes (`World.claim`) an ENI holds
-IPV6: str = "ipv6"
 PUBLIC_IP: str = "public-ip"
 SERVICE_ATTACHMENT: str = "ela-attachment"   # value index: `ela-attach-…` id -> its ENI
 SERVICE_OWNER: str = "amazon-aws"
 MAX_GROUPS = 5                            # AWS's default security groups per interface
-MAX_IPV4 = 50                             # private IPv4 per interface: the largest types allow 50
-ADDRESS_IN_USE: str = "Address {ip} is in use."
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -129,8 +128,6 @@ def create(world: World, part: Partition, subnet_id: str, *, private_ip: str | N
     errors (InvalidSubnetID.*, InvalidParameterValue, InvalidIPAddress.InUse,
     InsufficientFreeAddressesInSubnet, InvalidGroup.NotFound, ...) before changing anything.
     """
-    from . import interface_addresses as addresses
-
     subnet = world.get(part, "subnet", subnet_id)
     secondary_ips = list(secondary_ips)
     ipv6_ips = list(ipv6_ips)
@@ -147,11 +144,11 @@ def create(world: World, part: Partition, subnet_id: str, *, private_ip: str | N
     vpc_id = subnets.vpc_of(world, subnet_id)
     sgs = check_groups(world, part, vpc_id, group_ids)
     wanted = [] if interface_type == "efa-only" else [private_ip, *secondary_ips]
-    ips, picked = addresses.new_ipv4(world, part, subnet_id, wanted, secondary_count, ip_in_use)
+    ips, picked = interface_ips.new_ipv4(world, part, subnet_id, wanted, secondary_count, ip_in_use)
     if ipv6_count is None:
         ipv6_count = 1 if subnet["AssignIpv6AddressOnCreation"] and not ipv6_ips \
             and interface_type != "efa-only" else 0
-    v6 = addresses.new_ipv6(world, part, subnet_id, ipv6_ips, ipv6_count) \
+    v6 = interface_ips.new_ipv6(world, part, subnet_id, ipv6_ips, ipv6_count) \
         if ipv6_ips or ipv6_count else []
     eni_id = world.new_id("eni")
     fields: dict[str, Any] = {
@@ -163,7 +160,7 @@ def create(world: World, part: Partition, subnet_id: str, *, private_ip: str | N
         fields["RequesterId"] = requester_id
     world.add(part, KIND, eni_id, **fields)
     world.link(subnet_id, eni_id, schema.CONTAINS)
-    addresses.claim_ipv4(world, part, subnet_id, eni_id, ips, picked)
+    interface_ips.claim_ipv4(world, part, subnet_id, eni_id, ips, picked)
     for ip in v6:
         world.claim(part, IPV6, ip, eni_id)
     for sg in sgs:
@@ -180,8 +177,6 @@ def create(world: World, part: Partition, subnet_id: str, *, private_ip: str | N
 def check_groups(world: World, part: Partition, vpc_id: str, group_ids: Iterable[str] | None
                  ) -> list[str]:
     """The security groups an interface of `vpc_id` gets (deduplicated, in order)."""
-    from .security_groups import named
-
     if group_ids is None:
         default = named(world, vpc_id, "default")
         return [default] if default else []
@@ -256,9 +251,9 @@ def set_public_wish(world: World, part: Partition, eni_id: str, wanted: bool) ->
 
 
 def instance_state(world: World, instance_id: str) -> str:
-    from ..compute import instances
-
-    return instances.state_name(world, instance_id)
+    """The state name of the instance an interface is attached to (read from its node: the
+    instance family sits above this one)."""
+    return world.graph.nodes[instance_id]["State"]["Name"]
 
 
 # -- attach / detach / delete ---------------------------------------------------------------------
@@ -312,8 +307,6 @@ def attach(world: World, part: Partition, eni_id: str, instance_id: str, device_
 
 def _check_type_limits(world: World, instance: dict[str, Any], node: dict[str, Any],
                        attached: int) -> None:
-    from ..catalogue import instance_types
-
     name = instance.get("InstanceType")
     info = (instance_types.get(name) if name else None) or {}
     network = info.get("NetworkInfo") or {}
@@ -323,9 +316,7 @@ def _check_type_limits(world: World, instance: dict[str, Any], node: dict[str, A
                             "AttachmentLimitExceeded")
     per = network.get("Ipv4AddressesPerInterface")
     if per is not None and len(node["ips"]) > per:
-        from .interface_addresses import ipv4_limit
-
-        raise ipv4_limit()
+        raise interface_ips.ipv4_limit()
 
 
 def find_attachment(world: World, part: Partition, attachment_id: str
@@ -406,17 +397,9 @@ def set_delete_on_termination(world: World, part: Partition, eni_id: str, attach
     world.link(eni_id, instance_id, schema.ATTACHED, **{**data, "DeleteOnTermination": value})
 
 
-# the views and filters live in `interface_views`, the address operations in
-# `interface_addresses`; both build on this module, so they are bound last
-from .interface_addresses import (assign_ipv6, assign_private_ips, unassign_ipv6,
-    unassign_private_ips)
-from .interface_views import (FILTERS, association, attachment_view, instance_view,
-    private_dns_name, public_dns_name, status, view)
-
-__all__ = ["FILTERS", "assign_ipv6", "assign_private_ips", "assign_public_ip", "association",
-           "attach", "attachment", "attachment_view", "check_groups", "create", "delete",
-           "detach", "elastic_ip_on", "elastic_ips", "find_attachment", "groups", "in_use",
-           "instance_state", "instance_view", "primary_of", "private_dns_name",
-           "public_dns_name", "public_ip", "public_ips", "release_public_ip", "set_delete_on_termination",
-           "set_description", "set_groups", "set_public_wish", "set_source_dest_check",
-           "status", "subnet_of", "unassign_ipv6", "unassign_private_ips", "view", "vpc_of"]
+__all__ = ["ADDRESS_IN_USE", "IPV6", "KIND", "MAX_IPV4", "PRIVATE_IP", "PUBLIC_IP",
+           "SERVICE_ATTACHMENT", "SERVICE_OWNER", "assign_public_ip", "attach", "attachment",
+           "check_groups", "create", "delete", "detach", "elastic_ip_on", "elastic_ips",
+           "find_attachment", "groups", "in_use", "instance_state", "primary_of", "public_ip",
+           "public_ips", "release_public_ip", "set_delete_on_termination", "set_description",
+           "set_groups", "set_public_wish", "set_source_dest_check", "subnet_of", "vpc_of"]

@@ -17,7 +17,7 @@ from typing import Any
 from netaddr import IPNetwork
 
 from ..core import schema
-from . import vpcs, vpn_gateways
+from . import vpc_blocks, vpn_gateways
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, NotFound, TopologyError)
 from ..core.filters import Filter, ident
@@ -42,9 +42,9 @@ def create(world: World, part: Partition, vpc_id: str, *, main: bool = False,
     rtb_id = world.new_id("rtb")
     world.add(part, "route-table", rtb_id)
     world.link(vpc_id, rtb_id, schema.CONTAINS)
-    for block in vpcs.blocks(world, vpc_id):
+    for block in vpc_blocks.blocks(world, vpc_id):
         add_local_route(world, rtb_id, vpc_id, str(block), "DestinationCidrBlock")
-    for block in vpcs.blocks(world, vpc_id, version=6):
+    for block in vpc_blocks.blocks(world, vpc_id, version=6):
         add_local_route(world, rtb_id, vpc_id, str(block), "DestinationIpv6CidrBlock")
     if main:
         world.link(rtb_id, vpc_id, schema.ASSOCIATED, id=world.new_id("rtbassoc"), Main=True)
@@ -138,7 +138,7 @@ def check_edge_table(world: World, rtb_id: str, vpc_id: str) -> None:
         kind = world.graph.nodes[target]["kind"]
         net = None if "DestinationPrefixListId" in data else IPNetwork(dest)
         if (kind != "vpc" and kind not in EDGE_TARGETS) or net is None or not any(
-                net in b for b in vpcs.blocks(world, vpc_id, version=net.version)):
+                net in b for b in vpc_blocks.blocks(world, vpc_id, version=net.version)):
             raise InvalidParameterValue(
                 f"Route table {rtb_id} contains a route to {dest} that a gateway route table "
                 "cannot hold: only routes within the VPC to local, a network interface or a "
@@ -285,6 +285,12 @@ FILTERS: dict[str, Filter] = {
     "route.origin": _route_values("Origin"),
     "route.state": _route_values("State"),
     "route.vpc-peering-connection-id": _routed_target("VpcPeeringConnectionId"),
-    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), vpcs.in_vpc("route-table"),
+    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), vpc_blocks.in_vpc("route-table"),
                      exact=True),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("route-table", view=view, filters=FILTERS, delete=delete))

@@ -15,16 +15,32 @@ work as soon as those kinds exist.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core import addressing, schema
-from . import subnets, vpcs
+from . import prefix_lists, subnets, vpc_blocks
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
     NotFound, TopologyError)
+from ..core.lookups import vpc_of
+from ..core.registry import Registry
 from ..core.world import Partition, World, not_found
 
+
+
+@dataclass(frozen=True)
+class RouteTarget:
+    """How routes treat a target of a kind a higher layer defines (peering connections,
+    transit gateways): CreateRoute's checks, and whether a route to it is active."""
+
+    check: Callable[[World, str, str, str], None]   # (world, rtb, its VPC, target): raises
+    usable: Callable[[World, str, str], bool]       # (world, target, the table's VPC)
+
+
+TARGETS: Registry[RouteTarget] = Registry("how routes treat a target kind")
 # target kind -> the Route member naming it
 TARGET_MEMBER: dict[str, str] = {
     "vpc": "GatewayId",                       # the local route: GatewayId "local"
@@ -97,10 +113,6 @@ DOWN_STATES = {"deleted", "deleting", "failed", "rejected", "expired", "detached
 
 
 # -- reading and writing routes --------------------------------------------------------------
-def vpc_of(world: World, rtb_id: str) -> str:
-    return world.into(rtb_id, schema.CONTAINS, "vpc")[0][0]
-
-
 def is_gateway_table(world: World, rtb_id: str) -> bool:
     """Whether the table has an edge association (with an internet or virtual private gateway)."""
     return any(world.graph.nodes[v]["kind"] in EDGE_GATEWAYS.values()
@@ -157,9 +169,7 @@ def parse_destination(world: World, part: Partition, params: dict[str, Any]
     member = given[0]
     text = str(params[member])
     param, version, _ = DESTINATIONS[member]
-    if version == 0:
-        from . import prefix_lists   # the caller's own lists and the region's AWS-managed ones
-
+    if version == 0:   # the caller's own lists and the region's AWS-managed ones
         prefix_lists.find(world, part, text)
         return member, text, None
     net = _canonical(text, param, version)
@@ -290,11 +300,9 @@ def home_vpc(world: World, rid: str) -> str | None:
 def _check_network(world: World, rtb_id: str, vpc_id: str, target: str) -> None:
     kind = world.graph.nodes[target]["kind"]
     label = SAME_NETWORK.get(kind)
-    if kind == "vpc-peering-connection":
-        _check_peering(world, rtb_id, vpc_id, target)
-        return
-    if kind == "transit-gateway":
-        _check_transit_gateway(world, vpc_id, target)
+    answer = TARGETS.get(kind)
+    if answer is not None:
+        answer.check(world, rtb_id, vpc_id, target)
         return
     if label is None:
         return
@@ -305,33 +313,8 @@ def _check_network(world: World, rtb_id: str, vpc_id: str, target: str) -> None:
             f"route table {rtb_id} and {label} {target} belong to different networks")
 
 
-def _check_transit_gateway(world: World, vpc_id: str, tgw_id: str) -> None:
-    """A route to a transit gateway needs the VPC attached to it: until then AWS answers as
-    if the gateway did not exist."""
-    from ..connect import tgw_attachments
-
-    if not tgw_attachments.vpc_attached(world, tgw_id, vpc_id):
-        raise NotFound(f"The transitGateway ID '{tgw_id}' does not exist.",
-                       "InvalidTransitGatewayID.NotFound")
-
-
-def _check_peering(world: World, rtb_id: str, vpc_id: str, pcx_id: str) -> None:
-    """A route may name a peering connection of the table's VPC that has not ended (while
-    it awaits acceptance the route reads `blackhole`); its destination may be any block,
-    inside the peer VPC or not (reachability, not CreateRoute, needs it to be)."""
-    from ..connect import peering
-
-    node = world.graph.nodes[pcx_id]
-    if peering.status_code(node) in peering.ENDED or \
-            world.graph.nodes[rtb_id]["account"] not in peering.owners(world, pcx_id):
-        raise not_found(node["kind"], pcx_id)
-    if vpc_id not in peering.vpcs_of(world, pcx_id).values():
-        raise InvalidParameterValue(
-            f"route table {rtb_id} and network gateway {pcx_id} belong to different networks")
-
-
 def _blocks(world: World, vpc_id: str, version: int) -> list[IPNetwork]:
-    return vpcs.blocks(world, vpc_id, version=version)
+    return vpc_blocks.blocks(world, vpc_id, version=version)
 
 
 def _subnet_blocks(world: World, vpc_id: str, version: int) -> list[IPNetwork]:
@@ -467,16 +450,9 @@ def route_state(world: World, rtb_id: str, target: str) -> str:
         return "active" if any(v == vpc and data.get("State") not in DOWN_STATES
                                for v, _, data in world.out(target, schema.ATTACHED)) \
             else "blackhole"
-    if kind == "vpc-peering-connection":
-        from ..connect import peering
-
-        return "active" if peering.joins_active(world, target, vpc_of(world, rtb_id)) \
-            else "blackhole"
-    if kind == "transit-gateway":   # the VPC must still be attached to the gateway
-        from ..connect import tgw_attachments
-
-        if not tgw_attachments.vpc_attached(world, target, vpc_of(world, rtb_id)):
-            return "blackhole"
+    answer = TARGETS.get(kind)   # a peering connection must be active, a transit gateway
+    if answer is not None and not answer.usable(world, target, vpc_of(world, rtb_id)):
+        return "blackhole"       # must still have the VPC attached
     if _state_name(node) in DOWN_STATES:
         return "blackhole"
     if kind == "network-interface":

@@ -21,11 +21,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..core import schema
-from . import security_group_rules as sgr
+from . import prefix_lists, security_group_rules as sgr, vpc_blocks
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterValue, LimitExceeded,
     Malformed, MissingParameter, NotFound, TopologyError)
 from ..core.filters import Candidates, Filter, ident
 from .security_group_rules import ALL, CIDR4, CIDR6, GROUP, PREFIX_LIST, Peer, Rule
+from ..core.lookups import default_vpc, vpc_of
+from ..core.registry import Registry
 from ..core.world import Partition, World, is_id_of, not_found
 
 DEFAULT_NAME = "default"
@@ -33,6 +35,9 @@ RULES_PER_DIRECTION = 60      # per address family; AWS's default quota
 GROUPS_PER_REGION = 2500
 MAX_TEXT = 255
 DIRECTIONS = (False, True)    # IsEgress
+# Whether two VPCs are joined so that a rule of one may name the other's groups, by the
+# joining kind: answered by the families that join VPCs (an active peering connection).
+PEERED: Registry[Callable[[World, str, str], bool]] = Registry("whether two VPCs are peered")
 Pick = Callable[[World, Rule], list[Any]]   # the values a rule gives a filter
 
 
@@ -69,8 +74,6 @@ def named(world: World, vpc_id: str, name: str) -> str | None:
 
 def by_name(world: World, part: Partition, name: str) -> str:
     """The group called `name` in the default VPC, where AWS resolves bare group names."""
-    from ..provision.defaults import default_vpc
-
     vpc_id = default_vpc(world, part)
     found = named(world, vpc_id, name) if vpc_id else None
     if found is None:
@@ -89,16 +92,10 @@ def resolve(world: World, part: Partition, group_id: str | None, group_name: str
     raise MissingParameter("The request must contain the parameter groupName or groupId")
 
 
-def vpc_of(world: World, sg_id: str) -> str:
-    return world.into(sg_id, schema.CONTAINS, "vpc")[0][0]
-
-
 # -- groups ------------------------------------------------------------------------------
 def create_group(world: World, part: Partition, name: str, description: str, *,
                  vpc_id: str | None = None, tags: dict[str, str] | None = None) -> str:
     """A user's new group, after AWS's checks on its name, description and VPC."""
-    from ..provision.defaults import default_vpc
-
     _check_text(name, "GroupName", "name")
     _check_text(description, "GroupDescription", "description")
     if name.startswith("sg-"):
@@ -135,8 +132,6 @@ def _check_text(text: str, param: str, what: str) -> None:
 def create(world: World, part: Partition, vpc_id: str, name: str, description: str, *,
            default: bool = False, tags: dict[str, str] | None = None) -> str:
     """A group in `vpc_id` with AWS's initial rules (the default group also admits itself)."""
-    from . import vpcs
-
     sg_id = world.new_id("sg")
     world.add(part, "security-group", sg_id, GroupName=name, Description=description,
               IsDefault=default)
@@ -147,7 +142,7 @@ def create(world: World, part: Partition, vpc_id: str, name: str, description: s
         add(world, part, sg_id, Rule(ALL, -1, -1, Peer(GROUP, sg_id, part.account)),
             egress=False)
     add(world, part, sg_id, Rule(ALL, -1, -1, Peer(CIDR4, "0.0.0.0/0")), egress=True)
-    if vpcs.blocks(world, vpc_id, version=6):
+    if vpc_blocks.blocks(world, vpc_id, version=6):
         add(world, part, sg_id, Rule(ALL, -1, -1, Peer(CIDR6, "::/0")), egress=True)
     return sg_id
 
@@ -256,16 +251,12 @@ def _pair(world: World, part: Partition, vpc_id: str, item: dict[str, Any]) -> t
 
 
 def _peered(world: World, vpc_a: str, vpc_b: str) -> bool:
-    """Whether an active peering connection joins the two VPCs (either direction)."""
-    from ..connect import peering
-
-    return peering.active_between(world, vpc_a, vpc_b) is not None
+    """Whether the two VPCs are joined so that their groups may name each other."""
+    return any(joined(world, vpc_a, vpc_b) for _, joined in PEERED.items())
 
 
 def _prefix_list(world: World, part: Partition, pl_id: str) -> None:
-    from . import prefix_lists   # the caller's own lists and the region's AWS-managed ones
-
-    prefix_lists.find(world, part, pl_id)
+    prefix_lists.find(world, part, pl_id)   # the caller's own lists and AWS-managed ones
 
 
 # -- rules: changing ---------------------------------------------------------------------

@@ -19,11 +19,12 @@ from typing import Any
 from netaddr import IPNetwork
 
 from ..core import addressing, regions, schema
-from . import network_acls
+from . import network_acls, vpc_blocks
 from ..catalogue.instance_type_catalogue import ZONE_LIMITS
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
     LimitExceeded, MissingParameter, NotFound, TopologyError)
 from ..core.filters import Filter, field, ident
+from ..core.lookups import vpc_of
 from ..core.world import Partition, World
 
 MAX_SUBNETS_PER_VPC = 200
@@ -73,8 +74,6 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
 def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | None,
                 ipv6_native: bool) -> IPNetwork | None:
     """The subnet's IPv4 block, checked against the VPC and its siblings (None if IPv6-only)."""
-    from . import vpcs
-
     if ipv6_native:   # AWS checks the IPv6 block first (moto's AWS-verified tests show it)
         if ipv6_cidr is None:
             raise MissingParameter("Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be "
@@ -86,19 +85,17 @@ def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | No
         return None
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
-    net = addressing.parse(vpcs.canonical(cidr))
+    net = addressing.parse(vpc_blocks.canonical(cidr))
     siblings = [b for s in subnet_ids(world, vpc_id) for b in ipv4_blocks(world, s)]
-    addressing.check_subnet_block(vpcs.blocks(world, vpc_id), siblings, net)
+    addressing.check_subnet_block(vpc_blocks.blocks(world, vpc_id), siblings, net)
     return net
 
 
 def _ipv6_block(world: World, vpc_id: str, cidr: str) -> IPNetwork:
     """A subnet IPv6 block, inside the VPC's IPv6 block and overlapping no sibling's."""
-    from . import vpcs
-
-    net = addressing.parse(vpcs.canonical(cidr, version=6), param="ipv6CidrBlock", version=6)
+    net = addressing.parse(vpc_blocks.canonical(cidr, version=6), param="ipv6CidrBlock", version=6)
     siblings = [b for s in subnet_ids(world, vpc_id) for b in ipv6_blocks(world, s)]
-    addressing.check_ipv6_subnet_block(vpcs.blocks(world, vpc_id, version=6), siblings, net)
+    addressing.check_ipv6_subnet_block(vpc_blocks.blocks(world, vpc_id, version=6), siblings, net)
     return net
 
 
@@ -134,10 +131,6 @@ def _bad_zone(param: str, value: str, valid: list[str]) -> InvalidParameterValue
 
 def subnet_ids(world: World, vpc_id: str) -> list[str]:
     return [s for s, _, _ in world.out(vpc_id, schema.CONTAINS, "subnet")]
-
-
-def vpc_of(world: World, subnet_id: str) -> str:
-    return world.into(subnet_id, schema.CONTAINS, "vpc")[0][0]
 
 
 def ipv4_blocks(world: World, subnet_id: str) -> list[IPNetwork]:
@@ -418,3 +411,9 @@ FILTERS: dict[str, Filter] = {
     "subnet-id": ident(),
     "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates, exact=True),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("subnet", view=view, filters=FILTERS, delete=delete))

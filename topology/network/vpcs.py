@@ -19,49 +19,32 @@ described as AWS documents it, including the rule that no route of the VPC may p
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from netaddr import AddrFormatError, IPNetwork
+from netaddr import IPNetwork
 
 from ..core import addressing, regions, schema
-from . import network_acls
+from . import dhcp_options, network_acls, route_tables, security_groups, subnets
+from .vpc_blocks import block_nodes, block_view, blocks, canonical
 from ..core.errors import (DependencyViolation, InvalidParameterValue, LimitExceeded,
     MissingParameter, TopologyError)
 from ..core.filters import Filter, field, ident
+from ..core.registry import Registry
 from ..core.world import Partition, World
 
 MAX_IPV4_BLOCKS = 5
 # what a VPC CONTAINS that blocks its deletion (gateways block through their ATTACHED edge;
 # interfaces and NAT gateways through their subnet)
 DEPENDENTS = ("subnet", "vpc-endpoint")
+# What deleting a VPC does to what joins it to other VPCs, by the joining kind (peering
+# connections end, or refuse): answered by the families that join VPCs.
+RELEASE: Registry[Callable[[World, str], None]] = Registry("what a VPC's deletion releases")
 CLASSIC_RANGE = IPNetwork("10.0.0.0/8")
 CLASSIC_LINK_OK = (IPNetwork("10.0.0.0/16"), IPNetwork("10.1.0.0/16"))
 # RFC 1918 row of AWS's restriction table: a VPC whose blocks lie in 10.0.0.0/15 cannot add
 # a block from 10.0.0.0/16 (the range ClassicLink kept for VPCs).
 TEN_SLASH_15, TEN_SLASH_16 = IPNetwork("10.0.0.0/15"), IPNetwork("10.0.0.0/16")
-
-
-def canonical(text: str | None, *, version: int = 4) -> str | None:
-    """A CIDR as AWS takes it, host bits dropped (`100.68.0.18/18` -> `100.68.0.0/18`).
-
-    Text that is not a CIDR of `version` comes back unchanged, for `addressing.parse` to
-    reject with AWS's message.
-
-    >>> canonical("10.0.0.1/16")
-    '10.0.0.0/16'
-    >>> canonical("10/8")
-    '10/8'
-    """
-    if not text or "/" not in text:
-        return text
-    address = text.partition("/")[0]
-    if (version == 4 and address.count(".") != 3) or (version == 6 and ":" not in address):
-        return text
-    try:
-        net = IPNetwork(text)
-    except (AddrFormatError, ValueError, TypeError):
-        return text
-    return str(net.cidr) if net.version == version else text
 
 
 def create(world: World, part: Partition, cidr: str, *, tenancy: str = "default",
@@ -72,8 +55,6 @@ def create(world: World, part: Partition, cidr: str, *, tenancy: str = "default"
     Raises `InvalidParameterValue` for a malformed CIDR, `InvalidVpc.Range` for one outside
     /16../28, `UnsupportedTenancy` for `host`.
     """
-    from . import dhcp_options, network_acls, route_tables, security_groups
-
     net = addressing.parse(canonical(cidr))
     addressing.check_vpc_block(net)
     if tenancy not in ("default", "dedicated"):
@@ -115,17 +96,6 @@ def _add_block(world: World, part: Partition, vpc_id: str, **fields: Any) -> str
     return assoc_id
 
 
-def blocks(world: World, vpc_id: str, *, version: int = 4) -> list[IPNetwork]:
-    """The VPC's associated IPv4 (or IPv6) blocks, primary first."""
-    key = "CidrBlock" if version == 4 else "Ipv6CidrBlock"
-    return [addressing.network(data[key]) for data in _block_nodes(world, vpc_id) if key in data]
-
-
-def _block_nodes(world: World, vpc_id: str) -> list[dict[str, Any]]:
-    nodes = [world.graph.nodes[v] for v, _, _ in world.out(vpc_id, schema.CONTAINS, "vpc-cidr-assoc")]
-    return sorted(nodes, key=lambda n: n["seq"])
-
-
 def associate_ipv4(world: World, part: Partition, vpc_id: str, cidr: str) -> str:
     """Add a secondary IPv4 block, with AWS's overlap, quota, RFC 1918 and route rules."""
     net = addressing.parse(canonical(cidr))
@@ -151,8 +121,6 @@ def _restricted(net: IPNetwork) -> TopologyError:
 
 def _check_routes(world: World, vpc_id: str, net: IPNetwork) -> None:
     """A new block may not be the same as, or larger than, a route destination of the VPC."""
-    from . import route_tables
-
     for rtb, _, _ in world.out(vpc_id, schema.CONTAINS, "route-table"):
         for dest, target, data in route_tables.routes(world, rtb):
             if target != vpc_id and "DestinationCidrBlock" in data and IPNetwork(dest) in net:
@@ -183,8 +151,6 @@ def add_ipv6_block(world: World, part: Partition, vpc_id: str, *, cidr: str | No
 
 def _local_routes(world: World, vpc_id: str, block: str, member: str | None) -> None:
     """Give every route table of the VPC a local route for `block` (None: take it away)."""
-    from . import route_tables
-
     for rtb, _, _ in world.out(vpc_id, schema.CONTAINS, "route-table"):
         if member is None:
             if world.graph.has_edge(rtb, vpc_id, (schema.ROUTE, block)):
@@ -202,8 +168,6 @@ def _ipv6_taken(world: World) -> list[IPNetwork]:
 
 def disassociate_block(world: World, part: Partition, assoc_id: str) -> tuple[str, dict[str, Any]]:
     """Remove a CIDR association; the primary block and blocks in use stay. Returns (vpc, view)."""
-    from . import subnets
-
     node = world.get(part, "vpc-cidr-assoc", assoc_id)
     vpc_id = world.into(assoc_id, schema.CONTAINS, "vpc")[0][0]
     view = block_view(assoc_id, node)
@@ -211,7 +175,7 @@ def disassociate_block(world: World, part: Partition, assoc_id: str) -> tuple[st
         f"The vpc CIDR block with association ID {assoc_id} has dependencies and cannot be "
         "disassociated.")
     if "CidrBlock" in node:
-        if _block_nodes(world, vpc_id)[0] is node:
+        if block_nodes(world, vpc_id)[0] is node:
             raise TopologyError(
                 f"The vpc CIDR block with association ID {assoc_id} may not be disassociated. "
                 "It is the primary IPv4 CIDR block of the VPC", "OperationNotPermitted")
@@ -231,12 +195,6 @@ def disassociate_block(world: World, part: Partition, assoc_id: str) -> tuple[st
     return vpc_id, view
 
 
-def block_view(assoc_id: str, node: dict[str, Any]) -> dict[str, Any]:
-    keys = ("CidrBlock", "CidrBlockState", "Ipv6CidrBlock", "Ipv6CidrBlockState", "Ipv6Pool",
-            "NetworkBorderGroup", "Ipv6AddressAttribute", "IpSource")
-    return {"AssociationId": assoc_id, **{k: node[k] for k in keys if k in node}}
-
-
 def delete(world: World, part: Partition, vpc_id: str) -> None:
     """Delete a VPC and what AWS deletes with it; DependencyViolation while anything else
     (subnets, attached gateways, non-default route tables, groups and ACLs) remains."""
@@ -251,9 +209,8 @@ def delete(world: World, part: Partition, vpc_id: str) -> None:
             raise _in_use(vpc_id)
         if node["kind"] in ("security-group", "network-acl") and not node.get("IsDefault"):
             raise _in_use(vpc_id)
-    from ..connect import peering
-
-    peering.release_vpc(world, vpc_id)   # its peering connections end (or AWS refuses)
+    for _, release in RELEASE.items():   # what joins the VPC to others ends (or AWS refuses)
+        release(world, vpc_id)
     for child, _, _ in contained:
         for grandchild, _, _ in world.out(child, schema.CONTAINS):
             world.remove(grandchild)
@@ -295,8 +252,6 @@ def classic_link_vpc(world: World, part: Partition, vpc_id: str | None) -> dict[
 def enable_classic_link(world: World, part: Partition, vpc_id: str) -> None:
     """Enable ClassicLink; refused while a route of the VPC points into 10.0.0.0/8 (other
     than the local routes of VPCs in 10.0.0.0/16 and 10.1.0.0/16)."""
-    from . import route_tables
-
     classic_link_vpc(world, part, vpc_id)
     for rtb, _, _ in world.out(vpc_id, schema.CONTAINS, "route-table"):
         for dest, target, data in route_tables.routes(world, rtb):
@@ -357,17 +312,10 @@ def view(world: World, vpc_id: str) -> dict[str, Any]:
     return out
 
 
-def in_vpc(kind: str):
-    """Candidates for a `vpc-id` filter on a kind that the VPC CONTAINS."""
-    def candidates(world: World, part: Partition, value: str) -> list[str]:
-        return [v for v, _, _ in world.out(value, schema.CONTAINS, kind)]
-    return candidates
-
-
 def _assoc_values(world: World, vpc_id: str, key: str, sub: str | None = None) -> list[Any]:
     """`key` (or `key`.`sub`) of each CIDR association of the VPC that has `key`."""
     out = []
-    for node in _block_nodes(world, vpc_id):
+    for node in block_nodes(world, vpc_id):
         value = node.get(key)
         if isinstance(value, dict) and sub:
             value = value.get(sub)
@@ -382,7 +330,7 @@ def _assoc_ids(world: World, vpc_id: str, key: str) -> list[str]:
 
 
 def _assoc_states(world: World, vpc_id: str, key: str) -> list[str]:
-    return [n[key]["State"] for n in _block_nodes(world, vpc_id) if key in n]
+    return [n[key]["State"] for n in block_nodes(world, vpc_id) if key in n]
 
 
 FILTERS: dict[str, Filter] = {
@@ -405,3 +353,9 @@ FILTERS: dict[str, Filter] = {
     "owner-id": Filter(lambda w, rid, n: n["account"]),
     "state": field("State"),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("vpc", view=view, filters=FILTERS, delete=delete))

@@ -24,7 +24,7 @@ from typing import Any
 from netaddr import IPNetwork
 
 from ..core import addressing, regions, schema
-from . import vpcs
+from . import vpc_blocks
 from ..core.errors import IncorrectState, InvalidParameterValue, NotFound, TopologyError
 from ..core.filters import Filter, field, ident
 from .routes import PROPAGATED, is_gateway_table, table_routes, vpc_of
@@ -206,7 +206,7 @@ def propagated_routes(world: World, rtb_id: str, *, effective: bool = False
                 found.append((dest, vgw, {"DestinationCidrBlock": dest, "Origin": PROPAGATED}))
     if effective and found:
         static = {dest for dest, _, _ in table_routes(world, rtb_id)}
-        blocks = vpcs.blocks(world, vpc_id)
+        blocks = vpc_blocks.blocks(world, vpc_id)
         found = [r for r in found if r[0] not in static
                  and not _within(addressing.network(r[0]), blocks)]
     return found
@@ -268,3 +268,11 @@ FILTERS: dict[str, Filter] = {
     "type": field("Type"),
     "vpn-gateway-id": ident(),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family(
+    KIND, view=view, filters=FILTERS, create=create, created_view=created_view, delete=delete,
+    arguments={"gateway_type": "Type", "asn": "AmazonSideAsn", "zone": "AvailabilityZone"}))

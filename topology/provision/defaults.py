@@ -11,27 +11,22 @@ from __future__ import annotations
 from netaddr import IPNetwork, IPSet
 
 from ..core import regions
-from ..network import dhcp_options, internet_gateways, route_tables, subnets, vpcs
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    TopologyError)
-from ..core.world import Partition, World
+                           TopologyError)
+from ..core.lookups import default_vpc
+from ..core.world import NEW_PARTITION, Partition, World
+from ..network import dhcp_options, internet_gateways, route_tables, subnets, vpcs
 
 DEFAULT_VPC_CIDR = "172.31.0.0/16"
 DEFAULT_SUBNET_PREFIX = 20
 DEFAULT_IPV6_SUBNET_PREFIX = 64
 
 
+@NEW_PARTITION.register("defaults")
 def create_defaults(world: World, part: Partition) -> None:
+    """What a fresh partition holds: the default DHCP options and the default VPC."""
     dhcp_options.default_for(world, part)
     create_default_vpc(world, part)
-
-
-def default_vpc(world: World, part: Partition) -> str | None:
-    """The partition's default VPC, if it has one (a handful of VPCs at most to look at)."""
-    for vpc_id in part.ids("vpc"):
-        if world.graph.nodes[vpc_id]["IsDefault"]:
-            return vpc_id
-    return None
 
 
 def create_default_vpc(world: World, part: Partition) -> str:
