@@ -14,7 +14,7 @@ The world is built straight through the topology functions (no boto3, so it take
   10.0.0.0/8 but denies one quarantined VPC), a data ACL (PostgreSQL and return traffic from
   its own VPC only);
 * security groups web/app/db/ops per VPC referencing each other, and instances launched
-  with `instances.run` (20 per subnet for 10,000), some with two groups.
+  with `instance_launch.launch` (20 per subnet for 10,000), some with two groups.
 
 It then measures one `routing.reachability` query (median and p95 of 100 random instance
 pairs, each on the port its destination serves; target < 20 ms), the subnet matrix (the 500
@@ -38,7 +38,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from topology.compute import images, instances
+from topology.compute import images, instance_launch
 from topology.connect import peering, tgw_attachments, tgw_route_tables, transit_gateways
 from topology.network import network_acls, route_tables, routes, security_groups, subnets, vpcs
 from topology.core.world import DEFAULT_ACCOUNT, Partition, World  # noqa: E402
@@ -213,7 +213,7 @@ def _launch(world: World, part: Partition, count: int, made: dict[str, Any]) -> 
                 continue
             # a quarter of the app servers are also managed hosts: a second group
             chosen = groups + [made["groups"][v]["ops"]] if batch and role == "app" else groups
-            launched = instances.run(world, part, {
+            _, launched = instance_launch.launch(world, part, {
                 "ImageId": image, "InstanceType": "t3.micro", "MinCount": size,
                 "MaxCount": size, "SubnetId": subnet, "SecurityGroupIds": chosen})
             ids += launched

@@ -8,14 +8,11 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology.compute import launch_templates
+from topology.compute import launch_template_data, launch_templates
+from helpers import error
 
 NAME_RULE = ("A launch template name must be between 3 and 128 characters, and may contain "
              "letters, numbers, and the following characters: - ( ) . / _.'")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def create(ec2, name: str = "web", data: dict | None = None, **kwargs) -> dict:
@@ -548,7 +545,7 @@ def test_data_from_instance_maps_instance_members():
             "user_data": "ZWNobw==", "cpu_credits": None}
     vols = {"vol-1": {"Size": 8, "VolumeType": "gp3", "Iops": 3000, "Throughput": 125,
                       "Encrypted": True, "KmsKeyId": "arn:key", "SnapshotId": ""}}
-    data = launch_templates.data_from_instance(instance, node, vols)
+    data = launch_template_data.data_from_instance(instance, node, vols)
     assert data["Monitoring"] == {"Enabled": True}
     assert data["RamDiskId"] == "ari-1" and "RamdiskId" not in data
     assert data["IamInstanceProfile"] == {"Arn": "arn:aws:iam::1:instance-profile/p"}

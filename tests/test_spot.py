@@ -9,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from topology.catalogue.image_catalogue import hashed_id
+from helpers import error
 
 REGION = "us-east-1"
 LINUX_AMI = hashed_id("ami", REGION, "al2023-ami-2023.6.20250107.0-kernel-6.1-x86_64")
@@ -20,10 +21,6 @@ PRODUCTS = {"Linux/UNIX", "Linux/UNIX (Amazon VPC)", "Red Hat Enterprise Linux",
 ZONES = [f"us-east-1{c}" for c in "abcdef"]
 SIR = re.compile(r"^sir-[0-9a-z]{8}$")
 SFR = re.compile(r"^sfr-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def utcnow() -> dt.datetime:
@@ -896,7 +893,7 @@ def test_a_persistent_request_reopens_when_its_instance_is_terminated(ec2):
 
 def test_run_instances_spot_market_helpers(mock):
     """The functions the instances family calls for RunInstances with InstanceMarketOptions."""
-    from topology.compute import instances, spot
+    from topology.compute import instance_launch, spot
 
     world = mock.world
     part = world.partition("123456789012", REGION)
@@ -912,7 +909,7 @@ def test_run_instances_spot_market_helpers(mock):
     params["InstanceMarketOptions"]["SpotOptions"]["MaxPrice"] = "1.0"
     spot.check_market_price(world, part, params, "us-east-1a")
     with world.request():
-        iids = instances.run(world, part, params)
+        iids = instance_launch.launch(world, part, params)[1]
         rids = spot.record_market_launch(world, part, params, iids)
     ec2 = boto3.client("ec2", region_name=REGION)
     found = {s["SpotInstanceRequestId"]: s for s in requests(ec2)}

@@ -61,7 +61,7 @@ def copy_image(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 @handler
 def create_image(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     image_tags, snapshot_tags = _image_and_snapshot_tags(params)
-    image_id = images.create_from_instance(
+    image_id = image_builds.create_from_instance(
         ctx.world, ctx.part, params["InstanceId"], params["Name"],
         description=params.get("Description"), no_reboot=bool(params.get("NoReboot")),
         block_device_mappings=params.get("BlockDeviceMappings"), tags=image_tags,

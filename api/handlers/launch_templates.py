@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from topology.catalogue import instance_types
+from topology.compute import launch_template_data
 from topology.compute import launch_templates as lt
 from topology.core import filters, tags
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
     MissingParameter)
 
 from ..dispatch import Context, handler
-from ._describe import describe
+from ..binding import describe
 
 ALIASES = (lt.LATEST, lt.DEFAULT)
 # AWS's words (with its typographic quotes) for a versions request naming no template
@@ -151,4 +152,5 @@ def delete_launch_template_versions(ctx: Context, params: dict[str, Any]) -> dic
 
 @handler
 def get_launch_template_data(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"LaunchTemplateData": lt.instance_data(ctx.world, ctx.part, params["InstanceId"])}
+    data = launch_template_data.instance_data(ctx.world, ctx.part, params["InstanceId"])
+    return {"LaunchTemplateData": data}

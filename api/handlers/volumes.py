@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.compute import volumes
+from topology.compute import volume_modifications, volumes
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
 
 from ..dispatch import Context, handler
-from ._describe import bounded, describe
+from ..binding import bounded, describe
 
 # AWS documents these bounds (the model has none): below the floor is an error, above the
 # ceiling "only <ceiling> items are returned".
@@ -50,19 +50,6 @@ def _check_initialization_rate(params: dict[str, Any]) -> None:
 
 
 @handler
-def delete_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    volumes.delete(ctx.world, ctx.part, params["VolumeId"])
-    return {}
-
-
-@handler
-def describe_volumes(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    params = bounded(params, VOLUME_RESULTS, "VolumeIds", "volumeSet")
-    return describe(ctx, params, kind="volume", table=volumes.FILTERS, view=volumes.view,
-                    output="Volumes", ids=params.get("VolumeIds"))
-
-
-@handler
 def attach_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return volumes.attach(ctx.world, ctx.part, params["VolumeId"], params["InstanceId"],
                           params["Device"])
@@ -77,7 +64,7 @@ def detach_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @handler
 def modify_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    modification = volumes.modify(
+    modification = volume_modifications.modify(
         ctx.world, ctx.part, params["VolumeId"], size=params.get("Size"),
         volume_type=params.get("VolumeType"), iops=params.get("Iops"),
         throughput=params.get("Throughput"), multi_attach=params.get("MultiAttachEnabled"))
@@ -100,13 +87,14 @@ def describe_volumes_modifications(ctx: Context, params: dict[str, Any]) -> dict
     named = list(dict.fromkeys(params.get("VolumeIds") or []))
     for vol_id in named:
         world.get(part, "volume", vol_id)
-        if not volumes.has_modification(world, vol_id):
+        if not volume_modifications.has_modification(world, vol_id):
             raise NotFound(f"Modification for volume '{vol_id}' does not exist.",
                            "InvalidVolumeModification.NotFound")
     pool = named or world.claimed(part, "volume-modification", True)
     nodes = world.graph.nodes
-    chosen = filters.select(world, part, "volume", volumes.MODIFICATION_FILTERS,
+    chosen = filters.select(world, part, "volume", volume_modifications.MODIFICATION_FILTERS,
                             params.get("Filters"), sorted(pool, key=lambda r: nodes[r]["seq"]))
     page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
-    return {"VolumesModifications": [volumes.modification_view(world, v) for v in page],
+    return {"VolumesModifications": [volume_modifications.modification_view(world, v)
+                                     for v in page],
             "NextToken": token}

@@ -17,13 +17,15 @@ than its snapshot; no encryption flag beside a snapshot; each device once).
 from __future__ import annotations
 
 import copy as _copy
+import datetime as dt
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import image_catalogue as catalogue
 from ..core import regions
-from . import images
+from ..core.clock import stamp
+from . import ebs_encryption, images, instances, snapshots, volumes
 from ..core.errors import InvalidParameterValue, MissingParameter, NotFound, TopologyError
 from ..core.world import Partition, World
 
@@ -92,8 +94,6 @@ def _new_ebs(world: World, part: Partition, device: str, ebs: dict[str, Any]) ->
 def _volume_settings(ebs: dict[str, Any], size: int) -> dict[str, Any]:
     """VolumeSize, VolumeType and (for provisioned types) Iops/Throughput, checked like
     a volume's."""
-    from . import volumes
-
     vtype = ebs.get("VolumeType") or "gp2"
     iops, throughput = volumes.check_settings(vtype, size, ebs.get("Iops"),
                                               ebs.get("Throughput"), False)
@@ -121,7 +121,8 @@ def _add(world: World, part: Partition, fields: dict[str, Any], tags: dict[str, 
     image_id = image_id or world.new_id("ami")
     name = fields["Name"]
     base = {"ImageType": "machine", "State": "available", "OwnerId": part.account,
-            "CreationDate": images.now(), "ImageLocation": f"{part.account}/{name}",
+            "CreationDate": stamp(dt.datetime.now(dt.timezone.utc)),
+            "ImageLocation": f"{part.account}/{name}",
             "DeregistrationProtection": "disabled", "FreeTierEligible": False,
             "permissions": [], "ProductCodes": []}
     world.add(part, "image", image_id, **{**base, **{k: v for k, v in fields.items()
@@ -194,15 +195,13 @@ def copy(world: World, part: Partition, source_region: str, source_id: str, name
          ) -> str:
     """CopyImage into the caller's region: a new private image of the caller's, with new
     snapshots (encrypted if asked, if the source's are, or by the region's default)."""
-    from . import volumes
-
     if source_region not in regions.by_name():
         raise InvalidParameterValue(f"Value ({source_region}) for parameter sourceRegion is "
                                     "invalid. The region does not exist.")
     source = images.find(world, part.account, source_region, source_id)
     check_name(world, part, name)
     if kms_key_id and not encrypted:
-        volumes.encryption(part, encrypted, kms_key_id, None)   # AWS's dependency error
+        ebs_encryption.encryption(part, encrypted, kms_key_id, None)   # AWS's dependency error
     image_id = world.new_id("ami")
     mappings = [_copied(world, part, source, (source_region, source_id), m, image_id,
                         encrypted=encrypted, kms_key_id=kms_key_id, tags=snapshot_tags)
@@ -220,8 +219,6 @@ def _copied(world: World, part: Partition, source: dict[str, Any], where: tuple[
             kms_key_id: str | None, tags: dict[str, str] | None) -> dict[str, Any]:
     """A mapping of the copy: a copy of the source's snapshot, or (for the snapshots of a
     public or shared image, which the caller cannot read) a new snapshot id."""
-    from . import snapshots, volumes
-
     mapping = _copy.deepcopy(mapping)
     ebs = mapping.get("Ebs")
     if not ebs or not ebs.get("SnapshotId"):
@@ -237,7 +234,7 @@ def _copied(world: World, part: Partition, source: dict[str, Any], where: tuple[
     else:
         ebs["SnapshotId"] = world.new_id("snap")
         ebs["Encrypted"] = bool(ebs.get("Encrypted")) or \
-            volumes.encryption(part, encrypted, kms_key_id, None)[0]
+            ebs_encryption.encryption(part, encrypted, kms_key_id, None)[0]
     return mapping
 
 
@@ -250,8 +247,6 @@ def create_from_instance(world: World, part: Partition, instance_id: str, name: 
     volume attached to it. The request's mappings may change `DeleteOnTermination`, drop a
     device (`NoDevice`) or add volumes and instance store devices. (`no_reboot` changes
     nothing here: the simulated instance is running again at once.)"""
-    from . import instances
-
     instance = world.get(part, "instance", instance_id)
     if instances.state_name(world, instance_id) not in ("running", "stopped"):
         raise TopologyError(f"The instance '{instance_id}' is not in a state from which it "
@@ -285,8 +280,6 @@ def create_from_instance(world: World, part: Partition, instance_id: str, name: 
 
 def _instance_volumes(world: World, instance_id: str) -> dict[str, tuple[str, bool]]:
     """device -> (volume id, DeleteOnTermination) of the instance's attached volumes."""
-    from . import volumes
-
     return {data["Device"]: (vol_id, bool(data.get("DeleteOnTermination")))
             for vol_id, data in volumes.attached_volumes(world, instance_id)}
 
@@ -294,8 +287,6 @@ def _instance_volumes(world: World, instance_id: str) -> dict[str, tuple[str, bo
 def _snapshot_of(world: World, part: Partition, vol_id: str, delete_on_termination: bool,
                  description: str, tags: dict[str, str] | None) -> dict[str, Any]:
     """Snapshot a volume for an image; its EBS mapping."""
-    from . import snapshots
-
     vol = world.graph.nodes[vol_id]
     snap_id = snapshots.create(world, part, vol_id, description=description, tags=tags)
     out = {"DeleteOnTermination": delete_on_termination, "SnapshotId": snap_id,
@@ -318,8 +309,6 @@ def deregister(world: World, part: Partition, image_id: str, *,
                delete_snapshots: bool = False) -> list[dict[str, str]]:
     """DeregisterImage (owner only); with `delete_snapshots`, delete the snapshots no other
     image uses. Returns one `{SnapshotId, ReturnCode}` per snapshot of the image."""
-    from . import snapshots
-
     node = images.owned(world, part, image_id)
     snap_ids = _snapshot_ids(node)
     pub = catalogue.public_partition(world, part.region)

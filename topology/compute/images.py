@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import image_catalogue as catalogue
+from ..core.clock import stamp
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
     NotFound, TopologyError)
 from ..core.filters import Filter, field, ident
@@ -37,17 +38,6 @@ DEREGISTERED = "deregistered-image"
 LAUNCH_INDEX = catalogue.LAUNCH_INDEX
 OWNER_ALIASES = ("amazon", "aws-marketplace", "aws-backup-vault")
 SELF = "self"
-
-
-def now() -> str:
-    """The current time as images write it."""
-    return stamp(dt.datetime.now(dt.timezone.utc))
-
-
-def stamp(when: dt.datetime) -> str:
-    """A time as AWS writes image times: `2025-01-07T20:17:04.000Z`."""
-    when = when.astimezone(dt.timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
 def _auth_failure(image_id: str) -> TopologyError:
@@ -131,14 +121,6 @@ def mark_launched(world: World, image_id: str, when: dt.datetime | None = None) 
     world.update(image_id, LastLaunchedTime=stamp(when or dt.datetime.now(dt.timezone.utc)))
 
 
-def create_from_instance(world: World, part: Partition, instance_id: str, name: str,
-                         **options: Any) -> str:
-    """CreateImage: an image of the instance; see `image_builds.create_from_instance`."""
-    from . import image_builds
-
-    return image_builds.create_from_instance(world, part, instance_id, name, **options)
-
-
 # -- describe ---------------------------------------------------------------------------------
 def describe(world: World, part: Partition, *, ids: list[str] | None = None,
              owners: list[str] | None = None, executable_users: list[str] | None = None,
@@ -200,7 +182,7 @@ def _executable_by(node: dict[str, Any], account: str, users: list[str] | None) 
 
 def deprecated(node: dict[str, Any]) -> bool:
     when = node.get("DeprecationTime")
-    return when is not None and when <= now()
+    return when is not None and when <= stamp(dt.datetime.now(dt.timezone.utc))
 
 
 # -- attributes and launch permissions --------------------------------------------------------

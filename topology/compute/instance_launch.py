@@ -21,13 +21,15 @@ from typing import Any
 
 from ..catalogue import instance_types
 from ..core import regions, tags
+from ..core.clock import now
 from ..network import network_interfaces
-from . import images, instance_network, instance_profiles, key_pairs, placement_groups, volumes
+from . import (images, instance_network, instance_profiles, key_pairs, launch_templates,
+    placement_groups, volumes)
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
     MissingParameter, TopologyError)
 from .instance_network import Nic
 from .instance_options import launch_fields
-from .instances import DEFAULT_TYPE, RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, now, state
+from .instances import DEFAULT_TYPE, RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, state
 from ..core.world import Partition, World
 
 TAG_TYPES = ("instance", "volume", "network-interface", "spot-instances-request")
@@ -70,7 +72,6 @@ def merged(world: World, part: Partition, params: dict[str, Any]) -> dict[str, A
     spec = params.get("LaunchTemplate")
     if not spec:
         return params
-    from . import launch_templates
 
     lt_id, number = launch_templates.locate(world, part, spec)
     base = launch_templates.resolve(world, part, spec)

@@ -22,8 +22,8 @@ from typing import Any
 from netaddr import IPAddress
 
 from ..core import addressing, regions, schema
+from ..core.lookups import default_vpc
 from ..network import security_groups, subnets
-from ..provision import defaults
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
     TopologyError)
 from ..core.world import Partition, World
@@ -64,7 +64,7 @@ def default_subnet(world: World, part: Partition, zone: str | None, *, named_gro
                    prefer: Callable[[str], bool] = lambda zone: True) -> str:
     """The default subnet AWS launches into when a request names none: the zone's, else
     the first of a zone that `prefer`s (offers the instance type), else the first."""
-    vpc_id = defaults.default_vpc(world, part)
+    vpc_id = default_vpc(world, part)
     if vpc_id is None:
         suffix = " GroupName is only supported for EC2-Classic and default VPC." \
             if named_groups else ""
@@ -90,7 +90,7 @@ def _groups(world: World, part: Partition, ids: list[str], names: list[str], sub
     vpc_id = subnets.vpc_of(world, subnet_id)
     chosen = list(ids)
     if names:
-        if explicit_subnet and vpc_id != defaults.default_vpc(world, part):
+        if explicit_subnet and vpc_id != default_vpc(world, part):
             raise InvalidParameterCombination(
                 "The parameter groupName cannot be used with the parameter subnet")
         chosen += [security_groups.by_name(world, part, name) for name in names]

@@ -18,7 +18,8 @@ from typing import Any
 from ..core import regions
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
     TopologyError)
-from .instances import gmt, state_name
+from ..network import subnets
+from .instances import get_all, gmt, state_name
 from ..core.world import Partition, World
 
 HOP_LIMITS = (1, 64)
@@ -27,8 +28,6 @@ MAX_USER_DATA = 16 * 1024
 
 
 def tenancy(world: World, placement: dict[str, Any], subnet_id: str) -> str:
-    from ..network import subnets
-
     vpc = world.graph.nodes[subnets.vpc_of(world, subnet_id)]
     if vpc.get("InstanceTenancy") == "dedicated":
         return "dedicated"
@@ -232,8 +231,6 @@ def user_data(text: str | None) -> str | None:
 def set_monitoring(world: World, part: Partition, ids: list[str], enabled: bool
                    ) -> list[dict[str, Any]]:
     """Turn detailed monitoring on or off; the answer shows the change under way."""
-    from .instances import get_all
-
     ids = get_all(world, part, ids)
     for instance_id in ids:
         _check_live(world, instance_id)

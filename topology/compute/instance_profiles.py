@@ -22,7 +22,8 @@ from typing import Any
 from ..core import schema
 from ..core.errors import IncorrectState, InvalidParameterValue, MissingParameter
 from ..core.filters import Filter
-from .instances import now, profile_association, state_name
+from ..core.clock import now
+from .instances import profile_association, state_name
 from ..core.world import Partition, World
 
 KIND = "iam-instance-profile-association"

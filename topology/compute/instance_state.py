@@ -21,7 +21,8 @@ from typing import Any
 from ..network import network_interfaces
 from . import volumes
 from ..core.errors import IncorrectState, TopologyError
-from .instances import (get_all, gmt, interfaces, now, primary_interface, profile_association,
+from ..core.clock import now
+from .instances import (get_all, gmt, interfaces, primary_interface, profile_association,
     set_state, state, state_name)
 from ..core.world import Partition, World
 

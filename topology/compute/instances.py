@@ -1,4 +1,4 @@
-"""EC2 instances: the node, its view, and the contract other families call.
+"""EC2 instances: the node and the lookups every instance module shares.
 
 An `instance` node holds what is the instance's own (type, image, key name, launch index and
 time, placement zone and tenancy, state, attributes such as user data and termination
@@ -11,7 +11,8 @@ storage comes from the graph, never from copies: its network interfaces are ATTA
 its placement group, and an IAM instance profile association is ASSOCIATED with it.
 
 Value indexes the instance claims, for describe filters: "instance-type", "instance-state",
-"reservation-id". Launching lives in `instance_launch`, state changes in `instance_state`.
+"reservation-id". Launching lives in `instance_launch`, state changes in `instance_state`, the
+view in `instance_view`: callers import the module that does the work.
 """
 from __future__ import annotations
 
@@ -28,33 +29,7 @@ TYPE_INDEX, STATE_INDEX, RESERVATION_INDEX = "instance-type", "instance-state", 
 DEFAULT_TYPE = "m1.small"          # AWS's documented default for RunInstances
 
 
-# -- the contract ---------------------------------------------------------------------------
-def run(world: World, part: Partition, params: dict[str, Any]) -> list[str]:
-    """Launch instances for RunInstances parameters (boto3 member names); their ids."""
-    from .instance_launch import launch
-
-    return launch(world, part, params)[1]
-
-
-def start(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]]:
-    from .instance_state import start as _start
-
-    return _start(world, part, ids)
-
-
-def stop(world: World, part: Partition, ids: list[str], *, hibernate: bool = False,
-         force: bool = False) -> list[dict[str, Any]]:
-    from .instance_state import stop as _stop
-
-    return _stop(world, part, ids, hibernate=hibernate, force=force)
-
-
-def terminate(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]]:
-    from .instance_state import terminate as _terminate
-
-    return _terminate(world, part, ids)
-
-
+# -- the node ---------------------------------------------------------------------------------
 def state_name(world: World, instance_id: str) -> str:
     return world.graph.nodes[instance_id]["State"]["Name"]
 
@@ -132,10 +107,6 @@ def gmt(when: dt.datetime) -> str:
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S GMT")
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
 def set_state(world: World, part: Partition, instance_id: str, name: str, **fields: Any) -> None:
     """Move an instance to state `name`, keeping the state index in step."""
     old = state_name(world, instance_id)
@@ -143,9 +114,3 @@ def set_state(world: World, part: Partition, instance_id: str, name: str, **fiel
     world.claim(part, STATE_INDEX, name, instance_id)
     world.update(instance_id, State=state(name), **fields)
 
-
-def view(world: World, instance_id: str) -> dict[str, Any]:
-    """The instance as boto3's `Instance`."""
-    from .instance_view import view as _view
-
-    return _view(world, instance_id)

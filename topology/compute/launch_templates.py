@@ -24,11 +24,15 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..catalogue import instance_types
 from ..core import regions, tags
+from ..core.clock import now, stamp
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
     NotFound, TopologyError)
 from ..core.filters import Filter, FilterTable
 from ..core.world import Partition, World
+from . import images, key_pairs
+from .instance_options import user_data
 
 KIND = "launch-template"
 NAME_INDEX = "launch-template-name"
@@ -133,10 +137,6 @@ def version_number(world: World, lt_id: str, version: Any) -> int:
 
 
 # -- create -----------------------------------------------------------------------------------
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
 def created_by(part: Partition) -> str:
     return f"arn:aws:iam::{part.account}:root"
 
@@ -151,8 +151,6 @@ def _check_description(description: str | None) -> None:
 def _check_data(data: dict[str, Any]) -> dict[str, Any]:
     """What AWS refuses outright in launch parameters (tag specifications, user data that
     is not base64); a copy."""
-    from .instance_options import user_data   # instance modules build on this one
-
     user_data(data.get("UserData"))
     seen: set[str] = set()
     for spec in data.get("TagSpecifications") or []:
@@ -176,9 +174,9 @@ def create(world: World, part: Partition, name: str, data: dict[str, Any], *,
                             "InvalidLaunchTemplateName.AlreadyExistsException")
     _check_description(description)
     stored = _check_data(data)
-    lt_id, now = world.new_id("lt"), _now()
-    record = _record(1, description, now, created_by(part), stored)
-    world.add(part, KIND, lt_id, LaunchTemplateName=name, CreateTime=now,
+    lt_id, created = world.new_id("lt"), now()
+    record = _record(1, description, created, created_by(part), stored)
+    world.add(part, KIND, lt_id, LaunchTemplateName=name, CreateTime=created,
               CreatedBy=created_by(part), DefaultVersionNumber=1, versions={1: record},
               next_version=2)
     world.claim(part, NAME_INDEX, name, lt_id)
@@ -205,7 +203,7 @@ def create_version(world: World, part: Partition, lt_id: str, data: dict[str, An
         stored = {**copy.deepcopy(base["LaunchTemplateData"]), **stored}
     node = world.graph.nodes[lt_id]
     number = node["next_version"]
-    record = _record(number, description, _now(), created_by(part), stored)
+    record = _record(number, description, now(), created_by(part), stored)
     world.update(lt_id, versions={**node["versions"], number: record}, next_version=number + 1)
     return number
 
@@ -329,21 +327,15 @@ def warnings(world: World, part: Partition, data: dict[str, Any]) -> list[dict[s
 
 
 def _instance_type(name: str) -> None:
-    from ..catalogue import instance_types
-
     if instance_types.get(name) is None:
         raise InvalidParameterValue(f"Invalid value '{name}' for InstanceType.")
 
 
 def _image(world: World, part: Partition, image_id: str) -> None:
-    from . import images
-
     images.get(world, part, image_id)
 
 
 def _key(world: World, part: Partition, name: str) -> None:
-    from . import key_pairs
-
     key_pairs.by_name(world, part, name)
 
 
@@ -376,126 +368,6 @@ def resolve(world: World, part: Partition, spec: dict[str, Any]) -> dict[str, An
     return out
 
 
-# -- GetLaunchTemplateData --------------------------------------------------------------------
-# Instance members copied into launch parameters as they are (same shape in both)
-_SAME = ("ImageId", "InstanceType", "KeyName", "KernelId", "EbsOptimized")
-_OPTIONS = {  # Instance member -> the members a launch template keeps of it
-    "CpuOptions": ("CoreCount", "ThreadsPerCore", "AmdSevSnp"),
-    "CapacityReservationSpecification": ("CapacityReservationPreference",),
-    "HibernationOptions": ("Configured",),
-    "MetadataOptions": ("HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint",
-                        "HttpProtocolIpv6", "InstanceMetadataTags"),
-    "EnclaveOptions": ("Enabled",),
-    "MaintenanceOptions": ("AutoRecovery",),
-    "PrivateDnsNameOptions": ("HostnameType", "EnableResourceNameDnsARecord",
-                              "EnableResourceNameDnsAAAARecord"),
-}
-
-
-def instance_data(world: World, part: Partition, instance_id: str) -> dict[str, Any]:
-    """GetLaunchTemplateData: launch parameters that would launch an instance like this one."""
-    from . import instances
-
-    world.get(part, "instance", instance_id)
-    node = world.graph.nodes[instance_id]
-    return data_from_instance(instances.view(world, instance_id), node,
-                              _volume_views(world, instance_id))
-
-
-def _volume_views(world: World, instance_id: str) -> dict[str, dict[str, Any]]:
-    from . import volumes
-
-    found = {}
-    for vol_id, _ in volumes.attached_volumes(world, instance_id):
-        found[vol_id] = world.graph.nodes[vol_id]
-    return found
-
-
-def data_from_instance(instance: dict[str, Any], node: dict[str, Any],
-                       vols: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Launch parameters (boto3's `ResponseLaunchTemplateData`) from boto3's `Instance`, the
-    instance node's attributes (`api_termination_disabled`, `shutdown_behavior`,
-    `cpu_credits`, `user_data`) and its volumes' nodes (by id)."""
-    monitoring = (instance.get("Monitoring") or {}).get("State") in ("enabled", "pending")
-    out: dict[str, Any] = {"Monitoring": {"Enabled": True} if monitoring else {}}
-    for key in _SAME:
-        if instance.get(key) is not None:
-            out[key] = instance[key]
-    if instance.get("RamdiskId"):
-        out["RamDiskId"] = instance["RamdiskId"]
-    if instance.get("IamInstanceProfile", {}).get("Arn"):
-        out["IamInstanceProfile"] = {"Arn": instance["IamInstanceProfile"]["Arn"]}
-    mappings = [_mapping(m, vols) for m in instance.get("BlockDeviceMappings") or []]
-    if mappings:
-        out["BlockDeviceMappings"] = mappings
-    placement = instance.get("Placement") or {}
-    out["Placement"] = {k: placement[k] for k in ("AvailabilityZone", "GroupName", "Tenancy")
-                        if placement.get(k) is not None}
-    nis = sorted(instance.get("NetworkInterfaces") or [],
-                 key=lambda ni: (ni.get("Attachment") or {}).get("DeviceIndex", 0))
-    if nis:
-        out["NetworkInterfaces"] = [_interface(ni) for ni in nis]
-    for member, keys in _OPTIONS.items():
-        given = instance.get(member)
-        if isinstance(given, dict):
-            kept = {k: given[k] for k in keys if given.get(k) is not None}
-            if kept:
-                out[member] = kept
-    if node.get("api_termination_disabled"):
-        out["DisableApiTermination"] = True
-    if node.get("api_stop_disabled"):
-        out["DisableApiStop"] = True
-    if node.get("shutdown_behavior") == "terminate":
-        out["InstanceInitiatedShutdownBehavior"] = "terminate"
-    if node.get("user_data"):
-        out["UserData"] = node["user_data"]
-    if node.get("cpu_credits"):
-        out["CreditSpecification"] = {"CpuCredits": node["cpu_credits"]}
-    own_tags = [t for t in instance.get("Tags") or [] if not t["Key"].startswith("aws:")]
-    if own_tags:   # the instance's tags, to tag what the template launches
-        out["TagSpecifications"] = [{"ResourceType": "instance", "Tags": own_tags}]
-    return out
-
-
-def _mapping(mapping: dict[str, Any], vols: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    ebs = mapping.get("Ebs") or {}
-    vol = vols.get(ebs.get("VolumeId") or "") or {}
-    out_ebs: dict[str, Any] = {}
-    for key in ("Encrypted", "DeleteOnTermination", "Iops", "KmsKeyId", "SnapshotId"):
-        value = ebs.get(key) if key == "DeleteOnTermination" else vol.get(key)
-        if value not in (None, ""):
-            out_ebs[key] = value
-    for key, source in (("VolumeSize", "Size"), ("VolumeType", "VolumeType"),
-                        ("Throughput", "Throughput")):
-        if vol.get(source) is not None:
-            out_ebs[key] = vol[source]
-    return {"DeviceName": mapping.get("DeviceName"), "Ebs": out_ebs}
-
-
-def _interface(ni: dict[str, Any]) -> dict[str, Any]:
-    attachment = ni.get("Attachment") or {}
-    out: dict[str, Any] = {}
-    if attachment.get("DeleteOnTermination") is not None:
-        out["DeleteOnTermination"] = attachment["DeleteOnTermination"]
-    out["Description"] = ni.get("Description") or ""
-    if attachment.get("DeviceIndex") is not None:
-        out["DeviceIndex"] = attachment["DeviceIndex"]
-    out["Groups"] = [g["GroupId"] for g in ni.get("Groups") or []]
-    if ni.get("InterfaceType") and ni["InterfaceType"] != "interface":
-        out["InterfaceType"] = ni["InterfaceType"]
-    out["Ipv6Addresses"] = [{"Ipv6Address": a["Ipv6Address"]}
-                            for a in ni.get("Ipv6Addresses") or []]
-    out["NetworkInterfaceId"] = ni.get("NetworkInterfaceId")
-    out["PrivateIpAddress"] = ni.get("PrivateIpAddress")
-    out["PrivateIpAddresses"] = [{"Primary": a.get("Primary", False),
-                                  "PrivateIpAddress": a["PrivateIpAddress"]}
-                                 for a in ni.get("PrivateIpAddresses") or []]
-    out["SubnetId"] = ni.get("SubnetId")
-    if attachment.get("NetworkCardIndex") is not None:
-        out["NetworkCardIndex"] = attachment["NetworkCardIndex"]
-    return {k: v for k, v in out.items() if v is not None}
-
-
 # -- views and filters ------------------------------------------------------------------------
 def view(world: World, lt_id: str) -> dict[str, Any]:
     """The template as boto3's `LaunchTemplate`."""
@@ -522,11 +394,6 @@ def version_view(world: World, lt_id: str, number: int) -> dict[str, Any]:
     out.update(copy.deepcopy(record))
     out["DefaultVersion"] = number == node["DefaultVersionNumber"]
     return out
-
-
-def stamp(when: dt.datetime) -> str:
-    """A time as AWS prints it, which is what create-time filters match."""
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 FILTERS: FilterTable = {

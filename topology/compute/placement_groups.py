@@ -21,6 +21,7 @@ from ..core.errors import (Conflict, InvalidParameterCombination, InvalidParamet
     MissingParameter, NotFound, TopologyError)
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
+from .instances import state_name
 
 NAME_INDEX = "placement-group-name"
 MAX_NAME = 255
@@ -89,8 +90,6 @@ def create(world: World, part: Partition, name: str | None, strategy: str | None
 
 def members(world: World, pg_id: str, *, live: bool = True) -> list[str]:
     """Instances placed in the group (only those not terminated, if `live`)."""
-    from .instances import state_name
-
     found = [i for i, _, _ in world.into(pg_id, schema.ASSOCIATED, "instance")]
     return [i for i in found if not live or state_name(world, i) != "terminated"]
 
@@ -206,3 +205,10 @@ FILTERS: dict[str, Filter] = {
     "strategy": field("Strategy"),
     "partition-count": field("PartitionCount"),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("placement-group", view=view, filters=FILTERS, create=create,
+                        arguments={"name": "GroupName"}, delete=delete))

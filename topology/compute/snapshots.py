@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import regions
-from . import volumes
+from ..core import clock, regions
+from . import ebs_encryption, volumes
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
     TopologyError)
 from ..core.filters import Filter, field, ident
@@ -44,7 +44,7 @@ def _add(world: World, part: Partition, vol_id: str, size: int, encrypted: bool,
          key: str | None, description: str, tags: dict[str, str] | None,
          **extra: Any) -> str:
     snap_id = world.new_id("snap")
-    started = volumes.now_to_second()
+    started = clock.now()
     fields = {"VolumeId": vol_id, "VolumeSize": size, "State": "completed",
               "StartTime": started, "CompletionTime": started, "Progress": "100%",
               "Description": description, "Encrypted": encrypted, "StorageTier": "standard",
@@ -96,8 +96,8 @@ def copy(world: World, part: Partition, source_region: str, source_id: str, *,
     source_key = None
     if source.get("Encrypted"):
         # keys are regional: a copy to another region takes the destination's default key
-        source_key = source.get("KmsKeyId") if source_part is part else volumes.key_arn(part)
-    is_encrypted, key = volumes.encryption(part, encrypted, kms_key_id, source_key)
+        source_key = source.get("KmsKeyId") if source_part is part else ebs_encryption.key_arn(part)
+    is_encrypted, key = ebs_encryption.encryption(part, encrypted, kms_key_id, source_key)
     text = f"[Copied {source_id} from {source_region}]" if description is None else description
     return _add(world, part, COPY_VOLUME_ID, source["VolumeSize"], is_encrypted, key, text,
                 tags, TransferType="standard")
@@ -206,7 +206,7 @@ def _check_share(part: Partition, node: dict[str, Any], value: str) -> None:
     if value == ALL:
         raise TopologyError("Encrypted snapshots can’t be shared publicly. Specify another "
                             "snapshot.", "UnsupportedOperation")
-    if node.get("KmsKeyId") == volumes.key_arn(part, volumes.AWS_MANAGED_ALIAS):
+    if node.get("KmsKeyId") == ebs_encryption.key_arn(part, ebs_encryption.AWS_MANAGED_ALIAS):
         raise TopologyError("Snapshots encrypted with the AWS Managed CMK can’t be shared. "
                             "Specify another snapshot.", "InvalidParameter")
 
@@ -254,7 +254,7 @@ FILTERS: dict[str, Filter] = {
     "owner-id": Filter(lambda w, rid, n: n["account"]),
     "progress": field("Progress"),
     "snapshot-id": ident(),
-    "start-time": Filter(lambda w, rid, n: volumes.timestamp(n["StartTime"])),
+    "start-time": Filter(lambda w, rid, n: clock.stamp(n["StartTime"])),
     "status": field("State"),
     "storage-tier": field("StorageTier"),
     "transfer-type": field("TransferType"),

@@ -9,9 +9,9 @@ product description of the AMI's platform. The instance that fulfils it is ASSOC
 (request -> instance) and carries `InstanceLifecycle: spot` and `SpotInstanceRequestId`.
 
 Fulfilment is immediate: a request whose maximum price covers the current Spot price of its
-pool (`spot_prices`) launches through `instances.run` and is `active`/`fulfilled`; one priced
-below it stays `open` with `price-too-low`, and one whose `ValidFrom` lies ahead stays `open`
-with `not-scheduled-yet`. RequestSpotInstances answers with the requests as submitted
+pool (`spot_prices`) launches through `instance_launch.launch` and is `active`/`fulfilled`;
+one priced below it stays `open` with `price-too-low`, and one whose `ValidFrom` lies ahead
+stays `open` with `not-scheduled-yet`. RequestSpotInstances answers with the requests as submitted
 (`open`, `pending-evaluation`), as AWS does; describe shows where they got to.
 
 What happens to the instance shows through on the request (read when viewed, so no other
@@ -30,10 +30,13 @@ from typing import Any
 
 from ..catalogue import instance_types, spot_prices
 from ..core import regions, schema, tags
+from ..core.lookups import default_vpc
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, Malformed,
     MissingParameter, NotFound, TopologyError)
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World
+from ..network import security_groups, subnets
+from . import images, instance_launch, instances, key_pairs
 
 KIND = "spot-instance-request"
 DEFAULT_VALIDITY = dt.timedelta(days=7)
@@ -117,7 +120,6 @@ class Plan:
         self.zone = self._zone()
         self.groups = _groups(world, part, spec, self.subnet)
         if spec.get("KeyName"):
-            from . import key_pairs
             key_pairs.by_name(world, part, spec["KeyName"])
 
     def _zone(self) -> str | None:
@@ -183,10 +185,7 @@ class Plan:
 
 def default_zones(world: World, part: Partition, itype: str) -> list[str]:
     """The zones of the default VPC's default subnets that offer `itype`."""
-    from ..network import subnets
-    from ..provision import defaults
-
-    vpc_id = defaults.default_vpc(world, part)
+    vpc_id = default_vpc(world, part)
     if vpc_id is None:
         return []
     nodes = world.graph.nodes
@@ -198,8 +197,6 @@ def default_zones(world: World, part: Partition, itype: str) -> list[str]:
 
 def product_of(world: World, part: Partition, image_id: str) -> str:
     """The product description of an AMI's platform (raises the AMI's not-found error)."""
-    from . import images
-
     image = images.get(world, part, image_id)
     details = (image.get("PlatformDetails") or "").lower()
     if (image.get("Platform") or "").lower() == "windows" or details.startswith("windows"):
@@ -233,12 +230,9 @@ def _groups(world: World, part: Partition, spec: dict[str, Any], subnet: str | N
             ) -> list[dict[str, str]]:
     """The launch's security groups as `{GroupName, GroupId}`: the named ones, else the
     VPC's default group (none when network interfaces carry their own)."""
-    from ..network import security_groups, subnets
-    from ..provision import defaults
-
     if spec.get("NetworkInterfaces"):
         return []
-    vpc_id = subnets.vpc_of(world, subnet) if subnet else defaults.default_vpc(world, part)
+    vpc_id = subnets.vpc_of(world, subnet) if subnet else default_vpc(world, part)
     ids = []
     for sg_id in spec.get("SecurityGroupIds") or []:
         security_groups.get(world, part, sg_id)
@@ -350,10 +344,8 @@ def record(world: World, part: Partition, fields: dict[str, Any], code: str, mes
 
 def fulfil(world: World, part: Partition, ids: list[str], run_params: dict[str, Any],
            now: dt.datetime) -> list[str]:
-    """Launch one instance per request through `instances.run` and tie each to its request."""
-    from . import instances
-
-    launched = instances.run(world, part, run_params)
+    """Launch one instance per request (`instance_launch.launch`); tie each to its request."""
+    launched = instance_launch.launch(world, part, run_params)[1]
     for rid, iid in zip(ids, launched):
         attach(world, rid, iid, now)
     return launched
@@ -404,7 +396,7 @@ def record_market_launch(world: World, part: Partition, params: dict[str, Any],
     """The Spot requests AWS makes for instances RunInstances launched with
     `InstanceMarketOptions` (`MarketType: spot`): one fulfilled request per instance, tagged
     with the request's `spot-instances-request` TagSpecifications. For the instances family
-    to call after `instances.run`; returns the request ids."""
+    to call after `instance_launch.launch`; returns the request ids."""
     if not instance_ids:
         return []
     options = (params.get("InstanceMarketOptions") or {}).get("SpotOptions") or {}
@@ -452,7 +444,6 @@ def effective(world: World, rid: str) -> tuple[str, dict[str, Any]]:
     iid = instance_of(world, rid)
     if state not in ("active", "cancelled") or (iid is None and state == "cancelled"):
         return state, status
-    from . import instances
 
     gone = iid is None        # an instance AWS no longer lists (it was terminated)
     instance_state = "terminated" if gone else instances.state_name(world, iid)

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..catalogue import spot_prices
 from ..core import schema, tags
-from . import spot
+from . import instance_launch, instance_state, instances, launch_templates, spot
 from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
 from ..core.world import Partition, World
 
@@ -91,8 +91,6 @@ def new_id(world: World) -> str:
 
 def members(world: World, fid: str, *, live: bool = True) -> list[tuple[str, dict[str, Any]]]:
     """(instance id, edge data) of the fleet's instances, oldest first."""
-    from . import instances
-
     found = [(iid, data) for iid, _, data in world.out(fid, schema.ASSOCIATED, "instance")
              if not live or instances.state_name(world, iid) in LIVE]
     nodes = world.graph.nodes
@@ -204,8 +202,6 @@ def _split(text: str | None) -> list[str]:
 
 def _template_pools(world: World, part: Partition, lt_config: dict[str, Any],
                     fleet_limit: float | None, start: int) -> list[Pool]:
-    from . import launch_templates
-
     spec_ref = lt_config.get("LaunchTemplateSpecification") or {}
     by_id, by_name = spec_ref.get("LaunchTemplateId"), spec_ref.get("LaunchTemplateName")
     if bool(by_id) == bool(by_name):       # one of them, not both
@@ -316,9 +312,7 @@ def _launch(world: World, part: Partition, fid: str, picks: list[Pool], *, on_de
 
 
 def _run(world: World, part: Partition, params: dict[str, Any]) -> list[str]:
-    from . import instances
-
-    return instances.run(world, part, params)
+    return instance_launch.launch(world, part, params)[1]
 
 
 # -- RequestSpotFleet --------------------------------------------------------------------------
@@ -470,8 +464,6 @@ def modify(world: World, part: Partition, params: dict[str, Any]) -> None:
 
 def _shrink(world: World, part: Partition, fid: str, config: dict[str, Any]) -> None:
     """Terminate the newest instances above each target (On-Demand and Spot)."""
-    from . import instances
-
     od_target = config.get("OnDemandTargetCapacity") or 0
     doomed = []
     for on_demand, target in ((True, od_target), (False, config["TargetCapacity"] - od_target)):
@@ -484,15 +476,13 @@ def _shrink(world: World, part: Partition, fid: str, config: dict[str, Any]) -> 
             doomed.append(iid)
             have -= data["weight"]
     if doomed:
-        instances.terminate(world, part, doomed)
+        instance_state.terminate(world, part, doomed)
 
 
 # -- CancelSpotFleetRequests -------------------------------------------------------------------
 def cancel(world: World, part: Partition, ids: list[str], terminate: bool
            ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Cancel fleets; ids that cannot be cancelled are reported, not raised, as AWS does."""
-    from . import instances
-
     done, failed = [], []
     for fid in dict.fromkeys(ids):
         if find(world, part, fid) is None:
@@ -513,7 +503,7 @@ def cancel(world: World, part: Partition, ids: list[str], terminate: bool
         if terminate:
             doomed = [iid for iid, _ in members(world, fid)]
             if doomed:
-                instances.terminate(world, part, doomed)
+                instance_state.terminate(world, part, doomed)
         done.append({"SpotFleetRequestId": fid, "CurrentSpotFleetRequestState": current,
                      "PreviousSpotFleetRequestState": previous})
     return done, failed

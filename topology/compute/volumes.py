@@ -1,5 +1,5 @@
-"""EBS volumes: creation rules per volume type, attachments to instances, Elastic Volumes
-modifications, volume status, and the account's encryption-by-default settings.
+"""EBS volumes: creation rules per volume type, attachments to instances, volume status.
+The account's encryption settings are `ebs_encryption`; ModifyVolume is `volume_modifications`.
 
 A volume node holds its own settings in boto3 member names (`Size`, `VolumeType`, `Iops`,
 `Throughput`, `Encrypted`, `KmsKeyId`, `AvailabilityZone`, `State`, `CreateTime`, ...). Each
@@ -19,33 +19,27 @@ AWS's rules (EBS User Guide, CreateVolume/ModifyVolume API reference):
 * Multi-Attach: io1/io2 only, up to 16 instances in the volume's zone;
 * encryption: a volume is encrypted if asked to, if made from an encrypted snapshot, or if
   the account enabled encryption by default in the region; `KmsKeyId` needs
-  `Encrypted=true`; without one the account's default key (`alias/aws/ebs`) is used;
-* a volume attaches to a running or stopped instance in its zone, on a free device name;
-* ModifyVolume only grows a volume, and a volume takes at most four modifications in a
-  rolling 24 hours, each after the previous one completed. The simulator completes
-  creations and modifications at once: the calls answer `creating`/`modifying` as AWS does,
-  describe calls show them done.
+  `Encrypted=true`; without one the account's default key (`alias/aws/ebs`) is used
+  (`ebs_encryption.encryption`);
+* a volume attaches to a running or stopped instance in its zone, on a free device name.
+The simulator completes creations at once: CreateVolume answers `creating` as AWS does,
+describe calls show the volume `available`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import regions, schema
+from ..core import clock, regions, schema
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, TopologyError)
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
+from .ebs_encryption import encryption
 
 MAX_ATTACHMENTS = 16            # Multi-Attach: instances per volume
-MODIFICATIONS_PER_DAY = 4       # Elastic Volumes: modifications per rolling 24 hours
-ENCRYPTION_BY_DEFAULT = "ebs-encryption-by-default"   # Partition.attributes keys
-DEFAULT_KMS_KEY = "ebs-default-kms-key"
-AWS_MANAGED_ALIAS = "alias/aws/ebs"
-_KEY_NAMESPACE = uuid.UUID("5b1d7a9e-3c4f-4e8a-9d2b-6f0e1c2a3b4d")
 
 
 @dataclass(frozen=True)
@@ -81,86 +75,10 @@ THROUGHPUT_PER_IOPS = 0.25
 _DEVICE = re.compile(r"/dev/sd[a-z]|/dev/sda1|(/dev/)?xvd([a-z]|[a-d][a-z])")
 
 
-def now() -> dt.datetime:
+def _now_ms() -> dt.datetime:
     """The current time, to the millisecond like a volume's `CreateTime`."""
     stamp = dt.datetime.now(dt.timezone.utc)
     return stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
-
-
-def now_to_second() -> dt.datetime:
-    """The current time to the whole second (`...:05.000Z`), as AWS gives attachment times,
-    snapshot start times and volume modification start times."""
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-
-
-def timestamp(value: dt.datetime) -> str:
-    """A time as AWS writes it (what time filters match against).
-
-    >>> timestamp(dt.datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=dt.timezone.utc))
-    '2024-01-02T03:04:05.678Z'
-    """
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
-# -- encryption settings ----------------------------------------------------------------------
-def encryption_by_default(part: Partition) -> bool:
-    return bool(part.attributes.get(ENCRYPTION_BY_DEFAULT))
-
-
-def set_encryption_by_default(world: World, part: Partition, enabled: bool) -> None:
-    world.set_attribute(part, ENCRYPTION_BY_DEFAULT, True if enabled else None)
-
-
-def default_key_id(part: Partition) -> str:
-    """The account's default key for EBS encryption as GetEbsDefaultKmsKeyId names it."""
-    return part.attributes.get(DEFAULT_KMS_KEY) or AWS_MANAGED_ALIAS
-
-
-def set_default_key(world: World, part: Partition, key_id: str | None) -> str:
-    """Make `key_id` the default key (None: back to the AWS managed key, `alias/aws/ebs`);
-    returns the ARN of the key now in use."""
-    arn = key_arn(part, key_id) if key_id else None
-    world.set_attribute(part, DEFAULT_KMS_KEY, arn)
-    return arn or key_arn(part, AWS_MANAGED_ALIAS)
-
-
-def key_arn(part: Partition, key_id: str | None = None) -> str:
-    """The ARN of the KMS key that `key_id` names (a key id, key ARN, alias or alias ARN);
-    None: the default key. Aliases resolve to a key id stable per account and region, and
-    `alias/aws/ebs` to the AWS managed key. Text of no known form is kept as given: AWS
-    checks keys asynchronously."""
-    key_id = key_id or default_key_id(part)
-    scope = f"arn:aws:kms:{part.region}:{part.account}"
-    if key_id.startswith("arn:") and ":key/" in key_id:
-        return key_id
-    if key_id.startswith("arn:") and ":alias/" in key_id:
-        scope, _, alias = key_id.partition(":alias/")
-        key_id = "alias/" + alias
-    if key_id.startswith("alias/"):
-        return f"{scope}:key/{_alias_key(scope, key_id)}"
-    try:
-        return f"{scope}:key/{uuid.UUID(key_id)}"
-    except ValueError:
-        return key_id
-
-
-def _alias_key(scope: str, alias: str) -> str:
-    return str(uuid.uuid5(_KEY_NAMESPACE, f"{scope}|{alias}"))
-
-
-def encryption(part: Partition, encrypted: bool | None, kms_key_id: str | None,
-                source_key: str | None) -> tuple[bool, str | None]:
-    """(Encrypted, KmsKeyId) of a new volume or snapshot copy, by AWS's outcome table."""
-    if kms_key_id and not encrypted:
-        raise TopologyError("The parameter KmsKeyId requires the parameter Encrypted to be set.",
-                            "InvalidParameterDependency")
-    if kms_key_id:
-        return True, key_arn(part, kms_key_id)
-    if source_key:
-        return True, source_key
-    if encrypted or encryption_by_default(part):
-        return True, key_arn(part)
-    return False, None
 
 
 # -- creation ---------------------------------------------------------------------------------
@@ -285,7 +203,7 @@ def create(world: World, part: Partition, *, zone: str, size: int | None = None,
     vol_id = world.new_id("vol")
     fields: dict[str, Any] = {
         "Size": size, "SnapshotId": snapshot_id or "", "AvailabilityZone": found["ZoneName"],
-        "AvailabilityZoneId": found["ZoneId"], "State": "available", "CreateTime": now(),
+        "AvailabilityZoneId": found["ZoneId"], "State": "available", "CreateTime": _now_ms(),
         "VolumeType": vtype, "Encrypted": is_encrypted, "MultiAttachEnabled": multi_attach,
         "Iops": vol_iops, "Throughput": vol_throughput, "KmsKeyId": key,
     }
@@ -363,7 +281,7 @@ def attach(world: World, part: Partition, vol_id: str, instance_id: str, device:
             f"Invalid value '{device}' for unixDevice. Attachment point {device} is already "
             "in use")
     world.link(vol_id, instance_id, schema.ATTACHED, Device=device,
-               DeleteOnTermination=delete_on_termination, AttachTime=now_to_second(),
+               DeleteOnTermination=delete_on_termination, AttachTime=clock.now(),
                State="attached")
     world.update(vol_id, State="in-use")
     view = attachment_view(world, vol_id, instance_id)
@@ -471,110 +389,6 @@ def root_volume(world: World, instance_id: str) -> str | None:
                  if data["Device"] == root), None)
 
 
-# -- modifications ----------------------------------------------------------------------------
-def modify(world: World, part: Partition, vol_id: str, *, size: int | None = None,
-           volume_type: str | None = None, iops: int | None = None,
-           throughput: int | None = None, multi_attach: bool | None = None) -> dict[str, Any]:
-    """Start an Elastic Volumes modification; returns it (boto3 `VolumeModification`,
-    `modifying`). Omitted settings keep their value, except that a new type gets that type's
-    defaults (3000 IOPS for gp3/io1/io2, 125 MiB/s for gp3)."""
-    node = world.get(part, "volume", vol_id)
-    if all(v is None for v in (size, volume_type, iops, throughput, multi_attach)):
-        raise InvalidParameterValue(
-            "Invalid input: Must specify at least one of size, type, iops, throughput or "
-            "multi-attach.")
-    if node.get("MultiAttachEnabled") and node["VolumeType"] == "io1":
-        raise InvalidParameterValue(
-            "io1 volumes with Multi-Attach enabled do not support modify-volume actions.")
-    if size is not None and size < node["Size"]:
-        raise InvalidParameterValue("New size cannot be smaller than existing size")
-    target = _target(node, size, volume_type, iops, throughput, multi_attach)
-    if node.get("MultiAttachEnabled") and not target["MultiAttachEnabled"] \
-            and len(_attachments(world, vol_id)) > 1:
-        raise IncorrectState(
-            f"Multi-Attach cannot be disabled for volume {vol_id} while it is attached to more "
-            "than one instance.", "IncorrectState")
-    started = now_to_second()
-    recent = _recent_modifications(node, started)
-    original = {k: node.get(k) for k in ("Size", "VolumeType", "Iops", "Throughput",
-                                         "MultiAttachEnabled")}
-    record = {"original": original, "target": target, "StartTime": started}
-    # None removes a setting the new type does not have (gp2's throughput, st1's IOPS)
-    world.update(vol_id, modification=record, modification_starts=recent + [started], **target)
-    world.claim(part, "volume-modification", True, vol_id)
-    return {**modification_view(world, vol_id), "ModificationState": "modifying",
-            "Progress": 0, "EndTime": None}
-
-
-def _target(node: dict[str, Any], size: int | None, volume_type: str | None, iops: int | None,
-            throughput: int | None, multi_attach: bool | None) -> dict[str, Any]:
-    """The settings the volume will have, checked like a new volume's."""
-    vtype = volume_type or node["VolumeType"]
-    same = vtype == node["VolumeType"]
-    spec = TYPES[vtype]
-    if iops is None and spec.iops is not None:
-        iops = node.get("Iops") if same else GP3_BASELINE_IOPS
-    if throughput is None and spec.throughput is not None:
-        throughput = node.get("Throughput") if same else GP3_BASELINE_THROUGHPUT
-    multi = node.get("MultiAttachEnabled", False) if multi_attach is None else multi_attach
-    new_size = node["Size"] if size is None else size
-    new_iops, new_throughput = check_settings(vtype, new_size, iops, throughput, multi)
-    return {"Size": new_size, "VolumeType": vtype, "Iops": new_iops,
-            "Throughput": new_throughput, "MultiAttachEnabled": multi}
-
-
-def _recent_modifications(node: dict[str, Any], current: dt.datetime) -> list[dt.datetime]:
-    """The volume's modification start times of the last 24 hours; raises
-    `VolumeModificationRateExceeded` when there are already four (the previous one is
-    complete: the simulator completes modifications at once)."""
-    recent = sorted(t for t in node.get("modification_starts", ())
-                    if current - t < dt.timedelta(days=1))
-    if len(recent) >= MODIFICATIONS_PER_DAY:
-        eligible = timestamp(recent[-MODIFICATIONS_PER_DAY] + dt.timedelta(days=1))
-        raise TopologyError(
-            "You've reached the maximum modification rate per volume limit. Wait until "
-            f"{eligible} before you can issue the next modification request for this volume.",
-            "VolumeModificationRateExceeded")
-    return recent
-
-
-def modification_view(world: World, vol_id: str) -> dict[str, Any]:
-    """The volume's latest modification as boto3's `VolumeModification` (completed)."""
-    record = world.graph.nodes[vol_id]["modification"]
-    original, target = record["original"], record["target"]
-    out: dict[str, Any] = {"VolumeId": vol_id, "ModificationState": "completed",
-                           "Progress": 100, "StartTime": record["StartTime"],
-                           "EndTime": record["StartTime"]}
-    for name, value in target.items():
-        out[f"Target{name}"] = value
-    for name, value in original.items():
-        out[f"Original{name}"] = value
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def has_modification(world: World, vol_id: str) -> bool:
-    return "modification" in world.graph.nodes[vol_id]
-
-
-def _mod(getter):
-    return Filter(lambda w, rid, n: getter(n["modification"]) if "modification" in n else None)
-
-
-MODIFICATION_FILTERS: dict[str, Filter] = {
-    "modification-state": _mod(lambda m: "completed"),
-    "original-iops": _mod(lambda m: m["original"].get("Iops")),
-    "original-size": _mod(lambda m: m["original"]["Size"]),
-    "original-volume-type": _mod(lambda m: m["original"]["VolumeType"]),
-    "originalMultiAttachEnabled": _mod(lambda m: m["original"]["MultiAttachEnabled"]),
-    "start-time": _mod(lambda m: timestamp(m["StartTime"])),
-    "target-iops": _mod(lambda m: m["target"].get("Iops")),
-    "target-size": _mod(lambda m: m["target"]["Size"]),
-    "target-volume-type": _mod(lambda m: m["target"]["VolumeType"]),
-    "targetMultiAttachEnabled": _mod(lambda m: m["target"]["MultiAttachEnabled"]),
-    "volume-id": ident(),
-}
-
-
 # -- views and filters ------------------------------------------------------------------------
 _OWN_FIELDS = ("AvailabilityZone", "AvailabilityZoneId", "CreateTime", "Encrypted", "KmsKeyId",
                "Size", "SnapshotId", "State", "VolumeType", "Iops", "Throughput",
@@ -631,7 +445,7 @@ def _attached(key: str, convert=lambda v: v):
 
 
 FILTERS: dict[str, Filter] = {
-    "attachment.attach-time": _attached("AttachTime", timestamp),
+    "attachment.attach-time": _attached("AttachTime", clock.stamp),
     "attachment.delete-on-termination": _attached("DeleteOnTermination"),
     "attachment.device": _attached("Device"),
     "attachment.instance-id": Filter(lambda w, rid, n: [i for i, _, _ in _attachments(w, rid)],
@@ -639,7 +453,7 @@ FILTERS: dict[str, Filter] = {
     "attachment.status": _attached("State"),
     "availability-zone": field("AvailabilityZone"),
     "availability-zone-id": field("AvailabilityZoneId"),
-    "create-time": Filter(lambda w, rid, n: timestamp(n["CreateTime"])),
+    "create-time": Filter(lambda w, rid, n: clock.stamp(n["CreateTime"])),
     "encrypted": field("Encrypted"),
     "fast-restored": Filter(lambda w, rid, n: bool(n.get("FastRestored"))),
     "multi-attach-enabled": field("MultiAttachEnabled"),
@@ -672,3 +486,10 @@ STATUS_FILTERS: dict[str, Filter] = {
     "volume-status.details-status": _status(lambda n: [d["Status"] for d in _status_details(n)]),
     "volume-status.status": _status(lambda n: "ok"),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("volume", view=view, filters=FILTERS, delete=delete,
+                        max_results=(5, 500), ids_set="volumeSet"))
