@@ -17,7 +17,7 @@ import io
 import threading
 from typing import Any
 
-from . import edges as edge_geometry
+from .edges import length, midpoint, route
 from .layout import Box, bounds, header_top
 from .overlay import Overlay
 from .scene import BUS, CONTAINER, Node, Scene
@@ -38,6 +38,7 @@ def draw(scene: Scene, pos: dict[str, Box], *, ax: Any = None,
          overlay: Overlay | None = None) -> Any:
     """Draw `scene` at `pos` (from `viz.layout`) on `ax`, or on a new figure's Axes sized
     one point per layout unit; returns the Axes."""
+    # deferred: matplotlib takes about a second to import and only drawing needs it
     from matplotlib.figure import Figure
 
     width, height = bounds(pos)
@@ -59,6 +60,7 @@ def draw(scene: Scene, pos: dict[str, Box], *, ax: Any = None,
 
 def image(scene: Scene, pos: dict[str, Box], fmt: str, *, overlay: Overlay | None = None) -> bytes:
     """The picture as SVG, PNG or PDF bytes."""
+    # deferred: matplotlib takes about a second to import and only drawing needs it
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -86,6 +88,7 @@ def _group(gid: str, css: str, members: list[Any]) -> Any:
     backends just draw the members)."""
     global _group_type
     if _group_type is None:
+        # deferred: matplotlib takes about a second to import and only drawing needs it
         from matplotlib.artist import Artist
 
         class Group(Artist):
@@ -125,7 +128,7 @@ class _Painter:
         self.scene = scene
         self.pos = pos
         self.ax = ax
-        self.routes = edge_geometry.route(scene, pos)
+        self.routes = route(scene, pos)
 
     def _own(self, artist: Any) -> Any:
         artist.set_figure(self.ax.figure)
@@ -142,6 +145,7 @@ class _Painter:
         return _group(nid, css_classes(self.scene, node), members)
 
     def _box(self, node: Node, box: Box) -> Any:
+        # deferred: matplotlib takes about a second to import and only drawing needs it
         from matplotlib.patches import FancyBboxPatch, Rectangle
 
         edge, face = colors(node)
@@ -157,6 +161,7 @@ class _Painter:
             linestyle="--" if node.kind in ("az", "external") else "-"))
 
     def _label(self, node: Node, box: Box) -> list[Any]:
+        # deferred: matplotlib takes about a second to import and only drawing needs it
         from matplotlib.text import Text
 
         lines = label(node)
@@ -179,6 +184,7 @@ class _Painter:
         return out
 
     def links(self) -> Any:
+        # deferred: matplotlib takes about a second to import and only drawing needs it
         from matplotlib.lines import Line2D
         from matplotlib.text import Text
 
@@ -192,8 +198,8 @@ class _Painter:
                 linestyle="--" if edge.kind in DASHED_EDGES or edge.state in (
                     "pending-acceptance", "pendingAcceptance", "initiating-request") else "-"))]
             text = edge.label()
-            if text and edge_geometry.length(line) > len(text) * EDGE_TEXT * CHAR:
-                x, y = edge_geometry.midpoint(line)
+            if text and length(line) > len(text) * EDGE_TEXT * CHAR:
+                x, y = midpoint(line)
                 members.append(self._own(Text(
                     x, y, text, fontsize=EDGE_TEXT, color=color, ha="center", va="center",
                     parse_math=False, bbox={"facecolor": "white", "edgecolor": "none",
@@ -202,6 +208,7 @@ class _Painter:
         return _group("edges", "edges", groups)
 
     def overlay(self, marks: Overlay) -> Any:
+        # deferred: matplotlib takes about a second to import and only drawing needs it
         from matplotlib.lines import Line2D
         from matplotlib.patches import FancyArrowPatch, Rectangle
         from matplotlib.text import Text

@@ -9,14 +9,11 @@ from __future__ import annotations
 import math
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .geometry import Box, Point
 from .scene import BORDER, Edge, Scene
 
-if TYPE_CHECKING:
-    from .layout import Box
-
-Point = tuple[float, float]
 ARC_SAMPLES = 24
 ARC_BOW = 0.22          # control point offset, as a share of the distance between centres
 LANE_GAP = 10.0         # between peering lanes above a row of VPCs

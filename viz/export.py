@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import edges as edge_geometry
+from .edges import route
 from .layout import Box, bounds
 from .overlay import Overlay
 from .scene import Scene
@@ -23,7 +23,7 @@ def to_json(scene: Scene, pos: dict[str, Box], *, overlay: Overlay | None = None
     counts, label lines, box), `edges` (id, kind, source, target, name, state, points),
     `containment` (parent id -> child ids; `roots` for the top), and `highlight`."""
     width, height = bounds(pos)
-    routes = edge_geometry.route(scene, pos)
+    routes = route(scene, pos)
     return {
         "format": FORMAT,
         "version": VERSION,

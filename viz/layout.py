@@ -20,6 +20,7 @@ import math
 from typing import NamedTuple
 
 from .edges import LANE_CLEAR, LANE_GAP, peering_lanes
+from .geometry import Box
 from .scene import BORDER, BUS, Scene
 from .style import (BAND_GAP, GAP, LEAF_MIN_WIDTH, MARGIN, PAD, font_size, label,
                     text_size)
@@ -28,31 +29,6 @@ from .zoom import collapse
 LEAF_PAD = 4.0
 CELL_GAP = 6.0
 SHELF_AT_LEAST = 4      # VPCs that always fit side by side in a row
-
-
-class Box(NamedTuple):
-    """A node's rectangle: top-left corner, width and height, in points."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.w / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.h / 2
-
-    @property
-    def right(self) -> float:
-        return self.x + self.w
-
-    @property
-    def bottom(self) -> float:
-        return self.y + self.h
 
 
 def layout(scene: Scene, *, budget: int = 400, seed: int = 0,

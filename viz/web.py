@@ -16,7 +16,6 @@ in it stay text.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -31,8 +30,18 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
+from topology.compute import instance_view, placement_groups, snapshots, volumes
+from topology.connect import (customer_gateways, endpoints, peering, tgw_route_tables,
+                              transit_gateways, vpn_connections)
 from topology.core import schema
 from topology.core.world import World
+from topology.network import (dhcp_options, egress_gateways, elastic_ips, flow_logs,
+                              interface_views, internet_gateways, nat_gateways, network_acls,
+                              prefix_lists, route_tables, security_groups, subnets,
+                              vpcs as vpc_family, vpn_gateways)
+
+from .render import render
+from .snapshot import index as region_index
 
 blueprint = Blueprint("ui", __name__, template_folder="templates")
 
@@ -44,33 +53,33 @@ TOOLTIP_LINES = 8
 VALUE_CHARS = 4000      # longer field values (user data, key material) are cut
 MAX_ZOOM = 1.5          # how far a small diagram may grow to fill the page
 
-# The describe view of each kind, for tooltips and the resource page: module, function.
-VIEWS: dict[str, tuple[str, str]] = {
-    "vpc": ("topology.network.vpcs", "view"),
-    "subnet": ("topology.network.subnets", "view"),
-    "route-table": ("topology.network.route_tables", "view"),
-    "internet-gateway": ("topology.network.internet_gateways", "view"),
-    "egress-only-internet-gateway": ("topology.network.egress_gateways", "egress_only_view"),
-    "carrier-gateway": ("topology.network.egress_gateways", "carrier_view"),
-    "nat-gateway": ("topology.network.nat_gateways", "view"),
-    "security-group": ("topology.network.security_groups", "view"),
-    "network-acl": ("topology.network.network_acls", "view"),
-    "dhcp-options": ("topology.network.dhcp_options", "view"),
-    "network-interface": ("topology.network.interface_views", "view"),
-    "instance": ("topology.compute.instance_view", "view"),
-    "elastic-ip": ("topology.network.elastic_ips", "view"),
-    "vpc-peering-connection": ("topology.connect.peering", "view"),
-    "vpc-endpoint": ("topology.connect.endpoints", "view"),
-    "transit-gateway": ("topology.connect.transit_gateways", "view"),
-    "transit-gateway-route-table": ("topology.connect.tgw_route_tables", "view"),
-    "vpn-gateway": ("topology.network.vpn_gateways", "view"),
-    "customer-gateway": ("topology.connect.customer_gateways", "view"),
-    "vpn-connection": ("topology.connect.vpn_connections", "view"),
-    "volume": ("topology.compute.volumes", "view"),
-    "snapshot": ("topology.compute.snapshots", "view"),
-    "placement-group": ("topology.compute.placement_groups", "view"),
-    "prefix-list": ("topology.network.prefix_lists", "view"),
-    "flow-log": ("topology.network.flow_logs", "view"),
+# The describe view of each kind, for tooltips and the resource page.
+VIEWS: dict[str, Callable[[World, str], dict[str, Any]]] = {
+    "vpc": vpc_family.view,
+    "subnet": subnets.view,
+    "route-table": route_tables.view,
+    "internet-gateway": internet_gateways.view,
+    "egress-only-internet-gateway": egress_gateways.egress_only_view,
+    "carrier-gateway": egress_gateways.carrier_view,
+    "nat-gateway": nat_gateways.view,
+    "security-group": security_groups.view,
+    "network-acl": network_acls.view,
+    "dhcp-options": dhcp_options.view,
+    "network-interface": interface_views.view,
+    "instance": instance_view.view,
+    "elastic-ip": elastic_ips.view,
+    "vpc-peering-connection": peering.view,
+    "vpc-endpoint": endpoints.view,
+    "transit-gateway": transit_gateways.view,
+    "transit-gateway-route-table": tgw_route_tables.view,
+    "vpn-gateway": vpn_gateways.view,
+    "customer-gateway": customer_gateways.view,
+    "vpn-connection": vpn_connections.view,
+    "volume": volumes.view,
+    "snapshot": snapshots.view,
+    "placement-group": placement_groups.view,
+    "prefix-list": prefix_lists.view,
+    "flow-log": flow_logs.view,
 }
 # What a tooltip shows first, when the view has it; other scalar members follow.
 TOOLTIP_FIRST = ("CidrBlock", "Ipv6CidrBlock", "State", "AvailabilityZone", "PrivateIpAddress",
@@ -104,11 +113,9 @@ def _world() -> World:
 @blueprint.get("/ui/")
 @blueprint.get("/ui")      # registered first, so the one `url_for` builds
 def index() -> str:
-    import viz
-
     world = _world()
     with world.lock:
-        entries = viz.index(world)
+        entries = region_index(world)
     return render_template("index.html", entries=entries,
                            accounts=len({e["account"] for e in entries}),
                            vpcs=sum(len(e["vpcs"]) for e in entries))
@@ -238,11 +245,9 @@ def _vpc_of(world: World, rid: str) -> str | None:
 
 def _view(world: World, rid: str) -> dict[str, Any] | None:
     """The resource as its describe call returns it, when the kind has a view."""
-    where = VIEWS.get(world.graph.nodes[rid]["kind"])
-    if where is None:
+    view = VIEWS.get(world.graph.nodes[rid]["kind"])
+    if view is None:
         return None
-    view: Callable[[World, str], dict[str, Any]] = getattr(
-        importlib.import_module(where[0]), where[1])
     return view(world, rid)
 
 
@@ -316,14 +321,11 @@ def _diagram(world: World, account: str, region: str, vpc: str | None = None) ->
     """The diagram of a region or VPC as inline SVG: each resource group a link with a
     tooltip; `?highlight=<id>` marks one resource. The world's lock is held to read the
     scene and to look up the tooltips, not while drawing (API calls need not wait)."""
-    import viz
-
     highlight = request.args.get("highlight")
     with world.lock:
         if highlight is not None and world.node(highlight) is None:
             highlight = None
-    svg = viz.render(world, "svg", account=account, region=region, vpc=vpc,
-                     highlight=highlight)
+    svg = render(world, "svg", account=account, region=region, vpc=vpc, highlight=highlight)
     with world.lock:
         return Markup(decorate(world, svg, lambda rid: url_for("ui.resource", rid=rid)))
 
