@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import routing
 from topology.analysis import access_scopes, scope_evaluation
 from topology.core import tags
 from topology.core.world import Partition, World
 
 from ..dispatch import Context, handler
-from ._describe import describe
 from .insights import describe_runs
 
 log = logging.getLogger("ec2sim")
@@ -29,25 +29,11 @@ def create_network_insights_access_scope(ctx: Context, params: dict[str, Any]) -
 
 
 @handler
-def describe_network_insights_access_scopes(ctx: Context, params: dict[str, Any]
-                                            ) -> dict[str, Any]:
-    return describe(ctx, params, kind=access_scopes.SCOPE, table=access_scopes.SCOPE_FILTERS,
-                    view=access_scopes.scope_view, output="NetworkInsightsAccessScopes",
-                    ids=params.get("NetworkInsightsAccessScopeIds"))
-
-
-@handler
 def get_network_insights_access_scope_content(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
     scope_id = params["NetworkInsightsAccessScopeId"]
     ctx.world.get(ctx.part, access_scopes.SCOPE, scope_id)
     return {"NetworkInsightsAccessScopeContent": access_scopes.content_view(ctx.world, scope_id)}
-
-
-@handler
-def delete_network_insights_access_scope(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    access_scopes.delete_scope(ctx.world, ctx.part, params["NetworkInsightsAccessScopeId"])
-    return {"NetworkInsightsAccessScopeId": params["NetworkInsightsAccessScopeId"]}
 
 
 @handler
@@ -91,23 +77,10 @@ def get_network_insights_access_scope_analysis_findings(ctx: Context, params: di
             "AnalysisStatus": node["Status"], "AnalysisFindings": page, "NextToken": token}
 
 
-@handler
-def delete_network_insights_access_scope_analysis(ctx: Context, params: dict[str, Any]
-                                                  ) -> dict[str, Any]:
-    analysis_id = params["NetworkInsightsAccessScopeAnalysisId"]
-    access_scopes.delete_analysis(ctx.world, ctx.part, analysis_id)
-    return {"NetworkInsightsAccessScopeAnalysisId": analysis_id}
-
-
 def analyze(world: World, part: Partition, analysis_id: str) -> None:
     """Evaluate the analysis's scope with the reachability engine and record the findings."""
-    try:
-        from routing import reachability
-    except ImportError:
-        access_scopes.fail(world, analysis_id, "The reachability engine is not available.")
-        return
     scope_id = access_scopes.scope_of(world, analysis_id)
-    outcome = scope_evaluation.evaluate(world, part, scope_id, reachability)
+    outcome = scope_evaluation.evaluate(world, part, scope_id, routing.reachability)
     if outcome.calls and outcome.errors == outcome.calls:
         access_scopes.fail(world, analysis_id, "An internal error occurred during the analysis.")
         return

@@ -10,7 +10,7 @@ from topology.core.errors import (InvalidParameterCombination, InvalidParameterV
     MissingParameter, NotFound)
 
 from ..dispatch import Context, handler
-from ._describe import describe
+from ..binding import describe
 
 
 @handler

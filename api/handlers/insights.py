@@ -9,35 +9,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import routing
 from topology.analysis import insights
 from topology.core import filters, paging, tags
 from topology.core.errors import TopologyError
 from topology.core.world import World
 
 from ..dispatch import Context, handler
-from ._describe import describe
 
 log = logging.getLogger("ec2sim")
-
-
-@handler
-def create_network_insights_path(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), insights.PATH)
-    path_id = insights.create_path(ctx.world, ctx.part, params, tags=new_tags)
-    return {"NetworkInsightsPath": insights.path_view(ctx.world, path_id)}
-
-
-@handler
-def describe_network_insights_paths(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, params, kind=insights.PATH, table=insights.PATH_FILTERS,
-                    view=insights.path_view, output="NetworkInsightsPaths",
-                    ids=params.get("NetworkInsightsPathIds"))
-
-
-@handler
-def delete_network_insights_path(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    insights.delete_path(ctx.world, ctx.part, params["NetworkInsightsPathId"])
-    return {"NetworkInsightsPathId": params["NetworkInsightsPathId"]}
 
 
 @handler
@@ -63,12 +43,6 @@ def describe_network_insights_analyses(ctx: Context, params: dict[str, Any]) -> 
                          ids=params.get("NetworkInsightsAnalysisIds"), scoped=scoped,
                          begin=params.get("AnalysisStartTime"),
                          end=params.get("AnalysisEndTime"))
-
-
-@handler
-def delete_network_insights_analysis(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    insights.delete_analysis(ctx.world, ctx.part, params["NetworkInsightsAnalysisId"])
-    return {"NetworkInsightsAnalysisId": params["NetworkInsightsAnalysisId"]}
 
 
 def describe_runs(ctx: Context, params: dict[str, Any], *, kind: str,
@@ -102,14 +76,9 @@ def analyze(world: World, analysis_id: str) -> None:
         insights.fail(world, analysis_id, f"The resource {gone[0]} does not exist.")
         return
     try:
-        from routing import reachability
-    except ImportError:
-        insights.fail(world, analysis_id, "The reachability engine is not available.")
-        return
-    try:
-        result = reachability(world, path["Source"], path.get("Destination"),
-                              account=path["account"], region=path["region"],
-                              **request_of(path))
+        result = routing.reachability(world, path["Source"], path.get("Destination"),
+                                      account=path["account"], region=path["region"],
+                                      **request_of(path))
     except TopologyError as err:
         insights.fail(world, analysis_id, err.message)
         return

@@ -9,7 +9,7 @@ from topology.network import nat_gateways
 from topology.core.errors import InvalidParameterCombination, MissingParameter, TopologyError
 
 from ..dispatch import Context, handler
-from ._describe import describe
+from ..binding import describe
 
 
 @handler
@@ -33,12 +33,6 @@ def create_nat_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         secondary_count=params.get("SecondaryPrivateIpAddressCount") or 0, tags=new_tags)
     return {"ClientToken": params.get("ClientToken"),
             "NatGateway": nat_gateways.created_view(ctx.world, nat_id)}
-
-
-@handler
-def delete_nat_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    nat_gateways.delete(ctx.world, ctx.part, params["NatGatewayId"])
-    return {"NatGatewayId": params["NatGatewayId"]}
 
 
 @handler

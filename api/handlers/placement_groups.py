@@ -4,25 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from topology.compute import placement_groups
-from topology.core import filters, tags
+from topology.core import filters
 
 from ..dispatch import Context, handler
-
-
-@handler
-def create_placement_group(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), "placement-group")
-    pg_id = placement_groups.create(
-        ctx.world, ctx.part, params.get("GroupName"), params.get("Strategy"),
-        partition_count=params.get("PartitionCount"), spread_level=params.get("SpreadLevel"),
-        tags=new_tags)
-    return {"PlacementGroup": placement_groups.view(ctx.world, pg_id)}
-
-
-@handler
-def delete_placement_group(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    placement_groups.delete(ctx.world, ctx.part, params["GroupName"])
-    return {}
 
 
 @handler

@@ -27,11 +27,6 @@ def modify_managed_prefix_list(ctx: Context, params: dict[str, Any]) -> dict[str
 
 
 @handler
-def delete_managed_prefix_list(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"PrefixList": prefix_lists.delete(ctx.world, ctx.part, params["PrefixListId"])}
-
-
-@handler
 def describe_managed_prefix_lists(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world, part = ctx.world, ctx.part
     ids = params.get("PrefixListIds")

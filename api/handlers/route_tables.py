@@ -7,7 +7,6 @@ from topology.core import tags
 from topology.network import route_tables, routes
 
 from ..dispatch import Context, handler
-from ._describe import describe
 
 
 @handler
@@ -18,18 +17,6 @@ def create_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     rtb_id = route_tables.create(ctx.world, ctx.part, vpc_id, tags=new_tags)
     return {"RouteTable": route_tables.view(ctx.world, rtb_id),
             "ClientToken": params.get("ClientToken")}
-
-
-@handler
-def delete_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route_tables.delete(ctx.world, ctx.part, params["RouteTableId"])
-    return {}
-
-
-@handler
-def describe_route_tables(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, params, kind="route-table", table=route_tables.FILTERS,
-                    view=route_tables.view, output="RouteTables", ids=params.get("RouteTableIds"))
 
 
 @handler

@@ -9,7 +9,7 @@ from topology.core import tags
 from topology.core.errors import InvalidParameterCombination, MissingParameter
 
 from ..dispatch import Context, handler
-from ._describe import describe
+from ..binding import describe
 
 FLAT = ("CidrIp", "IpProtocol", "FromPort", "ToPort", "SourceSecurityGroupName",
         "SourceSecurityGroupOwnerId")

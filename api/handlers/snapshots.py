@@ -8,7 +8,7 @@ from topology.compute import snapshots
 from topology.core import filters, paging, tags
 
 from ..dispatch import Context, handler
-from ._describe import bounded
+from ..binding import bounded
 
 SNAPSHOT_RESULTS = (5, 1000)   # AWS documents 5-1000 (the model sets no bounds)
 

@@ -9,7 +9,7 @@ from topology.core import paging
 from topology.core.errors import TopologyError
 
 from ..dispatch import Context, handler
-from ._describe import describe
+from ..binding import describe
 
 
 # -- Spot Instance requests --------------------------------------------------------------------

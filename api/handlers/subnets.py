@@ -9,7 +9,6 @@ from topology.provision import defaults
 from topology.core.errors import InvalidParameterValue, MissingParameter, NotFound
 
 from ..dispatch import Context, handler
-from ._describe import describe
 
 
 @handler
@@ -36,18 +35,6 @@ def create_default_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any
         ctx.world, ctx.part, zone=params.get("AvailabilityZone"),
         zone_id=params.get("AvailabilityZoneId"), ipv6_native=bool(params.get("Ipv6Native")))
     return {"Subnet": subnets.view(ctx.world, subnet_id)}
-
-
-@handler
-def delete_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    subnets.delete(ctx.world, ctx.part, params["SubnetId"])
-    return {}
-
-
-@handler
-def describe_subnets(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, params, kind="subnet", table=subnets.FILTERS, view=subnets.view,
-                    output="Subnets", ids=params.get("SubnetIds"))
 
 
 @handler

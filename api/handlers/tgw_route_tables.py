@@ -10,7 +10,6 @@ from topology.connect import tgw_route_tables as rtbs
 from topology.core.errors import MissingParameter
 
 from ..dispatch import Context, handler
-from ._describe import describe
 
 
 @handler
@@ -20,20 +19,6 @@ def create_transit_gateway_route_table(ctx: Context, params: dict[str, Any]) -> 
     new_tags = tags.from_specifications(params.get("TagSpecifications"), rtbs.KIND)
     rtb_id = rtbs.create(ctx.world, ctx.part, tgw_id, tags=new_tags)
     return {"TransitGatewayRouteTable": {**rtbs.view(ctx.world, rtb_id), "State": "pending"}}
-
-
-@handler
-def delete_transit_gateway_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    table = rtbs.delete(ctx.world, ctx.part, params["TransitGatewayRouteTableId"])
-    return {"TransitGatewayRouteTable": table}
-
-
-@handler
-def describe_transit_gateway_route_tables(ctx: Context, params: dict[str, Any]
-                                          ) -> dict[str, Any]:
-    return describe(ctx, params, kind=rtbs.KIND, table=rtbs.FILTERS, view=rtbs.view,
-                    output="TransitGatewayRouteTables",
-                    ids=params.get("TransitGatewayRouteTableIds"))
 
 
 def _table_and_attachment(ctx: Context, params: dict[str, Any]) -> tuple[str, str]:

@@ -30,11 +30,6 @@ def create_transit_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, An
 
 
 @handler
-def delete_transit_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"TransitGateway": gateways.delete(ctx.world, ctx.part, params["TransitGatewayId"])}
-
-
-@handler
 def describe_transit_gateways(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world, part = ctx.world, ctx.part
     ids = list(dict.fromkeys(params.get("TransitGatewayIds") or [])) or None

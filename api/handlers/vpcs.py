@@ -11,7 +11,7 @@ from topology.core.errors import (InvalidParameterCombination, InvalidParameterV
     MissingParameter, NotFound)
 
 from ..dispatch import Context, handler
-from ._describe import describe
+from ..binding import describe
 
 ATTRIBUTES = {  # describe_vpc_attribute's Attribute -> node field
     "enableDnsSupport": "EnableDnsSupport",
@@ -67,18 +67,6 @@ def _pending(view: dict[str, Any]) -> dict[str, Any]:
 def create_default_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     vpc_id = defaults.create_default_vpc(ctx.world, ctx.part)
     return {"Vpc": _pending(vpcs.view(ctx.world, vpc_id))}
-
-
-@handler
-def delete_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpcs.delete(ctx.world, ctx.part, params["VpcId"])
-    return {}
-
-
-@handler
-def describe_vpcs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, params, kind="vpc", table=vpcs.FILTERS, view=vpcs.view,
-                    output="Vpcs", ids=params.get("VpcIds"))
 
 
 @handler

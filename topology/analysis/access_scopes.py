@@ -311,3 +311,12 @@ def _offset(token: str) -> int:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise TopologyError("The specified pagination token is not valid or is expired.",
                             "InvalidPaginationToken") from None
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+SCOPE_FAMILY = declare(Family(SCOPE, view=scope_view, filters=SCOPE_FILTERS,
+                              delete=delete_scope))
+SCOPE_ANALYSIS_FAMILY = declare(Family(SCOPE_ANALYSIS, view=analysis_view,
+                                       filters=ANALYSIS_FILTERS, delete=delete_analysis))

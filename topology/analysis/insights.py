@@ -328,3 +328,12 @@ def started_between(world: World, ids: list[str], begin: dt.datetime | None,
     return [rid for rid in ids
             if (begin is None or nodes[rid]["StartDate"] >= begin)
             and (end is None or nodes[rid]["StartDate"] <= end)]
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+PATH_FAMILY = declare(Family(PATH, view=path_view, filters=PATH_FILTERS, create=create_path,
+                             delete=delete_path))
+ANALYSIS_FAMILY = declare(Family(ANALYSIS, view=analysis_view, filters=ANALYSIS_FILTERS,
+                                 delete=delete_analysis))

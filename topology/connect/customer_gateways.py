@@ -152,3 +152,9 @@ FILTERS: dict[str, Filter] = {
     "state": field("State"),
     "type": field("Type"),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, delete=delete))

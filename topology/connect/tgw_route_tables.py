@@ -657,3 +657,8 @@ def export(world: World, part: Partition, rtb_id: str, specs: list[dict[str, Any
     name = f"{part.account}_{part.region}_{rtb_id}_{when}.json"
     return f"s3://{bucket}/VPCTransitGateway/TransitGatewayRouteTables/{name}"
 
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))

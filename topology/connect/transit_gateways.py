@@ -395,3 +395,9 @@ FILTERS: FilterTable = {
     "state": field("State"),
     "transit-gateway-id": ident(),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))

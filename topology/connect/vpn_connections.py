@@ -369,3 +369,9 @@ FILTERS: dict[str, Filter] = {
     "vpn-gateway-id": Filter(_link("gateway", "vpn-gateway"), _indexed(BY_GATEWAY)),
     "transit-gateway-id": Filter(_link("gateway", "transit-gateway"), _indexed(BY_GATEWAY)),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))

@@ -177,3 +177,10 @@ FILTERS: dict[str, Filter] = {
     "value": Filter(lambda w, rid, n: [v for vs in n["config"].values() for v in vs]),
     "owner-id": Filter(lambda w, rid, n: n["account"]),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("dhcp-options", view=view, filters=FILTERS, create=create,
+                        arguments={"configurations": "DhcpConfigurations"}, delete=delete))

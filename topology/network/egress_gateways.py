@@ -122,3 +122,12 @@ CARRIER_FILTERS: dict[str, Filter] = {
     "vpc-id": Filter(lambda w, rid, n: n["vpc"],
                      lambda w, part, value: w.claimed(part, CARRIER_BY_VPC, value), exact=True),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+EGRESS_ONLY_FAMILY = declare(Family(
+    EGRESS_ONLY, view=egress_only_view, filters=EGRESS_ONLY_FILTERS, create=create_egress_only,
+    delete=delete_egress_only, unknown_ids_ok=True))
+CARRIER_FAMILY = declare(Family(CARRIER, view=carrier_view, filters=CARRIER_FILTERS))

@@ -323,3 +323,10 @@ FILTERS: dict[str, Filter] = {
     "subnet-id": Filter(lambda w, rid, n: subnet_of(w, rid), _by_subnet, exact=True),
     "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _by_vpc, exact=True),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+from .network_interfaces import delete  # noqa: E402
+
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete, ids_exclude_max=True))

@@ -129,3 +129,10 @@ FILTERS: dict[str, Filter] = {
     "internet-gateway-id": ident(),
     "owner-id": Filter(lambda w, rid, n: n["account"]),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("internet-gateway", view=view, filters=FILTERS, create=create,
+                        delete=delete))

@@ -418,3 +418,10 @@ def _offset(token: str) -> int:
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise TopologyError("The specified pagination token is not valid or is expired.",
                             "InvalidPaginationToken")
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, noun="ManagedPrefixList",
+                        delete=delete))

@@ -1,0 +1,265 @@
+"""Handlers made from family declarations (`topology.core.family`) and botocore's model.
+
+A family declares its kind, view, filters and create/delete functions once; this module
+reads each operation's input and output shapes and builds the handler, once, when the
+handlers load (`api.handlers.load_all`). A request then costs the call and nothing more.
+
+* `Describe{noun}s`: the output's one list member, the input's `*Ids` list (if any), the
+  filters member (a list of `Filter`), MaxResults/NextToken, through `describe` below, the
+  one describe path (hand-written Describe handlers call it too), with the family's
+  describe options.
+* `Create{noun}`: the create function's parameters are filled by name from the input
+  members (`botocore.xform_name(member) == parameter`, or the family's `arguments`);
+  `tags` gets the TagSpecifications (`tags.from_specifications`, checked first, as AWS
+  does), `params` the whole input. The output's structure member gets the (created) view of
+  the new id; `ClientToken` is echoed when the output has it.
+* `Delete{noun}`: the input's one required member names the resource; the output is what
+  its shape says: nothing, `Return`/`ReturnCode` true, the id echoed, or the structure the
+  delete function returns.
+
+An operation that has a hand-written `@handler` is never bound: hand-written handlers are
+for operations with logic of their own. A declaration the model cannot carry (a parameter
+with no member, an output member nobody fills) fails at load, not at the first request.
+"""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+import botocore
+from botocore.model import OperationModel, Shape
+
+import topology
+from topology.core import filters, paging, tags
+from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
+from topology.core.family import FAMILIES, Family, View
+from topology.core.world import Partition, World
+
+from . import dispatch, protocol
+from .dispatch import Context, Handler
+
+RETURNS = ("Return", "ReturnCode")      # output members a delete answers `true` in
+
+
+class BindingError(Exception):
+    """A family declaration that the operation model cannot carry (a bug, found at load)."""
+
+
+def bind_all() -> list[str]:
+    """Bind every declared family's operations that have no handler; the actions bound."""
+    _load_families()
+    bound = []
+    for _, family in FAMILIES.items():
+        for action, build in _operations(family):
+            if action in dispatch.HANDLERS:
+                continue
+            fn = build(family, protocol.operation(action))
+            fn.__name__ = botocore.xform_name(action)
+            fn.__qualname__ = f"{family.kind}:{action}"
+            dispatch.handler(fn)
+            fn.bound = True  # type: ignore[attr-defined]
+            bound.append(action)
+    return bound
+
+
+def _load_families() -> None:
+    """Import every topology module, so that every family has declared itself (as the
+    handler package discovers its modules: by walking the package, not by a list)."""
+    for info in pkgutil.walk_packages(topology.__path__, f"{topology.__name__}."):
+        importlib.import_module(info.name)
+
+
+def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationModel], Handler]]]:
+    """The (action, builder) pairs a family declares and the model has."""
+    noun, names = family.operation_noun, protocol.service_model("ec2").operation_names
+    found: list[tuple[str, Callable[[Family, OperationModel], Handler]]] = []
+    describe_name = next((n for n in (f"Describe{noun}s", f"Describe{noun}") if n in names),
+                         None)
+    if describe_name is not None:
+        found.append((describe_name, _describe))
+    if family.create is not None and f"Create{noun}" in names:
+        found.append((f"Create{noun}", _create))
+    if family.delete is not None and f"Delete{noun}" in names:
+        found.append((f"Delete{noun}", _delete))
+    return found
+
+
+# -- Describe ---------------------------------------------------------------------------------
+def describe(ctx: Context, params: dict[str, Any], *, kind: str, table: filters.FilterTable,
+             view: View, output: str, ids: list[str] | None = None,
+             ids_exclude_max: bool = False, unknown_ids_ok: bool = False) -> dict[str, Any]:
+    """Answer a `Describe*` call: the named ids, filtered, paged, viewed.
+
+    Every named id must exist, unless `unknown_ids_ok` (an operation AWS answers with no
+    item for an unknown id; a malformed one is still an error).
+    """
+    world, part = ctx.world, ctx.part
+    if ids and ids_exclude_max and params.get("MaxResults") is not None:
+        raise InvalidParameterCombination(
+            "The parameter MaxResults cannot be used with the ids parameter.")
+    if ids:
+        ids = [rid for rid in dict.fromkeys(ids) if _known(world, part, kind, rid, unknown_ids_ok)]
+        if not ids:
+            return {output: [], "NextToken": None}
+    chosen = filters.select(world, part, kind, table, params.get("Filters"), ids)
+    page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
+    return {output: [view(world, rid) for rid in page], "NextToken": token}
+
+
+def _known(world: World, part: Partition, kind: str, rid: str, unknown_ok: bool) -> bool:
+    try:
+        world.get(part, kind, rid)
+    except NotFound:
+        if not unknown_ok:
+            raise
+        return False
+    return True
+
+
+def bounded(params: dict[str, Any], limits: tuple[int, int], ids_member: str | None = None,
+            wire_set: str = "") -> dict[str, Any]:
+    """`params` with MaxResults checked against AWS's documented bounds and capped."""
+    limit = params.get("MaxResults")
+    if limit is None:
+        return params
+    if ids_member and params.get(ids_member):
+        raise InvalidParameterCombination(
+            f"The parameter {wire_set} cannot be used with the parameter maxResults")
+    low, high = limits
+    if limit < low:
+        raise InvalidParameterValue(
+            # sic: AWS says "greater than 5" and accepts 5
+            f"Value ( {limit} ) for parameter maxResults is invalid. Expecting a value greater "
+            f"than {low}.")
+    return {**params, "MaxResults": min(limit, high)}
+
+
+def _describe(family: Family, op: OperationModel) -> Handler:
+    members = op.input_shape.members
+    output = _one(op, [n for n, s in op.output_shape.members.items() if s.type_name == "list"],
+                  "list output member")
+    id_lists = [n for n, s in members.items() if n.endswith("Ids") and s.type_name == "list"]
+    ids_member = _one(op, id_lists, "*Ids input member") if id_lists else None
+    filters_member = next((n for n, s in members.items() if _is_filter_list(s)), None)
+    paged = "NextToken" in op.output_shape.members
+
+    def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+        if family.max_results is not None:
+            params = bounded(params, family.max_results, ids_member if family.ids_set else None,
+                             family.ids_set)
+        if filters_member != "Filters":
+            params = {**params, "Filters": params.get(filters_member) if filters_member else None}
+        out = describe(ctx, params, kind=family.kind, table=family.filters, view=family.view,
+                       output=output, ids=params.get(ids_member) if ids_member else None,
+                       ids_exclude_max=family.ids_exclude_max,
+                       unknown_ids_ok=family.unknown_ids_ok)
+        if not paged:
+            del out["NextToken"]
+        return out
+    return handle
+
+
+def _is_filter_list(shape: Shape) -> bool:
+    return shape.type_name == "list" and shape.member.name == "Filter"
+
+
+# -- Create -----------------------------------------------------------------------------------
+def _create(family: Family, op: OperationModel) -> Handler:
+    create = family.create
+    assert create is not None
+    fill = _arguments(family, op, create)
+    resource_type = tags.resource_type(family.kind)
+    outputs = op.output_shape.members if op.output_shape is not None else {}
+    structures = [n for n, s in outputs.items() if s.type_name == "structure"]
+    item = _one(op, [n for n in structures if n == family.operation_noun] or structures,
+                "structure output member")
+    echo_token = "ClientToken" in outputs
+    _understood(op, outputs, {item, "ClientToken"})
+    view = family.created_view or family.view
+
+    def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+        new_tags = tags.from_specifications(params.get("TagSpecifications"), resource_type)
+        rid = create(ctx.world, ctx.part, **fill(params, new_tags))
+        out = {item: view(ctx.world, rid)}
+        if echo_token:
+            out["ClientToken"] = params.get("ClientToken")
+        return out
+    return handle
+
+
+Fill = Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]
+
+
+def _arguments(family: Family, op: OperationModel, fn: Callable[..., Any]) -> Fill:
+    """How to fill `fn`'s parameters (after world and part) from a request, decided now."""
+    by_snake = {botocore.xform_name(name): name for name in op.input_shape.members}
+    plan: list[tuple[str, str, bool]] = []    # (parameter, input member or role, required)
+    for param in list(inspect.signature(fn).parameters.values())[2:]:
+        required = param.default is inspect.Parameter.empty
+        if param.name in ("tags", "params"):
+            plan.append((param.name, f"<{param.name}>", True))
+            continue
+        member = family.arguments.get(param.name) or by_snake.get(param.name)
+        if member is not None:
+            if member not in op.input_shape.members:
+                raise BindingError(f"{op.name}: {fn.__qualname__}'s {param.name} names "
+                                   f"{member}, which the input does not have")
+            plan.append((param.name, member, required))
+        elif required:
+            raise BindingError(f"{op.name}: no input member for {fn.__qualname__}'s "
+                               f"parameter {param.name}")
+
+    def fill(params: dict[str, Any], new_tags: dict[str, str]) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {}
+        for name, member, required in plan:
+            if member == "<tags>":
+                kwargs[name] = new_tags
+            elif member == "<params>":
+                kwargs[name] = params
+            elif member in params:
+                kwargs[name] = params[member]
+            elif required:
+                kwargs[name] = None
+        return kwargs
+    return fill
+
+
+# -- Delete -----------------------------------------------------------------------------------
+def _delete(family: Family, op: OperationModel) -> Handler:
+    delete = family.delete
+    assert delete is not None
+    id_member = _one(op, [n for n in op.input_shape.required_members if n != "DryRun"],
+                     "required input member")
+    outputs = op.output_shape.members if op.output_shape is not None else {}
+    returns = [n for n in RETURNS if n in outputs]
+    echo = id_member if id_member in outputs else None
+    structure = next((n for n, s in outputs.items() if s.type_name == "structure"), None)
+    _understood(op, outputs, {*returns, echo, structure})
+
+    def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+        rid = params[id_member]
+        answer = delete(ctx.world, ctx.part, rid)
+        out: dict[str, Any] = {name: True for name in returns}
+        if echo is not None:
+            out[echo] = rid
+        if structure is not None:
+            out[structure] = answer
+        return out
+    return handle
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _one(op: OperationModel, names: list[str], what: str) -> str:
+    if len(names) != 1:
+        raise BindingError(f"{op.name}: expected one {what}, found {names or 'none'}")
+    return names[0]
+
+
+def _understood(op: OperationModel, outputs: Any, filled: set[str | None]) -> None:
+    """Every output member is one the binding fills (else the operation needs a handler)."""
+    left = [n for n in outputs if n not in filled]
+    if left:
+        raise BindingError(f"{op.name}: the binding does not fill output members {left}")

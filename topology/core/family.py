@@ -1,0 +1,63 @@
+"""A resource family declared once: its kind, filters, view and the functions that change it.
+
+The API layer (`api/binding.py`) reads these declarations and botocore's operation model to
+answer the family's Create/Delete/Describe operations without a hand-written handler:
+
+    FAMILY = family.declare(family.Family(
+        "internet-gateway", view=view, filters=FILTERS, create=create, delete=delete))
+
+Operation names come from `noun` (by default the kind in PascalCase: `internet-gateway` ->
+`InternetGateway`): `Create{noun}`, `Delete{noun}`, `Describe{noun}s` (or `Describe{noun}`
+when AWS does not pluralise, as in `DescribeDhcpOptions`). An operation is bound when the
+family has the function, the model has the operation, and no hand-written handler answers it.
+See docs/families.md.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from .filters import FilterTable
+from .registry import Registry
+from .world import World
+
+View = Callable[[World, str], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Family:
+    """What the API needs to know about one kind to answer its plain operations."""
+
+    kind: str                                    # node kind, e.g. "internet-gateway"
+    view: View                                   # the boto3-shaped item of a Describe
+    filters: FilterTable = field(default_factory=dict)
+    noun: str = ""                               # operation noun; default: kind in PascalCase
+    # create(world, part, <input members by snake_case name>, tags=...) -> new id;
+    # a parameter named `params` gets the whole input
+    create: Callable[..., str] | None = None
+    created_view: View | None = None             # what Create answers, if not `view`
+    # create's parameters whose name is not the snake_case of their input member
+    arguments: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # delete(world, part, id): returns None, or the item a Delete answers with
+    delete: Callable[..., Any] | None = None
+    # -- the describe options that vary between operations
+    unknown_ids_ok: bool = False                 # unknown ids select nothing (not NotFound)
+    ids_exclude_max: bool = False                # MaxResults with ids: InvalidParameterCombination
+    max_results: tuple[int, int] | None = None   # AWS's documented MaxResults bounds (capped)
+    ids_set: str = ""                            # with max_results: the ids' wire set name,
+                                                 # which MaxResults may not accompany
+
+    @property
+    def operation_noun(self) -> str:
+        return self.noun or "".join(part.capitalize() for part in self.kind.split("-"))
+
+
+FAMILIES: Registry[Family] = Registry("the family a resource kind declares")
+
+
+def declare(family: Family) -> Family:
+    """Register `family` under its kind (at import of its module) and return it."""
+    FAMILIES.add(family.kind, family)
+    return family
