@@ -8,8 +8,8 @@ request of its own (`spot.record`/`spot.attach`), as AWS's fleets make them, and
 `aws:ec2spot:fleet-request-id` tag.
 
 A fleet is fulfilled at once: its launch specifications (or launch template configurations
-and their overrides) expand into Spot pools, one per instance type and subnet or zone (a
-specification may list several of each, comma-separated). Pools priced above their maximum
+and their overrides) expand into Spot pools (`spot_fleet_pools`), one per instance type and
+subnet or zone (a specification may list several of each, comma-separated). Pools priced above their maximum
 price (the specification's, else the fleet's, else the On-Demand price) are left out; the
 allocation strategy orders the rest (`lowestPrice`: cheapest per unit of capacity, over
 `InstancePoolsToUseCount` pools; `diversified`: round robin over all; `capacityOptimized`:
@@ -26,15 +26,15 @@ reads `cancelled` once no instance is left.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import re
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from ..catalogue import spot_prices
 from ..core import schema, tags
-from . import instance_launch, instance_state, instances, launch_templates, spot
+from . import instance_launch, instance_state, instances, spot
+from .spot_fleet_pools import (Pool, invalid, on_demand_order, parse_price, pick, pools,
+    spot_order)
 from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
 from ..core.world import Partition, World
 
@@ -49,18 +49,6 @@ DEFAULTS = {"AllocationStrategy": "lowestPrice", "OnDemandAllocationStrategy": "
             "ExcessCapacityTerminationPolicy": "Default", "OnDemandTargetCapacity": 0,
             "Type": "maintain", "ReplaceUnhealthyInstances": False,
             "InstanceInterruptionBehavior": "terminate"}
-# SpotFleetLaunchSpecification members RequestSpotInstances' LaunchSpecification shares
-SHARED = ("ImageId", "InstanceType", "KeyName", "KernelId", "RamdiskId", "UserData",
-          "AddressingType", "EbsOptimized", "IamInstanceProfile", "BlockDeviceMappings",
-          "NetworkInterfaces", "Monitoring")
-
-
-def invalid(member: str) -> TopologyError:
-    """AWS's refusal of a fleet configuration: it names the member at fault."""
-    return TopologyError(f"Parameter: SpotFleetRequestConfig.{member} is invalid.",
-                         "InvalidSpotFleetRequestConfig")
-
-
 # -- lookups -----------------------------------------------------------------------------------
 def find(world: World, part: Partition, fid: str) -> dict[str, Any] | None:
     node = world.node(fid)
@@ -100,187 +88,6 @@ def members(world: World, fid: str, *, live: bool = True) -> list[tuple[str, dic
 def capacity(world: World, fid: str, *, on_demand: bool) -> float:
     return float(sum(data["weight"] for _, data in members(world, fid)
                      if data["on_demand"] == on_demand))
-
-
-# -- pools -------------------------------------------------------------------------------------
-@dataclass
-class Pool:
-    """One instance type in one subnet or zone, at a maximum price, worth `weight` units."""
-
-    plan: spot.Plan
-    weight: float
-    limit: float                  # maximum Spot price
-    priority: float
-    order: int                    # position in the request, for stable ties
-
-    @property
-    def price(self) -> float:
-        return self.plan.price()
-
-    @property
-    def unit_price(self) -> float:
-        return self.price / self.weight
-
-    @property
-    def od_unit_price(self) -> float:
-        return self.plan.on_demand() / self.weight
-
-    @property
-    def depth(self) -> float:
-        """How much spare capacity the pool has: a stable per-pool draw (AWS's is hidden)."""
-        return spot_prices.unit(self.plan.part.region, self.plan.zone, self.plan.itype, "depth")
-
-
-def pools(world: World, part: Partition, config: dict[str, Any]) -> list[Pool]:
-    """Every pool the configuration names, validated (AMIs, types, subnets, groups...)."""
-    fleet_limit = _price(config.get("SpotPrice"), "SpotPrice")
-    found: list[Pool] = []
-    for spec in config.get("LaunchSpecifications") or []:
-        limit = _price(spec.get("SpotPrice"), "LaunchSpecifications.SpotPrice") or fleet_limit
-        for variant in _variants(spec):
-            for placed in _default_zones(world, part, variant):
-                found.append(_pool(world, part, placed, spec.get("WeightedCapacity"), limit,
-                                   0.0, len(found), "LaunchSpecifications.WeightedCapacity"))
-    for lt_config in config.get("LaunchTemplateConfigs") or []:
-        found.extend(_template_pools(world, part, lt_config, fleet_limit, len(found)))
-    return found
-
-
-def _pool(world: World, part: Partition, spec: dict[str, Any], weight: float | None,
-          limit: float | None, priority: float, order: int, member: str) -> Pool:
-    if weight is not None and not weight > 0:
-        raise invalid(member)
-    plan = spot.Plan(world, part, spec)
-    return Pool(plan, weight or 1.0, limit or plan.on_demand(), priority, order)
-
-
-def _variants(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """A fleet specification as RequestSpotInstances specifications: one per subnet, or per
-    zone (both may be comma-separated lists); its GroupIdentifiers as ids and names."""
-    base = {k: spec[k] for k in SHARED if spec.get(k) is not None}
-    ids = [g["GroupId"] for g in spec.get("SecurityGroups") or [] if g.get("GroupId")]
-    names = [g["GroupName"] for g in spec.get("SecurityGroups") or []
-             if g.get("GroupName") and not g.get("GroupId")]
-    if ids:
-        base["SecurityGroupIds"] = ids
-    if names:
-        base["SecurityGroups"] = names
-    instance_tags = [t for t in spec.get("TagSpecifications") or []]
-    if instance_tags:
-        base["TagSpecifications"] = instance_tags
-    placement = dict(spec.get("Placement") or {})
-    subnets = _split(spec.get("SubnetId"))
-    if subnets:
-        return [{**base, "SubnetId": s, **({"Placement": _no_zone(placement)} if
-                                           _no_zone(placement) else {})} for s in subnets]
-    zones = _split(placement.get("AvailabilityZone"))
-    if zones:
-        return [{**base, "Placement": {**placement, "AvailabilityZone": z}} for z in zones]
-    return [{**base, **({"Placement": placement} if placement else {})}]
-
-
-def _default_zones(world: World, part: Partition, spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """A specification that names no subnet or zone draws on every zone of the default VPC
-    (each a pool of its own), as a fleet in the default VPC does."""
-    placement = spec.get("Placement") or {}
-    if spec.get("SubnetId") or spec.get("NetworkInterfaces") or \
-            placement.get("AvailabilityZone") or placement.get("AvailabilityZoneId"):
-        return [spec]
-    zones = spot.default_zones(world, part, spec.get("InstanceType") or spot.DEFAULT_TYPE)
-    if not zones:
-        return [spec]
-    return [{**spec, "Placement": {**placement, "AvailabilityZone": z}} for z in zones]
-
-
-def _no_zone(placement: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in placement.items() if k != "AvailabilityZone"}
-
-
-def _split(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def _template_pools(world: World, part: Partition, lt_config: dict[str, Any],
-                    fleet_limit: float | None, start: int) -> list[Pool]:
-    spec_ref = lt_config.get("LaunchTemplateSpecification") or {}
-    by_id, by_name = spec_ref.get("LaunchTemplateId"), spec_ref.get("LaunchTemplateName")
-    if bool(by_id) == bool(by_name):       # one of them, not both
-        raise invalid("LaunchTemplateConfigs.LaunchTemplateSpecification")
-    if not spec_ref.get("Version"):        # AWS: "You must specify a value"
-        raise invalid("LaunchTemplateConfigs.LaunchTemplateSpecification.Version")
-    base = launch_templates.resolve(world, part, {
-        k: v for k, v in spec_ref.items() if v is not None})
-    found = []
-    for override in lt_config.get("Overrides") or [{}]:
-        spec = dict(base)
-        if override.get("InstanceType"):
-            spec["InstanceType"] = override["InstanceType"]
-        if override.get("SubnetId"):
-            spec["SubnetId"] = override["SubnetId"]
-            if spec.get("NetworkInterfaces"):
-                spec["NetworkInterfaces"] = [
-                    {**ni, "SubnetId": override["SubnetId"]} if ni.get("DeviceIndex", 0) == 0
-                    else ni for ni in spec["NetworkInterfaces"]]
-        zone = override.get("AvailabilityZone")
-        if zone and not override.get("SubnetId"):
-            spec["Placement"] = {**(spec.get("Placement") or {}), "AvailabilityZone": zone}
-        limit = _price(override.get("SpotPrice"), "LaunchTemplateConfigs.Overrides.SpotPrice")
-        found.append(_pool(world, part, spec, override.get("WeightedCapacity"),
-                           limit or fleet_limit, override.get("Priority") or 0.0,
-                           start + len(found), "LaunchTemplateConfigs.Overrides.WeightedCapacity"))
-    return found
-
-
-def _price(text: str | None, member: str) -> float | None:
-    if text is None:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise invalid(member)
-    if not value > 0:
-        raise invalid(member)
-    return value
-
-
-# -- allocation --------------------------------------------------------------------------------
-def _spot_order(chosen: list[Pool], strategy: str, pool_count: int | None) -> list[Pool]:
-    """The pools a fleet draws Spot capacity from, in the order it cycles through them."""
-    if strategy == "diversified":
-        return chosen
-    if strategy == "capacityOptimized":
-        return sorted(chosen, key=lambda p: (-p.depth, p.order))[:1]
-    if strategy == "capacityOptimizedPrioritized":
-        return sorted(chosen, key=lambda p: (p.priority, -p.depth, p.order))[:1]
-    if strategy == "priceCapacityOptimized":
-        deep = sorted(chosen, key=lambda p: (-p.depth, p.order))[:max(1, (len(chosen) + 1) // 2)]
-        return sorted(deep, key=lambda p: (p.unit_price, p.order))[:1]
-    cheapest = sorted(chosen, key=lambda p: (p.unit_price, p.order))
-    return cheapest[:max(1, pool_count or 1)]
-
-
-def _od_order(chosen: list[Pool], strategy: str) -> list[Pool]:
-    if strategy == "prioritized":
-        return sorted(chosen, key=lambda p: (p.priority, p.order))[:1]
-    return sorted(chosen, key=lambda p: (p.od_unit_price, p.order))[:1]
-
-
-def _picks(order: list[Pool], needed: float, budget: float | None, spot_market: bool
-           ) -> list[Pool]:
-    """Pools to launch one instance from each, cycling `order`, until `needed` units are met
-    (or the hourly `budget` would be passed)."""
-    picks: list[Pool] = []
-    spent = 0.0
-    for pool in itertools.cycle(order) if order else ():
-        if needed <= 0:
-            break
-        cost = pool.price if spot_market else pool.plan.on_demand()
-        if budget is not None and spent + cost > budget:
-            break
-        picks.append(pool)
-        spent += cost
-        needed -= pool.weight
-    return picks
 
 
 def _launch(world: World, part: Partition, fid: str, picks: list[Pool], *, on_demand: bool,
@@ -360,7 +167,7 @@ def _check(config: dict[str, Any]) -> None:
             config["InstancePoolsToUseCount"] < 1:
         raise invalid("InstancePoolsToUseCount")
     for key in ("SpotMaxTotalPrice", "OnDemandMaxTotalPrice"):
-        _price(config.get(key), key)
+        parse_price(config.get(key), key)
 
 
 def _fill(world: World, part: Partition, fid: str, found: list[Pool], now: dt.datetime) -> None:
@@ -373,14 +180,14 @@ def _fill(world: World, part: Partition, fid: str, found: list[Pool], now: dt.da
     spot_needed = config["TargetCapacity"] - od_target - capacity(world, fid, on_demand=False)
     behaviour = config.get("InstanceInterruptionBehavior") or "terminate"
     if od_needed > 0:
-        order = _od_order(found, config.get("OnDemandAllocationStrategy") or "lowestPrice")
-        picks = _picks(order, od_needed, _price(config.get("OnDemandMaxTotalPrice"), ""), False)
+        order = on_demand_order(found, config.get("OnDemandAllocationStrategy") or "lowestPrice")
+        picks = pick(order, od_needed, parse_price(config.get("OnDemandMaxTotalPrice"), ""), False)
         _launch(world, part, fid, picks, on_demand=True, behaviour=behaviour, now=now)
     if spot_needed > 0:
         affordable = [p for p in found if p.limit >= p.price]
-        order = _spot_order(affordable, config.get("AllocationStrategy") or "lowestPrice",
-                            config.get("InstancePoolsToUseCount"))
-        picks = _picks(order, spot_needed, _price(config.get("SpotMaxTotalPrice"), ""), True)
+        order = spot_order(affordable, config.get("AllocationStrategy") or "lowestPrice",
+                           config.get("InstancePoolsToUseCount"))
+        picks = pick(order, spot_needed, parse_price(config.get("SpotMaxTotalPrice"), ""), True)
         _launch(world, part, fid, picks, on_demand=False, behaviour=behaviour, now=now)
 
 
