@@ -9,14 +9,15 @@ request of its own (`spot.record`/`spot.attach`), as AWS's fleets make them, and
 
 A fleet is fulfilled at once: its launch specifications (or launch template configurations
 and their overrides) expand into Spot pools (`spot_fleet_pools`), one per instance type and
-subnet or zone (a specification may list several of each, comma-separated). Pools priced above their maximum
-price (the specification's, else the fleet's, else the On-Demand price) are left out; the
-allocation strategy orders the rest (`lowestPrice`: cheapest per unit of capacity, over
-`InstancePoolsToUseCount` pools; `diversified`: round robin over all; `capacityOptimized`:
-the pool with the most spare capacity; `capacityOptimizedPrioritized`: by override priority;
-`priceCapacityOptimized`: the cheapest of the deeper half), and instances are launched,
-each adding its `WeightedCapacity`, until the target is met. The On-Demand part
-(`OnDemandTargetCapacity`) launches first, cheapest (or highest priority) pool first.
+subnet or zone (a specification may list several of each, comma-separated). Pools priced
+above their maximum price (the specification's, else the fleet's, else the On-Demand price)
+are left out; the allocation strategy orders the rest (`lowestPrice`: cheapest per unit of
+capacity, over `InstancePoolsToUseCount` pools; `diversified`: round robin over all;
+`capacityOptimized`: the pool with the most spare capacity; `capacityOptimizedPrioritized`:
+by override priority; `priceCapacityOptimized`: the cheapest of the deeper half), and
+instances are launched, each adding its `WeightedCapacity`, until the target is met. The
+On-Demand part (`OnDemandTargetCapacity`) launches first, cheapest (or highest priority)
+pool first.
 
 FulfilledCapacity and the fleet's instances are read from the graph when viewed, so an
 instance terminated by other means drops out. Cancelling with TerminateInstances terminates
