@@ -40,7 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from topology.compute import images, instance_launch
 from topology.connect import peering, tgw_attachments, tgw_route_tables, transit_gateways
-from topology.network import network_acls, route_tables, routes, security_groups, subnets, vpcs
+from topology.network import (group_rules, network_acls, route_tables, routes, security_groups,
+                              subnets, vpcs)
 from topology.core.world import DEFAULT_ACCOUNT, Partition, World  # noqa: E402
 
 REGION = "us-east-1"
@@ -136,8 +137,8 @@ def _groups(world: World, part: Partition, vpc: str, v: int) -> dict[str, str]:
         peer = ({"IpRanges": [{"CidrIp": source}]} if "/" in source
                 else {"UserIdGroupPairs": [{"GroupId": groups[source]}]})
         perm = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **peer}
-        rules = security_groups.parse(world, part, groups[group], [perm])
-        security_groups.authorize(world, part, groups[group], rules, egress=False)
+        rules = group_rules.parse(world, part, groups[group], [perm])
+        group_rules.authorize(world, part, groups[group], rules, egress=False)
 
     allow("web", 443, source="10.0.0.0/8")
     allow("app", 8080, source="web")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from topology.network import security_group_rules as sgr
-from topology.network import security_groups as sg
+from topology.network import group_rules, security_groups as sg
 from topology.core import tags
 from topology.core.errors import InvalidParameterCombination, MissingParameter
 
@@ -51,10 +51,10 @@ def _permissions(params: dict[str, Any]) -> list[dict[str, Any]]:
 def _authorize(ctx: Context, params: dict[str, Any], *, egress: bool) -> dict[str, Any]:
     world, part = ctx.world, ctx.part
     sg_id = _group(ctx, params)
-    rules = sg.parse(world, part, sg_id, _permissions(params))
+    rules = group_rules.parse(world, part, sg_id, _permissions(params))
     rule_tags = tags.from_specifications(params.get("TagSpecifications"), "security-group-rule")
-    rule_ids = sg.authorize(world, part, sg_id, rules, egress=egress, tags=rule_tags)
-    return {"Return": True, "SecurityGroupRules": [sg.rule_view(world, r) for r in rule_ids]}
+    rule_ids = group_rules.authorize(world, part, sg_id, rules, egress=egress, tags=rule_tags)
+    return {"Return": True, "SecurityGroupRules": [group_rules.rule_view(world, r) for r in rule_ids]}
 
 
 def _revoke(ctx: Context, params: dict[str, Any], *, egress: bool) -> dict[str, Any]:
@@ -66,10 +66,10 @@ def _revoke(ctx: Context, params: dict[str, Any], *, egress: bool) -> dict[str, 
             raise InvalidParameterCombination(
                 "The parameter SecurityGroupRuleIds cannot be used with the parameter "
                 "IpPermissions")
-        revoked = sg.revoke_ids(world, part, sg_id, rule_ids, egress=egress)
+        revoked = group_rules.revoke_ids(world, part, sg_id, rule_ids, egress=egress)
         return {"Return": True, "RevokedSecurityGroupRules": revoked}
-    rules = sg.parse(world, part, sg_id, _permissions(params))
-    revoked, unknown = sg.revoke(world, part, sg_id, rules, egress=egress)
+    rules = group_rules.parse(world, part, sg_id, _permissions(params))
+    revoked, unknown = group_rules.revoke(world, part, sg_id, rules, egress=egress)
     out: dict[str, Any] = {"Return": True, "RevokedSecurityGroupRules": revoked}
     if unknown:
         out["UnknownIpPermissions"] = sgr.permissions(unknown)
@@ -86,9 +86,9 @@ def _update_descriptions(ctx: Context, params: dict[str, Any], *, egress: bool
             "The parameter IpPermissions cannot be used with the parameter "
             "SecurityGroupRuleDescriptions")
     if by_id:
-        sg.set_descriptions_by_id(world, part, sg_id, by_id, egress=egress)
+        group_rules.set_descriptions_by_id(world, part, sg_id, by_id, egress=egress)
     elif perms:
-        sg.set_descriptions(world, part, sg_id, sg.parse(world, part, sg_id, perms),
+        group_rules.set_descriptions(world, part, sg_id, group_rules.parse(world, part, sg_id, perms),
                             egress=egress)
     else:
         raise MissingParameter("The request must contain the parameter IpPermissions or "
@@ -128,8 +128,8 @@ def describe_security_groups(ctx: Context, params: dict[str, Any]) -> dict[str, 
 
 @handler
 def describe_security_group_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, params, kind="security-group-rule", table=sg.RULE_FILTERS,
-                    view=sg.rule_view, output="SecurityGroupRules",
+    return describe(ctx, params, kind="security-group-rule", table=group_rules.RULE_FILTERS,
+                    view=group_rules.rule_view, output="SecurityGroupRules",
                     ids=params.get("SecurityGroupRuleIds"))
 
 
@@ -167,5 +167,5 @@ def update_security_group_rule_descriptions_egress(ctx: Context, params: dict[st
 
 @handler
 def modify_security_group_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    sg.modify(ctx.world, ctx.part, params["GroupId"], params["SecurityGroupRules"])
+    group_rules.modify(ctx.world, ctx.part, params["GroupId"], params["SecurityGroupRules"])
     return {"Return": True}

@@ -39,7 +39,7 @@ import datetime as dt
 from typing import Any
 
 from ..core import filters, regions, schema
-from ..network import routes, security_groups, vpcs
+from ..network import group_rules, routes, security_groups, vpcs
 from ..core.errors import (DependencyViolation, InvalidParameterValue, MissingParameter,
     TopologyError)
 from ..core.filters import Filter, ident
@@ -105,7 +105,7 @@ def active_between(world: World, vpc_a: str, vpc_b: str) -> str | None:
     return None
 
 
-@security_groups.PEERED.register("vpc-peering-connection")
+@group_rules.PEERED.register("vpc-peering-connection")
 def peered(world: World, vpc_a: str, vpc_b: str) -> bool:
     """Whether an active peering connection joins the two VPCs (either direction)."""
     return active_between(world, vpc_a, vpc_b) is not None

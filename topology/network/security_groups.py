@@ -5,7 +5,9 @@ CONTAINS; a rule naming another group or a prefix list has a REFERENCES edge to 
 `UserId`, the referenced group's account), so "who refers to this group" is an edge lookup.
 Describe calls see two shapes of the same rules: `SecurityGroupRule` (one per node) and
 `IpPermission` (grouped by protocol and ports). What a rule *is* (parsing, AWS's checks and
-wording) lives in `topology.security_group_rules`; this module places rules in the graph.
+wording) lives in `security_group_rules`, how requests change a group's rules (authorize,
+revoke, modify, the `SecurityGroupRule` view) in `group_rules`; this module holds the groups,
+places rule nodes in them and reads them back.
 
 AWS's rules kept here: group names are unique per VPC (case-insensitively), `default` is
 reserved and `sg-` is no name's prefix; a request without a VPC goes to the default VPC, and
@@ -17,27 +19,23 @@ nor can a group that another group's rule names or that anything (an ENI) uses.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ..core import schema
-from . import prefix_lists, security_group_rules as sgr, vpc_blocks
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterValue, LimitExceeded,
-    Malformed, MissingParameter, NotFound, TopologyError)
+                           MissingParameter, NotFound, TopologyError)
 from ..core.filters import Candidates, Filter, ident
-from .security_group_rules import ALL, CIDR4, CIDR6, GROUP, PREFIX_LIST, Peer, Rule
 from ..core.lookups import default_vpc, vpc_of
-from ..core.registry import Registry
-from ..core.world import Partition, World, is_id_of, not_found
+from ..core.world import Partition, World, not_found
+from . import security_group_rules as sgr, vpc_blocks
+from .security_group_rules import ALL, CIDR4, CIDR6, GROUP, PREFIX_LIST, Peer, Rule
 
 DEFAULT_NAME = "default"
 RULES_PER_DIRECTION = 60      # per address family; AWS's default quota
 GROUPS_PER_REGION = 2500
 MAX_TEXT = 255
 DIRECTIONS = (False, True)    # IsEgress
-# Whether two VPCs are joined so that a rule of one may name the other's groups, by the
-# joining kind: answered by the families that join VPCs (an active peering connection).
-PEERED: Registry[Callable[[World, str, str], bool]] = Registry("whether two VPCs are peered")
 Pick = Callable[[World, Rule], list[Any]]   # the values a rule gives a filter
 
 
@@ -210,56 +208,6 @@ def stored(world: World, rule_id: str) -> Rule:
                 node.get("Description"))
 
 
-def _stored_rules(world: World, sg_id: str, egress: bool) -> list[Rule]:
-    return [stored(world, r) for r in rules(world, sg_id, egress=egress)]
-
-
-def parse(world: World, part: Partition, sg_id: str, perms: Iterable[dict[str, Any]]
-          ) -> list[Rule]:
-    """The rules `perms` (boto3 `IpPermission`s) stand for in group `sg_id`, checked."""
-    vpc_id = vpc_of(world, sg_id)
-    return [rule for perm in perms for rule in sgr.from_permission(
-        perm, pair=lambda item: _pair(world, part, vpc_id, item),
-        prefix_list=lambda pl_id: _prefix_list(world, part, pl_id))]
-
-
-def parse_request(world: World, part: Partition, sg_id: str, request: dict[str, Any]) -> Rule:
-    """The rule a `SecurityGroupRuleRequest` describes for group `sg_id`, checked."""
-    vpc_id = vpc_of(world, sg_id)
-    return sgr.from_request(request, pair=lambda item: _pair(world, part, vpc_id, item),
-                            prefix_list=lambda pl_id: _prefix_list(world, part, pl_id))
-
-
-def _pair(world: World, part: Partition, vpc_id: str, item: dict[str, Any]) -> tuple[str, str]:
-    """(group id, owner) of a `UserIdGroupPair`, which must name a group AWS would let
-    `vpc_id`'s groups reference: in the same VPC or a peered one."""
-    group_id, owner = item.get("GroupId"), item.get("UserId") or part.account
-    if group_id:
-        node = world.node(group_id)
-        if node is None or node["kind"] != "security-group" or \
-                (node["account"], node["region"]) != (owner, part.region):
-            raise unknown(group_id)
-    elif item.get("GroupName"):
-        group_id, owner = by_name(world, part, item["GroupName"]), part.account
-    else:
-        raise MissingParameter("The request must contain the parameter groupId or groupName")
-    other = vpc_of(world, group_id)
-    if other != vpc_id and not _peered(world, vpc_id, other):
-        raise NotFound("You have specified two resources that belong to different networks.",
-                       "InvalidGroup.NotFound")
-    return group_id, owner
-
-
-def _peered(world: World, vpc_a: str, vpc_b: str) -> bool:
-    """Whether the two VPCs are joined so that their groups may name each other."""
-    return any(joined(world, vpc_a, vpc_b) for _, joined in PEERED.items())
-
-
-def _prefix_list(world: World, part: Partition, pl_id: str) -> None:
-    prefix_lists.find(world, part, pl_id)   # the caller's own lists and AWS-managed ones
-
-
-# -- rules: changing ---------------------------------------------------------------------
 def add(world: World, part: Partition, sg_id: str, rule: Rule, *, egress: bool,
         tags: dict[str, str] | None = None) -> str:
     """Add one rule (its checks are the caller's); returns its `sgr-` id."""
@@ -280,172 +228,13 @@ def add(world: World, part: Partition, sg_id: str, rule: Rule, *, egress: bool,
     return rule_id
 
 
-def _check_room(world: World, sg_id: str, new: list[Rule], *, egress: bool,
-                replacing: frozenset[str] = frozenset()) -> None:
-    """AWS's duplicate and quota checks for adding `new` (in place of `replacing`)."""
-    kept = [stored(world, r) for r in rules(world, sg_id, egress=egress) if r not in replacing]
-    seen = {rule.key() for rule in kept}
-    for rule in new:
-        if rule.key() in seen:
-            raise sgr.duplicate(rule)
-        seen.add(rule.key())
-    for family in (0, 1):
-        if sum(rule.counts()[family] for rule in kept + new) > RULES_PER_DIRECTION:
-            raise LimitExceeded("The maximum number of rules per security group has been "
-                                "reached.", "RulesPerSecurityGroupLimitExceeded")
-
-
-def authorize(world: World, part: Partition, sg_id: str, new: list[Rule], *, egress: bool,
-              tags: dict[str, str] | None = None) -> list[str]:
-    """Add `new` to the group, all or none; returns the new rule ids."""
-    _check_room(world, sg_id, new, egress=egress)
-    return [add(world, part, sg_id, rule, egress=egress, tags=tags) for rule in new]
-
-
-def revoke(world: World, part: Partition, sg_id: str, wanted: list[Rule], *, egress: bool
-           ) -> tuple[list[dict[str, Any]], list[Rule]]:
-    """Remove the group's rules matching `wanted`; returns (revoked rules, unknown rules).
-
-    In the default VPC AWS revokes what matches and reports the rest; elsewhere a rule the
-    group does not have is `InvalidPermission.NotFound` and nothing is revoked.
-    """
-    by_key = {stored(world, r).key(): r for r in rules(world, sg_id, egress=egress)}
-    found: list[str] = []
-    missing: list[Rule] = []
-    for rule in wanted:
-        rule_id = by_key.get(rule.key())
-        if rule_id is None:
-            missing.append(rule)
-        elif rule_id not in found:
-            found.append(rule_id)
-    if missing and not world.graph.nodes[vpc_of(world, sg_id)]["IsDefault"]:
-        raise sgr.not_found()
-    return _remove(world, found), missing
-
-
-def revoke_ids(world: World, part: Partition, sg_id: str, rule_ids: list[str], *,
-               egress: bool) -> list[dict[str, Any]]:
-    """Remove the group's rules `rule_ids` (all of one direction of this group)."""
-    for rule_id in rule_ids:
-        _own_rule(world, part, sg_id, rule_id, egress)
-    return _remove(world, list(dict.fromkeys(rule_ids)))
-
-
-def _remove(world: World, rule_ids: list[str]) -> list[dict[str, Any]]:
-    views = [revoked_view(world, r) for r in rule_ids]
-    for rule_id in rule_ids:
-        world.remove(rule_id)
-    return views
-
-
-def _own_rule(world: World, part: Partition, sg_id: str, rule_id: str,
-              egress: bool | None) -> dict[str, Any]:
-    """The rule node `rule_id`, which must belong to `sg_id` (and `egress`'s direction)."""
-    node = world.get(part, "security-group-rule", rule_id)
-    if group_of(world, rule_id) != sg_id or egress not in (None, node["IsEgress"]):
-        raise not_found("security-group-rule", rule_id)
-    return node
-
-
-def set_descriptions(world: World, part: Partition, sg_id: str, wanted: list[Rule], *,
-                     egress: bool) -> None:
-    """Give the group's rules matching `wanted` their descriptions (none removes one)."""
-    by_key = {stored(world, r).key(): r for r in rules(world, sg_id, egress=egress)}
-    targets = []
-    for rule in wanted:
-        if rule.key() not in by_key:
-            raise sgr.not_found()
-        targets.append((by_key[rule.key()], rule.description))
-    for rule_id, text in targets:
-        world.update(rule_id, Description=text)
-
-
-def set_descriptions_by_id(world: World, part: Partition, sg_id: str,
-                           items: list[dict[str, Any]], *, egress: bool) -> None:
-    """Set descriptions from `SecurityGroupRuleDescription`s (rule id and description)."""
-    targets = []
-    for item in items:
-        rule_id = item.get("SecurityGroupRuleId") or ""
-        _own_rule(world, part, sg_id, rule_id, egress)
-        targets.append((rule_id, sgr.description(item.get("Description"))))
-    for rule_id, text in targets:
-        world.update(rule_id, Description=text)
-
-
-def modify(world: World, part: Partition, sg_id: str, updates: list[dict[str, Any]]) -> None:
-    """Replace rules' content (`SecurityGroupRuleUpdate`s); a rule keeps its id, direction
-    and kind of peer."""
-    get(world, part, sg_id)
-    plans: list[tuple[str, bool, Rule]] = []
-    for update in updates:
-        rule_id = update.get("SecurityGroupRuleId") or ""
-        node = _own_rule(world, part, sg_id, rule_id, None)
-        if not update.get("SecurityGroupRule"):
-            raise MissingParameter("The request must contain the parameter SecurityGroupRule")
-        new = parse_request(world, part, sg_id, update["SecurityGroupRule"])
-        if new.peer.kind != stored(world, rule_id).peer.kind:
-            raise InvalidParameterValue(
-                f"The type of security group rule {rule_id} cannot be changed. Specify "
-                "the same type of source or destination as the rule has.")
-        plans.append((rule_id, node["IsEgress"], new))
-    for egress in DIRECTIONS:
-        mine = [(rule_id, new) for rule_id, e, new in plans if e == egress]
-        _check_room(world, sg_id, [new for _, new in mine], egress=egress,
-                    replacing=frozenset(rule_id for rule_id, _ in mine))
-    for rule_id, _, new in plans:
-        _replace(world, part, rule_id, new)
-
-
-def _replace(world: World, part: Partition, rule_id: str, new: Rule) -> None:
-    peer = new.peer
-    world.update(rule_id, IpProtocol=new.protocol, FromPort=new.from_port, ToPort=new.to_port,
-                 CidrIpv4=peer.value if peer.kind == CIDR4 else None,
-                 CidrIpv6=peer.value if peer.kind == CIDR6 else None,
-                 Description=new.description)
-    for target, _, _ in world.out(rule_id, schema.REFERENCES):
-        world.unlink(rule_id, target, schema.REFERENCES)
-    if peer.kind in (GROUP, PREFIX_LIST):
-        world.link(rule_id, peer.value, schema.REFERENCES, UserId=peer.owner or part.account)
+def _stored_rules(world: World, sg_id: str, egress: bool) -> list[Rule]:
+    return [stored(world, r) for r in rules(world, sg_id, egress=egress)]
 
 
 # -- views -------------------------------------------------------------------------------
-def _arn(node: dict[str, Any], resource: str, rid: str) -> str:
+def arn(node: dict[str, Any], resource: str, rid: str) -> str:
     return f"arn:aws:ec2:{node['region']}:{node['account']}:{resource}/{rid}"
-
-
-def rule_view(world: World, rule_id: str) -> dict[str, Any]:
-    """One rule as boto3's `SecurityGroupRule`."""
-    node = world.graph.nodes[rule_id]
-    rule = stored(world, rule_id)
-    out: dict[str, Any] = {
-        "SecurityGroupRuleId": rule_id,
-        "GroupId": group_of(world, rule_id),
-        "GroupOwnerId": node["account"],
-        "IsEgress": node["IsEgress"],
-        "IpProtocol": rule.protocol,
-        "FromPort": rule.from_port,
-        "ToPort": rule.to_port,
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
-        "SecurityGroupRuleArn": _arn(node, "security-group-rule", rule_id),
-    }
-    if rule.peer.kind == GROUP:
-        out["ReferencedGroupInfo"] = {"GroupId": rule.peer.value, "UserId": rule.peer.owner}
-    else:
-        out[rule.peer.kind] = rule.peer.value
-    if rule.description:
-        out["Description"] = rule.description
-    return out
-
-
-def revoked_view(world: World, rule_id: str) -> dict[str, Any]:
-    """One rule as boto3's `RevokedSecurityGroupRule`."""
-    view = rule_view(world, rule_id)
-    out = {k: view[k] for k in ("SecurityGroupRuleId", "GroupId", "IsEgress", "IpProtocol",
-                                "FromPort", "ToPort", CIDR4, CIDR6, PREFIX_LIST, "Description")
-           if k in view}
-    if "ReferencedGroupInfo" in view:
-        out[GROUP] = view["ReferencedGroupInfo"]["GroupId"]
-    return out
 
 
 def permissions(world: World, sg_id: str, *, egress: bool) -> list[dict[str, Any]]:
@@ -462,7 +251,7 @@ def view(world: World, sg_id: str) -> dict[str, Any]:
         "Description": node["Description"],
         "OwnerId": node["account"],
         "VpcId": vpc_of(world, sg_id),
-        "SecurityGroupArn": _arn(node, "security-group", sg_id),
+        "SecurityGroupArn": arn(node, "security-group", sg_id),
         "IpPermissions": permissions(world, sg_id, egress=False),
         "IpPermissionsEgress": permissions(world, sg_id, egress=True),
     }
@@ -540,15 +329,61 @@ FILTERS: dict[str, Filter] = {
     **_permission_filters("egress.ip-permission", True),
 }
 
-def _group_id_shape(value: str) -> None:
-    """DescribeSecurityGroupRules refuses a `group-id` value that is no group id's shape."""
-    if "*" not in value and "?" not in value and not is_id_of("sg", value):
-        raise Malformed(f"The security group ID '{value}' is malformed",
-                        "InvalidGroupId.Malformed")
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+_PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 
-RULE_FILTERS: dict[str, Filter] = {
-    "group-id": Filter(lambda w, rid, n: group_of(w, rid),
-                       lambda w, part, value: rules(w, value), validate=_group_id_shape),
-    "security-group-rule-id": ident(),
-}
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described group its VPC CONTAINS; its rules come once every group exists
+    (`imported_rules`), so a rule may name any of them."""
+    sg_id, vpc_id = item["GroupId"], item.get("VpcId", "")
+    if not imp.has(vpc_id, "vpc"):
+        imp.skip("security-group", "its VPC was not described")
+        return
+    if imp.add("security-group", sg_id, item, GroupName=item["GroupName"],
+               Description=item.get("Description", ""),
+               IsDefault=item["GroupName"] == "default"):
+        imp.world.link(vpc_id, sg_id, schema.CONTAINS)
+
+
+def imported_rules(imp: Import, item: dict[str, Any]) -> None:
+    """A described group's permissions as rules, one per peer, that the group CONTAINS."""
+    if not imp.has(item["GroupId"], "security-group"):
+        return
+    for egress, member in ((False, "IpPermissions"), (True, "IpPermissionsEgress")):
+        for perm in item.get(member) or []:
+            _imported_permission(imp, item["GroupId"], perm, egress)
+
+
+def _imported_permission(imp: Import, sg_id: str, perm: dict[str, Any], egress: bool) -> None:
+    proto = str(perm.get("IpProtocol", "-1"))
+    proto = _PROTOCOL_NAMES.get(proto, proto)
+    ports = {"FromPort": perm.get("FromPort", -1), "ToPort": perm.get("ToPort", -1)}
+    if proto == "-1":
+        ports = {"FromPort": -1, "ToPort": -1}
+    base = {"IsEgress": egress, "IpProtocol": proto, **ports}
+    for member, peer in (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")):
+        for entry in perm.get(member) or []:
+            key = "CidrIpv4" if peer == "CidrIp" else "CidrIpv6"
+            _imported_rule(imp, sg_id, {**base, key: entry[peer]}, entry)
+    for entry in perm.get("UserIdGroupPairs") or []:
+        _imported_rule(imp, sg_id, base, entry, entry.get("GroupId"), entry.get("UserId"))
+    for entry in perm.get("PrefixListIds") or []:
+        _imported_rule(imp, sg_id, base, entry, entry.get("PrefixListId"))
+
+
+def _imported_rule(imp: Import, sg_id: str, fields: dict[str, Any], entry: dict[str, Any],
+                   peer: str | None = None, owner: str | None = None) -> None:
+    if peer is not None and not imp.has(peer):
+        imp.skip("security-group-rule", "it names a group or prefix list that was not "
+                 "described")
+        return
+    if entry.get("Description"):
+        fields = {**fields, "Description": entry["Description"]}
+    rule_id = imp.world.new_id("sgr")
+    imp.add("security-group-rule", rule_id, None, **fields)
+    imp.world.link(sg_id, rule_id, schema.CONTAINS)
+    if peer is not None:
+        imp.world.link(rule_id, peer, schema.REFERENCES, UserId=owner or imp.part.account)
