@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import spot_prices
-from ..core import regions, schema, tags
+from ..core import clock, regions, schema, tags
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, Malformed,
     NotFound, TopologyError)
 from ..core.filters import Filter, FilterTable, field, ident
@@ -57,10 +57,6 @@ MESSAGES = {
     "schedule-expired": "Your Spot request has expired because it was not fulfilled before "
                         "the specified end date.",
 }
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 # -- lookups ---------------------------------------------------------------------------------
@@ -144,7 +140,7 @@ def request(world: World, part: Partition, params: dict[str, Any]) -> list[str]:
             "number.")
     kind = params.get("Type") or "one-time"
     behaviour = _check_interruption(params, kind)
-    now = utcnow()
+    now = clock.now()
     valid_from, valid_until = _schedule(params, now)
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "spot-instances-request")
     plan = Plan(world, part, dict(params.get("LaunchSpecification") or {}))
@@ -257,7 +253,7 @@ def record_market_launch(world: World, part: Partition, params: dict[str, Any],
     spec = {k: params[k] for k in ECHOED if params.get(k) is not None}
     spec.update(InstanceType=itype, Placement={"AvailabilityZone": zone},
                 Monitoring={"Enabled": bool((params.get("Monitoring") or {}).get("Enabled"))})
-    now = utcnow()
+    now = clock.now()
     fields = {"SpotPrice": spot_prices.fmt(limit), "Type": options.get("SpotInstanceType")
               or "one-time", "CreateTime": now, "ProductDescription": product,
               "LaunchSpecification": spec, "ValidUntil": options.get("ValidUntil")
@@ -346,7 +342,7 @@ def cancel(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]
     ids = list(dict.fromkeys(ids))
     for rid in ids:
         get(world, part, rid)
-    now = utcnow()
+    now = clock.now()
     out = []
     for rid in ids:
         state, _ = effective(world, rid)
