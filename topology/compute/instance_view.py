@@ -104,3 +104,48 @@ def view(world: World, instance_id: str) -> dict[str, Any]:
     if node["tags"]:
         out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
     return out
+
+
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import, when  # noqa: E402  (kept beside the importer's builder)
+from .instances import (RESERVATION_INDEX, STATE_CODES, STATE_INDEX,  # noqa: E402
+    TYPE_INDEX)
+
+
+def imported_reservation(imp: Import, item: dict[str, Any]) -> None:
+    """A described reservation's instances; their interfaces wait in `imp.pending` for the
+    subnets and groups (`network_interfaces.imported`)."""
+    for instance in item.get("Instances") or []:
+        _imported(imp, instance, item.get("ReservationId"))
+
+
+def _imported(imp: Import, item: dict[str, Any], reservation: str | None) -> None:
+    """One instance with its own fields (`OWN_FIELDS`), claimed in the instance indexes."""
+    world, part = imp.world, imp.part
+    state = dict(item.get("State") or {"Name": "running"})
+    state.setdefault("Code", STATE_CODES.get(state.get("Name", ""), 16))
+    fields = {k: item[k] for k in OWN_FIELDS if k in item}
+    fields.update(State=state, AmiLaunchIndex=item.get("AmiLaunchIndex", 0))
+    if "LaunchTime" in fields:
+        fields["LaunchTime"] = when(fields["LaunchTime"])
+    fields.setdefault("Monitoring", {"State": "disabled"})
+    fields.setdefault("ProductCodes", [])
+    placement = {k: v for k, v in (item.get("Placement") or {}).items()
+                 if k in ("AvailabilityZone", "AvailabilityZoneId", "Tenancy")}
+    placement.setdefault("Tenancy", "default")
+    instance_id = item["InstanceId"]
+    if not imp.add("instance", instance_id, item, Placement=placement, user_data=None,
+                   api_termination_disabled=False, api_stop_disabled=False,
+                   shutdown_behavior="stop", cpu_credits="standard", reservation=reservation,
+                   **fields):
+        return
+    world.claim(part, TYPE_INDEX, fields.get("InstanceType"), instance_id)
+    world.claim(part, STATE_INDEX, state.get("Name"), instance_id)
+    if reservation:
+        world.claim(part, RESERVATION_INDEX, reservation, instance_id)
+    imp.skip("volume", "EBS volumes are not network topology (the instance keeps no block "
+             "device mappings)", len(item.get("BlockDeviceMappings") or []))
+    for eni in item.get("NetworkInterfaces") or []:
+        imp.pending.append({**eni, "AvailabilityZone": placement.get("AvailabilityZone"),
+                            "Attachment": {**(eni.get("Attachment") or {}),
+                                           "InstanceId": instance_id}})

@@ -28,6 +28,7 @@ from typing import Any
 
 from . import endpoint_services as services
 from ..core import schema
+from ..core.described import Import, when_or_now
 from ..network import network_interfaces, prefix_lists, routes, subnets
 from ..core.errors import InvalidParameterCombination, MissingParameter, NotFound, TopologyError
 from ..core.filters import Filter, field, ident
@@ -552,3 +553,49 @@ FILTERS: dict[str, Filter] = {
     "vpc-endpoint-type": field("VpcEndpointType"),
 }
 
+
+# -- import (topology/provision/importer.py) -------------------------------------------------
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described endpoint to one of AWS's services: its VPC CONTAINS it, it is ASSOCIATED
+    with the service (a gateway one with the service's prefix list, an interface one with
+    its groups), its interfaces are ATTACHED to it. A gateway endpoint's routes come with
+    the route tables (`GatewayId` vpce-…)."""
+    world = imp.world
+    vpce_id, vpc_id = item["VpcEndpointId"], item.get("VpcId", "")
+    etype = item.get("VpcEndpointType", "Gateway")
+    if not imp.has(vpc_id, "vpc"):
+        imp.skip(KIND, "its VPC was not described")
+        return
+    try:
+        svc_id = services.resolve(world, imp.part, item.get("ServiceName", ""), etype)
+    except TopologyError:
+        imp.skip(KIND, "its service is not one of ec2sim's AWS services")
+        return
+    enis = list(item.get("NetworkInterfaceIds") or [])
+    if any(not imp.has(e, "network-interface") for e in enis):
+        imp.skip(KIND, "its network interfaces were not described")
+        return
+    label = next((e["DnsName"].split(".")[0][len(vpce_id) + 1:]
+                  for e in item.get("DnsEntries") or []
+                  if e.get("DnsName", "").startswith(f"{vpce_id}-")), "")
+    fields: dict[str, Any] = {
+        "VpcEndpointType": etype, "ServiceName": item.get("ServiceName"),
+        "ServiceRegion": item.get("ServiceRegion", imp.part.region),
+        "CreationTimestamp": when_or_now(item.get("CreationTimestamp")),
+        "State": item.get("State", "available"),
+        "PrivateDnsEnabled": bool(item.get("PrivateDnsEnabled")), "dns_label": label}
+    fields.update({k: item[k] for k in ("PolicyDocument", "IpAddressType", "DnsOptions")
+                   if k in item})
+    if not imp.add(KIND, vpce_id, item, **fields):
+        return
+    world.link(vpc_id, vpce_id, schema.CONTAINS)
+    world.link(vpce_id, svc_id, schema.ASSOCIATED)
+    if etype == "Gateway":
+        pl_id = prefix_lists.aws_managed(world, imp.part.region,
+                                         world.graph.nodes[svc_id]["ServiceName"])
+        if pl_id is not None:
+            world.link(vpce_id, pl_id, schema.ASSOCIATED)
+    for group in item.get("Groups") or []:
+        imp.link(vpce_id, group["GroupId"], schema.ASSOCIATED, what="endpoint's group")
+    for eni in enis:
+        world.link(eni, vpce_id, schema.ATTACHED)

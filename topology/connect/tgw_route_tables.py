@@ -44,6 +44,7 @@ from typing import Any
 from netaddr import IPNetwork
 
 from ..core import addressing, schema
+from ..core.described import Import, when_or_now
 from ..network import vpcs
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, NotFound, TopologyError)
@@ -656,6 +657,68 @@ def export(world: World, part: Partition, rtb_id: str, specs: list[dict[str, Any
     when = _now().strftime("%Y%m%dT%H%M%SZ")
     name = f"{part.account}_{part.region}_{rtb_id}_{when}.json"
     return f"s3://{bucket}/VPCTransitGateway/TransitGatewayRouteTables/{name}"
+
+
+# -- import (topology/provision/importer.py) -------------------------------------------------
+ASSOCIATIONS, PROPAGATIONS, ROUTES = ("GetTransitGatewayRouteTableAssociations",
+                                      "GetTransitGatewayRouteTablePropagations",
+                                      "SearchTransitGatewayRoutes")
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described table: CONTAINS from its gateway, its default flags, and what the
+    per-table calls gave: associations, propagations (in order) and static routes (a
+    blackhole points at the table itself)."""
+    rtb_id, tgw_id = item["TransitGatewayRouteTableId"], item.get("TransitGatewayId", "")
+    if item.get("State") in ("deleting", "deleted"):
+        return
+    if not imp.has(tgw_id, "transit-gateway"):
+        imp.skip(KIND, "its transit gateway was not described")
+        return
+    if not imp.add(KIND, rtb_id, item, State=item.get("State", "available"),
+                   CreationTime=when_or_now(item.get("CreationTime")),
+                   **{ASSOCIATION_FLAG: bool(item.get(ASSOCIATION_FLAG)),
+                      PROPAGATION_FLAG: bool(item.get(PROPAGATION_FLAG))}):
+        return
+    imp.world.link(tgw_id, rtb_id, schema.CONTAINS)
+    for row in imp.found(ASSOCIATIONS, rtb_id):
+        if row.get("State", "associated") in ("associated", "associating"):
+            _imported_member(imp, rtb_id, row, schema.ASSOCIATED, "association",
+                             State="associated")
+    for order, row in enumerate(imp.found(PROPAGATIONS, rtb_id), 1):
+        if row.get("State", "enabled") in ("enabled", "enabling"):
+            _imported_member(imp, rtb_id, row, schema.PROPAGATES, "propagation",
+                             State="enabled", order=order)
+    for route in imp.found(ROUTES, rtb_id):
+        _imported_route(imp, rtb_id, route)
+
+
+def _imported_member(imp: Import, rtb_id: str, row: dict[str, Any], etype: str, what: str,
+                     **data: Any) -> None:
+    attach_id = row.get("TransitGatewayAttachmentId", "")
+    if imp.has(attach_id, "transit-gateway-attachment"):
+        imp.world.link(rtb_id, attach_id, etype, **data)
+    else:
+        imp.skip(f"transit gateway route table {what}", f"{attach_id} was not built")
+
+
+def _imported_route(imp: Import, rtb_id: str, route: dict[str, Any]) -> None:
+    dest = route.get("DestinationCidrBlock")
+    if route.get("Type", "static") != "static" or not dest:
+        if not dest:
+            imp.skip("transit gateway route", "no destination (prefix list routes are not "
+                     "modelled)")
+        return
+    targets = [a.get("TransitGatewayAttachmentId") for a in
+               route.get("TransitGatewayAttachments") or []]
+    if not targets and route.get("State") == "blackhole":
+        imp.world.link(rtb_id, rtb_id, schema.ROUTE, dest, DestinationCidrBlock=dest,
+                       Type="static", blackhole=True)
+    elif targets and imp.has(targets[0], "transit-gateway-attachment"):
+        imp.world.link(rtb_id, targets[0], schema.ROUTE, dest, DestinationCidrBlock=dest,
+                       Type="static")
+    else:
+        imp.skip("transit gateway route", "its attachment was not built")
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)

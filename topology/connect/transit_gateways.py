@@ -32,6 +32,7 @@ from typing import Any
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core import schema
+from ..core.described import Import, when_or_now
 from . import tgw_route_tables
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
     Malformed, NotFound)
@@ -395,6 +396,22 @@ FILTERS: FilterTable = {
     "state": field("State"),
     "transit-gateway-id": ident(),
 }
+
+
+# -- import (topology/provision/importer.py) -------------------------------------------------
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described gateway with its options; its default tables are flagged on the tables
+    themselves (`tgw_route_tables.imported`)."""
+    given = item.get("Options") or {}
+    opts = {**DEFAULT_OPTIONS, **{k: given[k] for k in DEFAULT_OPTIONS if k in given}}
+    opts.update({k: given[k] for k in ("TransitGatewayCidrBlocks", "EncryptionSupport")
+                 if k in given})
+    fields: dict[str, Any] = {"State": item.get("State", "available"),
+                              "CreationTime": when_or_now(item.get("CreationTime")),
+                              "Options": opts}
+    if "Description" in item:
+        fields["Description"] = item["Description"]
+    imp.add(KIND, item["TransitGatewayId"], item, **fields)
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)

@@ -179,6 +179,18 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described option set, its configuration as given."""
+    config: dict[str, list[str]] = {}
+    for entry in item.get("DhcpConfigurations") or []:
+        config[entry["Key"]] = [v.get("Value", "") for v in entry.get("Values") or []]
+    imp.add("dhcp-options", item["DhcpOptionsId"], item, config=config, default=False)
+
+
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 

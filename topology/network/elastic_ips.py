@@ -309,3 +309,33 @@ FILTERS: dict[str, Filter] = {
     "public-ip": Filter(lambda w, rid, n: n["PublicIp"], _by_public_ip, exact=True),
     "public-ipv4-pool": Filter(lambda w, rid, n: n["PublicIpv4Pool"]),
 }
+
+
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described address (claiming its public IP from any interface that took it as
+    auto-assigned), ASSOCIATED with the interface it is mapped to."""
+    world, part = imp.world, imp.part
+    alloc_id = item.get("AllocationId")
+    if not alloc_id:
+        imp.skip(KIND, "EC2-Classic address without an allocation id")
+        return
+    if not imp.add(KIND, alloc_id, item, PublicIp=item["PublicIp"], Domain="vpc",
+                   PublicIpv4Pool=item.get("PublicIpv4Pool", "amazon"),
+                   NetworkBorderGroup=item.get("NetworkBorderGroup", part.region)):
+        return
+    eni_id = item.get("NetworkInterfaceId")
+    for rid in list(world.claimed(part, enis.PUBLIC_IP, item["PublicIp"])):
+        world.unclaim(part, enis.PUBLIC_IP, item["PublicIp"], rid)
+        world.update(rid, auto_ip=None, wants_public=None)
+    world.claim(part, enis.PUBLIC_IP, item["PublicIp"], alloc_id)
+    if eni_id and item.get("AssociationId"):
+        if not imp.has(eni_id, "network-interface"):
+            imp.skip("elastic IP association", f"{eni_id} was not described")
+            return
+        private = item.get("PrivateIpAddress") or world.graph.nodes[eni_id]["ips"][0]
+        world.link(alloc_id, eni_id, schema.ASSOCIATED, id=item["AssociationId"],
+                   PrivateIpAddress=private)

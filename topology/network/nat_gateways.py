@@ -386,6 +386,44 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import, when, when_or_now  # noqa: E402  (beside the builder)
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described gateway: its subnet CONTAINS a live one, its interface is ATTACHED to it;
+    a failed or deleted one keeps its home and its last address set."""
+    world, part = imp.world, imp.part
+    nat_id, subnet_id = item["NatGatewayId"], item.get("SubnetId", "")
+    vpc_id = item.get("VpcId", "")
+    state = item.get("State", LIVE)
+    live = state in ("pending", "available", "deleting")
+    eni_id = next((a["NetworkInterfaceId"] for a in item.get("NatGatewayAddresses") or []
+                   if a.get("NetworkInterfaceId")), None)
+    if live and not (imp.has(subnet_id, "subnet") and imp.has(eni_id, "network-interface")):
+        imp.skip(KIND, "its subnet or interface was not described")
+        return
+    fields: dict[str, Any] = {
+        "State": "available" if state == "pending" else state,
+        "ConnectivityType": item.get("ConnectivityType", "public"),
+        "AvailabilityMode": item.get("AvailabilityMode", "zonal"),
+        "CreateTime": when_or_now(item.get("CreateTime")), "home": (subnet_id, vpc_id)}
+    fields.update({k: when(item[k]) if k == "DeleteTime" else item[k]
+                   for k in ("DeleteTime", "FailureCode", "FailureMessage") if k in item})
+    if not live:
+        fields["addresses"] = [{k: v for k, v in a.items() if k != "AssociationId"}
+                               for a in item.get("NatGatewayAddresses") or []]
+    if not imp.add(KIND, nat_id, item, **fields):
+        return
+    world.claim(part, BY_SUBNET, subnet_id, nat_id)
+    world.claim(part, BY_VPC, vpc_id, nat_id)
+    if live:
+        assert eni_id is not None
+        world.link(subnet_id, nat_id, schema.CONTAINS)
+        world.link(eni_id, nat_id, schema.ATTACHED)
+        world.claim(part, BY_ZONE, world.graph.nodes[subnet_id]["AvailabilityZone"], nat_id)
+
+
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 

@@ -379,6 +379,33 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described ACL its VPC CONTAINS, with its numbered entries and associations."""
+    acl_id, vpc_id = item["NetworkAclId"], item.get("VpcId", "")
+    if not imp.has(vpc_id, "vpc"):
+        imp.skip("network-acl", "its VPC was not described")
+        return
+    entries: dict[tuple[bool, int], dict[str, Any]] = {}
+    for entry in item.get("Entries") or []:
+        number, egress = int(entry["RuleNumber"]), bool(entry.get("Egress"))
+        if number == 32767:
+            continue        # the implicit deny-all every ACL ends with; views add it
+        entries[(egress, number)] = {k: entry[k] for k in (
+            "RuleNumber", "Protocol", "RuleAction", "Egress", "CidrBlock", "Ipv6CidrBlock",
+            "IcmpTypeCode", "PortRange") if k in entry}
+    if not imp.add("network-acl", acl_id, item, IsDefault=bool(item.get("IsDefault")),
+                   entries=entries):
+        return
+    imp.world.link(vpc_id, acl_id, schema.CONTAINS)
+    for assoc in item.get("Associations") or []:
+        imp.link(acl_id, assoc["SubnetId"], schema.ASSOCIATED, what="network ACL association",
+                 id=assoc["NetworkAclAssociationId"])
+
+
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 

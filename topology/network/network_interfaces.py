@@ -403,3 +403,88 @@ __all__ = ["ADDRESS_IN_USE", "IPV6", "KIND", "MAX_IPV4", "PRIVATE_IP", "PUBLIC_I
            "find_attachment", "groups", "in_use", "instance_state", "primary_of", "public_ip",
            "public_ips", "release_public_ip", "set_delete_on_termination", "set_description",
            "set_groups", "set_public_wish", "set_source_dest_check", "subnet_of", "vpc_of"]
+
+
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import, when  # noqa: E402  (kept beside the importer's builder)
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described interface its subnet CONTAINS, with its addresses (claimed), groups, an
+    auto-assigned public IPv4 and its attachment; one an instance listed (`imp.pending`)
+    may come again from DescribeNetworkInterfaces, which may add its attachment."""
+    world, part = imp.world, imp.part
+    eni_id, subnet_id = item["NetworkInterfaceId"], item.get("SubnetId", "")
+    if imp.has(eni_id):
+        _imported_attachment(imp, eni_id, item)
+        return
+    if not imp.has(subnet_id, "subnet"):
+        imp.skip(KIND, "its subnet was not described")
+        return
+    subnet = world.graph.nodes[subnet_id]
+    addresses = sorted(item.get("PrivateIpAddresses") or [], key=lambda a: not a.get("Primary"))
+    ips = [a["PrivateIpAddress"] for a in addresses] or (
+        [item["PrivateIpAddress"]] if item.get("PrivateIpAddress") else [])
+    v6 = [a["Ipv6Address"] for a in item.get("Ipv6Addresses") or []]
+    imp.add(KIND, eni_id, {"Tags": item.get("TagSet") or item.get("Tags")},
+            Description=item.get("Description", ""),
+            InterfaceType=item.get("InterfaceType", "interface"),
+            RequesterManaged=bool(item.get("RequesterManaged")),
+            SourceDestCheck=item.get("SourceDestCheck", True),
+            MacAddress=item.get("MacAddress", ""), AvailabilityZone=subnet["AvailabilityZone"],
+            AvailabilityZoneId=subnet["AvailabilityZoneId"], ips=ips, ipv6s=v6)
+    world.link(subnet_id, eni_id, schema.CONTAINS)
+    if item.get("RequesterId"):
+        world.update(eni_id, RequesterId=item["RequesterId"])
+    _imported_service_attachment(imp, eni_id, item.get("Attachment") or {})
+    for ip in ips:
+        world.claim(part, PRIVATE_IP, ip, eni_id)
+    for ip in v6:
+        world.claim(part, IPV6, ip, eni_id)
+    for group in item.get("Groups") or []:
+        imp.link(eni_id, group["GroupId"], schema.ASSOCIATED, what="interface's group")
+    public = {a["PrivateIpAddress"]: a["Association"]["PublicIp"] for a in addresses
+              if (a.get("Association") or {}).get("PublicIp")}
+    if not public and (item.get("Association") or {}).get("PublicIp") and ips:
+        public = {ips[0]: item["Association"]["PublicIp"]}
+    primary_public = public.get(ips[0]) if ips else None
+    # taken as auto-assigned; `elastic_ips.imported` moves it to its Elastic IP if one owns
+    # it (the secondary addresses' public IPv4s are Elastic IPs: their associations carry them)
+    if primary_public:
+        world.update(eni_id, wants_public=True, auto_ip=primary_public)
+        world.claim(part, PUBLIC_IP, primary_public, eni_id)
+    _imported_attachment(imp, eni_id, item)
+
+
+def _imported_service_attachment(imp: Import, eni_id: str, attachment: dict[str, Any]) -> None:
+    """An `ela-attach-…` attachment: the interface belongs to a service (NAT gateway,
+    endpoint), which the ENI records in `ela` rather than as an edge."""
+    ela_id = attachment.get("AttachmentId") or ""
+    if not ela_id.startswith("ela-attach-"):
+        return
+    imp.world.update(eni_id, ela={"AttachmentId": ela_id,
+                                  "AttachTime": when(attachment.get("AttachTime"))})
+    imp.world.claim(imp.part, SERVICE_ATTACHMENT, ela_id, eni_id)
+
+
+def _imported_attachment(imp: Import, eni_id: str, item: dict[str, Any]) -> None:
+    """The interface ATTACHED to the described instance its attachment names."""
+    attachment = item.get("Attachment") or {}
+    instance_id = attachment.get("InstanceId")
+    if not instance_id or not attachment.get("AttachmentId"):
+        return
+    if not imp.has(instance_id, "instance"):
+        imp.skip("network interface attachment", f"{instance_id} was not described")
+        return
+    if imp.world.out(eni_id, schema.ATTACHED, "instance"):
+        return
+    data = {"id": attachment["AttachmentId"], "DeviceIndex": attachment.get("DeviceIndex", 0),
+            "NetworkCardIndex": attachment.get("NetworkCardIndex", 0),
+            "DeleteOnTermination": attachment.get("DeleteOnTermination", True),
+            "Status": attachment.get("Status", "attached")}
+    if attachment.get("AttachTime") is not None:
+        data["AttachTime"] = when(attachment["AttachTime"])
+    imp.world.link(eni_id, instance_id, schema.ATTACHED, **data)
+
+
+__all__ += ["imported"]

@@ -420,6 +420,31 @@ def _offset(token: str) -> int:
                             "InvalidPaginationToken")
 
 
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+ENTRIES_CALL = "GetManagedPrefixListEntries"
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described customer-managed list at its current version, with the entries
+    GetManagedPrefixListEntries gave; AWS-managed ones are ec2sim's own."""
+    pl_id = item.get("PrefixListId", "")
+    if item.get("OwnerId") == PUBLIC:
+        imp.skip(KIND, "AWS-managed (ec2sim provides its own for the region)")
+        return
+    if not imp.asked(ENTRIES_CALL, pl_id) and item.get("MaxEntries"):
+        imp.skip("prefix-list entries", f"{pl_id}: {ENTRIES_CALL} was not given (the list "
+                 "is imported empty)")
+    version = int(item.get("Version") or 1)
+    current = _sorted((e["Cidr"], e.get("Description")) for e in imp.found(ENTRIES_CALL, pl_id))
+    fields = {k: item[k] for k in ("PrefixListName", "AddressFamily", "MaxEntries", "State",
+                                   "StateMessage") if k in item}
+    imp.add(KIND, pl_id, item, **{"AddressFamily": "IPv4", "MaxEntries": 0,
+                                  "State": "create-complete", **fields},
+            Version=version, versions={version: current})
+
+
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 

@@ -290,6 +290,85 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+# a described route's target member -> the node kind it names
+IMPORT_TARGETS = {
+    "GatewayId": None,      # igw-, vgw-, vpce- or "local": told by the id's prefix
+    "EgressOnlyInternetGatewayId": "egress-only-internet-gateway",
+    "NatGatewayId": "nat-gateway", "TransitGatewayId": "transit-gateway",
+    "VpcPeeringConnectionId": "vpc-peering-connection", "NetworkInterfaceId": "network-interface",
+    "CarrierGatewayId": "carrier-gateway", "LocalGatewayId": "local-gateway",
+    "InstanceId": "instance",
+}
+IMPORT_DESTINATIONS = ("DestinationCidrBlock", "DestinationIpv6CidrBlock",
+                       "DestinationPrefixListId")
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described table its VPC CONTAINS, with its stored routes (propagated ones are
+    derived) and associations (the main one ASSOCIATED with the VPC, `Main=True`)."""
+    world = imp.world
+    rtb_id, vpc_id = item["RouteTableId"], item.get("VpcId", "")
+    if not imp.has(vpc_id, "vpc"):
+        imp.skip("route-table", "its VPC was not described")
+        return
+    if not imp.add("route-table", rtb_id, item):
+        return
+    world.link(vpc_id, rtb_id, schema.CONTAINS)
+    for route in item.get("Routes") or []:
+        _imported_route(imp, rtb_id, vpc_id, route)
+    for assoc in item.get("Associations") or []:
+        state = (assoc.get("AssociationState") or {}).get("State", "associated")
+        if state not in ("associated", "associating"):
+            continue
+        if assoc.get("Main"):
+            world.link(rtb_id, vpc_id, schema.ASSOCIATED, id=assoc["RouteTableAssociationId"],
+                       Main=True)
+        else:
+            target = assoc.get("SubnetId") or assoc.get("GatewayId")
+            imp.link(rtb_id, target or "?", schema.ASSOCIATED, what="route table association",
+                     id=assoc["RouteTableAssociationId"])
+
+
+def _imported_route(imp: Import, rtb_id: str, vpc_id: str, route: dict[str, Any]) -> None:
+    dest = next(((m, route[m]) for m in IMPORT_DESTINATIONS if route.get(m)), None)
+    if dest is None:
+        imp.skip("route", "no destination")
+        return
+    member, destination = dest
+    if route.get("Origin") == "EnableVgwRoutePropagation":
+        imp.skip("route", "propagated routes are derived, not stored")
+        return
+    target = _imported_target(imp, route, vpc_id)
+    if target is None:
+        imp.skip("route", "its target was not described or is not modelled")
+        return
+    origin = "CreateRouteTable" if target == vpc_id else route.get("Origin", "CreateRoute")
+    imp.world.link(rtb_id, target, schema.ROUTE, destination, **{member: destination},
+                   Origin=origin)
+
+
+def _imported_target(imp: Import, route: dict[str, Any], vpc_id: str) -> str | None:
+    if route.get("GatewayId") == "local":
+        return vpc_id
+    for member in IMPORT_TARGETS:
+        value = route.get(member)
+        if not value:
+            continue
+        if member == "InstanceId" and route.get("NetworkInterfaceId"):
+            continue        # the interface is the target AWS stores
+        if member == "InstanceId" and imp.has(value, "instance"):
+            enis = imp.world.into(value, schema.ATTACHED, "network-interface")
+            return enis[0][0] if len(enis) == 1 else None
+        return value if imp.has(value) else None
+    return None
+
+
+__all__ += ["imported"]
+
+
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 

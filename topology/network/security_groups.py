@@ -387,3 +387,63 @@ def _imported_rule(imp: Import, sg_id: str, fields: dict[str, Any], entry: dict[
     imp.world.link(sg_id, rule_id, schema.CONTAINS)
     if peer is not None:
         imp.world.link(rule_id, peer, schema.REFERENCES, UserId=owner or imp.part.account)
+
+
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+_PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described group its VPC CONTAINS; its rules come once every group exists
+    (`imported_rules`), so a rule may name any of them."""
+    sg_id, vpc_id = item["GroupId"], item.get("VpcId", "")
+    if not imp.has(vpc_id, "vpc"):
+        imp.skip("security-group", "its VPC was not described")
+        return
+    if imp.add("security-group", sg_id, item, GroupName=item["GroupName"],
+               Description=item.get("Description", ""),
+               IsDefault=item["GroupName"] == "default"):
+        imp.world.link(vpc_id, sg_id, schema.CONTAINS)
+
+
+def imported_rules(imp: Import, item: dict[str, Any]) -> None:
+    """A described group's permissions as rules, one per peer, that the group CONTAINS."""
+    if not imp.has(item["GroupId"], "security-group"):
+        return
+    for egress, member in ((False, "IpPermissions"), (True, "IpPermissionsEgress")):
+        for perm in item.get(member) or []:
+            _imported_permission(imp, item["GroupId"], perm, egress)
+
+
+def _imported_permission(imp: Import, sg_id: str, perm: dict[str, Any], egress: bool) -> None:
+    proto = str(perm.get("IpProtocol", "-1"))
+    proto = _PROTOCOL_NAMES.get(proto, proto)
+    ports = {"FromPort": perm.get("FromPort", -1), "ToPort": perm.get("ToPort", -1)}
+    if proto == "-1":
+        ports = {"FromPort": -1, "ToPort": -1}
+    base = {"IsEgress": egress, "IpProtocol": proto, **ports}
+    for member, peer in (("IpRanges", "CidrIp"), ("Ipv6Ranges", "CidrIpv6")):
+        for entry in perm.get(member) or []:
+            key = "CidrIpv4" if peer == "CidrIp" else "CidrIpv6"
+            _imported_rule(imp, sg_id, {**base, key: entry[peer]}, entry)
+    for entry in perm.get("UserIdGroupPairs") or []:
+        _imported_rule(imp, sg_id, base, entry, entry.get("GroupId"), entry.get("UserId"))
+    for entry in perm.get("PrefixListIds") or []:
+        _imported_rule(imp, sg_id, base, entry, entry.get("PrefixListId"))
+
+
+def _imported_rule(imp: Import, sg_id: str, fields: dict[str, Any], entry: dict[str, Any],
+                   peer: str | None = None, owner: str | None = None) -> None:
+    if peer is not None and not imp.has(peer):
+        imp.skip("security-group-rule", "it names a group or prefix list that was not "
+                 "described")
+        return
+    if entry.get("Description"):
+        fields = {**fields, "Description": entry["Description"]}
+    rule_id = imp.world.new_id("sgr")
+    imp.add("security-group-rule", rule_id, None, **fields)
+    imp.world.link(sg_id, rule_id, schema.CONTAINS)
+    if peer is not None:
+        imp.world.link(rule_id, peer, schema.REFERENCES, UserId=owner or imp.part.account)

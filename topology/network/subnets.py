@@ -413,6 +413,39 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+_IMPORT_DEFAULTS: dict[str, Any] = {
+    "State": "available", "DefaultForAz": False, "MapPublicIpOnLaunch": False,
+    "AssignIpv6AddressOnCreation": False, "MapCustomerOwnedIpOnLaunch": False,
+    "EnableDns64": False, "Ipv6Native": False,
+    "PrivateDnsNameOptionsOnLaunch": {"HostnameType": "ip-name",
+                                      "EnableResourceNameDnsARecord": False,
+                                      "EnableResourceNameDnsAAAARecord": False}}
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described subnet its VPC CONTAINS, with its IPv6 blocks."""
+    subnet_id, vpc_id = item["SubnetId"], item.get("VpcId", "")
+    if not imp.has(vpc_id, "vpc"):
+        imp.skip("subnet", "its VPC was not described")
+        return
+    fields: dict[str, Any] = {k: item[k] for k in (
+        "CidrBlock", "AvailabilityZone", "AvailabilityZoneId", "State", "DefaultForAz",
+        "MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation", "MapCustomerOwnedIpOnLaunch",
+        "EnableDns64", "Ipv6Native", "PrivateDnsNameOptionsOnLaunch") if k in item}
+    if "AvailabilityZoneId" not in fields:
+        found = regions.zone(imp.part.region, item.get("AvailabilityZone"))
+        fields["AvailabilityZoneId"] = found["ZoneId"] if found else ""
+    if not imp.add("subnet", subnet_id, item, **{**_IMPORT_DEFAULTS, **fields}):
+        return
+    imp.world.link(vpc_id, subnet_id, schema.CONTAINS)
+    for block in item.get("Ipv6CidrBlockAssociationSet") or []:
+        imp.cidr_block(subnet_id, block, "Ipv6CidrBlock", "Ipv6CidrBlockState",
+                       kind="subnet-cidr-assoc")
+
+
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 

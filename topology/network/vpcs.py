@@ -355,6 +355,34 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+# -- import: one described item into the graph (topology/provision/importer.py) -------------
+from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
+
+
+def imported(imp: Import, item: dict[str, Any]) -> None:
+    """A described VPC with its CIDR blocks, ASSOCIATED with its DHCP options."""
+    vpc_id = item["VpcId"]
+    default = bool(item.get("IsDefault"))
+    if not imp.add("vpc", vpc_id, item, State=item.get("State", "available"),
+                   InstanceTenancy=item.get("InstanceTenancy", "default"), IsDefault=default,
+                   EnableDnsSupport=True, EnableDnsHostnames=default,
+                   EnableNetworkAddressUsageMetrics=False, ClassicLinkEnabled=False,
+                   ClassicLinkDnsSupported=False):
+        return
+    blocks = list(item.get("CidrBlockAssociationSet") or [])
+    if not blocks and item.get("CidrBlock"):
+        blocks = [{"AssociationId": imp.world.new_id("vpc-cidr-assoc"),
+                   "CidrBlock": item["CidrBlock"]}]
+    for block in blocks:
+        imp.cidr_block(vpc_id, block, "CidrBlock", "CidrBlockState")
+    for block in item.get("Ipv6CidrBlockAssociationSet") or []:
+        imp.cidr_block(vpc_id, block, "Ipv6CidrBlock", "Ipv6CidrBlockState",
+                       extra=("Ipv6Pool", "NetworkBorderGroup"))
+    dopt = item.get("DhcpOptionsId")
+    if dopt and dopt != "default":
+        imp.link(dopt, vpc_id, schema.ASSOCIATED, what="VPC's DHCP options")
+
+
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 
