@@ -5,11 +5,10 @@ for anything else goes on to whatever else answers SSM (`dispatch.passes`).
 """
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from topology.catalogue import public_parameters as public
+from topology.core import paging
 from topology.core.errors import TopologyError
 
 from ..dispatch import Context, handler, passes
@@ -76,7 +75,7 @@ def get_parameters_by_path(ctx: Context, params: dict[str, Any]) -> dict[str, An
               if _matches(p, params.get("ParameterFilters") or [])]
     start = _start(params.get("NextToken"), chosen)
     end = start + (params.get("MaxResults") or PAGE)
-    token = _token(chosen[end]["Name"]) if end < len(chosen) else None
+    token = paging.encode("ssm-parameters", chosen[end]["Name"]) if end < len(chosen) else None
     return {"Parameters": chosen[start:end], "NextToken": token}
 
 
@@ -98,19 +97,17 @@ def _matches(parameter: dict[str, Any], filters: list[dict[str, Any]]) -> bool:
     return True
 
 
-def _token(name: str) -> str:
-    return base64.urlsafe_b64encode(name.encode()).decode()
-
-
 def _start(token: str | None, chosen: list[dict[str, Any]]) -> int:
     """Where a page starts: at the parameter the token names."""
     if token is None:
         return 0
-    try:
-        name = base64.urlsafe_b64decode(token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        name = None
+    name = paging.decode(token, "ssm-parameters", lambda name: isinstance(name, str),
+                         invalid=_invalid_token)
     for index, parameter in enumerate(chosen):
         if parameter["Name"] == name:
             return index
-    raise TopologyError("The specified token isn't valid.", "InvalidNextToken")
+    raise _invalid_token()
+
+
+def _invalid_token() -> TopologyError:
+    return TopologyError("The specified token isn't valid.", "InvalidNextToken")

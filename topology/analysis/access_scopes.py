@@ -17,15 +17,12 @@ The evaluation (which needs the reachability engine) is `topology.scope_evaluati
 """
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import schema
-from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    TopologyError)
+from ..core import paging, schema
+from ..core.errors import InvalidParameterCombination, InvalidParameterValue, MissingParameter
 from ..core.filters import Filter, ident
 from .insights import ARN, arn_of, now
 from ..core.world import Partition, World
@@ -293,24 +290,16 @@ def findings_page(world: World, part: Partition, analysis_id: str, max_results: 
     node = world.get(part, SCOPE_ANALYSIS, analysis_id)
     scope_id = scope_of(world, analysis_id)
     found = node.get("findings") or []
-    start = _offset(token) if token else 0
+    start = paging.decode(token, "findings", _is_offset) if token else 0
     end = len(found) if not max_results else min(len(found), start + max_results)
     page = [{"NetworkInsightsAccessScopeAnalysisId": analysis_id,
              "NetworkInsightsAccessScopeId": scope_id, **item} for item in found[start:end]]
-    following = base64.urlsafe_b64encode(f"ec2sim-findings:{end}".encode()).decode() \
-        if end < len(found) else None
+    following = paging.encode("findings", end) if end < len(found) else None
     return node, page, following
 
 
-def _offset(token: str) -> int:
-    try:
-        tag, _, number = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
-        if tag != "ec2sim-findings":
-            raise ValueError(token)
-        return int(number)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise TopologyError("The specified pagination token is not valid or is expired.",
-                            "InvalidPaginationToken") from None
+def _is_offset(position: Any) -> bool:
+    return isinstance(position, int) and not isinstance(position, bool) and position >= 0
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)

@@ -25,16 +25,12 @@ False
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
-import json
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from ..core import regions
-from ..core.errors import TopologyError
+from ..core import paging, regions
 from ..core.filters import Filter, FilterTable
 from .instance_type_catalogue import (CPUS, FAMILIES, REGION_LIMITS, REGIONS_ONLY, SIZES,
     ZONE_LIMITS, Family)
@@ -413,26 +409,14 @@ def page(rows: list[dict[str, Any]], order: Iterable[Any], max_results: int | No
     """
     keyed = list(zip(order, rows))
     if token:
-        after = _decode(token, scope)
+        after = paging.decode(token, scope, lambda position: isinstance(position, list))
         keyed = [(k, r) for k, r in keyed if list(_listify(k)) > after]
     limit = max_results or default_max
     if len(keyed) <= limit:
         return [r for _, r in keyed], None
     chosen = keyed[:limit]
-    raw = json.dumps([f"ec2sim-{scope}", list(_listify(chosen[-1][0]))]).encode()
-    return [r for _, r in chosen], base64.urlsafe_b64encode(raw).decode()
+    return [r for _, r in chosen], paging.encode(scope, list(_listify(chosen[-1][0])))
 
 
 def _listify(key: Any) -> Iterable[Any]:
     return key if isinstance(key, (tuple, list)) else (key,)
-
-
-def _decode(token: str, scope: str) -> list[Any]:
-    try:
-        tag, after = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-        if tag != f"ec2sim-{scope}" or not isinstance(after, list):
-            raise ValueError(token)
-        return after
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise TopologyError("The specified pagination token is not valid or is expired.",
-                            "InvalidPaginationToken")

@@ -23,8 +23,6 @@ True
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
 import heapq
@@ -35,9 +33,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from ..core import filters, regions
+from ..core import filters, paging, regions
 from . import instance_types
-from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
+from ..core.errors import InvalidParameterCombination, InvalidParameterValue
 
 VPC_SUFFIX = " (Amazon VPC)"
 BASE_PRODUCTS = ("Linux/UNIX", "Red Hat Enterprise Linux", "SUSE Linux", "Windows")
@@ -265,7 +263,8 @@ def history(region: str, params: dict[str, Any], now: dt.datetime | None = None
     entry_specs = [s for s in specs if s.get("Name") not in POOL_FILTERS]
     limit = _max_results(params.get("MaxResults"))
     start, end = _window(params, now or utcnow())
-    after = _decode(params["NextToken"]) if params.get("NextToken") else None
+    after = _position(paging.decode(params["NextToken"], "spot-prices", _is_position)) \
+        if params.get("NextToken") else None
     pools = _pools(region, params, pool_specs)
     page: list[dict[str, Any]] = []
     stream = _merged(pools, start, end, after)
@@ -278,7 +277,7 @@ def history(region: str, params: dict[str, Any], now: dt.datetime | None = None
             page.append(row)
             if len(page) == limit:
                 more = n + 1 < len(chunk) or _more(stream)
-                return page, _encode((when, order)) if more else None
+                return page, paging.encode("spot-prices", [when, *order]) if more else None
     return page, None
 
 
@@ -372,20 +371,11 @@ def _row(pool: Pool, i: int) -> dict[str, Any]:
             "SpotPrice": fmt(pool.price(i)), "Timestamp": _time(pool.changed(i))}
 
 
-def _encode(position: tuple[int, tuple[str, str, str]]) -> str:
-    when, order = position
-    text = "ec2sim-sph:" + "|".join((str(when), *order))
-    return base64.urlsafe_b64encode(text.encode()).decode()
+def _is_position(position: Any) -> bool:
+    """A history position: [timestamp, zone, instance type, product]."""
+    return (isinstance(position, list) and len(position) == 4 and isinstance(position[0], int)
+            and all(isinstance(part, str) for part in position[1:]))
 
 
-def _decode(token: str) -> tuple[int, tuple[str, str, str]]:
-    try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-        prefix, _, rest = text.partition(":")
-        when, zone, itype, product = rest.split("|")
-        if prefix != "ec2sim-sph":
-            raise ValueError(text)
-        return int(when), (zone, itype, product)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise TopologyError("The specified pagination token is not valid or is expired.",
-                            "InvalidPaginationToken")
+def _position(position: list[Any]) -> tuple[int, tuple[str, str, str]]:
+    return position[0], (position[1], position[2], position[3])

@@ -34,16 +34,13 @@ ec2sim has no S3 and writes nothing.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import json
 from collections.abc import Iterable
 from typing import Any
 
 from netaddr import IPNetwork
 
-from ..core import addressing, schema
+from ..core import addressing, paging, schema
 from ..core.described import Import, when_or_now
 from ..network import vpcs
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
@@ -620,27 +617,18 @@ def search(world: World, part: Partition, rtb_id: str, specs: list[dict[str, Any
     world.get(part, KIND, rtb_id)
     found = select_routes(routes(world, rtb_id), specs, ROUTE_FILTERS)
     if token:
-        after = _decode(token)
+        after = tuple(paging.decode(token, "tgw-routes", _is_route_key))
         found = [r for r in found if _sort_key(r["net"]) > after]
     limit = max_results or SEARCH_DEFAULT_MAX
     page, more = found[:limit], len(found) > limit
-    next_token = _encode(_sort_key(page[-1]["net"])) if more else None
+    next_token = paging.encode("tgw-routes", list(_sort_key(page[-1]["net"]))) if more else None
     return [public_route(r) for r in page], more, next_token
 
 
-def _encode(key: tuple[int, int, int]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(["ec2sim-tgw-routes", *key]).encode()).decode()
-
-
-def _decode(token: str) -> tuple[int, int, int]:
-    try:
-        tag, *key = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-        if tag != "ec2sim-tgw-routes" or len(key) != 3 or not all(isinstance(k, int) for k in key):
-            raise ValueError(token)
-        return key[0], key[1], key[2]
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise TopologyError("The specified pagination token is not valid or is expired.",
-                            "InvalidPaginationToken")
+def _is_route_key(position: Any) -> bool:
+    """A route search position: the last route's sort key, three integers."""
+    return isinstance(position, list) and len(position) == 3 and all(
+        isinstance(k, int) and not isinstance(k, bool) for k in position)
 
 
 def export(world: World, part: Partition, rtb_id: str, specs: list[dict[str, Any]] | None,

@@ -3,12 +3,20 @@
 A page is cut by creation order, and the token names the creation sequence number of the
 last item returned: deleting or adding resources between calls neither repeats nor skips
 what remains. The token is opaque to clients (base64), as AWS's is.
+
+`encode`/`decode` are the one token codec of every paged call (graph nodes here; tag rows,
+catalogue rows, route searches, offsets into plain lists elsewhere): a token is base64 of
+`[version, scope, position]`, where `scope` names the list it pages, so a token from another
+call, another list or an older ec2sim is refused like garbage, with AWS's
+`InvalidPaginationToken` (or the error the caller names).
 """
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from .errors import TopologyError
 from .world import World
@@ -21,12 +29,12 @@ def page(world: World, ids: Sequence[str], max_results: int | None, token: str |
     seq = world.graph.nodes
     ordered = sorted(ids, key=lambda r: seq[r]["seq"]) if token or max_results else list(ids)
     if token:
-        after = _decode(token)
+        after = decode(token, "seq", _is_int)
         ordered = [r for r in ordered if seq[r]["seq"] > after]
     if not max_results or len(ordered) <= max_results:
         return ordered, None
     chosen = ordered[:max_results]
-    return chosen, _encode(seq[chosen[-1]]["seq"])
+    return chosen, encode("seq", seq[chosen[-1]]["seq"])
 
 
 def check_max_results(max_results: int | None) -> None:
@@ -36,17 +44,37 @@ def check_max_results(max_results: int | None) -> None:
                             "Expecting a value greater than 0.", "InvalidParameterValue")
 
 
-def _encode(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"ec2sim:{seq}".encode()).decode()
+VERSION = 1
 
 
-def _decode(token: str) -> int:
+def invalid_token() -> TopologyError:
+    """AWS's answer to a NextToken it did not give (or that has expired)."""
+    return TopologyError("The specified pagination token is not valid or is expired.",
+                         "InvalidPaginationToken")
+
+
+def encode(scope: str, position: Any) -> str:
+    """The token for the page that starts after `position` (plain JSON data) of `scope`.
+
+    >>> decode(encode("rows", [3, "Name"]), "rows")
+    [3, 'Name']
+    """
+    raw = json.dumps([VERSION, scope, position], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode()
+
+
+def decode(token: str, scope: str, valid: Callable[[Any], bool] = lambda position: True,
+           invalid: Callable[[], TopologyError] = invalid_token) -> Any:
+    """The position a token of `scope` names; `invalid()` is raised for anything else
+    (garbage, another scope or version, a position `valid` refuses)."""
     try:
-        text = base64.urlsafe_b64decode(token.encode()).decode()
-        prefix, _, number = text.partition(":")
-        if prefix != "ec2sim":
-            raise ValueError(text)
-        return int(number)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise TopologyError("The specified pagination token is not valid or is expired.",
-                            "InvalidPaginationToken")
+        version, named, position = json.loads(base64.urlsafe_b64decode(token.encode()))
+        if version != VERSION or named != scope or not valid(position):
+            raise ValueError(token)
+        return position
+    except (ValueError, TypeError, RecursionError, binascii.Error):
+        raise invalid() from None
+
+
+def _is_int(position: Any) -> bool:
+    return isinstance(position, int) and not isinstance(position, bool)

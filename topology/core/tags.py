@@ -13,13 +13,10 @@ every user tag.
 """
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from . import filters, schema
+from . import filters, paging, schema
 from .errors import InvalidParameterValue, LimitExceeded, TopologyError
 from .world import Partition, World, is_id_of, not_found
 
@@ -247,25 +244,19 @@ def page(rows: list[dict[str, Any]], max_results: int | None, token: str | None
     """A page of DescribeTags rows and the token for the next (robust to changes between
     calls: it names the last row's resource sequence number and key)."""
     if token:
-        after = _decode(token)
-        rows = [r for r in rows if (r["seq"], r["Key"]) > after]
+        seq, key = paging.decode(token, "tags", _is_position)
+        rows = [r for r in rows if (r["seq"], r["Key"]) > (seq, key)]
     if not max_results or len(rows) <= max_results:
         return rows, None
     chosen = rows[:max_results]
     last = chosen[-1]
-    raw = json.dumps(["ec2sim-tags", last["seq"], last["Key"]]).encode()
-    return chosen, base64.urlsafe_b64encode(raw).decode()
+    return chosen, paging.encode("tags", [last["seq"], last["Key"]])
 
 
-def _decode(token: str) -> tuple[int, str]:
-    try:
-        tag, seq, key = json.loads(base64.urlsafe_b64decode(token.encode()).decode())
-        if tag != "ec2sim-tags" or not isinstance(seq, int) or not isinstance(key, str):
-            raise ValueError(token)
-        return seq, key
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise TopologyError("The specified pagination token is not valid or is expired.",
-                            "InvalidPaginationToken")
+def _is_position(position: Any) -> bool:
+    """A DescribeTags position: [resource seq, key]."""
+    return (isinstance(position, list) and len(position) == 2 and isinstance(position[0], int)
+            and isinstance(position[1], str))
 
 
 def tag_view(row: dict[str, Any]) -> dict[str, str]:

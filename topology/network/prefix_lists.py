@@ -19,15 +19,13 @@ the list stays, in `delete-failed` with a state message naming what uses it.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import schema
+from ..core import paging, schema
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, not_found
@@ -401,23 +399,16 @@ FILTERS: dict[str, Filter] = {
 def page_rows(rows: Sequence[Any], max_results: int | None, token: str | None
               ) -> tuple[list[Any], str | None]:
     """A page of `rows` (a list that is not graph nodes) and the token for the next."""
-    start = _offset(token) if token else 0
+    start = paging.decode(token, "offset", _is_offset) if token else 0
     end = len(rows) if not max_results else start + max_results
     chosen = list(rows[start:end])
     if end >= len(rows):
         return chosen, None
-    return chosen, base64.urlsafe_b64encode(f"ec2sim-offset:{end}".encode()).decode()
+    return chosen, paging.encode("offset", end)
 
 
-def _offset(token: str) -> int:
-    try:
-        prefix, _, number = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
-        if prefix != "ec2sim-offset":
-            raise ValueError(token)
-        return int(number)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise TopologyError("The specified pagination token is not valid or is expired.",
-                            "InvalidPaginationToken")
+def _is_offset(position: Any) -> bool:
+    return isinstance(position, int) and not isinstance(position, bool) and position >= 0
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
