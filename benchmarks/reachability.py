@@ -39,7 +39,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from topology.compute import images, instance_launch
-from topology.connect import peering, tgw_attachments, tgw_route_tables, transit_gateways
+from topology.connect import (peering, tgw_attachments, tgw_route_tables, tgw_routes,
+    transit_gateways)
 from topology.network import (group_rules, network_acls, route_tables, routes, security_groups,
                               subnets, vpcs)
 from topology.core.world import DEFAULT_ACCOUNT, Partition, World  # noqa: E402
@@ -170,7 +171,7 @@ def _hub(world: World, part: Partition, numbers: range, made: dict[str, Any]) ->
     # dev may not reach the last prod VPC, even though nothing propagates it there
     prod = [v for v in numbers if v % 2 and v != SHARED]
     if prod:
-        tgw_route_tables.create_route(world, part, tables["dev"], {
+        tgw_routes.create_route(world, part, tables["dev"], {
             "DestinationCidrBlock": cidr(prod[-1]), "Blackhole": True})
     made.update(tgw=tgw, tgw_tables=tables, attachments=attachments)
 

@@ -46,7 +46,7 @@ from typing import Any
 
 from netaddr import IPAddress, IPNetwork
 
-from topology.connect import tgw_route_tables
+from topology.connect import tgw_routes
 from topology.core import schema
 from topology.network import network_acls, prefix_lists, route_tables
 from topology.network import network_interfaces as enis
@@ -219,7 +219,7 @@ def _prefix_texts(world: World) -> Iterator[str]:
                 elif "DestinationCidrBlock" in data:
                     yield dest
         for rtb in part.ids("transit-gateway-route-table"):
-            yield from (str(row["net"]) for row in tgw_route_tables.routes(world, rtb))
+            yield from (str(row["net"]) for row in tgw_routes.routes(world, rtb))
         for acl in part.ids("network-acl"):
             yield from (e["CidrBlock"] for e in nodes[acl]["entries"].values()
                         if "CidrBlock" in e)

@@ -14,7 +14,7 @@ VPC route tables (AWS's priorities, DESIGN §5):
   prefix (`Choice.state`).
 
 Transit gateway route tables: the longest prefix among the table's static and propagated
-routes (`tgw_route_tables.routes`, where a static route already hides a propagated one for
+routes (`tgw_routes.routes`, where a static route already hides a propagated one for
 the same prefix); a blackhole route drops.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 
 from netaddr import IPSet
 
-from topology.connect import tgw_route_tables
+from topology.connect import tgw_routes
 from topology.core import schema
 from topology.network import prefix_lists, route_tables, routes, vpn_gateways
 from topology.core.world import World
@@ -144,9 +144,9 @@ def _text(addr: int) -> str:
 
 # -- transit gateway route tables ------------------------------------------------------------
 def tgw_select(world: World, tgw_rtb: str, addr: int) -> dict[str, Any] | None:
-    """The transit gateway route (a `tgw_route_tables.routes` row) for `addr`, if any."""
+    """The transit gateway route (a `tgw_routes.routes` row) for `addr`, if any."""
     best: dict[str, Any] | None = None
-    for row in tgw_route_tables.routes(world, tgw_rtb):
+    for row in tgw_routes.routes(world, tgw_rtb):
         net = row["net"]
         if net.version == 4 and net.first <= addr <= net.last and (
                 best is None or net.prefixlen > best["net"].prefixlen):

@@ -7,6 +7,7 @@ from typing import Any
 from topology.connect import transit_gateways
 from topology.core import filters, paging, tags
 from topology.connect import tgw_route_tables as rtbs
+from topology.connect import tgw_routes
 from topology.core.errors import MissingParameter
 
 from ..dispatch import Context, handler
@@ -68,35 +69,37 @@ def disable_transit_gateway_route_table_propagation(ctx: Context, params: dict[s
 
 @handler
 def create_transit_gateway_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route = rtbs.create_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"], params)
+    route = tgw_routes.create_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
+                                    params)
     return {"Route": route}
 
 
 @handler
 def delete_transit_gateway_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route = rtbs.delete_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
-                              params["DestinationCidrBlock"])
+    route = tgw_routes.delete_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
+                                    params["DestinationCidrBlock"])
     return {"Route": route}
 
 
 @handler
 def replace_transit_gateway_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route = rtbs.replace_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"], params)
+    route = tgw_routes.replace_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
+                                     params)
     return {"Route": route}
 
 
 @handler
 def search_transit_gateway_routes(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    found, more, token = rtbs.search(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
-                                     params.get("Filters"), params.get("MaxResults"),
-                                     params.get("NextToken"))
+    found, more, token = tgw_routes.search(
+        ctx.world, ctx.part, params["TransitGatewayRouteTableId"], params.get("Filters"),
+        params.get("MaxResults"), params.get("NextToken"))
     return {"Routes": found, "AdditionalRoutesAvailable": more, "NextToken": token}
 
 
 @handler
 def export_transit_gateway_routes(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    location = rtbs.export(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
-                           params.get("Filters"), params["S3Bucket"])
+    location = tgw_routes.export(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
+                                 params.get("Filters"), params["S3Bucket"])
     return {"S3Location": location}
 
 
