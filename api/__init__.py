@@ -11,6 +11,9 @@ __all__ = ["mock_ec2", "create_app"]
 
 
 def __getattr__(name: str) -> Any:
+    # Deferred on purpose: pytest loads `api.pytest_plugin` (and so this package) in every
+    # project where ec2sim is installed, and the mock and the app pull in botocore, Flask and
+    # every topology family (over a second); `import api` must stay nearly free.
     if name == "mock_ec2":
         from .mock import mock_ec2
 

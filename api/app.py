@@ -18,10 +18,14 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Response, jsonify, redirect, request, url_for
 
+import api.dispatch as dispatch
+import api.files as files
+import api.json_protocol as json_protocol
+import api.protocol as protocol
+import api.reach_http as reach_http
 from topology.core.world import World
 from viz import web
 
-from . import dispatch, files, json_protocol, protocol, reach_http
 from .beside import Beside
 from .sigv4 import AuthError, Verifier
 

@@ -3,9 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import configparser
+import json
+import sqlite3
 import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
+
+import boto3
+import botocore.exceptions
+import waitress
+
+import api.importing as importing
+import api.reach as reach
+import api.state_cli as state_cli
+import routing
+import viz
+from topology.core.errors import TopologyError
+from topology.core.world import DEFAULT_ACCOUNT, World
+from topology.provision import state
+from topology.provision.store import open_world
+
+from .app import create_app
+from .coverage import render
+from .files import BadRequest, parse_tags
+from .sigv4 import Verifier, load_credentials
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,18 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import sqlite3
-
-    import waitress
-
-    from .app import create_app
-
     config = {}
     if args.verify_signatures:
-        import configparser
-
-        from .sigv4 import Verifier, load_credentials
-
         try:
             keys = load_credentials(args.credentials)
         except (OSError, ValueError, configparser.Error) as err:
@@ -93,18 +109,12 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _world(args: argparse.Namespace) -> Any:
     """The served world: in memory, or durable in the `--state` database."""
-    from topology.core.world import World
-
     if not args.state:
         return World(args.seed)
-    from topology.provision.store import open_world
-
     return open_world(args.state, args.seed)
 
 
 def _operations(args: argparse.Namespace) -> int:
-    from .coverage import render
-
     sys.stdout.write(render(markdown=args.format == "markdown"))
     return 0
 
@@ -128,10 +138,6 @@ def _reach_parser(commands: Any) -> None:
 
 
 def _reach(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from topology.core.errors import TopologyError
-
-    from . import reach
-
     if args.port is not None and not 0 <= args.port <= 65535:
         parser.error("--port must be from 0 to 65535")
     if bool(args.endpoint_url) == bool(args.state):
@@ -147,12 +153,6 @@ def _reach(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _reach_local(args: argparse.Namespace) -> dict[str, Any]:
-    from topology.provision import state
-    from topology.core.errors import TopologyError
-    from topology.core.world import DEFAULT_ACCOUNT
-
-    from . import reach
-
     try:
         world = state.read(args.state)
     except (OSError, ValueError) as err:
@@ -164,11 +164,6 @@ def _reach_local(args: argparse.Namespace) -> dict[str, Any]:
 
 def _reach_remote(args: argparse.Namespace) -> dict[str, Any]:
     """Create a path, start an analysis and read it back from the server, through boto3."""
-    import boto3
-    import botocore.exceptions
-
-    from topology.core.errors import TopologyError
-
     session = boto3.Session()
     keys = {} if session.get_credentials() is not None else {
         "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -185,10 +180,6 @@ def _reach_remote(args: argparse.Namespace) -> dict[str, Any]:
 
 def _remote_end(ec2: Any, text: str, role: str) -> tuple[str | None, str | None]:
     """(resource id, address) of one end, an address resolved to the interface holding it."""
-    from topology.core.errors import TopologyError
-
-    from . import reach
-
     if not reach.is_address(text):
         return text, None
     for name in ("addresses.private-ip-address", "association.public-ip"):
@@ -203,12 +194,6 @@ def _remote_end(ec2: Any, text: str, role: str) -> tuple[str | None, str | None]
 
 
 def _remote_analysis(ec2: Any, args: argparse.Namespace) -> dict[str, Any]:
-    import time
-
-    from topology.core.errors import TopologyError
-
-    from . import reach
-
     source, source_ip = _remote_end(ec2, args.source, "source")
     dest, dest_ip = _remote_end(ec2, args.destination, "destination")
     request: dict[str, Any] = {"Source": source, "Protocol": args.protocol}
@@ -277,8 +262,6 @@ def _draw_parser(commands: Any) -> None:
 
 
 def _draw(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from topology.core.errors import TopologyError
-
     fmt = args.format or args.output.rpartition(".")[2].lower()
     if fmt not in DRAW_FORMATS:
         parser.error(f"cannot tell the format of {args.output!r}: give a .svg, .png, .pdf, "
@@ -303,12 +286,6 @@ def _draw(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
 
 def _draw_local(args: argparse.Namespace, fmt: str) -> bytes:
-    import viz
-    from topology.provision import state
-    from topology.core.errors import TopologyError
-
-    from .files import BadRequest, parse_tags
-
     try:
         world = state.read(args.state)
     except (OSError, ValueError) as err:
@@ -319,12 +296,10 @@ def _draw_local(args: argparse.Namespace, fmt: str) -> bytes:
         raise TopologyError(err.message, err.code) from None
     highlight = None
     if args.highlight:
-        from routing import reachability
-
         source, destination, port = args.highlight
-        highlight = reachability(world, source, destination, protocol=args.protocol,
-                                 destination_port=int(port) if port else None,
-                                 account=args.account, region=args.region)
+        highlight = routing.reachability(world, source, destination, protocol=args.protocol,
+                                         destination_port=int(port) if port else None,
+                                         account=args.account, region=args.region)
     vpc = args.vpc[0] if args.vpc and len(args.vpc) == 1 else args.vpc
     return viz.render(world, fmt, account=args.account, region=args.region, vpc=vpc,
                       tags=tags or None, highlight=highlight, budget=args.budget,
@@ -333,13 +308,6 @@ def _draw_local(args: argparse.Namespace, fmt: str) -> bytes:
 
 def _draw_remote(args: argparse.Namespace, fmt: str) -> bytes:
     """Ask the server for the file (`GET /_ec2sim/draw.<fmt>`): it draws what it holds."""
-    import json
-    import urllib.error
-    import urllib.request
-    from urllib.parse import urlencode
-
-    from topology.core.errors import TopologyError
-
     query: list[tuple[str, str]] = [(k, v) for k, v in (
         ("account", args.account), ("region", args.region), ("zoom", args.zoom),
         ("budget", str(args.budget)), ("protocol", args.protocol)) if v]
@@ -376,10 +344,6 @@ def _snapshot_parser(commands: Any) -> None:
 
 
 def _snapshot(args: argparse.Namespace) -> int:
-    from topology.core.errors import TopologyError
-
-    from . import state_cli
-
     run = state_cli.save if args.action == "save" else state_cli.load
     try:
         nodes = run(args.file, endpoint_url=args.endpoint_url, state_file=args.state)
@@ -412,10 +376,6 @@ def _import_parser(commands: Any) -> None:
 
 
 def _import(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    from topology.core.errors import TopologyError
-
-    from . import importing
-
     if not args.output and not args.into:
         parser.error("import needs -o FILE and/or --into URL")
     endpoint = None if args.endpoint_url == "aws" else args.endpoint_url

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from botocore import xform_name
 
-from . import protocol
 from .dispatch import handlers
+from .protocol import service_model
 
 
 def implemented() -> list[str]:
     """Wire names of the EC2 operations ec2sim implements, sorted."""
-    ec2 = set(protocol.service_model("ec2").operation_names)
+    ec2 = set(service_model("ec2").operation_names)
     return sorted(name for name in handlers() if name in ec2)
 
 
 def render(*, markdown: bool = False) -> str:
     """The coverage list; `markdown=True` gives `docs/coverage.md`'s content."""
-    names = protocol.service_model("ec2").operation_names
+    names = service_model("ec2").operation_names
     done = set(implemented())
     if not markdown:
         lines = [f"{'x' if n in done else ' '} {xform_name(n)}" for n in sorted(names)]

@@ -22,21 +22,23 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import api.json_protocol as json_protocol
+import api.protocol as protocol
 from topology.core.errors import DryRunOperation, TopologyError
-from topology.core.world import DEFAULT_ACCOUNT, Partition, World
+from topology.core.world import DEFAULT_ACCOUNT, World
 
-from . import json_protocol, protocol
+from .handlers import load_all
+# handler modules import the registry's marks from here too
+from .operations import (HANDLERS, Context, Handler, handler, passes,  # noqa: F401
+                         remembered_as)
 
 log = logging.getLogger("ec2sim")
 
-Handler = Callable[["Context", dict[str, Any]], "dict[str, Any] | None"]
-HANDLERS: dict[str, Handler] = {}          # wire Action -> handler, filled by `handler`
-SERVICES = ("ec2", "sts", "ssm")           # whose operations handlers implement
 JSON_SERVICES = {"AmazonSSM": "ssm"}       # X-Amz-Target prefix -> service, for JSON requests
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]*/([^/]+)/([^/]+)/")
 _loaded = False
@@ -44,74 +46,18 @@ _loaded = False
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def handler(fn: Handler) -> Handler:
-    """Register `fn` for the operation whose boto3 name is `fn.__name__` (of EC2, STS or SSM:
-    no two of them share an operation name)."""
-    for service in SERVICES:
-        action = protocol.snake_names(service).get(fn.__name__)
-        if action is not None:
-            fn.service = service  # type: ignore[attr-defined]
-            HANDLERS[action] = fn
-            return fn
-    raise LookupError(f"{fn.__name__} is not an operation of {', '.join(SERVICES)}")
-
-
-def passes(claims: Callable[[dict[str, Any]], bool]) -> Callable[[Handler], Handler]:
-    """For a handler of another service than EC2 that answers only part of its operation
-    (SSM's public parameters): in-process, a request `claims(params)` is false for goes to
-    whatever else answers that service. A server answers every request it gets."""
-    def mark(fn: Handler) -> Handler:
-        fn.claims = claims  # type: ignore[attr-defined]
-        return fn
-    return mark
-
-
 def _handler_for(service: str, action: str) -> Handler | None:
     fn = handlers().get(action)
     return fn if fn is not None and getattr(fn, "service", None) == service else None
-
-
-def remembered_as(keep: Callable[[dict[str, Any]], Any],
-                  replay: Callable[["Context", Any], dict[str, Any]]) -> Callable[[Handler], Handler]:
-    """For a handler whose answer is big: its ClientToken keeps only `keep(answer)` (small,
-    plain data) and a retry answers `replay(ctx, kept)`, the resources as they are now. AWS
-    says a retry's answer "might contain updated information, such as the current creation
-    status"; and a RunInstances answer kept whole is hundreds of objects per instance that
-    every full garbage collection would walk for as long as the token is kept."""
-    def mark(fn: Handler) -> Handler:
-        fn.remembered = (keep, replay)  # type: ignore[attr-defined]
-        return fn
-    return mark
 
 
 def handlers() -> dict[str, Handler]:
     """The registry, importing the handler modules on first use (not at import time)."""
     global _loaded
     if not _loaded:
-        from . import handlers as package
-
-        package.load_all()
+        load_all()
         _loaded = True
     return HANDLERS
-
-
-@dataclass
-class Context:
-    """What a handler gets besides its parameters."""
-
-    world: World
-    part: Partition
-    action: str
-    request_id: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def account(self) -> str:
-        return self.part.account
-
-    @property
-    def region(self) -> str:
-        return self.part.region
 
 
 @dataclass

@@ -20,9 +20,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
+import routing
 from topology.provision import state
 from topology.core.errors import TopologyError
 from topology.core.world import World
+import viz
 
 DRAW_PATH = "/_ec2sim/draw.<fmt>"
 STATE_PATH = "/_ec2sim/state"
@@ -42,8 +44,6 @@ def register(app: Flask, world: World) -> None:
 
     @files.get(DRAW_PATH)
     def draw(fmt: str) -> Response | tuple[Response, int]:
-        import viz
-
         if fmt not in viz.FORMATS:
             return _error("InvalidFormat", f"Unknown diagram format {fmt!r}; use one of "
                           f"{', '.join(viz.FORMATS)}.", 404)
@@ -134,10 +134,8 @@ def _highlight(world: World, args: Any) -> Any:
     if not text:
         return None
     source, destination, port = parse_highlight(text)
-    from routing import reachability
-
-    return reachability(world, source, destination, protocol=args.get("protocol") or "tcp",
-                        destination_port=port)
+    return routing.reachability(world, source, destination,
+                                protocol=args.get("protocol") or "tcp", destination_port=port)
 
 
 def _error(code: str, message: str, status: int = 400) -> tuple[Response, int]:

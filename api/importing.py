@@ -12,9 +12,15 @@ import sys
 from collections.abc import Callable
 from typing import Any, TextIO
 
+import boto3
+import botocore.config
+import botocore.exceptions
+
 from topology.provision import importer, state
 from topology.core.errors import TopologyError
 from topology.core.world import World
+
+from .state_cli import push, write_file
 
 Read = dict[str, list[dict[str, Any]]]
 
@@ -26,8 +32,6 @@ def _snake(call: str) -> str:
 def read_endpoint(ec2: Any, *, log: Callable[[str], None]) -> tuple[Read, dict[str, str]]:
     """Every describe call the importer knows, all pages; and the calls that failed
     (call -> "Code: message"), e.g. an emulator without transit gateways."""
-    import botocore.exceptions
-
     pages: Read = {}
     failed: dict[str, str] = {}
     for call, key in importer.RESULT_KEYS.items():
@@ -98,9 +102,6 @@ def read_directory(path: str) -> Read:
 
 
 def client(endpoint_url: str | None, region: str, profile: str | None) -> Any:
-    import boto3
-    import botocore.config
-
     session = boto3.Session(profile_name=profile) if profile else boto3.Session()
     keys = {} if session.get_credentials() is not None else {
         "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -119,8 +120,6 @@ def run(*, endpoint_url: str | None, region: str, profile: str | None, from_json
     if from_json:
         pages = read_directory(from_json)
     else:
-        import botocore.exceptions
-
         try:
             pages, failed = read_endpoint(client(endpoint_url, region, profile), log=log)
         except botocore.exceptions.BotoCoreError as exc:
@@ -134,13 +133,9 @@ def run(*, endpoint_url: str | None, region: str, profile: str | None, from_json
                     f"{call} failed ({why})")
     data = state.dump(world)
     if output:
-        from .state_cli import write_file
-
         write_file(output, data)
         log(f"wrote {output}")
     if into:
-        from .state_cli import push
-
         push(into, data)
         log(f"loaded into {into}")
     for line in report.lines():

@@ -15,10 +15,11 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
+import routing
 from topology.analysis import insights
 from topology.core import schema
 from topology.network import network_interfaces
-from topology.core.errors import InvalidParameterValue, TopologyError
+from topology.core.errors import InvalidParameterValue
 from topology.core.world import Partition, World
 
 RESULT = ("NetworkPathFound", "ForwardPathComponents", "ReturnPathComponents", "Explanations")
@@ -72,14 +73,9 @@ def analyze_world(world: World, part: Partition, source: str, destination: str, 
         src, src_ip = endpoint(world, part, source, "source")
         dst, dst_ip = endpoint(world, part, destination, "destination")
         assert src is not None      # `endpoint` resolves a source or raises
-        try:
-            from routing import reachability
-        except ImportError:
-            raise TopologyError("The reachability engine is not available.",
-                                "InternalError") from None
-        result = reachability(world, src, dst, protocol=protocol, destination_port=port,
-                              source_ip=src_ip, destination_ip=dst_ip,
-                              account=part.account, region=part.region)
+        result = routing.reachability(world, src, dst, protocol=protocol, destination_port=port,
+                                      source_ip=src_ip, destination_ip=dst_ip,
+                                      account=part.account, region=part.region)
     return {"NetworkPathFound": bool(result.network_path_found),
             "ForwardPathComponents": list(result.forward_path),
             "ReturnPathComponents": list(result.return_path),

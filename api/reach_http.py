@@ -12,10 +12,9 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
+import api.reach as reach
 from topology.core.errors import TopologyError
 from topology.core.world import DEFAULT_ACCOUNT, World
-
-from . import reach
 
 PATH = "/_ec2sim/reach"
 

@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from topology.provision import state
+from topology.provision import state, store
 from topology.core.errors import TopologyError
 
 STATE_PATH = "/_ec2sim/state"
@@ -65,22 +65,10 @@ def write_file(path: str, data: dict[str, Any]) -> None:
         raise TopologyError(f"cannot write {path}: {err.strerror or err}", "InvalidState") from None
 
 
-def _store() -> Any:
-    """The SQLite state-file module (`serve --state`), if this build has it."""
-    try:
-        from topology.provision import store
-    except ImportError:
-        raise TopologyError("--state needs SQLite state files (`ec2sim serve --state`), which "
-                            "this ec2sim does not have yet; use --endpoint-url",
-                            "Unsupported") from None
-    return store
-
-
 def from_state_file(path: str) -> dict[str, Any]:
     """The snapshot of the world in a SQLite state file."""
     if not os.path.exists(path):
         raise TopologyError(f"cannot read {path}: no such state file", "InvalidState")
-    store = _store()
     try:
         db = store.Store(path)
         try:
@@ -97,7 +85,6 @@ def from_state_file(path: str) -> dict[str, Any]:
 def to_state_file(path: str, data: dict[str, Any]) -> None:
     """Replace the world in a SQLite state file with the snapshot `data` (the server that
     uses the file must be stopped: it would not see the change)."""
-    store = _store()
     state.check(data)
     state.load(data)            # a broken snapshot fails here, before the file changes
     try:
