@@ -32,14 +32,14 @@ from typing import Any
 import botocore
 from botocore.model import OperationModel, Shape
 
+import api.protocol as protocol
 import topology
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
 from topology.core.family import FAMILIES, Family, View
 from topology.core.world import Partition, World
 
-from . import dispatch, protocol
-from .dispatch import Context, Handler
+from .operations import HANDLERS, Context, Handler, handler
 
 RETURNS = ("Return", "ReturnCode")      # output members a delete answers `true` in
 
@@ -54,12 +54,12 @@ def bind_all() -> list[str]:
     bound = []
     for _, family in FAMILIES.items():
         for action, build in _operations(family):
-            if action in dispatch.HANDLERS:
+            if action in HANDLERS:
                 continue
             fn = build(family, protocol.operation(action))
             fn.__name__ = botocore.xform_name(action)
             fn.__qualname__ = f"{family.kind}:{action}"
-            dispatch.handler(fn)
+            handler(fn)
             fn.bound = True  # type: ignore[attr-defined]
             bound.append(action)
     return bound

@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from .. import binding
+from ..binding import bind_all
 
 
 def load_all() -> None:
@@ -22,4 +22,4 @@ def load_all() -> None:
     for info in pkgutil.iter_modules(__path__):
         if not info.name.startswith("_"):
             importlib.import_module(f"{__name__}.{info.name}")
-    binding.bind_all()
+    bind_all()
