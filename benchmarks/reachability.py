@@ -39,7 +39,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from topology.compute import images, instance_launch
-from topology.connect import (peering, tgw_attachments, tgw_route_tables, tgw_routes,
+from topology.connect import (peering, tgw_route_tables, tgw_routes, tgw_vpc_attachments,
     transit_gateways)
 from topology.network import (group_rules, network_acls, route_tables, routes, security_groups,
                               subnets, vpcs)
@@ -159,7 +159,8 @@ def _hub(world: World, part: Partition, numbers: range, made: dict[str, Any]) ->
             for v in numbers}
     attachments = {}
     for v in numbers:
-        attach = tgw_attachments.create_vpc_attachment(world, part, tgw, made["vpcs"][v], edge[v])
+        attach = tgw_vpc_attachments.create_vpc_attachment(world, part, tgw, made["vpcs"][v],
+                                                           edge[v])
         attachments[v] = attach
         segment = "shared" if v == SHARED else ("prod" if v % 2 else "dev")
         tgw_route_tables.associate(world, part, tables[segment], attach)

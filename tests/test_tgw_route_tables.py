@@ -14,7 +14,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from topology.connect import tgw_attachments, transit_gateways
+from topology.connect import tgw_peering_attachments, tgw_vpc_attachments, transit_gateways
 from topology.core import schema
 from topology.connect import tgw_route_tables as rtbs
 
@@ -62,7 +62,7 @@ class Net:
                ipv6: bool = False) -> str:
         """A VPC attachment of `vpc` to the gateway (made by the attachment family)."""
         options = {"Ipv6Support": "enable"} if ipv6 else None
-        attach = tgw_attachments.create_vpc_attachment(
+        attach = tgw_vpc_attachments.create_vpc_attachment(
             self.world, self.part, tgw or self.tgw, vpc, [self.subnets[vpc]], options=options)
         if state is not None:
             self.world.update(attach, State=state)
@@ -79,10 +79,10 @@ class Net:
 
     def peering(self, peer: str, peer_part: Any, *, accept: bool = True) -> str:
         """A peering attachment from this gateway to `peer`, accepted unless told not."""
-        attach = tgw_attachments.create_peering_attachment(
+        attach = tgw_peering_attachments.create_peering_attachment(
             self.world, self.part, self.tgw, peer, peer_part.account, peer_part.region)
         if accept:
-            tgw_attachments.accept_peering_attachment(self.world, peer_part, attach)
+            tgw_peering_attachments.accept_peering_attachment(self.world, peer_part, attach)
         return attach
 
     def table(self, tgw: str | None = None, **kwargs: Any) -> str:
@@ -736,7 +736,7 @@ def test_deleted_attachment_blackholes_static_routes_and_drops_propagated(net, m
     net.associate(rtb, attach)
     net.propagate(rtb, attach)
     net.route(rtb, "10.9.0.0/16", attach)
-    tgw_attachments.delete_vpc_attachment(mock.world, net.part, attach)
+    tgw_vpc_attachments.delete_vpc_attachment(mock.world, net.part, attach)
     assert net.routes(rtb) == [
         {"DestinationCidrBlock": "10.9.0.0/16", "Type": "static", "State": "blackhole"}]
     assert net.associations(rtb) == [] and net.propagations(rtb) == []

@@ -7,6 +7,8 @@ from typing import Any
 
 from topology.core import filters, paging, tags
 from topology.connect import tgw_attachments as attachments
+from topology.connect import tgw_peering_attachments as peering_attachments
+from topology.connect import tgw_vpc_attachments as vpc_attachments
 from topology.connect import transit_gateways as gateways
 
 from ..dispatch import Context, handler
@@ -85,7 +87,7 @@ def describe_transit_gateway_attachments(ctx: Context, params: dict[str, Any]) -
 
 # -- VPC attachments ----------------------------------------------------------------------------
 def _vpc(ctx: Context, attach_id: str, state: str) -> dict[str, Any]:
-    return {"TransitGatewayVpcAttachment": {**attachments.vpc_view(ctx.world, attach_id),
+    return {"TransitGatewayVpcAttachment": {**vpc_attachments.vpc_view(ctx.world, attach_id),
                                             "State": state}}
 
 
@@ -93,7 +95,7 @@ def _vpc(ctx: Context, attach_id: str, state: str) -> dict[str, Any]:
 def create_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
                                           ) -> dict[str, Any]:
     new_tags = tags.from_specifications(params.get("TagSpecifications"), ATTACHMENT_TYPE)
-    attach_id = attachments.create_vpc_attachment(
+    attach_id = vpc_attachments.create_vpc_attachment(
         ctx.world, ctx.part, params["TransitGatewayId"], params["VpcId"], params["SubnetIds"],
         options=params.get("Options"), tags=new_tags)
     return _vpc(ctx, attach_id, "pending")
@@ -103,7 +105,7 @@ def create_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
 def delete_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
                                           ) -> dict[str, Any]:
     attach_id = params["TransitGatewayAttachmentId"]
-    attachments.delete_vpc_attachment(ctx.world, ctx.part, attach_id)
+    vpc_attachments.delete_vpc_attachment(ctx.world, ctx.part, attach_id)
     return _vpc(ctx, attach_id, "deleting")
 
 
@@ -111,7 +113,7 @@ def delete_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
 def modify_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
                                           ) -> dict[str, Any]:
     attach_id = params["TransitGatewayAttachmentId"]
-    attachments.modify_vpc_attachment(
+    vpc_attachments.modify_vpc_attachment(
         ctx.world, ctx.part, attach_id, add=params.get("AddSubnetIds"),
         remove=params.get("RemoveSubnetIds"), options=params.get("Options"))
     return _vpc(ctx, attach_id, "modifying")
@@ -122,16 +124,17 @@ def describe_transit_gateway_vpc_attachments(ctx: Context, params: dict[str, Any
                                              ) -> dict[str, Any]:
     world = ctx.world
     return _describe_attachments(
-        ctx, params, rtype="vpc", table=attachments.VPC_FILTERS,
-        view=lambda rid: attachments.vpc_view(world, rid), output="TransitGatewayVpcAttachments")
+        ctx, params, rtype="vpc", table=vpc_attachments.VPC_FILTERS,
+        view=lambda rid: vpc_attachments.vpc_view(world, rid),
+        output="TransitGatewayVpcAttachments")
 
 
 # -- peering attachments ------------------------------------------------------------------------
 def _peering(ctx: Context, attach_id: str, state: str | None = None) -> dict[str, Any]:
-    view = attachments.peering_view(ctx.world, attach_id)
+    view = peering_attachments.peering_view(ctx.world, attach_id)
     if state is not None:
         view = {**view, "State": state,
-                "Status": {"Code": state, "Message": attachments.status_message(state)}}
+                "Status": {"Code": state, "Message": peering_attachments.status_message(state)}}
     return {"TransitGatewayPeeringAttachment": view}
 
 
@@ -139,7 +142,7 @@ def _peering(ctx: Context, attach_id: str, state: str | None = None) -> dict[str
 def create_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
     new_tags = tags.from_specifications(params.get("TagSpecifications"), ATTACHMENT_TYPE)
-    attach_id = attachments.create_peering_attachment(
+    attach_id = peering_attachments.create_peering_attachment(
         ctx.world, ctx.part, params["TransitGatewayId"], params["PeerTransitGatewayId"],
         params["PeerAccountId"], params["PeerRegion"], options=params.get("Options"),
         tags=new_tags)
@@ -150,7 +153,7 @@ def create_transit_gateway_peering_attachment(ctx: Context, params: dict[str, An
 def accept_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
     attach_id = params["TransitGatewayAttachmentId"]
-    attachments.accept_peering_attachment(ctx.world, ctx.part, attach_id)
+    peering_attachments.accept_peering_attachment(ctx.world, ctx.part, attach_id)
     return _peering(ctx, attach_id, "pending")
 
 
@@ -158,7 +161,7 @@ def accept_transit_gateway_peering_attachment(ctx: Context, params: dict[str, An
 def reject_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
     attach_id = params["TransitGatewayAttachmentId"]
-    attachments.reject_peering_attachment(ctx.world, ctx.part, attach_id)
+    peering_attachments.reject_peering_attachment(ctx.world, ctx.part, attach_id)
     return _peering(ctx, attach_id, "rejecting")
 
 
@@ -166,7 +169,7 @@ def reject_transit_gateway_peering_attachment(ctx: Context, params: dict[str, An
 def delete_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
                                               ) -> dict[str, Any]:
     attach_id = params["TransitGatewayAttachmentId"]
-    attachments.delete_peering_attachment(ctx.world, ctx.part, attach_id)
+    peering_attachments.delete_peering_attachment(ctx.world, ctx.part, attach_id)
     return _peering(ctx, attach_id, "deleting")
 
 
@@ -175,6 +178,6 @@ def describe_transit_gateway_peering_attachments(ctx: Context, params: dict[str,
                                                  ) -> dict[str, Any]:
     world, part = ctx.world, ctx.part
     return _describe_attachments(
-        ctx, params, rtype="peering", table=attachments.peering_filters(part),
-        view=lambda rid: attachments.peering_view(world, rid),
+        ctx, params, rtype="peering", table=peering_attachments.peering_filters(part),
+        view=lambda rid: peering_attachments.peering_view(world, rid),
         output="TransitGatewayPeeringAttachments")

@@ -21,6 +21,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
+from ..core import tags as tagging
 from ..core import paging, schema
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, MissingParameter
 from ..core.filters import Filter, ident
@@ -184,8 +185,7 @@ def create_scope(world: World, part: Partition, params: dict[str, Any], *,
     created = now()
     world.add(part, SCOPE, scope_id, CreatedDate=created, UpdatedDate=created,
               MatchPaths=match, ExcludePaths=exclude)
-    for key, value in (tags or {}).items():
-        world.tag(scope_id, key, value)
+    tagging.apply(world, scope_id, tags or {})
     return scope_id
 
 
@@ -207,7 +207,7 @@ def scope_view(world: World, scope_id: str) -> dict[str, Any]:
     return {"NetworkInsightsAccessScopeId": scope_id,
             "NetworkInsightsAccessScopeArn": arn_of(world, scope_id),
             "CreatedDate": node["CreatedDate"], "UpdatedDate": node["UpdatedDate"],
-            "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()]}
+            "Tags": tagging.listed(node["tags"])}
 
 
 def content_view(world: World, scope_id: str) -> dict[str, Any]:
@@ -231,8 +231,7 @@ def start_analysis(world: World, part: Partition, scope_id: str, *,
     analysis_id = world.new_id("nisa")
     world.add(part, SCOPE_ANALYSIS, analysis_id, StartDate=now(), Status="running")
     world.link(analysis_id, scope_id, schema.ASSOCIATED)
-    for key, value in (tags or {}).items():
-        world.tag(analysis_id, key, value)
+    tagging.apply(world, analysis_id, tags or {})
     return analysis_id
 
 
@@ -270,7 +269,7 @@ def analysis_view(world: World, analysis_id: str) -> dict[str, Any]:
         "NetworkInsightsAccessScopeAnalysisArn": arn_of(world, analysis_id),
         "NetworkInsightsAccessScopeId": scope_of(world, analysis_id)}
     out.update((k, node[k]) for k in _ANALYSIS_MEMBERS if k in node)
-    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
     TopologyError)
@@ -167,8 +168,7 @@ def create_path(world: World, part: Partition, params: dict[str, Any], *,
         "FilterAtSource": at_source, "FilterAtDestination": at_dest,
     }
     world.add(part, PATH, path_id, **{k: v for k, v in fields.items() if v is not None})
-    for key, value in (tags or {}).items():
-        world.tag(path_id, key, value)
+    tagging.apply(world, path_id, tags or {})
     return path_id
 
 
@@ -197,7 +197,7 @@ def path_view(world: World, path_id: str) -> dict[str, Any]:
     out: dict[str, Any] = {"NetworkInsightsPathId": path_id,
                            "NetworkInsightsPathArn": arn_of(world, path_id)}
     out.update((k, node[k]) for k in _PATH_MEMBERS if k in node)
-    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    out["Tags"] = tagging.listed(node["tags"])
     return out
 
 
@@ -268,8 +268,7 @@ def start_analysis(world: World, part: Partition, path_id: str, params: dict[str
               "FilterOutArns": filter_out, "AdditionalAccounts": accounts}
     world.add(part, ANALYSIS, analysis_id, **{k: v for k, v in fields.items() if v})
     world.link(analysis_id, path_id, schema.ASSOCIATED)
-    for key, value in (tags or {}).items():
-        world.tag(analysis_id, key, value)
+    tagging.apply(world, analysis_id, tags or {})
     return analysis_id
 
 
@@ -305,7 +304,7 @@ def analysis_view(world: World, analysis_id: str) -> dict[str, Any]:
                            "NetworkInsightsAnalysisArn": arn_of(world, analysis_id),
                            "NetworkInsightsPathId": path_of(world, analysis_id)}
     out.update((k, node[k]) for k in _ANALYSIS_MEMBERS if k in node)
-    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

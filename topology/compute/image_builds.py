@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import image_catalogue as catalogue
+from ..core import tags as tagging
 from ..core import regions
 from ..core.clock import stamp
 from . import ebs_encryption, images, instances, snapshots, volumes
@@ -131,8 +132,7 @@ def _add(world: World, part: Partition, fields: dict[str, Any], tags: dict[str, 
     for snap_id in _snapshot_ids(world.graph.nodes[image_id]):
         if _node_in(world, part, "snapshot", snap_id) is not None:
             world.claim(part, SNAPSHOT_INDEX, snap_id, image_id)
-    for key, value in (tags or {}).items():
-        world.tag(image_id, key, value)
+    tagging.apply(world, image_id, tags or {})
     return image_id
 
 

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import image_catalogue as catalogue
+from ..core import tags as tagging
 from ..core.clock import stamp
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
     NotFound, TopologyError)
@@ -331,7 +332,7 @@ def view(world: World, image_id: str, account: str | None = None) -> dict[str, A
     if node.get("ProductCodes"):
         out["ProductCodes"] = _copy.deepcopy(node["ProductCodes"])
     if node["tags"] and account in (None, node["account"]):
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

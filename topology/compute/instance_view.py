@@ -13,6 +13,7 @@ from typing import Any
 from ..network import interface_views
 from . import placement_groups, volumes
 from .instances import interfaces, profile_association
+from ..core import tags as tagging
 from ..core.world import World
 
 # node fields copied as they are, when present, in boto3's order
@@ -102,7 +103,7 @@ def view(world: World, instance_id: str) -> dict[str, Any]:
     if profile is not None:
         out["IamInstanceProfile"] = profile
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

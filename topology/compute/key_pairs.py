@@ -30,6 +30,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
+from ..core import tags as tagging
 from ..core.errors import (Conflict, InvalidParameterValue, MissingParameter, NotFound,
     TopologyError)
 from ..core.filters import Filter, field, ident
@@ -258,8 +259,7 @@ def _add(world: World, part: Partition, name: str, fingerprint: str, key_type: s
               KeyType=key_type, PublicKey=public,
               CreateTime=dt.datetime.now(dt.timezone.utc).replace(microsecond=0))
     world.claim(part, NAME_INDEX, name, key_id)
-    for key, value in (tags or {}).items():
-        world.tag(key_id, key, value)
+    tagging.apply(world, key_id, tags or {})
     return key_id
 
 
@@ -306,7 +306,7 @@ def view(world: World, key_id: str, *, include_public_key: bool = False) -> dict
         "KeyFingerprint": node["KeyFingerprint"],
         "KeyName": node["KeyName"],
         "KeyType": node["KeyType"],
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
+        "Tags": tagging.listed(node["tags"]),
         "CreateTime": node["CreateTime"],
     }
     if include_public_key:

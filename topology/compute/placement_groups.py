@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import (Conflict, InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, NotFound, TopologyError)
@@ -83,8 +84,7 @@ def create(world: World, part: Partition, name: str | None, strategy: str | None
     pg_id = world.new_id("pg")
     world.add(part, "placement-group", pg_id, **fields)
     world.claim(part, NAME_INDEX, name, pg_id)
-    for key, value in (tags or {}).items():
-        world.tag(pg_id, key, value)
+    tagging.apply(world, pg_id, tags or {})
     return pg_id
 
 
@@ -187,7 +187,7 @@ def view(world: World, pg_id: str) -> dict[str, Any]:
         if key in node:
             out[key] = node[key]
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

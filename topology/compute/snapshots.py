@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import clock, regions
 from . import ebs_encryption, volumes
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
@@ -51,8 +52,7 @@ def _add(world: World, part: Partition, vol_id: str, size: int, encrypted: bool,
               "KmsKeyId": key if encrypted else None, **extra}
     world.add(part, "snapshot", snap_id, **{k: v for k, v in fields.items() if v is not None})
     world.claim(part, "snapshot-volume", vol_id, snap_id)
-    for key_name, value in (tags or {}).items():
-        world.tag(snap_id, key_name, value)
+    tagging.apply(world, snap_id, tags or {})
     return snap_id
 
 
@@ -223,7 +223,7 @@ def view(world: World, snap_id: str) -> dict[str, Any]:
     out: dict[str, Any] = {"SnapshotId": snap_id, "OwnerId": node["account"],
                            **{k: node[k] for k in _OWN_FIELDS if k in node}}
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

@@ -30,6 +30,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import spot_prices
+from ..core import tags as tagging
 from ..core import clock, regions, schema, tags
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, Malformed,
     NotFound, TopologyError)
@@ -182,8 +183,7 @@ def record(world: World, part: Partition, fields: dict[str, Any], code: str, mes
     rid = new_id(world)
     world.add(part, KIND, rid, **copy.deepcopy(fields), State="open",
               Status={"Code": code, "Message": message, "UpdateTime": now})
-    for key, value in (new_tags or {}).items():
-        world.tag(rid, key, value)
+    tagging.apply(world, rid, new_tags or {})
     return rid
 
 

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import clock, regions, schema
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, TopologyError)
@@ -212,8 +213,7 @@ def create(world: World, part: Partition, *, zone: str, size: int | None = None,
     world.add(part, "volume", vol_id, **{k: v for k, v in fields.items() if v is not None})
     if snapshot_id:
         world.claim(part, "volume-snapshot", snapshot_id, vol_id)
-    for key_name, value in (tags or {}).items():
-        world.tag(vol_id, key_name, value)
+    tagging.apply(world, vol_id, tags or {})
     return vol_id
 
 
@@ -402,7 +402,7 @@ def view(world: World, vol_id: str) -> dict[str, Any]:
     out["Attachments"] = [attachment_view(world, vol_id, i)
                           for i, _, _ in _attachments(world, vol_id)]
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

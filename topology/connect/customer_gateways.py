@@ -16,6 +16,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, TopologyError)
@@ -95,8 +96,7 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
     world.claim(part, IDENTITY, identity, cgw_id)
     if ip is not None:
         world.claim(part, ADDRESS, ip, cgw_id)
-    for key, value in (tags or {}).items():
-        world.tag(cgw_id, key, value)
+    tagging.apply(world, cgw_id, tags or {})
     return cgw_id
 
 
@@ -137,7 +137,7 @@ def view(world: World, cgw_id: str) -> dict[str, Any]:
     out: dict[str, Any] = {"CustomerGatewayId": cgw_id}
     out.update({k: node[k] for k in MEMBERS if k in node})
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

@@ -23,6 +23,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import regions, schema
 from ..core.errors import TopologyError
 from ..core.filters import Filter, select_rows
@@ -183,7 +184,7 @@ def detail_view(world: World, svc_id: str, account: str) -> dict[str, Any]:
         "VpcEndpointPolicySupported": node["VpcEndpointPolicySupported"],
         "AcceptanceRequired": node["AcceptanceRequired"],
         "ManagesVpcEndpoints": node["ManagesVpcEndpoints"],
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        "Tags": tagging.listed(node["tags"])
         if node["account"] == account else [],
         "SupportedIpAddressTypes": list(node["SupportedIpAddressTypes"])}
     if node.get("PrivateDnsName"):

@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from . import endpoint_services as services
+from ..core import tags as tagging
 from ..core import schema
 from ..core.described import Import, when_or_now
 from ..network import network_interfaces, prefix_lists, routes, subnets
@@ -327,8 +328,7 @@ def _link(world: World, vpc_id: str, vpce_id: str, svc_id: str,
           tags: dict[str, str] | None) -> None:
     world.link(vpc_id, vpce_id, schema.CONTAINS)
     world.link(vpce_id, svc_id, schema.ASSOCIATED)
-    for key, value in (tags or {}).items():
-        world.tag(vpce_id, key, value)
+    tagging.apply(world, vpce_id, tags or {})
 
 
 def _add_interface(world: World, part: Partition, vpce_id: str, subnet: str,
@@ -538,7 +538,7 @@ def view(world: World, vpce_id: str) -> dict[str, Any]:
                NetworkInterfaceIds=enis, DnsEntries=dns_entries(world, vpce_id),
                CreationTimestamp=node["CreationTimestamp"])
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     out.update(OwnerId=node["account"], ServiceRegion=node["ServiceRegion"])
     return out
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import filters, regions, schema
 from ..network import group_rules, routes, security_groups, vpcs
 from ..core.errors import (DependencyViolation, InvalidParameterValue, MissingParameter,
@@ -205,8 +206,7 @@ def create(world: World, part: Partition, vpc_id: str, peer_vpc_id: str | None, 
     if peer is not None:
         world.link(pcx_id, peer, schema.ASSOCIATED, ACCEPTER)
     _show_to(world, pcx_id, peers, peer is not None)
-    for key, value in (tags or {}).items():
-        world.tag(pcx_id, key, value)
+    tagging.apply(world, pcx_id, tags or {})
     return pcx_id, True
 
 
@@ -367,7 +367,7 @@ def view(world: World, pcx_id: str, part: Partition | None = None, *,
         "RequesterVpcInfo": _vpc_info(world, pcx_id, node, REQUESTER),
         "AccepterVpcInfo": _vpc_info(world, pcx_id, node, ACCEPTER),
         "Status": dict(status or node["Status"]),
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        "Tags": tagging.listed(node["tags"])
         if _is_home(node, part) else [],
     }
     if node.get("ExpirationTime"):

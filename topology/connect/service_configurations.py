@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import regions
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, NotFound,
     TopologyError)
@@ -109,8 +110,7 @@ def create_configuration(world: World, part: Partition, params: dict[str, Any],
     if dns is not None:
         _set_private_dns(world, svc_id, _private_dns(dns))
     world.claim(public_partition(world, part.region), NAME_INDEX, name, svc_id)
-    for key, value in (tags or {}).items():
-        world.tag(svc_id, key, value)
+    tagging.apply(world, svc_id, tags or {})
     return svc_id
 
 
@@ -312,7 +312,7 @@ def configuration_view(world: World, svc_id: str) -> dict[str, Any]:
         "SupportedIpAddressTypes": list(node["SupportedIpAddressTypes"]),
         "BaseEndpointDnsNames": list(node["BaseEndpointDnsNames"]),
         "PayerResponsibility": "ServiceOwner",
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
+        "Tags": tagging.listed(node["tags"]),
         "SupportedRegions": [{"Region": r, "ServiceState": "Available"}
                              for r in [node["region"], *node["SupportedRegions"]]],
         "RemoteAccessEnabled": bool(node["SupportedRegions"]),

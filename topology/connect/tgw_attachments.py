@@ -33,6 +33,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import regions, schema
 from ..core.described import Import, when_or_now
 from ..network import network_interfaces, routes, subnets
@@ -137,8 +138,7 @@ def _add(world: World, part: Partition, tgw_id: str, rtype: str, *, state: str,
               **fields)
     world.claim(part, TYPE_INDEX, rtype, attach_id)
     world.link(attach_id, tgw_id, schema.ATTACHED)
-    for key, value in (tags or {}).items():
-        world.tag(attach_id, key, value)
+    tagging.apply(world, attach_id, tags or {})
     return attach_id
 
 
@@ -387,7 +387,7 @@ def delete_peering_attachment(world: World, part: Partition, attach_id: str) -> 
 
 # -- views ----------------------------------------------------------------------------------------
 def _tags(node: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    return tagging.listed(node["tags"])
 
 
 def vpc_view(world: World, attach_id: str) -> dict[str, Any]:

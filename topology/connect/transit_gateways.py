@@ -31,6 +31,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.described import Import, when_or_now
 from . import tgw_route_tables
@@ -200,8 +201,7 @@ def create(world: World, part: Partition, *, description: str | None = None,
     if description is not None:
         fields["Description"] = description
     world.add(part, KIND, tgw_id, **fields)
-    for key, value in (tags or {}).items():
-        world.tag(tgw_id, key, value)
+    tagging.apply(world, tgw_id, tags or {})
     wanted = {flag: opts[flag] == "enable" for flag in DEFAULT_TABLES}
     if any(wanted.values()):
         tgw_route_tables.create(world, part, tgw_id, default=True)
@@ -371,7 +371,7 @@ def view(world: World, tgw_id: str) -> dict[str, Any]:
         out["Description"] = node["Description"]
     out["CreationTime"] = node["CreationTime"]
     out["Options"] = options_view(world, tgw_id)
-    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

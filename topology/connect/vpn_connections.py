@@ -20,6 +20,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from ..network import vpcs, vpn_gateways
 from . import customer_gateways, tgw_attachments, transit_gateways, vpn_tunnels
@@ -193,8 +194,7 @@ def _build(world: World, part: Partition, params: dict[str, Any], kind: str, gw_
         world.link(vpn_id, gw_id, schema.ATTACHED)
     else:   # the TGW family makes the attachment: vpn -[ATTACHED]-> tgw-attach -> tgw
         tgw_attachments.create_vpn_attachment(world, part, gw_id, vpn_id)
-    for key, value in tags.items():
-        world.tag(vpn_id, key, value)
+    tagging.apply(world, vpn_id, tags)
     return vpn_id
 
 
@@ -326,7 +326,7 @@ def view(world: World, vpn_id: str) -> dict[str, Any]:
             {k: v for k, v in t.items() if k != "PreSharedKey"}
             for t in node["Options"]["TunnelOptions"]]}
     # AWS lists an empty tag set (the CLI's create-vpn-connection examples)
-    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

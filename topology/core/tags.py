@@ -119,7 +119,16 @@ def apply(world: World, rid: str, tags: dict[str, str]) -> None:
 
 def as_list(world: World, rid: str) -> list[dict[str, str]]:
     """The node's tags as boto3's `[{Key, Value}]`."""
-    return [{"Key": k, "Value": v} for k, v in world.tags(rid).items()]
+    return listed(world.tags(rid))
+
+
+def listed(tags: dict[str, str]) -> list[dict[str, str]]:
+    """Tags (a node's `tags`) as boto3's `[{Key, Value}]`, in the order they were set.
+
+    >>> listed({"Name": "web", "env": ""})
+    [{'Key': 'Name', 'Value': 'web'}, {'Key': 'env', 'Value': ''}]
+    """
+    return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
 def taggable(world: World, part: Partition, rid: str) -> str:

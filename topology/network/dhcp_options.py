@@ -23,6 +23,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import DependencyViolation, InvalidParameterValue
 from ..core.filters import Filter, ident
@@ -118,8 +119,7 @@ def create(world: World, part: Partition, configurations: list[dict[str, Any]],
     config = parse_configurations(configurations)
     dopt_id = world.new_id("dopt")
     world.add(part, "dhcp-options", dopt_id, config=config, default=default)
-    for key, value in (tags or {}).items():
-        world.tag(dopt_id, key, value)
+    tagging.apply(world, dopt_id, tags or {})
     return dopt_id
 
 
@@ -167,7 +167,7 @@ def view(world: World, dopt_id: str) -> dict[str, Any]:
         "OwnerId": node["account"],
         "DhcpConfigurations": [{"Key": k, "Values": [{"Value": v} for v in node["config"][k]]}
                                for k in CHECKS if k in node["config"]],
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
+        "Tags": tagging.listed(node["tags"]),
     }
 
 

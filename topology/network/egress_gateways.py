@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import Malformed, NotFound
 from ..core.filters import Filter, ident
@@ -30,8 +31,7 @@ CARRIER_BY_VPC = "carrier-gateway:vpc-id"   # value index (`World.claim`)
 
 
 def _tag(world: World, rid: str, tags: dict[str, str] | None) -> None:
-    for key, value in (tags or {}).items():
-        world.tag(rid, key, value)
+    tagging.apply(world, rid, tags or {})
 
 
 # -- egress-only internet gateways ------------------------------------------------------------
@@ -70,7 +70,7 @@ def egress_only_view(world: World, eigw_id: str) -> dict[str, Any]:
         "EgressOnlyInternetGatewayId": eigw_id,
     }
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 
@@ -111,7 +111,7 @@ def carrier_view(world: World, cagw_id: str) -> dict[str, Any]:
         "OwnerId": node["account"],
     }
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

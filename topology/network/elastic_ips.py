@@ -20,6 +20,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
+from ..core import tags as tagging
 from ..core import addressing, schema
 from . import network_interfaces as enis
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
@@ -54,8 +55,7 @@ def allocate(world: World, part: Partition, *, address: str | None = None,
               NetworkBorderGroup=part.region)
     world.unclaim(part, RELEASED, ip, part.account)
     world.claim(part, enis.PUBLIC_IP, ip, alloc_id)
-    for key, value in (tags or {}).items():
-        world.tag(alloc_id, key, value)
+    tagging.apply(world, alloc_id, tags or {})
     return alloc_id
 
 
@@ -255,7 +255,7 @@ def view(world: World, alloc_id: str) -> dict[str, Any]:
         if attached is not None:
             out["InstanceId"] = attached[0]
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

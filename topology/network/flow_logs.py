@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import MissingParameter, TopologyError
 from ..core.filters import Filter, field, ident
@@ -212,8 +213,7 @@ def create(world: World, part: Partition, params: dict[str, Any],
         world.add(part, KIND, fl_id, CreationTime=_now(), FlowLogStatus="ACTIVE",
                   DeliverLogsStatus="SUCCESS", **config)
         world.link(fl_id, rid, schema.ASSOCIATED)
-        for key, value in (tags or {}).items():
-            world.tag(fl_id, key, value)
+        tagging.apply(world, fl_id, tags or {})
         created.append(fl_id)
     return created, failed
 
@@ -273,7 +273,7 @@ def view(world: World, fl_id: str) -> dict[str, Any]:
                            "ResourceId": resource_of(world, fl_id)}
     out.update({k: node[k] for k in VIEW_FIELDS if node.get(k) is not None})
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     if node.get("DestinationOptions"):
         out["DestinationOptions"] = dict(node["DestinationOptions"])
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import (InvalidParameterValue, LimitExceeded, Malformed, MissingParameter,
                            NotFound)
@@ -216,7 +217,7 @@ def rule_view(world: World, rule_id: str) -> dict[str, Any]:
         "IpProtocol": rule.protocol,
         "FromPort": rule.from_port,
         "ToPort": rule.to_port,
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
+        "Tags": tagging.listed(node["tags"]),
         "SecurityGroupRuleArn": arn(node, "security-group-rule", rule_id),
     }
     if rule.peer.kind == GROUP:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from . import subnets
 from ..core.filters import Filter, ident
@@ -147,7 +148,7 @@ def view(world: World, eni_id: str) -> dict[str, Any]:
         "SourceDestCheck": node["SourceDestCheck"],
         "Status": status(world, eni_id),
         "SubnetId": subnet_id,
-        "TagSet": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
+        "TagSet": tagging.listed(node["tags"]),
         "VpcId": subnets.vpc_of(world, subnet_id),
         "Ipv6Native": bool(world.graph.nodes[subnet_id].get("Ipv6Native")),
         "Operator": {"Managed": False},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from . import network_interfaces as enis
 from ..core.errors import DependencyViolation, InvalidParameterValue, TopologyError
@@ -22,8 +23,7 @@ ATTACHMENT_STATE = "available"   # what DescribeInternetGateways shows for an at
 def create(world: World, part: Partition, *, tags: dict[str, str] | None = None) -> str:
     igw_id = world.new_id("igw")
     world.add(part, "internet-gateway", igw_id)
-    for key, value in (tags or {}).items():
-        world.tag(igw_id, key, value)
+    tagging.apply(world, igw_id, tags or {})
     return igw_id
 
 
@@ -112,7 +112,7 @@ def view(world: World, igw_id: str) -> dict[str, Any]:
                         for vpc, _, data in world.out(igw_id, schema.ATTACHED, "vpc")],
     }
     # AWS lists an empty tag set (Ansible's ec2_vpc_igw reads it after removing every tag)
-    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

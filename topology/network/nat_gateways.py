@@ -31,6 +31,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from . import elastic_ips, interface_addresses, network_interfaces as enis, subnets
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
@@ -119,8 +120,7 @@ def create(world: World, part: Partition, subnet_id: str, *, connectivity: str =
               AvailabilityMode="zonal", CreateTime=_now(), home=(subnet_id, vpc_id))
     world.claim(part, BY_SUBNET, subnet_id, nat_id)
     world.claim(part, BY_VPC, vpc_id, nat_id)
-    for key, value in (tags or {}).items():
-        world.tag(nat_id, key, value)
+    tagging.apply(world, nat_id, tags or {})
     if failure is not None:
         code, message = failure
         world.update(nat_id, State="failed", FailureCode=code, FailureMessage=message,
@@ -353,7 +353,7 @@ def view(world: World, nat_id: str) -> dict[str, Any]:
         if key in node:
             out[key] = node[key]
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

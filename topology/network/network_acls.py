@@ -19,6 +19,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
+from ..core import tags as tagging
 from ..core import schema
 from . import vpc_blocks
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterCombination,
@@ -58,8 +59,7 @@ def create(world: World, part: Partition, vpc_id: str, *, default: bool = False,
     acl_id = world.new_id("acl")
     world.add(part, "network-acl", acl_id, IsDefault=default, entries=entries)
     world.link(vpc_id, acl_id, schema.CONTAINS)
-    for key, value in (tags or {}).items():
-        world.tag(acl_id, key, value)
+    tagging.apply(world, acl_id, tags or {})
     return acl_id
 
 
@@ -323,7 +323,7 @@ def view(world: World, acl_id: str) -> dict[str, Any]:
         "OwnerId": node["account"],
         "Entries": all_entries(world, acl_id),
         "Associations": associations(world, acl_id),
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
+        "Tags": tagging.listed(node["tags"]),
     }
 
 

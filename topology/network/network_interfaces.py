@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import instance_types
+from ..core import tags as tagging
 from ..core import addressing, schema
 from . import interface_ips, subnets
 from .interface_ips import ADDRESS_IN_USE, IPV6, MAX_IPV4, PRIVATE_IP  # in the contract: __all__
@@ -169,8 +170,7 @@ def create(world: World, part: Partition, subnet_id: str, *, private_ip: str | N
         ela_id = world.new_id("ela-attach")
         world.update(eni_id, ela={"AttachmentId": ela_id, "AttachTime": _now()})
         world.claim(part, SERVICE_ATTACHMENT, ela_id, eni_id)
-    for key, value in (tags or {}).items():
-        world.tag(eni_id, key, value)
+    tagging.apply(world, eni_id, tags or {})
     return eni_id
 
 

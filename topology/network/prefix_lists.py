@@ -25,6 +25,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
+from ..core import tags as tagging
 from ..core import paging, schema
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.filters import Filter, field, ident
@@ -210,8 +211,7 @@ def create(world: World, part: Partition, name: str, max_entries: int, family: s
     world.add(part, KIND, pl_id, PrefixListName=name, AddressFamily=family,
               MaxEntries=max_entries, Version=1, State="create-complete",
               versions={1: _sorted(parsed)})
-    for key, value in (tags or {}).items():
-        world.tag(pl_id, key, value)
+    tagging.apply(world, pl_id, tags or {})
     return pl_id
 
 
@@ -368,7 +368,7 @@ def view(world: World, pl_id: str, state: str | None = None) -> dict[str, Any]:
         "PrefixListId": pl_id, "AddressFamily": node.get("AddressFamily", "IPv4"),
         "State": state or node.get("State", "create-complete"),
         "PrefixListArn": arn(node, pl_id), "PrefixListName": node.get("PrefixListName", ""),
-        "Tags": [{"Key": k, "Value": v} for k, v in node["tags"].items()],
+        "Tags": tagging.listed(node["tags"]),
         "OwnerId": owner_id(node)}
     if node.get("StateMessage") and state is None:
         out["StateMessage"] = node["StateMessage"]

@@ -16,6 +16,7 @@ from typing import Any
 
 from netaddr import IPNetwork
 
+from ..core import tags as tagging
 from ..core import schema
 from . import vpc_blocks, vpn_gateways
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
@@ -48,8 +49,7 @@ def create(world: World, part: Partition, vpc_id: str, *, main: bool = False,
         add_local_route(world, rtb_id, vpc_id, str(block), "DestinationIpv6CidrBlock")
     if main:
         world.link(rtb_id, vpc_id, schema.ASSOCIATED, id=world.new_id("rtbassoc"), Main=True)
-    for key, value in (tags or {}).items():
-        world.tag(rtb_id, key, value)
+    tagging.apply(world, rtb_id, tags or {})
     return rtb_id
 
 
@@ -229,7 +229,7 @@ def view(world: World, rtb_id: str) -> dict[str, Any]:
         "PropagatingVgws": [{"GatewayId": g} for g in vpn_gateways.propagating(world, rtb_id)],
     }
     # AWS lists an empty tag set (the CLI's create-route-table example; Ansible's route table info reads it)
-    out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+    out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

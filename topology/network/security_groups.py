@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..core import tags as tagging
 from ..core import schema
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterValue, LimitExceeded,
                            MissingParameter, NotFound, TopologyError)
@@ -134,8 +135,7 @@ def create(world: World, part: Partition, vpc_id: str, name: str, description: s
     world.add(part, "security-group", sg_id, GroupName=name, Description=description,
               IsDefault=default)
     world.link(vpc_id, sg_id, schema.CONTAINS)
-    for key, value in (tags or {}).items():
-        world.tag(sg_id, key, value)
+    tagging.apply(world, sg_id, tags or {})
     if default:
         add(world, part, sg_id, Rule(ALL, -1, -1, Peer(GROUP, sg_id, part.account)),
             egress=False)
@@ -223,8 +223,7 @@ def add(world: World, part: Partition, sg_id: str, rule: Rule, *, egress: bool,
     if rule.peer.kind in (GROUP, PREFIX_LIST):
         world.link(rule_id, rule.peer.value, schema.REFERENCES,
                    UserId=rule.peer.owner or part.account)
-    for key, value in (tags or {}).items():
-        world.tag(rule_id, key, value)
+    tagging.apply(world, rule_id, tags or {})
     return rule_id
 
 
@@ -256,7 +255,7 @@ def view(world: World, sg_id: str) -> dict[str, Any]:
         "IpPermissionsEgress": permissions(world, sg_id, egress=True),
     }
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

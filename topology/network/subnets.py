@@ -18,6 +18,7 @@ from typing import Any
 
 from netaddr import IPNetwork
 
+from ..core import tags as tagging
 from ..core import addressing, regions, schema
 from . import network_acls, vpc_blocks
 from ..catalogue.instance_type_catalogue import ZONE_LIMITS
@@ -66,8 +67,7 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
         network_acls.associate(world, acl, subnet_id)
     if net6 is not None:
         _add_ipv6(world, part, subnet_id, net6)
-    for key, value in (tags or {}).items():
-        world.tag(subnet_id, key, value)
+    tagging.apply(world, subnet_id, tags or {})
     return subnet_id
 
 
@@ -348,7 +348,7 @@ def view(world: World, subnet_id: str) -> dict[str, Any]:
         "BlockPublicAccessStates": {"InternetGatewayBlockMode": "off"},
     })
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from netaddr import IPNetwork
 
+from ..core import tags as tagging
 from ..core import addressing, regions, schema
 from . import dhcp_options, network_acls, route_tables, security_groups, subnets
 from .vpc_blocks import block_nodes, block_view, blocks, canonical
@@ -70,8 +71,7 @@ def create(world: World, part: Partition, cidr: str, *, tenancy: str = "default"
     _add_block(world, part, vpc_id, CidrBlock=str(net))
     if ipv6:
         add_ipv6_block(world, part, vpc_id, border_group=border_group)
-    for key, value in (tags or {}).items():
-        world.tag(vpc_id, key, value)
+    tagging.apply(world, vpc_id, tags or {})
     dhcp_options.associate(world, part, vpc_id, dhcp_options.default_for(world, part))
     route_tables.create(world, part, vpc_id, main=True)
     network_acls.create(world, part, vpc_id, default=True)
@@ -271,7 +271,7 @@ def classic_link_view(world: World, vpc_id: str) -> dict[str, Any]:
     node = world.graph.nodes[vpc_id]
     out: dict[str, Any] = {"VpcId": vpc_id, "ClassicLinkEnabled": bool(node.get("ClassicLinkEnabled"))}
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 
@@ -308,7 +308,7 @@ def view(world: World, vpc_id: str) -> dict[str, Any]:
     if v6:
         out["Ipv6CidrBlockAssociationSet"] = v6
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from netaddr import IPNetwork
 
+from ..core import tags as tagging
 from ..core import addressing, regions, schema
 from . import vpc_blocks
 from ..core.errors import IncorrectState, InvalidParameterValue, NotFound, TopologyError
@@ -66,8 +67,7 @@ def create(world: World, part: Partition, *, gateway_type: str, asn: int | None 
     if zone is not None:
         fields["AvailabilityZone"] = zone
     world.add(part, KIND, vgw_id, **fields)
-    for key, value in (tags or {}).items():
-        world.tag(vgw_id, key, value)
+    tagging.apply(world, vgw_id, tags or {})
     return vgw_id
 
 
@@ -245,7 +245,7 @@ def view(world: World, vgw_id: str) -> dict[str, Any]:
     if node.get("AvailabilityZone"):
         out["AvailabilityZone"] = node["AvailabilityZone"]
     if node["tags"]:
-        out["Tags"] = [{"Key": k, "Value": v} for k, v in node["tags"].items()]
+        out["Tags"] = tagging.listed(node["tags"])
     return out
 
 

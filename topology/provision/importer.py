@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..compute import instance_view
-from ..connect import endpoints, peering, tgw_attachments, tgw_route_tables, transit_gateways
+from ..connect import (endpoints, peering, tgw_peering_attachments, tgw_route_tables,
+    tgw_vpc_attachments, transit_gateways)
 from ..core.described import Import, Report
 from ..core.world import DEFAULT_ACCOUNT, Partition, World
 from ..network import (dhcp_options, egress_gateways, elastic_ips, internet_gateways, nat_gateways,
@@ -181,8 +182,8 @@ BUILDERS: tuple[tuple[str, Builder], ...] = (
     ("DescribeVpcPeeringConnections", peering.imported),
     ("DescribeVpcEndpoints", endpoints.imported),
     ("DescribeTransitGateways", transit_gateways.imported),
-    ("DescribeTransitGatewayVpcAttachments", tgw_attachments.imported_vpc_attachment),
-    ("DescribeTransitGatewayAttachments", tgw_attachments.imported),
+    ("DescribeTransitGatewayVpcAttachments", tgw_vpc_attachments.imported),
+    ("DescribeTransitGatewayAttachments", tgw_peering_attachments.imported),
     ("DescribeTransitGatewayRouteTables", tgw_route_tables.imported),
     ("DescribeRouteTables", route_tables.imported),
 )
