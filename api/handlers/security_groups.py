@@ -8,7 +8,7 @@ from topology.network import group_rules, security_groups as sg
 from topology.core import tags
 from topology.core.errors import InvalidParameterCombination, MissingParameter
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import describe
 
 FLAT = ("CidrIp", "IpProtocol", "FromPort", "ToPort", "SourceSecurityGroupName",
@@ -124,13 +124,6 @@ def describe_security_groups(ctx: Context, params: dict[str, Any]) -> dict[str, 
     ids += [sg.by_name(world, part, name) for name in params.get("GroupNames") or []]
     return describe(ctx, params, kind="security-group", table=sg.FILTERS, view=sg.view,
                     output="SecurityGroups", ids=ids or None)
-
-
-@handler
-def describe_security_group_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, params, kind="security-group-rule", table=group_rules.RULE_FILTERS,
-                    view=group_rules.rule_view, output="SecurityGroupRules",
-                    ids=params.get("SecurityGroupRuleIds"))
 
 
 @handler

@@ -252,3 +252,9 @@ RULE_FILTERS: dict[str, Filter] = {
                        lambda w, part, value: rules(w, value), validate=_group_id_shape),
     "security-group-rule-id": ident(),
 }
+
+
+# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
+from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
+
+FAMILY = declare(Family("security-group-rule", view=rule_view, filters=RULE_FILTERS))
