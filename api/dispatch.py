@@ -33,9 +33,7 @@ from topology.core.errors import DryRunOperation, TopologyError
 from topology.core.world import DEFAULT_ACCOUNT, World
 
 from .handlers import load_all
-# handler modules import the registry's marks from here too
-from .operations import (HANDLERS, Context, Handler, handler, passes,  # noqa: F401
-                         remembered_as)
+from .operations import HANDLERS, Context, Handler
 
 log = logging.getLogger("ec2sim")
 

@@ -1,7 +1,7 @@
 """Operation handlers, one module per operation family.
 
 A handler is a function named like the boto3 method (`create_subnet`), decorated with
-`api.dispatch.handler`; it takes the request `Context` and the parsed parameters (boto3
+`api.operations.handler`; it takes the request `Context` and the parsed parameters (boto3
 member names) and returns a dict shaped like the operation's output. Nothing here knows XML.
 
 Operations that are plain Create/Delete/Describe calls of a declared family have no module

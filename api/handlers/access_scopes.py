@@ -14,7 +14,7 @@ from topology.analysis import access_scopes, scope_evaluation
 from topology.core import tags
 from topology.core.world import Partition, World
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from .insights import describe_runs
 
 log = logging.getLogger("ec2sim")

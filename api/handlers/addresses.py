@@ -9,7 +9,7 @@ from topology.network import address_attributes, elastic_ips
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, NotFound)
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import describe
 
 

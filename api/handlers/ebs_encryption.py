@@ -5,7 +5,7 @@ from typing import Any
 
 from topology.compute import ebs_encryption
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

@@ -10,7 +10,7 @@ from topology.connect import endpoints
 from topology.core import filters, tags
 from topology.network import prefix_lists
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import bounded, describe
 
 MOST_RESULTS = 1000          # "If the value is greater than 1,000, we return only 1,000 items."

@@ -6,7 +6,7 @@ from typing import Any
 from topology.core import filters, paging, tags
 from topology.network import flow_logs
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

@@ -6,7 +6,7 @@ from typing import Any
 from topology.compute import instance_profiles
 from topology.core import filters, paging
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 def _answer(ctx: Context, assoc_id: str, state: str) -> dict[str, Any]:

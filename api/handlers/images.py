@@ -8,7 +8,7 @@ from topology.compute import image_builds, images
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterValue
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 # CopyImage's destinations besides the region itself: ec2sim has no Outposts or Local Zones
 NO_DESTINATIONS = (("DestinationOutpostArn", "destinationOutpostArn"),

@@ -15,7 +15,7 @@ from topology.core import filters, paging, tags
 from topology.core.errors import TopologyError
 from topology.core.world import World
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 log = logging.getLogger("ec2sim")
 

@@ -8,7 +8,7 @@ from topology.catalogue import instance_types
 from topology.core import filters
 from topology.core.errors import TopologyError
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 TYPES_PAGE, OFFERINGS_PAGE = 100, 1000   # AWS's page sizes when MaxResults is not given
 

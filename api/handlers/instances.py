@@ -11,7 +11,7 @@ from topology.core import filters, paging
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue
 from topology.compute.instance_view import view
 
-from ..dispatch import Context, handler, remembered_as
+from ..operations import Context, handler, remembered_as
 
 MIN_RESULTS, MAX_RESULTS = 5, 1000
 

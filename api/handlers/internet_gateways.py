@@ -5,7 +5,7 @@ from typing import Any
 
 from topology.network import internet_gateways
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

@@ -7,7 +7,7 @@ from typing import Any
 from topology.compute import key_pairs
 from topology.core import filters, tags
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 def _created(ctx: Context, key_id: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from topology.core import filters, tags
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
     MissingParameter)
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import describe
 
 ALIASES = (lt.LATEST, lt.DEFAULT)

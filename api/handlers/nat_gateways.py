@@ -8,7 +8,7 @@ from topology.core import tags
 from topology.network import nat_gateways
 from topology.core.errors import InvalidParameterCombination, MissingParameter, TopologyError
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import describe
 
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from topology.network import network_acls
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

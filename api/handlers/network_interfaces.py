@@ -9,7 +9,7 @@ from topology.network import interface_addresses, interface_views, network_inter
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, TopologyError)
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 # describe_network_interface_attribute's Attribute -> the output member it fills
 ATTRIBUTES = {"description": "Description", "groupSet": "Groups",

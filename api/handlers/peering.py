@@ -7,7 +7,7 @@ from typing import Any
 from topology.connect import peered_groups, peering
 from topology.core import paging, tags
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 PROVISIONING = {"Code": "provisioning", "Message": "Provisioning"}
 

@@ -6,7 +6,7 @@ from typing import Any
 from topology.compute import placement_groups
 from topology.core import filters
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

@@ -7,7 +7,7 @@ from typing import Any
 from topology.core import filters, paging, tags
 from topology.network import prefix_lists
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

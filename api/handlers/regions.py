@@ -8,7 +8,7 @@ from topology.core import filters, lookups, regions
 from topology.core.errors import InvalidParameterValue
 from topology.core.filters import Filter, FilterTable
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 def _row(key: str) -> Filter:

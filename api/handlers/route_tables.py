@@ -6,7 +6,7 @@ from typing import Any
 from topology.core import tags
 from topology.network import route_tables, routes
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

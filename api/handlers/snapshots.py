@@ -7,7 +7,7 @@ from typing import Any
 from topology.compute import snapshots
 from topology.core import filters, paging, tags
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import bounded
 
 SNAPSHOT_RESULTS = (5, 1000)   # AWS documents 5-1000 (the model sets no bounds)

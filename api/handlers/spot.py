@@ -8,7 +8,7 @@ from topology.compute import spot, spot_fleets
 from topology.core import paging
 from topology.core.errors import TopologyError
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import describe
 
 

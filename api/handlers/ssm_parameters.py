@@ -1,7 +1,7 @@
 """SSM GetParameter, GetParameters, GetParametersByPath: AWS's public image parameters.
 
 Only the public trees of `topology.public_parameters` are answered; in-process, a request
-for anything else goes on to whatever else answers SSM (`dispatch.passes`).
+for anything else goes on to whatever else answers SSM (`operations.passes`).
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from topology.catalogue import public_parameters as public
 from topology.core import paging
 from topology.core.errors import TopologyError
 
-from ..dispatch import Context, handler, passes
+from ..operations import Context, handler, passes
 
 PAGE = 10                     # GetParametersByPath's default and largest MaxResults
 # ParameterFilters keys GetParametersByPath takes, and what each reads from a parameter

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

@@ -8,7 +8,7 @@ from topology.network import subnets
 from topology.provision import defaults
 from topology.core.errors import InvalidParameterValue, MissingParameter, NotFound
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

@@ -6,7 +6,7 @@ from typing import Any
 from topology.core import tags
 from topology.core.errors import InvalidParameterValue
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 MIN_RESULTS, MAX_RESULTS = 5, 1000
 

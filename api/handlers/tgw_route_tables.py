@@ -10,7 +10,7 @@ from topology.connect import tgw_route_tables as rtbs
 from topology.connect import tgw_routes
 from topology.core.errors import MissingParameter
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 @handler

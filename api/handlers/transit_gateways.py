@@ -11,7 +11,7 @@ from topology.connect import tgw_peering_attachments as peering_attachments
 from topology.connect import tgw_vpc_attachments as vpc_attachments
 from topology.connect import transit_gateways as gateways
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 ATTACHMENT_TYPE = "transit-gateway-attachment"
 

@@ -8,7 +8,7 @@ from topology.compute import volume_modifications, volumes
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import bounded, describe
 
 # AWS documents these bounds (the model has none): below the floor is an error, above the

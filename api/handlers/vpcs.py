@@ -10,7 +10,7 @@ from topology.provision import defaults
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
     MissingParameter, NotFound)
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 from ..binding import describe
 
 ATTRIBUTES = {  # describe_vpc_attribute's Attribute -> node field

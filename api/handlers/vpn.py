@@ -8,7 +8,7 @@ from topology.connect import vpn_connections
 from topology.core import tags
 from topology.network import vpn_gateways
 
-from ..dispatch import Context, handler
+from ..operations import Context, handler
 
 
 # -- virtual private gateways -----------------------------------------------------------------
