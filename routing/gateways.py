@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.connect import endpoints, peering as peerings
+from topology.connect import endpoint_views, peering as peerings
 from topology.network import internet_gateways, nat_gateways
 from topology.core import schema
 from topology.network import vpcs, vpn_gateways
@@ -279,7 +279,7 @@ def endpoint(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> Onward | 
 def _appliance(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> Onward:
     """A Gateway Load Balancer endpoint: inspected traffic comes back to the endpoint and is
     routed on by its subnet's table."""
-    interfaces = endpoints.interfaces(w.world, vpce)
+    interfaces = endpoint_views.interfaces(w.world, vpce)
     if not interfaces:
         raise w.blocked("BAD_STATE", Component=vpce, VpcEndpoint=vpce)
     subnet = subnet_of(w.world, interfaces[0])
@@ -291,6 +291,6 @@ def _appliance(w: Walk, vpce: str, from_subnet: str | None, vpc: str) -> Onward:
 
 def endpoint_ingress(w: Walk, vpce: str) -> Onward:
     """Replies (or traffic) from the service of a gateway endpoint into its VPC."""
-    vpc = endpoints.vpc_of(w.world, vpce)
+    vpc = endpoint_views.vpc_of(w.world, vpce)
     w.add(vpce, InboundHeader=w.header(), OutboundHeader=w.header(), Vpc=w.comp(vpc))
     return Onward(vpc)

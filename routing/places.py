@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from netaddr import IPSet
 
 from topology.compute import instances
-from topology.connect import endpoints, tgw_attachments
+from topology.connect import endpoint_views, tgw_attachments
 from topology.network import prefix_lists, security_groups, vpcs
 from topology.network import network_interfaces as enis
 from topology.connect import peering as peerings
@@ -72,7 +72,7 @@ def resolve(world: World, rid: str, account: str | None, region: str | None) -> 
     if kind == "network-interface":
         return Place(rid, kind, (rid,))
     if kind == "vpc-endpoint" and node.get("VpcEndpointType") != "Gateway":
-        found = tuple(endpoints.interfaces(world, rid))
+        found = tuple(endpoint_views.interfaces(world, rid))
         if not found:
             raise Blocked(explanation("BAD_STATE", Component=component(world, rid)))
         return Place(rid, kind, found)
@@ -222,7 +222,7 @@ def _peer_block_addresses(world: World, pcx: str, eni: str | None) -> list[str]:
 
 
 def _prefix_list_addresses(world: World, vpce: str) -> list[str]:
-    pl = endpoints.prefix_list_of(world, vpce)
+    pl = endpoint_views.prefix_list_of(world, vpce)
     if pl is None or world.node(pl) is None:
         return []
     picked = _pick(IPSet(prefix_lists.cidrs(world, pl)), None)

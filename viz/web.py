@@ -31,7 +31,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from topology.compute import instance_view, placement_groups, snapshots, volumes
-from topology.connect import (customer_gateways, endpoints, peering, tgw_route_tables,
+from topology.connect import (customer_gateways, endpoint_views, peering, tgw_route_tables,
                               transit_gateways, vpn_connections)
 from topology.core import schema
 from topology.core.world import World
@@ -69,7 +69,7 @@ VIEWS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "instance": instance_view.view,
     "elastic-ip": elastic_ips.view,
     "vpc-peering-connection": peering.view,
-    "vpc-endpoint": endpoints.view,
+    "vpc-endpoint": endpoint_views.view,
     "transit-gateway": transit_gateways.view,
     "transit-gateway-route-table": tgw_route_tables.view,
     "vpn-gateway": vpn_gateways.view,

@@ -6,7 +6,7 @@ from typing import Any
 
 from topology.connect import endpoint_services as services
 from topology.connect import service_configurations as configurations
-from topology.connect import endpoints
+from topology.connect import endpoint_views, endpoints
 from topology.core import filters, tags
 from topology.network import prefix_lists
 
@@ -27,7 +27,7 @@ def _capped(params: dict[str, Any]) -> dict[str, Any]:
 def create_vpc_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc-endpoint")
     vpce_id = endpoints.create(ctx.world, ctx.part, params, new_tags)
-    view = endpoints.view(ctx.world, vpce_id)
+    view = endpoint_views.view(ctx.world, vpce_id)
     if view["VpcEndpointType"] != "Gateway" and view["State"] == "available":
         view["State"] = "pending"    # interfaces come up after the call returns
     return {"VpcEndpoint": view, "ClientToken": params.get("ClientToken")}
@@ -40,8 +40,8 @@ def delete_vpc_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]
 
 @handler
 def describe_vpc_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return describe(ctx, _capped(params), kind=endpoints.KIND, table=endpoints.FILTERS,
-                    view=endpoints.view, output="VpcEndpoints",
+    return describe(ctx, _capped(params), kind=endpoint_views.KIND, table=endpoint_views.FILTERS,
+                    view=endpoint_views.view, output="VpcEndpoints",
                     ids=params.get("VpcEndpointIds"))
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from netaddr import IPAddress, IPNetwork
 
-from ..connect import endpoints, peering
+from ..connect import endpoint_views, peering
 from ..core import schema
 from ..network import internet_gateways, network_interfaces, prefix_lists, vpn_gateways
 from . import access_scopes
@@ -195,7 +195,7 @@ def _vpcs(world: World, rid: str) -> set[str] | None:
     if kind == "vpc-peering-connection":
         return set(peering.vpcs_of(world, rid).values())
     if kind == "vpc-endpoint":
-        return {endpoints.vpc_of(world, rid)}
+        return {endpoint_views.vpc_of(world, rid)}
     return None
 
 

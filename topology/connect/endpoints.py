@@ -1,5 +1,7 @@
 """VPC endpoints: gateway endpoints (routes to an AWS-managed prefix list), interface and
-Gateway Load Balancer endpoints (requester-managed network interfaces in subnets).
+Gateway Load Balancer endpoints (requester-managed network interfaces in subnets): create,
+modify, delete. What other families read of an endpoint, its DNS names and its view are
+`endpoint_views`'.
 
 An endpoint is a `vpc-endpoint` node its VPC CONTAINS, ASSOCIATED with the service it
 connects to (`endpoint_services`). Relationships, never copied into fields:
@@ -21,7 +23,6 @@ one endpoint per VPC may hold a service's private DNS name.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import string
 from collections.abc import Iterable
 from typing import Any
@@ -32,11 +33,10 @@ from ..core import schema
 from ..core.described import Import, when_or_now
 from ..network import network_interfaces, prefix_lists, routes, subnets
 from ..core.errors import InvalidParameterCombination, MissingParameter, NotFound, TopologyError
-from ..core.filters import Filter, field, ident
-from ..network.vpc_blocks import in_vpc
 from ..core.world import Partition, World, is_id_of
+from .endpoint_views import (KIND, get, groups, interfaces, prefix_list_of, route_tables,
+    routing_tables, service_of, vpc_of)
 
-KIND = "vpc-endpoint"
 REQUESTER_ID = "727180483921"       # the account AWS shows as requester of endpoint interfaces
 INTERFACE_TYPES = {"Interface": "vpc_endpoint",
                    "GatewayLoadBalancer": "gateway_load_balancer_endpoint"}
@@ -45,7 +45,6 @@ GATEWAY_POLICY = ('{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Princ
 INTERFACE_POLICY = ('{\n  "Statement": [\n    {\n      "Action": "*", \n      "Effect": '
                     '"Allow", \n      "Principal": "*", \n      "Resource": "*"\n    }\n  ]\n}')
 DEFAULT_POLICY = {"Gateway": GATEWAY_POLICY, "Interface": INTERFACE_POLICY}
-VPCE_ZONES = {"us-east-1": "Z7HUB22UULQXV"}   # the vpce.amazonaws.com hosted zone per region
 MAX_GROUPS = 5
 UNSUPPORTED_TYPES = {"Resource": ("ResourceConfigurationArn", "resource configuration"),
                      "ServiceNetwork": ("ServiceNetworkArn", "service network")}
@@ -63,46 +62,6 @@ NO_PRIVATE_DNS = "Private DNS can only be enabled for Interface type VPC Endpoin
 NO_POLICY = "Endpoint policies are not supported for GatewayLoadBalancer type VPC Endpoints."
 
 
-# -- reading --------------------------------------------------------------------------------------
-def vpc_of(world: World, vpce_id: str) -> str:
-    return world.into(vpce_id, schema.CONTAINS, "vpc")[0][0]
-
-
-def service_of(world: World, vpce_id: str) -> str:
-    return world.out(vpce_id, schema.ASSOCIATED, services.KIND)[0][0]
-
-
-def prefix_list_of(world: World, vpce_id: str) -> str | None:
-    found = world.out(vpce_id, schema.ASSOCIATED, prefix_lists.KIND)
-    return found[0][0] if found else None
-
-
-def route_tables(world: World, vpce_id: str) -> list[str]:
-    """The tables a gateway endpoint routes its prefix list in (its `RouteTableIds`)."""
-    pl_id = prefix_list_of(world, vpce_id)
-    return [u for u, disc, _ in world.into(vpce_id, schema.ROUTE, "route-table")
-            if pl_id is not None and disc == pl_id]
-
-
-def routing_tables(world: World, vpce_id: str) -> list[str]:
-    """Every table with a route to the endpoint (a GWLB endpoint is an ordinary target)."""
-    return list(dict.fromkeys(u for u, _, _ in world.into(vpce_id, schema.ROUTE, "route-table")))
-
-
-def interfaces(world: World, vpce_id: str) -> list[str]:
-    """The endpoint's network interfaces, in creation order."""
-    nodes = world.graph.nodes
-    return sorted((u for u, _, _ in world.into(vpce_id, schema.ATTACHED,
-                                               network_interfaces.KIND)),
-                  key=lambda e: nodes[e]["seq"])
-
-
-def groups(world: World, vpce_id: str) -> list[str]:
-    return [sg for sg, _, _ in world.out(vpce_id, schema.ASSOCIATED, "security-group")]
-
-
-def get(world: World, part: Partition, vpce_id: str) -> dict[str, Any]:
-    return world.get(part, KIND, vpce_id)
 
 
 # -- checks ----------------------------------------------------------------------------------------
@@ -482,76 +441,6 @@ def _unsuccessful(rid: str, code: str, message: str) -> dict[str, Any]:
     return {"Error": {"Code": code, "Message": message}, "ResourceId": rid}
 
 
-# -- views and filters ----------------------------------------------------------------------------
-def _zone_id(region: str) -> str:
-    """The hosted zone id of `vpce.amazonaws.com` names in `region` (AWS's, where known)."""
-    known = VPCE_ZONES.get(region)
-    if known:
-        return known
-    digest = hashlib.sha256(f"vpce/{region}".encode()).hexdigest().upper()
-    return "Z" + "".join(c for c in digest if c.isalnum())[:12]
-
-
-def _private_zone(vpce_id: str) -> str:
-    return "Z" + hashlib.sha256(f"private/{vpce_id}".encode()).hexdigest().upper()[:20]
-
-
-def dns_entries(world: World, vpce_id: str) -> list[dict[str, str]]:
-    """The endpoint's regional and zonal names (and the service's private name, if on)."""
-    node = world.graph.nodes[vpce_id]
-    if node["VpcEndpointType"] != "Interface":
-        return []
-    svc = world.graph.nodes[service_of(world, vpce_id)]
-    label = f"{vpce_id}-{node['dns_label']}"
-    wild = "*." if svc.get("wildcard") else ""
-    zone = _zone_id(node["region"])
-    out = []
-    for base in svc.get("BaseEndpointDnsNames", []):
-        out.append({"DnsName": f"{wild}{label}.{base}", "HostedZoneId": zone})
-        for eni in interfaces(world, vpce_id):
-            az = world.graph.nodes[eni]["AvailabilityZone"]
-            out.append({"DnsName": f"{wild}{label}-{az}.{base}", "HostedZoneId": zone})
-    if node.get("PrivateDnsEnabled") and svc.get("PrivateDnsName"):
-        out.append({"DnsName": svc["PrivateDnsName"], "HostedZoneId": _private_zone(vpce_id)})
-    return out
-
-
-def view(world: World, vpce_id: str) -> dict[str, Any]:
-    """The endpoint as boto3's `VpcEndpoint`."""
-    node = world.graph.nodes[vpce_id]
-    etype = node["VpcEndpointType"]
-    enis = interfaces(world, vpce_id)
-    out: dict[str, Any] = {
-        "VpcEndpointId": vpce_id, "VpcEndpointType": etype, "VpcId": vpc_of(world, vpce_id),
-        "ServiceName": node["ServiceName"], "State": node["State"]}
-    if node.get("PolicyDocument") is not None:
-        out["PolicyDocument"] = node["PolicyDocument"]
-    out["RouteTableIds"] = route_tables(world, vpce_id)
-    out["SubnetIds"] = [network_interfaces.subnet_of(world, e) for e in enis]
-    out["Groups"] = [{"GroupId": sg, "GroupName": world.graph.nodes[sg]["GroupName"]}
-                     for sg in groups(world, vpce_id)]
-    if node.get("IpAddressType"):
-        out["IpAddressType"] = node["IpAddressType"]
-    if node.get("DnsOptions"):
-        out["DnsOptions"] = dict(node["DnsOptions"])
-    out.update(PrivateDnsEnabled=node["PrivateDnsEnabled"], RequesterManaged=False,
-               NetworkInterfaceIds=enis, DnsEntries=dns_entries(world, vpce_id),
-               CreationTimestamp=node["CreationTimestamp"])
-    if node["tags"]:
-        out["Tags"] = tagging.listed(node["tags"])
-    out.update(OwnerId=node["account"], ServiceRegion=node["ServiceRegion"])
-    return out
-
-
-FILTERS: dict[str, Filter] = {
-    "ip-address-type": field("IpAddressType"),
-    "service-name": field("ServiceName"),
-    "service-region": field("ServiceRegion"),
-    "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), in_vpc(KIND), exact=True),
-    "vpc-endpoint-id": ident(),
-    "vpc-endpoint-state": field("State"),
-    "vpc-endpoint-type": field("VpcEndpointType"),
-}
 
 
 # -- import (topology/provision/importer.py) -------------------------------------------------

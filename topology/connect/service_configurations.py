@@ -25,7 +25,7 @@ from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, not_found
 from .endpoint_services import (KIND, LIVE_CONNECTIONS, NAME_INDEX, PRINCIPAL_INDEX, connections,
     public_partition, row_field, zones)
-from .endpoints import dns_entries
+from .endpoint_views import dns_entries
 
 IP_TYPES = ("ipv4", "ipv6")
 
