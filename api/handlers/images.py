@@ -18,15 +18,9 @@ NO_DESTINATIONS = (("DestinationOutpostArn", "destinationOutpostArn"),
 
 def _image_and_snapshot_tags(params: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     """TagSpecifications for an image and for its new snapshots (one spec each at most)."""
-    specs = params.get("TagSpecifications") or []
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for spec in specs:
-        rtype = spec.get("ResourceType")
-        if rtype not in ("image", "snapshot"):
-            tags.from_specifications([spec], "image")   # AWS's error for that spec
-        by_type.setdefault(rtype, []).append(spec)
-    return (tags.from_specifications(by_type.get("image"), "image"),
-            tags.from_specifications(by_type.get("snapshot"), "snapshot"))
+    found = tags.by_type(params.get("TagSpecifications"), ("image", "snapshot"),
+                         fallback="image", in_order=True)
+    return found.get("image", {}), found.get("snapshot", {})
 
 
 @handler

@@ -103,7 +103,7 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
         _check_offered(part, type_name, zone)
     pg_id, partition = _placement_group(world, part, p, zone, low, type_name)
     mappings = _mappings(world, image_id, p.get("BlockDeviceMappings"))
-    new_tags = _tags(p.get("TagSpecifications"))
+    new_tags = tags.by_type(p.get("TagSpecifications"), TAG_TYPES, fallback="instance")
     profile = instance_profiles.profile(part, p["IamInstanceProfile"], world) \
         if p.get("IamInstanceProfile") else None
     fields = launch_fields(world, part, p, image, type_name, info, zone, nics[0].subnet_id)
@@ -244,16 +244,6 @@ def _mappings(world: World, image_id: str, requested: list[dict[str, Any]] | Non
             m = {**m, "snapshot_size": base_ebs.get("VolumeSize")}
         out.append(m)
     return out
-
-
-def _tags(specs: list[dict[str, Any]] | None) -> dict[str, dict[str, str]]:
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for spec in specs or []:
-        rtype = spec.get("ResourceType")
-        if rtype not in TAG_TYPES:
-            tags.from_specifications([spec], "instance")   # AWS's error for this spec
-        by_type.setdefault(rtype, []).append(spec)
-    return {rtype: tags.from_specifications(group, rtype) for rtype, group in by_type.items()}
 
 
 def _capacity(world: World, part: Partition, nics: list[Nic], low: int, high: int

@@ -13,7 +13,7 @@ every user tag.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from . import filters, paging, schema
@@ -107,6 +107,23 @@ def from_specifications(specs: list[dict[str, Any]] | None, resource_type: str
     if len(tags) > MAX_TAGS:
         raise _limit_exceeded()
     return tags
+
+
+def by_type(specs: list[dict[str, Any]] | None, types: Sequence[str], *, fallback: str,
+            in_order: bool = False) -> dict[str, dict[str, str]]:
+    """For a call whose `TagSpecifications` tag several resource types (RunInstances: the
+    instance, its volumes and interfaces; CreateImage: the image and its snapshots): the tags
+    of each type the specs name. A spec of a type not in `types` fails as a spec of
+    `fallback` would; the groups are checked in the order the specs first name them, or in
+    the order of `types` if `in_order`."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for spec in specs or []:
+        rtype = spec.get("ResourceType")
+        if rtype not in types:
+            from_specifications([spec], fallback)   # AWS's error for that spec
+        grouped.setdefault(rtype, []).append(spec)
+    order = [t for t in types if t in grouped] if in_order else list(grouped)
+    return {rtype: from_specifications(grouped[rtype], rtype) for rtype in order}
 
 
 def apply(world: World, rid: str, tags: dict[str, str]) -> None:
