@@ -4,7 +4,10 @@
 * `server_url`: one `ec2sim serve` subprocess for the session (reset before each test that
   uses `server_ec2`);
 * `server_ec2`: a boto3 client pointed at that server;
-* `start_server`: start further servers with their own arguments (e.g. `--seed`).
+* `start_server`: start further servers with their own arguments (e.g. `--seed`);
+* `vpc` / `subnet`: a VPC 10.0.0.0/16 and a subnet 10.0.0.0/24 of it, in-process.
+
+Plain helpers (error codes, builders, clients) live in `helpers.py`: `from helpers import ...`.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ import boto3
 import pytest
 
 from api import mock_ec2
+from helpers import server_client
 from processes import free_port, running
 
 REGION = "us-east-1"
@@ -40,6 +44,19 @@ def ec2(mock: mock_ec2) -> Any:
 @pytest.fixture
 def sts(mock: mock_ec2) -> Any:
     return boto3.client("sts", region_name=REGION)
+
+
+@pytest.fixture
+def vpc(ec2: Any) -> str:
+    """A VPC 10.0.0.0/16 (a file that needs more, e.g. an attached gateway, overrides it)."""
+    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+
+@pytest.fixture
+def subnet(ec2: Any, vpc: str) -> str:
+    """A subnet 10.0.0.0/24 of `vpc` in us-east-1a."""
+    return ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24",
+                             AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
 
 
 @contextmanager
@@ -73,8 +90,7 @@ def reset(url: str) -> None:
 @pytest.fixture
 def server_ec2(server_url: str) -> Any:
     reset(server_url)
-    return boto3.client("ec2", region_name=REGION, endpoint_url=server_url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
+    return server_client(server_url)
 
 
 @pytest.fixture(autouse=True)

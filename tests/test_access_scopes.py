@@ -14,14 +14,11 @@ from botocore.exceptions import ClientError
 
 import routing
 from topology.analysis import scope_evaluation
+from helpers import default_igw, error
 
 AMI = "ami-057c3ffbeeff55523"
 IGW_TYPE = {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::InternetGateway"]}}
 ENI_TYPE = {"ResourceStatement": {"ResourceTypes": ["AWS::EC2::NetworkInterface"]}}
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def ssh_from_internet(**extra: Any) -> dict[str, Any]:
@@ -74,10 +71,6 @@ def engine(monkeypatch: pytest.MonkeyPatch) -> Engine:
     fake = Engine()
     monkeypatch.setattr(routing, "reachability", fake, raising=False)
     return fake
-
-
-def igw_of(ec2: Any) -> str:
-    return ec2.describe_internet_gateways()["InternetGateways"][0]["InternetGatewayId"]
 
 
 def run(ec2: Any, scope_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -208,7 +201,7 @@ def test_delete_scope_takes_its_analyses(ec2, engine):
 
 # -- analyses and findings (stand-in engine) ---------------------------------------------------
 def test_internet_to_port_22_finds_the_open_interface(ec2, engine):
-    igw = igw_of(ec2)
+    igw = default_igw(ec2)
     open_eni, closed_eni = new_eni(ec2), new_eni(ec2)
     engine.open.add((igw, open_eni, 22))
     scope_id = new_scope(ec2)
@@ -245,7 +238,7 @@ def test_no_findings(ec2, engine):
 
 
 def test_exclude_paths_remove_findings(ec2, engine):
-    igw, first, second = igw_of(ec2), new_eni(ec2), new_eni(ec2)
+    igw, first, second = default_igw(ec2), new_eni(ec2), new_eni(ec2)
     engine.open |= {(igw, first, 22), (igw, second, 22)}
     scope_id = new_scope(ec2, **ssh_from_internet(ExcludePaths=[
         {"Destination": {"ResourceStatement": {"Resources": [second]}}}]))
@@ -259,7 +252,7 @@ def test_exclude_paths_remove_findings(ec2, engine):
 
 
 def test_through_resources_must_be_on_the_path(ec2, engine):
-    igw, eni = igw_of(ec2), new_eni(ec2)
+    igw, eni = default_igw(ec2), new_eni(ec2)
     engine.open.add((eni, igw, None))
     through_nat = {"MatchPaths": [{"Source": ENI_TYPE, "Destination": IGW_TYPE,
                                    "ThroughResources": [{"ResourceStatement": {
@@ -273,7 +266,7 @@ def test_through_resources_must_be_on_the_path(ec2, engine):
 
 
 def test_port_ranges_are_probed(ec2, engine):
-    igw, eni = igw_of(ec2), new_eni(ec2)
+    igw, eni = default_igw(ec2), new_eni(ec2)
     engine.open.add((igw, eni, 22))
     scope_id = new_scope(ec2, MatchPaths=[{"Source": IGW_TYPE, "Destination": {
         "ResourceStatement": {"Resources": [eni]},
@@ -309,7 +302,7 @@ def test_source_addresses_choose_interfaces(ec2, engine):
 
 
 def test_findings_are_paged(ec2, engine):
-    igw = igw_of(ec2)
+    igw = default_igw(ec2)
     for _ in range(3):
         engine.open.add((igw, new_eni(ec2), 22))
     started = ec2.start_network_insights_access_scope_analysis(
@@ -379,7 +372,7 @@ def test_start_on_unknown_scope_changes_nothing(ec2, engine):
 
 
 def test_budget_stops_the_evaluation_with_a_warning(mock, ec2):
-    igw = igw_of(ec2)
+    igw = default_igw(ec2)
     enis = [new_eni(ec2) for _ in range(3)]
     fake = Engine()
     fake.open.add((igw, enis[0], 22))
@@ -391,7 +384,7 @@ def test_budget_stops_the_evaluation_with_a_warning(mock, ec2):
 
 
 def test_over_budget_groups_alike_interfaces(mock, ec2):
-    igw = igw_of(ec2)
+    igw = default_igw(ec2)
     enis = [new_eni(ec2) for _ in range(4)]     # one subnet, one group: one signature
     fake = Engine()
     scope_id = new_scope(ec2)

@@ -9,13 +9,10 @@ from botocore.exceptions import ClientError
 from netaddr import IPAddress, IPNetwork
 
 from topology.network import network_interfaces as enis
+from helpers import error
 
 ACCOUNT = "123456789012"
 US_EAST_1 = [IPNetwork("3.80.0.0/12"), IPNetwork("54.144.0.0/14")]
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 @pytest.fixture

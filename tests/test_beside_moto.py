@@ -15,15 +15,12 @@ from botocore.exceptions import ClientError
 
 from api import mock_ec2
 from processes import free_port, running
+from helpers import error
 
 moto = pytest.importorskip("moto")
 mock_aws = moto.mock_aws
 
 AL2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 @contextmanager

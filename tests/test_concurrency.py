@@ -17,10 +17,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
 import pytest
 
 from topology.provision import invariants, state
+from helpers import server_client
 
 THREADS = 16
 ROUNDS = 5
@@ -132,11 +132,6 @@ class Worker:
                                                   "Values": [self.shared_subnet]}])
 
 
-def _client(url: str) -> Any:
-    return boto3.client("ec2", region_name=REGION, endpoint_url=url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
-
-
 def _visible(ec2: Any) -> dict[str, set[str]]:
     """Every id of the kinds the test creates, as describe calls show them (paginated)."""
     def pages(op: str, key: str, member: str | None = None, **kw: Any) -> list[Any]:
@@ -161,14 +156,15 @@ def _visible(ec2: Any) -> dict[str, set[str]]:
 
 def test_sixteen_clients_lose_nothing(server_url: str) -> None:
     reset(server_url)
-    setup = _client(server_url)
+    setup = server_client(server_url)
     hub = setup.create_vpc(CidrBlock="172.16.0.0/16")["Vpc"]["VpcId"]
     shared_subnet = setup.create_subnet(VpcId=hub, CidrBlock="172.16.0.0/24",
                                         AvailabilityZone="us-east-1a")["Subnet"][
         "SubnetId"]
     shared_sg = setup.create_security_group(GroupName="shared", Description="shared",
                                             VpcId=hub)["GroupId"]
-    workers = [Worker(_client(server_url), i, shared_subnet, shared_sg) for i in range(THREADS)]
+    workers = [Worker(server_client(server_url), i, shared_subnet, shared_sg)
+               for i in range(THREADS)]
     threads = [threading.Thread(target=w.run) for w in workers]
     for thread in threads:
         thread.start()
@@ -215,7 +211,7 @@ def test_concurrent_conflicts_resolve_to_one_winner(server_url: str, kind: str) 
     """16 racing requests for one name / one deletion: exactly one succeeds, the rest get
     the AWS error, never a 5xx and never two winners."""
     reset(server_url)
-    clients = [_client(server_url) for _ in range(THREADS)]
+    clients = [server_client(server_url) for _ in range(THREADS)]
     vpc = clients[0].create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     target = clients[0].create_security_group(GroupName="victim", Description="d",
                                               VpcId=vpc)["GroupId"]

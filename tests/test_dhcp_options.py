@@ -8,9 +8,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
+from helpers import error
 
 
 def sets(ec2: Any, **kwargs: Any) -> list[dict[str, Any]]:

@@ -6,23 +6,14 @@ from dataclasses import dataclass
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
+
+from helpers import fails
 
 ACCOUNT, OTHER = "123456789012", "111122223333"
 S3, EC2, SSM = ("com.amazonaws.us-east-1.s3", "com.amazonaws.us-east-1.ec2",
                 "com.amazonaws.us-east-1.ssm")
 NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/web/0123456789abcdef"
 GWLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/gwy/fw/0123456789abcdef"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-def fails(call, **kwargs) -> tuple[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return error(exc)
 
 
 @dataclass

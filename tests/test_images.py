@@ -13,15 +13,12 @@ from botocore.exceptions import ClientError
 from api import mock_ec2
 from topology.compute import images
 from topology.core.errors import TopologyError
+from helpers import error
 
 AMI_ID = re.compile(r"ami-([0-9a-f]{8}|[0-9a-f]{17})")   # old images (moto's examples) have 8
 ME, FRIEND, STRANGER = "123456789012", "111122223333", "444455556666"
 AL2023 = "al2023-ami-2023.6.20250107.0-kernel-6.1-x86_64"
 DEPRECATED = "al2023-ami-2023.5.20240624.0-kernel-6.1-x86_64"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def client(account: str = ME, region: str = "us-east-1", **config):

@@ -7,7 +7,6 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -20,18 +19,9 @@ from api import mock_ec2
 from routing import reachability
 from topology.provision import importer, state
 from topology.core.world import World
+from helpers import ec2sim_cli, server_client
 
 REGION = "us-east-1"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
-                          text=True, timeout=300)
-
-
-def client(url: str) -> Any:
-    return boto3.client("ec2", region_name=REGION, endpoint_url=url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 @pytest.fixture(scope="module")
@@ -145,11 +135,11 @@ def _perms(perms: list[dict[str, Any]]) -> list[Any]:
 
 
 def test_an_import_from_moto_keeps_ids_fields_and_reachability(moto_url, tmp_path):
-    ec2 = client(moto_url)
+    ec2 = server_client(moto_url)
     ids = build(ec2, "ami-12c6146b")
     expected = view(ec2, ids)
     out = tmp_path / "imported.json"
-    done = cli("import", "--endpoint-url", moto_url, "--region", REGION, "-o", str(out))
+    done = ec2sim_cli("import", "--endpoint-url", moto_url, "--region", REGION, "-o", str(out))
     assert done.returncode == 0, done.stderr
     assert "DescribeVpcs" in done.stderr and "imported" in done.stderr   # progress + report
     assert "not imported" in done.stderr        # moto's instance volumes and managed lists
@@ -169,12 +159,12 @@ def test_an_import_from_moto_keeps_ids_fields_and_reachability(moto_url, tmp_pat
 
 
 def test_import_into_a_running_server(moto_url, start_server):
-    ec2 = client(moto_url)
+    ec2 = server_client(moto_url)
     vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
     url = start_server()
-    done = cli("import", "--endpoint-url", moto_url, "--into", url)
+    done = ec2sim_cli("import", "--endpoint-url", moto_url, "--into", url)
     assert done.returncode == 0, done.stderr
-    assert client(url).describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlock"] == "10.77.0.0/16"
+    assert server_client(url).describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["CidrBlock"] == "10.77.0.0/16"
 
 
 CALLS = ("describe_vpcs", "describe_subnets", "describe_route_tables",
@@ -185,7 +175,7 @@ CALLS = ("describe_vpcs", "describe_subnets", "describe_route_tables",
 
 def test_from_json_files_of_our_own_describe_output(start_server, tmp_path):
     url = start_server("--seed", "9")
-    ec2 = client(url)
+    ec2 = server_client(url)
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     ids = build(ec2, image)
     alloc = ec2.allocate_address()
@@ -200,7 +190,7 @@ def test_from_json_files_of_our_own_describe_output(start_server, tmp_path):
         before[call] = answer
         (files / f"{call.replace('_', '-')}.json").write_text(json.dumps(answer, default=str))
     out = tmp_path / "snap.json"
-    done = cli("import", "--from-json", str(files), "-o", str(out))
+    done = ec2sim_cli("import", "--from-json", str(files), "-o", str(out))
     assert done.returncode == 0, done.stderr
     with mock_ec2(state=out):
         again = boto3.client("ec2", region_name=REGION)
@@ -236,7 +226,7 @@ def test_unknown_and_unmodelled_resources_are_counted_not_dropped():
 
 
 def test_a_directory_without_describe_files_is_an_error(tmp_path):
-    done = cli("import", "--from-json", str(tmp_path), "-o", str(tmp_path / "x.json"))
+    done = ec2sim_cli("import", "--from-json", str(tmp_path), "-o", str(tmp_path / "x.json"))
     assert done.returncode == 2 and "holds no describe-*.json files" in done.stderr
 
 

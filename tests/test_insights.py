@@ -14,17 +14,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 import routing
+from helpers import default_igw, error
 
 AMI = "ami-057c3ffbeeff55523"          # al2023 x86_64, public catalogue of us-east-1
 OTHER = "111122223333"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-def default_igw(ec2: Any) -> str:
-    return ec2.describe_internet_gateways()["InternetGateways"][0]["InternetGatewayId"]
 
 
 def new_eni(ec2: Any) -> str:

@@ -7,10 +7,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from topology.catalogue import instance_types
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
+from helpers import error
 
 
 def one(ec2, name: str) -> dict:

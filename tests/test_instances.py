@@ -10,13 +10,11 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers import error
+
 AMI = "ami-057c3ffbeeff55523"          # al2023 x86_64, public catalogue of us-east-1
 ARM_AMI = "ami-346f9858c5cfba3fa"      # al2023 arm64
 REASON = re.compile(r"User initiated \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\)")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def run(ec2, **kwargs) -> list[dict[str, Any]]:

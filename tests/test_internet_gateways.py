@@ -7,22 +7,14 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from topology.network import subnets
+from helpers import error
 
 MISSING_IGW = "igw-0123456789abcdef0"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def igws(ec2, **kwargs) -> dict[str, dict]:
     return {g["InternetGatewayId"]: g for g in ec2.describe_internet_gateways(**kwargs)[
         "InternetGateways"]}
-
-
-@pytest.fixture
-def vpc(ec2) -> str:
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
 
 
 @pytest.fixture

@@ -14,12 +14,9 @@ from cryptography.hazmat.primitives import serialization as ser
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from topology.compute import key_pairs
+from helpers import error
 
 KEY_ID = re.compile(r"key-[0-9a-f]{17}")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def colon_hex(digest: bytes) -> str:

@@ -23,14 +23,11 @@ from api import mock_ec2
 from api import protocol
 from api import mock as mock_module
 from api.mock import MockError, _before_call, _before_send, _on_client_class
+from helpers import vpc_ids
 
 
 def ec2_client(**kwargs: Any) -> Any:
     return boto3.client("ec2", region_name="us-east-1", **kwargs)
-
-
-def vpc_ids(ec2: Any) -> list[str]:
-    return [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
 
 
 def closed_port() -> int:

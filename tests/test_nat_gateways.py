@@ -7,13 +7,11 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers import available, error
+
 ACCOUNT = "123456789012"
 MISSING_NAT = "nat-0123456789abcdef0"
 MISSING_ALLOC = "eipalloc-0123456789abcdef0"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 @pytest.fixture
@@ -23,12 +21,6 @@ def vpc(ec2) -> str:
     igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
     return vpc_id
-
-
-@pytest.fixture
-def subnet(ec2, vpc) -> str:
-    return ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24",
-                             AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
 
 
 @pytest.fixture
@@ -63,10 +55,6 @@ def private_nat(ec2, subnet: str, **kwargs) -> str:
 def interfaces(ec2, subnet: str) -> list[dict]:
     return ec2.describe_network_interfaces(Filters=[
         {"Name": "subnet-id", "Values": [subnet]}])["NetworkInterfaces"]
-
-
-def available(ec2, subnet: str) -> int:
-    return ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["AvailableIpAddressCount"]
 
 
 def address(ec2, alloc: str) -> dict:

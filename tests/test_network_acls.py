@@ -9,10 +9,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from topology.network import network_acls
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
+from helpers import default_vpc, error
 
 
 def deny(rule: int, egress: bool, v6: bool = False) -> dict[str, Any]:
@@ -30,10 +27,6 @@ def acls(ec2: Any, **kwargs: Any) -> list[dict[str, Any]]:
 
 def acl(ec2: Any, acl_id: str) -> dict[str, Any]:
     return acls(ec2, NetworkAclIds=[acl_id])[0]
-
-
-def default_vpc(ec2: Any) -> str:
-    return ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
 
 
 def default_acl(ec2: Any, vpc_id: str) -> dict[str, Any]:

@@ -10,23 +10,9 @@ from botocore.exceptions import ClientError
 from netaddr import IPAddress, IPNetwork
 
 from topology.network import network_interfaces as enis
+from helpers import available, error
 
 ACCOUNT = "123456789012"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-@pytest.fixture
-def vpc(ec2) -> str:
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def subnet(ec2, vpc) -> str:
-    return ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24",
-                             AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
 
 
 @pytest.fixture
@@ -50,10 +36,6 @@ def describe(ec2, eni_id: str) -> dict:
 def ids(ec2, **kwargs) -> list[str]:
     return [n["NetworkInterfaceId"]
             for n in ec2.describe_network_interfaces(**kwargs)["NetworkInterfaces"]]
-
-
-def available(ec2, subnet: str) -> int:
-    return ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["AvailableIpAddressCount"]
 
 
 def launch(mock, ec2, subnet: str, *, state: str = "running",

@@ -9,17 +9,12 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
+
+from helpers import fails, main_table
 
 ACCOUNT, OTHER, REGION, WEST = "123456789012", "111122223333", "us-east-1", "us-west-2"
 FAILED = "Failed due to incorrect VPC-ID, Account ID, or overlapping CIDR range"
 MISSING_PCX = "pcx-0123456789abcdef0"
-
-
-def fails(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def client(account: str | None = None, region: str = REGION, **config: Any) -> Any:
@@ -53,12 +48,6 @@ def status(ec2: Any, pcx_id: str) -> tuple[str, str]:
 def all_ids(ec2: Any, **kwargs: Any) -> list[str]:
     return [p["VpcPeeringConnectionId"] for p in
             ec2.describe_vpc_peering_connections(**kwargs)["VpcPeeringConnections"]]
-
-
-def main_table(ec2: Any, vpc_id: str) -> str:
-    return ec2.describe_route_tables(Filters=[
-        {"Name": "vpc-id", "Values": [vpc_id]},
-        {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]["RouteTableId"]
 
 
 def route_to(ec2: Any, rtb: str, destination: str) -> dict[str, Any]:

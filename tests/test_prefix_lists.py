@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
+
+from helpers import fails
 
 ACCOUNT, OTHER = "123456789012", "111122223333"
 S3_PL, DDB_PL = "pl-63a5400a", "pl-02cd2c6b"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-def fails(call, **kwargs) -> tuple[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return error(exc)
 
 
 def create(ec2, name: str = "corp", max_entries: int = 5, family: str = "IPv4",

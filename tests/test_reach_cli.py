@@ -8,8 +8,6 @@ is present.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ import routing
 from api import cli, reach
 from api.app import create_app
 from topology.provision import state
+from helpers import ec2sim_cli
 
 AMI = "ami-057c3ffbeeff55523"
 real_engine = pytest.mark.skipif(not hasattr(routing, "reachability"),
@@ -222,21 +221,16 @@ def web_server(ec2: Any, port: int) -> tuple[str, str, str]:
     return instance, group, igw
 
 
-def ec2sim(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
-                          text=True, timeout=120)
-
-
 @real_engine
 def test_cli_against_a_real_server(server_url, server_ec2):
     instance, group, igw = web_server(server_ec2, 443)
-    done = ec2sim("reach", "--endpoint-url", server_url, "--from", igw, "--to", instance,
-                  "--protocol", "tcp", "--port", "443")
+    done = ec2sim_cli("reach", "--endpoint-url", server_url, "--from", igw, "--to", instance,
+                      "--protocol", "tcp", "--port", "443")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"reachable: {igw} -> {instance}")
     assert instance in done.stdout.split("\n", 1)[1]      # the hops name it
-    blocked = ec2sim("reach", "--endpoint-url", server_url, "--from", igw, "--to", instance,
-                     "--port", "22")
+    blocked = ec2sim_cli("reach", "--endpoint-url", server_url, "--from", igw, "--to", instance,
+                         "--port", "22")
     assert blocked.returncode == 1, blocked.stderr
     assert blocked.stdout.startswith("not reachable:")
     assert group in blocked.stdout
@@ -247,10 +241,11 @@ def test_cli_with_a_state_file(mock, ec2, tmp_path):
     instance, group, igw = web_server(ec2, 80)
     saved = tmp_path / "world.json"
     state.save(mock.world, saved)
-    done = ec2sim("reach", "--state", str(saved), "--from", igw, "--to", instance, "--port", "80")
+    done = ec2sim_cli("reach", "--state", str(saved), "--from", igw, "--to", instance,
+                      "--port", "80")
     assert done.returncode == 0, done.stdout + done.stderr
-    blocked = ec2sim("reach", "--state", str(saved), "--from", igw, "--to", instance,
-                     "--port", "3389")
+    blocked = ec2sim_cli("reach", "--state", str(saved), "--from", igw, "--to", instance,
+                         "--port", "3389")
     assert blocked.returncode == 1 and group in blocked.stdout
 
 

@@ -5,9 +5,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
+from helpers import error
 
 
 def zone_names(ec2, **kwargs) -> list[str]:

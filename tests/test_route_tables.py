@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError
 
 from topology.core import schema
 from topology.network import subnets
+from helpers import error
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 MISSING = {"rtb": "rtb-0123456789abcdef0", "igw": "igw-0123456789abcdef0",
@@ -22,10 +23,6 @@ MISSING = {"rtb": "rtb-0123456789abcdef0", "igw": "igw-0123456789abcdef0",
            "i": "i-0123456789abcdef0", "pcx": "pcx-0123456789abcdef0",
            "tgw": "tgw-0123456789abcdef0", "subnet": "subnet-0123456789abcdef0",
            "rtbassoc": "rtbassoc-0123456789abcdef0", "pl": "pl-0123456789abcdef0"}
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 class Net:

@@ -13,6 +13,7 @@ import pytest
 import routing
 from routing.matrix import forwarding_classes
 from topology.core.errors import InvalidParameterValue
+from helpers import main_table
 
 
 # -- building -------------------------------------------------------------------------------
@@ -36,12 +37,6 @@ def open_group(ec2: Any, vpc_id: str) -> str:
 def interfaces(ec2: Any, subnet_id: str, groups: list[str], count: int = 2) -> list[str]:
     return [ec2.create_network_interface(SubnetId=subnet_id, Groups=groups)[
         "NetworkInterface"]["NetworkInterfaceId"] for _ in range(count)]
-
-
-def main_table(ec2: Any, vpc_id: str) -> str:
-    return ec2.describe_route_tables(Filters=[
-        {"Name": "vpc-id", "Values": [vpc_id]},
-        {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]["RouteTableId"]
 
 
 def acl_entry(ec2: Any, acl: str, rule: int, action: str, cidr: str, *, egress: bool = False,

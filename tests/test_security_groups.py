@@ -9,18 +9,9 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from topology.core import schema
+from helpers import default_vpc, error, fails
 
 CHARSET = "a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-def fails(call: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return error(exc)
 
 
 def tcp(port: int, *cidrs: str, to: int | None = None, **extra: Any) -> dict[str, Any]:
@@ -46,10 +37,6 @@ def described(ec2: Any, sg_id: str) -> dict[str, Any]:
 def rules_of(ec2: Any, sg_id: str) -> list[dict[str, Any]]:
     return ec2.describe_security_group_rules(
         Filters=[{"Name": "group-id", "Values": [sg_id]}])["SecurityGroupRules"]
-
-
-def default_vpc(ec2: Any) -> str:
-    return ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
 
 
 def default_group(ec2: Any, vpc_id: str) -> str:

@@ -11,6 +11,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from helpers import vpc_ids
+
 pytestmark = pytest.mark.server
 
 
@@ -19,10 +21,6 @@ def client(url: str, service: str = "ec2", region: str = "us-east-1",
     return boto3.client(service, region_name=region, endpoint_url=url, aws_access_key_id=key,
                         aws_secret_access_key="testing",
                         config=Config(retries={"max_attempts": 1}, max_pool_connections=16))
-
-
-def vpc_ids(ec2: Any) -> list[str]:
-    return [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]]
 
 
 def post(url: str) -> tuple[int, Any]:

@@ -9,18 +9,10 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers import error, fails
+
 ACCOUNT = "123456789012"
 KEY_ARN = re.compile(r"arn:aws:kms:us-east-1:123456789012:key/[0-9a-f-]{36}")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-def fails(call, *args: Any, **kwargs: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(*args, **kwargs)
-    return error(exc)
 
 
 def add_instance(mock, zone: str = "us-east-1a", root: str = "/dev/xvda") -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 import urllib.error
 import urllib.request
@@ -18,18 +16,9 @@ from api import mock_ec2
 from api.app import create_app
 from topology.provision import state
 from topology.core.world import World
+from helpers import ec2sim_cli, server_client
 
 REGION = "us-east-1"
-
-
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
-                          text=True, timeout=120)
-
-
-def client(url: str) -> Any:
-    return boto3.client("ec2", region_name=REGION, endpoint_url=url,
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 def vpc_ids(ec2: Any) -> list[str]:
@@ -47,29 +36,29 @@ def snapshot_with_vpc(path: Path) -> str:
 
 def test_save_then_load_through_the_cli_round_trips(start_server, tmp_path):
     url = start_server("--seed", "5")
-    ec2 = client(url)
+    ec2 = server_client(url)
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.1.0/24")
     before = vpc_ids(ec2), ec2.describe_subnets()["Subnets"]
     path = tmp_path / "snap.json"
-    done = cli("snapshot", "save", str(path), "--endpoint-url", url)
+    done = ec2sim_cli("snapshot", "save", str(path), "--endpoint-url", url)
     assert done.returncode == 0, done.stderr
     data = json.loads(path.read_text())
     assert (data["format"], data["version"]) == ("ec2sim-snapshot", 1)
     urllib.request.urlopen(urllib.request.Request(url + "/moto-api/reset", method="POST"))
     assert vpc not in vpc_ids(ec2)
-    done = cli("snapshot", "load", str(path), "--endpoint-url", url)
+    done = ec2sim_cli("snapshot", "load", str(path), "--endpoint-url", url)
     assert done.returncode == 0, done.stderr
     assert (vpc_ids(ec2), ec2.describe_subnets()["Subnets"]) == before
 
 
 def test_loading_a_foreign_file_fails_and_changes_nothing(start_server, tmp_path):
     url = start_server()
-    ec2 = client(url)
+    ec2 = server_client(url)
     before = vpc_ids(ec2)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"format": "ec2sim-snapshot", "version": 7}))
-    done = cli("snapshot", "load", str(bad), "--endpoint-url", url)
+    done = ec2sim_cli("snapshot", "load", str(bad), "--endpoint-url", url)
     assert done.returncode == 2
     assert "unsupported ec2sim state version 7" in done.stderr
     assert "upgrade ec2sim" in done.stderr
@@ -78,7 +67,7 @@ def test_loading_a_foreign_file_fails_and_changes_nothing(start_server, tmp_path
 
 def test_the_server_refuses_a_body_that_is_not_a_snapshot(start_server):
     url = start_server()
-    before = vpc_ids(client(url))
+    before = vpc_ids(server_client(url))
     for body in (b"{not json", json.dumps({"hello": 1}).encode()):
         request = urllib.request.Request(url + "/_ec2sim/state", data=body, method="POST",
                                          headers={"Content-Type": "application/json"})
@@ -86,7 +75,7 @@ def test_the_server_refuses_a_body_that_is_not_a_snapshot(start_server):
             urllib.request.urlopen(request)
         assert err.value.code == 400
         assert json.loads(err.value.read())["error"]["code"] == "InvalidState"
-    assert vpc_ids(client(url)) == before
+    assert vpc_ids(server_client(url)) == before
 
 
 def test_post_state_replaces_the_world_in_place():
@@ -109,8 +98,8 @@ def test_the_old_format_name_still_loads():
 
 
 def test_the_cli_names_an_unreadable_file(tmp_path):
-    done = cli("snapshot", "load", str(tmp_path / "missing.json"),
-               "--endpoint-url", "http://127.0.0.1:9")
+    done = ec2sim_cli("snapshot", "load", str(tmp_path / "missing.json"),
+                      "--endpoint-url", "http://127.0.0.1:9")
     assert done.returncode == 2 and "cannot read" in done.stderr
 
 
@@ -119,16 +108,17 @@ def test_save_and_load_a_state_file(tmp_path):
     source = tmp_path / "in.json"
     vpc = snapshot_with_vpc(source)
     db, out = tmp_path / "state.db", tmp_path / "out.json"
-    done = cli("snapshot", "load", str(source), "--state", str(db))
+    done = ec2sim_cli("snapshot", "load", str(source), "--state", str(db))
     assert done.returncode == 0, done.stderr
-    done = cli("snapshot", "save", str(out), "--state", str(db))
+    done = ec2sim_cli("snapshot", "save", str(out), "--state", str(db))
     assert done.returncode == 0, done.stderr
     assert vpc in state.read(out).graph
     assert state.dump(state.read(out))["nodes"] == state.dump(state.read(source))["nodes"]
 
 
 def test_saving_a_missing_state_file_says_so(tmp_path):
-    done = cli("snapshot", "save", str(tmp_path / "s.json"), "--state", str(tmp_path / "x.db"))
+    done = ec2sim_cli("snapshot", "save", str(tmp_path / "s.json"), "--state",
+                      str(tmp_path / "x.db"))
     assert done.returncode == 2 and "no such state file" in done.stderr
     assert not (tmp_path / "x.db").exists()
 

@@ -12,6 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from topology.catalogue import public_parameters
+from helpers import error
 
 AL = "/aws/service/ami-amazon-linux-latest"
 AL2023 = f"{AL}/al2023-ami-kernel-default-x86_64"
@@ -27,10 +28,6 @@ KNOWN = (AL2023, f"{AL}/al2023-ami-kernel-6.1-x86_64", f"{AL}/al2023-ami-kernel-
          f"{UBUNTU}/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id",
          "/aws/service/debian/release/12/latest/amd64",
          "/aws/service/debian/release/bookworm/latest/arm64")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 @pytest.fixture

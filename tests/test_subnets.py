@@ -8,15 +8,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from topology.core import schema
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-@pytest.fixture
-def vpc(ec2) -> str:
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+from helpers import error
 
 
 @pytest.fixture

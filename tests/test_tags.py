@@ -6,12 +6,10 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from helpers import error
+
 RESERVED = "Tag keys starting with 'aws:' are reserved for internal use"
 LIMIT = ("TagLimitExceeded", "The maximum number of Tags for a resource has been reached.")
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 @pytest.fixture

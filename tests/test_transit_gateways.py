@@ -7,16 +7,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from topology.connect import tgw_attachments
+from helpers import error
 
 ACCOUNT = "123456789012"
 OTHER = "111122223333"
 THIRD = "444455556666"
 MISSING_TGW = "tgw-0123456789abcdef0"
 MISSING_ATTACH = "tgw-attach-0123456789abcdef0"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def client(account: str | None = None, region: str = "us-east-1"):

@@ -4,9 +4,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
+from helpers import error
 
 
 def test_fresh_region_has_one_default_vpc(ec2):
