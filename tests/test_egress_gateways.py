@@ -8,14 +8,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers import error
+
 ACCOUNT = "123456789012"
 MISSING_EIGW = "eigw-0123456789abcdef0"
 MISSING_CAGW = "cagw-0123456789abcdef0"
 MISSING_VPC = "vpc-0123456789abcdef0"
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 @pytest.fixture
@@ -302,13 +300,6 @@ def test_carrier_gateways_are_per_account(ec2, vpc):
         other.delete_carrier_gateway(CarrierGatewayId=cagw)
     assert error(exc)[0] == "InvalidCarrierGatewayID.NotFound"
     assert cagws(ec2)[cagw]["State"] == "available"
-
-
-def test_carrier_gateway_dry_run(ec2, vpc):
-    with pytest.raises(ClientError) as exc:
-        ec2.create_carrier_gateway(VpcId=vpc, DryRun=True)
-    assert error(exc)[0] == "DryRunOperation"
-    assert cagws(ec2) == {}
 
 
 # -- against the server ---------------------------------------------------------------------------

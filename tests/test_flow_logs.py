@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import pytest
-from botocore.exceptions import ClientError
+
+from helpers import fails
 
 ROLE = "arn:aws:iam::123456789012:role/flow-logs"
 BUCKET = "arn:aws:s3:::my-flow-logs"
@@ -11,27 +12,6 @@ DEFAULT_FORMAT = ("${version} ${account-id} ${interface-id} ${srcaddr} ${dstaddr
                   "${dstport} ${protocol} ${packets} ${bytes} ${start} ${end} ${action} "
                   "${log-status}")
 EXISTS = "Error. There is an existing Flow Log with the same configuration and log destination."
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
-
-
-def fails(call, **kwargs) -> tuple[str, str]:
-    with pytest.raises(ClientError) as exc:
-        call(**kwargs)
-    return error(exc)
-
-
-@pytest.fixture
-def vpc(ec2) -> str:
-    return ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-
-
-@pytest.fixture
-def subnet(ec2, vpc) -> str:
-    return ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24",
-                             AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
 
 
 def to_logs(ec2, *ids: str, rtype: str = "VPC", traffic: str = "ALL", **kwargs) -> dict:
@@ -178,13 +158,6 @@ def test_transit_gateway_rules(ec2):
                                DeliverLogsPermissionArn=ROLE)
     assert out["FlowLogIds"] == []
     assert out["Unsuccessful"][0]["Error"]["Code"] == "InvalidTransitGatewayID.NotFound"
-
-
-def test_dry_run(ec2, vpc):
-    with pytest.raises(ClientError) as exc:
-        to_logs(ec2, vpc, DryRun=True)
-    assert error(exc)[0] == "DryRunOperation"
-    assert logs(ec2) == []
 
 
 def test_describe_filters(ec2, vpc, subnet):

@@ -4,11 +4,9 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from helpers import error
+
 AMI = "ami-057c3ffbeeff55523"     # al2023 x86_64 in the public catalogue of us-east-1
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 def names(ec2, **kwargs) -> list[str]:
@@ -162,13 +160,6 @@ def test_launch_rules(ec2):
     assert error(exc) == ("InvalidPlacementGroup.InUse", "The placement group 'c' is in use in "
                           "another availability zone: us-east-1a")
     assert len(ec2.describe_instances()["Reservations"]) == 2
-
-
-def test_dry_run(ec2):
-    with pytest.raises(ClientError) as exc:
-        ec2.create_placement_group(GroupName="a", Strategy="cluster", DryRun=True)
-    assert error(exc)[0] == "DryRunOperation"
-    assert names(ec2) == []
 
 
 def test_against_server(server_ec2):

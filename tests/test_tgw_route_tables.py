@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 from topology.connect import tgw_peering_attachments, tgw_vpc_attachments, transit_gateways
 from topology.core import schema
 from topology.connect import tgw_route_tables as rtbs
+from helpers import error
 
 ACCOUNT, OTHER, REGION = "123456789012", "111122223333", "us-east-1"
 MISSING_RTB = "tgw-rtb-0123456789abcdef0"
@@ -27,10 +28,6 @@ MISSING_TGW = "tgw-0123456789abcdef0"
 def unchecked() -> Any:
     """A client that lets out-of-range values through to the simulator."""
     return boto3.client("ec2", region_name=REGION, config=Config(parameter_validation=False))
-
-
-def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
-    return exc.value.response["Error"]["Code"], exc.value.response["Error"]["Message"]
 
 
 class Net:
@@ -182,14 +179,6 @@ def test_gateway_in_another_account_is_not_found(net, mock):
     with pytest.raises(ClientError) as exc:
         net.table(other)
     assert error(exc)[0] == "InvalidTransitGatewayID.NotFound"
-
-
-def test_create_dry_run(net):
-    with pytest.raises(ClientError) as exc:
-        net.table(DryRun=True)
-    assert error(exc) == ("DryRunOperation",
-                          "Request would have succeeded, but DryRun flag is set.")
-    assert net.ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"] == []
 
 
 def test_describe_unknown_and_malformed_ids(net):

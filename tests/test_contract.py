@@ -1,0 +1,536 @@
+"""One contract for every resource kind that has a Describe operation.
+
+The operations come from data: botocore's EC2 model names each `Describe*` operation with a
+list of ids (`VpcIds`), its list output, its `Filters`, whether it pages (`MaxResults`) and
+whether its create operation takes `TagSpecifications`; `topology.core.schema.KINDS` gives the
+kind an id prefix names and AWS's codes for an unknown or malformed id of it. All that is
+written by hand is `RECIPES`, how to make one of each kind, and `NOT_COVERED`, the describe
+operations (and kinds) this contract leaves out, each with its reason.
+
+For every recipe, in-process: an unknown well-formed id gives the kind's `*.NotFound` (or no
+item, where AWS answers so); a malformed id its `*.Malformed`; DryRun on the describe gives
+DryRunOperation (HTTP 412), and on the create DryRunOperation with nothing made; paging walks
+every item once; tags given at creation show in the describe and `tag:Key` finds them. A sample
+of kinds runs the id and DryRun checks against a real server too.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore import xform_name
+from botocore.exceptions import ClientError
+
+from api import dispatch
+from helpers import error
+from topology.core.schema import KIND_BY_PREFIX, KINDS
+
+AMI = "ami-057c3ffbeeff55523"          # al2023 x86_64, public catalogue of us-east-1
+NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/web/0123456789abcdef"
+BUCKET = "arn:aws:s3:::contract-flow-logs"
+KEY = "contract"
+DRY_RUN = ("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412)
+
+
+class Setting:
+    """What the recipes build on, made on first use in the client's account."""
+
+    def __init__(self, ec2: Any) -> None:
+        self.ec2 = ec2
+
+    @cached_property
+    def vpc(self) -> str:
+        return self.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+
+    @cached_property
+    def subnet(self) -> str:
+        return self.ec2.create_subnet(VpcId=self.vpc, CidrBlock="10.0.0.0/24",
+                                      AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+
+    @cached_property
+    def group(self) -> str:
+        return self.ec2.create_security_group(GroupName="contract", Description="contract",
+                                              VpcId=self.vpc)["GroupId"]
+
+    @cached_property
+    def instance(self) -> str:
+        return self.ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                                      SubnetId=self.subnet)["Instances"][0]["InstanceId"]
+
+    @cached_property
+    def volume(self) -> str:
+        return self.ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"]
+
+    @cached_property
+    def tgw(self) -> str:
+        return self.ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+
+    @cached_property
+    def igw(self) -> str:
+        igw = self.ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+        self.ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=self.vpc)
+        return igw
+
+    @cached_property
+    def eni(self) -> str:
+        return self.ec2.create_network_interface(SubnetId=self.subnet)["NetworkInterface"][
+            "NetworkInterfaceId"]
+
+    @cached_property
+    def path(self) -> str:
+        return self.ec2.create_network_insights_path(
+            Source=self.igw, Destination=self.eni, Protocol="tcp")["NetworkInsightsPath"][
+            "NetworkInsightsPathId"]
+
+    @cached_property
+    def scope(self) -> str:
+        return self.ec2.create_network_insights_access_scope(
+            ClientToken="contract-scope", MatchPaths=[{"Source": {"ResourceStatement": {
+                "ResourceTypes": ["AWS::EC2::InternetGateway"]}}}])[
+            "NetworkInsightsAccessScope"]["NetworkInsightsAccessScopeId"]
+
+    @cached_property
+    def cgw(self) -> str:
+        return self.ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.9",
+                                                BgpAsn=65000)["CustomerGateway"][
+            "CustomerGatewayId"]
+
+    @cached_property
+    def vgw(self) -> str:
+        return self.ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+
+    def zone_subnet(self, n: int) -> str:
+        """The n-th subnet of `vpc`, in the zones in turn (for kinds limited per zone)."""
+        zone = "abcdef"[n % 6]
+        return self.ec2.create_subnet(VpcId=self.vpc, CidrBlock=f"10.0.{n + 100}.0/24",
+                                      AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
+
+
+Params = Callable[[Setting, int], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to make the n-th resource of a kind: the create operation, its parameters, where
+    its answer holds the new id, and the `ResourceType` its tags are given under."""
+
+    create: str
+    params: Params
+    answer: tuple[str, ...]
+    tag_type: str
+    scope: dict[str, Any] = field(default_factory=dict)   # describe parameters it needs
+
+
+def _cidr(n: int) -> str:
+    return f"10.{n + 1}.0.0/16"
+
+
+RECIPES: dict[str, Recipe] = {
+    "DescribeVpcs": Recipe("CreateVpc", lambda s, n: {"CidrBlock": _cidr(n)}, ("Vpc", "VpcId"),
+                           "vpc"),
+    "DescribeSubnets": Recipe(
+        "CreateSubnet", lambda s, n: {"VpcId": s.vpc, "CidrBlock": f"10.0.{n + 10}.0/24"},
+        ("Subnet", "SubnetId"), "subnet"),
+    "DescribeRouteTables": Recipe("CreateRouteTable", lambda s, n: {"VpcId": s.vpc},
+                                  ("RouteTable", "RouteTableId"), "route-table"),
+    "DescribeNetworkAcls": Recipe("CreateNetworkAcl", lambda s, n: {"VpcId": s.vpc},
+                                  ("NetworkAcl", "NetworkAclId"), "network-acl"),
+    "DescribeSecurityGroups": Recipe(
+        "CreateSecurityGroup",
+        lambda s, n: {"VpcId": s.vpc, "GroupName": f"g{n}", "Description": "contract"},
+        ("GroupId",), "security-group"),
+    "DescribeSecurityGroupRules": Recipe(
+        "AuthorizeSecurityGroupIngress",
+        lambda s, n: {"GroupId": s.group, "IpPermissions": [
+            {"IpProtocol": "tcp", "FromPort": n, "ToPort": n,
+             "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}]},
+        ("SecurityGroupRules", 0, "SecurityGroupRuleId"), "security-group-rule"),
+    "DescribeInternetGateways": Recipe("CreateInternetGateway", lambda s, n: {},
+                                       ("InternetGateway", "InternetGatewayId"),
+                                       "internet-gateway"),
+    "DescribeEgressOnlyInternetGateways": Recipe(
+        "CreateEgressOnlyInternetGateway", lambda s, n: {"VpcId": s.vpc},
+        ("EgressOnlyInternetGateway", "EgressOnlyInternetGatewayId"),
+        "egress-only-internet-gateway"),
+    "DescribeCarrierGateways": Recipe("CreateCarrierGateway", lambda s, n: {"VpcId": s.vpc},
+                                      ("CarrierGateway", "CarrierGatewayId"), "carrier-gateway"),
+    "DescribeDhcpOptions": Recipe(
+        "CreateDhcpOptions", lambda s, n: {"DhcpConfigurations": [
+            {"Key": "domain-name", "Values": [f"d{n}.example.com"]}]},
+        ("DhcpOptions", "DhcpOptionsId"), "dhcp-options"),
+    "DescribeNetworkInterfaces": Recipe("CreateNetworkInterface",
+                                        lambda s, n: {"SubnetId": s.subnet},
+                                        ("NetworkInterface", "NetworkInterfaceId"),
+                                        "network-interface"),
+    "DescribeAddresses": Recipe("AllocateAddress", lambda s, n: {"Domain": "vpc"},
+                                ("AllocationId",), "elastic-ip"),
+    "DescribeNatGateways": Recipe(
+        "CreateNatGateway",   # five at most in one zone: each in the next zone
+        lambda s, n: {"SubnetId": s.zone_subnet(n), "ConnectivityType": "private"},
+        ("NatGateway", "NatGatewayId"), "natgateway"),
+    "DescribeVpcPeeringConnections": Recipe(
+        "CreateVpcPeeringConnection", lambda s, n: {"VpcId": s.vpc, "PeerVpcId": s.ec2.create_vpc(
+            CidrBlock=_cidr(n + 100))["Vpc"]["VpcId"]},
+        ("VpcPeeringConnection", "VpcPeeringConnectionId"), "vpc-peering-connection"),
+    "DescribeVpcEndpoints": Recipe(
+        "CreateVpcEndpoint", lambda s, n: {"VpcId": s.ec2.create_vpc(CidrBlock=_cidr(n))["Vpc"][
+            "VpcId"], "ServiceName": "com.amazonaws.us-east-1.s3"},
+        ("VpcEndpoint", "VpcEndpointId"), "vpc-endpoint"),
+    "DescribeVpcEndpointServiceConfigurations": Recipe(
+        "CreateVpcEndpointServiceConfiguration",
+        lambda s, n: {"NetworkLoadBalancerArns": [NLB.replace("web", f"web{n}")]},
+        ("ServiceConfiguration", "ServiceId"), "vpc-endpoint-service"),
+    "DescribeManagedPrefixLists": Recipe(
+        "CreateManagedPrefixList",
+        lambda s, n: {"PrefixListName": f"pl{n}", "MaxEntries": 5, "AddressFamily": "IPv4"},
+        ("PrefixList", "PrefixListId"), "prefix-list", {"Filters": [
+            {"Name": "owner-id", "Values": ["123456789012"]}]}),
+    "DescribeFlowLogs": Recipe(
+        "CreateFlowLogs", lambda s, n: {
+            "ResourceIds": [s.vpc], "ResourceType": "VPC", "TrafficType": "ALL",
+            "LogDestinationType": "s3", "LogDestination": f"{BUCKET}/{n}"},
+        ("FlowLogIds", 0), "vpc-flow-log"),
+    "DescribeInstances": Recipe(
+        "RunInstances", lambda s, n: {"ImageId": AMI, "MinCount": 1, "MaxCount": 1,
+                                      "InstanceType": "t3.micro", "SubnetId": s.subnet},
+        ("Instances", 0, "InstanceId"), "instance"),
+    "DescribeVolumes": Recipe("CreateVolume",
+                              lambda s, n: {"AvailabilityZone": "us-east-1a", "Size": n + 1},
+                              ("VolumeId",), "volume"),
+    "DescribeSnapshots": Recipe("CreateSnapshot", lambda s, n: {"VolumeId": s.volume},
+                                ("SnapshotId",), "snapshot", {"OwnerIds": ["self"]}),
+    "DescribeImages": Recipe("CreateImage", lambda s, n: {"InstanceId": s.instance,
+                                                          "Name": f"image-{n}"},
+                             ("ImageId",), "image", {"Owners": ["self"]}),
+    "DescribeKeyPairs": Recipe("CreateKeyPair", lambda s, n: {"KeyName": f"key{n}"},
+                               ("KeyPairId",), "key-pair"),
+    "DescribeLaunchTemplates": Recipe(
+        "CreateLaunchTemplate",
+        lambda s, n: {"LaunchTemplateName": f"lt{n}", "LaunchTemplateData": {"InstanceType": "t3.micro"}},
+        ("LaunchTemplate", "LaunchTemplateId"), "launch-template"),
+    "DescribePlacementGroups": Recipe(
+        "CreatePlacementGroup", lambda s, n: {"GroupName": f"pg{n}", "Strategy": "cluster"},
+        ("PlacementGroup", "GroupId"), "placement-group"),
+    "DescribeSpotInstanceRequests": Recipe(
+        "RequestSpotInstances", lambda s, n: {"LaunchSpecification": {
+            "ImageId": AMI, "InstanceType": "t3.micro"}},
+        ("SpotInstanceRequests", 0, "SpotInstanceRequestId"), "spot-instances-request"),
+    "DescribeTransitGateways": Recipe("CreateTransitGateway", lambda s, n: {},
+                                      ("TransitGateway", "TransitGatewayId"), "transit-gateway"),
+    "DescribeTransitGatewayRouteTables": Recipe(
+        "CreateTransitGatewayRouteTable", lambda s, n: {"TransitGatewayId": s.tgw},
+        ("TransitGatewayRouteTable", "TransitGatewayRouteTableId"),
+        "transit-gateway-route-table"),
+    "DescribeTransitGatewayVpcAttachments": Recipe(
+        "CreateTransitGatewayVpcAttachment",
+        lambda s, n: {"TransitGatewayId": s.tgw, "VpcId": (vpc := s.ec2.create_vpc(
+            CidrBlock=_cidr(n))["Vpc"]["VpcId"]), "SubnetIds": [s.ec2.create_subnet(
+                VpcId=vpc, CidrBlock=_cidr(n).replace("/16", "/24"))["Subnet"]["SubnetId"]]},
+        ("TransitGatewayVpcAttachment", "TransitGatewayAttachmentId"),
+        "transit-gateway-attachment"),
+    "DescribeCustomerGateways": Recipe(
+        "CreateCustomerGateway",
+        lambda s, n: {"Type": "ipsec.1", "PublicIp": f"203.0.113.{n + 10}", "BgpAsn": 65000},
+        ("CustomerGateway", "CustomerGatewayId"), "customer-gateway"),
+    "DescribeVpnGateways": Recipe("CreateVpnGateway", lambda s, n: {"Type": "ipsec.1"},
+                                  ("VpnGateway", "VpnGatewayId"), "vpn-gateway"),
+    "DescribeVpnConnections": Recipe(
+        "CreateVpnConnection", lambda s, n: {"Type": "ipsec.1", "CustomerGatewayId": s.cgw,
+                                             "VpnGatewayId": s.ec2.create_vpn_gateway(
+                                                 Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]},
+        ("VpnConnection", "VpnConnectionId"), "vpn-connection"),
+    "DescribeNetworkInsightsPaths": Recipe(
+        "CreateNetworkInsightsPath",
+        lambda s, n: {"Source": s.igw, "Destination": s.eni, "Protocol": "tcp",
+                      "DestinationPort": n + 1},
+        ("NetworkInsightsPath", "NetworkInsightsPathId"), "network-insights-path"),
+    "DescribeNetworkInsightsAnalyses": Recipe(
+        "StartNetworkInsightsAnalysis", lambda s, n: {"NetworkInsightsPathId": s.path},
+        ("NetworkInsightsAnalysis", "NetworkInsightsAnalysisId"), "network-insights-analysis"),
+    "DescribeNetworkInsightsAccessScopes": Recipe(
+        "CreateNetworkInsightsAccessScope",
+        lambda s, n: {"ClientToken": f"scope-{n}", "MatchPaths": [{"Source": {
+            "ResourceStatement": {"ResourceTypes": ["AWS::EC2::InternetGateway"]}}}]},
+        ("NetworkInsightsAccessScope", "NetworkInsightsAccessScopeId"),
+        "network-insights-access-scope"),
+    "DescribeNetworkInsightsAccessScopeAnalyses": Recipe(
+        "StartNetworkInsightsAccessScopeAnalysis",
+        lambda s, n: {"NetworkInsightsAccessScopeId": s.scope, "ClientToken": f"a-{n}"},
+        ("NetworkInsightsAccessScopeAnalysis", "NetworkInsightsAccessScopeAnalysisId"),
+        "network-insights-access-scope-analysis"),
+}
+
+# every attachment, whatever it joins, is listed by DescribeTransitGatewayAttachments too
+RECIPES["DescribeTransitGatewayAttachments"] = RECIPES["DescribeTransitGatewayVpcAttachments"]
+
+# Describe operations with an id list that the contract leaves out, and why.
+NOT_COVERED: dict[str, str] = {
+    "DescribeAvailabilityZones": "zones are AWS's catalogue, not a resource kind with ids",
+    "DescribeAddressesAttribute": "an attribute view of addresses; DescribeAddresses covers "
+                                  "the kind",
+    "DescribeInstanceStatus": "a view of instances; DescribeInstances covers the kind",
+    "DescribeInstanceCreditSpecifications": "a view of instances; DescribeInstances covers "
+                                            "the kind",
+    "DescribeVolumeStatus": "a view of volumes; DescribeVolumes covers the kind",
+    "DescribeVolumesModifications": "a view of volume modifications, keyed by volume id",
+    "DescribeVpcClassicLink": "EC2-Classic is retired: answers about VPCs, no kind of its own",
+    "DescribeVpcClassicLinkDnsSupport": "EC2-Classic is retired: answers about VPCs",
+    "DescribePrefixLists": "AWS-owned prefix lists: nothing to create, not taggable",
+    "DescribeIamInstanceProfileAssociations": "an association made by "
+                                              "AssociateIamInstanceProfile: not taggable, and "
+                                              "one an instance (paging needs an instance each)",
+    "DescribeSpotFleetRequests": "a fleet launches instances to its target capacity; its "
+                                 "tags live in the request config (test_spot covers them)",
+    "DescribeTransitGatewayPeeringAttachments": "a peering needs a gateway in another Region "
+                                                "per attachment (test_transit_gateways)",
+}
+
+# AWS answers these with no item for an unknown well-formed id (a malformed one is an error).
+UNKNOWN_IDS_EMPTY = {"DescribeEgressOnlyInternetGateways", "DescribeFlowLogs"}
+# ... and these with no item for a malformed one too: FlowLogIds only select (no reference
+# page, client or SDK test names an `InvalidFlowLogId.Malformed` answer to DescribeFlowLogs).
+MALFORMED_IDS_EMPTY = {"DescribeFlowLogs"}
+
+# Operations whose unknown and malformed ids have codes of their own rather than the kind's
+# `Invalid<Kind>ID.*` (the Terraform AWS provider reads `NatGatewayNotFound`).
+OWN_CODES = {"DescribeNatGateways": ("NatGatewayNotFound", "NatGatewayMalformed")}
+
+# Kinds with no Describe operation of their own (sub-resources read through their parent).
+KINDS_WITHOUT_DESCRIBE = {
+    "vpc-cidr-assoc": "read in DescribeVpcs' CidrBlockAssociationSet",
+    "subnet-cidr-assoc": "read in DescribeSubnets' Ipv6CidrBlockAssociationSet",
+    "route-table-assoc": "read in DescribeRouteTables' Associations",
+    "network-acl-assoc": "read in DescribeNetworkAcls' Associations",
+    "local-gateway": "Outposts: ec2sim knows the id shape only",
+    "core-network": "Cloud WAN: ec2sim knows the ARN shape only",
+    "iam-instance-profile-association": NOT_COVERED["DescribeIamInstanceProfileAssociations"],
+    "spot-fleet-request": NOT_COVERED["DescribeSpotFleetRequests"],
+}
+
+SERVER_SAMPLE = ["DescribeVpcs", "DescribeSubnets", "DescribeInstances", "DescribeVolumes",
+                 "DescribeNatGateways", "DescribeEgressOnlyInternetGateways"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What botocore's model says about one Describe operation."""
+
+    name: str
+    ids: str                 # the id list input member, e.g. "VpcIds"
+    output: str              # the list output member, e.g. "Vpcs"
+    filters: str | None      # "Filters" (or "Filter" for DescribeFlowLogs)
+    pages: bool
+    page_min: int            # the least MaxResults the model allows (5 where it is silent)
+    tags: str                # the item's list of tags: "Tags" (or "TagSet")
+
+    @property
+    def method(self) -> str:
+        return xform_name(self.name)
+
+
+@cache
+def _model() -> Any:
+    return botocore.session.get_session().get_service_model("ec2")
+
+
+@cache
+def _operation(name: str) -> Operation:
+    shape = _model().operation_model(name)
+    members = shape.input_shape.members
+    ids = [m for m, s in members.items() if m.endswith("Ids") and s.type_name == "list"]
+    if len(ids) > 1:   # DescribeSnapshots: OwnerIds, RestorableByUserIds, SnapshotIds
+        ids = [m for m in ids if name.removeprefix("Describe").startswith(m[:-4])]
+    outputs = [m for m, s in shape.output_shape.members.items() if s.type_name == "list"]
+    filters = next((m for m, s in members.items()
+                    if s.type_name == "list" and s.member.name == "Filter"), None)
+    limit = members.get("MaxResults")
+    item = shape.output_shape.members[outputs[0]].member
+    if outputs[0] == "Reservations":
+        item = item.members["Instances"].member
+    tags = next(m for m, s in item.members.items()
+                if s.type_name == "list" and s.member.name == "Tag")
+    return Operation(name, ids[0], outputs[0], filters, limit is not None,
+                     (limit.metadata.get("min", 5) if limit is not None else 0), tags)
+
+
+def _describes_with_ids() -> list[str]:
+    """Every Describe operation ec2sim answers whose input takes a list of ids."""
+    model = _model()
+    found = []
+    for name in sorted(dispatch.handlers()):
+        if not name.startswith("Describe") or name not in model.operation_names:
+            continue
+        members = model.operation_model(name).input_shape.members
+        if any(m.endswith("Ids") and s.type_name == "list" for m, s in members.items()):
+            found.append(name)
+    return found
+
+
+def _dig(answer: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        answer = answer[step]
+    return answer
+
+
+def _items(op: Operation, answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """The described items, with DescribeInstances' reservations opened."""
+    items = answer[op.output]
+    if op.output == "Reservations":
+        return [i for r in items for i in r["Instances"]]
+    return items
+
+
+def _id_member(op: Operation) -> str:
+    return op.ids[:-1]
+
+
+class Contract:
+    """One Describe operation, its recipe and a client."""
+
+    def __init__(self, ec2: Any, name: str) -> None:
+        self.ec2, self.op, self.recipe = ec2, _operation(name), RECIPES[name]
+        self.setting = Setting(ec2)
+        create_input = _model().operation_model(self.recipe.create).input_shape.members
+        self.tags_at_creation = "TagSpecifications" in create_input
+
+    def create(self, n: int = 0, tags: dict[str, str] | None = None, **extra: Any) -> str:
+        params = {**self.recipe.params(self.setting, n), **extra}
+        if tags and self.tags_at_creation:
+            params["TagSpecifications"] = [{"ResourceType": self.recipe.tag_type, "Tags": [
+                {"Key": k, "Value": v} for k, v in tags.items()]}]
+        rid = _dig(getattr(self.ec2, xform_name(self.recipe.create))(**params),
+                   self.recipe.answer)
+        if tags and not self.tags_at_creation:
+            self.ec2.create_tags(Resources=[rid], Tags=[{"Key": k, "Value": v}
+                                                        for k, v in tags.items()])
+        return rid
+
+    def describe(self, **params: Any) -> dict[str, Any]:
+        """Describe with the recipe's scope (a filter in it joins the caller's filters)."""
+        merged = {**self.recipe.scope, **params}
+        for member, scoped in self.recipe.scope.items():
+            if isinstance(scoped, list) and member in params:
+                merged[member] = scoped + params[member]
+        return getattr(self.ec2, self.op.method)(**merged)
+
+    def ids(self, **params: Any) -> list[str]:
+        return [i[_id_member(self.op)] for i in _items(self.op, self.describe(**params))]
+
+    def codes(self) -> tuple[str, str, str]:
+        """The codes of an unknown and of a malformed id, and a well-formed unknown id."""
+        kind = self.made_kind()
+        not_found, malformed = OWN_CODES.get(self.op.name, (kind.not_found, kind.malformed))
+        return not_found, malformed, f"{kind.prefix}-0123456789abcdef0"
+
+    def made_kind(self) -> Any:
+        """The schema's kind of a new resource, by its id's prefix."""
+        return KIND_BY_PREFIX[self.create().rpartition("-")[0]]
+
+
+def _expect(call: Callable[..., Any], **params: Any) -> tuple[str, str, int]:
+    with pytest.raises(ClientError) as exc:
+        call(**params)
+    code, message = error(exc)
+    return code, message, exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+COVERED = sorted(RECIPES)
+
+
+# -- the lists are complete ---------------------------------------------------------------------
+def test_every_describe_with_ids_is_covered_or_excused():
+    found = set(_describes_with_ids())
+    assert found - set(RECIPES) - set(NOT_COVERED) == set()
+    assert set(RECIPES) | set(NOT_COVERED) <= found   # nothing listed that is not answered
+
+
+def test_every_kind_is_covered_or_excused(ec2):
+    """Each recipe makes an id of a kind (its prefix says which); with the kinds that have no
+    describe of their own, that is every kind the schema knows."""
+    made = {Contract(ec2, name).made_kind().name for name in RECIPES}
+    assert set(KINDS) - made - set(KINDS_WITHOUT_DESCRIBE) == set()
+
+
+# -- per kind ------------------------------------------------------------------------------------
+def check_ids(contract: Contract) -> None:
+    """An unknown well-formed id: the kind's NotFound (or no item); a malformed id: its
+    Malformed (or no item); the message names the id."""
+    not_found, malformed, unknown = contract.codes()
+    for rid, code, empty in ((unknown, not_found, UNKNOWN_IDS_EMPTY),
+                             ("nonsense", malformed, MALFORMED_IDS_EMPTY)):
+        if contract.op.name in empty:
+            assert contract.ids(**{contract.op.ids: [rid]}) == [], rid
+            continue
+        answer = _expect(contract.describe, **{contract.op.ids: [rid]})
+        assert (answer[0], answer[2]) == (code, 400), rid
+        assert rid in answer[1]
+
+
+def check_dry_runs(contract: Contract) -> None:
+    """DryRun: the describe and the create answer DryRunOperation (HTTP 412); nothing made."""
+    assert _expect(contract.describe, DryRun=True) == DRY_RUN
+    before = contract.ids()
+    assert _expect(contract.create, n=1, DryRun=True) == DRY_RUN
+    assert contract.ids() == before
+
+
+@pytest.mark.parametrize("name", COVERED)
+def test_unknown_and_malformed_ids(ec2, name):
+    check_ids(Contract(ec2, name))
+
+
+@pytest.mark.parametrize("name", COVERED)
+def test_dry_run_describes_and_creates_nothing(ec2, name):
+    contract = Contract(ec2, name)
+    contract.create()                      # the setting (VPC, subnet, ...) exists beforehand
+    check_dry_runs(contract)
+
+
+@pytest.mark.parametrize("name", [n for n in COVERED if _operation(n).pages])
+def test_paging_walks_every_item_once(ec2, name):
+    contract = Contract(ec2, name)
+    page = contract.op.page_min
+    made = [contract.create(n) for n in range(page + 1)]
+    walked, pages, token = [], 0, None
+    while True:
+        answer = contract.describe(MaxResults=page, **({"NextToken": token} if token else {}))
+        items = [i[_id_member(contract.op)] for i in _items(contract.op, answer)]
+        assert len(items) <= page
+        walked += items
+        pages += 1
+        token = answer.get("NextToken")
+        if not token:
+            break
+    assert pages >= 2
+    assert len(walked) == len(set(walked))
+    assert sorted(walked) == sorted(contract.ids())
+    assert set(made) <= set(walked)
+
+
+@pytest.mark.parametrize("name", COVERED)
+def test_tags_show_and_filter(ec2, name):
+    contract = Contract(ec2, name)
+    tagged = contract.create(0, tags={KEY: "yes", "Name": name})
+    contract.create(1, tags={KEY: "no"})
+    contract.create(2)
+    item = _items(contract.op, contract.describe(**{contract.op.ids: [tagged]}))[0]
+    tags = item[contract.op.tags]
+    assert {"Key": KEY, "Value": "yes"} in tags
+    assert {"Key": "Name", "Value": name} in tags
+    assert contract.op.filters, f"{name} takes no filters"
+    found = contract.ids(**{contract.op.filters: [{"Name": f"tag:{KEY}", "Values": ["yes"]}]})
+    assert found == [tagged]
+    assert len(contract.ids(**{contract.op.filters: [{"Name": "tag-key", "Values": [KEY]}]})) == 2
+
+
+# -- against a real server ------------------------------------------------------------------------
+@pytest.mark.server
+@pytest.mark.parametrize("name", SERVER_SAMPLE)
+def test_server_ids_and_dry_run(server_ec2, name):
+    contract = Contract(server_ec2, name)
+    check_ids(contract)
+    check_dry_runs(contract)
