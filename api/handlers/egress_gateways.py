@@ -3,17 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.core import tags
 from topology.network import egress_gateways as gateways
 
 from ..operations import Context, handler
-
-
-@handler
-def create_carrier_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), gateways.CARRIER)
-    cagw_id = gateways.create_carrier(ctx.world, ctx.part, params["VpcId"], tags=new_tags)
-    return {"CarrierGateway": {**gateways.carrier_view(ctx.world, cagw_id), "State": "pending"}}
 
 
 @handler

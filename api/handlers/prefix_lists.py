@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.core import filters, paging, tags
+from topology.core import filters, paging
 from topology.network import prefix_lists
 
 from ..operations import Context, handler
-
-
-@handler
-def create_managed_prefix_list(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), "prefix-list")
-    pl_id = prefix_lists.create(ctx.world, ctx.part, params["PrefixListName"],
-                                params["MaxEntries"], params["AddressFamily"],
-                                params.get("Entries") or [], new_tags)
-    return {"PrefixList": prefix_lists.view(ctx.world, pl_id, state="create-in-progress")}
 
 
 @handler

@@ -24,14 +24,6 @@ def _page(ctx: Context, params: dict[str, Any], chosen: list[str], output: str,
 
 # -- transit gateways ---------------------------------------------------------------------------
 @handler
-def create_transit_gateway(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), "transit-gateway")
-    tgw_id = gateways.create(ctx.world, ctx.part, description=params.get("Description"),
-                             requested=params.get("Options"), tags=new_tags)
-    return {"TransitGateway": {**gateways.view(ctx.world, tgw_id), "State": "pending"}}
-
-
-@handler
 def describe_transit_gateways(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world, part = ctx.world, ctx.part
     ids = list(dict.fromkeys(params.get("TransitGatewayIds") or [])) or None

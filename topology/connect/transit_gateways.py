@@ -417,4 +417,6 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 
-FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))
+FAMILY = declare(Family(
+    KIND, view=view, filters=FILTERS, create=create, arguments={"requested": "Options"},
+    created_view=lambda world, rid: {**view(world, rid), "State": "pending"}, delete=delete))

@@ -139,4 +139,6 @@ from ..core.family import Family, declare  # noqa: E402  (kept beside the declar
 EGRESS_ONLY_FAMILY = declare(Family(
     EGRESS_ONLY, view=egress_only_view, filters=EGRESS_ONLY_FILTERS, create=create_egress_only,
     delete=delete_egress_only, unknown_ids_ok=True))
-CARRIER_FAMILY = declare(Family(CARRIER, view=carrier_view, filters=CARRIER_FILTERS))
+CARRIER_FAMILY = declare(Family(
+    CARRIER, view=carrier_view, filters=CARRIER_FILTERS, create=create_carrier,
+    created_view=lambda world, rid: {**carrier_view(world, rid), "State": "pending"}))

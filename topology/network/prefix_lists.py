@@ -439,5 +439,7 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
 
-FAMILY = declare(Family(KIND, view=view, filters=FILTERS, noun="ManagedPrefixList",
-                        delete=delete))
+FAMILY = declare(Family(
+    KIND, view=view, filters=FILTERS, noun="ManagedPrefixList", create=create,
+    arguments={"name": "PrefixListName", "family": "AddressFamily"},
+    created_view=lambda world, rid: view(world, rid, state="create-in-progress"), delete=delete))
