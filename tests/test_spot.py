@@ -651,13 +651,6 @@ def test_unknown_fleets(ec2):
         (missing, "fleetRequestIdDoesNotExist"), ("sfr-123", "fleetRequestIdMalformed")]
 
 
-def test_fleet_dry_run(ec2):
-    with pytest.raises(ClientError) as exc:
-        ec2.request_spot_fleet(SpotFleetRequestConfig=fleet_config(), DryRun=True)
-    assert error(exc)[0] == "DryRunOperation"
-    assert fleets(ec2) == []
-
-
 def test_a_fleet_launches_its_target(ec2):
     fid = ec2.request_spot_fleet(SpotFleetRequestConfig=fleet_config(
         TargetCapacity=3, TagSpecifications=[{"ResourceType": "spot-fleet-request",

@@ -192,16 +192,6 @@ def test_describe_vpc_filters(ec2, two):
     assert vpc_ids(ec2, "cidr", "10.*", "192.168.0.0/20") == {a, b}
 
 
-def test_describe_vpcs_pages(ec2):
-    made = [ec2.create_vpc(CidrBlock=f"10.{i}.0.0/16")["Vpc"]["VpcId"] for i in range(6)]
-    first = ec2.describe_vpcs(MaxResults=5)
-    assert len(first["Vpcs"]) == 5
-    rest = ec2.describe_vpcs(MaxResults=5, NextToken=first["NextToken"])
-    assert "NextToken" not in rest
-    ids = [v["VpcId"] for v in first["Vpcs"] + rest["Vpcs"]]
-    assert len(ids) == 7 and set(made) < set(ids)
-
-
 # -- secondary CIDR blocks ------------------------------------------------------------------
 def test_secondary_blocks_add_and_remove_local_routes(ec2, mock):
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
