@@ -9,7 +9,8 @@ components, explanations with AWS's codes). The parts:
   AWS's priorities, transit gateway route tables;
 * `policy`: security groups (stateful) and network ACLs (stateless, ordered);
 * `walk`: one walk's state and the shared checks; `forwarding`: route table to target, the
-  table of hops per target kind; `gateways` and `transit`: what each gateway does;
+  table of hops per target kind; `gateways` and `transit`: what each gateway does, returning
+  where the packet goes on (`walk.Onward`) for `forwarding` to follow (no module calls back up);
 * `places`: sources, destinations and their addresses; `analysis`: forward and return walks;
 * `components`, `explanations`: AWS's shapes for components and explanation codes.
 """
