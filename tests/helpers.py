@@ -5,8 +5,12 @@ as pytest's rootdir-relative conftest folder.
 """
 from __future__ import annotations
 
+import importlib.util
+import os
 import subprocess
 import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import boto3
@@ -14,6 +18,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 REGION = "us-east-1"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
 
 
 def error(exc: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
@@ -38,6 +44,24 @@ def ec2sim_cli(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[
     """Run `ec2sim ARGS` (the command line) to the end; its output as text."""
     return subprocess.run([sys.executable, "-m", "api.cli", *args], capture_output=True,
                           text=True, timeout=timeout)
+
+
+def load_example(name: str) -> ModuleType:
+    """The module `examples/NAME.py`, imported afresh."""
+    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_example(script: str) -> str:
+    """Run `examples/SCRIPT` as a script from the repository root; what it printed."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
 
 
 def default_vpc(ec2: Any) -> str:

@@ -1,41 +1,18 @@
 """The examples run, as scripts and in-process, and build what they say they build."""
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-
-
-def load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from helpers import load_example, run_example
 
 
 @pytest.mark.parametrize("script", ["three_tier.py", "two_tier_vpc.py"])
 def test_example_runs_as_a_script(script):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip()
+    assert run_example(script).strip()
 
 
 def test_three_tier_script_prints_every_instance():
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, str(EXAMPLES / "three_tier.py")], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=True)
-    lines = done.stdout.splitlines()
+    lines = run_example("three_tier.py").splitlines()
     rows = [line.split() for line in lines if line.split()[0] in ("web", "app", "data")
             and line.split()[1] != "subnets"]
     assert [(r[0], r[1]) for r in rows] == [("web", "web-1"), ("web", "web-2"),
@@ -45,7 +22,7 @@ def test_three_tier_script_prints_every_instance():
 
 
 def test_three_tier_topology(ec2):
-    example = load("three_tier")
+    example = load_example("three_tier")
     built = example.build(ec2)
     vpc = built["vpc"]
     subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["Subnets"]

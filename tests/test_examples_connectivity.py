@@ -1,39 +1,15 @@
 """The connectivity examples run as scripts and build what they say they build."""
 from __future__ import annotations
 
-import importlib.util
-import os
-import subprocess
-import sys
-from pathlib import Path
-from types import ModuleType
-
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
-
-
-def load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(f"example_{name}", EXAMPLES / f"{name}.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def run_script(script: str) -> str:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+from helpers import load_example, run_example
 
 
 def test_peering_triangle(ec2):
     """Three VPCs, three active connections, each VPC routing to both peers over the
     connection that joins them, and app groups naming each other across the peering."""
-    lines = run_script("peering_triangle.py").splitlines()
+    lines = run_example("peering_triangle.py").splitlines()
     assert sum(line.endswith("active") and " <-> " in line for line in lines) == 3
-    built = load("peering_triangle").build(ec2)
+    built = load_example("peering_triangle").build(ec2)
     nets, peerings = built["networks"], built["peerings"]
     assert sorted(peerings) == ["green-blue", "red-blue", "red-green"]
     found = {p["VpcPeeringConnectionId"]: p for p in ec2.describe_vpc_peering_connections(
@@ -70,10 +46,10 @@ def test_peering_triangle(ec2):
 def test_hub_and_spoke(ec2):
     """Spokes reach shared services through the transit gateway but not each other: the
     transit gateway route tables, searched as AWS searches them, show the isolation."""
-    lines = run_script("hub_and_spoke.py").splitlines()
+    lines = run_example("hub_and_spoke.py").splitlines()
     assert lines[0].startswith("transit gateway tgw-")
     assert sum(line.startswith("shared ") for line in lines) == 3
-    example = load("hub_and_spoke")
+    example = load_example("hub_and_spoke")
     built = example.build(ec2)
     tables, attachments, vpcs = built["tables"], built["attachments"], built["vpcs"]
     spokes = ["spoke-a", "spoke-b", "spoke-c"]

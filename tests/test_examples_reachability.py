@@ -1,17 +1,12 @@
 """The examples answer reachability questions in plain words, and the answers are the engine's."""
 from __future__ import annotations
 
-import importlib.util
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "examples"
+from helpers import load_example, run_example
+
 ANSWER = re.compile(r"^  (?P<src>\S+) → (?P<dst>\S+) on (?P<proto>tcp)/(?P<port>\d+): "
                     r"(?P<words>.*)$")
 ID = r"[a-z]+(?:-[a-z]+)*-[0-9a-f]{17}"
@@ -19,12 +14,8 @@ ID = r"[a-z]+(?:-[a-z]+)*-[0-9a-f]{17}"
 
 def answers(script: str) -> dict[tuple[str, str, int], str]:
     """(source, destination, port) -> the words the script printed for it."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
     found = {}
-    for line in done.stdout.splitlines():
+    for line in run_example(script).splitlines():
         match = ANSWER.match(line)
         if match:
             key = (match["src"], match["dst"], int(match["port"]))
@@ -101,11 +92,7 @@ def test_printed_answers_are_the_engines(tiers):
     import routing
     from api import mock_ec2
 
-    spec = importlib.util.spec_from_file_location("example_three_tier_reach",
-                                                  EXAMPLES / "three_tier.py")
-    assert spec is not None and spec.loader is not None
-    three_tier = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(three_tier)
+    three_tier = load_example("three_tier")
     with mock_ec2(seed=3) as mock:
         ec2 = boto3.client("ec2", region_name=three_tier.REGION)
         built = three_tier.build(ec2)
