@@ -61,13 +61,17 @@ from collections.abc import Callable, Iterator
 from typing import Any, Literal, TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
+import boto3
 import botocore.handlers
 from botocore.awsrequest import AWSResponse
+from botocore.parsers import create_parser
 
+import api.dispatch as dispatch
+import api.protocol as protocol
 from topology.core.outside import Outside
 from topology.core.world import World
+from topology.provision import state
 
-from . import dispatch, protocol
 from .beside import Beside
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -226,8 +230,6 @@ def _json_call(current: "mock_ec2", model: Any, params: dict[str, Any],
                request_signer: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
     """A JSON-protocol call (SSM): answered through its wire body, which botocore's own
     parser reads (these calls are few and small), or passed on if ec2sim does not serve it."""
-    from botocore.parsers import create_parser
-
     target = (params.get("headers") or {}).get("X-Amz-Target", "")
     if target.rpartition(".")[2] != model.name:
         raise MockError(f"ec2sim: a {model.name} call carries X-Amz-Target {target!r}; "
@@ -258,8 +260,6 @@ def _account(request_signer: Any) -> str:
 
 def _verify(model: Any, outcome: dispatch.Outcome, parsed: dict[str, Any]) -> None:
     """Fail unless botocore parses the wire answer of `outcome` into exactly `parsed`."""
-    from botocore.parsers import create_parser
-
     if outcome.status == 200:
         body = protocol.serialize(outcome.op, outcome.result, outcome.request_id)
     else:
@@ -443,8 +443,6 @@ def _verify_mode() -> bool | Literal["first"]:
 
 def _load_state(world: World, saved: str | os.PathLike[str] | dict[str, Any]) -> None:
     """Fill a fresh world from a snapshot file or dict (`StateError` if it is not one)."""
-    from topology.provision import state
-
     data = saved if isinstance(saved, dict) else state.read_data(saved)
     state.load_into(world, data)
 
@@ -470,7 +468,5 @@ def _uninstall() -> None:
 
 
 def _default_botocore_session() -> Any:
-    import boto3
-
     default = boto3.DEFAULT_SESSION
     return default._session if default is not None else None

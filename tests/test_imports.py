@@ -20,6 +20,8 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("api", ".mock"): "pytest loads api.pytest_plugin in every project that installs ec2sim: "
                       "`import api` must not import botocore's machinery and the simulator",
     ("api", ".app"): "likewise for Flask",
+    ("api.pytest_plugin", ".mock"): "the plugin itself: only a test that asks for the "
+                                    "`ec2sim_mock` fixture pays for the simulator",
 }
 
 
