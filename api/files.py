@@ -21,10 +21,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, jsonify, request
 
 import routing
-from topology.provision import state
+import viz
 from topology.core.errors import TopologyError
 from topology.core.world import World
-import viz
+from topology.provision import state
 
 DRAW_PATH = "/_ec2sim/draw.<fmt>"
 STATE_PATH = "/_ec2sim/state"

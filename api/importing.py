@@ -16,9 +16,9 @@ import boto3
 import botocore.config
 import botocore.exceptions
 
-from topology.provision import importer, state
 from topology.core.errors import TopologyError
 from topology.core.world import World
+from topology.provision import importer, state
 
 from .state_cli import push, write_file
 

@@ -27,7 +27,7 @@ from botocore.utils import parse_timestamp
 from dateutil.tz import tzlocal, tzutc
 
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, TopologyError)
+                                  MissingParameter, TopologyError)
 
 EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 _INTEGER = re.compile(r"[+-]?[0-9]+")          # int() would also take "1_0", " 5", "５"

@@ -21,7 +21,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def ec2sim_mock(request: pytest.FixtureRequest) -> Iterator[Any]:
-    from .mock import mock_ec2   # deferred: pytest loads this plugin in every project
+    from .mock import mock_ec2  # deferred: pytest loads this plugin in every project
 
     marker = request.node.get_closest_marker("ec2sim_state")
     saved = None

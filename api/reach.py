@@ -18,9 +18,9 @@ from netaddr import AddrFormatError, IPAddress
 import routing
 from topology.analysis import insights
 from topology.core import schema
-from topology.network import network_interfaces
 from topology.core.errors import InvalidParameterValue
 from topology.core.world import Partition, World
+from topology.network import network_interfaces
 
 RESULT = ("NetworkPathFound", "ForwardPathComponents", "ReturnPathComponents", "Explanations")
 

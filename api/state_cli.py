@@ -13,8 +13,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from topology.provision import state, store
 from topology.core.errors import TopologyError
+from topology.provision import state, store
 
 STATE_PATH = "/_ec2sim/state"
 

@@ -19,10 +19,10 @@ from typing import Any
 from topology.core.errors import InvalidParameterValue
 from topology.core.world import World
 
-from .places import (Endpoint, Place, destinations, goal_of, resolve, same_region, sources, start,
-                     start_return)
 from .explanations import Blocked, explanation
 from .packet import ALL_PORTS, EPHEMERAL, PROTOCOLS, Packet, is_ipv4, single
+from .places import (Endpoint, Place, destinations, goal_of, resolve, same_region, sources, start,
+                     start_return)
 from .walk import Walk, render
 
 ANY_PROTOCOL = ("6", "17", "1")     # what "-1" (all traffic) tries: TCP, UDP, ICMP

@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import schema
-from topology.network import subnets
-from topology.network import network_interfaces as enis
 from topology.core.world import Partition, World
+from topology.network import network_interfaces as enis
+from topology.network import subnets
 
 # node kind -> the resource type in its ARN (`arn:aws:ec2:<region>:<account>:<type>/<id>`)
 ARN_TYPES: dict[str, str] = {

@@ -15,8 +15,7 @@ from topology.compute import instances
 from topology.core import schema
 
 from .components import interface_holding, kind_of, owner_of, subnet_of, vpc_of_subnet
-from .gateways import (bad_target, endpoint, igw_egress, nat, nat_arrival, peering,
-                       vgw_egress)
+from .gateways import bad_target, endpoint, igw_egress, nat, nat_arrival, peering, vgw_egress
 from .packet import address, within
 from .selection import select, subnet_table
 from .transit import enter as enter_transit_gateway

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.connect import endpoint_views, peering as peerings
-from topology.network import internet_gateways, nat_gateways
+from topology.connect import endpoint_views
+from topology.connect import peering as peerings
 from topology.core import schema
-from topology.network import vpcs, vpn_gateways
+from topology.network import internet_gateways, nat_gateways, vpcs, vpn_gateways
 
-from .components import (interface_holding, kind_of, public_holder, public_of, subnet_of,
-                         vpc_of)
+from .components import interface_holding, kind_of, public_holder, public_of, subnet_of, vpc_of
 from .packet import address, within
 from .selection import gateway_table
 from .walk import Onward, Walk, cross

@@ -48,11 +48,12 @@ from netaddr import IPAddress, IPNetwork
 
 from topology.connect import tgw_routes
 from topology.core import schema
-from topology.network import network_acls, prefix_lists, route_tables
-from topology.network import network_interfaces as enis
-from topology.network import security_groups as groups_module
 from topology.core.errors import InvalidParameterValue
 from topology.core.world import World
+from topology.network import network_acls
+from topology.network import network_interfaces as enis
+from topology.network import prefix_lists, route_tables
+from topology.network import security_groups as groups_module
 
 from .analysis import ANY_PROTOCOL
 from .components import interface_holding

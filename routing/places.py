@@ -17,18 +17,21 @@ from dataclasses import dataclass
 from netaddr import IPSet
 
 from topology.compute import instances
-from topology.connect import endpoint_views, tgw_attachments
-from topology.network import prefix_lists, security_groups, vpcs
-from topology.network import network_interfaces as enis
+from topology.connect import endpoint_views
 from topology.connect import peering as peerings
+from topology.connect import tgw_attachments
 from topology.core.world import World
+from topology.network import network_interfaces as enis
+from topology.network import prefix_lists, security_groups, vpcs
 
 from .components import component, interfaces_holding, public_of, subnet_of, vpc_of
 from .explanations import Blocked, explanation
 from .forwarding import follow, leave, route_from
 from .gateways import endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
 from .selection import free_part, subnet_table, targets_of
-from .transit import exit_to_vpc, ingress as tgw_ingress, through
+from .transit import exit_to_vpc
+from .transit import ingress as tgw_ingress
+from .transit import through
 from .walk import End, Goal, Onward, Walk
 
 SUPPORTED = frozenset({"instance", "network-interface", "internet-gateway", "vpc-endpoint",

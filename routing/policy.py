@@ -18,10 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from topology.network import network_acls, prefix_lists, security_groups
-from topology.network import network_interfaces as enis
-from topology.network.security_group_rules import CIDR4, GROUP, PREFIX_LIST, Peer, Rule
 from topology.core.world import World
+from topology.network import network_acls
+from topology.network import network_interfaces as enis
+from topology.network import prefix_lists, security_groups
+from topology.network.security_group_rules import CIDR4, GROUP, PREFIX_LIST, Peer, Rule
 
 from .packet import ALL_PORTS, NAMES, Packet, Ports, address, intersect, subtract, union, within
 

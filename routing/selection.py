@@ -26,8 +26,8 @@ from netaddr import IPSet
 
 from topology.connect import tgw_routes
 from topology.core import schema
-from topology.network import prefix_lists, route_tables, routes, vpn_gateways
 from topology.core.world import World
+from topology.network import prefix_lists, route_tables, routes, vpn_gateways
 
 from .packet import span
 

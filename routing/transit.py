@@ -20,9 +20,9 @@ As in `gateways`, leaving into a VPC returns where the packet goes on (`walk.Onw
 from __future__ import annotations
 
 from topology.connect import tgw_attachments, tgw_route_tables
+from topology.connect import transit_gateways as gateways
 from topology.core import schema
 from topology.network import vpcs
-from topology.connect import transit_gateways as gateways
 
 from .packet import address
 from .selection import tgw_route_view, tgw_select

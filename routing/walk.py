@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from topology.network import network_interfaces as enis
 from topology.core.world import World
+from topology.network import network_interfaces as enis
 
-from .policy import acl_allows, security_groups_allow
 from .components import component, owner_of, subnet_of, vpc_of, vpc_of_subnet
 from .explanations import Blocked, explanation
 from .packet import NAMES, Header, Packet, port_ranges
+from .policy import acl_allows, security_groups_allow
 
 MAX_HOPS = 32
 # interfaces that services own and that carry no security groups of their own

@@ -7,7 +7,6 @@ peerings bow in an arc from border to border; the rest are straight, border to b
 from __future__ import annotations
 
 import math
-
 from collections.abc import Mapping
 from typing import Any
 

@@ -22,8 +22,7 @@ from typing import NamedTuple
 from .edges import LANE_CLEAR, LANE_GAP, peering_lanes
 from .geometry import Box
 from .scene import BORDER, BUS, Scene
-from .style import (BAND_GAP, GAP, LEAF_MIN_WIDTH, MARGIN, PAD, font_size, label,
-                    text_size)
+from .style import BAND_GAP, GAP, LEAF_MIN_WIDTH, MARGIN, PAD, font_size, label, text_size
 from .zoom import collapse
 
 LEAF_PAD = 4.0

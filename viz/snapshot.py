@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from topology.core import addressing, schema
-from topology.network import (network_interfaces as enis, subnets as subnet_family,
-    vpcs as vpc_family)
 from topology.core.world import Partition, World
+from topology.network import network_interfaces as enis
+from topology.network import subnets as subnet_family
+from topology.network import vpcs as vpc_family
 
 from .scene import Edge, Node, Scene
 

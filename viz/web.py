@@ -24,8 +24,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Request, abort, current_app, redirect, render_template, request, \
-    url_for
+from flask import (Blueprint, Request, abort, current_app, redirect, render_template, request,
+                   url_for)
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
@@ -37,8 +37,9 @@ from topology.core import schema
 from topology.core.world import World
 from topology.network import (dhcp_options, egress_gateways, elastic_ips, flow_logs,
                               interface_views, internet_gateways, nat_gateways, network_acls,
-                              prefix_lists, route_tables, security_groups, subnets,
-                              vpcs as vpc_family, vpn_gateways)
+                              prefix_lists, route_tables, security_groups, subnets)
+from topology.network import vpcs as vpc_family
+from topology.network import vpn_gateways
 
 from .render import render
 from .snapshot import index as region_index

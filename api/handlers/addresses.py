@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.network import address_attributes, elastic_ips
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, NotFound)
+                                  MissingParameter, NotFound)
+from topology.network import address_attributes, elastic_ips
 
-from ..operations import Context, handler
 from ..binding import describe
+from ..operations import Context, handler
 
 
 @handler

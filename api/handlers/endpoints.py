@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from topology.connect import endpoint_services as services
-from topology.connect import service_configurations as configurations
 from topology.connect import endpoint_views, endpoints
+from topology.connect import service_configurations as configurations
 from topology.core import filters, tags
 from topology.network import prefix_lists
 
-from ..operations import Context, handler
 from ..binding import bounded, describe
+from ..operations import Context, handler
 
 MOST_RESULTS = 1000          # "If the value is greater than 1,000, we return only 1,000 items."
 CONFIG_RESULTS = (5, 1000)   # DescribeVpcEndpointServiceConfigurations / ...Permissions

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from topology.compute import (instance_attributes, instance_filters, instance_launch,
-    instance_options, instance_state, instance_status, instances)
+                              instance_options, instance_state, instance_status, instances)
+from topology.compute.instance_view import view
 from topology.core import filters, paging
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue
-from topology.compute.instance_view import view
 
 from ..operations import Context, handler, remembered_as
 

@@ -9,10 +9,10 @@ from topology.compute import launch_template_data
 from topology.compute import launch_templates as lt
 from topology.core import filters, tags
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter)
+                                  MissingParameter)
 
-from ..operations import Context, handler
 from ..binding import describe
+from ..operations import Context, handler
 
 ALIASES = (lt.LATEST, lt.DEFAULT)
 # AWS's words (with its typographic quotes) for a versions request naming no template

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.network import nat_gateways
 from topology.core.errors import InvalidParameterCombination, MissingParameter, TopologyError
+from topology.network import nat_gateways
 
-from ..operations import Context, handler
 from ..binding import describe
+from ..operations import Context, handler
 
 
 @handler

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.network import interface_addresses, interface_views, network_interfaces as enis
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, TopologyError)
+                                  MissingParameter, TopologyError)
+from topology.network import interface_addresses, interface_views
+from topology.network import network_interfaces as enis
 
 from ..operations import Context, handler
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.network import security_group_rules as sgr
-from topology.network import group_rules, security_groups as sg
 from topology.core import tags
 from topology.core.errors import InvalidParameterCombination, MissingParameter
+from topology.network import group_rules
+from topology.network import security_group_rules as sgr
+from topology.network import security_groups as sg
 
-from ..operations import Context, handler
 from ..binding import describe
+from ..operations import Context, handler
 
 FLAT = ("CidrIp", "IpProtocol", "FromPort", "ToPort", "SourceSecurityGroupName",
         "SourceSecurityGroupOwnerId")

@@ -7,8 +7,8 @@ from typing import Any
 from topology.compute import snapshots
 from topology.core import filters, paging, tags
 
-from ..operations import Context, handler
 from ..binding import bounded
+from ..operations import Context, handler
 
 SNAPSHOT_RESULTS = (5, 1000)   # AWS documents 5-1000 (the model sets no bounds)
 

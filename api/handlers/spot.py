@@ -8,8 +8,8 @@ from topology.compute import spot, spot_fleets
 from topology.core import paging
 from topology.core.errors import TopologyError
 
-from ..operations import Context, handler
 from ..binding import describe
+from ..operations import Context, handler
 
 
 # -- Spot Instance requests --------------------------------------------------------------------

@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
+from topology.core.errors import InvalidParameterValue, MissingParameter, NotFound
 from topology.network import subnets
 from topology.provision import defaults
-from topology.core.errors import InvalidParameterValue, MissingParameter, NotFound
 
 from ..operations import Context, handler
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.connect import transit_gateways
-from topology.core import filters, paging, tags
 from topology.connect import tgw_route_tables as rtbs
-from topology.connect import tgw_routes
+from topology.connect import tgw_routes, transit_gateways
+from topology.core import filters, paging, tags
 from topology.core.errors import MissingParameter
 
 from ..operations import Context, handler

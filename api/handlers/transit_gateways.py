@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from topology.core import filters, paging, tags
 from topology.connect import tgw_attachments as attachments
 from topology.connect import tgw_peering_attachments as peering_attachments
 from topology.connect import tgw_vpc_attachments as vpc_attachments
 from topology.connect import transit_gateways as gateways
+from topology.core import filters, paging, tags
 
 from ..operations import Context, handler
 

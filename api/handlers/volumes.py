@@ -8,8 +8,8 @@ from topology.compute import volume_modifications, volumes
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
 
-from ..operations import Context, handler
 from ..binding import bounded, describe
+from ..operations import Context, handler
 
 # AWS documents these bounds (the model has none): below the floor is an error, above the
 # ceiling "only <ceiling> items are returned".

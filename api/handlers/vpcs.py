@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
+from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
+                                  MissingParameter, NotFound)
 from topology.network import vpcs
 from topology.provision import defaults
-from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, NotFound)
 
-from ..operations import Context, handler
 from ..binding import describe
+from ..operations import Context, handler
 
 ATTRIBUTES = {  # describe_vpc_attribute's Attribute -> node field
     "enableDnsSupport": "EnableDnsSupport",

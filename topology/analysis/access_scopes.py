@@ -21,12 +21,13 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import tags as tagging
 from ..core import paging, schema
+from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, MissingParameter
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
-from .insights import ARN, arn_of, now
 from ..core.world import Partition, World
+from .insights import ARN, arn_of, now
 
 SCOPE, SCOPE_ANALYSIS = "network-insights-access-scope", "network-insights-access-scope-analysis"
 SOURCE, DESTINATION, THROUGH = "Source", "Destination", "ThroughResources"
@@ -302,8 +303,6 @@ def _is_offset(position: Any) -> bool:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 SCOPE_FAMILY = declare(Family(SCOPE, view=scope_view, filters=SCOPE_FILTERS,
                               delete=delete_scope))
 SCOPE_ANALYSIS_FAMILY = declare(Family(SCOPE_ANALYSIS, view=analysis_view,

@@ -30,10 +30,11 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    TopologyError)
+                           TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World, is_id_of, not_found
 
@@ -330,8 +331,6 @@ def started_between(world: World, ids: list[str], begin: dt.datetime | None,
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 PATH_FAMILY = declare(Family(PATH, view=path_view, filters=PATH_FILTERS, create=create_path,
                              delete=delete_path))
 ANALYSIS_FAMILY = declare(Family(ANALYSIS, view=analysis_view, filters=ANALYSIS_FILTERS,

@@ -27,10 +27,10 @@ from netaddr import IPAddress, IPNetwork
 
 from ..connect import endpoint_views, peering
 from ..core import schema
-from ..network import internet_gateways, network_interfaces, prefix_lists, vpn_gateways
-from . import access_scopes
 from ..core.errors import TopologyError
 from ..core.world import Partition, World
+from ..network import internet_gateways, network_interfaces, prefix_lists, vpn_gateways
+from . import access_scopes
 
 log = logging.getLogger("ec2sim")
 Reach = Callable[..., Any]

@@ -33,7 +33,7 @@ from typing import Any
 from ..core import paging, regions
 from ..core.filters import Filter, FilterTable
 from .instance_type_catalogue import (CPUS, FAMILIES, REGION_LIMITS, REGIONS_ONLY, SIZES,
-    ZONE_LIMITS, Family)
+                                      ZONE_LIMITS, Family)
 
 GIB = 1024
 HIBERNATION_MEMORY_LIMIT_MIB = 150 * GIB   # AWS: instance RAM must be less than 150 GiB

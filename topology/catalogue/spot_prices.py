@@ -34,8 +34,8 @@ from functools import lru_cache
 from typing import Any
 
 from ..core import filters, paging, regions
-from . import instance_types
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue
+from . import instance_types
 
 VPC_SUFFIX = " (Amazon VPC)"
 BASE_PRODUCTS = ("Linux/UNIX", "Red Hat Enterprise Linux", "SUSE Linux", "Windows")

@@ -23,12 +23,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import image_catalogue as catalogue
-from ..core import tags as tagging
 from ..core import regions
+from ..core import tags as tagging
 from ..core.clock import stamp
-from . import ebs_encryption, images, instances, snapshots, volumes
 from ..core.errors import InvalidParameterValue, MissingParameter, NotFound, TopologyError
 from ..core.world import Partition, World
+from . import ebs_encryption, images, instances, snapshots, volumes
 
 NAME_INDEX, SNAPSHOT_INDEX = images.NAME_INDEX, images.SNAPSHOT_INDEX
 _NAME = re.compile(r"[A-Za-z0-9()\[\] ./\-'@_]{3,128}")

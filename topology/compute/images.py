@@ -27,7 +27,7 @@ from ..catalogue import image_catalogue as catalogue
 from ..core import tags as tagging
 from ..core.clock import stamp
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    NotFound, TopologyError)
+                           NotFound, TopologyError)
 from ..core.filters import Filter, field, ident
 from ..core.permissions import ALL, permission_item
 from ..core.world import Partition, World, is_id_of, not_found

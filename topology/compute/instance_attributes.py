@@ -15,14 +15,14 @@ import base64
 from collections.abc import Callable
 from typing import Any
 
-from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, TopologyError)
-from .instances import TYPE_INDEX, primary_interface, state_name
-from ..core.world import Partition, World
 from ..catalogue import instance_types
+from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
+                           MissingParameter, TopologyError)
+from ..core.world import Partition, World
 from ..network import interface_views, network_interfaces
 from . import volumes
 from .instance_options import MAX_USER_DATA, burstable, cpu_options, default_credits
+from .instances import TYPE_INDEX, primary_interface, state_name
 
 Reader = Callable[[World, str, dict[str, Any]], dict[str, Any]]
 

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..core import schema
+from ..core.filters import Filter, field, ident
+from ..core.world import Partition, World
 from ..network import interface_views, network_interfaces
 from . import placement_groups, volumes
-from ..core.filters import Filter, field, ident
 from .instance_view import network_views, primary_view
 from .instances import (RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, interfaces, primary_interface,
-    profile_association, subnet_of, vpc_of)
-from ..core.world import Partition, World
+                        profile_association, subnet_of, vpc_of)
 
 Values = Callable[[World, str, dict[str, Any]], Any]
 

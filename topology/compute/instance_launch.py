@@ -22,15 +22,15 @@ from typing import Any
 from ..catalogue import instance_types
 from ..core import regions, tags
 from ..core.clock import now
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
+                           MissingParameter, TopologyError)
+from ..core.world import Partition, World
 from ..network import network_interfaces
 from . import (images, instance_network, instance_profiles, key_pairs, launch_templates,
-    placement_groups, volumes)
-from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
-    MissingParameter, TopologyError)
+               placement_groups, volumes)
 from .instance_network import Nic
 from .instance_options import launch_fields
 from .instances import DEFAULT_TYPE, RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, state
-from ..core.world import Partition, World
 
 TAG_TYPES = ("instance", "volume", "network-interface", "spot-instances-request")
 INSTANCE_LIMIT = 100_000          # running + stopped instances; `part.attributes["instance-limit"]`

@@ -22,11 +22,11 @@ from typing import Any
 from netaddr import IPAddress
 
 from ..core import addressing, regions, schema
-from ..core.lookups import default_vpc
-from ..network import security_groups, subnets
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    TopologyError)
+                           TopologyError)
+from ..core.lookups import default_vpc
 from ..core.world import Partition, World
+from ..network import security_groups, subnets
 
 # instance-level parameters that NetworkInterfaces excludes, and how AWS names them
 EXCLUSIVE = (("SubnetId", "subnet ID"), ("SecurityGroupIds", "security groups"),

@@ -17,10 +17,10 @@ from typing import Any
 
 from ..core import regions
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
-    TopologyError)
+                           TopologyError)
+from ..core.world import Partition, World
 from ..network import subnets
 from .instances import get_all, gmt, state_name
-from ..core.world import Partition, World
 
 HOP_LIMITS = (1, 64)
 CREDIT_OPTIONS = ("standard", "unlimited")

@@ -20,11 +20,11 @@ import re
 from typing import Any
 
 from ..core import schema
+from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue, MissingParameter
 from ..core.filters import Filter
-from ..core.clock import now
-from .instances import profile_association, state_name
 from ..core.world import Partition, World
+from .instances import profile_association, state_name
 
 KIND = "iam-instance-profile-association"
 ARN = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):instance-profile/((?:[\w+=,.@-]+/)*)([\w+=,.@-]{1,128})$")

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.clock import now
+from ..core.errors import IncorrectState, TopologyError
+from ..core.world import Partition, World
 from ..network import network_interfaces
 from . import volumes
-from ..core.errors import IncorrectState, TopologyError
-from ..core.clock import now
 from .instances import (get_all, gmt, interfaces, primary_interface, profile_association,
-    set_state, state, state_name)
-from ..core.world import Partition, World
+                        set_state, state, state_name)
 
 SHUTDOWN = {"Code": "Client.UserInitiatedShutdown",
             "Message": "Client.UserInitiatedShutdown: User initiated shutdown"}

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import instance_filters
 from ..core.filters import Filter
 from ..core.world import World
+from . import instance_filters
 
 
 def _nothing() -> Filter:

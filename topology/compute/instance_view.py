@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core import tags as tagging
+from ..core.described import Import, when
+from ..core.world import World
 from ..network import interface_views
 from . import placement_groups, volumes
-from .instances import interfaces, profile_association
-from ..core import tags as tagging
-from ..core.world import World
+from .instances import (RESERVATION_INDEX, STATE_CODES, STATE_INDEX, TYPE_INDEX, interfaces,
+                        profile_association)
 
 # node fields copied as they are, when present, in boto3's order
 OWN_FIELDS = (
@@ -108,11 +110,6 @@ def view(world: World, instance_id: str) -> dict[str, Any]:
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import, when  # noqa: E402  (kept beside the importer's builder)
-from .instances import (RESERVATION_INDEX, STATE_CODES, STATE_INDEX,  # noqa: E402
-    TYPE_INDEX)
-
-
 def imported_reservation(imp: Import, item: dict[str, Any]) -> None:
     """A described reservation's instances; their interfaces wait in `imp.pending` for the
     subnets and groups (`network_interfaces.imported`)."""

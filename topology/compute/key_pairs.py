@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 
 from ..core import tags as tagging
 from ..core.errors import (Conflict, InvalidParameterValue, MissingParameter, NotFound,
-    TopologyError)
+                           TopologyError)
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 

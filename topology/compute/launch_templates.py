@@ -28,7 +28,7 @@ from ..catalogue import instance_types
 from ..core import regions, tags
 from ..core.clock import now, stamp
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    NotFound, TopologyError)
+                           NotFound, TopologyError)
 from ..core.filters import Filter, FilterTable
 from ..core.world import Partition, World
 from . import images, key_pairs

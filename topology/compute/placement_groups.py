@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.errors import (Conflict, InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, NotFound, TopologyError)
+                           MissingParameter, NotFound, TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from .instances import state_name
@@ -208,7 +209,5 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("placement-group", view=view, filters=FILTERS, create=create,
                         arguments={"name": "GroupName"}, delete=delete))

@@ -20,14 +20,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import clock, regions
-from . import ebs_encryption, volumes
+from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    TopologyError)
+                           TopologyError)
 from ..core.filters import Filter, field, ident
 from ..core.permissions import ALL, permission_item
 from ..core.world import Partition, World
+from . import ebs_encryption, volumes
 
 COPY_VOLUME_ID = "vol-ffffffff"    # AWS: "Snapshots copies have an arbitrary source volume ID"
 SELF = "self"

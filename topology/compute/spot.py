@@ -30,10 +30,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import spot_prices
+from ..core import clock, regions, schema
+from ..core import tags
 from ..core import tags as tagging
-from ..core import clock, regions, schema, tags
-from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, Malformed,
-    NotFound, TopologyError)
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, Malformed, NotFound,
+                           TopologyError)
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World
 from . import instance_launch, instances

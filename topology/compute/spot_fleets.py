@@ -33,11 +33,10 @@ from typing import Any
 
 from ..catalogue import spot_prices
 from ..core import schema, tags
-from . import instance_launch, instance_state, instances, spot
-from .spot_fleet_pools import (Pool, invalid, on_demand_order, parse_price, pick, pools,
-    spot_order)
 from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
 from ..core.world import Partition, World
+from . import instance_launch, instance_state, instances, spot
+from .spot_fleet_pools import Pool, invalid, on_demand_order, parse_price, pick, pools, spot_order
 
 KIND = "spot-fleet-request"
 FLEET_TAG = "aws:ec2spot:fleet-request-id"

@@ -32,10 +32,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import clock, regions, schema
+from ..core import tags as tagging
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, TopologyError)
+                           MissingParameter, TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from .ebs_encryption import encryption
@@ -489,7 +490,5 @@ STATUS_FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("volume", view=view, filters=FILTERS, delete=delete,
                         max_results=(5, 500), ids_set="volumeSet"))

@@ -16,10 +16,11 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, TopologyError)
+                           MissingParameter, TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 
@@ -155,6 +156,4 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, delete=delete))

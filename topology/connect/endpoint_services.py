@@ -23,8 +23,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import regions, schema
+from ..core import tags as tagging
 from ..core.errors import TopologyError
 from ..core.filters import Filter, select_rows
 from ..core.world import Partition, World

@@ -27,15 +27,15 @@ import string
 from collections.abc import Iterable
 from typing import Any
 
-from . import endpoint_services as services
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.described import Import, when_or_now
-from ..network import network_interfaces, prefix_lists, routes, subnets
 from ..core.errors import InvalidParameterCombination, MissingParameter, NotFound, TopologyError
 from ..core.world import Partition, World, is_id_of
+from ..network import network_interfaces, prefix_lists, routes, subnets
+from . import endpoint_services as services
 from .endpoint_views import (KIND, get, groups, interfaces, prefix_list_of, route_tables,
-    routing_tables, service_of, vpc_of)
+                             routing_tables, service_of, vpc_of)
 
 REQUESTER_ID = "727180483921"       # the account AWS shows as requester of endpoint interfaces
 INTERFACE_TYPES = {"Interface": "vpc_endpoint",

@@ -14,7 +14,7 @@ from ..core import schema
 from ..core.world import Partition, World
 from ..network import security_group_rules as sgr
 from ..network import security_groups
-from .peering import between, active_between, status_code
+from .peering import active_between, between, status_code
 
 
 def _group_vpc(world: World, sg_id: str) -> str | None:

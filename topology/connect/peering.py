@@ -38,15 +38,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import filters, regions, schema
-from ..network import group_rules, routes, security_groups, vpcs
-from ..core.errors import (DependencyViolation, InvalidParameterValue, MissingParameter,
-    TopologyError)
-from ..core.filters import Filter, ident
+from ..core import tags as tagging
 from ..core.clock import stamp
 from ..core.described import Import, when
+from ..core.errors import (DependencyViolation, InvalidParameterValue, MissingParameter,
+                           TopologyError)
+from ..core.filters import Filter, ident
 from ..core.world import Partition, World, not_found
+from ..network import group_rules, routes, security_groups, vpcs
 
 KIND = "vpc-peering-connection"
 REQUESTER, ACCEPTER = "requester", "accepter"

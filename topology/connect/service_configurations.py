@@ -17,14 +17,14 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import regions
+from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, NotFound,
-    TopologyError)
+                           TopologyError)
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, not_found
 from .endpoint_services import (KIND, LIVE_CONNECTIONS, NAME_INDEX, PRINCIPAL_INDEX, connections,
-    public_partition, row_field, zones)
+                                public_partition, row_field, zones)
 from .endpoint_views import dns_entries
 
 IP_TYPES = ("ipv4", "ipv6")

@@ -30,16 +30,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.clock import now
 from ..core.described import Import, when_or_now
-from ..network import network_interfaces, routes
-from . import tgw_route_tables
-from . import transit_gateways as gateways
 from ..core.errors import Malformed, NotFound
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World, is_id_of
+from ..network import network_interfaces, routes
+from . import tgw_route_tables
+from . import transit_gateways as gateways
 
 KIND = "transit-gateway-attachment"
 PREFIX = "tgw-attach"

@@ -18,9 +18,8 @@ from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World
 from . import transit_gateways as gateways
 from .tgw_attachments import (GONE, KIND, PEERING_LABEL, RESOURCE_INDEX, TYPE_FILTER, add_node,
-    by_type, gateway_of, get, home, imported_node, mine, owner_of, peer_gateway, retire, sides,
-    tag_list)
-
+                              by_type, gateway_of, get, home, imported_node, mine, owner_of,
+                              peer_gateway, retire, sides, tag_list)
 
 ACCOUNT = re.compile(r"\d{12}")
 

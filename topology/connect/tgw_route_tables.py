@@ -32,10 +32,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.described import Import, when_or_now
 from ..core.errors import IncorrectState, InvalidParameterValue, NotFound, TopologyError
+from ..core.family import Family, declare
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World, not_found
 
@@ -432,6 +433,4 @@ def _imported_route(imp: Import, rtb_id: str, route: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))

@@ -24,12 +24,12 @@ from netaddr import IPNetwork
 from ..core import addressing, paging, schema
 from ..core.clock import now
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    NotFound, TopologyError)
+                           NotFound, TopologyError)
 from ..core.filters import Filter, FilterTable, select_rows
 from ..core.world import Partition, World
 from ..network import vpcs
-from .tgw_route_tables import (ATTACHMENT, DOWN, KIND, attachment_view, check_usable,
-    gateway_of, member, resource_id, resource_type, row_field, state_of)
+from .tgw_route_tables import (ATTACHMENT, DOWN, KIND, attachment_view, check_usable, gateway_of,
+                               member, resource_id, resource_type, row_field, state_of)
 
 SEARCH_DEFAULT_MAX = 1000
 

@@ -20,13 +20,15 @@ from ..core import schema
 from ..core.described import Import
 from ..core.errors import IncorrectState, NotFound, TopologyError
 from ..core.filters import Filter, FilterTable, field, ident
-from ..core.world import Partition, World, is_id_of, not_found as kind_not_found
+from ..core.world import Partition, World, is_id_of
+from ..core.world import not_found as kind_not_found
 from ..network import network_interfaces, subnets
 from . import transit_gateways as gateways
 from .tgw_attachments import (ENI_DESCRIPTION, GONE, KIND, MODIFIABLE_STATES, RESOURCE_INDEX,
-    TYPE_FILTER, VPC_LABEL, VPC_OPTIONS, add_node, by_type, default_routing, gateway_of, get,
-    home, imported_node, mine, on_gateway, owner_of, retire, subnet_list, tag_list, vpc_of,
-    with_resource)
+                              TYPE_FILTER, VPC_LABEL, VPC_OPTIONS, add_node, by_type,
+                              default_routing, gateway_of, get, home, imported_node, mine,
+                              on_gateway, owner_of, retire, subnet_list, tag_list, vpc_of,
+                              with_resource)
 
 
 def _check_subnets(world: World, part: Partition, vpc_id: str, subnet_ids: Iterable[str],

@@ -31,14 +31,15 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.described import Import, when_or_now
-from . import tgw_route_tables
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
-    Malformed, NotFound)
+                           Malformed, NotFound)
+from ..core.family import Family, declare
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World, is_id_of
+from . import tgw_route_tables
 
 KIND = "transit-gateway"
 ATTACHMENT = "transit-gateway-attachment"
@@ -415,8 +416,6 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, create=create, arguments={"requested": "Options"},
     created_view=lambda world, rid: {**view(world, rid), "State": "pending"}, delete=delete))

@@ -20,15 +20,16 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
-from ..network import vpcs, vpn_gateways
-from . import customer_gateways, tgw_attachments, transit_gateways, vpn_tunnels
+from ..core import tags as tagging
 from ..core.addressing import parse
 from ..core.errors import (InvalidParameterValue, Malformed, MissingParameter, NotFound,
-    TopologyError)
+                           TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
+from ..network import vpcs, vpn_gateways
+from . import customer_gateways, tgw_attachments, transit_gateways, vpn_tunnels
 
 KIND = "vpn-connection"
 VPN_TYPE = "ipsec.1"
@@ -372,6 +373,4 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))

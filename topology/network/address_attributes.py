@@ -18,10 +18,10 @@ import re
 from typing import Any
 
 from ..core import paging
-from .elastic_ips import KIND
 from ..core.errors import InvalidParameterValue, MissingParameter
-from .interface_views import public_dns_name
 from ..core.world import Partition, World
+from .elastic_ips import KIND
+from .interface_views import public_dns_name
 
 ATTRIBUTE = "domain-name"
 _LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")

@@ -23,9 +23,11 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import DependencyViolation, InvalidParameterValue
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World
 
@@ -180,9 +182,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described option set, its configuration as given."""
     config: dict[str, list[str]] = {}
@@ -192,7 +191,5 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("dhcp-options", view=view, filters=FILTERS, create=create,
                         arguments={"configurations": "DhcpConfigurations"}, delete=delete))

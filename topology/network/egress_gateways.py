@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import Malformed, NotFound
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World, is_id_of
 
@@ -125,17 +127,12 @@ CARRIER_FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described gateway ATTACHED to the VPC it names."""
     imp.gateway("egress-only-internet-gateway", item["EgressOnlyInternetGatewayId"], item)
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 EGRESS_ONLY_FAMILY = declare(Family(
     EGRESS_ONLY, view=egress_only_view, filters=EGRESS_ONLY_FILTERS, create=create_egress_only,
     delete=delete_egress_only, unknown_ids_ok=True))

@@ -20,13 +20,14 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
-from ..core import tags as tagging
 from ..core import addressing, schema
-from . import network_interfaces as enis
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
-    MissingParameter, NotFound, TopologyError)
+                           MissingParameter, NotFound, TopologyError)
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World, is_id_of
+from . import network_interfaces as enis
 
 KIND = "elastic-ip"
 MAX_ADDRESSES = 5               # AWS's default Elastic IP quota per region
@@ -312,9 +313,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described address (claiming its public IP from any interface that took it as
     auto-assigned), ASSOCIATED with the interface it is mapped to."""

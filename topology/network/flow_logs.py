@@ -16,8 +16,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.errors import MissingParameter, TopologyError
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, is_id_of, not_found

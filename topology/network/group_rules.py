@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
 from ..core.errors import (InvalidParameterValue, LimitExceeded, Malformed, MissingParameter,
                            NotFound)
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
 from ..core.lookups import vpc_of
 from ..core.registry import Registry
 from ..core.world import Partition, World, is_id_of, not_found
-from . import prefix_lists, security_group_rules as sgr
+from . import prefix_lists
+from . import security_group_rules as sgr
 from .security_group_rules import CIDR4, CIDR6, GROUP, PREFIX_LIST, Rule
 from .security_groups import (DIRECTIONS, RULES_PER_DIRECTION, add, arn, by_name, get, group_of,
                               rules, stored, unknown)
@@ -255,6 +257,4 @@ RULE_FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("security-group-rule", view=rule_view, filters=RULE_FILTERS))

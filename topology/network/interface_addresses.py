@@ -20,7 +20,8 @@ from ..core import schema
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
 from ..core.world import Partition, World
-from . import interface_ips as pool, network_interfaces as enis
+from . import interface_ips as pool
+from . import network_interfaces as enis
 from .interface_ips import (ADDRESS_IN_USE, IPV6, MAX_IPV4, PRIVATE_IP, claim_ipv4, ipv4_limit,
                             new_ipv6)
 from .network_interfaces import KIND

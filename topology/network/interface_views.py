@@ -13,13 +13,15 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
-from . import subnets
+from ..core import tags as tagging
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
-from .network_interfaces import (IPV6, KIND, PRIVATE_IP, PUBLIC_IP, SERVICE_OWNER, attachment,
-    elastic_ip_on, groups, in_use, public_ips, subnet_of, vpc_of)
 from ..core.world import Partition, World
+from . import subnets
+from .network_interfaces import (IPV6, KIND, PRIVATE_IP, PUBLIC_IP, SERVICE_OWNER, attachment,
+                                 delete, elastic_ip_on, groups, in_use, public_ips, subnet_of,
+                                 vpc_of)
 
 
 # -- views ----------------------------------------------------------------------------------
@@ -327,7 +329,4 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-from .network_interfaces import delete  # noqa: E402
-
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete, ids_exclude_max=True))

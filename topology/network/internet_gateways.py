@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
-from . import network_interfaces as enis
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import DependencyViolation, InvalidParameterValue, TopologyError
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World
+from . import network_interfaces as enis
 
 ATTACHMENT_STATE = "available"   # what DescribeInternetGateways shows for an attached VPC
 
@@ -132,16 +134,11 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described gateway ATTACHED to the VPC it names."""
     imp.gateway("internet-gateway", item["InternetGatewayId"], item)
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("internet-gateway", view=view, filters=FILTERS, create=create,
                         delete=delete))

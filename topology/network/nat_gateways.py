@@ -31,13 +31,17 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
-from . import elastic_ips, interface_addresses, network_interfaces as enis, subnets
+from ..core import tags as tagging
+from ..core.described import Import, when, when_or_now
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
-    LimitExceeded, Malformed, MissingParameter, NotFound, TopologyError)
+                           LimitExceeded, Malformed, MissingParameter, NotFound, TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World, is_id_of
+from . import elastic_ips, interface_addresses
+from . import network_interfaces as enis
+from . import subnets
 
 KIND = "nat-gateway"
 INTERFACE_TYPE = "nat_gateway"
@@ -387,9 +391,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import, when, when_or_now  # noqa: E402  (beside the builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described gateway: its subnet CONTAINS a live one, its interface is ATTACHED to it;
     a failed or deleted one keeps its home and its last address set."""
@@ -425,6 +426,4 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))

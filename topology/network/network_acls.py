@@ -19,14 +19,16 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import tags as tagging
 from ..core import schema
-from . import vpc_blocks
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterCombination,
-    InvalidParameterValue, LimitExceeded, MissingParameter, NotFound)
+                           InvalidParameterValue, LimitExceeded, MissingParameter, NotFound)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.lookups import vpc_of
 from ..core.world import Partition, World, not_found
+from . import vpc_blocks
 
 LAST_RULE = 32767        # the implicit IPv4 `*` deny
 LAST_RULE_V6 = 32768     # the implicit IPv6 `*` deny
@@ -380,9 +382,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described ACL its VPC CONTAINS, with its numbered entries and associations."""
     acl_id, vpc_id = item["NetworkAclId"], item.get("VpcId", "")
@@ -407,7 +406,5 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("network-acl", view=view, filters=FILTERS, create=create,
                         delete=delete))

@@ -33,14 +33,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import instance_types
-from ..core import tags as tagging
 from ..core import addressing, schema
+from ..core import tags as tagging
+from ..core.described import Import, when
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
+                           NotFound, TopologyError)
+from ..core.world import Partition, World, is_id_of
 from . import interface_ips, subnets
 from .interface_ips import ADDRESS_IN_USE, IPV6, MAX_IPV4, PRIVATE_IP  # in the contract: __all__
 from .security_groups import named
-from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
-    NotFound, TopologyError)
-from ..core.world import Partition, World, is_id_of
 
 KIND: str = "network-interface"
 PUBLIC_IP: str = "public-ip"
@@ -406,9 +407,6 @@ __all__ = ["ADDRESS_IN_USE", "IPV6", "KIND", "MAX_IPV4", "PRIVATE_IP", "PUBLIC_I
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import, when  # noqa: E402  (kept beside the importer's builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described interface its subnet CONTAINS, with its addresses (claimed), groups, an
     auto-assigned public IPv4 and its attachment; one an instance listed (`imp.pending`)

@@ -25,9 +25,11 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import tags as tagging
 from ..core import paging, schema
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, not_found
 
@@ -412,8 +414,6 @@ def _is_offset(position: Any) -> bool:
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
 ENTRIES_CALL = "GetManagedPrefixListEntries"
 
 
@@ -437,8 +437,6 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, noun="ManagedPrefixList", create=create,
     arguments={"name": "PrefixListName", "family": "AddressFamily"},

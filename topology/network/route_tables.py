@@ -16,20 +16,24 @@ from typing import Any
 
 from netaddr import IPNetwork
 
-from ..core import tags as tagging
 from ..core import schema
-from . import vpc_blocks, vpn_gateways
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, NotFound, TopologyError)
+                           MissingParameter, NotFound, TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, ident
-from .routes import EDGE_GATEWAYS, EDGE_TARGETS, home_vpc, is_gateway_table, route_views
-from .routes import add_local_route as add_local_route      # re-exported for vpcs/defaults
+from ..core.world import Partition, World
+from . import vpc_blocks, vpn_gateways
+from .routes import EDGE_GATEWAYS, EDGE_TARGETS
+from .routes import add_local_route as add_local_route  # re-exported for vpcs/defaults
 from .routes import add_route as add_route
+from .routes import home_vpc, is_gateway_table
 from .routes import route_state as route_state
 from .routes import route_view as route_view
+from .routes import route_views
 from .routes import table_routes as routes
 from .routes import vpc_of as vpc_of
-from ..core.world import Partition, World
 
 __all__ = ["FILTERS", "add_local_route", "add_route", "all_route_views", "associate",
            "association", "create", "delete", "disassociate", "main_table", "replace_association",
@@ -291,8 +295,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
 # a described route's target member -> the node kind it names
 IMPORT_TARGETS = {
     "GatewayId": None,      # igw-, vgw-, vpce- or "local": told by the id's prefix
@@ -370,6 +372,4 @@ __all__ += ["imported"]
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("route-table", view=view, filters=FILTERS, delete=delete))

@@ -22,13 +22,12 @@ from typing import Any
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core import addressing, schema
-from . import prefix_lists, subnets, vpc_blocks
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-    NotFound, TopologyError)
+                           NotFound, TopologyError)
 from ..core.lookups import vpc_of
 from ..core.registry import Registry
 from ..core.world import Partition, World, not_found
-
+from . import prefix_lists, subnets, vpc_blocks
 
 
 @dataclass(frozen=True)

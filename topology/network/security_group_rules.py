@@ -32,7 +32,7 @@ from typing import Any
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core.errors import (Conflict, InvalidParameterCombination, InvalidParameterValue,
-    MissingParameter, TopologyError)
+                           MissingParameter, TopologyError)
 
 ALL = "-1"
 NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}

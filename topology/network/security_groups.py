@@ -22,14 +22,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..core import tags as tagging
 from ..core import schema
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterValue, LimitExceeded,
                            MissingParameter, NotFound, TopologyError)
 from ..core.filters import Candidates, Filter, ident
 from ..core.lookups import default_vpc, vpc_of
 from ..core.world import Partition, World, not_found
-from . import security_group_rules as sgr, vpc_blocks
+from . import security_group_rules as sgr
+from . import vpc_blocks
 from .security_group_rules import ALL, CIDR4, CIDR6, GROUP, PREFIX_LIST, Peer, Rule
 
 DEFAULT_NAME = "default"
@@ -329,8 +331,6 @@ FILTERS: dict[str, Filter] = {
 }
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 

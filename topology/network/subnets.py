@@ -18,15 +18,17 @@ from typing import Any
 
 from netaddr import IPNetwork
 
-from ..core import tags as tagging
-from ..core import addressing, regions, schema
-from . import network_acls, vpc_blocks
 from ..catalogue.instance_type_catalogue import ZONE_LIMITS
+from ..core import addressing, regions, schema
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
-    LimitExceeded, MissingParameter, NotFound, TopologyError)
+                           LimitExceeded, MissingParameter, NotFound, TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.lookups import vpc_of
 from ..core.world import Partition, World
+from . import network_acls, vpc_blocks
 
 MAX_SUBNETS_PER_VPC = 200
 # kinds whose edges into a subnet are the subnet's own furniture, not dependencies
@@ -414,8 +416,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
 _IMPORT_DEFAULTS: dict[str, Any] = {
     "State": "available", "DefaultForAz": False, "MapPublicIpOnLaunch": False,
     "AssignIpv6AddressOnCreation": False, "MapCustomerOwnedIpOnLaunch": False,
@@ -447,6 +447,4 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("subnet", view=view, filters=FILTERS, delete=delete))

@@ -24,15 +24,17 @@ from typing import Any
 
 from netaddr import IPNetwork
 
-from ..core import tags as tagging
 from ..core import addressing, regions, schema
-from . import dhcp_options, network_acls, route_tables, security_groups, subnets
-from .vpc_blocks import block_nodes, block_view, blocks, canonical
+from ..core import tags as tagging
+from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterValue, LimitExceeded,
-    MissingParameter, TopologyError)
+                           MissingParameter, TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.registry import Registry
 from ..core.world import Partition, World
+from . import dhcp_options, network_acls, route_tables, security_groups, subnets
+from .vpc_blocks import block_nodes, block_view, blocks, canonical
 
 MAX_IPV4_BLOCKS = 5
 # what a VPC CONTAINS that blocks its deletion (gateways block through their ATTACHED edge;
@@ -356,9 +358,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- import: one described item into the graph (topology/provision/importer.py) -------------
-from ..core.described import Import  # noqa: E402  (kept beside the importer's builder)
-
-
 def imported(imp: Import, item: dict[str, Any]) -> None:
     """A described VPC with its CIDR blocks, ASSOCIATED with its DHCP options."""
     vpc_id = item["VpcId"]
@@ -384,6 +383,4 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family("vpc", view=view, filters=FILTERS, delete=delete))

@@ -23,13 +23,14 @@ from typing import Any
 
 from netaddr import IPNetwork
 
-from ..core import tags as tagging
 from ..core import addressing, regions, schema
-from . import vpc_blocks
+from ..core import tags as tagging
 from ..core.errors import IncorrectState, InvalidParameterValue, NotFound, TopologyError
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
-from .routes import PROPAGATED, is_gateway_table, table_routes, vpc_of
 from ..core.world import Partition, World
+from . import vpc_blocks
+from .routes import PROPAGATED, is_gateway_table, table_routes, vpc_of
 
 KIND = "vpn-gateway"
 DEFAULT_ASN = 64512
@@ -271,8 +272,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-from ..core.family import Family, declare  # noqa: E402  (kept beside the declaration)
-
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, create=create, created_view=created_view, delete=delete,
     arguments={"gateway_type": "Type", "asn": "AmazonSideAsn", "zone": "AvailabilityZone"}))

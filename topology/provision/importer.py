@@ -30,11 +30,12 @@ from typing import Any
 
 from ..compute import instance_view
 from ..connect import (endpoints, peering, tgw_peering_attachments, tgw_route_tables,
-    tgw_vpc_attachments, transit_gateways)
+                       tgw_vpc_attachments, transit_gateways)
 from ..core.described import Import, Report
 from ..core.world import DEFAULT_ACCOUNT, Partition, World
 from ..network import (dhcp_options, egress_gateways, elastic_ips, internet_gateways, nat_gateways,
-    network_acls, network_interfaces, prefix_lists, route_tables, security_groups, subnets, vpcs)
+                       network_acls, network_interfaces, prefix_lists, route_tables,
+                       security_groups, subnets, vpcs)
 
 Progress = Callable[[str, int, int], None]
 

@@ -28,8 +28,8 @@ from typing import Any
 from netaddr import IPAddress, IPNetwork
 
 from ..core import addressing, schema
-from ..network import subnets
 from ..core.world import Partition, World
+from ..network import subnets
 
 
 class InvariantError(AssertionError):

@@ -28,8 +28,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from . import state
 from ..core.world import Partition, World
+from . import state
 
 FORMAT = "ec2sim-store"
 VERSION = 1
