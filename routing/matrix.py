@@ -6,19 +6,7 @@ grouped into *forwarding classes* — members the network cannot tell apart — 
 is evaluated once, and the answers are expanded to the member pairs. The cost follows the
 number of distinct classes, not the number of subnets, instances or pairs.
 
-Two subnets are equivalent (`subnet_key`) when they share
-
-* their VPC, route table and network ACL (what forwards and filters their packets);
-* the transit gateway attachments they host, and their zone when their VPC is attached to a
-  transit gateway (a packet enters and leaves it through the attachment's subnet in its zone);
-* their *address signature*: which of the prefixes the world matches on — VPC blocks, route
-  destinations (VPC and transit gateway tables), network ACL and security group rule CIDRs,
-  prefix list entries, the special ranges gateways check — contain the subnet's block, and
-  which lie inside it (a subnet split so is a class of its own).
-
-Two interfaces are equivalent for the security-group matrix when their subnets are, and they
-share their groups (a group reference matches members, so the set is what policy sees), the
-split prefixes holding their address, their type and their instance's state.
+What makes two subnets, or two interfaces, equivalent is `routing.classes`.
 
 A class pair is evaluated with the engine's own parts. The network's verdict is a forward and
 a return walk between *probe addresses* (free addresses of representative subnets, so no
@@ -40,22 +28,17 @@ explanation code of what blocks a pair (for groups, a pair the groups refuse rea
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from netaddr import IPAddress, IPNetwork
 
-from topology.connect import tgw_routes
-from topology.core import schema
 from topology.core.errors import InvalidParameterValue
 from topology.core.world import World
-from topology.network import network_acls
-from topology.network import network_interfaces as enis
-from topology.network import prefix_lists, route_tables
-from topology.network import security_groups as groups_module
 
 from .analysis import ANY_PROTOCOL
+from .classes import MASKS, InterfaceClass, Prefix, Scope, SubnetClass
 from .components import interface_holding
 from .explanations import Blocked
 from .forwarding import route_from
@@ -67,11 +50,6 @@ __all__ = ["Matrix", "forwarding_classes", "matrix"]
 
 KINDS = ("subnet", "security-group")
 Pair = tuple[str, str]
-Prefix = tuple[int, int]            # (prefix length, network as an integer); IPv4 only
-Signature = tuple[tuple[Prefix, ...], tuple[Prefix, ...]]   # (containing, inside)
-_MASKS = [((1 << 32) - 1) ^ ((1 << (32 - n)) - 1) for n in range(33)]
-# ranges the engine's gateways test addresses against (RFC 1918, RFC 6598, link-local)
-SPECIAL = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
 SENDER = "probe"     # stands for the sender's identity in a probe walk (cleared when lost)
 
 
@@ -112,7 +90,7 @@ def matrix(world: World, kind: str = "subnet", *, protocol: str = "tcp",
     ports = single(port, ALL_PORTS)
     answers = []
     with world.lock:
-        scope = _Scope(world, account, region, vpc)
+        scope = Scope(world, account, region, vpc)
         for number in _protocols(protocol):     # all traffic: any of TCP, UDP, ICMP
             evaluator = _Evaluator(world, number, ports)
             build = _subnet_matrix if kind == "subnet" else _group_matrix
@@ -128,7 +106,7 @@ def forwarding_classes(world: World, kind: str = "subnet", *, account: str | Non
     equivalent network interfaces (`security-group`), in creation order."""
     _check(kind, None)
     with world.lock:
-        scope = _Scope(world, account, region, vpc)
+        scope = Scope(world, account, region, vpc)
         if kind == "subnet":
             return [list(c.subnets) for c in scope.subnet_classes]
         return [list(c.members()) for c in scope.interface_classes()]
@@ -162,239 +140,6 @@ def _check(kind: str, port: int | None) -> None:
             f"Value ({kind}) for parameter kind is invalid. Valid values: {', '.join(KINDS)}.")
     if port is not None and not 0 <= port <= 65535:
         raise InvalidParameterValue(f"Value ({port}) for parameter port is invalid.")
-
-
-# -- the prefixes the world matches on --------------------------------------------------------
-def _prefix(text: str) -> Prefix | None:
-    net = IPNetwork(text)
-    return (net.prefixlen, int(net.network)) if net.version == 4 else None
-
-
-class Prefixes:
-    """Every IPv4 prefix some route, ACL or rule of the world matches on, indexed so that a
-    block's signature costs a set lookup per prefix length."""
-
-    def __init__(self, texts: Iterable[str]) -> None:
-        self.by_len: dict[int, set[int]] = {}
-        for text in texts:
-            found = _prefix(text)
-            if found is not None:
-                self.by_len.setdefault(found[0], set()).add(found[1])
-        self.lengths = sorted(self.by_len)
-        self._inside: dict[int, dict[int, list[Prefix]]] = {}
-
-    def signature(self, block: str) -> Signature:
-        """(prefixes holding the block, itself included; prefixes strictly inside it)."""
-        length, value = _prefix(block) or (0, 0)
-        containing = tuple((n, value & _MASKS[n]) for n in self.lengths
-                           if n <= length and value & _MASKS[n] in self.by_len[n])
-        return containing, self._within(length, value)
-
-    def _within(self, length: int, value: int) -> tuple[Prefix, ...]:
-        table = self._inside.get(length)
-        if table is None:
-            table = self._inside[length] = {}
-            for n in self.lengths:
-                if n > length:
-                    for net in self.by_len[n]:
-                        table.setdefault(net & _MASKS[length], []).append((n, net))
-        return tuple(sorted(table.get(value, ())))
-
-
-def world_prefixes(world: World) -> Prefixes:
-    """The prefixes of every partition (a packet may cross accounts over peering or a
-    transit gateway), and the special ranges."""
-    return Prefixes([*SPECIAL, *_prefix_texts(world)])
-
-
-def _prefix_texts(world: World) -> Iterator[str]:
-    nodes = world.graph.nodes
-    for part in world.partitions():
-        for assoc in part.ids("vpc-cidr-assoc"):
-            if "CidrBlock" in nodes[assoc]:
-                yield nodes[assoc]["CidrBlock"]
-        for rtb in part.ids("route-table"):
-            for _, dest, data in world.out(rtb, schema.ROUTE):
-                if "DestinationPrefixListId" in data:
-                    yield from _list_cidrs(world, dest)
-                elif "DestinationCidrBlock" in data:
-                    yield dest
-        for rtb in part.ids("transit-gateway-route-table"):
-            yield from (str(row["net"]) for row in tgw_routes.routes(world, rtb))
-        for acl in part.ids("network-acl"):
-            yield from (e["CidrBlock"] for e in nodes[acl]["entries"].values()
-                        if "CidrBlock" in e)
-        for rule in part.ids("security-group-rule"):
-            if "CidrIpv4" in nodes[rule]:
-                yield nodes[rule]["CidrIpv4"]
-            elif "CidrIpv6" not in nodes[rule]:
-                ref = groups_module.referenced(world, rule)
-                if ref is not None and nodes[ref[0]]["kind"] == "prefix-list":
-                    yield from _list_cidrs(world, ref[0])
-
-
-def _list_cidrs(world: World, pl_id: str) -> list[str]:
-    return prefix_lists.cidrs(world, pl_id) if world.node(pl_id) is not None else []
-
-
-# -- classes -----------------------------------------------------------------------------------
-@dataclass
-class SubnetClass:
-    """Subnets the network cannot tell apart (`key`), in creation order."""
-
-    index: int
-    key: tuple[Any, ...]
-    signature: Signature
-    subnets: list[str] = field(default_factory=list)
-
-    @property
-    def vpc(self) -> str:
-        return str(self.key[0])
-
-
-@dataclass
-class InterfaceClass:
-    """Network interfaces that security groups and the network cannot tell apart."""
-
-    index: int
-    subnet_class: SubnetClass
-    groups: tuple[str, ...]
-    holding: tuple[Prefix, ...]          # the split prefixes holding its addresses
-    by_subnet: dict[str, list[str]] = field(default_factory=dict)   # subnet -> members
-
-    def members(self) -> Iterator[str]:
-        for found in self.by_subnet.values():
-            yield from found
-
-    @property
-    def first(self) -> str:
-        return next(iter(self.by_subnet.values()))[0]
-
-
-class _Scope:
-    """The subnets and groups a matrix covers, and their classes."""
-
-    def __init__(self, world: World, account: str | None, region: str | None,
-                 vpc: str | None) -> None:
-        self.world = world
-        self.parts = [p for p in world.partitions() if p.account.isdigit()
-                      and (account is None or p.account == account)
-                      and (region is None or p.region == region)]
-        self.vpc = vpc
-        self.prefixes = world_prefixes(world)
-        self.subnets = [s for part in self.parts for s in part.ids("subnet")
-                        if "CidrBlock" in world.graph.nodes[s]
-                        and (vpc is None or _vpc_of(world, s) == vpc)]
-        self.class_of: dict[str, SubnetClass] = {}
-        self.subnet_classes: list[SubnetClass] = []
-        by_key: dict[tuple[Any, ...], SubnetClass] = {}
-        context = _KeyContext(world)
-        for subnet in self.subnets:
-            key, sig = subnet_key(world, subnet, self.prefixes, context)
-            cls = by_key.get(key)
-            if cls is None:
-                cls = by_key[key] = SubnetClass(len(self.subnet_classes), key, sig)
-                self.subnet_classes.append(cls)
-            cls.subnets.append(subnet)
-            self.class_of[subnet] = cls
-
-    def groups(self) -> list[str]:
-        nodes = self.world.graph.nodes
-        return [g for part in self.parts for g in part.ids("security-group")
-                if not nodes[g].get("deleted")
-                and (self.vpc is None or _vpc_of(self.world, g) == self.vpc)]
-
-    def interface_classes(self) -> list[InterfaceClass]:
-        """The classes of the interfaces (with at least one group) of the scope's subnets."""
-        world, nodes = self.world, self.world.graph.nodes
-        by_key: dict[tuple[Any, ...], InterfaceClass] = {}
-        for subnet, scls in self.class_of.items():
-            split = scls.signature[1]
-            for eni, _, _ in world.out(subnet, schema.CONTAINS, enis.KIND):
-                groups = tuple(sorted(enis.groups(world, eni)))
-                node = nodes[eni]
-                if not groups or not node["ips"]:
-                    continue
-                holding = _holding(split, node["ips"][0])
-                key = (scls.index, groups, holding, node.get("InterfaceType"),
-                       _instance_state(world, eni))
-                cls = by_key.get(key)
-                if cls is None:
-                    cls = by_key[key] = InterfaceClass(len(by_key), scls, groups, holding)
-                cls.by_subnet.setdefault(subnet, []).append(eni)
-        return list(by_key.values())
-
-
-def _vpc_of(world: World, rid: str) -> str:
-    return world.into(rid, schema.CONTAINS, "vpc")[0][0]
-
-
-def subnet_key(world: World, subnet: str, prefixes: Prefixes,
-               context: _KeyContext | None = None) -> tuple[tuple[Any, ...], Signature]:
-    """What the network sees of a subnet (see the module's docstring), and its signature."""
-    node = world.graph.nodes[subnet]
-    ctx = context or _KeyContext(world)
-    vpc = _vpc_of(world, subnet)
-    sig = prefixes.signature(node["CidrBlock"])
-    key = (vpc, route_tables.table_for_subnet(world, subnet),
-           network_acls.acl_for_subnet(world, subnet),
-           node["AvailabilityZone"] if ctx.zoned(vpc) else None, ctx.hosted(subnet),
-           node.get("State"), sig)
-    return key, sig
-
-
-class _KeyContext:
-    """What subnet keys share: which VPCs a transit gateway attaches (a packet enters and
-    leaves it in its own zone), and which interfaces routes lead to (middleboxes)."""
-
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self._zoned: dict[str, bool] = {}
-        self.targets: set[str] = set()
-        for part in world.partitions():
-            for rtb in part.ids("route-table"):
-                for target, _, _ in world.out(rtb, schema.ROUTE):
-                    kind = world.graph.nodes[target]["kind"]
-                    if kind == enis.KIND:
-                        self.targets.add(target)
-                    elif kind == "instance":
-                        self.targets.update(e for e, _, _ in world.into(
-                            target, schema.ATTACHED, enis.KIND))
-
-    def zoned(self, vpc: str) -> bool:
-        if vpc not in self._zoned:
-            self._zoned[vpc] = bool(self.world.into(vpc, schema.ASSOCIATED,
-                                                    "transit-gateway-attachment"))
-        return self._zoned[vpc]
-
-    def hosted(self, subnet: str) -> tuple[str, ...]:
-        """What the subnet hosts that a path can pass through: interfaces routes lead to,
-        and the services owning interfaces there (transit gateway attachments, NAT
-        gateways, endpoints); a path crossing its boundary tells it from its peers."""
-        world, nodes = self.world, self.world.graph.nodes
-        found = {a for a, _, _ in world.into(subnet, schema.ASSOCIATED,
-                                             "transit-gateway-attachment")}
-        for eni, _, _ in world.out(subnet, schema.CONTAINS, enis.KIND):
-            node = nodes[eni]
-            if eni in self.targets:
-                found.add(eni)
-            if node.get("InterfaceType", "interface") != "interface" \
-                    or node.get("RequesterManaged"):
-                found.update(owner for owner, _, _ in world.out(eni, schema.ATTACHED))
-        return tuple(sorted(found))
-
-
-def _instance_state(world: World, eni: str) -> str | None:
-    for target, _, _ in world.out(eni, schema.ATTACHED, "instance"):
-        return str(world.graph.nodes[target]["State"]["Name"])
-    return None
-
-
-def _holding(split: tuple[Prefix, ...], ip: str) -> tuple[Prefix, ...]:
-    if not split:
-        return ()
-    value = int(IPAddress(ip))
-    return tuple(p for p in split if value & _MASKS[p[0]] == p[1])
 
 
 # -- evaluation --------------------------------------------------------------------------------
@@ -525,7 +270,7 @@ class _Evaluator:
         found: list[str] = []
         for value in (*range(net.last - 1, net.first + 3, -1), net.first + 3, net.first + 2,
                       net.first + 1):
-            if tuple(p for p in split if value & _MASKS[p[0]] == p[1]) != holding:
+            if tuple(p for p in split if value & MASKS[p[0]] == p[1]) != holding:
                 continue
             ip = str(IPAddress(value))
             if interface_holding(self.world, vpc, ip) is None:
@@ -565,7 +310,7 @@ def _at_delivery(found: dict[str, Any]) -> bool:
 
 
 # -- subnet matrix -----------------------------------------------------------------------------
-def _subnet_matrix(scope: _Scope, ev: _Evaluator) -> Matrix:
+def _subnet_matrix(scope: Scope, ev: _Evaluator) -> Matrix:
     answer = Matrix()
     classes = scope.subnet_classes
     answer.classes = len(classes)
@@ -598,7 +343,7 @@ def _put(answer: Matrix, pair: Pair, verdict: _Verdict | None) -> None:
 
 
 # -- security group matrix ---------------------------------------------------------------------
-def _group_matrix(scope: _Scope, ev: _Evaluator) -> Matrix:
+def _group_matrix(scope: Scope, ev: _Evaluator) -> Matrix:
     answer = Matrix()
     classes = scope.interface_classes()
     answer.classes = len(classes)
