@@ -12,7 +12,9 @@ components, explanations with AWS's codes). The parts:
   table of hops per target kind; `gateways` and `transit`: what each gateway does, returning
   where the packet goes on (`walk.Onward`) for `forwarding` to follow (no module calls back up);
 * `places`: sources, destinations and their addresses; `analysis`: forward and return walks;
-* `components`, `explanations`: AWS's shapes for components and explanation codes.
+* `components`, `explanations`: AWS's shapes for components and explanation codes;
+* `classes`: forwarding classes (members the network cannot tell apart); `matrix`: every pair
+  of subnets or security groups, one walk per class pair.
 """
 from __future__ import annotations
 
