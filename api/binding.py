@@ -16,6 +16,11 @@ handlers load (`api.handlers.load_all`). A request then costs the call and nothi
 * `Delete{noun}`: the input's one required member names the resource; the output is what
   its shape says: nothing, `Return`/`ReturnCode` true, the id echoed, or the structure the
   delete function returns.
+* `actions`, any further operation (`AttachInternetGateway`, `DescribeImageAttribute`...):
+  parameters filled as for Create; the answer has `Return`/`ReturnCode`/`ReturnValue` true,
+  the output members the input also has echoed, and the function's result: the view of the
+  id it returns (one structure member left), the value of the one member left, or its dict
+  of output members merged (several left).
 
 An operation that has a hand-written `@handler` is never bound: hand-written handlers are
 for operations with logic of their own. A declaration the model cannot carry (a parameter
@@ -84,6 +89,10 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
         found.append((f"Create{noun}", _create))
     if family.delete is not None and f"Delete{noun}" in names:
         found.append((f"Delete{noun}", _delete))
+    for action in family.actions:
+        if action not in names:
+            raise BindingError(f"{family.kind}: the model has no operation {action}")
+        found.append((action, _action))
     return found
 
 
@@ -193,8 +202,10 @@ def _create(family: Family, op: OperationModel) -> Handler:
 Fill = Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]
 
 
-def _arguments(family: Family, op: OperationModel, fn: Callable[..., Any]) -> Fill:
+def _arguments(family: Family, op: OperationModel, fn: Callable[..., Any],
+               renames: Any = None) -> Fill:
     """How to fill `fn`'s parameters (after world and part) from a request, decided now."""
+    renames = family.arguments if renames is None else renames
     by_snake = {botocore.xform_name(name): name for name in op.input_shape.members}
     plan: list[tuple[str, str, bool]] = []    # (parameter, input member or role, required)
     for param in list(inspect.signature(fn).parameters.values())[2:]:
@@ -202,7 +213,7 @@ def _arguments(family: Family, op: OperationModel, fn: Callable[..., Any]) -> Fi
         if param.name in ("tags", "params"):
             plan.append((param.name, f"<{param.name}>", True))
             continue
-        member = family.arguments.get(param.name) or by_snake.get(param.name)
+        member = renames.get(param.name) or by_snake.get(param.name)
         if member is not None:
             if member not in op.input_shape.members:
                 raise BindingError(f"{op.name}: {fn.__qualname__}'s {param.name} names "
@@ -249,6 +260,58 @@ def _delete(family: Family, op: OperationModel) -> Handler:
             out[structure] = answer
         return out
     return handle
+
+
+# -- further actions --------------------------------------------------------------------------
+def _action(family: Family, op: OperationModel) -> Handler:
+    """An operation that passes its members to one domain function and answers from the
+    output shape: `Return`-like members true, input members echoed, and what the function
+    returns: the family view of an id (a structure member), the value of the one member
+    left, or a dict of output members merged."""
+    fn = family.actions[op.name]
+    names = list(inspect.signature(fn).parameters)[:2]
+    if names != ["world", "part"]:
+        raise BindingError(f"{op.name}: {fn.__qualname__} must take (world, part, ...)")
+    fill = _arguments(family, op, fn, renames={})
+    resource_type = tags.resource_type(family.kind)
+    outputs = op.output_shape.members if op.output_shape is not None else {}
+    returns = [n for n in (*RETURNS, "ReturnValue")
+               if n in outputs and outputs[n].type_name == "boolean"]
+    echoes = [n for n in outputs if n in op.input_shape.members and n not in returns]
+    rest = [n for n in outputs if n not in returns and n not in echoes]
+    place = _placing(family, op, fn, outputs, rest)
+
+    def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+        new_tags = tags.from_specifications(params.get("TagSpecifications"), resource_type)
+        result = fn(ctx.world, ctx.part, **fill(params, new_tags))
+        out: dict[str, Any] = {name: True for name in returns}
+        for name in echoes:
+            out[name] = params.get(name)
+        place(ctx.world, out, result)
+        return out
+    return handle
+
+
+Place = Callable[[World, dict[str, Any], Any], None]
+
+
+def _placing(family: Family, op: OperationModel, fn: Callable[..., Any], outputs: Any,
+             rest: list[str]) -> Place:
+    """Where the function's result goes in the answer, decided from its return annotation
+    (a string under `from __future__ import annotations`) and the members left."""
+    returned = str(inspect.signature(fn).return_annotation)
+    if not rest:
+        return lambda world, out, result: None
+    if len(rest) == 1:
+        member = rest[0]
+        if returned == "str" and outputs[member].type_name == "structure":
+            view = family.view
+            return lambda world, out, result: out.__setitem__(member, view(world, result))
+        return lambda world, out, result: out.__setitem__(member, result)
+    if not returned.startswith("dict"):
+        raise BindingError(f"{op.name}: {fn.__qualname__} must return a dict of the output "
+                           f"members {rest}")
+    return lambda world, out, result: out.update(result)
 
 
 # -- helpers ----------------------------------------------------------------------------------

@@ -8,8 +8,9 @@ answer the family's Create/Delete/Describe operations without a hand-written han
 
 Operation names come from `noun` (by default the kind in PascalCase: `internet-gateway` ->
 `InternetGateway`): `Create{noun}`, `Delete{noun}`, `Describe{noun}s` (or `Describe{noun}`
-when AWS does not pluralise, as in `DescribeDhcpOptions`). An operation is bound when the
-family has the function, the model has the operation, and no hand-written handler answers it.
+when AWS does not pluralise, as in `DescribeDhcpOptions`); `actions` names any further
+operation (`{"AttachInternetGateway": attach}`). An operation is bound when the family has
+the function, the model has the operation, and no hand-written handler answers it.
 See docs/families.md.
 """
 from __future__ import annotations
@@ -42,6 +43,10 @@ class Family:
     arguments: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     # delete(world, part, id): returns None, or the item a Delete answers with
     delete: Callable[..., Any] | None = None
+    # further operations by name -> the function that does the work, bound like create:
+    # parameters by member name, the answer from the output shape (docs/families.md)
+    actions: Mapping[str, Callable[..., Any]] = field(
+        default_factory=lambda: MappingProxyType({}))
     # -- the describe options that vary between operations
     unknown_ids_ok: bool = False                 # unknown ids select nothing (not NotFound)
     ids_exclude_max: bool = False                # MaxResults with ids: InvalidParameterCombination

@@ -34,31 +34,33 @@ def attached_vpc(world: World, igw_id: str) -> str | None:
     return found[0][0] if found else None
 
 
-def attach(world: World, part: Partition, igw_id: str, vpc_id: str) -> None:
+def attach(world: World, part: Partition, internet_gateway_id: str, vpc_id: str) -> None:
     """Attach to `vpc_id`; AWS refuses a second attachment of either side."""
-    world.get(part, "internet-gateway", igw_id)
+    world.get(part, "internet-gateway", internet_gateway_id)
     world.get(part, "vpc", vpc_id)
-    current = attached_vpc(world, igw_id)
+    current = attached_vpc(world, internet_gateway_id)
     if current is not None:
-        raise TopologyError(f"resource {igw_id} is already attached to network {current}",
-                            "Resource.AlreadyAssociated")
+        raise TopologyError(
+            f"resource {internet_gateway_id} is already attached to network {current}",
+            "Resource.AlreadyAssociated")
     if world.into(vpc_id, schema.ATTACHED, "internet-gateway"):
         raise InvalidParameterValue(f"Network {vpc_id} already has an internet gateway attached")
-    world.link(igw_id, vpc_id, schema.ATTACHED, State=ATTACHMENT_STATE)
+    world.link(internet_gateway_id, vpc_id, schema.ATTACHED, State=ATTACHMENT_STATE)
 
 
-def detach(world: World, part: Partition, igw_id: str, vpc_id: str) -> None:
+def detach(world: World, part: Partition, internet_gateway_id: str, vpc_id: str) -> None:
     """Detach from `vpc_id`: it must be attached there, with no public address in use."""
-    world.get(part, "internet-gateway", igw_id)
+    world.get(part, "internet-gateway", internet_gateway_id)
     world.get(part, "vpc", vpc_id)
-    if attached_vpc(world, igw_id) != vpc_id:
-        raise TopologyError(f"resource {igw_id} is not attached to network {vpc_id}",
-                            "Gateway.NotAttached")
+    if attached_vpc(world, internet_gateway_id) != vpc_id:
+        raise TopologyError(
+            f"resource {internet_gateway_id} is not attached to network {vpc_id}",
+            "Gateway.NotAttached")
     if any(public_addresses(world, vpc_id)):
         raise DependencyViolation(
             f"Network {vpc_id} has some mapped public address(es). Please unmap those public "
             "address(es) before detaching the gateway.")
-    world.unlink(igw_id, vpc_id, schema.ATTACHED)
+    world.unlink(internet_gateway_id, vpc_id, schema.ATTACHED)
 
 
 def delete(world: World, part: Partition, igw_id: str) -> None:
@@ -141,4 +143,5 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 FAMILY = declare(Family("internet-gateway", view=view, filters=FILTERS, create=create,
-                        delete=delete))
+                        delete=delete, actions={"AttachInternetGateway": attach,
+                                                "DetachInternetGateway": detach}))
