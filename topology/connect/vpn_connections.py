@@ -272,25 +272,27 @@ def _route_destination(text: str) -> str:
     return str(parse(vpcs.canonical(text), param="destinationCidrBlock"))
 
 
-def create_route(world: World, part: Partition, vpn_id: str, cidr: str) -> None:
+def create_route(world: World, part: Partition, vpn_connection_id: str,
+                 destination_cidr_block: str) -> None:
     """Add a static route (a route already there: nothing changes)."""
-    node = live(world, part, vpn_id)
-    dest = _route_destination(cidr)
-    if links(world, vpn_id).get("kind") != "vpn-gateway" or \
+    node = live(world, part, vpn_connection_id)
+    dest = _route_destination(destination_cidr_block)
+    if links(world, vpn_connection_id).get("kind") != "vpn-gateway" or \
             not node["Options"]["StaticRoutesOnly"]:
         raise TopologyError("The specified VPN connection does not support static routes.",
                             "InvalidVpnConnection.InvalidType")
     if dest not in node["routes"]:
-        world.update(vpn_id, routes={**node["routes"],
+        world.update(vpn_connection_id, routes={**node["routes"],
                                      dest: {"Source": "Static", "State": "available"}})
 
 
-def delete_route(world: World, part: Partition, vpn_id: str, cidr: str) -> None:
-    node = live(world, part, vpn_id)
-    dest = _route_destination(cidr)
+def delete_route(world: World, part: Partition, vpn_connection_id: str,
+                 destination_cidr_block: str) -> None:
+    node = live(world, part, vpn_connection_id)
+    dest = _route_destination(destination_cidr_block)
     if dest not in node["routes"]:
         raise NotFound(f"The specified route {dest} does not exist", "InvalidRoute.NotFound")
-    world.update(vpn_id, routes={k: v for k, v in node["routes"].items() if k != dest})
+    world.update(vpn_connection_id, routes={k: v for k, v in node["routes"].items() if k != dest})
 
 
 # -- views and filters -----------------------------------------------------------------------
@@ -373,4 +375,6 @@ FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete,
+                        actions={"CreateVpnConnectionRoute": create_route,
+                                 "DeleteVpnConnectionRoute": delete_route}))

@@ -137,18 +137,18 @@ def default_for(world: World, part: Partition) -> str:
     return existing
 
 
-def associate(world: World, part: Partition, vpc_id: str, dopt_id: str) -> None:
-    """Give `vpc_id` the set `dopt_id` (or none, for `default`)."""
+def associate(world: World, part: Partition, vpc_id: str, dhcp_options_id: str) -> None:
+    """Give `vpc_id` the set `dhcp_options_id` (or none, for `default`)."""
     world.get(part, "vpc", vpc_id)
-    if dopt_id != "default":
-        world.get(part, "dhcp-options", dopt_id)
+    if dhcp_options_id != "default":
+        world.get(part, "dhcp-options", dhcp_options_id)
     current = world.into(vpc_id, schema.ASSOCIATED, "dhcp-options")
-    if [u for u, _, _ in current] == ([] if dopt_id == "default" else [dopt_id]):
+    if [u for u, _, _ in current] == ([] if dhcp_options_id == "default" else [dhcp_options_id]):
         return
     for old, _, _ in current:
         world.unlink(old, vpc_id, schema.ASSOCIATED)
-    if dopt_id != "default":
-        world.link(dopt_id, vpc_id, schema.ASSOCIATED)
+    if dhcp_options_id != "default":
+        world.link(dhcp_options_id, vpc_id, schema.ASSOCIATED)
 
 
 def delete(world: World, part: Partition, dopt_id: str) -> None:
@@ -192,4 +192,5 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 FAMILY = declare(Family("dhcp-options", view=view, filters=FILTERS, create=create,
-                        arguments={"configurations": "DhcpConfigurations"}, delete=delete))
+                        arguments={"configurations": "DhcpConfigurations"}, delete=delete,
+                        actions={"AssociateDhcpOptions": associate}))

@@ -111,11 +111,11 @@ def attached_gateway(world: World, vpc_id: str) -> str | None:
     return found[0][0] if found else None
 
 
-def attach(world: World, part: Partition, vgw_id: str, vpc_id: str) -> dict[str, str]:
+def attach(world: World, part: Partition, vpn_gateway_id: str, vpc_id: str) -> dict[str, str]:
     """Attach the gateway to `vpc_id` (again: nothing changes); the `VpcAttachment`."""
-    live(world, part, vgw_id)
+    live(world, part, vpn_gateway_id)
     world.get(part, "vpc", vpc_id)
-    current = attached_vpc(world, vgw_id)
+    current = attached_vpc(world, vpn_gateway_id)
     if current == vpc_id:
         return {"VpcId": vpc_id, "State": ATTACHED_STATE}
     if current is not None:
@@ -125,28 +125,28 @@ def attach(world: World, part: Partition, vgw_id: str, vpc_id: str) -> dict[str,
     if other is not None:
         raise TopologyError(f"VPC {vpc_id} is currently attached to the Virtual Private "
                             "Gateway.", "InvalidVpcState")
-    world.link(vgw_id, vpc_id, schema.ATTACHED, State=ATTACHED_STATE)
+    world.link(vpn_gateway_id, vpc_id, schema.ATTACHED, State=ATTACHED_STATE)
     # the new attachment replaces the detached one: AWS then lists only `attached`
     # attachments (Ansible's ec2_vpc_vgw waits for all of them to read so when it moves a
     # gateway to another VPC)
-    for old in world.graph.nodes[vgw_id]["detached"]:
+    for old in world.graph.nodes[vpn_gateway_id]["detached"]:
         if old != vpc_id:
-            world.unclaim(part, VPC_ATTACHMENTS, old, vgw_id)
-    if vpc_id not in world.graph.nodes[vgw_id]["detached"]:
-        world.claim(part, VPC_ATTACHMENTS, vpc_id, vgw_id)
-    world.update(vgw_id, detached=())
+            world.unclaim(part, VPC_ATTACHMENTS, old, vpn_gateway_id)
+    if vpc_id not in world.graph.nodes[vpn_gateway_id]["detached"]:
+        world.claim(part, VPC_ATTACHMENTS, vpc_id, vpn_gateway_id)
+    world.update(vpn_gateway_id, detached=())
     return {"VpcId": vpc_id, "State": "attaching"}
 
 
-def detach(world: World, part: Partition, vgw_id: str, vpc_id: str) -> None:
+def detach(world: World, part: Partition, vpn_gateway_id: str, vpc_id: str) -> None:
     """Detach from `vpc_id`; the attachment stays on show as `detached`. AWS does not look
     the VPC up: an unknown VPC is just an attachment that does not exist."""
-    world.get(part, KIND, vgw_id)
-    if attached_vpc(world, vgw_id) != vpc_id:
-        raise NotFound(f"The attachment with vpn gateway ID '{vgw_id}' and vpc ID '{vpc_id}' "
-                       "does not exist", "InvalidVpnGatewayAttachment.NotFound")
-    world.unlink(vgw_id, vpc_id, schema.ATTACHED)
-    world.update(vgw_id, detached=(*world.graph.nodes[vgw_id]["detached"], vpc_id))
+    world.get(part, KIND, vpn_gateway_id)
+    if attached_vpc(world, vpn_gateway_id) != vpc_id:
+        raise NotFound(f"The attachment with vpn gateway ID '{vpn_gateway_id}' and vpc ID "
+                       f"'{vpc_id}' does not exist", "InvalidVpnGatewayAttachment.NotFound")
+    world.unlink(vpn_gateway_id, vpc_id, schema.ATTACHED)
+    world.update(vpn_gateway_id, detached=(*world.graph.nodes[vpn_gateway_id]["detached"], vpc_id))
 
 
 # -- route propagation ------------------------------------------------------------------------
@@ -155,29 +155,31 @@ def propagating(world: World, rtb_id: str) -> list[str]:
     return [vgw for vgw, _, _ in world.out(rtb_id, schema.PROPAGATES, KIND)]
 
 
-def enable_propagation(world: World, part: Partition, rtb_id: str, vgw_id: str) -> None:
+def enable_propagation(world: World, part: Partition, route_table_id: str,
+                       gateway_id: str) -> None:
     """Let the gateway propagate routes into the table: it must be attached to the table's
     VPC. Enabling twice changes nothing."""
-    world.get(part, "route-table", rtb_id)
-    world.get(part, KIND, vgw_id)
-    vpc_id = vpc_of(world, rtb_id)
-    if attached_vpc(world, vgw_id) != vpc_id:
-        raise TopologyError(f"resource {vgw_id} is not attached to network {vpc_id}",
+    world.get(part, "route-table", route_table_id)
+    world.get(part, KIND, gateway_id)
+    vpc_id = vpc_of(world, route_table_id)
+    if attached_vpc(world, gateway_id) != vpc_id:
+        raise TopologyError(f"resource {gateway_id} is not attached to network {vpc_id}",
                             "Gateway.NotAttached")
-    if is_gateway_table(world, rtb_id):
+    if is_gateway_table(world, route_table_id):
         raise InvalidParameterValue(
-            f"Route table {rtb_id} is associated with a gateway; route propagation is not "
+            f"Route table {route_table_id} is associated with a gateway; route propagation is not "
             "supported for a gateway route table.")
-    if vgw_id not in propagating(world, rtb_id):
-        world.link(rtb_id, vgw_id, schema.PROPAGATES)
+    if gateway_id not in propagating(world, route_table_id):
+        world.link(route_table_id, gateway_id, schema.PROPAGATES)
 
 
-def disable_propagation(world: World, part: Partition, rtb_id: str, vgw_id: str) -> None:
+def disable_propagation(world: World, part: Partition, route_table_id: str,
+                        gateway_id: str) -> None:
     """Stop the gateway propagating into the table (a table that does not: nothing)."""
-    world.get(part, "route-table", rtb_id)
-    world.get(part, KIND, vgw_id)
-    if vgw_id in propagating(world, rtb_id):
-        world.unlink(rtb_id, vgw_id, schema.PROPAGATES)
+    world.get(part, "route-table", route_table_id)
+    world.get(part, KIND, gateway_id)
+    if gateway_id in propagating(world, route_table_id):
+        world.unlink(route_table_id, gateway_id, schema.PROPAGATES)
 
 
 def _advertised(world: World, vgw_id: str) -> Iterator[str]:
@@ -274,4 +276,7 @@ FILTERS: dict[str, Filter] = {
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, create=create, created_view=created_view, delete=delete,
-    arguments={"gateway_type": "Type", "asn": "AmazonSideAsn", "zone": "AvailabilityZone"}))
+    arguments={"gateway_type": "Type", "asn": "AmazonSideAsn", "zone": "AvailabilityZone"},
+    actions={"AttachVpnGateway": attach, "DetachVpnGateway": detach,
+             "EnableVgwRoutePropagation": enable_propagation,
+             "DisableVgwRoutePropagation": disable_propagation}))
