@@ -38,14 +38,17 @@ def holder(world: World, part: Partition, subnet_id: str, ip: str) -> str | None
     return None
 
 
-def check_explicit(net: IPNetwork | None, ip: Any) -> str:
-    """`ip` as a canonical IPv4 inside subnet `net` and outside its reserved addresses."""
+def _address(raw: Any, version: int, param: str, what: str) -> IPAddress:
     try:
-        address = IPAddress(str(ip), 4)
+        return IPAddress(str(raw), version)
     except (AddrFormatError, ValueError, TypeError):
         raise InvalidParameterValue(
-            f"Value ({ip}) for parameter privateIpAddress is invalid. This is not a valid IP "
-            "address.")
+            f"Value ({raw}) for parameter {param} is invalid. This is not a valid {what}.")
+
+
+def check_explicit(net: IPNetwork | None, ip: Any) -> str:
+    """`ip` as a canonical IPv4 inside subnet `net` and outside its reserved addresses."""
+    address = _address(ip, 4, "privateIpAddress", "IP address")
     if net is None or address not in net:
         raise InvalidParameterValue("Address does not fall within the subnet's address range")
     if not net.first + addressing.RESERVED_AT_START <= int(address) \
@@ -133,12 +136,7 @@ def new_ipv6(world: World, part: Partition, subnet_id: str, wanted: list[str], c
     net = ipv6_block(world, subnet_id)
     chosen: list[str] = []
     for raw in wanted:
-        try:
-            address = IPAddress(str(raw), 6)
-        except (AddrFormatError, ValueError, TypeError):
-            raise InvalidParameterValue(
-                f"Value ({raw}) for parameter ipv6Addresses is invalid. This is not a valid "
-                "IPv6 address.")
+        address = _address(raw, 6, "ipv6Addresses", "IPv6 address")
         if address not in net:
             raise InvalidParameterValue("Address does not fall within the subnet's address range")
         if int(address) < net.first + addressing.RESERVED_AT_START:
