@@ -41,7 +41,7 @@ import api.protocol as protocol
 import topology
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
-from topology.core.family import FAMILIES, Family, View
+from topology.core.family import ACTIONS, FAMILIES, Family, View
 from topology.core.world import Partition, World
 
 from .operations import HANDLERS, Context, Handler, handler
@@ -56,6 +56,9 @@ class BindingError(Exception):
 def bind_all() -> list[str]:
     """Bind every declared family's operations that have no handler; the actions bound."""
     _load_families()
+    orphans = {kind for _, (kind, _fn) in ACTIONS.items() if FAMILIES.get(kind) is None}
+    if orphans:
+        raise BindingError(f"actions declared for kinds with no family: {sorted(orphans)}")
     bound = []
     for _, family in FAMILIES.items():
         for action, build in _operations(family):
@@ -89,11 +92,18 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
         found.append((f"Create{noun}", _create))
     if family.delete is not None and f"Delete{noun}" in names:
         found.append((f"Delete{noun}", _delete))
-    for action in family.actions:
+    for action in _actions(family):
         if action not in names:
             raise BindingError(f"{family.kind}: the model has no operation {action}")
         found.append((action, _action))
     return found
+
+
+def _actions(family: Family) -> dict[str, Callable[..., Any]]:
+    """The family's further operations: its own `actions` and those its other modules
+    declare (`family.declare_actions`)."""
+    return {**family.actions,
+            **{name: fn for name, (kind, fn) in ACTIONS.items() if kind == family.kind}}
 
 
 # -- Describe ---------------------------------------------------------------------------------
@@ -268,7 +278,7 @@ def _action(family: Family, op: OperationModel) -> Handler:
     output shape: `Return`-like members true, input members echoed, and what the function
     returns: the family view of an id (a structure member), the value of the one member
     left, or a dict of output members merged."""
-    fn = family.actions[op.name]
+    fn = _actions(family)[op.name]
     names = list(inspect.signature(fn).parameters)[:2]
     if names != ["world", "part"]:
         raise BindingError(f"{op.name}: {fn.__qualname__} must take (world, part, ...)")

@@ -1,5 +1,6 @@
-"""EBS snapshot operations: create (one volume or an instance's set), copy, delete, describe,
-and the create volume permissions attribute."""
+"""EBS snapshot operations with logic of their own: create (one volume or an instance's set),
+copy, and describe (owners, restorable users). Delete and the attribute operations are bound
+from the family (topology/compute/snapshots.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -46,12 +47,6 @@ def copy_snapshot(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 
 @handler
-def delete_snapshot(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    snapshots.delete(ctx.world, ctx.part, params["SnapshotId"])
-    return {}
-
-
-@handler
 def describe_snapshots(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """Snapshots you may restore from (your own: the simulator shares none), narrowed by
     ids, owners, restorable users and filters."""
@@ -69,20 +64,3 @@ def describe_snapshots(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
               if snapshots.visible_to(part, nodes[s], owners, restorable)]
     page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
     return {"Snapshots": [snapshots.view(world, s) for s in page], "NextToken": token}
-
-
-@handler
-def describe_snapshot_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return snapshots.attribute(ctx.world, ctx.part, params["SnapshotId"], params["Attribute"])
-
-
-@handler
-def modify_snapshot_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    snapshots.modify(ctx.world, ctx.part, params["SnapshotId"], params)
-    return {}
-
-
-@handler
-def reset_snapshot_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    snapshots.reset(ctx.world, ctx.part, params["SnapshotId"], params["Attribute"])
-    return {}

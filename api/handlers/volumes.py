@@ -1,5 +1,6 @@
-"""EBS volume operations: create/delete/describe, attach/detach, Elastic Volumes
-modifications and volume status."""
+"""EBS volume operations with logic of their own: create (zone, initialization rate), volume
+status and the modifications' describe. Attach/Detach/ModifyVolume and the plain operations
+are bound from the family (topology/compute/volumes.py, volume_modifications.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -47,28 +48,6 @@ def _check_initialization_rate(params: dict[str, Any]) -> None:
     if not 100 <= rate <= 300:
         raise InvalidParameterValue(
             "The value specified for VolumeInitializationRate is not in the allowed range.")
-
-
-@handler
-def attach_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return volumes.attach(ctx.world, ctx.part, params["VolumeId"], params["InstanceId"],
-                          params["Device"])
-
-
-@handler
-def detach_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return volumes.detach(ctx.world, ctx.part, params["VolumeId"],
-                          instance_id=params.get("InstanceId"), device=params.get("Device"),
-                          force=bool(params.get("Force")))
-
-
-@handler
-def modify_volume(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    modification = volume_modifications.modify(
-        ctx.world, ctx.part, params["VolumeId"], size=params.get("Size"),
-        volume_type=params.get("VolumeType"), iops=params.get("Iops"),
-        throughput=params.get("Throughput"), multi_attach=params.get("MultiAttachEnabled"))
-    return {"VolumeModification": modification}
 
 
 @handler

@@ -24,6 +24,7 @@ from ..core import clock, regions
 from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
+from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.permissions import ALL, permission_item
 from ..core.world import Partition, World
@@ -103,14 +104,14 @@ def copy(world: World, part: Partition, source_region: str, source_id: str, *,
                 tags, TransferType="standard")
 
 
-def delete(world: World, part: Partition, snap_id: str) -> None:
+def delete(world: World, part: Partition, snapshot_id: str) -> None:
     """Delete a snapshot; AWS refuses while a registered image uses it."""
-    world.get(part, "snapshot", snap_id)
-    users = world.claimed(part, "snapshot-user", snap_id)
+    world.get(part, "snapshot", snapshot_id)
+    users = world.claimed(part, "snapshot-user", snapshot_id)
     if users:
-        raise TopologyError(f"The snapshot {snap_id} is currently in use by {min(users)}",
+        raise TopologyError(f"The snapshot {snapshot_id} is currently in use by {min(users)}",
                             "InvalidSnapshot.InUse")
-    world.remove(snap_id)
+    world.remove(snapshot_id)
 
 
 def visible_to(part: Partition, node: dict[str, Any], owners: list[str] | None,
@@ -135,21 +136,21 @@ def visible_to(part: Partition, node: dict[str, Any], owners: list[str] | None,
 
 
 # -- attributes: create volume permissions ----------------------------------------------------
-def attribute(world: World, part: Partition, snap_id: str, name: str) -> dict[str, Any]:
+def attribute(world: World, part: Partition, snapshot_id: str, attribute: str) -> dict[str, Any]:
     """DescribeSnapshotAttribute (owner only): `{SnapshotId, <member>: [...]}`."""
-    node = world.get(part, "snapshot", snap_id)
-    if name == "productCodes":    # ec2sim's snapshots carry no Marketplace product codes
-        return {"SnapshotId": snap_id, "ProductCodes": []}
-    return {"SnapshotId": snap_id, "CreateVolumePermissions": [
+    node = world.get(part, "snapshot", snapshot_id)
+    if attribute == "productCodes":    # ec2sim's snapshots carry no Marketplace product codes
+        return {"SnapshotId": snapshot_id, "ProductCodes": []}
+    return {"SnapshotId": snapshot_id, "CreateVolumePermissions": [
         {"Group": ALL} if who == ALL else {"UserId": who}
         for who in node.get("create_volume_permissions", ())]}
 
 
-def modify(world: World, part: Partition, snap_id: str, params: dict[str, Any]) -> None:
+def modify(world: World, part: Partition, snapshot_id: str, params: dict[str, Any]) -> None:
     """ModifySnapshotAttribute: add or remove accounts (or the group `all`) that may create
     volumes from the snapshot, given as `CreateVolumePermission` or as `OperationType` with
     `UserIds` / `GroupNames`."""
-    node = world.get(part, "snapshot", snap_id)
+    node = world.get(part, "snapshot", snapshot_id)
     if params.get("Attribute", "createVolumePermission") != "createVolumePermission":
         raise InvalidParameterValue(
             f"Value ({params['Attribute']}) for parameter attribute is invalid. Only "
@@ -159,17 +160,17 @@ def modify(world: World, part: Partition, snap_id: str, params: dict[str, Any]) 
     for value in add:
         _check_share(part, node, value)
     new = [w for w in who if w not in remove] + [w for w in dict.fromkeys(add) if w not in who]
-    world.update(snap_id, create_volume_permissions=new)
+    world.update(snapshot_id, create_volume_permissions=new)
 
 
-def reset(world: World, part: Partition, snap_id: str, name: str) -> None:
+def reset(world: World, part: Partition, snapshot_id: str, attribute: str) -> None:
     """ResetSnapshotAttribute: the snapshot is private again (only its owner may use it)."""
-    world.get(part, "snapshot", snap_id)
-    if name != "createVolumePermission":
+    world.get(part, "snapshot", snapshot_id)
+    if attribute != "createVolumePermission":
         raise InvalidParameterValue(
-            f"Value ({name}) for parameter attribute is invalid. Only createVolumePermission "
+            f"Value ({attribute}) for parameter attribute is invalid. Only createVolumePermission "
             "can be reset.")
-    world.update(snap_id, create_volume_permissions=[])
+    world.update(snapshot_id, create_volume_permissions=[])
 
 
 def _changes(params: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -261,3 +262,10 @@ FILTERS: dict[str, Filter] = {
     "volume-id": Filter(lambda w, rid, n: n["VolumeId"], _by_volume, exact=True),
     "volume-size": field("VolumeSize"),
 }
+
+
+# -- the family: DeleteSnapshot and the attribute operations are bound from this
+# (docs/families.md); Create/Copy/Describe have handlers of their own
+FAMILY = declare(Family("snapshot", view=view, filters=FILTERS, delete=delete, actions={
+    "DescribeSnapshotAttribute": attribute, "ModifySnapshotAttribute": modify,
+    "ResetSnapshotAttribute": reset}))

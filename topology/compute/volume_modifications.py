@@ -20,6 +20,7 @@ from typing import Any
 
 from ..core import clock, schema
 from ..core.errors import IncorrectState, InvalidParameterValue, TopologyError
+from ..core.family import declare_actions
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World
 from . import volumes
@@ -27,14 +28,15 @@ from . import volumes
 MODIFICATIONS_PER_DAY = 4       # Elastic Volumes: modifications per rolling 24 hours
 
 
-def modify(world: World, part: Partition, vol_id: str, *, size: int | None = None,
+def modify(world: World, part: Partition, volume_id: str, *, size: int | None = None,
            volume_type: str | None = None, iops: int | None = None,
-           throughput: int | None = None, multi_attach: bool | None = None) -> dict[str, Any]:
+           throughput: int | None = None,
+           multi_attach_enabled: bool | None = None) -> dict[str, Any]:
     """Start an Elastic Volumes modification; returns it (boto3 `VolumeModification`,
     `modifying`). Omitted settings keep their value, except that a new type gets that type's
     defaults (3000 IOPS for gp3/io1/io2, 125 MiB/s for gp3)."""
-    node = world.get(part, "volume", vol_id)
-    if all(v is None for v in (size, volume_type, iops, throughput, multi_attach)):
+    node = world.get(part, "volume", volume_id)
+    if all(v is None for v in (size, volume_type, iops, throughput, multi_attach_enabled)):
         raise InvalidParameterValue(
             "Invalid input: Must specify at least one of size, type, iops, throughput or "
             "multi-attach.")
@@ -43,11 +45,11 @@ def modify(world: World, part: Partition, vol_id: str, *, size: int | None = Non
             "io1 volumes with Multi-Attach enabled do not support modify-volume actions.")
     if size is not None and size < node["Size"]:
         raise InvalidParameterValue("New size cannot be smaller than existing size")
-    target = _target(node, size, volume_type, iops, throughput, multi_attach)
+    target = _target(node, size, volume_type, iops, throughput, multi_attach_enabled)
     if node.get("MultiAttachEnabled") and not target["MultiAttachEnabled"] \
-            and len(world.out(vol_id, schema.ATTACHED, "instance")) > 1:
+            and len(world.out(volume_id, schema.ATTACHED, "instance")) > 1:
         raise IncorrectState(
-            f"Multi-Attach cannot be disabled for volume {vol_id} while it is attached to more "
+            f"Multi-Attach cannot be disabled for volume {volume_id} while it is attached to more "
             "than one instance.", "IncorrectState")
     started = clock.now()
     recent = _recent_modifications(node, started)
@@ -55,9 +57,9 @@ def modify(world: World, part: Partition, vol_id: str, *, size: int | None = Non
                                          "MultiAttachEnabled")}
     record = {"original": original, "target": target, "StartTime": started}
     # None removes a setting the new type does not have (gp2's throughput, st1's IOPS)
-    world.update(vol_id, modification=record, modification_starts=recent + [started], **target)
-    world.claim(part, "volume-modification", True, vol_id)
-    return {**modification_view(world, vol_id), "ModificationState": "modifying",
+    world.update(volume_id, modification=record, modification_starts=recent + [started], **target)
+    world.claim(part, "volume-modification", True, volume_id)
+    return {**modification_view(world, volume_id), "ModificationState": "modifying",
             "Progress": 0, "EndTime": None}
 
 
@@ -128,3 +130,7 @@ MODIFICATION_FILTERS: dict[str, Filter] = {
     "targetMultiAttachEnabled": _mod(lambda m: m["target"]["MultiAttachEnabled"]),
     "volume-id": ident(),
 }
+
+
+# ModifyVolume is bound from `modify` (docs/families.md)
+declare_actions("volume", {"ModifyVolume": modify})

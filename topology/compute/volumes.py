@@ -259,33 +259,33 @@ def check_device(device: str) -> None:
             "device name.")
 
 
-def attach(world: World, part: Partition, vol_id: str, instance_id: str, device: str, *,
+def attach(world: World, part: Partition, volume_id: str, instance_id: str, device: str, *,
            delete_on_termination: bool = False, at_launch: bool = False) -> dict[str, Any]:
     """Attach a volume to an instance of its zone on a free device; returns the attachment
     (boto3 `VolumeAttachment`, `attaching`). `at_launch`: the instance is being launched
     (still `pending`), as RunInstances attaches its block device mappings."""
-    node = world.get(part, "volume", vol_id)
+    node = world.get(part, "volume", volume_id)
     instance = world.get(part, "instance", instance_id)
     check_device(device)
     if not at_launch and _state(instance) not in ("running", "stopped"):
         raise IncorrectState(f"Instance '{instance_id}' is not 'running'.", "IncorrectState")
     if _zone(instance) != node["AvailabilityZone"]:
         raise TopologyError(
-            f"The volume '{vol_id}' is not in the same availability zone as instance "
+            f"The volume '{volume_id}' is not in the same availability zone as instance "
             f"'{instance_id}'", "InvalidVolume.ZoneMismatch")
-    attached = _attachments(world, vol_id)
+    attached = _attachments(world, volume_id)
     if attached and (not node.get("MultiAttachEnabled") or len(attached) >= MAX_ATTACHMENTS
                      or any(i == instance_id for i, _, _ in attached)):
-        raise TopologyError(f"{vol_id} is already attached to an instance", "VolumeInUse")
+        raise TopologyError(f"{volume_id} is already attached to an instance", "VolumeInUse")
     if any(data["Device"] == device for _, data in attached_volumes(world, instance_id)):
         raise InvalidParameterValue(
             f"Invalid value '{device}' for unixDevice. Attachment point {device} is already "
             "in use")
-    world.link(vol_id, instance_id, schema.ATTACHED, Device=device,
+    world.link(volume_id, instance_id, schema.ATTACHED, Device=device,
                DeleteOnTermination=delete_on_termination, AttachTime=clock.now(),
                State="attached")
-    world.update(vol_id, State="in-use")
-    view = attachment_view(world, vol_id, instance_id)
+    world.update(volume_id, State="in-use")
+    view = attachment_view(world, volume_id, instance_id)
     view.pop("DeleteOnTermination")
     return {**view, "State": "attaching"}
 
@@ -298,39 +298,40 @@ def _zone(instance: dict[str, Any]) -> str | None:
     return (instance.get("Placement") or {}).get("AvailabilityZone")
 
 
-def detach(world: World, part: Partition, vol_id: str, *, instance_id: str | None = None,
+def detach(world: World, part: Partition, volume_id: str, *, instance_id: str | None = None,
            device: str | None = None, force: bool = False) -> dict[str, Any]:
     """Detach a volume (from `instance_id`, required for a Multi-Attach volume attached to
     several); returns the attachment as `detaching`. The root volume of a running instance
     stays, `force` or not: `force` only skips the guest's cooperation."""
-    world.get(part, "volume", vol_id)
+    world.get(part, "volume", volume_id)
     if instance_id:
         world.get(part, "instance", instance_id)
-    attached = _attachments(world, vol_id)
+    attached = _attachments(world, volume_id)
     if not attached:
-        raise IncorrectState(f"Volume '{vol_id}' is in the 'available' state.", "IncorrectState")
+        raise IncorrectState(f"Volume '{volume_id}' is in the 'available' state.",
+                             "IncorrectState")
     if instance_id is None and len(attached) > 1:
         raise MissingParameter("The request must contain the parameter instanceId")
     target = next((a for a in attached if instance_id in (None, a[0])), None)
     if target is None:
-        raise TopologyError(f"Volume '{vol_id}' is not attached to instance '{instance_id}'",
+        raise TopologyError(f"Volume '{volume_id}' is not attached to instance '{instance_id}'",
                             "InvalidAttachment.NotFound")
     inst_id, _, data = target
     if device is not None and device != data["Device"]:
         # AWS's words are not on record; these are moto's, so code written against it runs
-        raise TopologyError(f"The volume {vol_id} is not attached to instance {inst_id} as "
+        raise TopologyError(f"The volume {volume_id} is not attached to instance {inst_id} as "
                             f"device {device}", "InvalidAttachment.NotFound")
     instance = world.graph.nodes[inst_id]
     state = _state(instance)
     if data["Device"] == instance.get("RootDeviceName") and state != "stopped":
-        raise IncorrectState(f"Unable to detach root volume '{vol_id}' from instance "
+        raise IncorrectState(f"Unable to detach root volume '{volume_id}' from instance "
                              f"'{inst_id}'", "IncorrectState")
     if state in ("pending", "stopping", "shutting-down") and not force:
         raise TopologyError(
-            f"Unable to detach volume '{vol_id}' from instance '{inst_id}'. The instance is "
+            f"Unable to detach volume '{volume_id}' from instance '{inst_id}'. The instance is "
             "not in a state in which volumes can be detached.", "IncorrectInstanceState")
-    view = attachment_view(world, vol_id, inst_id)
-    _unlink(world, vol_id, inst_id)
+    view = attachment_view(world, volume_id, inst_id)
+    _unlink(world, volume_id, inst_id)
     view.pop("DeleteOnTermination")
     return {**view, "State": "detaching"}
 
@@ -491,4 +492,5 @@ STATUS_FILTERS: dict[str, Filter] = {
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 FAMILY = declare(Family("volume", view=view, filters=FILTERS, delete=delete,
-                        max_results=(5, 500), ids_set="volumeSet"))
+                        max_results=(5, 500), ids_set="volumeSet",
+                        actions={"AttachVolume": attach, "DetachVolume": detach}))

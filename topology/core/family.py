@@ -66,3 +66,15 @@ def declare(family: Family) -> Family:
     """Register `family` under its kind (at import of its module) and return it."""
     FAMILIES.add(family.kind, family)
     return family
+
+
+# operations a module beside the family's own adds to it (a part that imports the family
+# module, such as volume_modifications): operation name -> (kind, function)
+ACTIONS: Registry[tuple[str, Callable[..., Any]]] = Registry(
+    "the kind and function of an operation a family's other modules declare")
+
+
+def declare_actions(kind: str, actions: Mapping[str, Callable[..., Any]]) -> None:
+    """Add further operations to the family of `kind`, bound like its `actions`."""
+    for name, fn in actions.items():
+        ACTIONS.add(name, (kind, fn))
