@@ -56,11 +56,11 @@ class BindingError(Exception):
 def bind_all() -> list[str]:
     """Bind every declared family's operations that have no handler; the actions bound."""
     _load_families()
-    orphans = {kind for _, (kind, _fn) in ACTIONS.items() if FAMILIES.get(kind) is None}
-    if orphans:
-        raise BindingError(f"actions declared for kinds with no family: {sorted(orphans)}")
+    # a kind whose Describe has logic of its own may declare actions without a family
+    bare = {kind: Family(kind, view=_no_view) for _, (kind, _fn) in ACTIONS.items()
+            if FAMILIES.get(kind) is None}
     bound = []
-    for _, family in FAMILIES.items():
+    for family in [family for _, family in FAMILIES.items()] + list(bare.values()):
         for action, build in _operations(family):
             if action in HANDLERS:
                 continue
@@ -316,12 +316,19 @@ def _placing(family: Family, op: OperationModel, fn: Callable[..., Any], outputs
         member = rest[0]
         if returned == "str" and outputs[member].type_name == "structure":
             view = family.view
+            if view is _no_view:
+                raise BindingError(f"{op.name}: {family.kind} declares no family to view")
             return lambda world, out, result: out.__setitem__(member, view(world, result))
         return lambda world, out, result: out.__setitem__(member, result)
     if not returned.startswith("dict"):
         raise BindingError(f"{op.name}: {fn.__qualname__} must return a dict of the output "
                            f"members {rest}")
     return lambda world, out, result: out.update(result)
+
+
+def _no_view(world: World, rid: str) -> dict[str, Any]:
+    """The view of a kind that declares actions but no family (never called: see _placing)."""
+    raise BindingError(f"no view for {rid}")
 
 
 # -- helpers ----------------------------------------------------------------------------------

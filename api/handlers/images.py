@@ -1,5 +1,5 @@
-"""Image (AMI) operations: register, deregister, copy, create from an instance, describe,
-and image attributes."""
+"""Image (AMI) operations with logic of their own: register, deregister, copy, create from an
+instance, describe. The attribute operations are bound from topology/compute/images.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -76,14 +76,3 @@ def describe_images(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                               params.get("NextToken"))
     return {"Images": [images.view(ctx.world, rid, ctx.account) for rid in page],
             "NextToken": token}
-
-
-@handler
-def describe_image_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return images.attribute(ctx.world, ctx.part, params["ImageId"], params["Attribute"])
-
-
-@handler
-def modify_image_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    images.modify(ctx.world, ctx.part, params["ImageId"], params)
-    return {}

@@ -28,6 +28,7 @@ from ..core import tags as tagging
 from ..core.clock import stamp
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            NotFound, TopologyError)
+from ..core.family import declare_actions
 from ..core.filters import Filter, field, ident
 from ..core.permissions import ALL, permission_item
 from ..core.world import Partition, World, is_id_of, not_found
@@ -195,19 +196,19 @@ ATTRIBUTES: dict[str, str] = {   # DescribeImageAttribute's Attribute -> output 
 }
 
 
-def attribute(world: World, part: Partition, image_id: str, name: str) -> dict[str, Any]:
+def attribute(world: World, part: Partition, image_id: str, attribute: str) -> dict[str, Any]:
     """DescribeImageAttribute (owner only): `{ImageId, <member>: ...}`."""
     node = owned(world, part, image_id)
     out: dict[str, Any] = {"ImageId": image_id}
-    if name == "blockDeviceMapping":   # deprecated: AWS refuses it outright
+    if attribute == "blockDeviceMapping":   # deprecated: AWS refuses it outright
         raise TopologyError("Unauthorized attempt to access restricted resource",
                             "AuthFailure")
-    if name == "launchPermission":
+    if attribute == "launchPermission":
         out["LaunchPermissions"] = _copy.deepcopy(node.get("permissions", []))
-    elif name == "productCodes":
+    elif attribute == "productCodes":
         out["ProductCodes"] = _copy.deepcopy(node.get("ProductCodes", []))
     else:
-        member = ATTRIBUTES[name]
+        member = ATTRIBUTES[attribute]
         value = node.get(member)
         out[member] = {} if value is None else {"Value": value}
     return out
@@ -387,3 +388,7 @@ FILTERS: dict[str, Filter] = {
     "usage-operation": field("UsageOperation"),
     "virtualization-type": field("VirtualizationType"),
 }
+
+# the attribute operations are bound from these (docs/families.md); DescribeImages has a
+# handler of its own (owners, executable users, the caller's view)
+declare_actions("image", {"DescribeImageAttribute": attribute, "ModifyImageAttribute": modify})
