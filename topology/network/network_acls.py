@@ -114,14 +114,16 @@ def acl_for_subnet(world: World, subnet_id: str) -> str | None:
     return found[0][0] if found else None
 
 
-def replace_association(world: World, part: Partition, assoc_id: str, acl_id: str) -> str:
-    """Move the subnet of association `assoc_id` to `acl_id` (same VPC); the new id."""
-    subnet_id = _association_subnet(world, part, assoc_id)
-    world.get(part, "network-acl", acl_id)
-    if vpc_of(world, subnet_id) != vpc_of(world, acl_id):
+def replace_association(world: World, part: Partition, association_id: str,
+                        network_acl_id: str) -> str:
+    """Move the subnet of association `association_id` to `network_acl_id` (same VPC); the
+    new association's id."""
+    subnet_id = _association_subnet(world, part, association_id)
+    world.get(part, "network-acl", network_acl_id)
+    if vpc_of(world, subnet_id) != vpc_of(world, network_acl_id):
         raise InvalidParameterValue(
-            f"Network ACL {acl_id} and subnet {subnet_id} belong to different networks")
-    return associate(world, acl_id, subnet_id)
+            f"Network ACL {network_acl_id} and subnet {subnet_id} belong to different networks")
+    return associate(world, network_acl_id, subnet_id)
 
 
 def _association_subnet(world: World, part: Partition, assoc_id: str) -> str:
@@ -242,11 +244,11 @@ def _icmp(given: dict[str, Any] | None) -> dict[str, int]:
     return {"Code": given["Code"], "Type": given["Type"]}
 
 
-def add_entry(world: World, part: Partition, acl_id: str, spec: dict[str, Any], *,
+def add_entry(world: World, part: Partition, network_acl_id: str, params: dict[str, Any], *,
               replace: bool = False) -> None:
-    """Create (or, with `replace`, replace) the entry `spec` describes."""
-    new = parse_entry(spec)
-    node = world.get(part, "network-acl", acl_id)
+    """Create (or, with `replace`, replace) the entry `params` describes."""
+    new = parse_entry(params)
+    node = world.get(part, "network-acl", network_acl_id)
     key = (new["Egress"], new["RuleNumber"])
     entries = dict(node["entries"])
     if replace and key not in entries:
@@ -256,16 +258,23 @@ def add_entry(world: World, part: Partition, acl_id: str, spec: dict[str, Any], 
                        "NetworkAclEntryAlreadyExists")
     entries[key] = new
     _check_quota(entries, new)
-    world.update(acl_id, entries=entries)
+    world.update(network_acl_id, entries=entries)
 
 
-def delete_entry(world: World, part: Partition, acl_id: str, rule: int, egress: bool) -> None:
-    check_rule_number(rule)
-    node = world.get(part, "network-acl", acl_id)
+def replace_entry(world: World, part: Partition, network_acl_id: str,
+                  params: dict[str, Any]) -> None:
+    """ReplaceNetworkAclEntry: the entry with that rule number and direction must exist."""
+    add_entry(world, part, network_acl_id, params, replace=True)
+
+
+def delete_entry(world: World, part: Partition, network_acl_id: str, rule_number: int,
+                 egress: bool) -> None:
+    check_rule_number(rule_number)
+    node = world.get(part, "network-acl", network_acl_id)
     entries = dict(node["entries"])
-    if entries.pop((egress, rule), None) is None:
-        raise _entry_not_found(egress, rule)
-    world.update(acl_id, entries=entries)
+    if entries.pop((egress, rule_number), None) is None:
+        raise _entry_not_found(egress, rule_number)
+    world.update(network_acl_id, entries=entries)
 
 
 def _entry_not_found(egress: bool, rule: int) -> NotFound:
@@ -407,4 +416,8 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 FAMILY = declare(Family("network-acl", view=view, filters=FILTERS, create=create,
-                        delete=delete))
+                        delete=delete, actions={
+                            "CreateNetworkAclEntry": add_entry,
+                            "ReplaceNetworkAclEntry": replace_entry,
+                            "DeleteNetworkAclEntry": delete_entry,
+                            "ReplaceNetworkAclAssociation": replace_association}))
