@@ -1,4 +1,5 @@
-"""Subnet operations: create/delete/describe, attributes, IPv6 blocks, default subnets."""
+"""Subnet operations with logic of their own: create (pools, Outposts), default subnets,
+associating an IPv6 block. The rest are bound from topology/network/subnets.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -38,12 +39,6 @@ def create_default_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any
 
 
 @handler
-def modify_subnet_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    subnets.modify_attribute(ctx.world, ctx.part, params["SubnetId"], params)
-    return {}
-
-
-@handler
 def associate_subnet_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     subnet_id = params["SubnetId"]
     ctx.world.get(ctx.part, "subnet", subnet_id)
@@ -56,10 +51,4 @@ def associate_subnet_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[st
     assoc = subnets.associate_ipv6(ctx.world, ctx.part, subnet_id, cidr)
     view = subnets.ipv6_view(assoc, ctx.world.graph.nodes[assoc])
     view["Ipv6CidrBlockState"] = {"State": "associating"}
-    return {"SubnetId": subnet_id, "Ipv6CidrBlockAssociation": view}
-
-
-@handler
-def disassociate_subnet_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    subnet_id, view = subnets.disassociate_ipv6(ctx.world, ctx.part, params["AssociationId"])
     return {"SubnetId": subnet_id, "Ipv6CidrBlockAssociation": view}

@@ -213,35 +213,37 @@ def _add_ipv6(world: World, part: Partition, subnet_id: str, net: IPNetwork) -> 
     return assoc_id
 
 
-def disassociate_ipv6(world: World, part: Partition, assoc_id: str) -> tuple[str, dict[str, Any]]:
-    """Remove a subnet's IPv6 block; returns (subnet id, the association as `disassociating`).
+def disassociate_ipv6(world: World, part: Partition, association_id: str) -> dict[str, Any]:
+    """Remove a subnet's IPv6 block; returns DisassociateSubnetCidrBlock's answer: the subnet
+    id and the association as `disassociating`.
 
     Refused for an IPv6-only subnet's block and while the subnet assigns IPv6 addresses on
     creation (`InvalidCidrBlock.InUse`). The association stays listed as `disassociated`
     (AWS lists it so for a while: Ansible's ec2_vpc_subnet waits for that state) until the
     subnet gets a new block.
     """
-    node = world.node(assoc_id)
+    node = world.node(association_id)
     if node is None or node["kind"] != "subnet-cidr-assoc" or node["account"] != part.account \
             or node["region"] != part.region \
             or node["Ipv6CidrBlockState"]["State"] == DISASSOCIATED:
-        raise NotFound(f"The subnet CIDR block with association ID '{assoc_id}' does not exist",
+        raise NotFound(f"The subnet CIDR block with association ID '{association_id}' does not "
+                       "exist",
                        "InvalidSubnetCidrBlockAssociationID.NotFound")
-    subnet_id = world.into(assoc_id, schema.CONTAINS, "subnet")[0][0]
+    subnet_id = world.into(association_id, schema.CONTAINS, "subnet")[0][0]
     subnet = world.graph.nodes[subnet_id]
     if subnet["Ipv6Native"]:
         raise InvalidParameterValue(
-            f"The IPv6 CIDR block with association ID {assoc_id} cannot be disassociated "
+            f"The IPv6 CIDR block with association ID {association_id} cannot be disassociated "
             f"from the IPv6-only subnet {subnet_id}.")
     if subnet["AssignIpv6AddressOnCreation"]:
         raise TopologyError(
-            f"The subnet IPv6 CIDR block with association ID {assoc_id} may not be "
+            f"The subnet IPv6 CIDR block with association ID {association_id} may not be "
             "disassociated, because its subnet has assign-ipv6-address-on-creation set to "
             "true.", "InvalidCidrBlock.InUse")
-    view = ipv6_view(assoc_id, node)
-    world.update(assoc_id, Ipv6CidrBlockState={"State": DISASSOCIATED})
+    view = ipv6_view(association_id, node)
+    world.update(association_id, Ipv6CidrBlockState={"State": DISASSOCIATED})
     view["Ipv6CidrBlockState"] = {"State": "disassociating"}
-    return subnet_id, view
+    return {"SubnetId": subnet_id, "Ipv6CidrBlockAssociation": view}
 
 
 def ipv6_view(assoc_id: str, node: dict[str, Any]) -> dict[str, Any]:
@@ -447,4 +449,5 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-FAMILY = declare(Family("subnet", view=view, filters=FILTERS, delete=delete))
+FAMILY = declare(Family("subnet", view=view, filters=FILTERS, delete=delete, actions={
+    "ModifySubnetAttribute": modify_attribute, "DisassociateSubnetCidrBlock": disassociate_ipv6}))
