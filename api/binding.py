@@ -220,7 +220,9 @@ def _arguments(family: Family, op: OperationModel, fn: Callable[..., Any],
     plan: list[tuple[str, str, bool]] = []    # (parameter, input member or role, required)
     for param in list(inspect.signature(fn).parameters.values())[2:]:
         required = param.default is inspect.Parameter.empty
-        if param.name in ("tags", "params"):
+        # `tags`: the TagSpecifications (when the input has them; CreateTags has `Tags`)
+        if param.name == "params" or (param.name == "tags"
+                                      and "TagSpecifications" in op.input_shape.members):
             plan.append((param.name, f"<{param.name}>", True))
             continue
         member = renames.get(param.name) or by_snake.get(param.name)
@@ -283,7 +285,8 @@ def _action(family: Family, op: OperationModel) -> Handler:
     if names != ["world", "part"]:
         raise BindingError(f"{op.name}: {fn.__qualname__} must take (world, part, ...)")
     fill = _arguments(family, op, fn, renames={})
-    resource_type = tags.resource_type(family.kind)
+    specified = "TagSpecifications" in op.input_shape.members
+    resource_type = tags.resource_type(family.kind) if specified else ""
     outputs = op.output_shape.members if op.output_shape is not None else {}
     returns = [n for n in (*RETURNS, "ReturnValue")
                if n in outputs and outputs[n].type_name == "boolean"]
@@ -292,7 +295,8 @@ def _action(family: Family, op: OperationModel) -> Handler:
     place = _placing(family, op, fn, outputs, rest)
 
     def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-        new_tags = tags.from_specifications(params.get("TagSpecifications"), resource_type)
+        new_tags = (tags.from_specifications(params.get("TagSpecifications"), resource_type)
+                    if specified else {})
         result = fn(ctx.world, ctx.part, **fill(params, new_tags))
         out: dict[str, Any] = {name: True for name in returns}
         for name in echoes:

@@ -1,4 +1,5 @@
-"""Tag operations: create_tags, delete_tags, describe_tags (from the partition's tag index)."""
+"""DescribeTags (from the partition's tag index, with AWS's MaxResults bounds). CreateTags and
+DeleteTags are bound from topology/core/tags.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -9,18 +10,6 @@ from topology.core.errors import InvalidParameterValue
 from ..operations import Context, handler
 
 MIN_RESULTS, MAX_RESULTS = 5, 1000
-
-
-@handler
-def create_tags(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    tags.create(ctx.world, ctx.part, params["Resources"], params["Tags"])
-    return {}
-
-
-@handler
-def delete_tags(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    tags.delete(ctx.world, ctx.part, params["Resources"], params.get("Tags"))
-    return {}
 
 
 @handler

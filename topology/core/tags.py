@@ -18,6 +18,7 @@ from typing import Any
 
 from . import filters, paging, schema
 from .errors import InvalidParameterValue, LimitExceeded, TopologyError
+from .family import declare_actions
 from .world import Partition, World, is_id_of, not_found
 
 MAX_TAGS = 50
@@ -288,4 +289,5 @@ def _is_position(position: Any) -> bool:
 def tag_view(row: dict[str, Any]) -> dict[str, str]:
     return {k: row[k] for k in ("ResourceId", "ResourceType", "Key", "Value")}
 
-
+# CreateTags and DeleteTags are bound from these (docs/families.md)
+declare_actions("tag", {"CreateTags": create, "DeleteTags": delete})
