@@ -1,12 +1,11 @@
-"""Instance operations: run, start, stop, reboot, terminate, describe (instances, status,
-attributes, credit specifications), modify attributes and metadata options, monitoring,
-console output."""
+"""Instance operations with logic of their own: run (and its retry), describe (instances by
+reservation, status, credit specifications). Start/stop/reboot/terminate, the attributes,
+metadata options, monitoring and console output are bound from topology/compute/instance_*."""
 from __future__ import annotations
 
 from typing import Any
 
-from topology.compute import (instance_attributes, instance_filters, instance_launch,
-                              instance_options, instance_state, instance_status, instances)
+from topology.compute import instance_filters, instance_launch, instance_status, instances
 from topology.compute.instance_view import view
 from topology.core import filters, paging
 from topology.core.errors import InvalidParameterCombination, InvalidParameterValue
@@ -40,7 +39,7 @@ def _select(ctx: Context, params: dict[str, Any], table: filters.FilterTable,
     return filters.select(world, part, "instance", table, params.get("Filters"), named)
 
 
-# -- run and lifecycle ------------------------------------------------------------------------
+# -- run --------------------------------------------------------------------------------------
 def _launched(answer: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     return answer["ReservationId"], tuple(i["InstanceId"] for i in answer["Instances"])
 
@@ -70,31 +69,6 @@ def _pending(item: dict[str, Any]) -> dict[str, Any]:
     for interface in item.get("NetworkInterfaces", ()):
         interface["Attachment"] = {**interface["Attachment"], "Status": "attaching"}
     return item
-
-
-@handler
-def start_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"StartingInstances": instance_state.start(ctx.world, ctx.part,
-                                                      params["InstanceIds"])}
-
-
-@handler
-def stop_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"StoppingInstances": instance_state.stop(
-        ctx.world, ctx.part, params["InstanceIds"], hibernate=bool(params.get("Hibernate")),
-        force=bool(params.get("Force")))}
-
-
-@handler
-def terminate_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"TerminatingInstances": instance_state.terminate(ctx.world, ctx.part,
-                                                             params["InstanceIds"])}
-
-
-@handler
-def reboot_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    instance_state.reboot(ctx.world, ctx.part, params["InstanceIds"])
-    return {}
 
 
 # -- describe ---------------------------------------------------------------------------------
@@ -127,18 +101,6 @@ def describe_instance_status(ctx: Context, params: dict[str, Any]) -> dict[str, 
             "NextToken": token}
 
 
-@handler
-def describe_instance_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return instance_attributes.describe(ctx.world, ctx.part, params["InstanceId"],
-                                        params["Attribute"])
-
-
-@handler
-def modify_instance_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    instance_attributes.modify(ctx.world, ctx.part, params["InstanceId"], params)
-    return {}
-
-
 CREDIT_FILTERS: filters.FilterTable = {"instance-id": instance_filters.FILTERS["instance-id"]}
 
 
@@ -158,28 +120,3 @@ def describe_instance_credit_specifications(ctx: Context, params: dict[str, Any]
     return {"InstanceCreditSpecifications": [
         {"InstanceId": i, "CpuCredits": world.graph.nodes[i].get("cpu_credits") or "standard"}
         for i in page], "NextToken": token}
-
-
-# -- options ----------------------------------------------------------------------------------
-@handler
-def monitor_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"InstanceMonitorings": instance_options.set_monitoring(
-        ctx.world, ctx.part, params["InstanceIds"], True)}
-
-
-@handler
-def unmonitor_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"InstanceMonitorings": instance_options.set_monitoring(
-        ctx.world, ctx.part, params["InstanceIds"], False)}
-
-
-@handler
-def get_console_output(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return instance_options.console_output(ctx.world, ctx.part, params["InstanceId"])
-
-
-@handler
-def modify_instance_metadata_options(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    options = instance_options.modify_metadata(ctx.world, ctx.part, params["InstanceId"],
-                                               params)
-    return {"InstanceId": params["InstanceId"], "InstanceMetadataOptions": options}

@@ -18,6 +18,7 @@ from typing import Any
 from ..catalogue import instance_types
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
                            MissingParameter, TopologyError)
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 from ..network import interface_views, network_interfaces
 from . import volumes
@@ -243,3 +244,7 @@ WRITERS: dict[str, Callable[[World, Partition, str, Any], None]] = {
     "groupSet": _group_set,
     "blockDeviceMapping": _block_devices,
 }
+
+# these operations are bound from the functions above (docs/families.md)
+declare_actions("instance", {"DescribeInstanceAttribute": describe,
+                             "ModifyInstanceAttribute": modify})

@@ -18,6 +18,7 @@ from typing import Any
 from ..core import regions
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
                            TopologyError)
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 from ..network import subnets
 from .instances import get_all, gmt, state_name
@@ -121,10 +122,10 @@ def _checked_metadata(asked: dict[str, Any]) -> dict[str, Any]:
 
 
 def modify_metadata(world: World, part: Partition, instance_id: str,
-                    asked: dict[str, Any]) -> dict[str, Any]:
+                    params: dict[str, Any]) -> dict[str, Any]:
     """Change IMDS options; the answer shows them `pending` (describe shows `applied`)."""
     node = world.get(part, "instance", instance_id)
-    given = _checked_metadata(asked)
+    given = _checked_metadata(params)
     _check_live(world, instance_id)
     options = {**node["MetadataOptions"], **given, "State": "applied"}
     world.update(instance_id, MetadataOptions=options)
@@ -228,18 +229,26 @@ def user_data(text: str | None) -> str | None:
 
 
 # -- monitoring and console output ------------------------------------------------------------
-def set_monitoring(world: World, part: Partition, ids: list[str], enabled: bool
+def set_monitoring(world: World, part: Partition, instance_ids: list[str], enabled: bool
                    ) -> list[dict[str, Any]]:
     """Turn detailed monitoring on or off; the answer shows the change under way."""
-    ids = get_all(world, part, ids)
-    for instance_id in ids:
+    instance_ids = get_all(world, part, instance_ids)
+    for instance_id in instance_ids:
         _check_live(world, instance_id)
     out = []
-    for instance_id in ids:
+    for instance_id in instance_ids:
         world.update(instance_id, Monitoring={"State": "enabled" if enabled else "disabled"})
         out.append({"InstanceId": instance_id,
                     "Monitoring": {"State": "pending" if enabled else "disabling"}})
     return out
+
+
+def monitor(world: World, part: Partition, instance_ids: list[str]) -> list[dict[str, Any]]:
+    return set_monitoring(world, part, instance_ids, True)
+
+
+def unmonitor(world: World, part: Partition, instance_ids: list[str]) -> list[dict[str, Any]]:
+    return set_monitoring(world, part, instance_ids, False)
 
 
 def console_output(world: World, part: Partition, instance_id: str) -> dict[str, Any]:
@@ -258,3 +267,8 @@ def console_output(world: World, part: Partition, instance_id: str) -> dict[str,
     text = "\r\n".join(lines) + "\r\n"
     return {"InstanceId": instance_id, "Timestamp": launched,
             "Output": base64.b64encode(text.encode()).decode("ascii")}
+
+# these operations are bound from the functions above (docs/families.md)
+declare_actions("instance", {"MonitorInstances": monitor, "UnmonitorInstances": unmonitor,
+                             "GetConsoleOutput": console_output,
+                             "ModifyInstanceMetadataOptions": modify_metadata})

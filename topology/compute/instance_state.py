@@ -20,6 +20,7 @@ from typing import Any
 
 from ..core.clock import now
 from ..core.errors import IncorrectState, TopologyError
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 from ..network import network_interfaces
 from . import volumes
@@ -48,13 +49,13 @@ def _reason() -> str:
 
 
 # -- start ------------------------------------------------------------------------------------
-def start(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]]:
-    ids = get_all(world, part, ids)
-    for instance_id in ids:
+def start(world: World, part: Partition, instance_ids: list[str]) -> list[dict[str, Any]]:
+    instance_ids = get_all(world, part, instance_ids)
+    for instance_id in instance_ids:
         if state_name(world, instance_id) not in ("stopped", "pending", "running"):
             raise _wrong_state(instance_id, "started")
     out = []
-    for instance_id in ids:
+    for instance_id in instance_ids:
         previous = state_name(world, instance_id)
         if previous != "stopped":
             out.append(change(instance_id, previous, previous))
@@ -74,13 +75,13 @@ def _restore_public_ip(world: World, part: Partition, instance_id: str) -> None:
 
 
 # -- stop -------------------------------------------------------------------------------------
-def stop(world: World, part: Partition, ids: list[str], *, hibernate: bool = False,
+def stop(world: World, part: Partition, instance_ids: list[str], *, hibernate: bool = False,
          force: bool = False) -> list[dict[str, Any]]:
-    ids = get_all(world, part, ids)
-    for instance_id in ids:
+    instance_ids = get_all(world, part, instance_ids)
+    for instance_id in instance_ids:
         _check_stop(world, instance_id, hibernate)
     out = []
-    for instance_id in ids:
+    for instance_id in instance_ids:
         previous = state_name(world, instance_id)
         if previous in ("stopped", "stopping"):
             out.append(change(instance_id, previous, previous))
@@ -115,17 +116,17 @@ def _release_public_ip(world: World, part: Partition, instance_id: str) -> None:
 
 
 # -- reboot -----------------------------------------------------------------------------------
-def reboot(world: World, part: Partition, ids: list[str]) -> None:
+def reboot(world: World, part: Partition, instance_ids: list[str]) -> None:
     """A reboot changes no state; only instances that are up can reboot."""
-    for instance_id in get_all(world, part, ids):
+    for instance_id in get_all(world, part, instance_ids):
         if state_name(world, instance_id) not in ("pending", "running"):
             raise _wrong_state(instance_id, "rebooted")
 
 
 # -- terminate --------------------------------------------------------------------------------
-def terminate(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]]:
-    ids = get_all(world, part, ids)
-    for instance_id in ids:
+def terminate(world: World, part: Partition, instance_ids: list[str]) -> list[dict[str, Any]]:
+    instance_ids = get_all(world, part, instance_ids)
+    for instance_id in instance_ids:
         if world.graph.nodes[instance_id].get("api_termination_disabled") and \
                 state_name(world, instance_id) != "terminated":
             raise TopologyError(
@@ -133,7 +134,7 @@ def terminate(world: World, part: Partition, ids: list[str]) -> list[dict[str, A
                 "'disableApiTermination' instance attribute and try again.",
                 "OperationNotPermitted")
     out = []
-    for instance_id in ids:
+    for instance_id in instance_ids:
         previous = state_name(world, instance_id)
         if previous in ("terminated", "shutting-down"):
             out.append(change(instance_id, previous, previous))
@@ -158,3 +159,8 @@ def _let_go(world: World, part: Partition, instance_id: str) -> None:
     assoc = profile_association(world, instance_id)
     if assoc is not None:
         world.remove(assoc)
+
+
+# these operations are bound from the functions above (docs/families.md)
+declare_actions("instance", {"StartInstances": start, "StopInstances": stop,
+                             "RebootInstances": reboot, "TerminateInstances": terminate})
