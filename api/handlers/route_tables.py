@@ -1,10 +1,12 @@
-"""Route table operations: tables, routes, subnet/gateway associations and the main table."""
+"""Route table operations with logic of their own: create (the VPC checked before the tags),
+associate and replace an association (answered `associated`). Routes and disassociation are
+bound from topology/network/route_tables.py."""
 from __future__ import annotations
 
 from typing import Any
 
 from topology.core import tags
-from topology.network import route_tables, routes
+from topology.network import route_tables
 
 from ..operations import Context, handler
 
@@ -28,31 +30,7 @@ def associate_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any
 
 
 @handler
-def disassociate_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route_tables.disassociate(ctx.world, ctx.part, params["AssociationId"])
-    return {}
-
-
-@handler
 def replace_route_table_association(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     new_id = route_tables.replace_association(ctx.world, ctx.part, params["AssociationId"],
                                               params["RouteTableId"])
     return {"NewAssociationId": new_id, "AssociationState": {"State": "associated"}}
-
-
-@handler
-def create_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    routes.create_route(ctx.world, ctx.part, params["RouteTableId"], params)
-    return {"Return": True}
-
-
-@handler
-def replace_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    routes.replace_route(ctx.world, ctx.part, params["RouteTableId"], params)
-    return {}
-
-
-@handler
-def delete_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    routes.delete_route(ctx.world, ctx.part, params["RouteTableId"], params)
-    return {}

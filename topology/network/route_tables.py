@@ -25,7 +25,7 @@ from ..core.family import Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World
 from . import vpc_blocks, vpn_gateways
-from .routes import EDGE_GATEWAYS, EDGE_TARGETS
+from .routes import EDGE_GATEWAYS, EDGE_TARGETS, create_route, delete_route, replace_route
 from .routes import add_local_route as add_local_route  # re-exported for vpcs/defaults
 from .routes import add_route as add_route
 from .routes import home_vpc, is_gateway_table
@@ -160,12 +160,12 @@ def association(world: World, part: Partition, assoc_id: str) -> tuple[str, str,
     return found
 
 
-def disassociate(world: World, part: Partition, assoc_id: str) -> None:
+def disassociate(world: World, part: Partition, association_id: str) -> None:
     """Remove a subnet or gateway association; the main association stays."""
-    rtb_id, target, data = association(world, part, assoc_id)
+    rtb_id, target, data = association(world, part, association_id)
     if data.get("Main"):
         raise InvalidParameterValue(
-            f"cannot disassociate the main route table association {assoc_id}")
+            f"cannot disassociate the main route table association {association_id}")
     world.unlink(rtb_id, target, schema.ASSOCIATED)
 
 
@@ -372,4 +372,6 @@ __all__ += ["imported"]
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-FAMILY = declare(Family("route-table", view=view, filters=FILTERS, delete=delete))
+FAMILY = declare(Family("route-table", view=view, filters=FILTERS, delete=delete, actions={
+    "CreateRoute": create_route, "ReplaceRoute": replace_route, "DeleteRoute": delete_route,
+    "DisassociateRouteTable": disassociate}))

@@ -386,26 +386,28 @@ def _check_edge_route(world: World, rtb_id: str, vpc_id: str, net: IPNetwork | N
 
 
 # -- operations ------------------------------------------------------------------------------
-def create_route(world: World, part: Partition, rtb_id: str, params: dict[str, Any]) -> None:
+def create_route(world: World, part: Partition, route_table_id: str, params: dict[str,
+                 Any]) -> None:
     """CreateRoute: validate destination, target and AWS's routing rules, then add the edge."""
-    member, dest, net = parse_destination_for(world, part, rtb_id, params)
+    member, dest, net = parse_destination_for(world, part, route_table_id, params)
     target = parse_target(world, part, params)
     assert target is not None
-    vpc_id = vpc_of(world, rtb_id)
-    _check_network(world, rtb_id, vpc_id, target)
-    _check_destination(world, rtb_id, vpc_id, net, target, dest)
-    if find_route(world, rtb_id, dest) is not None:
+    vpc_id = vpc_of(world, route_table_id)
+    _check_network(world, route_table_id, vpc_id, target)
+    _check_destination(world, route_table_id, vpc_id, net, target, dest)
+    if find_route(world, route_table_id, dest) is not None:
         raise TopologyError(f"The route identified by {dest} already exists.", "RouteAlreadyExists")
-    add_route(world, rtb_id, target, dest, member)
+    add_route(world, route_table_id, target, dest, member)
 
 
-def replace_route(world: World, part: Partition, rtb_id: str, params: dict[str, Any]) -> None:
+def replace_route(world: World, part: Partition, route_table_id: str, params: dict[str,
+                  Any]) -> None:
     """ReplaceRoute: point an existing route at a new target (LocalTarget: back to `local`)."""
-    member, dest, net = parse_destination_for(world, part, rtb_id, params)
+    member, dest, net = parse_destination_for(world, part, route_table_id, params)
     target = parse_target(world, part, params, replacing=True)
     local_target = target is None
-    vpc_id = vpc_of(world, rtb_id)
-    current = find_route(world, rtb_id, dest)
+    vpc_id = vpc_of(world, route_table_id)
+    current = find_route(world, route_table_id, dest)
     if current is None:
         raise InvalidParameterValue(
             f"There is no route defined for '{dest}' in the route table. Use CreateRoute instead.")
@@ -415,26 +417,28 @@ def replace_route(world: World, part: Partition, rtb_id: str, params: dict[str, 
             f"The local target can be used only for a local route; {dest} is not a CIDR block "
             "of the VPC.")
     if target is not None:
-        _check_network(world, rtb_id, vpc_id, target)
-        _check_destination(world, rtb_id, vpc_id, net, target, dest)
+        _check_network(world, route_table_id, vpc_id, target)
+        _check_destination(world, route_table_id, vpc_id, net, target, dest)
     new_target = vpc_id if target is None else target
     origin = "CreateRouteTable" if local else current[1]["Origin"]
     if origin == PROPAGATED:
         origin = "CreateRoute"
-    world.unlink(rtb_id, current[0], schema.ROUTE, dest)
-    add_route(world, rtb_id, new_target, dest, member, origin=origin)
+    world.unlink(route_table_id, current[0], schema.ROUTE, dest)
+    add_route(world, route_table_id, new_target, dest, member, origin=origin)
 
 
-def delete_route(world: World, part: Partition, rtb_id: str, params: dict[str, Any]) -> None:
+def delete_route(world: World, part: Partition, route_table_id: str, params: dict[str,
+                 Any]) -> None:
     """DeleteRoute: the route must exist and must not be a local route."""
-    member, dest, _ = parse_destination_for(world, part, rtb_id, params)
-    current = find_route(world, rtb_id, dest)
+    member, dest, _ = parse_destination_for(world, part, route_table_id, params)
+    current = find_route(world, route_table_id, dest)
     if current is None:
-        raise NotFound(f"no route with {DESTINATIONS[member][2]} {dest} in route table {rtb_id}",
-                       "InvalidRoute.NotFound")
-    if is_local_destination(world, vpc_of(world, rtb_id), dest):
-        raise InvalidParameterValue(f"cannot remove local route {dest} in route table {rtb_id}")
-    world.unlink(rtb_id, current[0], schema.ROUTE, dest)
+        raise NotFound(f"no route with {DESTINATIONS[member][2]} {dest} in route table "
+                       f"{route_table_id}", "InvalidRoute.NotFound")
+    if is_local_destination(world, vpc_of(world, route_table_id), dest):
+        raise InvalidParameterValue(
+            f"cannot remove local route {dest} in route table {route_table_id}")
+    world.unlink(route_table_id, current[0], schema.ROUTE, dest)
 
 
 # -- state and views -------------------------------------------------------------------------
