@@ -1,5 +1,6 @@
-"""VPC peering operations: request, accept, reject, delete and describe connections, their
-options, and the security group calls that look across them (stale rules, references)."""
+"""VPC peering operations with logic of their own: request, accept and describe connections
+(a view seen from the caller's side), their options, and stale security group rules. Reject,
+delete and DescribeSecurityGroupReferences are bound from topology/connect."""
 from __future__ import annotations
 
 from typing import Any
@@ -36,18 +37,6 @@ def accept_vpc_peering_connection(ctx: Context, params: dict[str, Any]) -> dict[
 
 
 @handler
-def reject_vpc_peering_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    peering.reject(ctx.world, ctx.part, params["VpcPeeringConnectionId"])
-    return {"Return": True}
-
-
-@handler
-def delete_vpc_peering_connection(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    peering.delete(ctx.world, ctx.part, params["VpcPeeringConnectionId"])
-    return {"Return": True}
-
-
-@handler
 def describe_vpc_peering_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world, part = ctx.world, ctx.part
     ids = params.get("VpcPeeringConnectionIds")
@@ -80,9 +69,3 @@ def describe_stale_security_groups(ctx: Context, params: dict[str, Any]) -> dict
     page, token = paging.page(world, groups, params.get("MaxResults"), params.get("NextToken"))
     return {"StaleSecurityGroupSet": [peered_groups.stale_view(world, g) for g in page],
             "NextToken": token}
-
-
-@handler
-def describe_security_group_references(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"SecurityGroupReferenceSet":
-            peered_groups.group_references(ctx.world, ctx.part, params["GroupId"])}

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..core import schema
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 from ..network import security_group_rules as sgr
 from ..network import security_groups
@@ -93,11 +94,11 @@ def stale_view(world: World, sg_id: str) -> dict[str, Any]:
             "VpcId": vpc_id}
 
 
-def group_references(world: World, part: Partition, group_ids: Iterable[str]
+def group_references(world: World, part: Partition, group_id: Iterable[str]
                      ) -> list[dict[str, str]]:
     """For each group, the peered VPCs whose groups' rules name it, and the active connection
     they name it across (boto3's `SecurityGroupReference`)."""
-    wanted = list(dict.fromkeys(group_ids))
+    wanted = list(dict.fromkeys(group_id))
     for sg_id in wanted:
         security_groups.get(world, part, sg_id)
     out = []
@@ -112,3 +113,6 @@ def group_references(world: World, part: Partition, group_ids: Iterable[str]
                 out.append({"GroupId": sg_id, "ReferencingVpcId": other,
                             "VpcPeeringConnectionId": pcx})
     return out
+
+# DescribeSecurityGroupReferences is bound from `group_references` (docs/families.md)
+declare_actions("security-group", {"DescribeSecurityGroupReferences": group_references})

@@ -44,6 +44,7 @@ from ..core.clock import stamp
 from ..core.described import Import, when
 from ..core.errors import (DependencyViolation, InvalidParameterValue, MissingParameter,
                            TopologyError)
+from ..core.family import declare_actions
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World, not_found
 from ..network import group_rules, routes, security_groups, vpcs
@@ -258,24 +259,25 @@ def accept(world: World, part: Partition, pcx_id: str) -> None:
     world.update(pcx_id, Status=_status("active", "Active"), ExpirationTime=None, accepted=True)
 
 
-def reject(world: World, part: Partition, pcx_id: str) -> None:
-    node = visible(world, part, pcx_id)
-    _accepter_call(part, node, pcx_id, "reject", "accepted or rejected")
+def reject(world: World, part: Partition, vpc_peering_connection_id: str) -> None:
+    node = visible(world, part, vpc_peering_connection_id)
+    _accepter_call(part, node, vpc_peering_connection_id, "reject", "accepted or rejected")
     if status_code(node) != "pending-acceptance":
-        raise _transition(pcx_id, status_code(node) or "", "rejecting")
-    world.update(pcx_id, Status=_status("rejected", f"Rejected by {part.account}"),
-                 ExpirationTime=None)
+        raise _transition(vpc_peering_connection_id, status_code(node) or "", "rejecting")
+    world.update(vpc_peering_connection_id,
+                 Status=_status("rejected", f"Rejected by {part.account}"), ExpirationTime=None)
 
 
-def delete(world: World, part: Partition, pcx_id: str) -> None:
+def delete(world: World, part: Partition, vpc_peering_connection_id: str) -> None:
     """Either owner deletes an active connection; only the requester a pending one."""
-    node = visible(world, part, pcx_id)
+    node = visible(world, part, vpc_peering_connection_id)
     code = status_code(node) or ""
     if code in ENDED:
-        raise _transition(pcx_id, code, "deleting")
+        raise _transition(vpc_peering_connection_id, code, "deleting")
     if code == "pending-acceptance" and part.account != node["peers"][REQUESTER]["OwnerId"]:
-        raise _not_permitted(f"User {part.account} cannot delete peering {pcx_id}")
-    _end(world, pcx_id, part.account)
+        raise _not_permitted(
+            f"User {part.account} cannot delete peering {vpc_peering_connection_id}")
+    _end(world, vpc_peering_connection_id, part.account)
 
 
 def _vpc_in_use(vpc_id: str) -> DependencyViolation:
@@ -468,3 +470,8 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
             imp.skip("vpc-peering-connection side", f"{peer['VpcId']} was not described "
                      "(another account or Region)")
     imp.world.claim(part, VISIBLE, ALL, pcx_id)
+
+# these operations are bound from the functions above (docs/families.md); the others answer
+# a view seen from the caller's side, in handlers of their own
+declare_actions("vpc-peering-connection", {"RejectVpcPeeringConnection": reject,
+                                           "DeleteVpcPeeringConnection": delete})
