@@ -1,5 +1,6 @@
-"""Elastic IP operations: allocate, associate, disassociate, release, describe, and the
-reverse DNS (`domain-name`) attribute."""
+"""Elastic IP operations with logic of their own: allocate, associate, disassociate, release
+(AllocationId or the deprecated PublicIp), describe, and DescribeAddressesAttribute. Modify
+and reset of the reverse DNS attribute are bound from topology/network/address_attributes.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -97,15 +98,3 @@ def describe_addresses_attribute(ctx: Context, params: dict[str, Any]) -> dict[s
         ctx.world, ctx.part, params.get("AllocationIds"), params.get("MaxResults"),
         params.get("NextToken"))
     return {"Addresses": found, "NextToken": token}
-
-
-@handler
-def modify_address_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Address": address_attributes.modify(ctx.world, ctx.part, params["AllocationId"],
-                                                 params.get("DomainName"))}
-
-
-@handler
-def reset_address_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Address": address_attributes.reset(ctx.world, ctx.part, params["AllocationId"],
-                                                params["Attribute"])}

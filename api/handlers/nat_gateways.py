@@ -1,5 +1,6 @@
-"""NAT gateway operations: create/delete/describe, and the secondary addresses of public
-(Elastic IPs) and private (private IPv4) NAT gateways."""
+"""NAT gateway operations with logic of their own: create (zonal only, its members checked),
+describe (its own not-found code, `Filter`), associating secondary Elastic IPs. Delete and the
+other secondary address operations are bound from topology/network/nat_gateways.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -58,22 +59,3 @@ def associate_nat_gateway_address(ctx: Context, params: dict[str, Any]) -> dict[
     return _answer(params, nat_gateways.associate_addresses(
         ctx.world, ctx.part, params["NatGatewayId"], params["AllocationIds"],
         params.get("PrivateIpAddresses")))
-
-
-@handler
-def disassociate_nat_gateway_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _answer(params, nat_gateways.disassociate_addresses(
-        ctx.world, ctx.part, params["NatGatewayId"], params["AssociationIds"]))
-
-
-@handler
-def assign_private_nat_gateway_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _answer(params, nat_gateways.assign_private_addresses(
-        ctx.world, ctx.part, params["NatGatewayId"], ips=params.get("PrivateIpAddresses"),
-        count=params.get("PrivateIpAddressCount")))
-
-
-@handler
-def unassign_private_nat_gateway_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return _answer(params, nat_gateways.unassign_private_addresses(
-        ctx.world, ctx.part, params["NatGatewayId"], params["PrivateIpAddresses"]))

@@ -157,9 +157,3 @@ def update_security_group_rule_descriptions_ingress(ctx: Context, params: dict[s
 def update_security_group_rule_descriptions_egress(ctx: Context, params: dict[str, Any]
                                                    ) -> dict[str, Any]:
     return _update_descriptions(ctx, params, egress=True)
-
-
-@handler
-def modify_security_group_rules(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    group_rules.modify(ctx.world, ctx.part, params["GroupId"], params["SecurityGroupRules"])
-    return {"Return": True}

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..core import paging
 from ..core.errors import InvalidParameterValue, MissingParameter
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 from .elastic_ips import KIND
 from .interface_views import public_dns_name
@@ -41,28 +42,31 @@ def describe(world: World, part: Partition, alloc_ids: list[str] | None,
     return [view(world, a) for a in page], next_token
 
 
-def modify(world: World, part: Partition, alloc_id: str, domain: str | None) -> dict[str, Any]:
-    """Set the address's PTR record to `domain`; answers the record in force and the update."""
-    world.get(part, KIND, alloc_id)
-    if not domain:
+def modify(world: World, part: Partition, allocation_id: str,
+           domain_name: str | None) -> dict[str, Any]:
+    """Set the address's PTR record to `domain_name`; answers the record in force and the
+    update."""
+    world.get(part, KIND, allocation_id)
+    if not domain_name:
         raise MissingParameter("The request must contain the parameter DomainName")
-    record = _qualified(domain)
-    before = view(world, alloc_id)
-    world.update(alloc_id, ptr=record)
+    record = _qualified(domain_name)
+    before = view(world, allocation_id)
+    world.update(allocation_id, ptr=record)
     return {**before, "PtrRecordUpdate": {"Value": record, "Status": "PENDING"}}
 
 
-def reset(world: World, part: Partition, alloc_id: str, attribute: str) -> dict[str, Any]:
+def reset(world: World, part: Partition, allocation_id: str, attribute: str) -> dict[str, Any]:
     """Remove the address's own PTR record (AWS's name answers again)."""
-    world.get(part, KIND, alloc_id)
+    world.get(part, KIND, allocation_id)
     if attribute != ATTRIBUTE:
         raise InvalidParameterValue(
             f"Value ({attribute}) for parameter attribute is invalid. Valid values: {ATTRIBUTE}")
-    before = view(world, alloc_id)
-    if world.graph.nodes[alloc_id].get("ptr") is None:
+    before = view(world, allocation_id)
+    if world.graph.nodes[allocation_id].get("ptr") is None:
         return before
-    world.update(alloc_id, ptr=None)
-    return {**before, "PtrRecordUpdate": {"Value": _default(world, alloc_id), "Status": "PENDING"}}
+    world.update(allocation_id, ptr=None)
+    return {**before, "PtrRecordUpdate": {"Value": _default(world, allocation_id),
+                                          "Status": "PENDING"}}
 
 
 def view(world: World, alloc_id: str) -> dict[str, Any]:
@@ -83,3 +87,6 @@ def _qualified(domain: str) -> str:
     if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
         raise InvalidParameterValue(f"Value ({domain}) for parameter domainName is invalid.")
     return name + "."
+
+# these operations are bound from the functions above (docs/families.md)
+declare_actions("elastic-ip", {"ModifyAddressAttribute": modify, "ResetAddressAttribute": reset})

@@ -170,17 +170,18 @@ def set_descriptions_by_id(world: World, part: Partition, sg_id: str,
         world.update(rule_id, Description=text)
 
 
-def modify(world: World, part: Partition, sg_id: str, updates: list[dict[str, Any]]) -> None:
+def modify(world: World, part: Partition, group_id: str,
+           security_group_rules: list[dict[str, Any]]) -> None:
     """Replace rules' content (`SecurityGroupRuleUpdate`s); a rule keeps its id, direction
     and kind of peer."""
-    get(world, part, sg_id)
+    get(world, part, group_id)
     plans: list[tuple[str, bool, Rule]] = []
-    for update in updates:
+    for update in security_group_rules:
         rule_id = update.get("SecurityGroupRuleId") or ""
-        node = _own_rule(world, part, sg_id, rule_id, None)
+        node = _own_rule(world, part, group_id, rule_id, None)
         if not update.get("SecurityGroupRule"):
             raise MissingParameter("The request must contain the parameter SecurityGroupRule")
-        new = parse_request(world, part, sg_id, update["SecurityGroupRule"])
+        new = parse_request(world, part, group_id, update["SecurityGroupRule"])
         if new.peer.kind != stored(world, rule_id).peer.kind:
             raise InvalidParameterValue(
                 f"The type of security group rule {rule_id} cannot be changed. Specify "
@@ -188,7 +189,7 @@ def modify(world: World, part: Partition, sg_id: str, updates: list[dict[str, An
         plans.append((rule_id, node["IsEgress"], new))
     for egress in DIRECTIONS:
         mine = [(rule_id, new) for rule_id, e, new in plans if e == egress]
-        _check_room(world, sg_id, [new for _, new in mine], egress=egress,
+        _check_room(world, group_id, [new for _, new in mine], egress=egress,
                     replacing=frozenset(rule_id for rule_id, _ in mine))
     for rule_id, _, new in plans:
         _replace(world, part, rule_id, new)
@@ -257,4 +258,5 @@ RULE_FILTERS: dict[str, Filter] = {
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-FAMILY = declare(Family("security-group-rule", view=rule_view, filters=RULE_FILTERS))
+FAMILY = declare(Family("security-group-rule", view=rule_view, filters=RULE_FILTERS,
+                        actions={"ModifySecurityGroupRules": modify}))

@@ -278,11 +278,11 @@ def associate_addresses(world: World, part: Partition, nat_id: str, allocation_i
     return [address(world, eni_id, ip, False, "associating") for ip in new]
 
 
-def disassociate_addresses(world: World, part: Partition, nat_id: str,
+def disassociate_addresses(world: World, part: Partition, nat_gateway_id: str,
                            association_ids: list[str]) -> list[dict[str, Any]]:
     """Disassociate secondary Elastic IPs (never the primary) from a public gateway; their
     private addresses go with them."""
-    eni_id = _live(world, part, nat_id, "public")
+    eni_id = _live(world, part, nat_gateway_id, "public")
     primary = world.graph.nodes[eni_id]["ips"][0]
     by_association = {data["id"]: (alloc, data) for alloc, data in enis.elastic_ips(world, eni_id)}
     chosen = []
@@ -294,7 +294,7 @@ def disassociate_addresses(world: World, part: Partition, nat_id: str,
         if found[1]["PrivateIpAddress"] == primary:
             raise InvalidParameterValue(
                 f"The association {assoc_id} is the primary Elastic IP address association of "
-                f"NAT gateway {nat_id} and cannot be disassociated.")
+                f"NAT gateway {nat_gateway_id} and cannot be disassociated.")
         chosen.append((assoc_id, found[1]["PrivateIpAddress"]))
     out = [address(world, eni_id, ip, False, "disassociating") for _, ip in chosen]
     for assoc_id, _ip in chosen:
@@ -303,38 +303,43 @@ def disassociate_addresses(world: World, part: Partition, nat_id: str,
     return out
 
 
-def assign_private_addresses(world: World, part: Partition, nat_id: str, *,
-                             ips: list[str] | None = None, count: int | None = None
+def assign_private_addresses(world: World, part: Partition, nat_gateway_id: str, *,
+                             private_ip_addresses: list[str] | None = None,
+                             private_ip_address_count: int | None = None
                              ) -> list[dict[str, Any]]:
     """Add secondary private addresses to a private gateway."""
-    eni_id = _live(world, part, nat_id, "private")
-    if ips and count:
+    eni_id = _live(world, part, nat_gateway_id, "private")
+    if private_ip_addresses and private_ip_address_count:
         raise InvalidParameterCombination(
             "You may specify PrivateIpAddressCount or specific private IP addresses, but not "
             "both.")
-    if not ips and not count:
+    if not private_ip_addresses and not private_ip_address_count:
         raise MissingParameter("The request must contain the parameter PrivateIpAddresses or "
                                "PrivateIpAddressCount")
-    new = interface_addresses.assign_private_ips(world, part, eni_id, ips=ips or (), count=count or 0)
+    new = interface_addresses.assign_private_ips(world, part, eni_id,
+                                                 ips=private_ip_addresses or (),
+                                                 count=private_ip_address_count or 0)
     return [address(world, eni_id, ip, False, "assigning") for ip in new]
 
 
-def unassign_private_addresses(world: World, part: Partition, nat_id: str, ips: list[str]
+def unassign_private_addresses(world: World, part: Partition, nat_gateway_id: str,
+                               private_ip_addresses: list[str]
                                ) -> list[dict[str, Any]]:
     """Remove secondary private addresses (never the primary) from a private gateway."""
-    eni_id = _live(world, part, nat_id, "private")
+    eni_id = _live(world, part, nat_gateway_id, "private")
     held = world.graph.nodes[eni_id]["ips"]
-    ips = list(dict.fromkeys(ips))
-    for ip in ips:
+    private_ip_addresses = list(dict.fromkeys(private_ip_addresses))
+    for ip in private_ip_addresses:
         if ip == held[0]:
             raise InvalidParameterValue(
-                f"The private IP address {ip} is the primary address of NAT gateway {nat_id} "
+                f"The private IP address {ip} is the primary address of NAT gateway "
+                f"{nat_gateway_id} "
                 "and cannot be unassigned.")
         if ip not in held:
             raise InvalidParameterValue(
-                f"The private IP address {ip} is not assigned to NAT gateway {nat_id}.")
-    out = [address(world, eni_id, ip, False, "unassigning") for ip in ips]
-    interface_addresses.unassign_private_ips(world, part, eni_id, ips)
+                f"The private IP address {ip} is not assigned to NAT gateway {nat_gateway_id}.")
+    out = [address(world, eni_id, ip, False, "unassigning") for ip in private_ip_addresses]
+    interface_addresses.unassign_private_ips(world, part, eni_id, private_ip_addresses)
     return out
 
 
@@ -426,4 +431,7 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete))
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete, actions={
+    "DisassociateNatGatewayAddress": disassociate_addresses,
+    "AssignPrivateNatGatewayAddress": assign_private_addresses,
+    "UnassignPrivateNatGatewayAddress": unassign_private_addresses}))
