@@ -213,12 +213,13 @@ Fill = Callable[[dict[str, Any], dict[str, str]], dict[str, Any]]
 
 
 def _arguments(family: Family, op: OperationModel, fn: Callable[..., Any],
-               renames: Any = None) -> Fill:
-    """How to fill `fn`'s parameters (after world and part) from a request, decided now."""
+               renames: Any = None, skip: int = 2) -> Fill:
+    """How to fill `fn`'s parameters (after the `skip` injected ones: world and part) from
+    a request, decided now."""
     renames = family.arguments if renames is None else renames
     by_snake = {botocore.xform_name(name): name for name in op.input_shape.members}
     plan: list[tuple[str, str, bool]] = []    # (parameter, input member or role, required)
-    for param in list(inspect.signature(fn).parameters.values())[2:]:
+    for param in list(inspect.signature(fn).parameters.values())[skip:]:
         required = param.default is inspect.Parameter.empty
         # `tags`: the TagSpecifications (when the input has them; CreateTags has `Tags`)
         if param.name == "params" or (param.name == "tags"
@@ -281,10 +282,11 @@ def _action(family: Family, op: OperationModel) -> Handler:
     returns: the family view of an id (a structure member), the value of the one member
     left, or a dict of output members merged."""
     fn = _actions(family)[op.name]
-    names = list(inspect.signature(fn).parameters)[:2]
-    if names != ["world", "part"]:
-        raise BindingError(f"{op.name}: {fn.__qualname__} must take (world, part, ...)")
-    fill = _arguments(family, op, fn, renames={})
+    names = list(inspect.signature(fn).parameters)
+    injected = [n for n in names[:2] if n in ("world", "part")]   # leading, by name
+    if names[:len(injected)] != injected or not injected:
+        raise BindingError(f"{op.name}: {fn.__qualname__} must start with world and/or part")
+    fill = _arguments(family, op, fn, renames={}, skip=len(injected))
     specified = "TagSpecifications" in op.input_shape.members
     resource_type = tags.resource_type(family.kind) if specified else ""
     outputs = op.output_shape.members if op.output_shape is not None else {}
@@ -292,12 +294,14 @@ def _action(family: Family, op: OperationModel) -> Handler:
                if n in outputs and outputs[n].type_name == "boolean"]
     echoes = [n for n in outputs if n in op.input_shape.members and n not in returns]
     rest = [n for n in outputs if n not in returns and n not in echoes]
+    if not rest and len(echoes) == 1 and _returned(fn) != "None":
+        rest, echoes = echoes, []     # the one member is what the function makes of its input
     place = _placing(family, op, fn, outputs, rest)
 
     def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         new_tags = (tags.from_specifications(params.get("TagSpecifications"), resource_type)
                     if specified else {})
-        result = fn(ctx.world, ctx.part, **fill(params, new_tags))
+        result = fn(*[getattr(ctx, name) for name in injected], **fill(params, new_tags))
         out: dict[str, Any] = {name: True for name in returns}
         for name in echoes:
             out[name] = params.get(name)
@@ -313,7 +317,7 @@ def _placing(family: Family, op: OperationModel, fn: Callable[..., Any], outputs
              rest: list[str]) -> Place:
     """Where the function's result goes in the answer, decided from its return annotation
     (a string under `from __future__ import annotations`) and the members left."""
-    returned = str(inspect.signature(fn).return_annotation)
+    returned = _returned(fn)
     if not rest:
         return lambda world, out, result: None
     if len(rest) == 1:
@@ -328,6 +332,12 @@ def _placing(family: Family, op: OperationModel, fn: Callable[..., Any], outputs
         raise BindingError(f"{op.name}: {fn.__qualname__} must return a dict of the output "
                            f"members {rest}")
     return lambda world, out, result: out.update(result)
+
+
+def _returned(fn: Callable[..., Any]) -> str:
+    """`fn`'s return annotation as written (a string under `from __future__ import
+    annotations`)."""
+    return str(inspect.signature(fn).return_annotation)
 
 
 def _no_view(world: World, rid: str) -> dict[str, Any]:

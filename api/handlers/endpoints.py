@@ -1,5 +1,7 @@
-"""VPC endpoint operations (create/delete/describe/modify) and endpoint services: the
-services a caller may connect to, and the services it offers (configurations, permissions)."""
+"""VPC endpoint operations with logic of their own: create and describe endpoints, the
+services a caller may connect to, the configurations it offers (create, describe) and their
+permissions and connections as described. Delete/modify of endpoints and of configurations,
+permissions, private DNS verification, accept/reject are bound from topology/connect."""
 from __future__ import annotations
 
 from typing import Any
@@ -34,21 +36,10 @@ def create_vpc_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 
 @handler
-def delete_vpc_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Unsuccessful": endpoints.delete(ctx.world, ctx.part, params["VpcEndpointIds"])}
-
-
-@handler
 def describe_vpc_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return describe(ctx, _capped(params), kind=endpoint_views.KIND, table=endpoint_views.FILTERS,
                     view=endpoint_views.view, output="VpcEndpoints",
                     ids=params.get("VpcEndpointIds"))
-
-
-@handler
-def modify_vpc_endpoint(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    endpoints.modify(ctx.world, ctx.part, params["VpcEndpointId"], params)
-    return {"Return": True}
 
 
 # -- the services a caller may use ----------------------------------------------------------------
@@ -74,25 +65,11 @@ def create_vpc_endpoint_service_configuration(ctx: Context, params: dict[str, An
 
 
 @handler
-def delete_vpc_endpoint_service_configurations(ctx: Context, params: dict[str, Any]
-                                               ) -> dict[str, Any]:
-    return {"Unsuccessful": configurations.delete_configurations(ctx.world, ctx.part,
-                                                           params["ServiceIds"])}
-
-
-@handler
 def describe_vpc_endpoint_service_configurations(ctx: Context, params: dict[str, Any]
                                                  ) -> dict[str, Any]:
     return describe(ctx, bounded(params, CONFIG_RESULTS), kind=services.KIND,
                     table=configurations.CONFIG_FILTERS, view=configurations.configuration_view,
                     output="ServiceConfigurations", ids=params.get("ServiceIds"))
-
-
-@handler
-def modify_vpc_endpoint_service_configuration(ctx: Context, params: dict[str, Any]
-                                              ) -> dict[str, Any]:
-    configurations.modify_configuration(ctx.world, ctx.part, params["ServiceId"], params)
-    return {"Return": True}
 
 
 @handler
@@ -105,35 +82,7 @@ def describe_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, An
     return {"AllowedPrincipals": page, "NextToken": token}
 
 
-@handler
-def modify_vpc_endpoint_service_permissions(ctx: Context, params: dict[str, Any]
-                                            ) -> dict[str, Any]:
-    added = configurations.modify_permissions(ctx.world, ctx.part, params["ServiceId"],
-                                        params.get("AddAllowedPrincipals") or [],
-                                        params.get("RemoveAllowedPrincipals") or [])
-    return {"AddedPrincipals": added, "ReturnValue": True}
-
-
-@handler
-def start_vpc_endpoint_service_private_dns_verification(ctx: Context, params: dict[str, Any]
-                                                        ) -> dict[str, Any]:
-    configurations.verify_private_dns(ctx.world, ctx.part, params["ServiceId"])
-    return {"ReturnValue": True}
-
-
 # -- connections to the services a caller offers ------------------------------------------------------
-@handler
-def accept_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Unsuccessful": configurations.accept(ctx.world, ctx.part, params["ServiceId"],
-                                            params["VpcEndpointIds"])}
-
-
-@handler
-def reject_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Unsuccessful": configurations.reject(ctx.world, ctx.part, params["ServiceId"],
-                                            params["VpcEndpointIds"])}
-
-
 @handler
 def describe_vpc_endpoint_connections(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     rows = filters.select_rows(configurations.CONNECTION_FILTERS, params.get("Filters"),

@@ -1,4 +1,5 @@
-"""Flow log operations: create (per-resource Unsuccessful items), delete, describe."""
+"""Flow log operations with logic of their own: create (per-resource Unsuccessful items) and
+describe. DeleteFlowLogs is bound from topology/network/flow_logs.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -15,11 +16,6 @@ def create_flow_logs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     created, failed = flow_logs.create(ctx.world, ctx.part, params, new_tags)
     return {"ClientToken": params.get("ClientToken"), "FlowLogIds": created,
             "Unsuccessful": failed}
-
-
-@handler
-def delete_flow_logs(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"Unsuccessful": flow_logs.delete(ctx.world, ctx.part, params["FlowLogIds"])}
 
 
 @handler

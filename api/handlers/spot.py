@@ -1,4 +1,6 @@
-"""Spot operations: Spot Instance requests, the Spot price history and Spot Fleets."""
+"""Spot operations with logic of their own: Spot Instance requests (request, describe), the
+Spot price history and Spot Fleets (request, describe, cancel). Cancelling requests and
+modifying a fleet are bound from topology/compute/spot.py and spot_fleets.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -26,12 +28,6 @@ def describe_spot_instance_requests(ctx: Context, params: dict[str, Any]) -> dic
         spot.get(ctx.world, ctx.part, rid)    # AWS's wording for an unknown request id
     return describe(ctx, params, kind=spot.KIND, table=spot.FILTERS, view=spot.view,
                     output="SpotInstanceRequests", ids=ids)
-
-
-@handler
-def cancel_spot_instance_requests(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    done = spot.cancel(ctx.world, ctx.part, params["SpotInstanceRequestIds"])
-    return {"CancelledSpotInstanceRequests": done}
 
 
 @handler
@@ -79,12 +75,6 @@ def describe_spot_fleet_instances(ctx: Context, params: dict[str, Any]) -> dict[
     page, token = paging.page(world, ids, params.get("MaxResults"), params.get("NextToken"))
     return {"SpotFleetRequestId": fid, "NextToken": token,
             "ActiveInstances": [spot_fleets.instance_view(world, iid) for iid in page]}
-
-
-@handler
-def modify_spot_fleet_request(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    spot_fleets.modify(ctx.world, ctx.part, params)
-    return {"Return": True}
 
 
 @handler

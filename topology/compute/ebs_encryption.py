@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from ..core.errors import TopologyError
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 
 ENCRYPTION_BY_DEFAULT = "ebs-encryption-by-default"   # Partition.attributes keys
@@ -27,17 +28,31 @@ def set_encryption_by_default(world: World, part: Partition, enabled: bool) -> N
     world.set_attribute(part, ENCRYPTION_BY_DEFAULT, True if enabled else None)
 
 
+def enable_by_default(world: World, part: Partition) -> bool:
+    set_encryption_by_default(world, part, True)
+    return True
+
+
+def disable_by_default(world: World, part: Partition) -> bool:
+    set_encryption_by_default(world, part, False)
+    return False
+
+
 def default_key_id(part: Partition) -> str:
     """The account's default key for EBS encryption as GetEbsDefaultKmsKeyId names it."""
     return part.attributes.get(DEFAULT_KMS_KEY) or AWS_MANAGED_ALIAS
 
 
-def set_default_key(world: World, part: Partition, key_id: str | None) -> str:
-    """Make `key_id` the default key (None: back to the AWS managed key, `alias/aws/ebs`);
+def set_default_key(world: World, part: Partition, kms_key_id: str | None) -> str:
+    """Make `kms_key_id` the default key (None: back to the AWS managed key, `alias/aws/ebs`);
     returns the ARN of the key now in use."""
-    arn = key_arn(part, key_id) if key_id else None
+    arn = key_arn(part, kms_key_id) if kms_key_id else None
     world.set_attribute(part, DEFAULT_KMS_KEY, arn)
     return arn or key_arn(part, AWS_MANAGED_ALIAS)
+
+
+def reset_default_key(world: World, part: Partition) -> str:
+    return set_default_key(world, part, None)
 
 
 def key_arn(part: Partition, key_id: str | None = None) -> str:
@@ -77,3 +92,12 @@ def encryption(part: Partition, encrypted: bool | None, kms_key_id: str | None,
     if encrypted or encryption_by_default(part):
         return True, key_arn(part)
     return False, None
+
+
+# these operations are bound from the functions above (docs/families.md); the account
+# setting has no resource kind of its own
+declare_actions("ebs-encryption", {
+    "EnableEbsEncryptionByDefault": enable_by_default,
+    "DisableEbsEncryptionByDefault": disable_by_default,
+    "GetEbsDefaultKmsKeyId": default_key_id, "ModifyEbsDefaultKmsKeyId": set_default_key,
+    "ResetEbsDefaultKmsKeyId": reset_default_key})

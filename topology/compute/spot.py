@@ -35,6 +35,7 @@ from ..core import tags
 from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, Malformed, NotFound,
                            TopologyError)
+from ..core.family import declare_actions
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World
 from . import instance_launch, instances
@@ -338,9 +339,10 @@ def view(world: World, rid: str) -> dict[str, Any]:
 
 
 # -- CancelSpotInstanceRequests --------------------------------------------------------------
-def cancel(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]]:
+def cancel(world: World, part: Partition,
+           spot_instance_request_ids: list[str]) -> list[dict[str, Any]]:
     """Cancel requests (all must exist first); instances keep running, as on AWS."""
-    ids = list(dict.fromkeys(ids))
+    ids = list(dict.fromkeys(spot_instance_request_ids))
     for rid in ids:
         get(world, part, rid)
     now = clock.now()
@@ -457,3 +459,7 @@ FILTERS: FilterTable = {
     "valid-from": _time_filter("ValidFrom"),
     "valid-until": _time_filter("ValidUntil"),
 }
+
+
+# CancelSpotInstanceRequests is bound from `cancel` (docs/families.md)
+declare_actions(KIND, {"CancelSpotInstanceRequests": cancel})

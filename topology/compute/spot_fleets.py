@@ -34,6 +34,7 @@ from typing import Any
 from ..catalogue import spot_prices
 from ..core import schema, tags
 from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 from . import instance_launch, instance_state, instances, spot
 from .spot_fleet_pools import Pool, invalid, on_demand_order, parse_price, pick, pools, spot_order
@@ -314,3 +315,7 @@ def cancel(world: World, part: Partition, ids: list[str], terminate: bool
         done.append({"SpotFleetRequestId": fid, "CurrentSpotFleetRequestState": current,
                      "PreviousSpotFleetRequestState": previous})
     return done, failed
+
+
+# ModifySpotFleetRequest is bound from `modify` (docs/families.md)
+declare_actions(KIND, {"ModifySpotFleetRequest": modify})

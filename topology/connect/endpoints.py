@@ -31,6 +31,7 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.described import Import, when_or_now
 from ..core.errors import InvalidParameterCombination, MissingParameter, NotFound, TopologyError
+from ..core.family import declare_actions
 from ..core.world import Partition, World, is_id_of
 from ..network import network_interfaces, prefix_lists, routes, subnets
 from . import endpoint_services as services
@@ -314,12 +315,12 @@ def _now() -> dt.datetime:
 
 
 # -- modify ---------------------------------------------------------------------------------------
-def modify(world: World, part: Partition, vpce_id: str, params: dict[str, Any]) -> None:
+def modify(world: World, part: Partition, vpc_endpoint_id: str, params: dict[str, Any]) -> None:
     """ModifyVpcEndpoint: route tables (gateway), subnets and groups (interface), policy,
     private DNS, IP address type."""
-    node = get(world, part, vpce_id)
-    etype, vpc_id = node["VpcEndpointType"], vpc_of(world, vpce_id)
-    svc_id = service_of(world, vpce_id)
+    node = get(world, part, vpc_endpoint_id)
+    etype, vpc_id = node["VpcEndpointType"], vpc_of(world, vpc_endpoint_id)
+    svc_id = service_of(world, vpc_endpoint_id)
     _check_kind_params(etype, params, modifying=True)
     if params.get("ResetPolicy") and params.get("PolicyDocument") is not None:
         raise InvalidParameterCombination(
@@ -327,13 +328,13 @@ def modify(world: World, part: Partition, vpce_id: str, params: dict[str, Any]) 
     policy = services.policy_text(params["PolicyDocument"]) \
         if params.get("PolicyDocument") is not None else None
     if etype == "Gateway":
-        _modify_gateway(world, part, vpce_id, vpc_id, params)
+        _modify_gateway(world, part, vpc_endpoint_id, vpc_id, params)
     else:
-        _modify_interfaces(world, part, vpce_id, vpc_id, svc_id, params)
+        _modify_interfaces(world, part, vpc_endpoint_id, vpc_id, svc_id, params)
     if policy is not None:
-        world.update(vpce_id, PolicyDocument=policy)
+        world.update(vpc_endpoint_id, PolicyDocument=policy)
     elif params.get("ResetPolicy"):
-        world.update(vpce_id, PolicyDocument=DEFAULT_POLICY[etype])
+        world.update(vpc_endpoint_id, PolicyDocument=DEFAULT_POLICY[etype])
 
 
 def _modify_gateway(world: World, part: Partition, vpce_id: str, vpc_id: str,
@@ -403,11 +404,11 @@ def _modify_interfaces(world: World, part: Partition, vpce_id: str, vpc_id: str,
 
 
 # -- delete ---------------------------------------------------------------------------------------
-def delete(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]]:
+def delete(world: World, part: Partition, vpc_endpoint_ids: list[str]) -> list[dict[str, Any]]:
     """DeleteVpcEndpoints; the Unsuccessful items (an unknown id is one, never an error).
     A gateway endpoint takes its routes with it, an interface endpoint its interfaces."""
     failed = []
-    for vpce_id in dict.fromkeys(ids):
+    for vpce_id in dict.fromkeys(vpc_endpoint_ids):
         node = world.node(vpce_id)
         if node is None or node["kind"] != KIND or (node["account"], node["region"]) != (
                 part.account, part.region):
@@ -488,3 +489,7 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
         imp.link(vpce_id, group["GroupId"], schema.ASSOCIATED, what="endpoint's group")
     for eni in enis:
         world.link(eni, vpce_id, schema.ATTACHED)
+
+
+# these operations are bound from the functions above (docs/families.md)
+declare_actions(KIND, {"ModifyVpcEndpoint": modify, "DeleteVpcEndpoints": delete})

@@ -21,6 +21,7 @@ from ..core import regions
 from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, NotFound,
                            TopologyError)
+from ..core.family import declare_actions
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, not_found
 from .endpoint_services import (KIND, LIVE_CONNECTIONS, NAME_INDEX, PRINCIPAL_INDEX, connections,
@@ -129,12 +130,12 @@ def get_own(world: World, part: Partition, svc_id: str) -> dict[str, Any]:
     return world.get(part, KIND, svc_id)
 
 
-def delete_configurations(world: World, part: Partition, ids: list[str]
+def delete_configurations(world: World, part: Partition, service_ids: list[str]
                           ) -> list[dict[str, Any]]:
     """DeleteVpcEndpointServiceConfigurations; the Unsuccessful items (never an error)."""
     failed = []
     pub = public_partition(world, part.region)
-    for svc_id in dict.fromkeys(ids):
+    for svc_id in dict.fromkeys(service_ids):
         node = world.node(svc_id)
         if node is None or node["kind"] != KIND or (node["account"], node["region"]) != (
                 part.account, part.region):
@@ -159,10 +160,10 @@ def _unsuccessful(rid: str, code: str, message: str) -> dict[str, Any]:
     return {"Error": {"Code": code, "Message": message}, "ResourceId": rid}
 
 
-def modify_configuration(world: World, part: Partition, svc_id: str,
+def modify_configuration(world: World, part: Partition, service_id: str,
                          params: dict[str, Any]) -> None:
     """ModifyVpcEndpointServiceConfiguration."""
-    node = get_own(world, part, svc_id)
+    node = get_own(world, part, service_id)
     fields: dict[str, Any] = {}
     for key, (_, label) in _BALANCERS.items():
         adds = _balancers(part, key, params.get(f"Add{key}") or [])
@@ -176,16 +177,17 @@ def modify_configuration(world: World, part: Partition, svc_id: str,
         for arn in removes:
             if arn not in node[key]:
                 raise InvalidParameterValue(
-                    f"The load balancer {arn} is not associated with the service {svc_id}.")
+                    f"The load balancer {arn} is not associated with the service "
+                    f"{service_id}.")
         new = [a for a in node[key] if a not in removes] + [a for a in adds
                                                               if a not in node[key]]
         if not new:
             raise InvalidParameterValue(
-                f"The endpoint service {svc_id} must have at least one load balancer.")
+                f"The endpoint service {service_id} must have at least one load balancer.")
         if removes and any(world.graph.nodes[e].get("State") in LIVE_CONNECTIONS
-                           for e in connections(world, svc_id)):
+                           for e in connections(world, service_id)):
             raise TopologyError(
-                f"Service {svc_id} has existing active VPC Endpoint connections!",
+                f"Service {service_id} has existing active VPC Endpoint connections!",
                 "ExistingVpcEndpointConnections")
         fields[key] = new
     if params.get("PrivateDnsName") is not None and params.get("RemovePrivateDnsName"):
@@ -209,11 +211,11 @@ def modify_configuration(world: World, part: Partition, svc_id: str,
         fields["AcceptanceRequired"] = bool(params["AcceptanceRequired"])
     fields["SupportedIpAddressTypes"] = ip_types
     fields["SupportedRegions"] = [r for r in supported if r != part.region]
-    world.update(svc_id, **fields)
+    world.update(service_id, **fields)
     if dns is not None:
-        _set_private_dns(world, svc_id, dns)
+        _set_private_dns(world, service_id, dns)
     elif params.get("RemovePrivateDnsName"):
-        _set_private_dns(world, svc_id, None)
+        _set_private_dns(world, service_id, None)
 
 
 def _changed_list(current: list[str], adds: list[str], removes: list[str]) -> list[str]:
@@ -246,10 +248,13 @@ def principal(text: str) -> tuple[str, str]:
     raise InvalidParameterValue(f"The principal '{text}' is invalid.")
 
 
-def modify_permissions(world: World, part: Partition, svc_id: str, adds: list[str],
-                       removes: list[str]) -> list[dict[str, Any]]:
+def modify_permissions(world: World, part: Partition, service_id: str,
+                       add_allowed_principals: list[str] | None = None,
+                       remove_allowed_principals: list[str] | None = None
+                       ) -> list[dict[str, Any]]:
     """ModifyVpcEndpointServicePermissions; the principals it added (as AddedPrincipal)."""
-    node = get_own(world, part, svc_id)
+    adds, removes = add_allowed_principals or [], remove_allowed_principals or []
+    node = get_own(world, part, service_id)
     parsed_adds = [(p, *principal(p)) for p in dict.fromkeys(adds)]
     for p in dict.fromkeys(removes):
         principal(p)
@@ -263,9 +268,9 @@ def modify_permissions(world: World, part: Partition, svc_id: str, adds: list[st
                         "ServicePermissionId": world.new_id("vpce-svc-perm")}
             kept.append(existing)
         added.append(existing)
-    world.update(svc_id, permissions=kept)
-    _reindex_principals(world, part, svc_id, current, kept)
-    return [permission_view(svc_id, p) for p in added]
+    world.update(service_id, permissions=kept)
+    _reindex_principals(world, part, service_id, current, kept)
+    return [permission_view(service_id, p) for p in added]
 
 
 def _reindex_principals(world: World, part: Partition, svc_id: str,
@@ -354,15 +359,18 @@ def _decide(world: World, part: Partition, svc_id: str, ids: list[str], state: s
     return failed
 
 
-def accept(world: World, part: Partition, svc_id: str, ids: list[str]) -> list[dict[str, Any]]:
+def accept(world: World, part: Partition, service_id: str,
+           vpc_endpoint_ids: list[str]) -> list[dict[str, Any]]:
     """AcceptVpcEndpointConnections: pending endpoints become available."""
-    return _decide(world, part, svc_id, ids, "available", ("pendingAcceptance",), "accepted")
+    return _decide(world, part, service_id, vpc_endpoint_ids, "available",
+                   ("pendingAcceptance",), "accepted")
 
 
-def reject(world: World, part: Partition, svc_id: str, ids: list[str]) -> list[dict[str, Any]]:
+def reject(world: World, part: Partition, service_id: str,
+           vpc_endpoint_ids: list[str]) -> list[dict[str, Any]]:
     """RejectVpcEndpointConnections: pending or available endpoints become rejected."""
-    return _decide(world, part, svc_id, ids, "rejected", ("pendingAcceptance", "available"),
-                   "rejected")
+    return _decide(world, part, service_id, vpc_endpoint_ids, "rejected",
+                   ("pendingAcceptance", "available"), "rejected")
 
 
 def connection_rows(world: World, part: Partition) -> list[dict[str, Any]]:
@@ -396,11 +404,20 @@ CONNECTION_FILTERS: dict[str, Filter] = {
 }
 
 
-def verify_private_dns(world: World, part: Partition, svc_id: str) -> None:
+def verify_private_dns(world: World, part: Partition, service_id: str) -> None:
     """StartVpcEndpointServicePrivateDnsVerification: ec2sim has no DNS to look the TXT record
     up in, so the domain verifies at once."""
-    node = get_own(world, part, svc_id)
+    node = get_own(world, part, service_id)
     if not node.get("PrivateDnsName"):
-        raise TopologyError(f"The service {svc_id} does not have a private DNS name.",
+        raise TopologyError(f"The service {service_id} does not have a private DNS name.",
                             "InvalidParameter")
-    world.update(svc_id, dns_state="verified")
+    world.update(service_id, dns_state="verified")
+
+
+# these operations are bound from the functions above (docs/families.md)
+declare_actions("vpc-endpoint-service", {
+    "DeleteVpcEndpointServiceConfigurations": delete_configurations,
+    "ModifyVpcEndpointServiceConfiguration": modify_configuration,
+    "ModifyVpcEndpointServicePermissions": modify_permissions,
+    "StartVpcEndpointServicePrivateDnsVerification": verify_private_dns,
+    "AcceptVpcEndpointConnections": accept, "RejectVpcEndpointConnections": reject})

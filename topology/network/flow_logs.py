@@ -19,6 +19,7 @@ from typing import Any
 from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import MissingParameter, TopologyError
+from ..core.family import declare_actions
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, is_id_of, not_found
 
@@ -239,9 +240,9 @@ def _unsuccessful(rid: str, code: str, message: str) -> dict[str, Any]:
 
 
 # -- delete ---------------------------------------------------------------------------------------
-def delete(world: World, part: Partition, ids: list[str]) -> list[dict[str, Any]]:
+def delete(world: World, part: Partition, flow_log_ids: list[str]) -> list[dict[str, Any]]:
     """DeleteFlowLogs; the Unsuccessful items for ids that are no flow log of the caller's."""
-    ids = list(dict.fromkeys(ids))
+    ids = list(dict.fromkeys(flow_log_ids))
     alive = set(live(world, part, ids))
     missing = [rid for rid in ids if rid not in alive]
     failed = []
@@ -291,3 +292,7 @@ FILTERS: dict[str, Filter] = {
     "resource-id": Filter(lambda w, rid, n: resource_of(w, rid), _watching, exact=True),
     "traffic-type": field("TrafficType"),
 }
+
+
+# DeleteFlowLogs is bound from `delete` (docs/families.md)
+declare_actions(KIND, {"DeleteFlowLogs": delete})
