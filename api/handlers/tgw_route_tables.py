@@ -1,5 +1,6 @@
-"""Transit gateway route table operations: tables, associations, propagations, static routes,
-route search and export."""
+"""Transit gateway route table operations with logic of their own: create (answered
+`pending`), associations and propagations (answered in their transient states), describe and
+route search. Static routes and export are bound from topology/connect/tgw_routes.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -67,39 +68,11 @@ def disable_transit_gateway_route_table_propagation(ctx: Context, params: dict[s
 
 
 @handler
-def create_transit_gateway_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route = tgw_routes.create_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
-                                    params)
-    return {"Route": route}
-
-
-@handler
-def delete_transit_gateway_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route = tgw_routes.delete_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
-                                    params["DestinationCidrBlock"])
-    return {"Route": route}
-
-
-@handler
-def replace_transit_gateway_route(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    route = tgw_routes.replace_route(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
-                                     params)
-    return {"Route": route}
-
-
-@handler
 def search_transit_gateway_routes(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     found, more, token = tgw_routes.search(
         ctx.world, ctx.part, params["TransitGatewayRouteTableId"], params.get("Filters"),
         params.get("MaxResults"), params.get("NextToken"))
     return {"Routes": found, "AdditionalRoutesAvailable": more, "NextToken": token}
-
-
-@handler
-def export_transit_gateway_routes(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    location = tgw_routes.export(ctx.world, ctx.part, params["TransitGatewayRouteTableId"],
-                                 params.get("Filters"), params["S3Bucket"])
-    return {"S3Location": location}
 
 
 def _listing(ctx: Context, params: dict[str, Any], rows: list[dict[str, Any]],

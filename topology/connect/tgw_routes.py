@@ -25,6 +25,7 @@ from ..core import addressing, paging, schema
 from ..core.clock import now
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            NotFound, TopologyError)
+from ..core.family import declare_actions
 from ..core.filters import Filter, FilterTable, select_rows
 from ..core.world import Partition, World
 from ..network import vpcs
@@ -126,17 +127,18 @@ def _route_target(world: World, rtb_id: str, params: dict[str, Any]) -> str:
     return attach_id
 
 
-def create_route(world: World, part: Partition, rtb_id: str, params: dict[str, Any]
+def create_route(world: World, part: Partition, transit_gateway_route_table_id: str,
+                 params: dict[str, Any]
                  ) -> dict[str, Any]:
     """CreateTransitGatewayRoute: a static route to an attachment, or a blackhole."""
-    world.get(part, KIND, rtb_id)
+    world.get(part, KIND, transit_gateway_route_table_id)
     dest = str(parse_cidr(params.get("DestinationCidrBlock")))
-    target = _route_target(world, rtb_id, params)
-    if dest in _static(world, rtb_id):
+    target = _route_target(world, transit_gateway_route_table_id, params)
+    if dest in _static(world, transit_gateway_route_table_id):
         raise TopologyError(f"Route {dest} already exists in Transit Gateway Route Table "
-                            f"{rtb_id}.", "RouteAlreadyExists")
-    _link_route(world, rtb_id, target, dest)
-    return _route_view(world, rtb_id, dest)
+                            f"{transit_gateway_route_table_id}.", "RouteAlreadyExists")
+    _link_route(world, transit_gateway_route_table_id, target, dest)
+    return _route_view(world, transit_gateway_route_table_id, dest)
 
 
 def _link_route(world: World, rtb_id: str, target: str, dest: str) -> None:
@@ -156,34 +158,36 @@ def _missing_route(dest: str, rtb_id: str) -> NotFound:
                     "InvalidRoute.NotFound")
 
 
-def delete_route(world: World, part: Partition, rtb_id: str, destination: str
+def delete_route(world: World, part: Partition, transit_gateway_route_table_id: str,
+                 destination_cidr_block: str
                  ) -> dict[str, Any]:
     """DeleteTransitGatewayRoute: only static routes can be deleted; answers it `deleted`."""
-    world.get(part, KIND, rtb_id)
-    dest = str(parse_cidr(destination))
-    found = _static(world, rtb_id).get(dest)
+    world.get(part, KIND, transit_gateway_route_table_id)
+    dest = str(parse_cidr(destination_cidr_block))
+    found = _static(world, transit_gateway_route_table_id).get(dest)
     if found is None:
-        raise _missing_route(dest, rtb_id)
-    result = _route_view(world, rtb_id, dest)
-    world.unlink(rtb_id, found[0], schema.ROUTE, dest)
+        raise _missing_route(dest, transit_gateway_route_table_id)
+    result = _route_view(world, transit_gateway_route_table_id, dest)
+    world.unlink(transit_gateway_route_table_id, found[0], schema.ROUTE, dest)
     return {**result, "State": "deleted"}
 
 
-def replace_route(world: World, part: Partition, rtb_id: str, params: dict[str, Any]
+def replace_route(world: World, part: Partition, transit_gateway_route_table_id: str,
+                  params: dict[str, Any]
                   ) -> dict[str, Any]:
     """ReplaceTransitGatewayRoute: point a route at another attachment or a blackhole; a
     propagated route replaced becomes static."""
-    world.get(part, KIND, rtb_id)
+    world.get(part, KIND, transit_gateway_route_table_id)
     dest = str(parse_cidr(params.get("DestinationCidrBlock")))
-    current = _static(world, rtb_id).get(dest)
+    current = _static(world, transit_gateway_route_table_id).get(dest)
     if current is None and not any(row["DestinationCidrBlock"] == dest
-                                   for row in routes(world, rtb_id)):
-        raise _missing_route(dest, rtb_id)
-    target = _route_target(world, rtb_id, params)
+                                   for row in routes(world, transit_gateway_route_table_id)):
+        raise _missing_route(dest, transit_gateway_route_table_id)
+    target = _route_target(world, transit_gateway_route_table_id, params)
     if current is not None:
-        world.unlink(rtb_id, current[0], schema.ROUTE, dest)
-    _link_route(world, rtb_id, target, dest)
-    return _route_view(world, rtb_id, dest)
+        world.unlink(transit_gateway_route_table_id, current[0], schema.ROUTE, dest)
+    _link_route(world, transit_gateway_route_table_id, target, dest)
+    return _route_view(world, transit_gateway_route_table_id, dest)
 
 
 # -- searching routes -----------------------------------------------------------------------------
@@ -285,17 +289,24 @@ def _is_route_key(position: Any) -> bool:
         isinstance(k, int) and not isinstance(k, bool) for k in position)
 
 
-def export(world: World, part: Partition, rtb_id: str, specs: list[dict[str, Any]] | None,
-           bucket: str) -> str:
+def export(world: World, part: Partition, transit_gateway_route_table_id: str,
+           filters: list[dict[str, Any]] | None,
+           s3_bucket: str) -> str:
     """ExportTransitGatewayRoutes: the S3 URL AWS would write the JSON file to.
 
     ec2sim has no S3: the filters are checked and the location answered, nothing is written.
     AWS names the file after the account, region, table and time.
     """
-    world.get(part, KIND, rtb_id)
-    if not bucket:
+    world.get(part, KIND, transit_gateway_route_table_id)
+    if not s3_bucket:
         raise MissingParameter("The request must contain the parameter S3Bucket")
-    select_routes(routes(world, rtb_id), specs, EXPORT_FILTERS)
+    select_routes(routes(world, transit_gateway_route_table_id), filters, EXPORT_FILTERS)
     when = now().strftime("%Y%m%dT%H%M%SZ")
-    name = f"{part.account}_{part.region}_{rtb_id}_{when}.json"
-    return f"s3://{bucket}/VPCTransitGateway/TransitGatewayRouteTables/{name}"
+    name = f"{part.account}_{part.region}_{transit_gateway_route_table_id}_{when}.json"
+    return f"s3://{s3_bucket}/VPCTransitGateway/TransitGatewayRouteTables/{name}"
+
+# these operations are bound from the functions above (docs/families.md)
+declare_actions(KIND, {"CreateTransitGatewayRoute": create_route,
+                       "DeleteTransitGatewayRoute": delete_route,
+                       "ReplaceTransitGatewayRoute": replace_route,
+                       "ExportTransitGatewayRoutes": export})
