@@ -1,4 +1,6 @@
-"""IAM instance profile association operations: associate, replace, disassociate, describe."""
+"""IAM instance profile association operations with logic of their own: associate and replace
+(answered `associating`), describe. Disassociate is bound from
+topology/compute/instance_profiles.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -27,12 +29,6 @@ def replace_iam_instance_profile_association(ctx: Context, params: dict[str, Any
     assoc_id = instance_profiles.replace(ctx.world, ctx.part, params["AssociationId"],
                                          params["IamInstanceProfile"])
     return _answer(ctx, assoc_id, "associating")
-
-
-@handler
-def disassociate_iam_instance_profile(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    return {"IamInstanceProfileAssociation": instance_profiles.disassociate(
-        ctx.world, ctx.part, params["AssociationId"])}
 
 
 @handler

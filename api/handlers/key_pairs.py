@@ -1,4 +1,6 @@
-"""Key pair operations: create, import, delete, describe."""
+"""Key pair operations with logic of their own: create, import (answers without an empty tag
+set), describe (names or ids, public keys on request). DeleteKeyPair is bound from
+topology/compute/key_pairs.py."""
 from __future__ import annotations
 
 from functools import partial
@@ -33,13 +35,6 @@ def import_key_pair(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     key_id = key_pairs.import_(ctx.world, ctx.part, params["KeyName"],
                                params["PublicKeyMaterial"], tags=new_tags)
     return _created(ctx, key_id)
-
-
-@handler
-def delete_key_pair(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    key_id = key_pairs.delete(ctx.world, ctx.part, name=params.get("KeyName"),
-                              key_pair_id=params.get("KeyPairId"))
-    return {"Return": True, "KeyPairId": key_id}
 
 
 @handler

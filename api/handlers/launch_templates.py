@@ -1,11 +1,11 @@
-"""Launch templates: create/describe/modify/delete templates, their versions, and
-get_launch_template_data (an instance's parameters as launch template data)."""
+"""Launch templates with logic of their own: create/describe/modify/delete templates (by id
+or name, with warnings) and their versions. GetLaunchTemplateData is bound from
+topology/compute/launch_template_data.py."""
 from __future__ import annotations
 
 from typing import Any
 
 from topology.catalogue import instance_types
-from topology.compute import launch_template_data
 from topology.compute import launch_templates as lt
 from topology.core import filters, tags
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
@@ -148,9 +148,3 @@ def delete_launch_template_versions(ctx: Context, params: dict[str, Any]) -> dic
                                       params.get("LaunchTemplateName"), params["Versions"])
     return {"SuccessfullyDeletedLaunchTemplateVersions": done,
             "UnsuccessfullyDeletedLaunchTemplateVersions": failed}
-
-
-@handler
-def get_launch_template_data(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    data = launch_template_data.instance_data(ctx.world, ctx.part, params["InstanceId"])
-    return {"LaunchTemplateData": data}

@@ -22,6 +22,7 @@ from typing import Any
 from ..core import schema
 from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue, MissingParameter
+from ..core.family import declare_actions
 from ..core.filters import Filter
 from ..core.world import Partition, World
 from .instances import profile_association, state_name
@@ -116,11 +117,11 @@ def replace(world: World, part: Partition, assoc_id: str, spec: dict[str, Any]) 
     return create(world, part, instance_id, prof)
 
 
-def disassociate(world: World, part: Partition, assoc_id: str) -> dict[str, Any]:
+def disassociate(world: World, part: Partition, association_id: str) -> dict[str, Any]:
     """Remove an association; returns its view as `disassociating`."""
-    world.get(part, KIND, assoc_id)
-    out = {**view(world, assoc_id), "State": "disassociating"}
-    world.remove(assoc_id)
+    world.get(part, KIND, association_id)
+    out = {**view(world, association_id), "State": "disassociating"}
+    world.remove(association_id)
     return out
 
 
@@ -142,3 +143,7 @@ FILTERS: dict[str, Filter] = {
     "instance-id": Filter(lambda w, rid, n: instance_of(w, rid), _of_instance, exact=True),
     "state": Filter(lambda w, rid, n: n["State"]),
 }
+
+
+# DisassociateIamInstanceProfile is bound from `disassociate` (docs/families.md)
+declare_actions(KIND, {"DisassociateIamInstanceProfile": disassociate})

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
 from ..core import tags as tagging
 from ..core.errors import (Conflict, InvalidParameterValue, MissingParameter, NotFound,
                            TopologyError)
+from ..core.family import declare_actions
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 
@@ -270,14 +271,14 @@ def by_name(world: World, part: Partition, name: str) -> str:
     raise NotFound(f"The key pair '{name}' does not exist", "InvalidKeyPair.NotFound")
 
 
-def delete(world: World, part: Partition, *, name: str | None = None,
+def delete(world: World, part: Partition, *, key_name: str | None = None,
            key_pair_id: str | None = None) -> str | None:
     """Delete a key pair by id (unknown: `InvalidKeyPair.NotFound`) or by name (unknown: a
     silent success, as on AWS). Returns the deleted id, if any."""
     if key_pair_id:
         world.get(part, "key-pair", key_pair_id)
-    elif name:
-        key_pair_id = next(iter(world.claimed(part, NAME_INDEX, name)), None)
+    elif key_name:
+        key_pair_id = next(iter(world.claimed(part, NAME_INDEX, key_name)), None)
     else:
         raise MissingParameter("The request must contain the parameter KeyName or KeyPairId")
     if key_pair_id is not None:
@@ -321,3 +322,7 @@ FILTERS: dict[str, Filter] = {
     "fingerprint": field("KeyFingerprint"),
     "key-type": field("KeyType"),
 }
+
+
+# DeleteKeyPair is bound from `delete` (docs/families.md)
+declare_actions("key-pair", {"DeleteKeyPair": delete})

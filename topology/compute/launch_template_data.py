@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.family import declare_actions
 from ..core.world import Partition, World
 from . import instance_view, volumes
 
@@ -124,3 +125,7 @@ def _interface(ni: dict[str, Any]) -> dict[str, Any]:
     if attachment.get("NetworkCardIndex") is not None:
         out["NetworkCardIndex"] = attachment["NetworkCardIndex"]
     return {k: v for k, v in out.items() if v is not None}
+
+
+# GetLaunchTemplateData is bound from `instance_data` (docs/families.md)
+declare_actions("instance", {"GetLaunchTemplateData": instance_data})
