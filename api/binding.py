@@ -40,8 +40,9 @@ from botocore.model import OperationModel, Shape
 import api.protocol as protocol
 import topology
 from topology.core import filters, paging, tags
-from topology.core.errors import InvalidParameterCombination, InvalidParameterValue, NotFound
-from topology.core.family import ACTIONS, FAMILIES, Family, View
+from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue, NotFound,
+                                  TopologyError)
+from topology.core.family import ACTIONS, FAMILIES, Attribute, Family, View
 from topology.core.world import Partition, World
 
 from .operations import HANDLERS, Context, Handler, handler
@@ -92,6 +93,9 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
         found.append((f"Create{noun}", _create))
     if family.delete is not None and f"Delete{noun}" in names:
         found.append((f"Delete{noun}", _delete))
+    for verb, build in (("Describe", _describe_attribute), ("Modify", _modify_attribute)):
+        if family.attributes and f"{verb}{noun}Attribute" in names:
+            found.append((f"{verb}{noun}Attribute", build))
     for action in _actions(family):
         if action not in names:
             raise BindingError(f"{family.kind}: the model has no operation {action}")
@@ -273,6 +277,83 @@ def _delete(family: Family, op: OperationModel) -> Handler:
             out[structure] = answer
         return out
     return handle
+
+
+# -- attributes -------------------------------------------------------------------------------
+def _describe_attribute(family: Family, op: OperationModel) -> Handler:
+    """Describe{noun}Attribute: the id echoed and the one member the `Attribute` names."""
+    id_member = _id_member(op, {"Attribute"})
+    by_name = {a.name: a for a in family.attributes if a.name}
+    enum = op.input_shape.members["Attribute"].enum
+    if set(enum) != set(by_name):
+        raise BindingError(f"{op.name}: the model's attributes {sorted(enum)}, the family's "
+                           f"{sorted(by_name)}")
+    outputs = op.output_shape.members
+    _understood(op, outputs, {id_member, *(a.member for a in by_name.values())})
+    plan = {name: (a.member, a.read, _wrapped(outputs[a.member]))
+            for name, a in by_name.items() if a.read is not None}
+    kind = family.kind
+
+    def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+        name = params.get("Attribute")
+        if name is None:
+            raise InvalidParameterCombination("No attributes specified.")
+        rid = params[id_member]
+        ctx.world.get(ctx.part, kind, rid)
+        out: dict[str, Any] = {id_member: rid}
+        member, read, wrapped = plan[name]
+        value = read(ctx.world, rid)
+        if value is not None:
+            out[member] = {"Value": value} if wrapped else value
+        return out
+    return handle
+
+
+def _modify_attribute(family: Family, op: OperationModel) -> Handler:
+    """Modify{noun}Attribute: exactly one attribute member given, found, then changed."""
+    id_member = _id_member(op, set())
+    members = op.input_shape.members
+    attributes = [a for a in family.attributes if a.member in members]
+    left = set(members) - {id_member, "DryRun"} - {a.member for a in attributes}
+    if left:
+        raise BindingError(f"{op.name}: input members {sorted(left)} are no declared attribute")
+    plan = [(a, _wrapped(members[a.member])) for a in attributes]
+    kind, none_given = family.kind, family.no_attribute
+
+    def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+        rid = params[id_member]
+        ctx.world.get(ctx.part, kind, rid)
+        given = [(a, params[a.member]["Value"] if wrapped else params[a.member])
+                 for a, wrapped in plan if a.member in params
+                 and (not wrapped or "Value" in params[a.member])]
+        if not given:
+            raise none_given()
+        if len(given) > 1:
+            raise InvalidParameterCombination(
+                "Fields for multiple attribute types specified: "
+                + ", ".join(a.member[0].lower() + a.member[1:] for a, _ in given))
+        attribute, value = given[0]
+        _changer(attribute)(ctx.world, ctx.part, rid, value)
+        return {}
+    return handle
+
+
+def _changer(attribute: Attribute) -> Any:
+    if attribute.modify is None:
+        raise TopologyError(f"The parameter {attribute.member} is not supported by ec2sim.",
+                            "UnsupportedOperation")
+    return attribute.modify
+
+
+def _wrapped(shape: Shape) -> bool:
+    """Whether the model wraps the member's value as `{Value: x}` (AttributeValue,
+    AttributeBooleanValue)."""
+    return shape.type_name == "structure" and list(shape.members) == ["Value"]
+
+
+def _id_member(op: OperationModel, besides: set[str]) -> str:
+    return _one(op, [n for n in op.input_shape.required_members
+                     if n != "DryRun" and n not in besides], "required id member")
 
 
 # -- further actions --------------------------------------------------------------------------

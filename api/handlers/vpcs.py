@@ -5,20 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
-                                  MissingParameter, NotFound)
+from topology.core.errors import InvalidParameterCombination, MissingParameter, NotFound
 from topology.network import vpcs
 from topology.provision import defaults
 
 from ..binding import describe
 from ..operations import Context, handler
-
-ATTRIBUTES = {  # describe_vpc_attribute's Attribute -> node field
-    "enableDnsSupport": "EnableDnsSupport",
-    "enableDnsHostnames": "EnableDnsHostnames",
-    "enableNetworkAddressUsageMetrics": "EnableNetworkAddressUsageMetrics",
-}
-
 
 def _no_pools(params: dict[str, Any]) -> None:
     """ec2sim has no IPAM or BYOIP pools: any pool a request names does not exist."""
@@ -101,35 +93,6 @@ def disassociate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[st
     vpc_id, view = vpcs.disassociate_block(ctx.world, ctx.part, params["AssociationId"])
     member = "CidrBlockAssociation" if "CidrBlock" in view else "Ipv6CidrBlockAssociation"
     return {"VpcId": vpc_id, member: view}
-
-
-@handler
-def describe_vpc_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    node = ctx.world.get(ctx.part, "vpc", params["VpcId"])
-    name = ATTRIBUTES[params["Attribute"]]   # the protocol layer enforces the enum
-    return {"VpcId": params["VpcId"], name: {"Value": node[name]}}
-
-
-@handler
-def modify_vpc_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpc_id = params["VpcId"]
-    node = ctx.world.get(ctx.part, "vpc", vpc_id)
-    given = {name: params[name]["Value"] for name in ATTRIBUTES.values()
-             if name in params and "Value" in params[name]}
-    if not given:
-        raise MissingParameter("The request must contain the parameter "
-                               "EnableDnsSupport, EnableDnsHostnames or "
-                               "EnableNetworkAddressUsageMetrics")
-    if len(given) > 1:
-        raise InvalidParameterCombination(
-            "Fields for multiple attribute types specified: "
-            + ", ".join(k[0].lower() + k[1:] for k in given))
-    dns_support = given.get("EnableDnsSupport", node["EnableDnsSupport"])
-    if given.get("EnableDnsHostnames") and not dns_support:
-        raise InvalidParameterValue(
-            "Cannot enable DNS hostnames when DNS support is disabled for the VPC.")
-    ctx.world.update(vpc_id, **given)
-    return {}
 
 
 @handler

@@ -20,11 +20,41 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from .errors import InvalidParameterCombination, TopologyError
 from .filters import FilterTable
 from .registry import Registry
-from .world import World
+from .world import Partition, World
 
 View = Callable[[World, str], dict[str, Any]]
+Read = Callable[[World, str], Any]
+Change = Callable[[World, Partition, str, Any], None]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One attribute of a kind, as Describe{noun}Attribute and Modify{noun}Attribute name it.
+
+    The binding adds and removes the `{Value: x}` wrapper (AttributeValue,
+    AttributeBooleanValue) where the model's member has one."""
+
+    member: str                      # Describe's output member, Modify's input member
+    name: str = ""                   # Describe's `Attribute` value ("": not described)
+    read: Read | None = None         # (world, id) -> its value; None: the member is left out
+    modify: Change | None = None     # (world, part, id, value); None: UnsupportedOperation
+
+
+def field_of(name: str) -> Read:
+    """Read an attribute kept as the node field `name`."""
+    return lambda world, rid: world.graph.nodes[rid][name]
+
+
+def set_field(name: str) -> Change:
+    """Modify an attribute kept as the node field `name` (no rule beyond the model's type)."""
+    return lambda world, part, rid, value: world.update(rid, **{name: value})
+
+
+def no_attributes() -> TopologyError:
+    return InvalidParameterCombination("No attributes specified.")
 
 
 @dataclass(frozen=True)
@@ -47,6 +77,10 @@ class Family:
     # parameters by member name, the answer from the output shape (docs/families.md)
     actions: Mapping[str, Callable[..., Any]] = field(
         default_factory=lambda: MappingProxyType({}))
+    # the attributes of Describe/Modify{noun}Attribute, in AWS's order (a modify naming
+    # several lists them so), and AWS's error for a modify that names none
+    attributes: tuple[Attribute, ...] = ()
+    no_attribute: Callable[[], TopologyError] = no_attributes
     # -- the describe options that vary between operations
     unknown_ids_ok: bool = False                 # unknown ids select nothing (not NotFound)
     ids_exclude_max: bool = False                # MaxResults with ids: InvalidParameterCombination

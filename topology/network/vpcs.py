@@ -29,7 +29,7 @@ from ..core import tags as tagging
 from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterValue, LimitExceeded,
                            MissingParameter, TopologyError)
-from ..core.family import Family, declare
+from ..core.family import Attribute, Family, declare, field_of, set_field
 from ..core.filters import Filter, field, ident
 from ..core.registry import Registry
 from ..core.world import Partition, World
@@ -382,5 +382,28 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
         imp.link(dopt, vpc_id, schema.ASSOCIATED, what="VPC's DHCP options")
 
 
-# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-FAMILY = declare(Family("vpc", view=view, filters=FILTERS, delete=delete))
+def set_dns_hostnames(world: World, part: Partition, vpc_id: str, enabled: bool) -> None:
+    """ModifyVpcAttribute EnableDnsHostnames: only where the VPC resolves DNS."""
+    if enabled and not world.graph.nodes[vpc_id]["EnableDnsSupport"]:
+        raise InvalidParameterValue(
+            "Cannot enable DNS hostnames when DNS support is disabled for the VPC.")
+    world.update(vpc_id, EnableDnsHostnames=enabled)
+
+
+ATTRIBUTES = tuple(Attribute(member, member[0].lower() + member[1:], field_of(member), change)
+                   for member, change in (
+                       ("EnableDnsSupport", set_field("EnableDnsSupport")),
+                       ("EnableDnsHostnames", set_dns_hostnames),
+                       ("EnableNetworkAddressUsageMetrics",
+                        set_field("EnableNetworkAddressUsageMetrics"))))
+
+
+def _no_attribute() -> TopologyError:
+    return MissingParameter("The request must contain the parameter EnableDnsSupport, "
+                            "EnableDnsHostnames or EnableNetworkAddressUsageMetrics")
+
+
+# -- the family: its plain Create/Delete/Describe operations and its attributes are bound
+# from this (docs/families.md)
+FAMILY = declare(Family("vpc", view=view, filters=FILTERS, delete=delete,
+                        attributes=ATTRIBUTES, no_attribute=_no_attribute))
