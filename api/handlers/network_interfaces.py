@@ -1,5 +1,7 @@
-"""Network interface operations: create/delete/describe, attach/detach, attributes, and the
-private IPv4 and IPv6 addresses of an interface."""
+"""Network interface operations with logic of their own: create (its addresses and options
+checked), attach (the card index echoed), detach (Force ignored), and the private IPv4 and
+IPv6 addresses of an interface (no prefix delegation). Delete, describe and the attributes
+are bound from the family (topology/network/interface_views.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -12,15 +14,6 @@ from topology.network import network_interfaces as enis
 
 from ..operations import Context, handler
 
-# describe_network_interface_attribute's Attribute -> the output member it fills
-ATTRIBUTES = {"description": "Description", "groupSet": "Groups",
-              "sourceDestCheck": "SourceDestCheck", "attachment": "Attachment",
-              "associatePublicIpAddress": "AssociatePublicIpAddress"}
-# modify_network_interface_attribute members, each one attribute (AWS takes one per call)
-MODIFIABLE = ("Description", "SourceDestCheck", "Groups", "Attachment",
-              "AssociatePublicIpAddress", "EnablePrimaryIpv6", "ConnectionTrackingSpecification",
-              "EnaSrdSpecification", "AssociatedSubnetIds")
-CONNECTION_TRACKING = {"TcpEstablishedTimeout": 432000, "UdpStreamTimeout": 180, "UdpTimeout": 30}
 PREFIXES = ("Ipv4Prefixes", "Ipv4PrefixCount", "Ipv6Prefixes", "Ipv6PrefixCount")
 
 
@@ -77,7 +70,7 @@ def create_network_interface(ctx: Context, params: dict[str, Any]) -> dict[str, 
         extra["EnablePrimaryIpv6"] = True
     if params.get("ConnectionTrackingSpecification"):
         extra["ConnectionTrackingConfiguration"] = {
-            **CONNECTION_TRACKING, **params["ConnectionTrackingSpecification"]}
+            **enis.CONNECTION_TRACKING, **params["ConnectionTrackingSpecification"]}
     if extra:
         ctx.world.update(eni_id, **extra)
     view = interface_views.view(ctx.world, eni_id)
@@ -102,86 +95,6 @@ def detach_network_interface(ctx: Context, params: dict[str, Any]) -> dict[str, 
     # Force matters for a failed instance only; it never takes off the primary interface
     enis.detach(ctx.world, ctx.part, params["AttachmentId"])
     return {}
-
-
-@handler
-def describe_network_interface_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    eni_id = params["NetworkInterfaceId"]
-    attribute = params.get("Attribute")
-    if attribute is None:
-        raise InvalidParameterCombination("No attributes specified.")
-    node = ctx.world.get(ctx.part, enis.KIND, eni_id)
-    out: dict[str, Any] = {"NetworkInterfaceId": eni_id}
-    if attribute == "description":
-        out["Description"] = {"Value": node["Description"]}
-    elif attribute == "sourceDestCheck":
-        out["SourceDestCheck"] = {"Value": node["SourceDestCheck"]}
-    elif attribute == "groupSet":
-        out["Groups"] = interface_views.view(ctx.world, eni_id)["Groups"]
-    elif attribute == "attachment":
-        found = interface_views.attachment_view(ctx.world, eni_id)
-        if found is not None:
-            out["Attachment"] = found
-    else:                                # the protocol layer enforces the enum
-        out["AssociatePublicIpAddress"] = bool(node.get("wants_public"))
-    return out
-
-
-def _given(params: dict[str, Any]) -> list[str]:
-    """The attributes a modify request sets (a value structure without Value sets nothing)."""
-    given = []
-    for member in MODIFIABLE:
-        value = params.get(member)
-        if value is None or (member in ("Description", "SourceDestCheck")
-                             and value.get("Value") is None):
-            continue
-        given.append(member)
-    return given
-
-
-@handler
-def modify_network_interface_attribute(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    world, part, eni_id = ctx.world, ctx.part, params["NetworkInterfaceId"]
-    node = world.get(part, enis.KIND, eni_id)
-    given = _given(params)
-    if not given:
-        raise InvalidParameterCombination("No attributes specified.")
-    if len(given) > 1:
-        raise InvalidParameterCombination(
-            "Fields for multiple attribute types specified: "
-            + ", ".join(m[0].lower() + m[1:] for m in given))
-    member = given[0]
-    value = params[member]
-    if member == "Description":
-        enis.set_description(world, part, eni_id, value["Value"])
-    elif member == "SourceDestCheck":
-        enis.set_source_dest_check(world, part, eni_id, value["Value"])
-    elif member == "Groups":
-        enis.set_groups(world, part, eni_id, value)
-    elif member == "Attachment":
-        _modify_attachment(ctx, eni_id, value)
-    elif member == "AssociatePublicIpAddress":
-        enis.set_public_wish(world, part, eni_id, bool(value))
-    elif member == "EnablePrimaryIpv6":
-        if value:
-            world.update(eni_id, EnablePrimaryIpv6=True)
-    elif member == "ConnectionTrackingSpecification":
-        current = node.get("ConnectionTrackingConfiguration") or CONNECTION_TRACKING
-        world.update(eni_id, ConnectionTrackingConfiguration={**current, **value})
-    else:
-        raise TopologyError(f"The parameter {member} is not supported by ec2sim.",
-                            "UnsupportedOperation")
-    return {}
-
-
-def _modify_attachment(ctx: Context, eni_id: str, changes: dict[str, Any]) -> None:
-    if not changes.get("AttachmentId"):
-        raise MissingParameter("The request must contain the parameter attachment.attachmentId")
-    if changes.get("DeleteOnTermination") is None:
-        raise MissingParameter(
-            "The request must contain the parameter attachment.deleteOnTermination")
-    enis.set_delete_on_termination(ctx.world, ctx.part, eni_id, changes["AttachmentId"],
-                                   changes["DeleteOnTermination"])
 
 
 @handler

@@ -15,13 +15,15 @@ from typing import Any
 
 from ..core import schema
 from ..core import tags as tagging
-from ..core.family import Family, declare
+from ..core.family import Attribute, Family, declare, field_of
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World
 from . import subnets
 from .network_interfaces import (IPV6, KIND, PRIVATE_IP, PUBLIC_IP, SERVICE_OWNER, attachment,
-                                 delete, elastic_ip_on, groups, in_use, public_ips, subnet_of,
-                                 vpc_of)
+                                 delete, elastic_ip_on, enable_primary_ipv6, groups, in_use,
+                                 modify_attachment, public_ips, set_connection_tracking,
+                                 set_description, set_groups, set_public_wish,
+                                 set_source_dest_check, subnet_of, vpc_of)
 
 
 # -- views ----------------------------------------------------------------------------------
@@ -328,5 +330,25 @@ FILTERS: dict[str, Filter] = {
 }
 
 
-# -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
-FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete, ids_exclude_max=True))
+# Describe/ModifyNetworkInterfaceAttribute, in AWS's order; ec2sim has no ENA Express and no
+# associated subnets (their modify is UnsupportedOperation)
+ATTRIBUTES = (
+    Attribute("Description", "description", field_of("Description"), set_description),
+    Attribute("SourceDestCheck", "sourceDestCheck", field_of("SourceDestCheck"),
+              set_source_dest_check),
+    Attribute("Groups", "groupSet", lambda world, rid: view(world, rid)["Groups"], set_groups),
+    Attribute("Attachment", "attachment", attachment_view, modify_attachment),
+    Attribute("AssociatePublicIpAddress", "associatePublicIpAddress",
+              lambda world, rid: bool(world.graph.nodes[rid].get("wants_public")),
+              set_public_wish),
+    Attribute("EnablePrimaryIpv6", modify=enable_primary_ipv6),
+    Attribute("ConnectionTrackingSpecification", modify=set_connection_tracking),
+    Attribute("EnaSrdSpecification"),
+    Attribute("AssociatedSubnetIds"),
+)
+
+
+# -- the family: its plain Create/Delete/Describe operations and its attributes are bound
+# from this (docs/families.md)
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, delete=delete, ids_exclude_max=True,
+                        attributes=ATTRIBUTES))

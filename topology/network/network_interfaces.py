@@ -37,13 +37,15 @@ from ..core import addressing, schema
 from ..core import tags as tagging
 from ..core.described import Import, when
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
-                           NotFound, TopologyError)
+                           MissingParameter, NotFound, TopologyError)
 from ..core.world import Partition, World, is_id_of
 from . import interface_ips, subnets
 from .interface_ips import ADDRESS_IN_USE, IPV6, MAX_IPV4, PRIVATE_IP  # in the contract: __all__
 from .security_groups import named
 
 KIND: str = "network-interface"
+# AWS's idle timeouts (seconds) of an interface's connection tracking, until one is set
+CONNECTION_TRACKING = {"TcpEstablishedTimeout": 432000, "UdpStreamTimeout": 180, "UdpTimeout": 30}
 PUBLIC_IP: str = "public-ip"
 SERVICE_ATTACHMENT: str = "ela-attachment"   # value index: `ela-attach-…` id -> its ENI
 SERVICE_OWNER: str = "amazon-aws"
@@ -385,6 +387,32 @@ def set_description(world: World, part: Partition, eni_id: str, value: str) -> N
 def set_source_dest_check(world: World, part: Partition, eni_id: str, value: bool) -> None:
     world.get(part, KIND, eni_id)
     world.update(eni_id, SourceDestCheck=value)
+
+
+def modify_attachment(world: World, part: Partition, eni_id: str,
+                      changes: dict[str, Any]) -> None:
+    """ModifyNetworkInterfaceAttribute Attachment: its DeleteOnTermination, by attachment id."""
+    if not changes.get("AttachmentId"):
+        raise MissingParameter("The request must contain the parameter attachment.attachmentId")
+    if changes.get("DeleteOnTermination") is None:
+        raise MissingParameter(
+            "The request must contain the parameter attachment.deleteOnTermination")
+    set_delete_on_termination(world, part, eni_id, changes["AttachmentId"],
+                              changes["DeleteOnTermination"])
+
+
+def enable_primary_ipv6(world: World, part: Partition, eni_id: str, enabled: bool) -> None:
+    """EnablePrimaryIpv6: once on, it stays on (false changes nothing)."""
+    if enabled:
+        world.update(eni_id, EnablePrimaryIpv6=True)
+
+
+def set_connection_tracking(world: World, part: Partition, eni_id: str,
+                            changes: dict[str, Any]) -> None:
+    """ConnectionTrackingSpecification: the timeouts given, the others as they were."""
+    current = world.graph.nodes[eni_id].get("ConnectionTrackingConfiguration") \
+        or CONNECTION_TRACKING
+    world.update(eni_id, ConnectionTrackingConfiguration={**current, **changes})
 
 
 def set_delete_on_termination(world: World, part: Partition, eni_id: str, attachment_id: str,
