@@ -1,5 +1,7 @@
-"""VPC operations: create/delete/describe, CIDR blocks, attributes, tenancy, default VPC,
-and the (retired, region-bound) ClassicLink settings."""
+"""VPC operations with logic of their own: create (IPv6 and pool members checked, answered
+`pending`), the default VPC, associating a CIDR block, and describing the (retired,
+region-bound) ClassicLink settings. Delete, describe, the attributes, tenancy, disassociating
+a block and the ClassicLink changes are bound from topology/network/vpcs.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -88,49 +90,7 @@ def associate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, 
     return {"VpcId": vpc_id, member: view}
 
 
-@handler
-def disassociate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpc_id, view = vpcs.disassociate_block(ctx.world, ctx.part, params["AssociationId"])
-    member = "CidrBlockAssociation" if "CidrBlock" in view else "Ipv6CidrBlockAssociation"
-    return {"VpcId": vpc_id, member: view}
-
-
-@handler
-def modify_vpc_tenancy(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpc_id = params["VpcId"]
-    ctx.world.get(ctx.part, "vpc", vpc_id)
-    ctx.world.update(vpc_id, InstanceTenancy=params["InstanceTenancy"])  # enum: "default"
-    return {"ReturnValue": True}
-
-
 # -- ClassicLink ------------------------------------------------------------------------------
-@handler
-def enable_vpc_classic_link(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpcs.enable_classic_link(ctx.world, ctx.part, params["VpcId"])
-    return {"Return": True}
-
-
-@handler
-def disable_vpc_classic_link(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpcs.classic_link_vpc(ctx.world, ctx.part, params["VpcId"])
-    ctx.world.update(params["VpcId"], ClassicLinkEnabled=False)
-    return {"Return": True}
-
-
-@handler
-def enable_vpc_classic_link_dns_support(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpcs.classic_link_vpc(ctx.world, ctx.part, params.get("VpcId"))
-    ctx.world.update(params["VpcId"], ClassicLinkDnsSupported=True)
-    return {"Return": True}
-
-
-@handler
-def disable_vpc_classic_link_dns_support(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    vpcs.classic_link_vpc(ctx.world, ctx.part, params.get("VpcId"))
-    ctx.world.update(params["VpcId"], ClassicLinkDnsSupported=False)
-    return {"Return": True}
-
-
 @handler
 def describe_vpc_classic_link(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     vpcs.require_classic_region(ctx.part)

@@ -168,19 +168,20 @@ def _ipv6_taken(world: World) -> list[IPNetwork]:
             for a in part.ids("vpc-cidr-assoc") if "Ipv6CidrBlock" in nodes[a]]
 
 
-def disassociate_block(world: World, part: Partition, assoc_id: str) -> tuple[str, dict[str, Any]]:
-    """Remove a CIDR association; the primary block and blocks in use stay. Returns (vpc, view)."""
-    node = world.get(part, "vpc-cidr-assoc", assoc_id)
-    vpc_id = world.into(assoc_id, schema.CONTAINS, "vpc")[0][0]
-    view = block_view(assoc_id, node)
+def disassociate_block(world: World, part: Partition, association_id: str) -> dict[str, Any]:
+    """Remove a CIDR association; the primary block and blocks in use stay. Returns
+    DisassociateVpcCidrBlock's answer: the VPC and the association, `disassociating`."""
+    node = world.get(part, "vpc-cidr-assoc", association_id)
+    vpc_id = world.into(association_id, schema.CONTAINS, "vpc")[0][0]
+    view = block_view(association_id, node)
     in_use = DependencyViolation(
-        f"The vpc CIDR block with association ID {assoc_id} has dependencies and cannot be "
-        "disassociated.")
+        f"The vpc CIDR block with association ID {association_id} has dependencies and cannot "
+        "be disassociated.")
     if "CidrBlock" in node:
         if block_nodes(world, vpc_id)[0] is node:
             raise TopologyError(
-                f"The vpc CIDR block with association ID {assoc_id} may not be disassociated. "
-                "It is the primary IPv4 CIDR block of the VPC", "OperationNotPermitted")
+                f"The vpc CIDR block with association ID {association_id} may not be "
+                "disassociated. It is the primary IPv4 CIDR block of the VPC", "OperationNotPermitted")
         block = IPNetwork(node["CidrBlock"])
         if any(net in block for s in subnets.subnet_ids(world, vpc_id)
                for net in subnets.ipv4_blocks(world, s)):
@@ -190,11 +191,12 @@ def disassociate_block(world: World, part: Partition, assoc_id: str) -> tuple[st
         if any(net in block for s in subnets.subnet_ids(world, vpc_id)
                for net in subnets.ipv6_blocks(world, s)):
             raise in_use
-    world.remove(assoc_id)
+    world.remove(association_id)
     _local_routes(world, vpc_id, str(block), None)
-    state = "CidrBlockState" if "CidrBlock" in view else "Ipv6CidrBlockState"
-    view[state] = {"State": "disassociating"}
-    return vpc_id, view
+    ipv4 = "CidrBlock" in view
+    view["CidrBlockState" if ipv4 else "Ipv6CidrBlockState"] = {"State": "disassociating"}
+    return {"VpcId": vpc_id,
+            ("CidrBlockAssociation" if ipv4 else "Ipv6CidrBlockAssociation"): view}
 
 
 def delete(world: World, part: Partition, vpc_id: str) -> None:
@@ -266,6 +268,27 @@ def enable_classic_link(world: World, part: Partition, vpc_id: str) -> None:
                 f"has a route to '{dest}', which is within the EC2-Classic range 10.0.0.0/8.",
                 "InvalidParameterValue")
     world.update(vpc_id, ClassicLinkEnabled=True)
+
+
+def disable_classic_link(world: World, part: Partition, vpc_id: str) -> None:
+    classic_link_vpc(world, part, vpc_id)
+    world.update(vpc_id, ClassicLinkEnabled=False)
+
+
+def enable_classic_link_dns(world: World, part: Partition, vpc_id: str | None) -> None:
+    classic_link_vpc(world, part, vpc_id)   # VpcId is optional in the model, not on AWS
+    world.update(vpc_id, ClassicLinkDnsSupported=True)
+
+
+def disable_classic_link_dns(world: World, part: Partition, vpc_id: str | None) -> None:
+    classic_link_vpc(world, part, vpc_id)
+    world.update(vpc_id, ClassicLinkDnsSupported=False)
+
+
+def modify_tenancy(world: World, part: Partition, vpc_id: str, instance_tenancy: str) -> None:
+    """ModifyVpcTenancy: the model's enum allows only `default`."""
+    world.get(part, "vpc", vpc_id)
+    world.update(vpc_id, InstanceTenancy=instance_tenancy)
 
 
 def classic_link_view(world: World, vpc_id: str) -> dict[str, Any]:
@@ -406,4 +429,10 @@ def _no_attribute() -> TopologyError:
 # -- the family: its plain Create/Delete/Describe operations and its attributes are bound
 # from this (docs/families.md)
 FAMILY = declare(Family("vpc", view=view, filters=FILTERS, delete=delete,
-                        attributes=ATTRIBUTES, no_attribute=_no_attribute))
+                        attributes=ATTRIBUTES, no_attribute=_no_attribute, actions={
+                            "ModifyVpcTenancy": modify_tenancy,
+                            "DisassociateVpcCidrBlock": disassociate_block,
+                            "EnableVpcClassicLink": enable_classic_link,
+                            "DisableVpcClassicLink": disable_classic_link,
+                            "EnableVpcClassicLinkDnsSupport": enable_classic_link_dns,
+                            "DisableVpcClassicLinkDnsSupport": disable_classic_link_dns}))
