@@ -1,4 +1,5 @@
-"""Network Access Analyzer operations: access scopes, their analyses and findings.
+"""Network Access Analyzer operations with logic of their own: access scopes (create), their
+analyses and findings (GetNetworkInsightsAccessScopeContent and the deletes are bound).
 
 StartNetworkInsightsAccessScopeAnalysis evaluates the scope synchronously with
 `routing.reachability` (`topology.scope_evaluation`): the start call answers `running`, as
@@ -26,14 +27,6 @@ def create_network_insights_access_scope(ctx: Context, params: dict[str, Any]) -
     scope_id = access_scopes.create_scope(ctx.world, ctx.part, params, tags=new_tags)
     return {"NetworkInsightsAccessScope": access_scopes.scope_view(ctx.world, scope_id),
             "NetworkInsightsAccessScopeContent": access_scopes.content_view(ctx.world, scope_id)}
-
-
-@handler
-def get_network_insights_access_scope_content(ctx: Context, params: dict[str, Any]
-                                              ) -> dict[str, Any]:
-    scope_id = params["NetworkInsightsAccessScopeId"]
-    ctx.world.get(ctx.part, access_scopes.SCOPE, scope_id)
-    return {"NetworkInsightsAccessScopeContent": access_scopes.content_view(ctx.world, scope_id)}
 
 
 @handler

@@ -211,6 +211,13 @@ def scope_view(world: World, scope_id: str) -> dict[str, Any]:
             "Tags": tagging.listed(node["tags"])}
 
 
+def content(world: World, part: Partition, network_insights_access_scope_id: str
+            ) -> dict[str, Any]:
+    """GetNetworkInsightsAccessScopeContent: the content of a scope of the caller's."""
+    world.get(part, SCOPE, network_insights_access_scope_id)
+    return content_view(world, network_insights_access_scope_id)
+
+
 def content_view(world: World, scope_id: str) -> dict[str, Any]:
     """The scope's paths as boto3's `NetworkInsightsAccessScopeContent`."""
     node = world.graph.nodes[scope_id]
@@ -304,6 +311,7 @@ def _is_offset(position: Any) -> bool:
 
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 SCOPE_FAMILY = declare(Family(SCOPE, view=scope_view, filters=SCOPE_FILTERS,
-                              delete=delete_scope))
+                              delete=delete_scope,
+                              actions={"GetNetworkInsightsAccessScopeContent": content}))
 SCOPE_ANALYSIS_FAMILY = declare(Family(SCOPE_ANALYSIS, view=analysis_view,
                                        filters=ANALYSIS_FILTERS, delete=delete_analysis))
