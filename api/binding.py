@@ -106,8 +106,8 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
 def _actions(family: Family) -> dict[str, Callable[..., Any]]:
     """The family's further operations: its own `actions` and those its other modules
     declare (`family.declare_actions`)."""
-    return {**family.actions,
-            **{name: fn for name, (kind, fn) in ACTIONS.items() if kind == family.kind}}
+    return {**{name: fn for name, (kind, fn) in ACTIONS.items() if kind == family.kind},
+            **family.actions}
 
 
 # -- Describe ---------------------------------------------------------------------------------
@@ -401,6 +401,8 @@ def _placing(family: Family, op: OperationModel, fn: Callable[..., Any], outputs
     returned = _returned(fn)
     if not rest:
         return lambda world, out, result: None
+    if returned == "None":
+        raise BindingError(f"{op.name}: {fn.__qualname__} returns nothing for {rest}")
     if len(rest) == 1:
         member = rest[0]
         if returned == "str" and outputs[member].type_name == "structure":

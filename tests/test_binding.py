@@ -7,7 +7,9 @@ import pytest
 
 from api import binding, protocol
 from api.dispatch import handlers
-from topology.core.family import ACTIONS, FAMILIES, Family
+from topology.core.family import ACTIONS, FAMILIES, Attribute, Family
+
+from helpers import fails
 
 
 def bound() -> set[str]:
@@ -62,3 +64,65 @@ def test_describe_pages_with_the_one_codec(ec2) -> None:
         if not token:
             break
     assert seen == made and pages == 2
+
+
+def test_actions_and_attributes_are_bound_from_declarations() -> None:
+    made = bound()
+    assert {"AttachInternetGateway", "CreateNetworkAclEntry", "StartInstances", "CreateTags",
+            "DescribeVpcAttribute", "ModifyVpcAttribute", "ModifyNetworkInterfaceAttribute",
+            "DescribeSnapshotAttribute", "GetEbsDefaultKmsKeyId"} <= made
+    # real logic keeps its handler: RunInstances, a create answered in another state
+    assert not {"RunInstances", "CreateVpcEndpoint", "AttachNetworkInterface"} & made
+
+
+def test_an_action_the_model_cannot_carry_fails_at_load() -> None:
+    def attach(world: Any, part: Any, internet_gateway_id: str, colour: str) -> None:
+        return None
+
+    def answers(world: Any, part: Any, instance_ids: list[str]) -> None:
+        return None
+
+    with pytest.raises(binding.BindingError, match="colour"):
+        binding._action(Family("internet-gateway", view=_view,
+                               actions={"AttachInternetGateway": attach}),
+                        protocol.operation("AttachInternetGateway"))
+    with pytest.raises(binding.BindingError, match="returns nothing"):
+        binding._action(Family("instance", view=_view, actions={"StartInstances": answers}),
+                        protocol.operation("StartInstances"))
+
+
+def test_attributes_must_cover_the_models() -> None:
+    partial = (Attribute("EnableDnsSupport", "enableDnsSupport"),)
+    with pytest.raises(binding.BindingError, match="enableDnsHostnames"):
+        binding._describe_attribute(Family("vpc", view=_view, attributes=partial),
+                                    protocol.operation("DescribeVpcAttribute"))
+    with pytest.raises(binding.BindingError, match="EnableDnsHostnames"):
+        binding._modify_attribute(Family("vpc", view=_view, attributes=partial),
+                                  protocol.operation("ModifyVpcAttribute"))
+
+
+def test_an_action_answers_from_the_output_shape(ec2, vpc) -> None:
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    attached = ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    assert set(attached) == {"ResponseMetadata"}                  # the output has no members
+    table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    assert ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0",
+                            GatewayId=gateway)["Return"] is True  # Return: true
+    key_id = ec2.create_key_pair(KeyName="bound")["KeyPairId"]
+    deleted = ec2.delete_key_pair(KeyName="bound")                 # the one member it fills
+    assert deleted["Return"] is True and deleted["KeyPairId"] == key_id
+
+
+def test_attributes_wrap_values_and_take_one_at_a_time(ec2, vpc) -> None:
+    answer = ec2.describe_vpc_attribute(VpcId=vpc, Attribute="enableDnsSupport")
+    assert answer["VpcId"] == vpc and answer["EnableDnsSupport"] == {"Value": True}
+    assert fails(ec2.modify_vpc_attribute, VpcId=vpc, EnableDnsSupport={"Value": False},
+                 EnableDnsHostnames={"Value": False}) == (
+        "InvalidParameterCombination",
+        "Fields for multiple attribute types specified: enableDnsSupport, enableDnsHostnames")
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": False})
+    assert fails(ec2.modify_vpc_attribute, VpcId=vpc, EnableDnsHostnames={"Value": True}) == (
+        "InvalidParameterValue",
+        "Cannot enable DNS hostnames when DNS support is disabled for the VPC.")
+    assert fails(ec2.modify_vpc_attribute, VpcId="vpc-12345678",
+                 EnableDnsSupport={"Value": True})[0] == "InvalidVpcID.NotFound"
