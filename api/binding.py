@@ -21,6 +21,9 @@ handlers load (`api.handlers.load_all`). A request then costs the call and nothi
   the output members the input also has echoed, and the function's result: the view of the
   id it returns (one structure member left), the value of the one member left, or its dict
   of output members merged (several left).
+* `Describe{noun}Attribute`/`Modify{noun}Attribute` from the family's `attributes`: the
+  `Attribute` enum (or the one attribute member given) picks the declared attribute; the
+  model's `{Value: x}` wrappers are added and removed here.
 
 An operation that has a hand-written `@handler` is never bound: hand-written handlers are
 for operations with logic of their own. A declaration the model cannot carry (a parameter

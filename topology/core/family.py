@@ -9,7 +9,8 @@ answer the family's Create/Delete/Describe operations without a hand-written han
 Operation names come from `noun` (by default the kind in PascalCase: `internet-gateway` ->
 `InternetGateway`): `Create{noun}`, `Delete{noun}`, `Describe{noun}s` (or `Describe{noun}`
 when AWS does not pluralise, as in `DescribeDhcpOptions`); `actions` names any further
-operation (`{"AttachInternetGateway": attach}`). An operation is bound when the family has
+operation (`{"AttachInternetGateway": attach}`), and `attributes` give
+`Describe{noun}Attribute`/`Modify{noun}Attribute`. An operation is bound when the family has
 the function, the model has the operation, and no hand-written handler answers it.
 See docs/families.md.
 """
