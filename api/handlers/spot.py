@@ -1,6 +1,6 @@
 """Spot operations with logic of their own: Spot Instance requests (request, describe), the
-Spot price history and Spot Fleets (request, describe, cancel). Cancelling requests and
-modifying a fleet are bound from topology/compute/spot.py and spot_fleets.py."""
+Spot price history and Spot Fleets (request, describe, their instances). Cancelling requests
+and fleets and modifying a fleet are bound from topology/compute/spot.py and spot_fleets.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -75,10 +75,3 @@ def describe_spot_fleet_instances(ctx: Context, params: dict[str, Any]) -> dict[
     page, token = paging.page(world, ids, params.get("MaxResults"), params.get("NextToken"))
     return {"SpotFleetRequestId": fid, "NextToken": token,
             "ActiveInstances": [spot_fleets.instance_view(world, iid) for iid in page]}
-
-
-@handler
-def cancel_spot_fleet_requests(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    done, failed = spot_fleets.cancel(ctx.world, ctx.part, params["SpotFleetRequestIds"],
-                                      params["TerminateInstances"])
-    return {"SuccessfulFleetRequests": done, "UnsuccessfulFleetRequests": failed}

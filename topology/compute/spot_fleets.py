@@ -288,11 +288,12 @@ def _shrink(world: World, part: Partition, fid: str, config: dict[str, Any]) -> 
 
 
 # -- CancelSpotFleetRequests -------------------------------------------------------------------
-def cancel(world: World, part: Partition, ids: list[str], terminate: bool
-           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Cancel fleets; ids that cannot be cancelled are reported, not raised, as AWS does."""
+def cancel(world: World, part: Partition, spot_fleet_request_ids: list[str],
+           terminate_instances: bool) -> dict[str, list[dict[str, Any]]]:
+    """CancelSpotFleetRequests; ids that cannot be cancelled are reported, not raised, as AWS
+    does."""
     done, failed = [], []
-    for fid in dict.fromkeys(ids):
+    for fid in dict.fromkeys(spot_fleet_request_ids):
         if find(world, part, fid) is None:
             code = "fleetRequestIdDoesNotExist" if _ID.match(fid) else "fleetRequestIdMalformed"
             message = f"The spot fleet request ID '{fid}' does not exist" if _ID.match(fid) \
@@ -306,16 +307,16 @@ def cancel(world: World, part: Partition, ids: list[str], terminate: bool
                 "Message": f"The spot fleet request ID '{fid}' is in the {previous} state and "
                            "cannot be cancelled"}})
             continue
-        current = "cancelled_terminating" if terminate else "cancelled_running"
+        current = "cancelled_terminating" if terminate_instances else "cancelled_running"
         world.update(fid, SpotFleetRequestState=current)
-        if terminate:
+        if terminate_instances:
             doomed = [iid for iid, _ in members(world, fid)]
             if doomed:
                 instance_state.terminate(world, part, doomed)
         done.append({"SpotFleetRequestId": fid, "CurrentSpotFleetRequestState": current,
                      "PreviousSpotFleetRequestState": previous})
-    return done, failed
+    return {"SuccessfulFleetRequests": done, "UnsuccessfulFleetRequests": failed}
 
 
-# ModifySpotFleetRequest is bound from `modify` (docs/families.md)
-declare_actions(KIND, {"ModifySpotFleetRequest": modify})
+# these operations are bound from the functions above (docs/families.md)
+declare_actions(KIND, {"ModifySpotFleetRequest": modify, "CancelSpotFleetRequests": cancel})
