@@ -45,7 +45,7 @@ import topology
 from topology.core import filters, paging, tags
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue, NotFound,
                                   TopologyError)
-from topology.core.family import ACTIONS, FAMILIES, Attribute, Family, View
+from topology.core.family import ACTIONS, FAMILIES, Action, Attribute, Family, View
 from topology.core.world import Partition, World
 
 from .operations import HANDLERS, Context, Handler, handler
@@ -106,7 +106,7 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
     return found
 
 
-def _actions(family: Family) -> dict[str, Callable[..., Any]]:
+def _actions(family: Family) -> dict[str, Callable[..., Any] | Action]:
     """The family's further operations: its own `actions` and those its other modules
     declare (`family.declare_actions`)."""
     return {**{name: fn for name, (kind, fn) in ACTIONS.items() if kind == family.kind},
@@ -365,7 +365,8 @@ def _action(family: Family, op: OperationModel) -> Handler:
     output shape: `Return`-like members true, input members echoed, and what the function
     returns: the family view of an id (a structure member), the value of the one member
     left, or a dict of output members merged."""
-    fn = _actions(family)[op.name]
+    declared = _actions(family)[op.name]
+    fn = declared.fn if isinstance(declared, Action) else declared
     names = list(inspect.signature(fn).parameters)
     injected = [n for n in names[:2] if n in ("world", "part")]   # leading, by name
     if names[:len(injected)] != injected or not injected:
@@ -380,7 +381,12 @@ def _action(family: Family, op: OperationModel) -> Handler:
     rest = [n for n in outputs if n not in returns and n not in echoes]
     if not rest and len(echoes) == 1 and _returned(fn) != "None":
         rest, echoes = echoes, []     # the one member is what the function makes of its input
-    place = _placing(family, op, fn, outputs, rest)
+    if isinstance(declared, Action):
+        place = _in_state(family, op, declared, outputs, rest)
+        # a function that returns no id acts on the one its input names
+        id_member = _id_member(op, set()) if _returned(fn) == "None" else ""
+    else:
+        place, id_member = _placing(family, op, fn, outputs, rest), ""
 
     def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         new_tags = (tags.from_specifications(params.get("TagSpecifications"), resource_type)
@@ -389,9 +395,26 @@ def _action(family: Family, op: OperationModel) -> Handler:
         out: dict[str, Any] = {name: True for name in returns}
         for name in echoes:
             out[name] = params.get(name)
+        if id_member:
+            result = params[id_member]
         place(ctx.world, out, result)
         return out
     return handle
+
+
+def _in_state(family: Family, op: OperationModel, action: Action, outputs: Any,
+              rest: list[str]) -> Place:
+    """An `Action`'s answer: its one structure member, the view of the resource acted on
+    with the transient `State`."""
+    member = _one(op, [n for n in rest if outputs[n].type_name == "structure"],
+                  "structure output member")
+    if rest != [member]:
+        raise BindingError(f"{op.name}: the binding does not fill output members {rest}")
+    view = action.view or family.view
+    if view is _no_view:
+        raise BindingError(f"{op.name}: {family.kind} declares no family to view")
+    state = action.state
+    return lambda world, out, rid: out.__setitem__(member, {**view(world, rid), "State": state})
 
 
 Place = Callable[[World, dict[str, Any], Any], None]

@@ -1,5 +1,5 @@
-"""IAM instance profile association operations with logic of their own: associate and replace
-(answered `associating`), describe. Disassociate is bound from
+"""IAM instance profile association operations with logic of their own: describe. Associate,
+replace (answered `associating`) and disassociate are bound from
 topology/compute/instance_profiles.py."""
 from __future__ import annotations
 
@@ -9,26 +9,6 @@ from topology.compute import instance_profiles
 from topology.core import filters, paging
 
 from ..operations import Context, handler
-
-
-def _answer(ctx: Context, assoc_id: str, state: str) -> dict[str, Any]:
-    view = instance_profiles.view(ctx.world, assoc_id)
-    return {"IamInstanceProfileAssociation": {**view, "State": state}}
-
-
-@handler
-def associate_iam_instance_profile(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    assoc_id = instance_profiles.associate(ctx.world, ctx.part, params["InstanceId"],
-                                           params["IamInstanceProfile"])
-    return _answer(ctx, assoc_id, "associating")
-
-
-@handler
-def replace_iam_instance_profile_association(ctx: Context, params: dict[str, Any]
-                                             ) -> dict[str, Any]:
-    assoc_id = instance_profiles.replace(ctx.world, ctx.part, params["AssociationId"],
-                                         params["IamInstanceProfile"])
-    return _answer(ctx, assoc_id, "associating")
 
 
 @handler

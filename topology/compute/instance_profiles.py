@@ -22,7 +22,7 @@ from typing import Any
 from ..core import schema
 from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue, MissingParameter
-from ..core.family import declare_actions
+from ..core.family import Action, declare_actions
 from ..core.filters import Filter
 from ..core.world import Partition, World
 from .instances import profile_association, state_name
@@ -93,7 +93,8 @@ def instance_of(world: World, assoc_id: str) -> str:
     return world.out(assoc_id, schema.ASSOCIATED, "instance")[0][0]
 
 
-def associate(world: World, part: Partition, instance_id: str, spec: dict[str, Any]) -> str:
+def associate(world: World, part: Partition, instance_id: str,
+              iam_instance_profile: dict[str, Any]) -> str:
     """Give a running or stopped instance its (one) IAM instance profile."""
     world.get(part, "instance", instance_id)
     if profile_association(world, instance_id) is not None:
@@ -102,18 +103,19 @@ def associate(world: World, part: Partition, instance_id: str, spec: dict[str, A
     if state_name(world, instance_id) not in ("pending", "running", "stopping", "stopped"):
         raise IncorrectState(f"The instance '{instance_id}' is not in a valid state for this "
                              "operation.", "IncorrectInstanceState")
-    return create(world, part, instance_id, profile(part, spec, world))
+    return create(world, part, instance_id, profile(part, iam_instance_profile, world))
 
 
-def replace(world: World, part: Partition, assoc_id: str, spec: dict[str, Any]) -> str:
+def replace(world: World, part: Partition, association_id: str,
+            iam_instance_profile: dict[str, Any]) -> str:
     """Swap the profile of a running instance: a new association replaces the old one."""
-    world.get(part, KIND, assoc_id)
-    instance_id = instance_of(world, assoc_id)
+    world.get(part, KIND, association_id)
+    instance_id = instance_of(world, association_id)
     if state_name(world, instance_id) not in ("pending", "running"):
-        raise IncorrectState(f"The association {assoc_id} is not the active association",
+        raise IncorrectState(f"The association {association_id} is not the active association",
                              "IncorrectState")
-    prof = profile(part, spec, world)
-    world.remove(assoc_id)
+    prof = profile(part, iam_instance_profile, world)
+    world.remove(association_id)
     return create(world, part, instance_id, prof)
 
 
@@ -146,4 +148,7 @@ FILTERS: dict[str, Filter] = {
 
 
 # DisassociateIamInstanceProfile is bound from `disassociate` (docs/families.md)
-declare_actions(KIND, {"DisassociateIamInstanceProfile": disassociate})
+declare_actions(KIND, {
+    "AssociateIamInstanceProfile": Action(associate, state="associating", view=view),
+    "ReplaceIamInstanceProfileAssociation": Action(replace, state="associating", view=view),
+    "DisassociateIamInstanceProfile": disassociate})

@@ -44,6 +44,19 @@ class Attribute:
     modify: Change | None = None     # (world, part, id, value); None: UnsupportedOperation
 
 
+@dataclass(frozen=True)
+class Action:
+    """An action answered with the view of the resource it acts on, in the transient state
+    AWS reports while the change settles: `Action(delete_vpc_attachment, state="deleting")`.
+
+    The resource is the id the function returns, else the input's one required id member;
+    `view` replaces the family's (for a kind with no family, or a view of its own)."""
+
+    fn: Callable[..., Any]
+    state: str
+    view: View | None = None
+
+
 def field_of(name: str) -> Read:
     """Read an attribute kept as the node field `name`."""
     return lambda world, rid: world.graph.nodes[rid][name]
@@ -76,7 +89,8 @@ class Family:
     delete: Callable[..., Any] | None = None
     # further operations by name -> the function that does the work, bound like create:
     # parameters by member name, the answer from the output shape (docs/families.md)
-    actions: Mapping[str, Callable[..., Any]] = field(
+    # (or an `Action` for one answered in a transient state)
+    actions: Mapping[str, Callable[..., Any] | Action] = field(
         default_factory=lambda: MappingProxyType({}))
     # the attributes of Describe/Modify{noun}Attribute, in AWS's order (a modify naming
     # several lists them so), and AWS's error for a modify that names none
@@ -105,11 +119,11 @@ def declare(family: Family) -> Family:
 
 # operations a module beside the family's own adds to it (a part that imports the family
 # module, such as volume_modifications): operation name -> (kind, function)
-ACTIONS: Registry[tuple[str, Callable[..., Any]]] = Registry(
+ACTIONS: Registry[tuple[str, Callable[..., Any] | Action]] = Registry(
     "the kind and function of an operation a family's other modules declare")
 
 
-def declare_actions(kind: str, actions: Mapping[str, Callable[..., Any]]) -> None:
+def declare_actions(kind: str, actions: Mapping[str, Callable[..., Any] | Action]) -> None:
     """Add further operations to the family of `kind`, bound like its `actions`."""
     for name, fn in actions.items():
         ACTIONS.add(name, (kind, fn))
