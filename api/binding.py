@@ -371,7 +371,8 @@ def _action(family: Family, op: OperationModel) -> Handler:
     injected = [n for n in names[:2] if n in ("world", "part")]   # leading, by name
     if names[:len(injected)] != injected or not injected:
         raise BindingError(f"{op.name}: {fn.__qualname__} must start with world and/or part")
-    fill = _arguments(family, op, fn, renames={}, skip=len(injected))
+    fill = _arguments(family, op, fn, skip=len(injected),
+                      renames=declared.arguments if isinstance(declared, Action) else {})
     specified = "TagSpecifications" in op.input_shape.members
     resource_type = tags.resource_type(family.kind) if specified else ""
     outputs = op.output_shape.members if op.output_shape is not None else {}

@@ -77,40 +77,7 @@ def describe_transit_gateway_attachments(ctx: Context, params: dict[str, Any]) -
         output="TransitGatewayAttachments")
 
 
-# -- VPC attachments ----------------------------------------------------------------------------
-def _vpc(ctx: Context, attach_id: str, state: str) -> dict[str, Any]:
-    return {"TransitGatewayVpcAttachment": {**vpc_attachments.vpc_view(ctx.world, attach_id),
-                                            "State": state}}
-
-
-@handler
-def create_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
-                                          ) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), ATTACHMENT_TYPE)
-    attach_id = vpc_attachments.create_vpc_attachment(
-        ctx.world, ctx.part, params["TransitGatewayId"], params["VpcId"], params["SubnetIds"],
-        options=params.get("Options"), tags=new_tags)
-    return _vpc(ctx, attach_id, "pending")
-
-
-@handler
-def delete_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
-                                          ) -> dict[str, Any]:
-    attach_id = params["TransitGatewayAttachmentId"]
-    vpc_attachments.delete_vpc_attachment(ctx.world, ctx.part, attach_id)
-    return _vpc(ctx, attach_id, "deleting")
-
-
-@handler
-def modify_transit_gateway_vpc_attachment(ctx: Context, params: dict[str, Any]
-                                          ) -> dict[str, Any]:
-    attach_id = params["TransitGatewayAttachmentId"]
-    vpc_attachments.modify_vpc_attachment(
-        ctx.world, ctx.part, attach_id, add=params.get("AddSubnetIds"),
-        remove=params.get("RemoveSubnetIds"), options=params.get("Options"))
-    return _vpc(ctx, attach_id, "modifying")
-
-
+# -- VPC attachments (create, modify and delete are bound from tgw_vpc_attachments) ------
 @handler
 def describe_transit_gateway_vpc_attachments(ctx: Context, params: dict[str, Any]
                                              ) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from typing import Any
 from ..core import schema
 from ..core.described import Import
 from ..core.errors import IncorrectState, NotFound, TopologyError
+from ..core.family import Action, declare_actions
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World, is_id_of
 from ..core.world import not_found as kind_not_found
@@ -193,3 +194,14 @@ def _imported_interface(imp: Import, attach_id: str, subnet_id: str) -> None:
             interface_type="transit_gateway", requester_managed=True, service_attachment=True)
         imp.report.built["network-interface"] += 1
     world.link(eni, attach_id, schema.ATTACHED)
+
+
+_ATTACHMENT = {"attach_id": "TransitGatewayAttachmentId", "tgw_id": "TransitGatewayId",
+               "add": "AddSubnetIds", "remove": "RemoveSubnetIds"}
+declare_actions(KIND, {
+    "CreateTransitGatewayVpcAttachment": Action(
+        create_vpc_attachment, state="pending", view=vpc_view, arguments=_ATTACHMENT),
+    "ModifyTransitGatewayVpcAttachment": Action(
+        modify_vpc_attachment, state="modifying", view=vpc_view, arguments=_ATTACHMENT),
+    "DeleteTransitGatewayVpcAttachment": Action(
+        delete_vpc_attachment, state="deleting", view=vpc_view, arguments=_ATTACHMENT)})

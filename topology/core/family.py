@@ -50,11 +50,13 @@ class Action:
     AWS reports while the change settles: `Action(delete_vpc_attachment, state="deleting")`.
 
     The resource is the id the function returns, else the input's one required id member;
-    `view` replaces the family's (for a kind with no family, or a view of its own)."""
+    `view` replaces the family's (for a kind with no family, or a view of its own);
+    `arguments` names the input member of a parameter that is not its snake_case."""
 
     fn: Callable[..., Any]
     state: str
     view: View | None = None
+    arguments: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 def field_of(name: str) -> Read:
