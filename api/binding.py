@@ -384,8 +384,9 @@ def _action(family: Family, op: OperationModel) -> Handler:
         rest, echoes = echoes, []     # the one member is what the function makes of its input
     if isinstance(declared, Action):
         place = _in_state(family, op, declared, outputs, rest)
-        # a function that returns no id acts on the one its input names
-        id_member = _id_member(op, set()) if _returned(fn) == "None" else ""
+        # a function that returns no id acts on the one its first parameter is given
+        id_member = (_member_of(op, names[len(injected)], declared.arguments)
+                     if _returned(fn) == "None" else "")
     else:
         place, id_member = _placing(family, op, fn, outputs, rest), ""
 
@@ -403,10 +404,20 @@ def _action(family: Family, op: OperationModel) -> Handler:
     return handle
 
 
+def _member_of(op: OperationModel, param: str, renames: Any) -> str:
+    """The input member that fills parameter `param`."""
+    by_snake = {botocore.xform_name(name): name for name in op.input_shape.members}
+    member = renames.get(param) or by_snake.get(param)
+    if member is None:
+        raise BindingError(f"{op.name}: no input member for parameter {param}")
+    return str(member)
+
+
 def _in_state(family: Family, op: OperationModel, action: Action, outputs: Any,
               rest: list[str]) -> Place:
     """An `Action`'s answer: its one structure member, the view of the resource acted on
-    with the transient `State`."""
+    (the id the function returns, else the one its first parameter is given) with the
+    transient `State`."""
     member = _one(op, [n for n in rest if outputs[n].type_name == "structure"],
                   "structure output member")
     if rest != [member]:

@@ -1,5 +1,6 @@
-"""Managed prefix list operations (create/delete/describe/modify, entries by version) and
-DescribePrefixLists, which shows the AWS-managed lists of the region."""
+"""Managed prefix list operations with logic of their own (describe, entries by version,
+associations) and DescribePrefixLists, which shows the AWS-managed lists of the region.
+Create, delete, modify and restore are bound from topology/network/prefix_lists.py."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,13 +9,6 @@ from topology.core import filters, paging
 from topology.network import prefix_lists
 
 from ..operations import Context, handler
-
-
-@handler
-def modify_managed_prefix_list(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    pl_id = params["PrefixListId"]
-    prefix_lists.modify(ctx.world, ctx.part, pl_id, params)
-    return {"PrefixList": prefix_lists.view(ctx.world, pl_id, state="modify-in-progress")}
 
 
 @handler
@@ -56,14 +50,6 @@ def describe_prefix_lists(ctx: Context, params: dict[str, Any]) -> dict[str, Any
     page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
     return {"PrefixLists": [prefix_lists.service_view(world, pl) for pl in page],
             "NextToken": token}
-
-
-@handler
-def restore_managed_prefix_list_version(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    pl_id = params["PrefixListId"]
-    prefix_lists.restore(ctx.world, ctx.part, pl_id, params["PreviousVersion"],
-                         params["CurrentVersion"])
-    return {"PrefixList": prefix_lists.view(ctx.world, pl_id, state="restore-in-progress")}
 
 
 @handler

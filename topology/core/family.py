@@ -49,7 +49,8 @@ class Action:
     """An action answered with the view of the resource it acts on, in the transient state
     AWS reports while the change settles: `Action(delete_vpc_attachment, state="deleting")`.
 
-    The resource is the id the function returns, else the input's one required id member;
+    The resource is the id the function returns, else the one its first parameter (after
+    world and part) is given;
     `view` replaces the family's (for a kind with no family, or a view of its own);
     `arguments` names the input member of a parameter that is not its snake_case."""
 

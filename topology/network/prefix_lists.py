@@ -29,7 +29,7 @@ from ..core import paging, schema
 from ..core import tags as tagging
 from ..core.described import Import
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
-from ..core.family import Family, declare
+from ..core.family import Action, Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, not_found
 
@@ -440,4 +440,13 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, noun="ManagedPrefixList", create=create,
     arguments={"name": "PrefixListName", "family": "AddressFamily"},
-    created_view=lambda world, rid: view(world, rid, state="create-in-progress"), delete=delete))
+    created_view=lambda world, rid: view(world, rid, state="create-in-progress"), delete=delete,
+    actions={
+        "ModifyManagedPrefixList": Action(
+            modify, state="modify-in-progress", view=lambda world, rid: view(
+                world, rid, state="modify-in-progress"), arguments={"pl_id": "PrefixListId"}),
+        "RestoreManagedPrefixListVersion": Action(
+            restore, state="restore-in-progress", view=lambda world, rid: view(
+                world, rid, state="restore-in-progress"),
+            arguments={"pl_id": "PrefixListId", "previous": "PreviousVersion",
+                       "version": "CurrentVersion"})}))
