@@ -417,11 +417,20 @@ def _in_state(family: Family, op: OperationModel, action: Action, outputs: Any,
               rest: list[str]) -> Place:
     """An `Action`'s answer: its one structure member, the view of the resource acted on
     (the id the function returns, else the one its first parameter is given) with the
-    transient `State`."""
+    transient `State`; or, when the output is an id and a `{State}` structure (as
+    AssociateRouteTable's `AssociationId` and `AssociationState`), those two."""
     member = _one(op, [n for n in rest if outputs[n].type_name == "structure"],
                   "structure output member")
-    if rest != [member]:
-        raise BindingError(f"{op.name}: the binding does not fill output members {rest}")
+    others = [n for n in rest if n != member]
+    if others:
+        if ("State" not in outputs[member].members or len(others) != 1
+                or outputs[others[0]].type_name != "string"):
+            raise BindingError(f"{op.name}: the binding does not fill output members {rest}")
+        id_out, status = others[0], {"State": action.state}
+
+        def place(world: World, out: dict[str, Any], rid: Any) -> None:
+            out[id_out], out[member] = rid, dict(status)
+        return place
     view = action.view or family.view
     if view is _no_view:
         raise BindingError(f"{op.name}: {family.kind} declares no family to view")

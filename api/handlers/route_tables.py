@@ -1,5 +1,5 @@
-"""Route table operations with logic of their own: create (the VPC checked before the tags),
-associate and replace an association (answered `associated`). Routes and disassociation are
+"""Route table operations with logic of their own: create (the VPC checked before the tags).
+Routes, associate, replace an association (answered `associated`) and disassociation are
 bound from topology/network/route_tables.py."""
 from __future__ import annotations
 
@@ -19,18 +19,3 @@ def create_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     rtb_id = route_tables.create(ctx.world, ctx.part, vpc_id, tags=new_tags)
     return {"RouteTable": route_tables.view(ctx.world, rtb_id),
             "ClientToken": params.get("ClientToken")}
-
-
-@handler
-def associate_route_table(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    assoc_id = route_tables.associate(
-        ctx.world, ctx.part, params["RouteTableId"], subnet_id=params.get("SubnetId"),
-        gateway_id=params.get("GatewayId"), public_ipv4_pool=params.get("PublicIpv4Pool"))
-    return {"AssociationId": assoc_id, "AssociationState": {"State": "associated"}}
-
-
-@handler
-def replace_route_table_association(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    new_id = route_tables.replace_association(ctx.world, ctx.part, params["AssociationId"],
-                                              params["RouteTableId"])
-    return {"NewAssociationId": new_id, "AssociationState": {"State": "associated"}}

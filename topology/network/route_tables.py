@@ -21,7 +21,7 @@ from ..core import tags as tagging
 from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
                            MissingParameter, NotFound, TopologyError)
-from ..core.family import Family, declare
+from ..core.family import Action, Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World
 from . import vpc_blocks, vpn_gateways
@@ -374,4 +374,9 @@ __all__ += ["imported"]
 # -- the family: its plain Create/Delete/Describe operations are bound from this (docs/families.md)
 FAMILY = declare(Family("route-table", view=view, filters=FILTERS, delete=delete, actions={
     "CreateRoute": create_route, "ReplaceRoute": replace_route, "DeleteRoute": delete_route,
-    "DisassociateRouteTable": disassociate}))
+    "DisassociateRouteTable": disassociate,
+    "AssociateRouteTable": Action(associate, state="associated",
+                                  arguments={"rtb_id": "RouteTableId"}),
+    "ReplaceRouteTableAssociation": Action(
+        replace_association, state="associated",
+        arguments={"assoc_id": "AssociationId", "rtb_id": "RouteTableId"})}))
