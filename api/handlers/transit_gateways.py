@@ -1,5 +1,6 @@
-"""Transit gateway operations: gateways, VPC attachments, peering attachments, and the
-describe of every attachment type."""
+"""Transit gateway operations with logic of their own: describe and modify gateways, and the
+describe of every attachment type. Attachments' create/modify/accept/reject/delete (answered
+in their transient states) are bound from topology/connect/tgw_*_attachments.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,7 +10,7 @@ from topology.connect import tgw_attachments as attachments
 from topology.connect import tgw_peering_attachments as peering_attachments
 from topology.connect import tgw_vpc_attachments as vpc_attachments
 from topology.connect import transit_gateways as gateways
-from topology.core import filters, paging, tags
+from topology.core import filters, paging
 
 from ..operations import Context, handler
 
@@ -88,50 +89,8 @@ def describe_transit_gateway_vpc_attachments(ctx: Context, params: dict[str, Any
         output="TransitGatewayVpcAttachments")
 
 
-# -- peering attachments ------------------------------------------------------------------------
-def _peering(ctx: Context, attach_id: str, state: str | None = None) -> dict[str, Any]:
-    view = peering_attachments.peering_view(ctx.world, attach_id)
-    if state is not None:
-        view = {**view, "State": state,
-                "Status": {"Code": state, "Message": peering_attachments.status_message(state)}}
-    return {"TransitGatewayPeeringAttachment": view}
-
-
-@handler
-def create_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
-                                              ) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), ATTACHMENT_TYPE)
-    attach_id = peering_attachments.create_peering_attachment(
-        ctx.world, ctx.part, params["TransitGatewayId"], params["PeerTransitGatewayId"],
-        params["PeerAccountId"], params["PeerRegion"], options=params.get("Options"),
-        tags=new_tags)
-    return _peering(ctx, attach_id, "initiatingRequest")
-
-
-@handler
-def accept_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
-                                              ) -> dict[str, Any]:
-    attach_id = params["TransitGatewayAttachmentId"]
-    peering_attachments.accept_peering_attachment(ctx.world, ctx.part, attach_id)
-    return _peering(ctx, attach_id, "pending")
-
-
-@handler
-def reject_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
-                                              ) -> dict[str, Any]:
-    attach_id = params["TransitGatewayAttachmentId"]
-    peering_attachments.reject_peering_attachment(ctx.world, ctx.part, attach_id)
-    return _peering(ctx, attach_id, "rejecting")
-
-
-@handler
-def delete_transit_gateway_peering_attachment(ctx: Context, params: dict[str, Any]
-                                              ) -> dict[str, Any]:
-    attach_id = params["TransitGatewayAttachmentId"]
-    peering_attachments.delete_peering_attachment(ctx.world, ctx.part, attach_id)
-    return _peering(ctx, attach_id, "deleting")
-
-
+# -- peering attachments (create, accept, reject and delete are bound from
+# tgw_peering_attachments) ----------------------------------------------------------------
 @handler
 def describe_transit_gateway_peering_attachments(ctx: Context, params: dict[str, Any]
                                                  ) -> dict[str, Any]:

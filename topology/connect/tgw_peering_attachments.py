@@ -14,6 +14,7 @@ from typing import Any
 from ..core import regions, schema
 from ..core.described import Import
 from ..core.errors import IncorrectState, InvalidParameterValue, TopologyError
+from ..core.family import Action, declare_actions
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World
 from . import transit_gateways as gateways
@@ -153,3 +154,21 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
                       Options={"DynamicRouting": "disable"}):
         imp.world.link(attach_id, peer, schema.ASSOCIATED, "peer")
         imp.world.claim(imp.part, RESOURCE_INDEX, peer, attach_id)
+
+
+def _in_state(fn: Any, state: str) -> Action:
+    """`fn` answered with the attachment in `state`, its Status too (while it settles)."""
+    def view(world: World, attach_id: str) -> dict[str, Any]:
+        return {**peering_view(world, attach_id), "State": state,
+                "Status": {"Code": state, "Message": status_message(state)}}
+    return Action(fn, state=state, view=view, arguments={
+        "attach_id": "TransitGatewayAttachmentId", "tgw_id": "TransitGatewayId",
+        "peer_tgw_id": "PeerTransitGatewayId", "peer_account": "PeerAccountId"})
+
+
+declare_actions(KIND, {
+    "CreateTransitGatewayPeeringAttachment": _in_state(create_peering_attachment,
+                                                       "initiatingRequest"),
+    "AcceptTransitGatewayPeeringAttachment": _in_state(accept_peering_attachment, "pending"),
+    "RejectTransitGatewayPeeringAttachment": _in_state(reject_peering_attachment, "rejecting"),
+    "DeleteTransitGatewayPeeringAttachment": _in_state(delete_peering_attachment, "deleting")})
