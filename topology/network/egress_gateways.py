@@ -93,14 +93,17 @@ def create_carrier(world: World, part: Partition, vpc_id: str, *,
     return cagw_id
 
 
-def delete_carrier(world: World, part: Partition, cagw_id: str) -> None:
-    """Delete a carrier gateway: it lets go of its VPC and stays visible as `deleted`."""
+def delete_carrier(world: World, part: Partition, cagw_id: str) -> dict[str, Any]:
+    """Delete a carrier gateway: it lets go of its VPC and stays visible as `deleted`.
+    Returns what DeleteCarrierGateway answers: the gateway `deleting` (or `deleted` when it
+    already was)."""
     node = world.get(part, CARRIER, cagw_id)
     if node["State"] == "deleted":
-        return
+        return carrier_view(world, cagw_id)
     for vpc, _, _ in world.out(cagw_id, schema.ATTACHED, "vpc"):
         world.unlink(cagw_id, vpc, schema.ATTACHED)
     world.update(cagw_id, State="deleted")
+    return {**carrier_view(world, cagw_id), "State": "deleting"}
 
 
 def carrier_view(world: World, cagw_id: str) -> dict[str, Any]:
@@ -138,4 +141,5 @@ EGRESS_ONLY_FAMILY = declare(Family(
     delete=delete_egress_only, unknown_ids_ok=True))
 CARRIER_FAMILY = declare(Family(
     CARRIER, view=carrier_view, filters=CARRIER_FILTERS, create=create_carrier,
-    created_view=lambda world, rid: {**carrier_view(world, rid), "State": "pending"}))
+    created_view=lambda world, rid: {**carrier_view(world, rid), "State": "pending"},
+    delete=delete_carrier))
