@@ -106,6 +106,14 @@ KINDS: dict[str, Kind] = {
               "InvalidNetworkInsightsAccessScopeId"),
         _kind("network-insights-access-scope-analysis", "nisa",
               "networkInsightsAccessScopeAnalysis", "InvalidNetworkInsightsAccessScopeAnalysisId"),
+        # -- issue 14 A ipam --
+        # -- issue 14 B ipam-extras --
+        # -- issue 14 C transit-gateway --
+        # -- issue 14 D client-vpn --
+        # -- issue 14 E verified-access --
+        # -- issue 14 F mirror-route-server --
+        # -- issue 14 G1 vpc-controls --
+        # -- issue 14 G2 local-gateway-edge --
     )
 }
 
