@@ -23,6 +23,7 @@ import api.files as files
 import api.json_protocol as json_protocol
 import api.protocol as protocol
 import api.reach_http as reach_http
+import api.shares as shares
 from topology.core.world import World
 from viz import web
 
@@ -32,7 +33,8 @@ from .sigv4 import AuthError, Verifier
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 RESET_PATHS = ("/moto-api/reset", "/_ec2sim/reset")
-FLASK_POSTS = (*RESET_PATHS, files.STATE_PATH)   # POSTs that are not EC2 Query requests
+# POSTs that are not EC2 Query requests: moto's reset, and everything under /_ec2sim/
+FLASK_POSTS, OWN_PREFIX = RESET_PATHS, "/_ec2sim/"
 MAX_BODY = 1 << 20      # a Query request body larger than 1 MiB is refused (413)
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
             404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
@@ -65,6 +67,7 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
     app.register_blueprint(web.blueprint)
     reach_http.register(app, world)      # GET /_ec2sim/reach (JSON)
     files.register(app, world)           # GET /_ec2sim/draw.<fmt>, /_ec2sim/state
+    shares.register(app, world)          # /_ec2sim/organizations, /_ec2sim/shares
     # `verifier`: a sigv4.Verifier when serving with --verify-signatures
     app.wsgi_app = QueryRoute(world, app.wsgi_app,  # type: ignore[method-assign]
                               app.config.get("EC2SIM_VERIFIER"))
@@ -81,7 +84,8 @@ class QueryRoute:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
-        if method not in ("GET", "POST") or environ.get("PATH_INFO", "/") in FLASK_POSTS:
+        path = environ.get("PATH_INFO", "/")
+        if method not in ("GET", "POST") or path in FLASK_POSTS or path.startswith(OWN_PREFIX):
             return self.fallback(environ, start_response)
         form = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
         body: bytes | None = _body(environ) if method == "POST" else b""

@@ -42,7 +42,7 @@ from botocore.model import OperationModel, Shape
 
 import api.protocol as protocol
 import topology
-from topology.core import filters, paging, tags
+from topology.core import filters, paging, sharing, tags
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue, NotFound,
                                   TopologyError)
 from topology.core.family import ACTIONS, FAMILIES, Action, Attribute, Family, View
@@ -116,28 +116,38 @@ def _actions(family: Family) -> dict[str, Callable[..., Any] | Action]:
 # -- Describe ---------------------------------------------------------------------------------
 def describe(ctx: Context, params: dict[str, Any], *, kind: str, table: filters.FilterTable,
              view: View, output: str, ids: list[str] | None = None,
-             ids_exclude_max: bool = False, unknown_ids_ok: bool = False) -> dict[str, Any]:
+             ids_exclude_max: bool = False, unknown_ids_ok: bool = False,
+             shared: bool = False) -> dict[str, Any]:
     """Answer a `Describe*` call: the named ids, filtered, paged, viewed.
 
     Every named id must exist, unless `unknown_ids_ok` (an operation AWS answers with no
-    item for an unknown id; a malformed one is still an error).
+    item for an unknown id; a malformed one is still an error). With `shared`, what other
+    accounts share with this one counts as existing and is listed after the account's own.
     """
     world, part = ctx.world, ctx.part
     if ids and ids_exclude_max and params.get("MaxResults") is not None:
         raise InvalidParameterCombination(
             "The parameter MaxResults cannot be used with the ids parameter.")
     if ids:
-        ids = [rid for rid in dict.fromkeys(ids) if _known(world, part, kind, rid, unknown_ids_ok)]
+        ids = [rid for rid in dict.fromkeys(ids)
+               if _known(world, part, kind, rid, unknown_ids_ok, shared)]
         if not ids:
             return {output: [], "NextToken": None}
+    elif shared:
+        others = sharing.shared_into(world, part, kind)
+        ids = [*part.ids(kind), *others] if others else None
     chosen = filters.select(world, part, kind, table, params.get("Filters"), ids)
     page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
     return {output: [view(world, rid) for rid in page], "NextToken": token}
 
 
-def _known(world: World, part: Partition, kind: str, rid: str, unknown_ok: bool) -> bool:
+def _known(world: World, part: Partition, kind: str, rid: str, unknown_ok: bool,
+           shared: bool = False) -> bool:
     try:
-        world.get(part, kind, rid)
+        if shared:
+            sharing.usable(world, part, kind, rid)
+        else:
+            world.get(part, kind, rid)
     except NotFound:
         if not unknown_ok:
             raise
@@ -181,7 +191,7 @@ def _describe(family: Family, op: OperationModel) -> Handler:
         out = describe(ctx, params, kind=family.kind, table=family.filters, view=family.view,
                        output=output, ids=params.get(ids_member) if ids_member else None,
                        ids_exclude_max=family.ids_exclude_max,
-                       unknown_ids_ok=family.unknown_ids_ok)
+                       unknown_ids_ok=family.unknown_ids_ok, shared=family.shared)
         if not paged:
             del out["NextToken"]
         return out

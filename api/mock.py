@@ -68,6 +68,7 @@ from botocore.parsers import create_parser
 
 import api.dispatch as dispatch
 import api.protocol as protocol
+import api.shares as shares
 from topology.core.outside import Outside
 from topology.core.world import World
 from topology.provision import state
@@ -385,6 +386,17 @@ class mock_ec2:
     def reset(self) -> None:
         """Forget all state, like `POST /moto-api/reset`."""
         self.world.reset()
+
+    def organization(self, org_id: str, accounts: list[str], management: str
+                     ) -> dict[str, Any]:
+        """Make `accounts` members of AWS Organization `org_id` (`POST /_ec2sim/organizations`)."""
+        return shares.organize(self.world, {"Id": org_id, "Accounts": accounts,
+                                            "ManagementAccountId": management})
+
+    def share(self, resource_id: str, principals: list[str]) -> dict[str, Any]:
+        """Share a resource with accounts or organizations, as AWS RAM would
+        (`POST /_ec2sim/shares`)."""
+        return shares.grant(self.world, {"ResourceId": resource_id, "Principals": principals})
 
     def __enter__(self) -> "mock_ec2":
         return self.start()

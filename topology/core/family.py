@@ -105,6 +105,8 @@ class Family:
     max_results: tuple[int, int] | None = None   # AWS's documented MaxResults bounds (capped)
     ids_set: str = ""                            # with max_results: the ids' wire set name,
                                                  # which MaxResults may not accompany
+    shared: bool = False                         # Describe lists what others share too
+                                                 # (core.sharing), after the account's own
 
     @property
     def operation_noun(self) -> str:
