@@ -201,7 +201,8 @@ KINDS: dict[str, Kind] = {
              "The Traffic Mirror filter rule '{id}' does not exist."),
         Kind("traffic-mirror-session", "tms", "Traffic Mirror session",
              "InvalidTrafficMirrorSessionId.NotFound", "InvalidTrafficMirrorSessionId.Malformed",
-             "The Traffic Mirror session '{id}' does not exist."),
+             "The Traffic Mirror session '{id}' does not exist.",
+             lives_on="associated"),      # goes with its source interface
         Kind("traffic-mirror-target", "tmt", "Traffic Mirror target",
              "InvalidTrafficMirrorTargetId.NotFound", "InvalidTrafficMirrorTargetId.Malformed",
              "The Traffic Mirror target '{id}' does not exist."),
@@ -214,6 +215,23 @@ KINDS: dict[str, Kind] = {
              "InvalidRouteServerPeerId.Malformed",
              "The route server peer ID '{id}' does not exist"),
         # -- issue 14 G1 vpc-controls --
+        Kind("vpc-block-public-access-exclusion", "vpcbpa-exclude", "exclusion",
+             "InvalidVpcBlockPublicAccessExclusionId.NotFound",
+             "InvalidVpcBlockPublicAccessExclusionId.Malformed",
+             "The exclusion ID '{id}' does not exist"),
+        _kind("subnet-cidr-reservation", "scr", "subnetCidrReservation",
+              "InvalidSubnetCidrReservationID"),
+        Kind("vpc-encryption-control", "vpcec", "VPC encryption control",
+             "InvalidVpcEncryptionControlId.NotFound", "InvalidVpcEncryptionControlId.Malformed",
+             "The VPC encryption control ID '{id}' does not exist"),
+        Kind("vpn-concentrator", "vcn", "VPN concentrator", "InvalidVpnConcentratorId.NotFound",
+             "InvalidVpnConcentratorId.Malformed", "The VPN concentrator ID '{id}' does not exist"),
+        Kind("network-interface-permission", "eni-perm", "network interface permission",
+             "InvalidPermissionID.NotFound", "InvalidPermissionID.Malformed",
+             "The network interface permission ID '{id}' does not exist"),
+        Kind("trunk-interface-association", "trunk-assoc", "association",
+             "InvalidAssociationID.NotFound", "InvalidAssociationID.Malformed",
+             "The association ID '{id}' does not exist"),
         # -- issue 14 G2 local-gateway-edge --
         # (the EC2 API names no outpost by id; ec2sim keeps one node per installed Outpost)
         Kind("outpost", "op", "Outpost", "InvalidOutpostArn.NotFound",
