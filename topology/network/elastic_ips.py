@@ -28,6 +28,7 @@ from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, L
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World, is_id_of
 from . import network_interfaces as enis
+from . import public_ipv4_pools
 
 KIND = "elastic-ip"
 MAX_ADDRESSES = 5               # AWS's default Elastic IP quota per region
@@ -40,8 +41,6 @@ def allocate(world: World, part: Partition, *, address: str | None = None,
              pool: str | None = None, border_group: str | None = None,
              tags: dict[str, str] | None = None) -> str:
     """Allocate an address from Amazon's pool (or recover `address`); the allocation id."""
-    if pool not in (None, "amazon"):
-        raise NotFound(f"The pool ID '{pool}' does not exist", "InvalidPublicIpv4PoolID.NotFound")
     if border_group is not None and border_group != part.region:
         raise InvalidParameterValue(
             f"The network border group '{border_group}' is invalid. Valid network border "
@@ -49,10 +48,13 @@ def allocate(world: World, part: Partition, *, address: str | None = None,
     if len(part.ids(KIND)) >= MAX_ADDRESSES:
         raise LimitExceeded("The maximum number of addresses has been reached.",
                             "AddressLimitExceeded")
-    ip = _recoverable(world, part, address) if address is not None else \
-        addressing.allocate_public(world, part)
+    if pool not in (None, "amazon"):      # a pool of addresses the account brought (BYOIP)
+        ip = public_ipv4_pools.take(world, part, pool, address)
+    else:
+        ip = _recoverable(world, part, address) if address is not None else \
+            addressing.allocate_public(world, part)
     alloc_id = world.new_id("eipalloc")
-    world.add(part, KIND, alloc_id, PublicIp=ip, Domain="vpc", PublicIpv4Pool="amazon",
+    world.add(part, KIND, alloc_id, PublicIp=ip, Domain="vpc", PublicIpv4Pool=pool or "amazon",
               NetworkBorderGroup=part.region)
     world.unclaim(part, RELEASED, ip, part.account)
     world.claim(part, enis.PUBLIC_IP, ip, alloc_id)
