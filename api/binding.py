@@ -388,7 +388,9 @@ def _action(family: Family, op: OperationModel) -> Handler:
     outputs = op.output_shape.members if op.output_shape is not None else {}
     returns = [n for n in (*RETURNS, "ReturnValue")
                if n in outputs and outputs[n].type_name == "boolean"]
-    echoes = [n for n in outputs if n in op.input_shape.members and n not in returns]
+    # a NextToken is the function's (the next page's), never the request's echoed
+    echoes = [n for n in outputs if n in op.input_shape.members and n not in returns
+              and n != "NextToken"]
     rest = [n for n in outputs if n not in returns and n not in echoes]
     if not rest and len(echoes) == 1 and _returned(fn) != "None":
         rest, echoes = echoes, []     # the one member is what the function makes of its input
