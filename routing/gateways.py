@@ -30,6 +30,7 @@ from topology.network import internet_gateways, nat_gateways, vpcs, vpn_gateways
 
 from .components import interface_holding, kind_of, public_holder, public_of, subnet_of, vpc_of
 from .packet import address, within
+from .public_access import check_egress, check_ingress
 from .selection import gateway_table
 from .walk import Onward, Walk, cross
 
@@ -115,6 +116,7 @@ def igw_egress(w: Walk, igw: str, from_subnet: str | None, vpc: str) -> Onward |
         raise w.blocked("IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS", Address=dst, **common)
     if _in_ranges(dst, SHARED):
         raise w.blocked("IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS", Address=dst, **common)
+    check_egress(w, igw, from_subnet, vpc)
     holder = interface_holding(w.world, vpc, src)
     public = public_of(w.world, holder, src) if holder is not None else None
     if public is None:
@@ -164,6 +166,7 @@ def igw_ingress(w: Walk, igw: str) -> Onward:
     if _in_ranges(w.packet.src, PRIVATE):
         raise w.blocked("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", Component=igw,
                         InternetGateway=igw, Address=w.packet.src, Vpc=vpc)
+    check_ingress(w, igw, holder[0], vpc)
     before = w.header()
     w.packet.dst = holder[1]
     w.add(igw, InboundHeader=before, OutboundHeader=w.header(), Vpc=w.comp(vpc))

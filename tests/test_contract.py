@@ -290,6 +290,12 @@ RECIPES["DescribeTransitGatewayPeeringAttachments"] = Recipe(
 # every attachment, whatever it joins, is listed by DescribeTransitGatewayAttachments too
 RECIPES["DescribeTransitGatewayAttachments"] = RECIPES["DescribeTransitGatewayVpcAttachments"]
 
+# -- issue 14 G1 vpc-controls
+RECIPES["DescribeVpcBlockPublicAccessExclusions"] = Recipe(
+    "CreateVpcBlockPublicAccessExclusion",    # one exclusion a subnet
+    lambda s, n: {"SubnetId": s.zone_subnet(n), "InternetGatewayExclusionMode": "allow-egress"},
+    ("VpcBlockPublicAccessExclusion", "ExclusionId"), "vpc-block-public-access-exclusion")
+
 # Describe operations with an id list that the contract leaves out, and why.
 NOT_COVERED: dict[str, str] = {
     "DescribeAvailabilityZones": "zones are AWS's catalogue, not a resource kind with ids",

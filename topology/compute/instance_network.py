@@ -24,7 +24,7 @@ from netaddr import IPAddress
 from ..core import addressing, regions, schema
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
-from ..core.lookups import default_vpc
+from ..core.lookups import default_vpc, group_usable_in
 from ..core.world import Partition, World
 from ..network import security_groups, subnets
 
@@ -96,7 +96,7 @@ def _groups(world: World, part: Partition, ids: list[str], names: list[str], sub
         chosen += [security_groups.by_name(world, part, name) for name in names]
     for sg_id in chosen:
         security_groups.get(world, part, sg_id)
-        if security_groups.vpc_of(world, sg_id) != vpc_id:
+        if not group_usable_in(world, sg_id, vpc_id):
             raise TopologyError(f"Security group {sg_id} and subnet {subnet_id} belong to "
                                 "different networks.", "InvalidParameter")
     return list(dict.fromkeys(chosen)) or None

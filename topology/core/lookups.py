@@ -1,7 +1,7 @@
 """Read-only questions every layer asks of a partition, answered from the graph alone."""
 from __future__ import annotations
 
-from .schema import CONTAINS
+from .schema import ASSOCIATED, CONTAINS
 from .world import Partition, World
 
 
@@ -16,3 +16,11 @@ def default_vpc(world: World, part: Partition) -> str | None:
 def vpc_of(world: World, rid: str) -> str:
     """The VPC that CONTAINS `rid` (a subnet, route table, network ACL, security group...)."""
     return world.into(rid, CONTAINS, "vpc")[0][0]
+
+
+def group_usable_in(world: World, sg_id: str, vpc_id: str) -> bool:
+    """Whether interfaces (and rules) of `vpc_id` may use security group `sg_id`: its own
+    VPC's, or one associated with the VPC (AssociateSecurityGroupVpc)."""
+    return vpc_of(world, sg_id) == vpc_id or any(
+        peer == vpc_id and data.get("State") == "associated"
+        for peer, _disc, data in world.out(sg_id, ASSOCIATED, "vpc"))

@@ -17,7 +17,7 @@ from ..core.errors import (InvalidParameterValue, LimitExceeded, Malformed, Miss
                            NotFound)
 from ..core.family import Family, declare
 from ..core.filters import Filter, ident
-from ..core.lookups import vpc_of
+from ..core.lookups import group_usable_in, vpc_of
 from ..core.registry import Registry
 from ..core.world import Partition, World, is_id_of, not_found
 from . import prefix_lists
@@ -62,7 +62,7 @@ def _pair(world: World, part: Partition, vpc_id: str, item: dict[str, Any]) -> t
     else:
         raise MissingParameter("The request must contain the parameter groupId or groupName")
     other = vpc_of(world, group_id)
-    if other != vpc_id and not _peered(world, vpc_id, other):
+    if not group_usable_in(world, group_id, vpc_id) and not _peered(world, vpc_id, other):
         raise NotFound("You have specified two resources that belong to different networks.",
                        "InvalidGroup.NotFound")
     return group_id, owner

@@ -38,6 +38,7 @@ from ..core import tags as tagging
 from ..core.described import Import, when
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
                            MissingParameter, NotFound, TopologyError)
+from ..core.lookups import group_usable_in
 from ..core.world import Partition, World, is_id_of
 from . import interface_ips, subnets
 from .interface_ips import ADDRESS_IN_USE, IPV6, MAX_IPV4, PRIVATE_IP  # in the contract: __all__
@@ -189,7 +190,7 @@ def check_groups(world: World, part: Partition, vpc_id: str, group_ids: Iterable
         if node is None or node["kind"] != "security-group" or \
                 (node["account"], node["region"]) != (part.account, part.region):
             raise NotFound(f"The security group '{sg}' does not exist", "InvalidGroup.NotFound")
-        if world.into(sg, schema.CONTAINS, "vpc")[0][0] != vpc_id:
+        if not group_usable_in(world, sg, vpc_id):
             raise NotFound(f"The security group '{sg}' does not exist in this VPC.",
                            "InvalidGroup.NotFound")
     if len(ids) > MAX_GROUPS:
