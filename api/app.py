@@ -21,6 +21,7 @@ from flask import Flask, Response, jsonify, redirect, request, url_for
 import api.dispatch as dispatch
 import api.files as files
 import api.json_protocol as json_protocol
+import api.outposts as outposts
 import api.protocol as protocol
 import api.reach_http as reach_http
 import api.shares as shares
@@ -68,6 +69,7 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
     reach_http.register(app, world)      # GET /_ec2sim/reach (JSON)
     files.register(app, world)           # GET /_ec2sim/draw.<fmt>, /_ec2sim/state
     shares.register(app, world)          # /_ec2sim/organizations, /_ec2sim/shares
+    outposts.register(app, world)        # /_ec2sim/outposts (docs/outposts.md)
     # `verifier`: a sigv4.Verifier when serving with --verify-signatures
     app.wsgi_app = QueryRoute(world, app.wsgi_app,  # type: ignore[method-assign]
                               app.config.get("EC2SIM_VERIFIER"))

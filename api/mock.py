@@ -67,6 +67,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.parsers import create_parser
 
 import api.dispatch as dispatch
+import api.outposts as outposts
 import api.protocol as protocol
 import api.shares as shares
 from topology.core.outside import Outside
@@ -397,6 +398,11 @@ class mock_ec2:
         """Share a resource with accounts or organizations, as AWS RAM would
         (`POST /_ec2sim/shares`)."""
         return shares.grant(self.world, {"ResourceId": resource_id, "Principals": principals})
+
+    def outpost(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """Install an Outpost with its local gateway (`POST /_ec2sim/outposts`,
+        docs/outposts.md); the ids made."""
+        return outposts.install(self.world, spec)
 
     def __enter__(self) -> "mock_ec2":
         return self.start()

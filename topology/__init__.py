@@ -12,4 +12,5 @@ whether two VPCs are peered (`connect.peering`, `connect.tgw_attachments`). Impo
 package imports those answers, so the registries are full before any world exists.
 """
 from .connect import peering, tgw_attachments  # noqa: F401  (answer network's registries)
+from .connect import local_gateway_route_tables, local_gateway_routes  # noqa: F401  (the same)
 from .provision import defaults  # noqa: F401  (answers core.world.NEW_PARTITION)

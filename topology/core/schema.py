@@ -219,8 +219,9 @@ KINDS: dict[str, Kind] = {
              "InvalidVpcBlockPublicAccessExclusionId.NotFound",
              "InvalidVpcBlockPublicAccessExclusionId.Malformed",
              "The exclusion ID '{id}' does not exist"),
-        _kind("subnet-cidr-reservation", "scr", "subnetCidrReservation",
-              "InvalidSubnetCidrReservationID"),
+        Kind("subnet-cidr-reservation", "scr", "subnetCidrReservation",
+             "InvalidSubnetCidrReservationID.NotFound", "InvalidSubnetCidrReservationID.Malformed",
+             lives_on="associated"),     # goes with its subnet
         Kind("vpc-encryption-control", "vpcec", "VPC encryption control",
              "InvalidVpcEncryptionControlId.NotFound", "InvalidVpcEncryptionControlId.Malformed",
              "The VPC encryption control ID '{id}' does not exist"),

@@ -1,0 +1,144 @@
+"""Customer-owned IP (CoIP) address pools of an Outpost: ranges of the on-premises network's
+addresses, handed out through a local gateway route table in `coip` mode.
+
+A `coip-pool` node (`ipv4pool-coip-...`) keeps its ranges as `PoolCidrs` (in the order they
+were added) and points at its table: `pool -[ASSOCIATED]-> local-gateway-route-table`.
+
+AWS's rules kept here: a pool belongs to a route table in `coip` mode; its ranges are IPv4
+CIDR blocks that overlap no range of another pool of the same table, nor each other; a range
+is deleted by naming it exactly. GetCoipPoolUsage lists the pool's allocations (ec2sim's
+AllocateAddress does not yet draw from CoIP pools, so the list is empty).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from netaddr import AddrFormatError, IPNetwork
+
+from ..core import paging, schema
+from ..core import tags as tagging
+from ..core.errors import InvalidParameterValue, NotFound, TopologyError
+from ..core.family import Family, declare, declare_actions
+from ..core.filters import Filter, FilterTable, ident, select_rows
+from ..core.world import Partition, World
+from . import local_gateway_route_tables as tables
+from . import outposts
+
+KIND = "coip-pool"
+
+
+def create(world: World, part: Partition, local_gateway_route_table_id: str, *,
+           tags: dict[str, str] | None = None) -> str:
+    """CreateCoipPool."""
+    table = local_gateway_route_table_id
+    node = world.get(part, tables.KIND, table)
+    if node["Mode"] != "coip":
+        raise InvalidParameterValue(f"The local gateway route table {table} is not in coip "
+                                    "mode; CoIP pools need a route table in coip mode.")
+    pool = world.new_id("ipv4pool-coip")
+    world.add(part, KIND, pool, PoolCidrs=[])
+    world.link(pool, table, schema.ASSOCIATED)
+    tagging.apply(world, pool, tags or {})
+    return pool
+
+
+def table_of(world: World, pool: str) -> str:
+    return str(world.out(pool, schema.ASSOCIATED, tables.KIND)[0][0])
+
+
+def delete(world: World, part: Partition, pool: str) -> dict[str, Any]:
+    """DeleteCoipPool: the pool (with its ranges) as it was."""
+    world.get(part, KIND, pool)
+    answer = view(world, pool)
+    world.remove(pool)
+    return answer
+
+
+def _cidr(text: str) -> IPNetwork:
+    try:
+        net = IPNetwork(text)
+        if net.version != 4 or "/" not in text:
+            raise ValueError(text)
+    except (AddrFormatError, ValueError, TypeError):
+        raise InvalidParameterValue(
+            f"Value ({text}) for parameter cidr is invalid. This is not a valid CIDR block.")
+    return net.cidr
+
+
+def create_cidr(world: World, part: Partition, cidr: str, coip_pool_id: str) -> dict[str, Any]:
+    """CreateCoipCidr: add a range to the pool."""
+    node = world.get(part, KIND, coip_pool_id)
+    net = _cidr(cidr)
+    table = table_of(world, coip_pool_id)
+    for other, _, _ in world.into(table, schema.ASSOCIATED, KIND):
+        for used in world.graph.nodes[other]["PoolCidrs"]:
+            if IPNetwork(used) == net:
+                raise TopologyError(f"The CIDR {net} already exists in CoIP pool {other}.",
+                                    "InvalidCoipCidr.Duplicate")
+            if net in IPNetwork(used) or IPNetwork(used) in net:
+                raise InvalidParameterValue(f"The CIDR {net} overlaps {used} of CoIP pool "
+                                            f"{other}.")
+    world.update(coip_pool_id, PoolCidrs=[*node["PoolCidrs"], str(net)])
+    return cidr_view(world, coip_pool_id, str(net))
+
+
+def delete_cidr(world: World, part: Partition, cidr: str, coip_pool_id: str) -> dict[str, Any]:
+    """DeleteCoipCidr: remove a range, named exactly as the pool has it."""
+    node = world.get(part, KIND, coip_pool_id)
+    net = str(_cidr(cidr))
+    if net not in node["PoolCidrs"]:
+        raise NotFound(f"The CIDR {net} does not exist in CoIP pool {coip_pool_id}.",
+                       "InvalidCoipCidr.NotFound")
+    world.update(coip_pool_id, PoolCidrs=[c for c in node["PoolCidrs"] if c != net])
+    return cidr_view(world, coip_pool_id, net)
+
+
+def cidr_view(world: World, pool: str, cidr: str) -> dict[str, Any]:
+    return {"Cidr": cidr, "CoipPoolId": pool, "LocalGatewayRouteTableId": table_of(world, pool)}
+
+
+def view(world: World, pool: str) -> dict[str, Any]:
+    """The pool as boto3's `CoipPool`."""
+    node = world.graph.nodes[pool]
+    return {"PoolId": pool, "PoolCidrs": list(node["PoolCidrs"]),
+            "LocalGatewayRouteTableId": table_of(world, pool),
+            "Tags": tagging.listed(node["tags"]),
+            "PoolArn": outposts.ec2_arn(world, pool, "coip-pool")}
+
+
+def _row(name: str) -> Filter:
+    return Filter(lambda w, rid, row: row.get(name))
+
+
+USAGE_FILTERS: FilterTable = {
+    "coip-address-usage.allocation-id": _row("AllocationId"),
+    "coip-address-usage.aws-account-id": _row("AwsAccountId"),
+    "coip-address-usage.aws-service": _row("AwsService"),
+    "coip-address-usage.co-ip": _row("CoIp"),
+}
+
+
+def usage(world: World, part: Partition, pool_id: str,
+          filters: list[dict[str, Any]] | None = None, max_results: int | None = None,
+          next_token: str | None = None) -> dict[str, Any]:
+    """GetCoipPoolUsage: the pool's allocated addresses, filtered and paged."""
+    world.get(part, KIND, pool_id)
+    rows = select_rows(USAGE_FILTERS, filters, [], taggable=False)
+    start = paging.decode(next_token, "coip-usage", lambda p: isinstance(p, int)) \
+        if next_token else 0
+    end = start + max_results if max_results else len(rows)
+    return {"CoipPoolId": pool_id, "CoipAddressUsages": rows[start:end],
+            "LocalGatewayRouteTableId": table_of(world, pool_id),
+            "NextToken": paging.encode("coip-usage", end) if end < len(rows) else None}
+
+
+FILTERS: FilterTable = {
+    "coip-pool.local-gateway-route-table-id": Filter(lambda w, rid, n: table_of(w, rid)),
+    "coip-pool.pool-id": ident(),
+}
+
+# -- the family (docs/families.md) -------------------------------------------------------------
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, delete=delete,
+                        noun="CoipPool"))
+declare_actions(KIND, {"CreateCoipCidr": create_cidr, "DeleteCoipCidr": delete_cidr,
+                       "GetCoipPoolUsage": usage})
