@@ -17,6 +17,7 @@ from ..core import addressing, schema
 from ..core.errors import InvalidParameterValue, LimitExceeded, TopologyError
 from ..core.world import Partition, World
 from . import subnets
+from .subnet_cidr_reservations import reserved_ranges
 
 PRIVATE_IP: str = "private-ip"            # value indexes (`World.claim`) an ENI holds
 IPV6: str = "ipv6"
@@ -97,10 +98,12 @@ def pick(world: World, part: Partition, subnet_id: str, net: IPNetwork, count: i
     run must leave it where it was)."""
     picked: list[str] = []
     hint = part.hints.get(subnet_id)
+    reserved = reserved_ranges(world, subnet_id)     # subnet CIDR reservations
     for _ in range(count):
         taken = also_taken | set(picked)
         ip = addressing.allocate(
-            net, lambda a: a in taken or holder(world, part, subnet_id, a) is not None, hint)
+            net, lambda a: a in taken or holder(world, part, subnet_id, a) is not None
+            or any(IPAddress(a) in r for r in reserved), hint)
         hint = int(IPAddress(ip)) + 1
         picked.append(ip)
     return picked
