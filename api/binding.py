@@ -278,7 +278,8 @@ def _delete(family: Family, op: OperationModel) -> Handler:
     returns = [n for n in RETURNS if n in outputs]
     echo = id_member if id_member in outputs else None
     structure = next((n for n, s in outputs.items() if s.type_name == "structure"), None)
-    _understood(op, outputs, {*returns, echo, structure})
+    token = "ClientToken" if "ClientToken" in outputs else None    # echoed, as Create's
+    _understood(op, outputs, {*returns, echo, structure, token})
 
     def handle(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
         rid = params[id_member]
@@ -286,6 +287,8 @@ def _delete(family: Family, op: OperationModel) -> Handler:
         out: dict[str, Any] = {name: True for name in returns}
         if echo is not None:
             out[echo] = rid
+        if token is not None:
+            out[token] = params.get(token)
         if structure is not None:
             out[structure] = answer
         return out

@@ -16,6 +16,7 @@ from topology.core import schema
 
 from .components import interface_holding, kind_of, owner_of, subnet_of, vpc_of_subnet
 from .gateways import bad_target, endpoint, igw_egress, nat, nat_arrival, peering, vgw_egress
+from .local_gateways import egress as lgw_egress
 from .packet import address, within
 from .selection import select, subnet_table
 from .transit import enter as enter_transit_gateway
@@ -160,6 +161,7 @@ HOPS: dict[str, Hop] = {
     "vpc-peering-connection": peering,
     "vpc-endpoint": endpoint,
     "transit-gateway": enter_transit_gateway,
+    "local-gateway": lgw_egress,
 }
 
 

@@ -28,6 +28,7 @@ from .components import component, interfaces_holding, public_of, subnet_of, vpc
 from .explanations import Blocked, explanation
 from .forwarding import follow, leave, route_from
 from .gateways import endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
+from .local_gateways import ingress as lgw_ingress
 from .selection import free_part, subnet_table, targets_of
 from .transit import exit_to_vpc
 from .transit import ingress as tgw_ingress
@@ -35,7 +36,8 @@ from .transit import through
 from .walk import End, Goal, Onward, Walk
 
 SUPPORTED = frozenset({"instance", "network-interface", "internet-gateway", "vpc-endpoint",
-                       "transit-gateway", "vpn-gateway", "vpc-peering-connection"})
+                       "transit-gateway", "vpn-gateway", "vpc-peering-connection",
+                       "local-gateway"})
 SHARED = frozenset({"vpc-peering-connection", "transit-gateway"})   # seen across accounts
 INTERNET = "8.8.8.8"              # a host on the internet, when none is named
 ELSEWHERE = "192.0.2.10"          # a host beyond a VPN or transit gateway, when none is named
@@ -269,6 +271,7 @@ STARTS: dict[str, Callable[[Walk, str], Onward]] = {
     "transit-gateway": tgw_ingress,
     "vpc-peering-connection": peering_ingress,
     "vpc-endpoint": endpoint_ingress,
+    "local-gateway": lgw_ingress,
 }
 
 

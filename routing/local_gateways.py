@@ -1,0 +1,94 @@
+"""Outpost local gateways on a path: out of a VPC to the on-premises network, and back in.
+
+A VPC route to a local gateway is `active` only while the VPC is associated with one of the
+gateway's route tables (`topology.connect.local_gateway_routes`); `forwarding` refuses a
+blackhole route before it gets here (`BAD_STATE_ROUTE`). Out through the gateway, the
+packet is routed by that table: its longest-prefix route must lead to a virtual interface
+group with at least one virtual interface (the BGP sessions to the on-premises network),
+else `NO_ROUTE_TO_DESTINATION` / `BAD_STATE_ROUTE` at the table. In from the gateway, the
+packet enters the associated VPC that holds its destination address.
+"""
+from __future__ import annotations
+
+from netaddr import IPNetwork
+
+from topology.connect import local_gateway_route_tables as lgw_tables
+from topology.connect import local_gateway_routes as lgw_routes
+from topology.connect import local_gateway_vifs as vifs
+from topology.core import schema
+from topology.core.world import World
+from topology.network import prefix_lists, vpc_blocks
+
+from .packet import address, within
+from .walk import Onward, Walk, cross
+
+KIND = "local-gateway"
+
+
+def associated_table(world: World, lgw: str, vpc: str) -> str | None:
+    """The route table of `lgw` that `vpc` is associated with."""
+    return next((t for t in lgw_tables.vpc_tables(world, vpc)
+                 if lgw_tables.gateway_of(world, t) == lgw), None)
+
+
+def lookup(world: World, table: str, ip: str) -> tuple[str, str] | None:
+    """(destination, target) of the table's longest-prefix route for `ip`."""
+    addr = address(ip)
+    best: tuple[int, str, str] | None = None
+    for dest, target in lgw_routes.table_routes(world, table):
+        cidrs = prefix_lists.cidrs(world, dest) if dest.startswith("pl-") else [dest]
+        for cidr in cidrs:
+            length = IPNetwork(cidr).prefixlen
+            if within(addr, cidr) and (best is None or length > best[0]):
+                best = (length, dest, target)
+    return None if best is None else (best[1], best[2])
+
+
+def egress(w: Walk, lgw: str, from_subnet: str | None, vpc: str) -> None:
+    """Out of `vpc` through the local gateway, by its route table, to the on-premises side."""
+    cross(w, from_subnet, None)
+    w.add(lgw, InboundHeader=w.header(), OutboundHeader=w.header(), Vpc=w.comp(vpc))
+    w.via.append(KIND)
+    if w.wants_gateway(lgw):
+        w.reached(KIND, lgw)
+        return
+    table = associated_table(w.world, lgw, vpc)
+    if table is None:
+        raise w.blocked("BAD_STATE_ATTACHMENT", Component=lgw, Vpc=vpc)
+    if not w.goal.anywhere:
+        raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=lgw, Address=w.packet.dst,
+                        Destination=w.goal.gateway or w.goal.eni)
+    found = lookup(w.world, table, w.packet.dst)
+    if found is None or w.world.graph.nodes[found[1]]["kind"] != vifs.GROUP:
+        raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=table, Address=w.packet.dst)
+    if lgw_routes.state(w.world, found[1]) != "active":
+        raise w.blocked("BAD_STATE_ROUTE", Component=table, Address=w.packet.dst,
+                        State="blackhole")
+    w.reached(KIND, lgw)
+
+
+def ingress(w: Walk, lgw: str) -> Onward:
+    """In from the on-premises side: into the associated VPC holding the destination."""
+    for table in _tables(w.world, lgw):
+        for vpc in _vpcs(w.world, table):
+            if _holds(w.world, vpc, w.packet.dst):
+                w.add(lgw, InboundHeader=w.header(), OutboundHeader=w.header(),
+                      Vpc=w.comp(vpc))
+                w.via.append(KIND)
+                return Onward(vpc)
+    raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=lgw, Address=w.packet.dst)
+
+
+def _tables(world: World, lgw: str) -> list[str]:
+    return [t for t, _, _ in world.out(lgw, schema.CONTAINS, lgw_tables.KIND)]
+
+
+def _vpcs(world: World, table: str) -> list[str]:
+    """The VPCs associated with the table."""
+    return [v for a, _, _ in world.into(table, schema.ASSOCIATED, lgw_tables.VPC_ASSOC)
+            for v, _, _ in world.out(a, schema.ASSOCIATED, "vpc")]
+
+
+def _holds(world: World, vpc: str, ip: str) -> bool:
+    addr = address(ip)
+    return any(within(addr, str(block)) for block in vpc_blocks.blocks(world, vpc))
