@@ -27,7 +27,7 @@ from netaddr import IPSet
 from topology.connect import tgw_routes
 from topology.core import schema
 from topology.core.world import World
-from topology.network import prefix_lists, route_tables, routes, vpn_gateways
+from topology.network import prefix_lists, route_server_routes, route_tables, routes, vpn_gateways
 
 from .packet import span
 
@@ -59,8 +59,10 @@ class Choice:
 
     def view(self, world: World) -> dict[str, Any]:
         """The route as boto3's `AnalysisRouteTableRoute`."""
-        if self.priority == PROPAGATED:
-            route = {**self.data, "GatewayId": self.target, "State": "active"}
+        if self.priority == PROPAGATED:     # from a VGW, or a route server (to an interface)
+            member = ("NetworkInterfaceId" if self.data.get("Origin") == route_server_routes.ORIGIN
+                      else "GatewayId")
+            route = {**self.data, member: self.target, "State": "active"}
         else:
             route = routes.route_view(world, self.rtb, self.destination, self.target, self.data)
         out = {k: route[k] for k in ANALYSIS_ROUTE_MEMBERS if k in route}
@@ -103,6 +105,10 @@ def candidates(world: World, rtb: str) -> list[Row]:
         bounds = span(dest)
         if bounds is not None:
             found.append((*bounds, PROPAGATED, dest, vgw, data))
+    for dest, eni, data in route_server_routes.installed(world, rtb):
+        bounds = span(dest)
+        if bounds is not None:
+            found.append((*bounds, PROPAGATED, dest, eni, data))
     return found
 
 

@@ -296,6 +296,103 @@ RECIPES["DescribeVpcBlockPublicAccessExclusions"] = Recipe(
     lambda s, n: {"SubnetId": s.zone_subnet(n), "InternetGatewayExclusionMode": "allow-egress"},
     ("VpcBlockPublicAccessExclusion", "ExclusionId"), "vpc-block-public-access-exclusion")
 
+# -- issue 14 C transit-gateway
+def _transport(s: Setting) -> str:
+    """A VPC attachment of `vpc` to a gateway with a CIDR block (Connect attachments ride
+    it; Connect peers take their GRE addresses from the block), made once."""
+    if "transport" not in s.__dict__:
+        tgw = s.ec2.create_transit_gateway(Options={"TransitGatewayCidrBlocks": [
+            "192.0.2.0/24"]})["TransitGateway"]["TransitGatewayId"]
+        s.__dict__["transport_tgw"] = tgw
+        s.__dict__["transport"] = s.ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=tgw, VpcId=s.vpc, SubnetIds=[s.subnet])[
+            "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    return str(s.__dict__["transport"])
+
+
+def _connect(s: Setting) -> str:
+    return s.ec2.create_transit_gateway_connect(
+        TransportTransitGatewayAttachmentId=_transport(s), Options={"Protocol": "gre"})[
+        "TransitGatewayConnect"]["TransitGatewayAttachmentId"]
+
+
+RECIPES["DescribeTransitGatewayConnects"] = Recipe(
+    "CreateTransitGatewayConnect",
+    lambda s, n: {"TransportTransitGatewayAttachmentId": _transport(s),
+                  "Options": {"Protocol": "gre"}},
+    ("TransitGatewayConnect", "TransitGatewayAttachmentId"), "transit-gateway-attachment")
+RECIPES["DescribeTransitGatewayConnectPeers"] = Recipe(
+    "CreateTransitGatewayConnectPeer",        # at most four a Connect attachment: one each
+    lambda s, n: {"TransitGatewayAttachmentId": _connect(s), "PeerAddress": "10.0.0.10",
+                  "InsideCidrBlocks": [f"169.254.{n + 10}.0/29"]},
+    ("TransitGatewayConnectPeer", "TransitGatewayConnectPeerId"),
+    "transit-gateway-connect-peer")
+RECIPES["DescribeTransitGatewayPolicyTables"] = Recipe(
+    "CreateTransitGatewayPolicyTable", lambda s, n: {"TransitGatewayId": s.tgw},
+    ("TransitGatewayPolicyTable", "TransitGatewayPolicyTableId"), "transit-gateway-policy-table")
+
+# -- issue 14 F mirror-route-server
+def _mirror_source(s: Setting) -> str:
+    """A new Nitro instance's interface (three sessions at most per source)."""
+    return s.ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro",
+                               SubnetId=s.subnet)["Instances"][0]["NetworkInterfaces"][0][
+        "NetworkInterfaceId"]
+
+
+def _mirror_kit(s: Setting) -> tuple[str, str]:
+    """(target, filter) shared by the sessions, made once."""
+    if "mirror_kit" not in s.__dict__:
+        target = s.ec2.create_traffic_mirror_target(NetworkInterfaceId=s.eni)[
+            "TrafficMirrorTarget"]["TrafficMirrorTargetId"]
+        tmf = s.ec2.create_traffic_mirror_filter()["TrafficMirrorFilter"]["TrafficMirrorFilterId"]
+        s.__dict__["mirror_kit"] = (target, tmf)
+    return s.__dict__["mirror_kit"]
+
+
+def _route_server_endpoint(s: Setting) -> str:
+    """An endpoint of a route server associated with `vpc`, made once."""
+    if "rse" not in s.__dict__:
+        rs = s.ec2.create_route_server(AmazonSideAsn=65000)["RouteServer"]["RouteServerId"]
+        s.ec2.associate_route_server(RouteServerId=rs, VpcId=s.vpc)
+        s.__dict__["rse"] = s.ec2.create_route_server_endpoint(
+            RouteServerId=rs, SubnetId=s.subnet)["RouteServerEndpoint"]["RouteServerEndpointId"]
+    return s.__dict__["rse"]
+
+
+RECIPES["DescribeTrafficMirrorFilters"] = Recipe(
+    "CreateTrafficMirrorFilter", lambda s, n: {"Description": f"f{n}"},
+    ("TrafficMirrorFilter", "TrafficMirrorFilterId"), "traffic-mirror-filter")
+RECIPES["DescribeTrafficMirrorFilterRules"] = Recipe(
+    "CreateTrafficMirrorFilterRule",
+    lambda s, n: {"TrafficMirrorFilterId": _mirror_kit(s)[1], "TrafficDirection": "egress"
+                  if n % 2 else "ingress", "RuleNumber": n + 1, "RuleAction": "accept",
+                  "DestinationCidrBlock": "0.0.0.0/0", "SourceCidrBlock": "10.0.0.0/8"},
+    ("TrafficMirrorFilterRule", "TrafficMirrorFilterRuleId"), "traffic-mirror-filter-rule")
+RECIPES["DescribeTrafficMirrorTargets"] = Recipe(
+    "CreateTrafficMirrorTarget", lambda s, n: {"NetworkLoadBalancerArn": NLB.replace(
+        "web", f"web{n}")},
+    ("TrafficMirrorTarget", "TrafficMirrorTargetId"), "traffic-mirror-target")
+RECIPES["DescribeTrafficMirrorSessions"] = Recipe(
+    "CreateTrafficMirrorSession",
+    lambda s, n: {"NetworkInterfaceId": _mirror_source(s), "SessionNumber": n + 1,
+                  "TrafficMirrorTargetId": _mirror_kit(s)[0],
+                  "TrafficMirrorFilterId": _mirror_kit(s)[1]},
+    ("TrafficMirrorSession", "TrafficMirrorSessionId"), "traffic-mirror-session")
+RECIPES["DescribeRouteServers"] = Recipe(
+    "CreateRouteServer", lambda s, n: {"AmazonSideAsn": 65000 + n},
+    ("RouteServer", "RouteServerId"), "route-server")
+RECIPES["DescribeRouteServerEndpoints"] = Recipe(
+    "CreateRouteServerEndpoint",
+    lambda s, n: {"RouteServerId": s.ec2.describe_route_server_endpoints(
+        RouteServerEndpointIds=[_route_server_endpoint(s)])["RouteServerEndpoints"][0][
+        "RouteServerId"], "SubnetId": s.subnet},
+    ("RouteServerEndpoint", "RouteServerEndpointId"), "route-server-endpoint")
+RECIPES["DescribeRouteServerPeers"] = Recipe(
+    "CreateRouteServerPeer",
+    lambda s, n: {"RouteServerEndpointId": _route_server_endpoint(s),
+                  "PeerAddress": f"10.0.0.{n + 100}", "BgpOptions": {"PeerAsn": 65001}},
+    ("RouteServerPeer", "RouteServerPeerId"), "route-server-peer")
+
 # Describe operations with an id list that the contract leaves out, and why.
 NOT_COVERED: dict[str, str] = {
     "DescribeAvailabilityZones": "zones are AWS's catalogue, not a resource kind with ids",

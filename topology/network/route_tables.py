@@ -24,7 +24,7 @@ from ..core.errors import (DependencyViolation, InvalidParameterCombination, Inv
 from ..core.family import Action, Family, declare
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World
-from . import vpc_blocks, vpn_gateways
+from . import route_server_routes, vpc_blocks, vpn_gateways
 from .routes import EDGE_GATEWAYS, EDGE_TARGETS, create_route, delete_route, replace_route
 from .routes import add_local_route as add_local_route  # re-exported for vpcs/defaults
 from .routes import add_route as add_route
@@ -194,8 +194,10 @@ def replace_association(world: World, part: Partition, assoc_id: str, rtb_id: st
 
 # -- views -----------------------------------------------------------------------------------
 def all_route_views(world: World, rtb_id: str) -> list[dict[str, Any]]:
-    """The table's own routes, then those its virtual private gateways propagate (derived)."""
-    return route_views(world, rtb_id) + vpn_gateways.propagated_route_views(world, rtb_id)
+    """The table's own routes, then those its virtual private gateways and route servers
+    propagate (derived)."""
+    return (route_views(world, rtb_id) + vpn_gateways.propagated_route_views(world, rtb_id)
+            + route_server_routes.route_views(world, rtb_id))
 
 
 def association_view(world: World, rtb_id: str, target: str, data: dict[str, Any]

@@ -1,0 +1,250 @@
+"""VPC Route Server: BGP route servers, their VPC associations and route table propagations.
+
+A `route-server` node holds `AmazonSideAsn`, `PersistRoutesState` (`enabled`/`disabled`),
+`PersistRoutesDuration` (minutes, while enabled), `SnsNotificationsEnabled` and, when
+enabled, `SnsTopicArn`. Its association with a VPC is an ASSOCIATED edge route-server -> vpc;
+a route table that receives its routes has a PROPAGATES edge route-table -> route-server.
+Endpoints (`route_server_endpoints`) and peers (`route_server_peers`) hang below; the
+routes the peers advertise, and where they are installed, are derived
+(`route_server_routes`).
+
+AWS's rules kept here: the ASN is 1-4294967295; the persist duration 1-5 minutes (1 by
+default); `reset` is a modification, not a creation value; a route server is associated
+with one VPC and a VPC with one route server; a route server with an association cannot be
+deleted, nor an association with endpoints in the VPC be removed; propagation needs the
+route server associated with the table's VPC and is not for a table associated with a
+virtual private gateway. Creates, modifies and deletes answer the transitional state
+(`pending`, `modifying`, `deleting`), associations `associating`/`disassociating`,
+propagations `pending`/`deleting`; describes show them settled.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core import schema
+from ..core import tags as tagging
+from ..core.errors import IncorrectState, InvalidParameterValue, TopologyError
+from ..core.family import Action, Family, declare
+from ..core.filters import Filter, field, ident
+from ..core.lookups import vpc_of
+from ..core.world import Partition, World
+
+KIND = "route-server"
+MAX_ASN = 4294967295
+PERSIST = {"enable": "enabled", "disable": "disabled"}
+
+
+def _check_asn(asn: int) -> None:
+    if not 1 <= asn <= MAX_ASN:
+        raise InvalidParameterValue(
+            f"Value ({asn}) for parameter amazonSideAsn is invalid. The ASN must be between 1 "
+            f"and {MAX_ASN}.")
+
+
+def _persistence(persist: str | None, duration: int | None, current: str = "disabled"
+                 ) -> dict[str, Any]:
+    """The persistence fields a request sets (`reset` keeps the current state)."""
+    if duration is not None and not 1 <= duration <= 5:
+        raise InvalidParameterValue(
+            f"Value ({duration}) for parameter persistRoutesDuration is invalid. The duration "
+            "must be between 1 and 5 minutes.")
+    state = current if persist in (None, "reset") else PERSIST[persist]
+    if duration is not None and state != "enabled":
+        raise InvalidParameterValue(
+            "persistRoutesDuration can be specified only when persistRoutes is enabled.")
+    return {"PersistRoutesState": state,
+            "PersistRoutesDuration": (duration or 1) if state == "enabled" else None}
+
+
+def _sns(world: World, rs_id: str, enabled: bool) -> dict[str, Any]:
+    node = world.graph.nodes[rs_id]
+    arn = (f"arn:aws:sns:{node['region']}:{node['account']}:route-server-{rs_id}"
+           if enabled else None)
+    return {"SnsNotificationsEnabled": enabled, "SnsTopicArn": arn}
+
+
+def create(world: World, part: Partition, amazon_side_asn: int,
+           persist_routes: str | None = None, persist_routes_duration: int | None = None,
+           sns_notifications_enabled: bool | None = None, *,
+           tags: dict[str, str] | None = None) -> str:
+    """A route server with the given BGP ASN; its id."""
+    _check_asn(amazon_side_asn)
+    if persist_routes == "reset":
+        raise InvalidParameterValue(
+            "Value (reset) for parameter persistRoutes is invalid. Allowed values are enable "
+            "and disable.")
+    fields = _persistence(persist_routes, persist_routes_duration)
+    rs_id = world.new_id("rs")
+    world.add(part, KIND, rs_id, AmazonSideAsn=amazon_side_asn, State="available",
+              **{k: v for k, v in fields.items() if v is not None})
+    world.update(rs_id, **_sns(world, rs_id, bool(sns_notifications_enabled)))
+    tagging.apply(world, rs_id, tags or {})
+    return rs_id
+
+
+def modify(world: World, part: Partition, route_server_id: str,
+           persist_routes: str | None = None, persist_routes_duration: int | None = None,
+           sns_notifications_enabled: bool | None = None) -> str:
+    node = world.get(part, KIND, route_server_id)
+    if persist_routes is not None or persist_routes_duration is not None:
+        fields = _persistence(persist_routes, persist_routes_duration,
+                              node["PersistRoutesState"])
+        if fields["PersistRoutesState"] == "enabled" and persist_routes_duration is None:
+            fields["PersistRoutesDuration"] = node.get("PersistRoutesDuration") or 1
+        world.update(route_server_id, **fields)
+    if sns_notifications_enabled is not None:
+        world.update(route_server_id, **_sns(world, route_server_id, sns_notifications_enabled))
+    return route_server_id
+
+
+def delete(world: World, part: Partition, route_server_id: str) -> dict[str, Any]:
+    """Delete a route server no VPC is associated with; the answer shows it `deleting`."""
+    world.get(part, KIND, route_server_id)
+    if associated_vpc(world, route_server_id):
+        raise IncorrectState(f"Route server {route_server_id} is associated with a VPC and "
+                             "cannot be deleted.", "IncorrectState")
+    answer = {**view(world, route_server_id), "State": "deleting"}
+    world.remove(route_server_id)
+    return answer
+
+
+# -- associations ----------------------------------------------------------------------------
+def associated_vpc(world: World, rs_id: str) -> str | None:
+    found = world.out(rs_id, schema.ASSOCIATED, "vpc")
+    return found[0][0] if found else None
+
+
+def server_of_vpc(world: World, vpc_id: str) -> str | None:
+    found = world.into(vpc_id, schema.ASSOCIATED, KIND)
+    return found[0][0] if found else None
+
+
+def _association(rs_id: str, vpc_id: str, state: str) -> dict[str, Any]:
+    return {"RouteServerId": rs_id, "VpcId": vpc_id, "State": state}
+
+
+def associate(world: World, part: Partition, route_server_id: str, vpc_id: str
+              ) -> dict[str, Any]:
+    world.get(part, KIND, route_server_id)
+    world.get(part, "vpc", vpc_id)
+    current = associated_vpc(world, route_server_id)
+    if current is not None:
+        raise TopologyError(f"Route server {route_server_id} is already associated with VPC "
+                            f"{current}.", "InvalidRouteServerId.AlreadyAssociated")
+    other = server_of_vpc(world, vpc_id)
+    if other is not None:
+        raise TopologyError(f"VPC {vpc_id} is already associated with route server {other}.",
+                            "InvalidVpcId.AlreadyAssociated")
+    world.link(route_server_id, vpc_id, schema.ASSOCIATED)
+    return _association(route_server_id, vpc_id, "associating")
+
+
+def disassociate(world: World, part: Partition, route_server_id: str, vpc_id: str
+                 ) -> dict[str, Any]:
+    """End the association; refused while the route server has endpoints in the VPC.
+    Its propagations into the VPC's route tables end with it."""
+    world.get(part, KIND, route_server_id)
+    world.get(part, "vpc", vpc_id)
+    if associated_vpc(world, route_server_id) != vpc_id:
+        raise TopologyError(f"Route server {route_server_id} is not associated with VPC "
+                            f"{vpc_id}.", "InvalidRouteServerId.NotAssociated")
+    if world.into(route_server_id, schema.ASSOCIATED, "route-server-endpoint"):
+        raise IncorrectState(f"Route server {route_server_id} has endpoints in VPC {vpc_id}; "
+                             "delete them first.", "IncorrectState")
+    for rtb in propagating_tables(world, route_server_id):
+        world.unlink(rtb, route_server_id, schema.PROPAGATES)
+    world.unlink(route_server_id, vpc_id, schema.ASSOCIATED)
+    return _association(route_server_id, vpc_id, "disassociating")
+
+
+def associations(world: World, part: Partition, route_server_id: str) -> list[dict[str, Any]]:
+    world.get(part, KIND, route_server_id)
+    vpc_id = associated_vpc(world, route_server_id)
+    return [_association(route_server_id, vpc_id, "associated")] if vpc_id else []
+
+
+# -- propagation -----------------------------------------------------------------------------
+def propagating_tables(world: World, rs_id: str) -> list[str]:
+    return [rtb for rtb, _, _ in world.into(rs_id, schema.PROPAGATES, "route-table")]
+
+
+def servers_of_table(world: World, rtb_id: str) -> list[str]:
+    return [rs for rs, _, _ in world.out(rtb_id, schema.PROPAGATES, KIND)]
+
+
+def _propagation(rs_id: str, rtb_id: str, state: str) -> dict[str, Any]:
+    return {"RouteServerId": rs_id, "RouteTableId": rtb_id, "State": state}
+
+
+def enable_propagation(world: World, part: Partition, route_server_id: str,
+                       route_table_id: str) -> dict[str, Any]:
+    """Install the route server's best routes in the table (enabling twice: no change)."""
+    world.get(part, KIND, route_server_id)
+    world.get(part, "route-table", route_table_id)
+    vpc_id = vpc_of(world, route_table_id)
+    if associated_vpc(world, route_server_id) != vpc_id:
+        raise TopologyError(f"Route server {route_server_id} is not associated with VPC "
+                            f"{vpc_id}.", "InvalidRouteServerId.NotAssociated")
+    if any(world.graph.nodes[g]["kind"] == "vpn-gateway"
+           for g, _, _ in world.out(route_table_id, schema.ASSOCIATED)):
+        raise InvalidParameterValue(
+            f"Route table {route_table_id} is associated with a virtual private gateway; route "
+            "server propagation is not supported for it.")
+    if route_server_id not in servers_of_table(world, route_table_id):
+        world.link(route_table_id, route_server_id, schema.PROPAGATES)
+    return _propagation(route_server_id, route_table_id, "pending")
+
+
+def disable_propagation(world: World, part: Partition, route_server_id: str,
+                        route_table_id: str) -> dict[str, Any]:
+    world.get(part, KIND, route_server_id)
+    world.get(part, "route-table", route_table_id)
+    if route_server_id not in servers_of_table(world, route_table_id):
+        raise TopologyError(f"Route server {route_server_id} does not propagate to route "
+                            f"table {route_table_id}.", "InvalidRouteServerId.NotPropagated")
+    world.unlink(route_table_id, route_server_id, schema.PROPAGATES)
+    return _propagation(route_server_id, route_table_id, "deleting")
+
+
+def propagations(world: World, part: Partition, route_server_id: str,
+                 route_table_id: str | None = None) -> list[dict[str, Any]]:
+    world.get(part, KIND, route_server_id)
+    if route_table_id is not None:
+        world.get(part, "route-table", route_table_id)
+    return [_propagation(route_server_id, rtb, "available")
+            for rtb in propagating_tables(world, route_server_id)
+            if route_table_id in (None, rtb)]
+
+
+# -- views and filters -----------------------------------------------------------------------
+MEMBERS = ("AmazonSideAsn", "State", "PersistRoutesState", "PersistRoutesDuration",
+           "SnsNotificationsEnabled", "SnsTopicArn")
+
+
+def view(world: World, rs_id: str) -> dict[str, Any]:
+    """The route server as boto3's `RouteServer`."""
+    node = world.graph.nodes[rs_id]
+    out: dict[str, Any] = {"RouteServerId": rs_id}
+    out.update({k: node[k] for k in MEMBERS if node.get(k) is not None})
+    out["Tags"] = tagging.listed(node["tags"])
+    return out
+
+
+FILTERS: dict[str, Filter] = {
+    "route-server-id": ident(),
+    "amazon-side-asn": field("AmazonSideAsn"),
+    "state": field("State"),
+    "persist-routes-state": field("PersistRoutesState"),
+    "sns-notifications-enabled": field("SnsNotificationsEnabled"),
+    "vpc-id": Filter(lambda w, rid, n: associated_vpc(w, rid)),
+}
+
+FAMILY = declare(Family(
+    KIND, view=view, filters=FILTERS, create=create, delete=delete,
+    created_view=lambda world, rid: {**view(world, rid), "State": "pending"},
+    actions={"ModifyRouteServer": Action(modify, state="modifying"),
+             "AssociateRouteServer": associate, "DisassociateRouteServer": disassociate,
+             "GetRouteServerAssociations": associations,
+             "EnableRouteServerPropagation": enable_propagation,
+             "DisableRouteServerPropagation": disable_propagation,
+             "GetRouteServerPropagations": propagations}))
