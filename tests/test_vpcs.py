@@ -141,7 +141,7 @@ def test_create_vpc_with_amazon_ipv6(ec2, mock):
     with pytest.raises(ClientError) as exc:
         ec2.create_vpc(Ipv4IpamPoolId="ipam-pool-0123456789abcdef0")
     assert error(exc) == ("InvalidIpamPoolId.NotFound",
-                          "The pool ID 'ipam-pool-0123456789abcdef0' does not exist")
+                          "The ipam-pool ID 'ipam-pool-0123456789abcdef0' does not exist")
     with pytest.raises(ClientError) as exc:
         ec2.create_vpc()
     assert error(exc) == ("MissingParameter",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.core.errors import InvalidParameterValue, MissingParameter, NotFound
-from topology.network import subnets
+from topology.core.errors import InvalidParameterValue, MissingParameter
+from topology.network import ipam_resources, subnets
 from topology.provision import defaults
 
 from ..operations import Context, handler
@@ -15,18 +15,18 @@ from ..operations import Context, handler
 @handler
 def create_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     ctx.world.get(ctx.part, "vpc", params["VpcId"])
-    for member in ("Ipv4IpamPoolId", "Ipv6IpamPoolId"):   # ec2sim has no IPAM pools
-        if params.get(member):
-            raise NotFound(f"The pool ID '{params[member]}' does not exist",
-                           "InvalidIpamPoolId.NotFound")
-    if params.get("OutpostArn"):                            # ... nor Outposts
+    if params.get("OutpostArn"):                            # ec2sim has no Outposts
         raise InvalidParameterValue(f"The outpost ARN '{params['OutpostArn']}' is invalid.")
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "subnet")
-    subnet_id = subnets.create(ctx.world, ctx.part, params["VpcId"], params.get("CidrBlock"),
+    draw = ipam_resources.plan(ctx.world, ctx.part, params, new_tags)
+    subnet_id = subnets.create(ctx.world, ctx.part, params["VpcId"],
+                               draw.ipv4_cidr or params.get("CidrBlock"),
                                zone=params.get("AvailabilityZone"),
                                zone_id=params.get("AvailabilityZoneId"),
-                               ipv6_cidr=params.get("Ipv6CidrBlock"),
+                               ipv6_cidr=draw.ipv6_cidr or params.get("Ipv6CidrBlock"),
                                ipv6_native=bool(params.get("Ipv6Native")), tags=new_tags)
+    ipam_resources.hold(ctx.world, ctx.part, draw, resource_type="subnet",
+                        resource_id=subnet_id, holders={"ipv4": subnet_id, "ipv6": subnet_id})
     return {"Subnet": subnets.view(ctx.world, subnet_id)}
 
 
@@ -42,13 +42,13 @@ def create_default_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any
 def associate_subnet_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     subnet_id = params["SubnetId"]
     ctx.world.get(ctx.part, "subnet", subnet_id)
-    if params.get("Ipv6IpamPoolId"):
-        raise NotFound(f"The pool ID '{params['Ipv6IpamPoolId']}' does not exist",
-                       "InvalidIpamPoolId.NotFound")
-    cidr = params.get("Ipv6CidrBlock")
+    draw = ipam_resources.plan(ctx.world, ctx.part, params, ctx.world.tags(subnet_id))
+    cidr = draw.ipv6_cidr or params.get("Ipv6CidrBlock")
     if cidr is None:
         raise MissingParameter("The request must contain the parameter ipv6CidrBlock")
     assoc = subnets.associate_ipv6(ctx.world, ctx.part, subnet_id, cidr)
+    ipam_resources.hold(ctx.world, ctx.part, draw, resource_type="subnet",
+                        resource_id=subnet_id, holders={"ipv4": None, "ipv6": assoc})
     view = subnets.ipv6_view(assoc, ctx.world.graph.nodes[assoc])
     view["Ipv6CidrBlockState"] = {"State": "associating"}
     return {"SubnetId": subnet_id, "Ipv6CidrBlockAssociation": view}

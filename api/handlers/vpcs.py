@@ -8,24 +8,36 @@ from typing import Any
 
 from topology.core import tags
 from topology.core.errors import InvalidParameterCombination, MissingParameter, NotFound
-from topology.network import vpcs
+from topology.network import ipam_resources, vpcs
 from topology.provision import defaults
 
 from ..binding import describe
 from ..operations import Context, handler
 
 def _no_pools(params: dict[str, Any]) -> None:
-    """ec2sim has no IPAM or BYOIP pools: any pool a request names does not exist."""
-    for member, code in (("Ipv4IpamPoolId", "InvalidIpamPoolId.NotFound"),
-                         ("Ipv6IpamPoolId", "InvalidIpamPoolId.NotFound"),
-                         ("Ipv6Pool", "InvalidIpv6PoolID.NotFound")):
-        if params.get(member):
-            raise NotFound(f"The pool ID '{params[member]}' does not exist", code)
+    """ec2sim has no BYOIP IPv6 pools: any such pool a request names does not exist (IPAM
+    pools are `ipam_resources`')."""
+    if params.get("Ipv6Pool"):
+        raise NotFound(f"The pool ID '{params['Ipv6Pool']}' does not exist",
+                       "InvalidIpv6PoolID.NotFound")
+
+
+def _hold(ctx: Context, draw: ipam_resources.Draw, vpc_id: str) -> None:
+    """Give the VPC its IPv6 block from the pool and record what it drew from IPAM."""
+    if draw.ipv6 is not None:
+        vpcs.add_ipv6_block(ctx.world, ctx.part, vpc_id, cidr=draw.ipv6_cidr,
+                            source=ipam_resources.pool_view(ctx.world, draw.ipv6[0]))
+    ipam_resources.hold(ctx.world, ctx.part, draw, resource_type="vpc", resource_id=vpc_id,
+                        holders={"ipv4": ipam_resources.block_holding(ctx.world, vpc_id,
+                                                                      draw.ipv4_cidr),
+                                 "ipv6": ipam_resources.block_holding(ctx.world, vpc_id,
+                                                                      draw.ipv6_cidr)})
 
 
 def _ipv6_request(params: dict[str, Any]) -> bool:
     """Whether the request asks for an Amazon-provided IPv6 block (checking its companions)."""
-    if params.get("Ipv6CidrBlock") and not params.get("Ipv6Pool"):
+    if params.get("Ipv6CidrBlock") and not params.get("Ipv6Pool") \
+            and not params.get("Ipv6IpamPoolId"):
         raise MissingParameter("The request must contain the parameter Ipv6Pool")
     amazon = bool(params.get("AmazonProvidedIpv6CidrBlock"))
     if params.get("Ipv6CidrBlockNetworkBorderGroup") and not amazon:
@@ -39,14 +51,16 @@ def _ipv6_request(params: dict[str, Any]) -> bool:
 def create_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     ipv6 = _ipv6_request(params)
     _no_pools(params)
-    cidr = params.get("CidrBlock")
+    new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc")
+    draw = ipam_resources.plan(ctx.world, ctx.part, params, new_tags)
+    cidr = draw.ipv4_cidr or params.get("CidrBlock")
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc")
     vpc_id = vpcs.create(ctx.world, ctx.part, cidr,
                          tenancy=params.get("InstanceTenancy", "default"), ipv6=ipv6,
                          border_group=params.get("Ipv6CidrBlockNetworkBorderGroup"),
                          tags=new_tags)
+    _hold(ctx, draw, vpc_id)
     return {"Vpc": _pending(vpcs.view(ctx.world, vpc_id))}
 
 
@@ -67,14 +81,24 @@ def create_default_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 def associate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     vpc_id = params["VpcId"]
     ctx.world.get(ctx.part, "vpc", vpc_id)
-    ipv4 = params.get("CidrBlock")
     ipv6 = _ipv6_request(params)
+    if params.get("Ipv4IpamPoolId") and params.get("Ipv6IpamPoolId"):
+        raise InvalidParameterCombination(
+            "Only one of ipv4IpamPoolId or ipv6IpamPoolId may be set.")
+    _no_pools(params)
+    draw = ipam_resources.plan(ctx.world, ctx.part, params, ctx.world.tags(vpc_id))
+    ipv4 = draw.ipv4_cidr or params.get("CidrBlock")
     if ipv4 and (ipv6 or params.get("Ipv6CidrBlock") or params.get("Ipv6Pool")):
         raise InvalidParameterCombination(
             "Only one of cidrBlock, amazonProvidedIpv6CidrBlock or ipv6CidrBlock may be set.")
-    _no_pools(params)
-    if ipv4:
+    if draw.ipv6 is not None:
+        _hold(ctx, draw, vpc_id)
+        assoc = ipam_resources.block_holding(ctx.world, vpc_id, draw.ipv6_cidr)
+        assert assoc is not None
+        member, state = "Ipv6CidrBlockAssociation", "Ipv6CidrBlockState"
+    elif ipv4:
         assoc = vpcs.associate_ipv4(ctx.world, ctx.part, vpc_id, ipv4)
+        _hold(ctx, draw, vpc_id)
         member, state = "CidrBlockAssociation", "CidrBlockState"
     elif ipv6:
         border = params.get("Ipv6CidrBlockNetworkBorderGroup")

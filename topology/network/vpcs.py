@@ -133,19 +133,27 @@ def _check_routes(world: World, vpc_id: str, net: IPNetwork) -> None:
 
 
 def add_ipv6_block(world: World, part: Partition, vpc_id: str, *, cidr: str | None = None,
-                   border_group: str | None = None) -> str:
-    """Associate an IPv6 /56: Amazon-provided unless `cidr` is given."""
+                   border_group: str | None = None, source: dict[str, Any] | None = None) -> str:
+    """Associate an IPv6 /56: Amazon-provided unless `cidr` is given. A block from an IPAM
+    pool (`source`: its `Ipv6Pool`, `IpSource`, `Ipv6AddressAttribute`) is /44 to /60."""
     if blocks(world, vpc_id, version=6):
         raise LimitExceeded(
             f"This network '{vpc_id}' has met its maximum number of allowed IPv6 CIDRs: 1",
             "CidrLimitExceeded")
     net = addressing.parse(canonical(cidr, version=6), param="ipv6CidrBlock", version=6) \
         if cidr else addressing.next_ipv6_block(world.rng.getrandbits(28), _ipv6_taken(world))
-    if cidr and net.prefixlen != 56:
+    if cidr and source is None and net.prefixlen != 56:
         raise InvalidParameterValue(f"The IPv6 CIDR '{net}' is invalid. Use a /56.")
-    assoc_id = _add_block(world, part, vpc_id, Ipv6CidrBlock=str(net), Ipv6Pool="Amazon",
+    if source is not None and (net.prefixlen not in range(44, 61, 4)):
+        raise InvalidParameterValue(f"The IPv6 CIDR '{net}' is invalid. Use a netmask length "
+                                    "from /44 to /60 in increments of /4.")
+    origin = source or {"Ipv6Pool": "Amazon", "Ipv6AddressAttribute": "public",
+                        "IpSource": "amazon"}
+    assoc_id = _add_block(world, part, vpc_id, Ipv6CidrBlock=str(net),
+                          Ipv6Pool=origin["Ipv6Pool"],
                           NetworkBorderGroup=border_group or part.region,
-                          Ipv6AddressAttribute="public", IpSource="amazon")
+                          Ipv6AddressAttribute=origin["Ipv6AddressAttribute"],
+                          IpSource=origin["IpSource"])
     _local_routes(world, vpc_id, str(net), "DestinationIpv6CidrBlock")
     network_acls.add_ipv6_defaults(world, vpc_id)
     return assoc_id
