@@ -295,6 +295,10 @@ RECIPES["DescribeVpcBlockPublicAccessExclusions"] = Recipe(
     "CreateVpcBlockPublicAccessExclusion",    # one exclusion a subnet
     lambda s, n: {"SubnetId": s.zone_subnet(n), "InternetGatewayExclusionMode": "allow-egress"},
     ("VpcBlockPublicAccessExclusion", "ExclusionId"), "vpc-block-public-access-exclusion")
+RECIPES["DescribeVpcEncryptionControls"] = Recipe(
+    "CreateVpcEncryptionControl",               # one control a VPC
+    lambda s, n: {"VpcId": s.ec2.create_vpc(CidrBlock=_cidr(n))["Vpc"]["VpcId"]},
+    ("VpcEncryptionControl", "VpcEncryptionControlId"), "vpc-encryption-control")
 
 # -- issue 14 C transit-gateway
 def _transport(s: Setting) -> str:
@@ -394,7 +398,27 @@ RECIPES["DescribeRouteServerPeers"] = Recipe(
     ("RouteServerPeer", "RouteServerPeerId"), "route-server-peer")
 
 # Describe operations with an id list that the contract leaves out, and why.
+# -- issue 14 D client-vpn
+CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+RECIPES["DescribeClientVpnEndpoints"] = Recipe(
+    "CreateClientVpnEndpoint",
+    lambda s, n: {"ClientCidrBlock": f"172.{16 + n}.0.0/22", "ServerCertificateArn": CERT,
+                  "AuthenticationOptions": [{"Type": "certificate-authentication",
+                                             "MutualAuthentication": {
+                                                 "ClientRootCertificateChainArn": CERT}}],
+                  "ConnectionLogOptions": {"Enabled": False}},
+    ("ClientVpnEndpointId",), "client-vpn-endpoint")
+RECIPES["DescribeInstanceConnectEndpoints"] = Recipe(
+    "CreateInstanceConnectEndpoint",            # one endpoint a VPC
+    lambda s, n: {"SubnetId": s.ec2.create_subnet(
+        VpcId=s.ec2.create_vpc(CidrBlock=_cidr(n))["Vpc"]["VpcId"],
+        CidrBlock=_cidr(n).replace("/16", "/24"))["Subnet"]["SubnetId"]},
+    ("InstanceConnectEndpoint", "InstanceConnectEndpointId"), "instance-connect-endpoint")
+
+
 NOT_COVERED: dict[str, str] = {
+    "DescribeClientVpnTargetNetworks": "associations of one Client VPN endpoint (it is "
+                                       "required), not taggable: tests/test_client_vpn.py",
     "DescribeAvailabilityZones": "zones are AWS's catalogue, not a resource kind with ids",
     "DescribeAddressesAttribute": "an attribute view of addresses; DescribeAddresses covers "
                                   "the kind",
@@ -430,6 +454,8 @@ KINDS_NOT_COVERED = {
     "local-gateway": "Outposts: ec2sim knows the id shape only",
     "core-network": "Cloud WAN: ec2sim knows the ARN shape only",
     "iam-instance-profile-association": NOT_COVERED["DescribeIamInstanceProfileAssociations"],
+    "subnet-cidr-reservation": "read by GetSubnetCidrReservations, which takes a subnet, "
+                               "not ids (tests/test_subnet_cidr_reservations.py)",
 }
 
 SERVER_SAMPLE = ["DescribeVpcs", "DescribeSubnets", "DescribeInstances", "DescribeVolumes",

@@ -78,3 +78,16 @@ def decode(token: str, scope: str, valid: Callable[[Any], bool] = lambda positio
 
 def _is_int(position: Any) -> bool:
     return isinstance(position, int) and not isinstance(position, bool)
+
+
+def rows(items: Sequence[Any], scope: str, max_results: int | None, token: str | None
+         ) -> tuple[list[Any], str | None]:
+    """A page of plain rows (not graph nodes) by offset, and the next token (of `scope`).
+
+    >>> rows([1, 2, 3], "x", 2, None)[0], rows([1, 2, 3], "x", 2, rows([1, 2, 3], "x", 2, None)[1])
+    ([1, 2], ([3], None))
+    """
+    check_max_results(max_results)
+    start = decode(token, scope, lambda p: _is_int(p) and p >= 0) if token else 0
+    end = start + max_results if max_results else len(items)
+    return list(items[start:end]), (encode(scope, end) if end < len(items) else None)

@@ -102,21 +102,11 @@ GROUP_FILTERS: FilterTable = {
     "primary-vpc-id": _row("PrimaryVpcId")}
 
 
-def page_rows(items: list[dict[str, Any]], scope: str, max_results: int | None,
-              token: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """A page of plain rows by offset, with the one token codec (`core.paging`)."""
-    paging.check_max_results(max_results)
-    start = paging.decode(token, scope, lambda p: isinstance(p, int) and p >= 0) \
-        if token else 0
-    end = start + max_results if max_results else len(items)
-    return items[start:end], (paging.encode(scope, end) if end < len(items) else None)
-
-
 def describe(world: World, part: Partition, filters: list[dict[str, Any]] | None = None,
              max_results: int | None = None, next_token: str | None = None
              ) -> dict[str, Any]:
     chosen = select_rows(ASSOCIATION_FILTERS, filters, rows(world, part), taggable=False)
-    found, token = page_rows(chosen, "sg-vpc-associations", max_results, next_token)
+    found, token = paging.rows(chosen, "sg-vpc-associations", max_results, next_token)
     return {"SecurityGroupVpcAssociations": found, "NextToken": token}
 
 
@@ -138,7 +128,7 @@ def groups_for_vpc(world: World, part: Partition, vpc_id: str,
                           "PrimaryVpcId": vpc_of(world, sg),
                           "tags": node["tags"]})
     chosen = select_rows(GROUP_FILTERS, filters, items)
-    found, token = page_rows(chosen, "security-groups-for-vpc", max_results, next_token)
+    found, token = paging.rows(chosen, "security-groups-for-vpc", max_results, next_token)
     for item in found:
         item["Tags"] = [{"Key": k, "Value": v} for k, v in item.pop("tags").items()]
     return {"SecurityGroupForVpcs": found, "NextToken": token}
