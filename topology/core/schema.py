@@ -159,7 +159,8 @@ KINDS: dict[str, Kind] = {
              "Transit Gateway Route Table Announcement",
              "InvalidTransitGatewayRouteTableAnnouncementId.NotFound",
              "InvalidTransitGatewayRouteTableAnnouncementId.Malformed",
-             "Transit Gateway Route Table Announcement {id} was deleted or does not exist."),
+             "Transit Gateway Route Table Announcement {id} was deleted or does not exist.",
+             lives_on="associated"),   # goes with its route table
         Kind("transit-gateway-metering-policy", "tgw-mp", "Transit Gateway Metering Policy",
              "InvalidTransitGatewayMeteringPolicyId.NotFound",
              "InvalidTransitGatewayMeteringPolicyId.Malformed",

@@ -79,14 +79,14 @@ def _check_context(part: Partition, net: IPNetwork, context: dict[str, Any] | No
     fields = context["Message"].split("|")
     if (len(fields) != 7 or fields[:2] != ["1", "aws"] or fields[5:] != ["SHA256", "RSAPSS"]
             or fields[2] != part.account or fields[3] != str(net)
-            or not _unexpired(fields[4]) or not context["Signature"].strip()):
+            or not unexpired(fields[4]) or not context["Signature"].strip()):
         raise InvalidParameterValue(
             "The CIDR authorization context is invalid: the message must be "
             f"1|aws|{part.account}|{net}|YYYYMMDD|SHA256|RSAPSS (an expiry date to come), "
             "signed with the key of the range's RDAP record.")
 
 
-def _unexpired(text: str) -> bool:
+def unexpired(text: str) -> bool:
     try:
         expiry = dt.datetime.strptime(text, "%Y%m%d").replace(tzinfo=dt.timezone.utc)
     except ValueError:

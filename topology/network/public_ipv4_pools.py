@@ -18,6 +18,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
+from ..core import paging, schema
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue, NotFound, TopologyError
 from ..core.family import Family, declare
@@ -25,7 +26,7 @@ from ..core.filters import Filter, ident
 from ..core.world import Partition, World
 
 KIND, V6_KIND = "ipv4pool-ec2", "ipv6pool-ec2"
-EIP = "elastic-ip"
+EIP, VPC_BLOCK = "elastic-ip", "vpc-cidr-assoc"
 PUBLIC_IP = "public-ip"     # value index of every public address held (network_interfaces)
 
 
@@ -180,6 +181,20 @@ def v6_pool(world: World, part: Partition, pool_id: str) -> dict[str, Any]:
                        "InvalidIpv6PoolID.NotFound") from None
 
 
+def associated_cidrs(world: World, part: Partition, pool_id: str, *,
+                     max_results: int | None = None, next_token: str | None = None
+                     ) -> dict[str, Any]:
+    """GetAssociatedIpv6PoolCidrs: the VPC blocks drawn from the pool."""
+    world.get(part, V6_KIND, pool_id)
+    nodes = world.graph.nodes
+    drawn = [a for a in part.ids(VPC_BLOCK) if nodes[a].get("Ipv6Pool") == pool_id]
+    chosen, token = paging.page(world, drawn, max_results, next_token)
+    return {"Ipv6CidrAssociations": [
+        {"Ipv6Cidr": nodes[a]["Ipv6CidrBlock"],
+         "AssociatedResource": next(v for v, _, _ in world.into(a, schema.CONTAINS, "vpc"))}
+        for a in chosen], "NextToken": token}
+
+
 FILTERS: dict[str, Filter] = {"pool-id": ident()}   # and the built-in tag filters
 
 
@@ -187,4 +202,5 @@ FILTERS: dict[str, Filter] = {"pool-id": ident()}   # and the built-in tag filte
 # so they are actions rather than a create and a delete
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, noun="PublicIpv4Pool", actions={
     "CreatePublicIpv4Pool": create, "DeletePublicIpv4Pool": delete}))
-V6_FAMILY = declare(Family(V6_KIND, view=v6_view, filters=FILTERS, noun="Ipv6Pool"))
+V6_FAMILY = declare(Family(V6_KIND, view=v6_view, filters=FILTERS, noun="Ipv6Pool", actions={
+    "GetAssociatedIpv6PoolCidrs": associated_cidrs}))
