@@ -31,7 +31,7 @@ from typing import Any
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core import filters as filtering
-from ..core import paging
+from ..core import paging, schema
 from ..core.family import declare_actions
 from ..core.lookups import vpc_of
 from ..core.world import Partition, World
@@ -129,6 +129,9 @@ def route_views(world: World, rtb_id: str) -> list[dict[str, Any]]:
     for _, eni, data in installed(world, rtb_id):
         view: dict[str, Any] = {k: v for k, v in data.items() if k != "IpAddress"}
         view["NetworkInterfaceId"] = eni
+        for instance, _, _ in world.out(eni, schema.ATTACHED, "instance"):
+            view.update(InstanceId=instance,
+                        InstanceOwnerId=world.graph.nodes[instance]["account"])
         view.update(Origin=ORIGIN, State="active", IpAddress=data["IpAddress"])
         out.append(view)
     return out
