@@ -288,3 +288,15 @@ def test_over_the_wire(server_ec2):
     with pytest.raises(ClientError) as exc:
         server_ec2.get_route_server_routing_database(RouteServerId="rs-0123456789abcdef0")
     assert error(exc)[0] == "InvalidRouteServerId.NotFound"
+
+
+def test_vpc_with_a_route_server_cannot_be_deleted(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    rs = route_server(ec2)
+    ec2.associate_route_server(RouteServerId=rs, VpcId=vpc)
+    with pytest.raises(ClientError) as exc:
+        ec2.delete_vpc(VpcId=vpc)
+    assert error(exc)[0] == "DependencyViolation"
+    ec2.disassociate_route_server(RouteServerId=rs, VpcId=vpc)
+    ec2.delete_vpc(VpcId=vpc)
+    assert ec2.get_route_server_associations(RouteServerId=rs)["RouteServerAssociations"] == []

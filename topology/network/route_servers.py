@@ -4,7 +4,8 @@ A `route-server` node holds `AmazonSideAsn`, `PersistRoutesState` (`enabled`/`di
 `PersistRoutesDuration` (minutes, while enabled), `SnsNotificationsEnabled` and, when
 enabled, `SnsTopicArn`. Its association with a VPC is an ASSOCIATED edge route-server -> vpc;
 a route table that receives its routes has a PROPAGATES edge route-table -> route-server.
-Endpoints (`route_server_endpoints`) and peers (`route_server_peers`) hang below; the
+Associating and disassociating are `route_server_associations`'. Endpoints
+(`route_server_endpoints`) and peers (`route_server_peers`) hang below; the
 routes the peers advertise, and where they are installed, are derived
 (`route_server_routes`).
 
@@ -119,50 +120,6 @@ def server_of_vpc(world: World, vpc_id: str) -> str | None:
     return found[0][0] if found else None
 
 
-def _association(rs_id: str, vpc_id: str, state: str) -> dict[str, Any]:
-    return {"RouteServerId": rs_id, "VpcId": vpc_id, "State": state}
-
-
-def associate(world: World, part: Partition, route_server_id: str, vpc_id: str
-              ) -> dict[str, Any]:
-    world.get(part, KIND, route_server_id)
-    world.get(part, "vpc", vpc_id)
-    current = associated_vpc(world, route_server_id)
-    if current is not None:
-        raise TopologyError(f"Route server {route_server_id} is already associated with VPC "
-                            f"{current}.", "InvalidRouteServerId.AlreadyAssociated")
-    other = server_of_vpc(world, vpc_id)
-    if other is not None:
-        raise TopologyError(f"VPC {vpc_id} is already associated with route server {other}.",
-                            "InvalidVpcId.AlreadyAssociated")
-    world.link(route_server_id, vpc_id, schema.ASSOCIATED)
-    return _association(route_server_id, vpc_id, "associating")
-
-
-def disassociate(world: World, part: Partition, route_server_id: str, vpc_id: str
-                 ) -> dict[str, Any]:
-    """End the association; refused while the route server has endpoints in the VPC.
-    Its propagations into the VPC's route tables end with it."""
-    world.get(part, KIND, route_server_id)
-    world.get(part, "vpc", vpc_id)
-    if associated_vpc(world, route_server_id) != vpc_id:
-        raise TopologyError(f"Route server {route_server_id} is not associated with VPC "
-                            f"{vpc_id}.", "InvalidRouteServerId.NotAssociated")
-    if world.into(route_server_id, schema.ASSOCIATED, "route-server-endpoint"):
-        raise IncorrectState(f"Route server {route_server_id} has endpoints in VPC {vpc_id}; "
-                             "delete them first.", "IncorrectState")
-    for rtb in propagating_tables(world, route_server_id):
-        world.unlink(rtb, route_server_id, schema.PROPAGATES)
-    world.unlink(route_server_id, vpc_id, schema.ASSOCIATED)
-    return _association(route_server_id, vpc_id, "disassociating")
-
-
-def associations(world: World, part: Partition, route_server_id: str) -> list[dict[str, Any]]:
-    world.get(part, KIND, route_server_id)
-    vpc_id = associated_vpc(world, route_server_id)
-    return [_association(route_server_id, vpc_id, "associated")] if vpc_id else []
-
-
 # -- propagation -----------------------------------------------------------------------------
 def propagating_tables(world: World, rs_id: str) -> list[str]:
     return [rtb for rtb, _, _ in world.into(rs_id, schema.PROPAGATES, "route-table")]
@@ -243,8 +200,6 @@ FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, create=create, delete=delete,
     created_view=lambda world, rid: {**view(world, rid), "State": "pending"},
     actions={"ModifyRouteServer": Action(modify, state="modifying"),
-             "AssociateRouteServer": associate, "DisassociateRouteServer": disassociate,
-             "GetRouteServerAssociations": associations,
              "EnableRouteServerPropagation": enable_propagation,
              "DisableRouteServerPropagation": disable_propagation,
              "GetRouteServerPropagations": propagations}))
