@@ -398,6 +398,58 @@ RECIPES["DescribeRouteServerPeers"] = Recipe(
                   "PeerAddress": f"10.0.0.{n + 100}", "BgpOptions": {"PeerAsn": 65001}},
     ("RouteServerPeer", "RouteServerPeerId"), "route-server-peer")
 
+
+
+def _once(s: Setting, name: str, make: Callable[[], str]) -> str:
+    if name not in s.__dict__:
+        s.__dict__[name] = make()
+    return str(s.__dict__[name])
+
+
+def _peering(s: Setting) -> str:
+    """An accepted peering attachment of `tgw` to a gateway in us-west-2."""
+    def make() -> str:
+        west = boto3.client("ec2", region_name="us-west-2", endpoint_url=s.ec2.meta.endpoint_url,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+        attach = s.ec2.create_transit_gateway_peering_attachment(
+            TransitGatewayId=s.tgw, PeerTransitGatewayId=s.west_tgw(),
+            PeerAccountId="123456789012", PeerRegion="us-west-2")[
+            "TransitGatewayPeeringAttachment"]["TransitGatewayAttachmentId"]
+        west.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=attach)
+        return str(attach)
+    return _once(s, "peering", make)
+
+
+def _gwlb_service(s: Setting) -> str:
+    arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/gwy/fw/0123456789abcdef"
+    return _once(s, "gwlb_service", lambda: s.ec2.create_vpc_endpoint_service_configuration(
+        GatewayLoadBalancerArns=[arn])["ServiceConfiguration"]["ServiceName"])
+
+
+RECIPES["DescribeTransitGatewayMulticastDomains"] = Recipe(
+    "CreateTransitGatewayMulticastDomain",
+    lambda s, n: {"TransitGatewayId": _once(s, "mcast_tgw", lambda: s.ec2.create_transit_gateway(
+        Options={"MulticastSupport": "enable"})["TransitGateway"]["TransitGatewayId"])},
+    ("TransitGatewayMulticastDomain", "TransitGatewayMulticastDomainId"),
+    "transit-gateway-multicast-domain")
+RECIPES["DescribeTransitGatewayRouteTableAnnouncements"] = Recipe(
+    "CreateTransitGatewayRouteTableAnnouncement",
+    lambda s, n: {"PeeringAttachmentId": _peering(s), "TransitGatewayRouteTableId": _once(
+        s, "announced", lambda: s.ec2.create_transit_gateway_route_table(
+            TransitGatewayId=s.tgw)["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"])},
+    ("TransitGatewayRouteTableAnnouncement", "TransitGatewayRouteTableAnnouncementId"),
+    "transit-gateway-route-table-announcement")
+RECIPES["DescribeTransitGatewayMeteringPolicies"] = Recipe(
+    "CreateTransitGatewayMeteringPolicy", lambda s, n: {"TransitGatewayId": s.tgw},
+    ("TransitGatewayMeteringPolicy", "TransitGatewayMeteringPolicyId"),
+    "transit-gateway-metering-policy")
+RECIPES["DescribeTransitGatewayNetworkFunctionAttachments"] = Recipe(
+    "CreateTransitGatewayNetworkFunctionAttachment",   # one a gateway and service: a gateway each
+    lambda s, n: {"TransitGatewayId": s.ec2.create_transit_gateway()["TransitGateway"][
+        "TransitGatewayId"], "ServiceName": _gwlb_service(s), "AvailabilityZones": ["us-east-1a"]},
+    ("TransitGatewayNetworkFunctionAttachment", "TransitGatewayAttachmentId"),
+    "transit-gateway-attachment")
+
 # Describe operations with an id list that the contract leaves out, and why.
 # -- issue 14 D client-vpn
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
@@ -524,6 +576,95 @@ KINDS_NOT_COVERED.update({
     "outpost": "the EC2 API names no Outpost by id: POST /_ec2sim/outposts installs one",
     "outpost-lag": NOT_COVERED["DescribeOutpostLags"],
     "service-link-virtual-interface": NOT_COVERED["DescribeServiceLinkVirtualInterfaces"],
+})
+
+# -- issue 14 E verified-access
+def _made(s: Setting, key: str, make: Callable[[], str]) -> str:
+    """One resource of the setting, made on first use."""
+    if key not in s.__dict__:
+        s.__dict__[key] = make()
+    return s.__dict__[key]
+
+
+def _va_group(s: Setting) -> str:
+    vai = _made(s, "vai", lambda: s.ec2.create_verified_access_instance()[
+        "VerifiedAccessInstance"]["VerifiedAccessInstanceId"])
+    return _made(s, "vagr", lambda: s.ec2.create_verified_access_group(
+        VerifiedAccessInstanceId=vai)["VerifiedAccessGroup"]["VerifiedAccessGroupId"])
+
+
+def _edge(s: Setting) -> str:
+    return _made(s, "edge", lambda: s.ec2.create_secondary_network(
+        NetworkType="virtual-edge", VlanMode="access", AvailabilityZone="us-east-1a")[
+        "SecondaryNetwork"]["SecondaryNetworkId"])
+
+
+def _edge_acl(s: Setting) -> str:
+    return _made(s, "edge-acl", lambda: s.ec2.create_secondary_network_acl(
+        SecondaryNetworkId=_edge(s))["SecondaryNetworkAcl"]["SecondaryNetworkAclId"])
+
+
+RECIPES["DescribeVerifiedAccessInstances"] = Recipe(
+    "CreateVerifiedAccessInstance", lambda s, n: {"Description": f"i{n}"},
+    ("VerifiedAccessInstance", "VerifiedAccessInstanceId"), "verified-access-instance")
+RECIPES["DescribeVerifiedAccessTrustProviders"] = Recipe(
+    "CreateVerifiedAccessTrustProvider",
+    lambda s, n: {"TrustProviderType": "user", "UserTrustProviderType": "iam-identity-center",
+                  "PolicyReferenceName": f"idc{n}"},
+    ("VerifiedAccessTrustProvider", "VerifiedAccessTrustProviderId"),
+    "verified-access-trust-provider")
+RECIPES["DescribeVerifiedAccessGroups"] = Recipe(
+    "CreateVerifiedAccessGroup", lambda s, n: {"VerifiedAccessInstanceId": _made(
+        s, "vai", lambda: s.ec2.create_verified_access_instance()["VerifiedAccessInstance"][
+            "VerifiedAccessInstanceId"])},
+    ("VerifiedAccessGroup", "VerifiedAccessGroupId"), "verified-access-group")
+RECIPES["DescribeVerifiedAccessEndpoints"] = Recipe(
+    "CreateVerifiedAccessEndpoint",
+    lambda s, n: {"VerifiedAccessGroupId": _va_group(s), "EndpointType": "cidr",
+                  "AttachmentType": "vpc", "SecurityGroupIds": [s.group],
+                  "CidrOptions": {"Cidr": "10.0.0.0/24", "Protocol": "tcp",
+                                  "SubnetIds": [s.subnet],
+                                  "PortRanges": [{"FromPort": n + 1, "ToPort": n + 1}]}},
+    ("VerifiedAccessEndpoint", "VerifiedAccessEndpointId"), "verified-access-endpoint")
+RECIPES["DescribeSecondaryNetworks"] = Recipe(
+    "CreateSecondaryNetwork",
+    lambda s, n: {"NetworkType": "rdma", "Ipv4CidrBlock": f"10.{n + 100}.0.0/16"},
+    ("SecondaryNetwork", "SecondaryNetworkId"), "secondary-network")
+RECIPES["DescribeSecondarySubnets"] = Recipe(
+    "CreateSecondarySubnet",
+    lambda s, n: {"SecondaryNetworkId": _made(s, "rdma", lambda: s.ec2.create_secondary_network(
+        NetworkType="rdma", Ipv4CidrBlock="10.200.0.0/16")["SecondaryNetwork"][
+        "SecondaryNetworkId"]), "Ipv4CidrBlock": f"10.200.{n}.0/24",
+        "AvailabilityZone": "us-east-1a"},
+    ("SecondarySubnet", "SecondarySubnetId"), "secondary-subnet")
+RECIPES["DescribeSecondaryNetworkAcls"] = Recipe(
+    "CreateSecondaryNetworkAcl", lambda s, n: {"SecondaryNetworkId": _edge(s)},
+    ("SecondaryNetworkAcl", "SecondaryNetworkAclId"), "secondary-network-acl")
+RECIPES["DescribeSecondaryNetworkAclAssociations"] = Recipe(
+    "CreateSecondaryNetworkAclAssociation",     # one association a secondary subnet
+    lambda s, n: {"SecondaryNetworkAclId": _edge_acl(s),
+                  "SecondarySubnetId": s.ec2.create_secondary_subnet(
+                      SecondaryNetworkId=_edge(s), Ipv4CidrBlock=f"192.168.{n}.0/24",
+                      AvailabilityZone="us-east-1a")["SecondarySubnet"]["SecondarySubnetId"]},
+    ("SecondaryNetworkAclAssociation", "SecondaryNetworkAclAssociationId"),
+    "secondary-network-acl-association")
+RECIPES["DescribeNetworkingFlexCostAllocationPolicies"] = Recipe(
+    "CreateNetworkingFlexCostAllocationPolicy",
+    lambda s, n: {"NetworkResourceType": "natgw", "NatFcaPolicyDocument": {
+        "ReportingGranularity": ["vpc"], "Dimensions": ["data-transfer"]}},
+    ("FcaPolicyId",), "fca-policy")
+NOT_COVERED.update({
+    "DescribeVerifiedAccessInstanceLoggingConfigurations": "a view of Verified Access "
+                                                           "instances (their access logs)",
+    "DescribeSecondaryInterfaces": "made by AWS for instances in secondary subnets, which "
+                                   "ec2sim does not launch: tests/test_secondary_networks.py",
+    "DescribeNetworkingFlexCostAllocationPolicyAssociations": "made by "
+        "AssociateNetworkingFlexCostAllocationPolicy, not taggable: tests/test_flex_cost.py",
+})
+KINDS_NOT_COVERED.update({
+    "secondary-interface": NOT_COVERED["DescribeSecondaryInterfaces"],
+    "fca-policy-association": NOT_COVERED[
+        "DescribeNetworkingFlexCostAllocationPolicyAssociations"],
 })
 
 SERVER_SAMPLE = ["DescribeVpcs", "DescribeSubnets", "DescribeInstances", "DescribeVolumes",

@@ -10,7 +10,7 @@ from topology.connect import tgw_attachments as attachments
 from topology.connect import tgw_peering_attachments as peering_attachments
 from topology.connect import tgw_vpc_attachments as vpc_attachments
 from topology.connect import transit_gateways as gateways
-from topology.core import filters, paging
+from topology.core import filters, paging, sharing
 
 from ..operations import Context, handler
 
@@ -29,9 +29,15 @@ def describe_transit_gateways(ctx: Context, params: dict[str, Any]) -> dict[str,
     world, part = ctx.world, ctx.part
     ids = list(dict.fromkeys(params.get("TransitGatewayIds") or [])) or None
     for rid in ids or ():
-        gateways.get(world, part, rid, live=False)
+        if not sharing.can_use(world, part, rid):
+            gateways.get(world, part, rid, live=False)
     chosen = filters.select(world, part, gateways.KIND, gateways.FILTERS, params.get("Filters"),
                             ids)
+    if ids is None:   # and those other accounts share with the caller (AWS RAM)
+        shared = sharing.shared_into(world, part, gateways.KIND)
+        chosen += [rid for rid in filters.select(world, part, gateways.KIND, gateways.FILTERS,
+                                                  params.get("Filters"), shared)
+                   if world.graph.nodes[rid]["State"] not in gateways.GONE]
     return _page(ctx, params, chosen, "TransitGateways", lambda rid: gateways.view(world, rid))
 
 
@@ -61,7 +67,8 @@ def _describe_attachments(ctx: Context, params: dict[str, Any], *, rtype: str | 
         chosen = filters.select(world, part, ATTACHMENT_TYPE, table, specs, ids)
     else:
         chosen = filters.select(world, part, ATTACHMENT_TYPE, table, specs)
-        foreign = attachments.foreign_peerings(world, part) if rtype in (None, "peering") else []
+        foreign = [a for a in attachments.foreign_peerings(world, part)
+                   if rtype is None or world.graph.nodes[a].get("ResourceType") == rtype]
         if foreign:
             more = filters.select(world, part, ATTACHMENT_TYPE, table, specs, foreign)
             nodes = world.graph.nodes

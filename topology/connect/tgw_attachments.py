@@ -88,12 +88,13 @@ def gateway_of(world: World, attach_id: str) -> str | None:
 
 
 def visible(world: World, part: Partition, attach_id: str) -> bool:
-    """The caller's own attachment, or a peering attachment to one of its gateways."""
+    """The caller's own attachment, one on its gateway from another account (a shared
+    gateway), or a peering attachment to one of its gateways."""
     node = world.graph.nodes[attach_id]
     if home(node) == mine(part):
         return True
-    peer = peer_gateway(world, attach_id)
-    return peer is not None and home(world.graph.nodes[peer]) == mine(part)
+    return any(g is not None and home(world.graph.nodes[g]) == mine(part)
+               for g in (gateway_of(world, attach_id), peer_gateway(world, attach_id)))
 
 
 def get(world: World, part: Partition, attach_id: str, *, rtype: str | None = None,
@@ -114,11 +115,14 @@ def of_type(world: World, part: Partition, rtype: str) -> list[str]:
 
 
 def foreign_peerings(world: World, part: Partition) -> list[str]:
-    """Peering attachments other accounts or regions requested to the caller's gateways."""
+    """Attachments other accounts or regions made to the caller's gateways: peering
+    requests, and VPC attachments on a gateway it shares."""
     found = []
     for tgw in part.ids(gateways.KIND):
-        for attach_id, disc, _ in world.into(tgw, schema.ASSOCIATED, KIND):
-            if disc == "peer" and home(world.graph.nodes[attach_id]) != mine(part):
+        edges = [(a, disc) for a, disc, _ in world.into(tgw, schema.ASSOCIATED, KIND)
+                 if disc == "peer"] + [(a, None) for a, _, _ in world.into(tgw, schema.ATTACHED, KIND)]
+        for attach_id, _ in edges:
+            if home(world.graph.nodes[attach_id]) != mine(part):
                 found.append(attach_id)
     return found
 

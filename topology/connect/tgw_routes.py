@@ -29,6 +29,7 @@ from ..core.family import declare_actions
 from ..core.filters import Filter, FilterTable, select_rows
 from ..core.world import Partition, World
 from ..network import vpcs
+from . import tgw_prefix_list_references
 from .tgw_route_tables import (ATTACHMENT, DOWN, KIND, attachment_view, check_usable, gateway_of,
                                member, resource_id, resource_type, row_field, state_of)
 
@@ -78,6 +79,8 @@ def routes(world: World, rtb_id: str) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for dest, (target, data) in _static(world, rtb_id).items():
         rows[dest] = static_view(world, rtb_id, tgw_id, dest, target, data)
+    for row in tgw_prefix_list_references.routes(world, rtb_id):   # static beats a list's
+        rows.setdefault(row["DestinationCidrBlock"], row)
     learnt = sorted(world.out(rtb_id, schema.PROPAGATES, ATTACHMENT),
                     key=lambda edge: edge[2].get("order", 0))
     for attach_id, _, _ in learnt:

@@ -24,6 +24,7 @@ from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World, is_id_of
 from ..core.world import not_found as kind_not_found
 from ..network import network_interfaces, subnets
+from . import tgw_connect
 from . import transit_gateways as gateways
 from .tgw_attachments import (ENI_DESCRIPTION, GONE, KIND, MODIFIABLE_STATES, RESOURCE_INDEX,
                               TYPE_FILTER, VPC_LABEL, VPC_OPTIONS, add_node, by_type,
@@ -60,8 +61,10 @@ def _vpc_options(requested: dict[str, Any] | None, current: dict[str, str]) -> d
 def create_vpc_attachment(world: World, part: Partition, tgw_id: str, vpc_id: str,
                           subnet_ids: list[str], *, options: dict[str, Any] | None = None,
                           tags: dict[str, str] | None = None) -> str:
-    """Attach a VPC (same account and region) to a gateway through one subnet per zone."""
-    gateways.get(world, part, tgw_id)
+    """Attach a VPC (same account and region) to a gateway through one subnet per zone. On
+    a gateway another account shares, the attachment waits in `pendingAcceptance` for the
+    owner unless the gateway auto-accepts shared attachments."""
+    tgw = gateways.usable(world, part, tgw_id)
     world.get(part, "vpc", vpc_id)
     chosen = _check_subnets(world, part, vpc_id, subnet_ids, {})
     nodes = world.graph.nodes
@@ -70,13 +73,17 @@ def create_vpc_attachment(world: World, part: Partition, tgw_id: str, vpc_id: st
             raise TopologyError(
                 f"{tgw_id} has non-deleted Transit Gateway Attachments with same VPC ID.",
                 "DuplicateTransitGatewayAttachment")
-    attach_id = add_node(world, part, tgw_id, "vpc", state="available", tags=tags,
-                     Options=_vpc_options(options, VPC_OPTIONS))
+    waits = tgw["account"] != part.account and \
+        gateways.options(world, tgw_id)["AutoAcceptSharedAttachments"] != "enable"
+    attach_id = add_node(world, part, tgw_id, "vpc",
+                         state="pendingAcceptance" if waits else "available", tags=tags,
+                         Options=_vpc_options(options, VPC_OPTIONS))
     world.link(attach_id, vpc_id, schema.ASSOCIATED, "vpc")
     world.claim(part, RESOURCE_INDEX, vpc_id, attach_id)
     for subnet_id in chosen:
         _add_subnet(world, part, attach_id, subnet_id)
-    default_routing(world, part, tgw_id, attach_id)
+    if not waits:
+        default_routing(world, part, tgw_id, attach_id)
     return attach_id
 
 
@@ -126,6 +133,7 @@ def modify_vpc_attachment(world: World, part: Partition, attach_id: str, *,
 
 def delete_vpc_attachment(world: World, part: Partition, attach_id: str) -> None:
     get(world, part, attach_id, rtype="vpc", label=VPC_LABEL)
+    tgw_connect.check_transport_free(world, attach_id)
     retire(world, part, attach_id)
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import schema
+from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.described import Import, when_or_now
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
@@ -97,6 +97,16 @@ def get(world: World, part: Partition, tgw_id: str, *, live: bool = True) -> dic
     node = world.node(tgw_id)
     if node is None or node["kind"] != KIND or (node["account"], node["region"]) != (
             part.account, part.region) or (live and node["State"] in GONE):
+        raise not_found(tgw_id)
+    return node
+
+
+def usable(world: World, part: Partition, tgw_id: str) -> dict[str, Any]:
+    """A live gateway the caller owns or has shared with it (AWS RAM): what
+    CreateTransitGatewayVpcAttachment may name."""
+    node = world.node(tgw_id)
+    if node is None or node["kind"] != KIND or node["State"] in GONE \
+            or not sharing.can_use(world, part, tgw_id):
         raise not_found(tgw_id)
     return node
 

@@ -316,6 +316,8 @@ def references(world: World, pl_id: str) -> list[str]:
             users[sg] = None
     for vpce, _, _ in world.into(pl_id, schema.ASSOCIATED, "vpc-endpoint"):
         users[vpce] = None
+    for tgw_rtb, _, _ in world.into(pl_id, schema.REFERENCES, "transit-gateway-route-table"):
+        users[tgw_rtb] = None
     part = world.partition(node["account"], node["region"])
     for rtb in part.ids("route-table"):
         if any(disc == pl_id for _, disc, _ in world.out(rtb, schema.ROUTE)):
