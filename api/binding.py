@@ -391,9 +391,11 @@ def _action(family: Family, op: OperationModel) -> Handler:
     outputs = op.output_shape.members if op.output_shape is not None else {}
     returns = [n for n in (*RETURNS, "ReturnValue")
                if n in outputs and outputs[n].type_name == "boolean"]
-    # a NextToken is the function's (the next page's), never the request's echoed
+    # a NextToken is the function's (the next page's), never the request's echoed; nor is
+    # a member whose shape differs from the input's of that name (a selector list of
+    # numbers answered by a list of structures)
     echoes = [n for n in outputs if n in op.input_shape.members and n not in returns
-              and n != "NextToken"]
+              and n != "NextToken" and _alike(outputs[n], op.input_shape.members[n])]
     rest = [n for n in outputs if n not in returns and n not in echoes]
     if not rest and len(echoes) == 1 and _returned(fn) != "None":
         rest, echoes = echoes, []     # the one member is what the function makes of its input
@@ -417,6 +419,13 @@ def _action(family: Family, op: OperationModel) -> Handler:
         place(ctx.world, out, result)
         return out
     return handle
+
+
+def _alike(output: Shape, given: Shape) -> bool:
+    """Whether an output member can echo the input member of its name: the same type (and,
+    for lists, the same type of item)."""
+    return output.type_name == given.type_name and (
+        output.type_name != "list" or output.member.type_name == given.member.type_name)
 
 
 def _member_of(op: OperationModel, param: str, renames: Any) -> str:
