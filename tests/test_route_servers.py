@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+import viz
 from helpers import error
+from viz.snapshot import snapshot
 
 AMI = "ami-057c3ffbeeff55523"
 ADVERTISE = "ec2sim:advertise"
@@ -300,3 +302,16 @@ def test_vpc_with_a_route_server_cannot_be_deleted(ec2):
     ec2.disassociate_route_server(RouteServerId=rs, VpcId=vpc)
     ec2.delete_vpc(VpcId=vpc)
     assert ec2.get_route_server_associations(RouteServerId=rs)["RouteServerAssociations"] == []
+
+
+def test_the_diagram_draws_endpoints_and_bgp_sessions(ec2, mock, bgp):
+    rsp = peer(ec2, bgp, bgp["ip"])
+    instance = ec2.describe_network_interfaces(NetworkInterfaceIds=[bgp["eni"]])[
+        "NetworkInterfaces"][0]["Attachment"]["InstanceId"]
+    scene = snapshot(mock.world, vpc=bgp["vpc"])
+    node = scene.nodes[bgp["rse"]]
+    assert node.kind == "route-server-endpoint" and node.parent == bgp["subnet"]
+    assert bgp["rs"] in node.lines()
+    assert [(e.kind, e.source, e.target) for e in scene.edges if e.id == rsp] == [
+        ("bgp", bgp["rse"], instance)]
+    assert bgp["rse"] in viz.render(mock.world, "svg").decode()

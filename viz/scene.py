@@ -56,6 +56,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "transit-gateway": ("transit gateway", "transit gateways"),
     "transit-gateway-attachment": ("TGW attachment", "TGW attachments"),
     "customer-gateway": ("customer gateway", "customer gateways"),
+    "route-server-endpoint": ("route server endpoint", "route server endpoints"),
     "external": ("peer outside the picture", "peers outside the picture"),
     "instances": ("instance group", "instance groups"),
 }
@@ -119,7 +120,7 @@ _TITLES = {"internet-gateway": "Internet gateway", "egress-only-internet-gateway
            "transit-gateway-attachment": "TGW attachment", "customer-gateway": "Customer gateway",
            "network-interface": "ENI", "vpc-endpoint": "Endpoint",
            "gateway-endpoint": "Gateway endpoint", "instance": "Instance", "vpc": "VPC",
-           "subnet": "Subnet"}
+           "subnet": "Subnet", "route-server-endpoint": "Route server endpoint"}
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ class Edge:
 
     `kind`: `peering` (VPC to VPC, `id` the connection), `tap` (a transit gateway attachment
     onto its gateway's bus), `tgw-peering` (gateway to gateway), `vpn` (a VPN connection,
-    gateway to customer gateway), `interface` (an instance to an extra interface).
+    gateway to customer gateway), `interface` (an instance to an extra interface), `bgp` (a
+    route server endpoint to a peer's device, `id` the peer).
     """
 
     id: str

@@ -12,6 +12,7 @@ from typing import Any
 from topology.core import addressing, schema
 from topology.core.world import Partition, World
 from topology.network import network_interfaces as enis
+from topology.network import route_server_peers
 from topology.network import subnets as subnet_family
 from topology.network import vpcs as vpc_family
 
@@ -22,7 +23,8 @@ GONE = {"deleting", "deleted", "rejected", "failed", "expired", "terminated", "s
 BORDER_GATEWAYS = ("internet-gateway", "egress-only-internet-gateway", "vpn-gateway",
                    "carrier-gateway")
 # what a subnet holds, in drawing order
-LEAF_ORDER = {"nat-gateway": 0, "vpc-endpoint": 1, "instance": 2, "network-interface": 3}
+LEAF_ORDER = {"nat-gateway": 0, "vpc-endpoint": 1, "route-server-endpoint": 2, "instance": 3,
+              "network-interface": 4}
 # resources a VPC contains that are not drawn: a path through them lands on the VPC
 VPC_HIDDEN = ("route-table", "network-acl", "security-group", "vpc-cidr-assoc")
 
@@ -277,6 +279,8 @@ class _Reader:
                 self.edges.append(Edge(f"{owner}.{eni}", "interface", owner, eni))
             elif kind == "vpc-endpoint":
                 return self.endpoint(owner, eni, sid)
+            elif kind == "route-server-endpoint":
+                return self.route_server_endpoint(owner, eni, sid, ips)
             elif kind in ("nat-gateway", "transit-gateway-attachment"):
                 self.aliases[eni] = owner
                 return []
@@ -308,6 +312,25 @@ class _Reader:
             return [Node(vpce, "vpc-endpoint", sid, _name(node), detail=(_service(node),),
                          state=_state(node))]
         return [Node(eni, "vpc-endpoint", sid, _name(node), detail=(_service(node), vpce),
+                     state=_state(node))]
+
+    def route_server_endpoint(self, rse: str, eni: str, sid: str, ips: list[str]) -> list[Node]:
+        """A route server endpoint in its subnet, with a `bgp` edge to each peer's device
+        (the instance whose primary interface holds the peer address, else the interface)."""
+        node = self.graph[rse]
+        self.aliases[eni] = rse
+        if not _alive(node):
+            return []
+        for rsp, _, _ in self.world.into(rse, schema.ASSOCIATED, "route-server-peer"):
+            device = route_server_peers.device(self.world, rsp)
+            if device is not None:
+                owner = [i for i, _, d in self.world.out(device, schema.ATTACHED, "instance")
+                         if d.get("DeviceIndex") == 0]
+                self.edges.append(Edge(rsp, "bgp", rse, owner[0] if owner else device,
+                                       _name(self.graph[rsp])))
+        server = self.world.out(rse, schema.ASSOCIATED, "route-server")[0][0]
+        return [Node(rse, "route-server-endpoint", sid, _name(node),
+                     detail=tuple(x for x in (", ".join(ips[:1]), server) if x),
                      state=_state(node))]
 
     # -- what lives in the region, outside VPCs ---------------------------------------------

@@ -47,8 +47,8 @@ COLORS: dict[str, tuple[str, str]] = {
 DEFAULT_COLORS = ("#545b64", "#ffffff")
 MUTED = ("#879196", "#f2f3f3")          # stopped instances, pending connections
 EDGE_COLORS = {"peering": "#1d8102", "tap": "#8c4fff", "tgw-peering": "#8c4fff",
-               "vpn": "#545b64", "interface": "#8c4fff"}
-DASHED_EDGES = {"vpn", "tgw-peering"}
+               "vpn": "#545b64", "interface": "#8c4fff", "bgp": "#8c4fff"}
+DASHED_EDGES = {"vpn", "tgw-peering", "bgp"}
 HIGHLIGHT = "#ff9900"
 BLOCKED = "#d13212"
 MUTED_STATES = {"stopped", "stopping", "pending", "pending-acceptance", "pendingAcceptance",

@@ -39,7 +39,7 @@ from topology.network import (dhcp_options, egress_gateways, elastic_ips, flow_l
                               interface_views, internet_gateways, nat_gateways, network_acls,
                               prefix_lists, route_tables, security_groups, subnets)
 from topology.network import vpcs as vpc_family
-from topology.network import vpn_gateways
+from topology.network import route_server_endpoints, vpn_gateways
 
 from .render import render
 from .snapshot import index as region_index
@@ -81,6 +81,7 @@ VIEWS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "placement-group": placement_groups.view,
     "prefix-list": prefix_lists.view,
     "flow-log": flow_logs.view,
+    "route-server-endpoint": route_server_endpoints.view,
 }
 # What a tooltip shows first, when the view has it; other scalar members follow.
 TOOLTIP_FIRST = ("CidrBlock", "Ipv6CidrBlock", "State", "AvailabilityZone", "PrivateIpAddress",
