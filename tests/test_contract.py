@@ -300,6 +300,9 @@ RECIPES["DescribeVpcEncryptionControls"] = Recipe(
     "CreateVpcEncryptionControl",               # one control a VPC
     lambda s, n: {"VpcId": s.ec2.create_vpc(CidrBlock=_cidr(n))["Vpc"]["VpcId"]},
     ("VpcEncryptionControl", "VpcEncryptionControlId"), "vpc-encryption-control")
+RECIPES["DescribeVpnConcentrators"] = Recipe(
+    "CreateVpnConcentrator", lambda s, n: {"Type": "ipsec.1", "TransitGatewayId": s.tgw},
+    ("VpnConcentrator", "VpnConcentratorId"), "vpn-concentrator")
 
 # -- issue 14 C transit-gateway
 def _transport(s: Setting) -> str:
