@@ -27,6 +27,9 @@ from topology.network import prefix_lists, security_groups, vpcs
 from .components import component, interfaces_holding, public_of, subnet_of, vpc_of
 from .explanations import Blocked, explanation
 from .forwarding import follow, leave, route_from
+from .client_vpn import client_address
+from .client_vpn import ingress as client_vpn_ingress
+from .client_vpn import interfaces as client_vpn_interfaces
 from .gateways import endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
 from .local_gateways import ingress as lgw_ingress
 from .selection import free_part, subnet_table, targets_of
@@ -37,7 +40,7 @@ from .walk import End, Goal, Onward, Walk
 
 SUPPORTED = frozenset({"instance", "network-interface", "internet-gateway", "vpc-endpoint",
                        "transit-gateway", "vpn-gateway", "vpc-peering-connection",
-                       "local-gateway"})
+                       "local-gateway", "client-vpn-endpoint"})
 SHARED = frozenset({"vpc-peering-connection", "transit-gateway"})   # seen across accounts
 INTERNET = "8.8.8.8"              # a host on the internet, when none is named
 ELSEWHERE = "192.0.2.10"          # a host beyond a VPN or transit gateway, when none is named
@@ -81,6 +84,8 @@ def resolve(world: World, rid: str, account: str | None, region: str | None) -> 
         if not found:
             raise Blocked(explanation("BAD_STATE", Component=component(world, rid)))
         return Place(rid, kind, found)
+    if kind == "client-vpn-endpoint":
+        client_vpn_interfaces(world, rid)      # Blocked while it has no target network
     return Place(rid, kind)
 
 
@@ -91,6 +96,8 @@ def sources(world: World, place: Place, source_ip: str | None, toward: str | Non
     interface (its route table tells which addresses a gateway's traffic comes from)."""
     if place.interfaces:
         return [_own_address(world, place, source_ip, _nearest(world, place, toward))]
+    if place.kind == "client-vpn-endpoint":
+        return [(None, client_address(world, place.rid, source_ip))]
     if source_ip is not None:
         return [(None, source_ip)]
     found = _representatives(world, place, toward)
@@ -265,13 +272,14 @@ def goal_of(place: Place | None, eni: str | None) -> Goal:
 
 
 # a walk from a gateway: into the VPC behind it, where forwarding takes over (`follow`)
-STARTS: dict[str, Callable[[Walk, str], Onward]] = {
+STARTS: dict[str, Callable[[Walk, str], Onward | None]] = {
     "internet-gateway": igw_ingress,
     "vpn-gateway": vgw_ingress,
     "transit-gateway": tgw_ingress,
     "vpc-peering-connection": peering_ingress,
     "vpc-endpoint": endpoint_ingress,
     "local-gateway": lgw_ingress,
+    "client-vpn-endpoint": client_vpn_ingress,     # leaves through its interface itself
 }
 
 

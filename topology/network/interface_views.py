@@ -168,9 +168,19 @@ def view(world: World, eni_id: str) -> dict[str, Any]:
     for key in ("RequesterId", "ConnectionTrackingConfiguration"):
         if key in node:
             out[key] = node[key]
+    if node.get("public_dns_type"):         # ModifyPublicIpDnsNameOptions (public_dns_names)
+        out["PublicIpDnsNameOptions"] = _public_dns_options(world, eni_id, node)
     found = attachment_view(world, eni_id)
     if found is not None:
         out["Attachment"] = found
+    return out
+
+
+def _public_dns_options(world: World, eni_id: str, node: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"DnsHostnameType": node["public_dns_type"]}
+    assoc = association(world, eni_id, node["ips"][0]) if node["ips"] else None
+    if assoc is not None and assoc.get("PublicDnsName"):
+        out["PublicIpv4DnsName"] = assoc["PublicDnsName"]
     return out
 
 
