@@ -26,6 +26,7 @@ from topology.network import vpcs
 
 from .packet import address
 from .selection import tgw_route_view, tgw_select
+from .transit_extras import learns_over_bgp, policy_route_table, through_connect
 from .walk import Onward, Walk, cross
 
 ATTACHMENT = tgw_attachments.KIND
@@ -81,13 +82,16 @@ def through(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
     if w.wants_gateway(tgw):
         w.reached("transit-gateway", tgw, attachment=attach, zone=zone)
         return None
-    rtb = tgw_route_tables.associated_table(w.world, attach, tgw)
+    rtb = policy_route_table(w, tgw, attach) or \
+        tgw_route_tables.associated_table(w.world, attach, tgw)
     if rtb is None:
         raise w.blocked("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", Component=attach,
                         TransitGatewayAttachment=attach, TransitGateway=tgw)
     row = tgw_select(w.world, rtb, address(w.packet.dst))
     if row is None:
-        raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=rtb, TransitGatewayRouteTable=rtb,
+        code = "TGW_RTB_ROUTES_ARE_UNKNOWN" if learns_over_bgp(w, rtb) else \
+            "NO_ROUTE_TO_DESTINATION"
+        raise w.blocked(code, Component=rtb, TransitGatewayRouteTable=rtb,
                         TransitGateway=tgw, Address=w.packet.dst)
     view = tgw_route_view(row)
     w.add(rtb, TransitGatewayRouteTableRoute=view, TransitGateway=w.comp(tgw))
@@ -110,8 +114,11 @@ def leave(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
                             TransitGatewayAttachment=attach, TransitGateway=tgw)
         w.add(attach, AttachedTo=w.comp(peer))
         return through(w, peer, attach, zone)
-    w.add(attach, AttachedTo=w.comp(tgw))
-    if rtype == "vpn" and w.goal.anywhere:
+    if rtype == "connect":
+        through_connect(w, tgw, attach)
+    else:
+        w.add(attach, AttachedTo=w.comp(tgw))
+    if rtype in ("vpn", "connect") and w.goal.anywhere:
         w.reached("transit-gateway-attachment", attach, zone=zone)
         return None
     raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=attach, TransitGatewayAttachment=attach,
