@@ -339,3 +339,13 @@ def test_over_the_wire(server_ec2):
     with pytest.raises(ClientError) as exc:
         server_ec2.describe_traffic_mirror_sessions(TrafficMirrorSessionIds=["tms-nope"])
     assert error(exc)[0] == "InvalidTrafficMirrorSessionId.Malformed"
+
+
+def test_target_goes_with_its_interface(ec2, subnet, kit):
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    tmt = target(ec2, NetworkInterfaceId=eni)
+    session(ec2, {**kit, "target": tmt})
+    ec2.delete_network_interface(NetworkInterfaceId=eni)
+    assert tmt not in {t["TrafficMirrorTargetId"] for t in ec2.describe_traffic_mirror_targets()[
+        "TrafficMirrorTargets"]}
+    assert ec2.describe_traffic_mirror_sessions()["TrafficMirrorSessions"] == []

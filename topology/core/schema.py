@@ -209,7 +209,8 @@ KINDS: dict[str, Kind] = {
              lives_on="associated"),      # goes with its source interface
         Kind("traffic-mirror-target", "tmt", "Traffic Mirror target",
              "InvalidTrafficMirrorTargetId.NotFound", "InvalidTrafficMirrorTargetId.Malformed",
-             "The Traffic Mirror target '{id}' does not exist."),
+             "The Traffic Mirror target '{id}' does not exist.",
+             lives_on="associated"),      # goes with its interface or endpoint
         Kind("route-server", "rs", "route server", "InvalidRouteServerId.NotFound",
              "InvalidRouteServerId.Malformed", "The route server ID '{id}' does not exist"),
         Kind("route-server-endpoint", "rse", "route server endpoint",
@@ -233,10 +234,11 @@ KINDS: dict[str, Kind] = {
              "InvalidVpnConcentratorId.Malformed", "The VPN concentrator ID '{id}' does not exist"),
         Kind("network-interface-permission", "eni-perm", "network interface permission",
              "InvalidPermissionID.NotFound", "InvalidPermissionID.Malformed",
-             "The network interface permission ID '{id}' does not exist"),
+             "The network interface permission ID '{id}' does not exist",
+             lives_on="associated"),    # goes with its interface
         Kind("trunk-interface-association", "trunk-assoc", "association",
              "InvalidAssociationID.NotFound", "InvalidAssociationID.Malformed",
-             "The association ID '{id}' does not exist"),
+             "The association ID '{id}' does not exist", lives_on="associated"),
         # -- issue 14 G2 local-gateway-edge --
         # (the EC2 API names no outpost by id; ec2sim keeps one node per installed Outpost)
         Kind("outpost", "op", "Outpost", "InvalidOutpostArn.NotFound",

@@ -9,7 +9,8 @@ the graph. Sessions name their target through an ASSOCIATED edge session -> targ
 
 AWS's rules kept here: exactly one of the three destinations; the endpoint must be a Gateway
 Load Balancer endpoint; a target a session uses cannot be deleted
-(`TrafficMirrorTargetInUseException`).
+(`TrafficMirrorTargetInUseException`). The target goes with its interface or endpoint
+(`lives_on`), and the sessions that use it with it.
 """
 from __future__ import annotations
 
