@@ -88,7 +88,9 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
     """The (action, builder) pairs a family declares and the model has."""
     noun, names = family.operation_noun, protocol.service_model("ec2").operation_names
     found: list[tuple[str, Callable[[Family, OperationModel], Handler]]] = []
-    describe_name = next((n for n in (f"Describe{noun}s", f"Describe{noun}") if n in names),
+    plurals = (f"Describe{noun}s", f"Describe{noun[:-1]}ies" if noun.endswith("y") else "",
+               f"Describe{noun}")                  # IpamPolicy -> DescribeIpamPolicies
+    describe_name = next((n for n in plurals if n in names),
                          None)
     if describe_name is not None:
         found.append((describe_name, _describe))
