@@ -568,6 +568,53 @@ RECIPES["DescribeLocalGatewayRouteTableVirtualInterfaceGroupAssociations"] = Rec
 RECIPES["DescribeCoipPools"] = Recipe(
     "CreateCoipPool", lambda s, n: {"LocalGatewayRouteTableId": _lgw_table(s, "coip")},
     ("CoipPool", "PoolId"), "coip-pool")
+def _edge_network(s: Setting) -> tuple[str, str]:
+    """(virtual-edge secondary network, its gateway), made once."""
+    if "edge" not in s.__dict__:
+        sn = s.ec2.create_secondary_network(NetworkType="virtual-edge", VlanMode="access",
+                                            AvailabilityZone="us-east-1a")[
+            "SecondaryNetwork"]["SecondaryNetworkId"]
+        gw = s.ec2.create_virtual_edge_network_gateway(SecondaryNetworkId=sn)[
+            "VirtualEdgeNetworkGateway"]["VirtualEdgeNetworkGatewayId"]
+        s.__dict__["edge"] = (sn, gw)
+    return s.__dict__["edge"]
+
+
+def _edge_subnet(s: Setting, n: int) -> str:
+    return s.ec2.create_secondary_subnet(
+        SecondaryNetworkId=_edge_network(s)[0], AvailabilityZone="us-east-1a",
+        Ipv4CidrBlock=f"10.{60 + n}.0.0/24")["SecondarySubnet"]["SecondarySubnetId"]
+
+
+RECIPES["DescribeVirtualEdgeNetworkGateways"] = Recipe(
+    "CreateVirtualEdgeNetworkGateway",          # one gateway a network
+    lambda s, n: {"SecondaryNetworkId": s.ec2.create_secondary_network(
+        NetworkType="virtual-edge", VlanMode="access", AvailabilityZone="us-east-1a")[
+        "SecondaryNetwork"]["SecondaryNetworkId"]},
+    ("VirtualEdgeNetworkGateway", "VirtualEdgeNetworkGatewayId"), "virtual-edge-network-gateway")
+RECIPES["DescribeVirtualEdgeNetworkGatewayRouteTables"] = Recipe(
+    "CreateVirtualEdgeNetworkGatewayRouteTable",
+    lambda s, n: {"VirtualEdgeNetworkGatewayId": _edge_network(s)[1]},
+    ("VirtualEdgeNetworkGatewayRouteTable", "VirtualEdgeNetworkGatewayRouteTableId"),
+    "virtual-edge-network-gateway-route-table")
+RECIPES["DescribeVirtualEdgeNetworkGatewayRouteTableAssociations"] = Recipe(
+    "CreateVirtualEdgeNetworkGatewayRouteTableAssociation",     # one table a subnet
+    lambda s, n: {"VirtualEdgeNetworkGatewayRouteTableId": s.ec2.
+                  create_virtual_edge_network_gateway_route_table(
+                      VirtualEdgeNetworkGatewayId=_edge_network(s)[1])[
+                      "VirtualEdgeNetworkGatewayRouteTable"][
+                      "VirtualEdgeNetworkGatewayRouteTableId"],
+                  "SecondarySubnetId": _edge_subnet(s, n)},
+    ("VirtualEdgeNetworkGatewayRouteTableAssociation",
+     "VirtualEdgeNetworkGatewayRouteTableAssociationId"),
+    "virtual-edge-network-gateway-route-table-association")
+RECIPES["DescribeVirtualEdgeNetworkRouteServerPeers"] = Recipe(
+    "CreateVirtualEdgeNetworkRouteServerPeer",
+    lambda s, n: {"SecondarySubnetId": _edge_subnet(s, n), "AmazonSideAsn": 64512,
+                  "BgpOptions": {"PeerAsn": 65001},
+                  "Ipv4PeerAddressRange": f"10.{60 + n}.0.0/28"},
+    ("VirtualEdgeNetworkRouteServerPeer", "VirtualEdgeNetworkRouteServerPeerId"),
+    "virtual-edge-network-route-server-peer")
 NOT_COVERED.update({
     "DescribeLocalGateways": "installed with an Outpost (POST /_ec2sim/outposts), not by EC2: "
                              "tests/test_local_gateways.py",
