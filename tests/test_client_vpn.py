@@ -9,6 +9,8 @@ import pytest
 
 from helpers import fails
 from topology.connect import client_vpn_networks
+from viz import render
+from viz.snapshot import snapshot
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
 MUTUAL = [{"Type": "certificate-authentication",
@@ -381,3 +383,17 @@ def test_endpoint_life_against_the_server(server_ec2):
     ec2.disassociate_client_vpn_target_network(ClientVpnEndpointId=cvpn, AssociationId=assoc)
     assert ec2.delete_client_vpn_endpoint(ClientVpnEndpointId=cvpn)["Status"]["Code"] == \
         "deleting"
+
+
+# -- the diagram ---------------------------------------------------------------------------------
+def test_diagram_shows_the_endpoint_in_each_target_subnet(ec2, mock, vpc, subnet, cvpn):
+    other = subnet_in(ec2, vpc, "10.0.1.0/24", "b")
+    for target in (subnet, other):
+        ec2.associate_client_vpn_target_network(ClientVpnEndpointId=cvpn, SubnetId=target)
+    scene = snapshot(mock.world, vpc=vpc)
+    drawn = {n.parent: n for n in scene.nodes.values() if n.kind == "client-vpn-endpoint"}
+    assert set(drawn) == {subnet, other}
+    first, second = sorted(drawn.values(), key=lambda n: n.id != cvpn)
+    assert first.id == cvpn and first.detail == ("172.16.0.0/22",)
+    assert second.id.startswith("eni-") and second.detail == ("172.16.0.0/22", cvpn)
+    assert b"Client VPN endpoint" in render(mock.world, "svg", vpc=vpc)

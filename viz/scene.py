@@ -57,6 +57,8 @@ NOUNS: dict[str, tuple[str, str]] = {
     "transit-gateway-attachment": ("TGW attachment", "TGW attachments"),
     "customer-gateway": ("customer gateway", "customer gateways"),
     "route-server-endpoint": ("route server endpoint", "route server endpoints"),
+    "client-vpn-endpoint": ("Client VPN endpoint", "Client VPN endpoints"),
+    "instance-connect-endpoint": ("Instance Connect endpoint", "Instance Connect endpoints"),
     "external": ("peer outside the picture", "peers outside the picture"),
     "instances": ("instance group", "instance groups"),
 }
@@ -120,7 +122,9 @@ _TITLES = {"internet-gateway": "Internet gateway", "egress-only-internet-gateway
            "transit-gateway-attachment": "TGW attachment", "customer-gateway": "Customer gateway",
            "network-interface": "ENI", "vpc-endpoint": "Endpoint",
            "gateway-endpoint": "Gateway endpoint", "instance": "Instance", "vpc": "VPC",
-           "subnet": "Subnet", "route-server-endpoint": "Route server endpoint"}
+           "subnet": "Subnet", "route-server-endpoint": "Route server endpoint",
+           "client-vpn-endpoint": "Client VPN endpoint",
+           "instance-connect-endpoint": "Instance Connect endpoint"}
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ BORDER_GATEWAYS = ("internet-gateway", "egress-only-internet-gateway", "vpn-gate
                    "carrier-gateway")
 # what a subnet holds, in drawing order
 LEAF_ORDER = {"nat-gateway": 0, "vpc-endpoint": 1, "route-server-endpoint": 2, "instance": 3,
-              "network-interface": 4}
+              "network-interface": 4, "client-vpn-endpoint": 1, "instance-connect-endpoint": 1}
 # resources a VPC contains that are not drawn: a path through them lands on the VPC
 VPC_HIDDEN = ("route-table", "network-acl", "security-group", "vpc-cidr-assoc")
 
@@ -281,6 +281,8 @@ class _Reader:
                 return self.endpoint(owner, eni, sid)
             elif kind == "route-server-endpoint":
                 return self.route_server_endpoint(owner, eni, sid, ips)
+            elif kind in ("client-vpn-endpoint", "instance-connect-endpoint"):
+                return self.entry_point(owner, eni, sid)
             elif kind in ("nat-gateway", "transit-gateway-attachment"):
                 self.aliases[eni] = owner
                 return []
@@ -313,6 +315,18 @@ class _Reader:
                          state=_state(node))]
         return [Node(eni, "vpc-endpoint", sid, _name(node), detail=(_service(node), vpce),
                      state=_state(node))]
+
+    def entry_point(self, owner: str, eni: str, sid: str) -> list[Node]:
+        """Where remote users come in: a Client VPN endpoint (in each target subnet, under its
+        own id in the first drawn, its interface's in the others) or an Instance Connect
+        Endpoint."""
+        node = self.graph[owner]
+        kind = node["kind"]
+        detail = (node["ClientCidrBlock"],) if kind == "client-vpn-endpoint" else ()
+        if owner not in self.nodes:
+            self.aliases[eni] = owner
+            return [Node(owner, kind, sid, _name(node), detail=detail, state=_state(node))]
+        return [Node(eni, kind, sid, _name(node), detail=(*detail, owner), state=_state(node))]
 
     def route_server_endpoint(self, rse: str, eni: str, sid: str, ips: list[str]) -> list[Node]:
         """A route server endpoint in its subnet, with a `bgp` edge to each peer's device

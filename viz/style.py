@@ -42,6 +42,8 @@ COLORS: dict[str, tuple[str, str]] = {
     "transit-gateway": ("#8c4fff", "#8c4fff"),
     "transit-gateway-attachment": ("#8c4fff", "#ffffff"),
     "customer-gateway": ("#545b64", "#f2f3f3"),
+    "client-vpn-endpoint": ("#8c4fff", "#efe6ff"),
+    "instance-connect-endpoint": ("#8c4fff", "#efe6ff"),
     "external": ("#879196", "#ffffff"),
 }
 DEFAULT_COLORS = ("#545b64", "#ffffff")
