@@ -57,6 +57,10 @@ VPC_OPTIONS: dict[str, str] = {
 GONE = {"deleting", "deleted"}
 MODIFIABLE_STATES = {"available", "pending", "modifying"}
 ENI_DESCRIPTION = "Network Interface for Transit Gateway Attachment {id}"
+# what lets go of an attachment taken out of service (policy table and multicast domain
+# associations, metering policies' middleboxes)
+RELEASED_WITH = frozenset({"transit-gateway-policy-table", "transit-gateway-multicast-domain",
+                           "transit-gateway-metering-policy"})
 
 
 # -- lookups ----------------------------------------------------------------------------------
@@ -153,6 +157,9 @@ def retire(world: World, part: Partition, attach_id: str, state: str = "deleted"
     """Take an attachment out of service: associations and propagations go (its static routes
     read blackhole), its interfaces go, the node stays in its final state."""
     tgw_route_tables.release_attachment(world, part, attach_id)
+    for holder, disc, _ in list(world.into(attach_id, schema.ASSOCIATED)):
+        if world.graph.nodes[holder]["kind"] in RELEASED_WITH:
+            world.unlink(holder, attach_id, schema.ASSOCIATED, disc)
     for eni, _, _ in world.into(attach_id, schema.ATTACHED, "network-interface"):
         network_interfaces.delete(world, part, eni, service=True)
     # what it connected, for its views once the VPC and subnets themselves are gone

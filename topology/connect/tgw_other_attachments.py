@@ -66,8 +66,9 @@ def accept(world: World, part: Partition, transit_gateway_attachment_id: str,
 
 def reject(world: World, part: Partition, transit_gateway_attachment_id: str,
            rtype: str) -> None:
-    _decided(world, part, transit_gateway_attachment_id, rtype, "reject")
-    retire(world, part, transit_gateway_attachment_id, "rejected")
+    node = _decided(world, part, transit_gateway_attachment_id, rtype, "reject")
+    # its interfaces live with the attachment's account, not the gateway's
+    retire(world, world.partition(*home(node)), transit_gateway_attachment_id, "rejected")
 
 
 def accept_vpc(world: World, part: Partition, transit_gateway_attachment_id: str) -> None:
@@ -140,8 +141,8 @@ def reject_client_vpn(world: World, part: Partition, transit_gateway_attachment_
 
 def delete_client_vpn(world: World, part: Partition, transit_gateway_attachment_id: str) -> None:
     """Either the gateway's owner or the endpoint's deletes it."""
-    get(world, part, transit_gateway_attachment_id, rtype="client-vpn")
-    retire(world, part, transit_gateway_attachment_id)
+    node = get(world, part, transit_gateway_attachment_id, rtype="client-vpn")
+    retire(world, world.partition(*home(node)), transit_gateway_attachment_id)
 
 
 def sse_view(world: World, attach_id: str) -> dict[str, Any]:

@@ -132,9 +132,10 @@ def modify_vpc_attachment(world: World, part: Partition, attach_id: str, *,
 
 
 def delete_vpc_attachment(world: World, part: Partition, attach_id: str) -> None:
-    get(world, part, attach_id, rtype="vpc", label=VPC_LABEL)
+    node = get(world, part, attach_id, rtype="vpc", label=VPC_LABEL)
     tgw_connect.check_transport_free(world, attach_id)
-    retire(world, part, attach_id)
+    # the gateway's owner may delete another account's attachment: its interfaces live there
+    retire(world, world.partition(*home(node)), attach_id)
 
 
 def vpc_view(world: World, attach_id: str) -> dict[str, Any]:
