@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from helpers import fails
+from topology.provision import state
 
 ZONE = "us-east-1a"
 
@@ -348,3 +349,34 @@ def test_against_the_server(server_ec2, server_url):
     with urllib.request.urlopen(server_url + "/_ec2sim/outposts") as answer:
         listed = json.loads(answer.read())["Outposts"]
     assert [o["OutpostArn"] for o in listed] == [made["OutpostArn"]]
+
+
+# -- subnets on the Outpost, and snapshots ---------------------------------------------------
+def test_subnet_on_the_outpost(ec2, outpost, vpc):
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.5.0/24", AvailabilityZone=ZONE,
+                               OutpostArn=outpost["OutpostArn"])["Subnet"]
+    assert subnet["OutpostArn"] == outpost["OutpostArn"]
+    found = ec2.describe_subnets(Filters=[{"Name": "outpost-arn",
+                                           "Values": [outpost["OutpostArn"]]}])["Subnets"]
+    assert [s["SubnetId"] for s in found] == [subnet["SubnetId"]]
+    assert fails(ec2.create_subnet, VpcId=vpc, CidrBlock="10.0.6.0/24",
+                 AvailabilityZone="us-east-1b", OutpostArn=outpost["OutpostArn"])[0] == \
+        "InvalidParameterValue"
+    assert fails(ec2.create_subnet, VpcId=vpc, CidrBlock="10.0.6.0/24", AvailabilityZone=ZONE,
+                 OutpostArn=outpost["OutpostArn"].replace("op-", "op-f"))[0] == \
+        "InvalidParameterValue"
+    assert fails(ec2.create_subnet, VpcId=vpc, CidrBlock="10.0.6.0/24",
+                 OutpostArn=outpost["OutpostArn"])[0] == "MissingParameter"
+
+
+def test_a_snapshot_keeps_the_outpost(ec2, outpost, mock):
+    saved = state.dump(mock.world)
+    mock.reset()
+    assert ec2.describe_local_gateways()["LocalGateways"] == []
+    state.load_into(mock.world, saved)
+    assert [g["LocalGatewayId"] for g in ec2.describe_local_gateways()["LocalGateways"]] == [
+        outpost["LocalGatewayId"]]
+    assert ec2.describe_local_gateway_route_table_virtual_interface_group_associations()[
+        "LocalGatewayRouteTableVirtualInterfaceGroupAssociations"][0]["State"] == "associated"
+    with pytest.raises(Exception, match="already installed"):
+        mock.outpost({"AvailabilityZone": ZONE, "OutpostArn": outpost["OutpostArn"]})

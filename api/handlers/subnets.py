@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.core.errors import InvalidParameterValue, MissingParameter
+from topology.connect import outposts
+from topology.core.errors import MissingParameter
 from topology.network import ipam_resources, subnets
 from topology.provision import defaults
 
@@ -15,8 +16,13 @@ from ..operations import Context, handler
 @handler
 def create_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     ctx.world.get(ctx.part, "vpc", params["VpcId"])
-    if params.get("OutpostArn"):                            # ec2sim has no Outposts
-        raise InvalidParameterValue(f"The outpost ARN '{params['OutpostArn']}' is invalid.")
+    outpost_arn = params.get("OutpostArn")
+    if outpost_arn:              # an installed Outpost (docs/outposts.md), in the subnet's zone
+        if not params.get("AvailabilityZone"):
+            raise MissingParameter("The request must contain the parameter AvailabilityZone "
+                                   "when OutpostArn is specified")
+        outposts.check_outpost_arn(ctx.world, ctx.part, outpost_arn,
+                                   zone=params["AvailabilityZone"])
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "subnet")
     draw = ipam_resources.plan(ctx.world, ctx.part, params, new_tags)
     subnet_id = subnets.create(ctx.world, ctx.part, params["VpcId"],
@@ -27,6 +33,8 @@ def create_subnet(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                                ipv6_native=bool(params.get("Ipv6Native")), tags=new_tags)
     ipam_resources.hold(ctx.world, ctx.part, draw, resource_type="subnet",
                         resource_id=subnet_id, holders={"ipv4": subnet_id, "ipv6": subnet_id})
+    if outpost_arn:
+        ctx.world.update(subnet_id, OutpostArn=outpost_arn)
     return {"Subnet": subnets.view(ctx.world, subnet_id)}
 
 
