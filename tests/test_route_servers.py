@@ -315,3 +315,22 @@ def test_the_diagram_draws_endpoints_and_bgp_sessions(ec2, mock, bgp):
     assert [(e.kind, e.source, e.target) for e in scene.edges if e.id == rsp] == [
         ("bgp", bgp["rse"], instance)]
     assert bgp["rse"] in viz.render(mock.world, "svg").decode()
+
+
+def test_routing_database_pages(ec2, bgp):
+    prefixes = ", ".join(f"192.168.{n}.0/24" for n in range(7))
+    peer(ec2, bgp, bgp["ip"], prefixes)
+    first = ec2.get_route_server_routing_database(RouteServerId=bgp["rs"], MaxResults=5)
+    assert len(first["Routes"]) == 5 and first["NextToken"]
+    rest = ec2.get_route_server_routing_database(RouteServerId=bgp["rs"], MaxResults=5,
+                                                 NextToken=first["NextToken"])
+    assert [r["Prefix"] for r in first["Routes"] + rest["Routes"]] == [
+        f"192.168.{n}.0/24" for n in range(7)]
+    assert "NextToken" not in rest
+    with pytest.raises(ClientError) as exc:
+        ec2.get_route_server_routing_database(RouteServerId=bgp["rs"], NextToken="garbage")
+    assert error(exc)[0] == "InvalidPaginationToken"
+    with pytest.raises(ClientError) as exc:
+        ec2.get_route_server_routing_database(RouteServerId=bgp["rs"], Filters=[
+            {"Name": "nonsense", "Values": ["x"]}])
+    assert error(exc)[0] == "InvalidParameterValue"

@@ -349,3 +349,15 @@ def test_target_goes_with_its_interface(ec2, subnet, kit):
     assert tmt not in {t["TrafficMirrorTargetId"] for t in ec2.describe_traffic_mirror_targets()[
         "TrafficMirrorTargets"]}
     assert ec2.describe_traffic_mirror_sessions()["TrafficMirrorSessions"] == []
+
+
+def test_rules_of_an_unknown_filter(ec2):
+    with pytest.raises(ClientError) as exc:
+        ec2.describe_traffic_mirror_filter_rules(TrafficMirrorFilterId="tmf-0123456789abcdef0")
+    assert error(exc)[0] == "InvalidTrafficMirrorFilterId.NotFound"
+    with pytest.raises(ClientError) as exc:
+        ec2.create_traffic_mirror_filter_rule(
+            TrafficMirrorFilterId="tmf-0123456789abcdef0", TrafficDirection="ingress",
+            RuleNumber=1, RuleAction="accept", DestinationCidrBlock="0.0.0.0/0",
+            SourceCidrBlock="0.0.0.0/0")
+    assert error(exc)[0] == "InvalidTrafficMirrorFilterId.NotFound"
