@@ -281,3 +281,22 @@ def test_server_byoip_and_transfer(server_ec2):
     other.accept_address_transfer(Address=amazon["PublicIp"])
     assert [a["PublicIp"] for a in other.describe_addresses()["Addresses"]] == [
         amazon["PublicIp"]]
+
+
+# -- VPC blocks from a BYOIP IPv6 pool --------------------------------------------------------
+def test_vpc_ipv6_block_from_a_byoip_pool(ec2):
+    pool = provision(ec2, V6)["PoolId"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", Ipv6Pool=pool)["Vpc"]
+    block = vpc["Ipv6CidrBlockAssociationSet"][0]
+    assert (block["Ipv6CidrBlock"], block["Ipv6Pool"]) == ("2a05:d000::/56", pool)
+    other = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    assert fails(ec2.associate_vpc_cidr_block, VpcId=other, Ipv6Pool=pool,
+                 Ipv6CidrBlock="2a05:d000::/56")[0] == "InvalidVpc.Range"
+    chosen = ec2.associate_vpc_cidr_block(VpcId=other, Ipv6Pool=pool,
+                                          Ipv6CidrBlock="2a05:d000:0:300::/56")
+    assert chosen["Ipv6CidrBlockAssociation"]["Ipv6CidrBlock"] == "2a05:d000:0:300::/56"
+    associated = ec2.get_associated_ipv6_pool_cidrs(PoolId=pool)["Ipv6CidrAssociations"]
+    assert associated == [{"Ipv6Cidr": "2a05:d000::/56", "AssociatedResource": vpc["VpcId"]},
+                          {"Ipv6Cidr": "2a05:d000:0:300::/56", "AssociatedResource": other}]
+    assert fails(ec2.create_vpc, CidrBlock="10.2.0.0/16",
+                 Ipv6Pool="ipv6pool-ec2-0123456789abcdef0")[0] == "InvalidIpv6PoolID.NotFound"

@@ -7,19 +7,25 @@ from __future__ import annotations
 from typing import Any
 
 from topology.core import tags
-from topology.core.errors import InvalidParameterCombination, MissingParameter, NotFound
-from topology.network import ipam_resources, vpcs
+from topology.core.errors import InvalidParameterCombination, MissingParameter
+from topology.network import ipam_resources, public_ipv4_pools, vpcs
 from topology.provision import defaults
 
 from ..binding import describe
 from ..operations import Context, handler
 
-def _no_pools(params: dict[str, Any]) -> None:
-    """ec2sim has no BYOIP IPv6 pools: any such pool a request names does not exist (IPAM
+def _byoip_block(ctx: Context, params: dict[str, Any]) -> str | None:
+    """The /56 a request draws from a BYOIP IPv6 pool (`Ipv6Pool`), if it names one (IPAM
     pools are `ipam_resources`')."""
-    if params.get("Ipv6Pool"):
-        raise NotFound(f"The pool ID '{params['Ipv6Pool']}' does not exist",
-                       "InvalidIpv6PoolID.NotFound")
+    if not params.get("Ipv6Pool"):
+        return None
+    return public_ipv4_pools.ipv6_block(ctx.world, ctx.part, params["Ipv6Pool"],
+                                        params.get("Ipv6CidrBlock"))
+
+
+def _add_byoip_block(ctx: Context, vpc_id: str, pool_id: str, cidr: str) -> str:
+    return vpcs.add_ipv6_block(ctx.world, ctx.part, vpc_id, cidr=cidr, source={
+        "Ipv6Pool": pool_id, "Ipv6AddressAttribute": "public", "IpSource": "byoip"})
 
 
 def _hold(ctx: Context, draw: ipam_resources.Draw, vpc_id: str) -> None:
@@ -50,7 +56,7 @@ def _ipv6_request(params: dict[str, Any]) -> bool:
 @handler
 def create_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     ipv6 = _ipv6_request(params)
-    _no_pools(params)
+    byoip6 = _byoip_block(ctx, params)
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "vpc")
     draw = ipam_resources.plan(ctx.world, ctx.part, params, new_tags)
     cidr = draw.ipv4_cidr or params.get("CidrBlock")
@@ -61,6 +67,8 @@ def create_vpc(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                          border_group=params.get("Ipv6CidrBlockNetworkBorderGroup"),
                          tags=new_tags)
     _hold(ctx, draw, vpc_id)
+    if byoip6 is not None:
+        _add_byoip_block(ctx, vpc_id, params["Ipv6Pool"], byoip6)
     return {"Vpc": _pending(vpcs.view(ctx.world, vpc_id))}
 
 
@@ -85,7 +93,7 @@ def associate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, 
     if params.get("Ipv4IpamPoolId") and params.get("Ipv6IpamPoolId"):
         raise InvalidParameterCombination(
             "Only one of ipv4IpamPoolId or ipv6IpamPoolId may be set.")
-    _no_pools(params)
+    byoip6 = _byoip_block(ctx, params)
     draw = ipam_resources.plan(ctx.world, ctx.part, params, ctx.world.tags(vpc_id))
     ipv4 = draw.ipv4_cidr or params.get("CidrBlock")
     if ipv4 and (ipv6 or params.get("Ipv6CidrBlock") or params.get("Ipv6Pool")):
@@ -95,6 +103,9 @@ def associate_vpc_cidr_block(ctx: Context, params: dict[str, Any]) -> dict[str, 
         _hold(ctx, draw, vpc_id)
         assoc = ipam_resources.block_holding(ctx.world, vpc_id, draw.ipv6_cidr)
         assert assoc is not None
+        member, state = "Ipv6CidrBlockAssociation", "Ipv6CidrBlockState"
+    elif byoip6 is not None:
+        assoc = _add_byoip_block(ctx, vpc_id, params["Ipv6Pool"], byoip6)
         member, state = "Ipv6CidrBlockAssociation", "Ipv6CidrBlockState"
     elif ipv4:
         assoc = vpcs.associate_ipv4(ctx.world, ctx.part, vpc_id, ipv4)

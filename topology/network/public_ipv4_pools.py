@@ -195,6 +195,32 @@ def associated_cidrs(world: World, part: Partition, pool_id: str, *,
         for a in chosen], "NextToken": token}
 
 
+def ipv6_block(world: World, part: Partition, pool_id: str, cidr: str | None = None) -> str:
+    """The /56 a VPC block draws from a BYOIP IPv6 pool (`Ipv6Pool`): `cidr` if it lies in
+    the pool and no VPC holds it, else the pool's first free /56 (nothing changes)."""
+    node = v6_pool(world, part, pool_id)
+    held = [IPNetwork(world.graph.nodes[a]["Ipv6CidrBlock"])
+            for p in world.partitions() for a in p.ids(VPC_BLOCK)
+            if "Ipv6CidrBlock" in world.graph.nodes[a]]
+    ranges = [IPNetwork(c) for c in node["cidrs"]]
+    if cidr is not None:
+        try:
+            net = IPNetwork(cidr, version=6)
+        except (AddrFormatError, ValueError, TypeError):
+            net = None
+        if net is None or net.prefixlen != 56 or not any(net in r for r in ranges):
+            raise InvalidParameterValue(f"The IPv6 CIDR '{cidr}' is invalid. Use a /56 of the "
+                                        f"pool {pool_id}.")
+        if any(net in h or h in net for h in held):
+            raise TopologyError(f"The IPv6 CIDR '{net.cidr}' is in use.",
+                                "InvalidVpc.Range")
+        return str(net.cidr)
+    for block in (b for r in ranges for b in r.subnet(56)):
+        if not any(block in h or h in block for h in held):
+            return str(block)
+    raise TopologyError(f"The pool {pool_id} has no free /56.", "InsufficientCidrBlocks")
+
+
 FILTERS: dict[str, Filter] = {"pool-id": ident()}   # and the built-in tag filters
 
 
