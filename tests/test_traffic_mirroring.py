@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -361,3 +362,24 @@ def test_rules_of_an_unknown_filter(ec2):
             RuleNumber=1, RuleAction="accept", DestinationCidrBlock="0.0.0.0/0",
             SourceCidrBlock="0.0.0.0/0")
     assert error(exc)[0] == "InvalidTrafficMirrorFilterId.NotFound"
+
+
+def test_a_shared_target_is_usable_by_the_other_account(ec2, mock):
+    participant = boto3.client("ec2", region_name="us-east-1",
+                               aws_access_key_id="111122223333", aws_secret_access_key="x")
+    tmt = target(ec2, NetworkLoadBalancerArn=NLB)
+    vpc = participant.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+    subnet = participant.create_subnet(VpcId=vpc, CidrBlock="10.3.1.0/24")["Subnet"]["SubnetId"]
+    kit = {"source": interface(participant, subnet), "target": tmt,
+           "filter": mirror_filter(participant)}
+    with pytest.raises(ClientError) as exc:
+        session(participant, kit)
+    assert error(exc)[0] == "InvalidTrafficMirrorTargetId.NotFound"
+    mock.share(tmt, ["111122223333"])
+    found = participant.describe_traffic_mirror_targets()["TrafficMirrorTargets"]
+    assert [(t["TrafficMirrorTargetId"], t["OwnerId"]) for t in found] == [(tmt, "123456789012")]
+    made = session(participant, kit)
+    assert made["OwnerId"] == "111122223333" and made["TrafficMirrorTargetId"] == tmt
+    with pytest.raises(ClientError) as exc:     # the participant's session uses it
+        ec2.delete_traffic_mirror_target(TrafficMirrorTargetId=tmt)
+    assert error(exc)[0] == "TrafficMirrorTargetInUseException"

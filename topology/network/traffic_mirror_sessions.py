@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..catalogue import instance_types
-from ..core import schema
+from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.family import Family, declare
@@ -121,7 +121,7 @@ def create(world: World, part: Partition, network_interface_id: str,
            description: str | None = None, *, tags: dict[str, str] | None = None) -> str:
     """A session mirroring the interface's traffic through the filter to the target."""
     _check_source(world, part, network_interface_id)
-    world.get(part, targets.KIND, traffic_mirror_target_id)
+    sharing.usable(world, part, targets.KIND, traffic_mirror_target_id)   # own or shared
     world.get(part, mirror_filters.KIND, traffic_mirror_filter_id)
     _check_number(session_number)
     _check_length(packet_length)
@@ -167,7 +167,7 @@ def modify(world: World, part: Partition, traffic_mirror_session_id: str,
     eni_id = source(world, tms_id)
     target = params.get("TrafficMirrorTargetId")
     if target is not None:
-        world.get(part, targets.KIND, target)
+        sharing.usable(world, part, targets.KIND, target)
         _check_target(world, eni_id, target, tms_id)
     tmf = params.get("TrafficMirrorFilterId")
     if tmf is not None:

@@ -10,7 +10,8 @@ the graph. Sessions name their target through an ASSOCIATED edge session -> targ
 AWS's rules kept here: exactly one of the three destinations; the endpoint must be a Gateway
 Load Balancer endpoint; a target a session uses cannot be deleted
 (`TrafficMirrorTargetInUseException`). The target goes with its interface or endpoint
-(`lives_on`), and the sessions that use it with it.
+(`lives_on`), and the sessions that use it with it. A target can be shared with other
+accounts (AWS RAM, `core.sharing`): they see it in their describes and mirror to it.
 """
 from __future__ import annotations
 
@@ -135,4 +136,5 @@ FILTERS: dict[str, Filter] = {
     "type": field("Type"),
 }
 
-FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, delete=delete))
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, delete=delete,
+                        shared=True))
