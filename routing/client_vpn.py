@@ -43,9 +43,12 @@ def interfaces(world: World, cvpn_id: str) -> tuple[str, ...]:
 def client_address(world: World, cvpn_id: str, source_ip: str | None) -> str:
     """The client's address: the one asked for (inside the client range), else the range's
     first host."""
+    cidr = world.graph.nodes[cvpn_id].get("ClientCidrBlock")
+    if cidr is None:                       # IPv6 clients only: the analysis is IPv4's
+        raise Blocked(explanation("NO_PATH", Component=component(world, cvpn_id)))
     if source_ip is None:
         return networks.client_address(world, cvpn_id)
-    block = IPNetwork(world.graph.nodes[cvpn_id]["ClientCidrBlock"])
+    block = IPNetwork(cidr)
     if IPAddress(source_ip) not in block:
         raise Blocked(explanation("FILTER_AT_SOURCE_SOURCE_ADDRESS", Address=source_ip,
                                   Component=component(world, cvpn_id)))

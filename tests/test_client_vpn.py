@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from helpers import fails
-from topology.connect import client_vpn_networks
+from topology.connect import client_vpn, client_vpn_networks
+from topology.provision import state
 from viz import render
 from viz.snapshot import snapshot
 
@@ -397,3 +398,29 @@ def test_diagram_shows_the_endpoint_in_each_target_subnet(ec2, mock, vpc, subnet
     assert first.id == cvpn and first.detail == ("172.16.0.0/22",)
     assert second.id.startswith("eni-") and second.detail == ("172.16.0.0/22", cvpn)
     assert b"Client VPN endpoint" in render(mock.world, "svg", vpc=vpc)
+
+
+def test_ipv6_only_endpoint_needs_no_client_range_and_a_transit_gateway_must_exist(ec2):
+    cvpn = ec2.create_client_vpn_endpoint(
+        ServerCertificateArn=CERT, AuthenticationOptions=MUTUAL, ConnectionLogOptions=NO_LOGS,
+        TrafficIpAddressType="ipv6", EndpointIpAddressType="dual-stack")["ClientVpnEndpointId"]
+    shown = endpoint(ec2, cvpn)
+    assert "ClientCidrBlock" not in shown
+    assert (shown["TrafficIpAddressType"], shown["EndpointIpAddressType"]) == (
+        "ipv6", "dual-stack")
+    assert fails(new_endpoint, ec2, TransitGatewayConfiguration={
+        "TransitGatewayId": "tgw-0123456789abcdef0"})[0] == "InvalidTransitGatewayID.NotFound"
+
+
+def test_endpoints_survive_a_state_round_trip(ec2, mock, subnet, cvpn):
+    ec2.associate_client_vpn_target_network(ClientVpnEndpointId=cvpn, SubnetId=subnet)
+    ec2.authorize_client_vpn_ingress(ClientVpnEndpointId=cvpn, TargetNetworkCidr="10.0.0.0/16",
+                                     AuthorizeAllGroups=True)
+    loaded = state.load(state.dump(mock.world))
+    for world in (mock.world, loaded):
+        assert client_vpn.view(world, cvpn) == endpoint(ec2, cvpn)
+        assert client_vpn_networks.network_rows(world, cvpn) == \
+            ec2.describe_client_vpn_target_networks(ClientVpnEndpointId=cvpn)[
+                "ClientVpnTargetNetworks"]
+        assert client_vpn_networks.route_rows(world, cvpn) == \
+            ec2.describe_client_vpn_routes(ClientVpnEndpointId=cvpn)["Routes"]

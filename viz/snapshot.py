@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from topology.connect import local_gateway_route_tables as lgw_tables
 from topology.core import addressing, schema
 from topology.core.world import Partition, World
 from topology.network import network_interfaces as enis
@@ -223,6 +224,17 @@ class _Reader:
                 self.add(Node(aid, "transit-gateway-attachment", vpc_id, _name(node),
                               state=_state(node)))
                 self.tap(aid)
+        self.local_gateways(vpc_id)
+
+    def local_gateways(self, vpc_id: str) -> None:
+        """A local gateway on the border of each VPC associated with one of its route tables
+        (drawn once under its own id, then under the id of each further association)."""
+        for assoc in sorted(a for a, _, _ in self.world.into(vpc_id, schema.ASSOCIATED,
+                                                             lgw_tables.VPC_ASSOC)):
+            lgw = lgw_tables.gateway_of(self.world, lgw_tables.table_of(self.world, assoc))
+            nid = assoc if lgw in self.nodes else lgw
+            self.add(Node(nid, "local-gateway", vpc_id, _name(self.graph[lgw]),
+                          detail=(lgw,) if nid != lgw else (), state=_state(self.graph[lgw])))
 
     def tap(self, attach_id: str) -> None:
         for tgw, _, _ in self.world.out(attach_id, schema.ATTACHED, "transit-gateway"):
@@ -322,7 +334,7 @@ class _Reader:
         Endpoint."""
         node = self.graph[owner]
         kind = node["kind"]
-        detail = (node["ClientCidrBlock"],) if kind == "client-vpn-endpoint" else ()
+        detail = (node["ClientCidrBlock"],) if node.get("ClientCidrBlock") else ()
         if owner not in self.nodes:
             self.aliases[eni] = owner
             return [Node(owner, kind, sid, _name(node), detail=detail, state=_state(node))]

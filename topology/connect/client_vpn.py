@@ -202,7 +202,10 @@ def _portal(value: str | None, authentication: list[dict[str, Any]]) -> str:
 def create(world: World, part: Partition, params: dict[str, Any], *,
            tags: dict[str, str] | None = None) -> str:
     """A new endpoint, `pending-associate` until a target network is associated."""
-    cidr = client_block(params.get("ClientCidrBlock"))
+    ipv6_only = params.get("TrafficIpAddressType") == "ipv6"
+    cidr = None if ipv6_only and "ClientCidrBlock" not in params else \
+        client_block(params.get("ClientCidrBlock"))
+    _transit_gateway(world, part, params.get("TransitGatewayConfiguration"))
     server = certificate(params["ServerCertificateArn"], "serverCertificateArn")
     authentication = _authentication(params["AuthenticationOptions"])
     fields: dict[str, Any] = {
@@ -226,7 +229,7 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
         "VpnProtocol": "openvpn", "CreationTime": _time(now()),
         "crl": None, "policy": None, "rules": [], "connections": []}
     vpc_id, sgs = groups_for(world, part, params.get("VpcId"), params.get("SecurityGroupIds"))
-    if vpc_id is not None:
+    if vpc_id is not None and cidr is not None:
         overlapping(world, cidr, vpc_id)
     cvpn_id = world.new_id("cvpn-endpoint")
     world.add(part, KIND, cvpn_id, **fields)
@@ -236,8 +239,16 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
     return cvpn_id
 
 
-def overlapping(world: World, cidr: str, vpc_id: str) -> None:
+def _transit_gateway(world: World, part: Partition, config: dict[str, Any] | None) -> None:
+    """An endpoint attached to a transit gateway names one the caller has."""
+    if config and config.get("TransitGatewayId"):
+        world.get(part, "transit-gateway", config["TransitGatewayId"])
+
+
+def overlapping(world: World, cidr: str | None, vpc_id: str) -> None:
     """The client range may not overlap the VPC's blocks (AWS's rule)."""
+    if cidr is None:            # an IPv6-only endpoint: AWS assigns client addresses
+        return
     client = IPNetwork(cidr)
     for block in vpc_blocks.blocks(world, vpc_id):
         if IPNetwork(str(block)).first <= client.last and \
@@ -336,7 +347,7 @@ def apply_groups(world: World, part: Partition, cvpn_id: str, vpc_id: str | None
     assert vpc_id is not None
     if not group_ids and vpc_of(world, cvpn_id) == vpc_id and group_ids is None:
         sgs = groups(world, cvpn_id) or sgs
-    overlapping(world, world.graph.nodes[cvpn_id]["ClientCidrBlock"], vpc_id)
+    overlapping(world, world.graph.nodes[cvpn_id].get("ClientCidrBlock"), vpc_id)
     set_groups(world, cvpn_id, vpc_id, sgs)
     for eni, _, _ in world.into(cvpn_id, schema.ATTACHED, "network-interface"):
         network_interfaces.set_groups(world, part, eni, sgs)

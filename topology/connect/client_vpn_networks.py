@@ -65,7 +65,7 @@ def associate(world: World, part: Partition, client_vpn_endpoint_id: str,
                             "MissingParameter")
     subnet = _subnet(world, part, cvpn_id, subnet_id)
     vpc_id = subnets.vpc_of(world, subnet_id)
-    client_vpn.overlapping(world, world.graph.nodes[cvpn_id]["ClientCidrBlock"], vpc_id)
+    client_vpn.overlapping(world, world.graph.nodes[cvpn_id].get("ClientCidrBlock"), vpc_id)
     sgs = client_vpn.groups(world, cvpn_id)
     if client_vpn.vpc_of(world, cvpn_id) is None:
         sgs = client_vpn.apply_groups(world, part, cvpn_id, vpc_id, None)
@@ -356,6 +356,8 @@ def connect(world: World, part: Partition, cvpn_id: str, *, username: str,
     """Simulate a client connecting (no API does this: clients do); its connection id."""
     node = get(world, part, cvpn_id)
     _active(world, cvpn_id)
+    if not node.get("ClientCidrBlock"):
+        raise InvalidParameterValue(f"Client VPN endpoint {cvpn_id} has no IPv4 client range.")
     block = IPNetwork(node["ClientCidrBlock"])
     used = {c["ClientIp"] for c in node["connections"] if c["Status"]["Code"] == "active"}
     ip = client_ip or next(str(a) for a in _hosts(block) if str(a) not in used)
