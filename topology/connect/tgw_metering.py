@@ -157,8 +157,9 @@ def delete_entry(world: World, part: Partition, transit_gateway_metering_policy_
     if key not in node["entries"]:
         raise NotFound(f"Policy rule {policy_rule_number} does not exist in {policy_id}.",
                        "InvalidTransitGatewayMeteringPolicyEntry.NotFound")
+    entry = node["entries"][key]
     world.update(policy_id, entries={k: v for k, v in node["entries"].items() if k != key})
-    return entry_view(policy_rule_number, node["entries"][key], "deleted")
+    return entry_view(policy_rule_number, entry, "deleted")
 
 
 def _rule(name: str) -> Filter:

@@ -258,9 +258,9 @@ def delete_entry(world: World, part: Partition, transit_gateway_policy_table_id:
     number = _rule_number(policy_rule_number)
     if number not in node["entries"]:
         raise _missing(number, ptb_id)
-    kept = {k: v for k, v in node["entries"].items() if k != number}
-    world.update(ptb_id, entries=kept)
-    return entry_view(number, node["entries"][number], "deleted")
+    entry = node["entries"][number]
+    world.update(ptb_id, entries={k: v for k, v in node["entries"].items() if k != number})
+    return entry_view(number, entry, "deleted")
 
 
 def _rule_field(name: str) -> Filter:
