@@ -102,7 +102,7 @@ def test_modify_and_delete(ec2):
         "InvalidConnectionNotification"
 
 
-# -- who pays --------------------------------------------------------------------------------------
+# -- who pays -------------------------------------------------------------------------------------
 def test_payer_responsibility(ec2, interface_endpoint):
     svc = new_service(ec2)
     assert ec2.modify_vpc_endpoint_service_payer_responsibility(
@@ -121,11 +121,12 @@ def test_payer_responsibility(ec2, interface_endpoint):
                  VpcEndpointId=interface_endpoint, PayerResponsibility="resource-gateway-account",
                  Scope="vpc-endpoint-charges")[0] == "InvalidParameterValue"
     assert fails(ec2.modify_vpc_endpoint_payer_responsibility,
-                 VpcEndpointId="vpce-0123456789abcdef0", PayerResponsibility="vpc-endpoint-account",
+                 VpcEndpointId="vpce-0123456789abcdef0",
+                 PayerResponsibility="vpc-endpoint-account",
                  Scope="vpc-endpoint-charges")[0] == "InvalidVpcEndpointId.NotFound"
 
 
-# -- DNS-name options ------------------------------------------------------------------------------
+# -- DNS-name options -----------------------------------------------------------------------------
 def test_private_dns_name_options_of_an_instance(ec2, subnet):
     iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, SubnetId=subnet)[
         "Instances"][0]["InstanceId"]

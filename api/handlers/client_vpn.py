@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from topology.connect import client_vpn, client_vpn_networks as networks
+from topology.connect import client_vpn
+from topology.connect import client_vpn_networks as networks
 from topology.core import filters, tags
 from topology.core.errors import InvalidParameterCombination
 from topology.core.world import World
