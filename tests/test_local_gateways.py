@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import viz
 from helpers import fails
 from topology.provision import state
 
@@ -380,3 +381,13 @@ def test_a_snapshot_keeps_the_outpost(ec2, outpost, mock):
         "LocalGatewayRouteTableVirtualInterfaceGroupAssociations"][0]["State"] == "associated"
     with pytest.raises(Exception, match="already installed"):
         mock.outpost({"AvailabilityZone": ZONE, "OutpostArn": outpost["OutpostArn"]})
+
+
+def test_the_diagram_draws_the_local_gateway(ec2, outpost, vpc, mock):
+    ec2.create_local_gateway_route_table_vpc_association(
+        LocalGatewayRouteTableId=outpost["LocalGatewayRouteTableId"], VpcId=vpc)
+    scene = json.loads(viz.render(mock.world, "json"))
+    drawn = [n for n in scene["nodes"] if n["kind"] == "local-gateway"]
+    assert [(n["id"], n["parent"], n["role"], n["name"]) for n in drawn] == [
+        (outpost["LocalGatewayId"], vpc, "border", "rack-1")]
+    assert outpost["LocalGatewayId"] in viz.render(mock.world, "svg").decode()
