@@ -496,6 +496,9 @@ UNKNOWN_IDS_EMPTY = {"DescribeEgressOnlyInternetGateways", "DescribeFlowLogs"}
 # ... and these with no item for a malformed one too: FlowLogIds only select (no reference
 # page, client or SDK test names an `InvalidFlowLogId.Malformed` answer to DescribeFlowLogs).
 MALFORMED_IDS_EMPTY = {"DescribeFlowLogs"}
+# ... and the malformed id to send where the model's length or pattern keeps the SDK from
+# sending "nonsense" (botocore refuses it before any request)
+MALFORMED_IDS: dict[str, str] = {}
 
 # Operations whose unknown and malformed ids have codes of their own rather than the kind's
 # `Invalid<Kind>ID.*` (the Terraform AWS provider reads `NatGatewayNotFound`).
@@ -637,20 +640,20 @@ def _made(s: Setting, key: str, make: Callable[[], str]) -> str:
 
 
 def _va_group(s: Setting) -> str:
-    vai = _made(s, "vai", lambda: s.ec2.create_verified_access_instance()[
+    vai = _made(s, "e-vai", lambda: s.ec2.create_verified_access_instance()[
         "VerifiedAccessInstance"]["VerifiedAccessInstanceId"])
-    return _made(s, "vagr", lambda: s.ec2.create_verified_access_group(
+    return _made(s, "e-vagr", lambda: s.ec2.create_verified_access_group(
         VerifiedAccessInstanceId=vai)["VerifiedAccessGroup"]["VerifiedAccessGroupId"])
 
 
 def _edge(s: Setting) -> str:
-    return _made(s, "edge", lambda: s.ec2.create_secondary_network(
+    return _made(s, "e-edge", lambda: s.ec2.create_secondary_network(
         NetworkType="virtual-edge", VlanMode="access", AvailabilityZone="us-east-1a")[
         "SecondaryNetwork"]["SecondaryNetworkId"])
 
 
 def _edge_acl(s: Setting) -> str:
-    return _made(s, "edge-acl", lambda: s.ec2.create_secondary_network_acl(
+    return _made(s, "e-edge-acl", lambda: s.ec2.create_secondary_network_acl(
         SecondaryNetworkId=_edge(s))["SecondaryNetworkAcl"]["SecondaryNetworkAclId"])
 
 
@@ -665,7 +668,7 @@ RECIPES["DescribeVerifiedAccessTrustProviders"] = Recipe(
     "verified-access-trust-provider")
 RECIPES["DescribeVerifiedAccessGroups"] = Recipe(
     "CreateVerifiedAccessGroup", lambda s, n: {"VerifiedAccessInstanceId": _made(
-        s, "vai", lambda: s.ec2.create_verified_access_instance()["VerifiedAccessInstance"][
+        s, "e-vai", lambda: s.ec2.create_verified_access_instance()["VerifiedAccessInstance"][
             "VerifiedAccessInstanceId"])},
     ("VerifiedAccessGroup", "VerifiedAccessGroupId"), "verified-access-group")
 RECIPES["DescribeVerifiedAccessEndpoints"] = Recipe(
@@ -682,7 +685,7 @@ RECIPES["DescribeSecondaryNetworks"] = Recipe(
     ("SecondaryNetwork", "SecondaryNetworkId"), "secondary-network")
 RECIPES["DescribeSecondarySubnets"] = Recipe(
     "CreateSecondarySubnet",
-    lambda s, n: {"SecondaryNetworkId": _made(s, "rdma", lambda: s.ec2.create_secondary_network(
+    lambda s, n: {"SecondaryNetworkId": _made(s, "e-rdma", lambda: s.ec2.create_secondary_network(
         NetworkType="rdma", Ipv4CidrBlock="10.200.0.0/16")["SecondaryNetwork"][
         "SecondaryNetworkId"]), "Ipv4CidrBlock": f"10.200.{n}.0/24",
         "AvailabilityZone": "us-east-1a"},
@@ -703,6 +706,7 @@ RECIPES["DescribeNetworkingFlexCostAllocationPolicies"] = Recipe(
     lambda s, n: {"NetworkResourceType": "natgw", "NatFcaPolicyDocument": {
         "ReportingGranularity": ["vpc"], "Dimensions": ["data-transfer"]}},
     ("FcaPolicyId",), "fca-policy")
+MALFORMED_IDS["DescribeNetworkingFlexCostAllocationPolicies"] = "fcaq-0123456789abcdef0"  # 22
 NOT_COVERED.update({
     "DescribeVerifiedAccessInstanceLoggingConfigurations": "a view of Verified Access "
                                                            "instances (their access logs)",
@@ -869,7 +873,8 @@ def check_ids(contract: Contract) -> None:
     Malformed (or no item); the message names the id."""
     not_found, malformed, unknown = contract.codes()
     for rid, code, empty in ((unknown, not_found, UNKNOWN_IDS_EMPTY),
-                             ("nonsense", malformed, MALFORMED_IDS_EMPTY)):
+                             (MALFORMED_IDS.get(contract.op.name, "nonsense"), malformed,
+                              MALFORMED_IDS_EMPTY)):
         if contract.op.name in empty:
             assert contract.ids(**{contract.op.ids: [rid]}) == [], rid
             continue

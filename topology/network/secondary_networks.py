@@ -11,8 +11,9 @@ States as AWS reports them: a create answers `create-in-progress` (blocks `assoc
 a describe shows `create-complete` (`associated`); a delete answers `delete-in-progress`
 (`disassociating`) and the resource stays visible as `delete-complete` (`disassociated`), as
 the SDK waiters `SecondaryNetworkDeleteComplete`/`SecondarySubnetDeleteComplete` expect.
-A deleted resource cannot be changed again (`InvalidState`); a network with live subnets or
-ACLs cannot be deleted, nor a subnet with a live ACL association or secondary interfaces.
+A deleted resource cannot be changed again (`InvalidState`); a network with live subnets,
+ACLs or a virtual edge network gateway cannot be deleted, nor a subnet with secondary
+interfaces or a live association (ACL, gateway route table) or route server peer.
 """
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ def live(world: World, part: Partition, kind: str, rid: str) -> dict[str, Any]:
 
 def is_live(world: World, rid: str) -> bool:
     return world.graph.nodes[rid]["State"] == LIVE
+
+
+def _holders(world: World, rid: str, etype: str) -> list[str]:
+    """The kinds of the live resources (ACL and route table associations, gateways, peers:
+    whatever keeps `State` as these families do) with an `etype` edge to `rid`."""
+    nodes = world.graph.nodes
+    return [nodes[u]["kind"] for u, _, _ in world.into(rid, etype)
+            if not nodes[u].get("deleted") and nodes[u].get("State") == LIVE]
 
 
 def _block(text: str, member: str, sizes: tuple[int, int], version: int) -> IPNetwork:
@@ -124,10 +133,12 @@ def create_network(world: World, part: Partition, network_type: str,
 def delete_network(world: World, part: Partition, sn: str) -> dict[str, Any]:
     """Delete a network with no live subnets or ACLs; the answer is `delete-in-progress`."""
     live(world, part, NETWORK, sn)
-    for kind in NETWORK_PARTS:
-        if any(is_live(world, rid) for rid, _, _ in world.out(sn, schema.CONTAINS, kind)):
-            raise DependencyViolation(f"The secondary network {sn} has dependencies ("
-                                      f"{kind}s) and cannot be deleted.")
+    held = [world.graph.nodes[rid]["kind"] for kind in NETWORK_PARTS
+            for rid, _, _ in world.out(sn, schema.CONTAINS, kind) if is_live(world, rid)]
+    held += _holders(world, sn, schema.ATTACHED)      # a virtual edge network gateway
+    if held:
+        raise DependencyViolation(f"The secondary network {sn} has dependencies ({held[0]}) "
+                                  "and cannot be deleted.")
     world.update(sn, State="delete-complete")
     return in_state(network_view(world, sn), "delete-in-progress", "disassociating")
 
@@ -231,10 +242,10 @@ def delete_subnet(world: World, part: Partition, ss: str) -> dict[str, Any]:
     if world.out(ss, schema.CONTAINS, "secondary-interface"):
         raise DependencyViolation(f"The secondary subnet {ss} has secondary interfaces and "
                                   "cannot be deleted.")
-    if any(is_live(world, a) for a, _, _ in
-           world.into(ss, schema.ASSOCIATED, "secondary-network-acl-association")):
-        raise DependencyViolation(f"The secondary subnet {ss} has a secondary network ACL "
-                                  "association and cannot be deleted.")
+    held = _holders(world, ss, schema.ASSOCIATED)   # ACL or route table associations, peers
+    if held:
+        raise DependencyViolation(f"The secondary subnet {ss} has dependencies ({held[0]}) "
+                                  "and cannot be deleted.")
     world.update(ss, State="delete-complete")
     return in_state(subnet_view(world, ss), "delete-in-progress", "disassociating")
 
