@@ -286,6 +286,14 @@ def test_vpc_route_to_the_local_gateway_needs_the_association(ec2, outpost, vpc)
     assert (route["LocalGatewayId"], route["State"]) == (outpost["LocalGatewayId"], "active")
     assert fails(ec2.create_route, RouteTableId=rtb, DestinationCidrBlock="172.16.0.0/12",
                  LocalGatewayId="lgw-0123456789abcdef0")[0] == "InvalidLocalGatewayID.NotFound"
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    ec2.create_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.replace_route(RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0",
+                      LocalGatewayId=outpost["LocalGatewayId"])
+    routes = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"]
+    assert [r["DestinationCidrBlock"] for r in routes if r.get("LocalGatewayId")] == [
+        "192.168.0.0/16", "0.0.0.0/0"]
 
 
 # -- CoIP pools ------------------------------------------------------------------------------
