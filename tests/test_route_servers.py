@@ -191,7 +191,7 @@ def test_propagation_installs_the_best_routes(ec2, bgp):
     rtb = ec2.create_route_table(VpcId=bgp["vpc"])["RouteTable"]["RouteTableId"]
     first = peer(ec2, bgp, bgp["ip"], "192.168.0.0/24, 172.16.0.0/16")
     second_eni, second_ip = appliance(ec2, bgp["subnet"])
-    second = peer(ec2, bgp, second_ip, "192.168.0.0/24 10.0.0.0/24")
+    second = peer(ec2, bgp, second_ip, "192.168.0.0/24 10.0.200.0/24 10.0.0.0/16")
     ec2.create_tags(Resources=[first], Tags=[{"Key": "ec2sim:med", "Value": "50"}])
     answer = ec2.enable_route_server_propagation(RouteServerId=bgp["rs"], RouteTableId=rtb)
     assert answer["RouteServerPropagation"] == {"RouteServerId": bgp["rs"],
@@ -205,7 +205,8 @@ def test_propagation_installs_the_best_routes(ec2, bgp):
         "InstanceId": instance, "InstanceOwnerId": "123456789012", "Origin": "Advertisement",
         "State": "active", "IpAddress": second_ip}
     assert routes["172.16.0.0/16"]["NetworkInterfaceId"] == bgp["eni"]
-    assert "10.0.0.0/24" not in routes          # inside the VPC: the local route wins
+    assert routes["10.0.0.0/16"]["GatewayId"] == "local"     # the local route stays
+    assert "10.0.200.0/24" not in routes        # inside the VPC: a subnet's block only
     database = ec2.get_route_server_routing_database(RouteServerId=bgp["rs"])
     assert database["AreRoutesPersisted"] is False
     rows = {(r["Prefix"], r["RouteServerPeerId"]): r for r in database["Routes"]}
@@ -213,15 +214,17 @@ def test_propagation_installs_the_best_routes(ec2, bgp):
     assert rows[("192.168.0.0/24", first)]["RouteStatus"] == "in-rib"
     assert rows[("192.168.0.0/24", first)]["Med"] == 50
     assert rows[("192.168.0.0/24", second)]["AsPaths"] == ["65001"]
-    assert rows[("10.0.0.0/24", second)]["RouteInstallationDetails"][0][
-        "RouteInstallationStatus"] == "rejected"
+    for prefix in ("10.0.200.0/24", "10.0.0.0/16"):
+        detail = rows[(prefix, second)]["RouteInstallationDetails"][0]
+        assert detail["RouteInstallationStatus"] == "rejected"
+        assert detail["RouteInstallationStatusReason"]
     assert rows[("172.16.0.0/16", first)]["RouteInstallationDetails"] == [
         {"RouteTableId": rtb, "RouteInstallationStatus": "installed"}]
     paged = ec2.get_route_server_routing_database(RouteServerId=bgp["rs"], MaxResults=5,
                                                   Filters=[{"Name": "route-status",
                                                             "Values": ["in-fib"]}])
     assert {r["Prefix"] for r in paged["Routes"]} == {"192.168.0.0/24", "172.16.0.0/16",
-                                                      "10.0.0.0/24"}
+                                                      "10.0.200.0/24", "10.0.0.0/16"}
     assert ec2.get_route_server_propagations(RouteServerId=bgp["rs"])[
         "RouteServerPropagations"] == [{"RouteServerId": bgp["rs"], "RouteTableId": rtb,
                                         "State": "available"}]
@@ -334,3 +337,35 @@ def test_routing_database_pages(ec2, bgp):
         ec2.get_route_server_routing_database(RouteServerId=bgp["rs"], Filters=[
             {"Name": "nonsense", "Values": ["x"]}])
     assert error(exc)[0] == "InvalidParameterValue"
+
+
+def test_a_subnets_block_is_installed_as_a_middlebox_route(ec2, bgp):
+    """Inside the VPC a route server installs what CreateRoute would take: a subnet's block,
+    to the appliance, in the table of another subnet (and not a block no subnet has)."""
+    other = ec2.create_subnet(VpcId=bgp["vpc"], CidrBlock="10.0.5.0/24")["Subnet"]["SubnetId"]
+    rtb = ec2.create_route_table(VpcId=bgp["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=rtb, SubnetId=bgp["subnet"])
+    peer(ec2, bgp, bgp["ip"], "10.0.5.0/24, 10.0.6.0/24")
+    ec2.enable_route_server_propagation(RouteServerId=bgp["rs"], RouteTableId=rtb)
+    routes = {r["DestinationCidrBlock"]: r for r in ec2.describe_route_tables(
+        RouteTableIds=[rtb])["RouteTables"][0]["Routes"]}
+    assert routes["10.0.5.0/24"]["NetworkInterfaceId"] == bgp["eni"]
+    assert "10.0.6.0/24" not in routes
+    assert other
+
+
+def test_gateway_route_table_takes_routes_into_the_vpc(ec2, bgp):
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=bgp["vpc"])
+    edge = ec2.create_route_table(VpcId=bgp["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.associate_route_table(RouteTableId=edge, GatewayId=igw)
+    peer(ec2, bgp, bgp["ip"], "10.0.0.0/24, 192.168.0.0/24")
+    ec2.enable_route_server_propagation(RouteServerId=bgp["rs"], RouteTableId=edge)
+    routes = {r["DestinationCidrBlock"]: r for r in ec2.describe_route_tables(
+        RouteTableIds=[edge])["RouteTables"][0]["Routes"]}
+    assert routes["10.0.0.0/24"]["NetworkInterfaceId"] == bgp["eni"]
+    assert "192.168.0.0/24" not in routes       # a gateway table routes into the VPC only
+    rows = {r["Prefix"]: r for r in ec2.get_route_server_routing_database(
+        RouteServerId=bgp["rs"])["Routes"]}
+    assert rows["192.168.0.0/24"]["RouteInstallationDetails"][0][
+        "RouteInstallationStatus"] == "rejected"

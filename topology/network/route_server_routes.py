@@ -19,8 +19,10 @@ then lowest peer address, BGP's order) is `in-fib`, the others `in-rib`.
 **Installation.** Each FIB route is installed in every route table the route server
 propagates to, with the interface that holds the next hop as target, `Origin`
 `Advertisement` and the next hop as `IpAddress`, unless the table has a route of its own for
-that destination or the prefix lies in the VPC's own blocks (its `local` route wins), in which
-case the route is `rejected` in `RouteInstallationDetails`.
+that destination (the `local` route included), in which
+case the route is `rejected` in `RouteInstallationDetails`. CreateRoute's rules hold too
+(`routes.refusal`): inside the VPC, only a subnet's block; in a gateway route table, only
+destinations inside the VPC.
 """
 from __future__ import annotations
 
@@ -33,11 +35,10 @@ from netaddr import AddrFormatError, IPNetwork
 from ..core import filters as filtering
 from ..core import paging, schema
 from ..core.family import declare_actions
-from ..core.lookups import vpc_of
 from ..core.world import Partition, World
 from . import route_server_endpoints as endpoints
 from . import route_server_peers as peers
-from . import route_servers, routes, vpc_blocks
+from . import route_servers, routes
 
 ADVERTISE, MED = "ec2sim:advertise", "ec2sim:med"
 ORIGIN = "Advertisement"
@@ -89,17 +90,12 @@ def _rank(row: dict[str, Any]) -> tuple[int, int, int]:
     return (len(row["AsPaths"]), row["Med"], int(ipaddress.ip_address(row["NextHopIp"])))
 
 
-def _rejection(world: World, rtb_id: str, prefix: str) -> str | None:
-    """Why the table cannot take the route, if it cannot."""
+def _rejection(world: World, rtb_id: str, prefix: str, device: str) -> str | None:
+    """Why the table cannot take the route to `device`, if it cannot: a route of its own for
+    the destination (the local route included), or CreateRoute's rules."""
     if any(dest == prefix for dest, _, _ in routes.table_routes(world, rtb_id)):
         return "A route with the same destination already exists in the route table."
-    net = IPNetwork(prefix)
-    vpc_id = vpc_of(world, rtb_id)
-    for version in (4, 6):
-        if any(b.version == net.version and net in b
-               for b in vpc_blocks.blocks(world, vpc_id, version=version)):
-            return "The destination is within the VPC's CIDR blocks (its local route)."
-    return None
+    return routes.refusal(world, rtb_id, prefix, device)
 
 
 def installed(world: World, rtb_id: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -110,11 +106,9 @@ def installed(world: World, rtb_id: str) -> list[tuple[str, str, dict[str, Any]]
     for rs in route_servers.servers_of_table(world, rtb_id):
         for row in rib(world, rs):
             prefix = row["Prefix"]
-            if row["RouteStatus"] != "in-fib" or prefix in seen \
-                    or _rejection(world, rtb_id, prefix):
-                continue
             eni = peers.device(world, row["peer"])
-            if eni is None:
+            if row["RouteStatus"] != "in-fib" or prefix in seen or eni is None \
+                    or _rejection(world, rtb_id, prefix, eni):
                 continue
             seen.add(prefix)
             member = "DestinationIpv6CidrBlock" if ":" in prefix else "DestinationCidrBlock"
@@ -140,9 +134,10 @@ def route_views(world: World, rtb_id: str) -> list[dict[str, Any]]:
 # -- GetRouteServerRoutingDatabase -----------------------------------------------------------
 def _row_view(world: World, rs_id: str, row: dict[str, Any]) -> dict[str, Any]:
     details = []
-    if row["RouteStatus"] == "in-fib":
+    eni = peers.device(world, row["peer"])
+    if row["RouteStatus"] == "in-fib" and eni is not None:
         for rtb in route_servers.propagating_tables(world, rs_id):
-            reason = _rejection(world, rtb, row["Prefix"])
+            reason = _rejection(world, rtb, row["Prefix"], eni)
             detail = {"RouteTableId": rtb,
                       "RouteInstallationStatus": "rejected" if reason else "installed"}
             if reason:

@@ -368,6 +368,17 @@ def _check_destination(world: World, rtb_id: str, vpc_id: str, net: IPNetwork | 
             "blocks but does not match the CIDR block of a subnet in this VPC.")
 
 
+def refusal(world: World, rtb_id: str, destination: str, target: str) -> str | None:
+    """Why CreateRoute would refuse the route `destination -> target` in the table, if it
+    would (routes a route server installs follow the same rules)."""
+    try:
+        _check_destination(world, rtb_id, vpc_of(world, rtb_id), IPNetwork(destination),
+                           target, destination)
+    except TopologyError as refused:
+        return refused.message
+    return None
+
+
 def _check_edge_route(world: World, rtb_id: str, vpc_id: str, net: IPNetwork | None, kind: str,
                       dest: str) -> None:
     """A gateway route table routes only into the VPC, to interfaces and GWLB endpoints."""
