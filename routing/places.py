@@ -17,19 +17,19 @@ from dataclasses import dataclass
 from netaddr import IPSet
 
 from topology.compute import instances
-from topology.connect import endpoint_views
+from topology.connect import endpoint_views, instance_connect_endpoints
 from topology.connect import peering as peerings
 from topology.connect import tgw_attachments
 from topology.core.world import World
 from topology.network import network_interfaces as enis
 from topology.network import prefix_lists, security_groups, vpcs
 
-from .components import component, interfaces_holding, public_of, subnet_of, vpc_of
-from .explanations import Blocked, explanation
-from .forwarding import follow, leave, route_from
 from .client_vpn import client_address
 from .client_vpn import ingress as client_vpn_ingress
 from .client_vpn import interfaces as client_vpn_interfaces
+from .components import component, interfaces_holding, public_of, subnet_of, vpc_of
+from .explanations import Blocked, explanation
+from .forwarding import follow, leave, route_from
 from .gateways import endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
 from .local_gateways import ingress as lgw_ingress
 from .selection import free_part, subnet_table, targets_of
@@ -40,7 +40,7 @@ from .walk import End, Goal, Onward, Walk
 
 SUPPORTED = frozenset({"instance", "network-interface", "internet-gateway", "vpc-endpoint",
                        "transit-gateway", "vpn-gateway", "vpc-peering-connection",
-                       "local-gateway", "client-vpn-endpoint"})
+                       "local-gateway", "client-vpn-endpoint", "instance-connect-endpoint"})
 SHARED = frozenset({"vpc-peering-connection", "transit-gateway"})   # seen across accounts
 INTERNET = "8.8.8.8"              # a host on the internet, when none is named
 ELSEWHERE = "192.0.2.10"          # a host beyond a VPN or transit gateway, when none is named
@@ -86,6 +86,8 @@ def resolve(world: World, rid: str, account: str | None, region: str | None) -> 
         return Place(rid, kind, found)
     if kind == "client-vpn-endpoint":
         client_vpn_interfaces(world, rid)      # Blocked while it has no target network
+    if kind == "instance-connect-endpoint":    # sends from its interface's own address
+        return Place(rid, kind, (instance_connect_endpoints.interface_of(world, rid),))
     return Place(rid, kind)
 
 

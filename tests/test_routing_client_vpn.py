@@ -142,3 +142,16 @@ def test_source_address_must_be_a_client_address(ec2, office):
         "172.16.1.9"]
     answer = analyse(ec2, office["cvpn"], office["server"], SourceIp="10.0.2.9")
     assert codes(answer) == ["FILTER_AT_SOURCE_SOURCE_ADDRESS"]
+
+
+# -- EC2 Instance Connect Endpoints ---------------------------------------------------------------
+def test_instance_connect_endpoint_reaches_ssh_through_its_interface(ec2, office):
+    eice = ec2.create_instance_connect_endpoint(SubnetId=office["landing"])[
+        "InstanceConnectEndpoint"]
+    answer = analyse(ec2, eice["InstanceConnectEndpointId"], office["server"])
+    assert answer["NetworkPathFound"] is True, codes(answer)
+    assert hops(answer)[0] == eice["NetworkInterfaceIds"][0]
+    assert hops(answer)[-1] == office["server"]
+    # the server admits SSH from the VPC only: RDP is refused by its group
+    assert codes(analyse(ec2, eice["InstanceConnectEndpointId"], office["server"], port=3389)) \
+        == ["ENI_SG_RULES_MISMATCH"]

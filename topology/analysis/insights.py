@@ -43,7 +43,8 @@ PATH, ANALYSIS = "network-insights-path", "network-insights-analysis"
 ENDPOINT_KINDS = ("instance", "network-interface", "internet-gateway", "transit-gateway",
                   "transit-gateway-attachment", "vpc-endpoint", "vpc-endpoint-service",
                   "vpc-peering-connection", "vpn-gateway",
-                  "client-vpn-endpoint")       # a source only (routing.client_vpn)
+                  "client-vpn-endpoint",        # a source only (routing.client_vpn)
+                  "instance-connect-endpoint")  # a source only: its interface sends
 ARN = re.compile(r"^arn:aws[\w-]*:ec2:([a-z0-9-]*):(\d{12}|):([a-z-]+)/([\w-]+)$")
 RESULT_FIELDS = ("NetworkPathFound", "ForwardPathComponents", "ReturnPathComponents",
                  "Explanations", "AlternatePathHints", "SuggestedAccounts")
