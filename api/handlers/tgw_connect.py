@@ -1,6 +1,7 @@
 """Describe operations of the transit gateway attachment types added by issue 14: Connect
 and network function attachments (their create/delete/accept/reject are bound from
-topology/connect/tgw_connect.py and tgw_other_attachments.py)."""
+topology/connect/tgw_connect.py and tgw_other_attachments.py), and the NAT configuration
+change (every member of its answer is also one of its request, which the binding would echo)."""
 from __future__ import annotations
 
 from typing import Any
@@ -31,3 +32,14 @@ def describe_transit_gateway_network_function_attachments(ctx: Context, params: 
         table=tgw_other_attachments.NETWORK_FUNCTION_FILTERS,
         view=lambda rid: tgw_other_attachments.network_function_view(world, rid),
         output="TransitGatewayNetworkFunctionAttachments")
+
+
+@handler
+def modify_transit_gateway_attachment_nat_configuration(ctx: Context, params: dict[str, Any]
+                                                        ) -> dict[str, Any]:
+    return tgw_other_attachments.modify_nat(
+        ctx.world, ctx.part, params["TransitGatewayAttachmentId"],
+        nat_gateway_support=params.get("NatGatewaySupport"),
+        nat_system_route_support=params.get("NatSystemRouteSupport"),
+        nat_gateway_rules=params.get("NatGatewayRules"),
+        reset_nat_gateway_rules=params.get("ResetNatGatewayRules"))

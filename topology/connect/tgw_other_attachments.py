@@ -404,6 +404,5 @@ declare_actions(KIND, {
         delete_network_function, state="deleting", view=network_function_view),
     "ModifyTransitGatewayPeeringAttachment": Action(modify_peering, state="modifying",
                                                     view=peering_view),
-    "ModifyTransitGatewayAttachmentNatConfiguration": modify_nat,
     "GetTransitGatewayAttachmentNatConfiguration": nat_configuration,
 })
