@@ -9,7 +9,9 @@ import json
 import boto3
 import pytest
 
+from api import mock_ec2
 from helpers import fails
+from topology.provision import state
 
 ACCOUNT, OTHER = "123456789012", "111122223333"
 ORG = "o-exampleorg01"
@@ -428,3 +430,31 @@ def test_server_registry_policy_and_resolver(server_ec2):
     assert fails(server_ec2.describe_ipam_policies,
                  IpamPolicyIds=["ipam-policy-0123456789abcdef0"])[0] == \
         "InvalidIpamPolicyId.NotFound"
+
+
+# -- a state snapshot keeps all of it ---------------------------------------------------------
+def test_state_snapshot_round_trip(ec2, mock, ipam):
+    advertised(ec2)
+    rid = registry(ec2, ipam["IpamId"])
+    ec2.create_ipam_routing_policy_registration(IpamInternetRegistryAssociationId=rid,
+                                                Cidr=V4, Asns=["16509"])
+    resolver = ec2.create_ipam_prefix_list_resolver(
+        IpamId=ipam["IpamId"], AddressFamily="ipv4",
+        Rules=[{"RuleType": "static-cidr", "StaticCidr": "192.168.0.0/24"}])[
+        "IpamPrefixListResolver"]["IpamPrefixListResolverId"]
+    eip = ec2.allocate_address()
+    ec2.enable_address_transfer(AllocationId=eip["AllocationId"], TransferAccountId=OTHER)
+    snapshot = json.loads(json.dumps(state.dump(mock.world)))
+
+    def seen(client) -> tuple:
+        return (client.describe_byoip_cidrs(MaxResults=10)["ByoipCidrs"],
+                client.get_ipam_route_protection_findings(IpamId=ipam["IpamId"])[
+                    "RouteProtectionFindings"][0]["RpkiStatus"],
+                client.get_ipam_prefix_list_resolver_versions(
+                    IpamPrefixListResolverId=resolver)["IpamPrefixListResolverVersions"],
+                [t["AddressTransferStatus"] for t in
+                 client.describe_address_transfers()["AddressTransfers"]])
+    before = seen(ec2)
+    with mock_ec2(state=snapshot):
+        again = boto3.client("ec2", region_name="us-east-1")
+        assert seen(again) == before
