@@ -2,6 +2,7 @@
 reachability through the internet gateway."""
 from __future__ import annotations
 
+import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -55,7 +56,6 @@ def test_modify_refuses_an_unknown_mode_and_dry_run_changes_nothing(ec2):
 
 def test_options_are_per_region(ec2):
     ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-ingress")
-    import boto3
     west = boto3.client("ec2", region_name="us-west-2")
     assert options(west)["InternetGatewayBlockMode"] == "off"
 

@@ -520,8 +520,6 @@ NOT_COVERED: dict[str, str] = {
                                           "tests/test_interface_permissions.py",
     "DescribeClassicLinkInstances": "EC2-Classic is retired: no instance is linked "
                                     "(tests/test_vpc_leftovers.py)",
-    "DescribeMovingAddresses": "EC2-Classic is retired: no address moves "
-                               "(tests/test_vpc_leftovers.py)",
     "DescribeVpcEndpointAssociations": "service-network endpoints are not made: nothing to "
                                        "list (tests/test_vpc_leftovers.py)",
     "DescribeClientVpnTargetNetworks": "associations of one Client VPN endpoint (it is "
