@@ -7,13 +7,15 @@ from typing import Any
 
 import pytest
 
+import viz
 from helpers import fails
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/eb065ea0-26f9-4e75-a6ce-0a1a7example"
 POLICY = 'permit(principal,action,resource)\nwhen {\n    context.idc.groups.contains("eng")\n};'
-OIDC = {"Issuer": "https://idp.example.com", "AuthorizationEndpoint": "https://idp.example.com/a",
-        "TokenEndpoint": "https://idp.example.com/t", "UserInfoEndpoint": "https://idp.example.com/u",
-        "ClientId": "client", "ClientSecret": "secret", "Scope": "openid"}
+IDP = "https://idp.example.com"
+OIDC = {"Issuer": IDP, "AuthorizationEndpoint": f"{IDP}/a", "TokenEndpoint": f"{IDP}/t",
+        "UserInfoEndpoint": f"{IDP}/u", "ClientId": "client", "ClientSecret": "secret",
+        "Scope": "openid"}
 
 
 def instance(ec2: Any, **kwargs: Any) -> str:
@@ -363,6 +365,27 @@ def test_client_configuration_reads_providers_and_cidr_endpoints(ec2, network):
     [vpn] = config["OpenVpnConfigurations"]
     assert vpn["Routes"] == [{"Cidr": "10.0.0.0/24"}]
     assert "route 10.0.0.0 255.255.255.0" in base64.b64decode(vpn["Config"]).decode()
+
+
+# -- the diagram ------------------------------------------------------------------------------
+def test_endpoints_are_drawn_in_their_first_subnet(mock, ec2, network):
+    vagr = group(ec2, instance(ec2))
+    second = ec2.create_subnet(VpcId=network["vpc"], CidrBlock="10.0.1.0/24",
+                               AvailabilityZone="us-east-1b")["Subnet"]["SubnetId"]
+    eni_vae = eni_endpoint(ec2, vagr, network)["VerifiedAccessEndpointId"]
+    lb_vae = ec2.create_verified_access_endpoint(
+        VerifiedAccessGroupId=vagr, EndpointType="load-balancer", AttachmentType="vpc",
+        SecurityGroupIds=[network["sg"]], LoadBalancerOptions={
+            "LoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
+                               "loadbalancer/app/web/0123456789abcdef",
+            "Protocol": "tcp", "Port": 80, "SubnetIds": [second, network["subnet"]]})[
+        "VerifiedAccessEndpoint"]["VerifiedAccessEndpointId"]
+    scene = viz.snapshot(mock.world)
+    drawn = {n.id: n for n in scene.nodes.values() if n.kind == "verified-access-endpoint"}
+    assert drawn[eni_vae].parent == network["subnet"]
+    assert drawn[eni_vae].detail == ("network-interface",)
+    assert drawn[lb_vae].parent == min(second, network["subnet"])
+    assert drawn[lb_vae].lines()[0] == "Verified Access endpoint"
 
 
 # -- against the server -----------------------------------------------------------------------

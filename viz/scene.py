@@ -61,6 +61,7 @@ NOUNS: dict[str, tuple[str, str]] = {
     "route-server-endpoint": ("route server endpoint", "route server endpoints"),
     "client-vpn-endpoint": ("Client VPN endpoint", "Client VPN endpoints"),
     "instance-connect-endpoint": ("Instance Connect endpoint", "Instance Connect endpoints"),
+    "verified-access-endpoint": ("Verified Access endpoint", "Verified Access endpoints"),
     "external": ("peer outside the picture", "peers outside the picture"),
     "instances": ("instance group", "instance groups"),
 }
@@ -126,7 +127,8 @@ _TITLES = {"internet-gateway": "Internet gateway", "egress-only-internet-gateway
            "gateway-endpoint": "Gateway endpoint", "instance": "Instance", "vpc": "VPC",
            "subnet": "Subnet", "route-server-endpoint": "Route server endpoint",
            "client-vpn-endpoint": "Client VPN endpoint",
-           "instance-connect-endpoint": "Instance Connect endpoint"}
+           "instance-connect-endpoint": "Instance Connect endpoint",
+           "verified-access-endpoint": "Verified Access endpoint"}
 
 
 @dataclass(frozen=True)

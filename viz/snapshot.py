@@ -25,7 +25,8 @@ BORDER_GATEWAYS = ("internet-gateway", "egress-only-internet-gateway", "vpn-gate
                    "carrier-gateway")
 # what a subnet holds, in drawing order
 LEAF_ORDER = {"nat-gateway": 0, "vpc-endpoint": 1, "route-server-endpoint": 2, "instance": 3,
-              "network-interface": 4, "client-vpn-endpoint": 1, "instance-connect-endpoint": 1}
+              "network-interface": 4, "client-vpn-endpoint": 1, "instance-connect-endpoint": 1,
+              "verified-access-endpoint": 1}
 # resources a VPC contains that are not drawn: a path through them lands on the VPC
 VPC_HIDDEN = ("route-table", "network-acl", "security-group", "vpc-cidr-assoc")
 
@@ -259,6 +260,7 @@ class _Reader:
                                    state=_state(nat_node)))
         for eni, _, _ in world.out(sid, schema.CONTAINS, "network-interface"):
             leaves.extend(self.interface(eni, sid))
+        leaves.extend(self.verified_access(sid))
         for leaf in sorted(leaves, key=lambda n: (LEAF_ORDER[n.kind], n.name is None,
                                                   n.name or "", n.id)):
             self.add(leaf)
@@ -339,6 +341,27 @@ class _Reader:
             self.aliases[eni] = owner
             return [Node(owner, kind, sid, _name(node), detail=detail, state=_state(node))]
         return [Node(eni, kind, sid, _name(node), detail=(*detail, owner), state=_state(node))]
+
+    def verified_access(self, sid: str) -> list[Node]:
+        """The Verified Access endpoints whose first subnet (by id) this is: a subnet they
+        name, or the subnet of the interface they name; each drawn once, with its type."""
+        world, found = self.world, []
+        endpoints = {vae for vae, _, _ in world.into(sid, schema.ASSOCIATED,
+                                                     "verified-access-endpoint")}
+        for eni, _, _ in world.out(sid, schema.CONTAINS, "network-interface"):
+            endpoints.update(v for v, _, _ in world.into(eni, schema.ASSOCIATED,
+                                                         "verified-access-endpoint"))
+        for vae in sorted(endpoints):
+            homes = sorted(s for rid, kind, _ in world.out(vae, schema.ASSOCIATED)
+                           if kind in ("subnet", "network-interface")
+                           for s in ([rid] if kind == "subnet" else
+                                     [x for x, _, _ in world.into(rid, schema.CONTAINS,
+                                                                  "subnet")]))
+            if homes and homes[0] == sid and vae not in self.nodes:
+                node = self.graph[vae]
+                found.append(Node(vae, "verified-access-endpoint", sid, _name(node),
+                                  detail=(node["EndpointType"],)))
+        return found
 
     def route_server_endpoint(self, rse: str, eni: str, sid: str, ips: list[str]) -> list[Node]:
         """A route server endpoint in its subnet, with a `bgp` edge to each peer's device

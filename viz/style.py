@@ -44,6 +44,7 @@ COLORS: dict[str, tuple[str, str]] = {
     "customer-gateway": ("#545b64", "#f2f3f3"),
     "client-vpn-endpoint": ("#8c4fff", "#efe6ff"),
     "instance-connect-endpoint": ("#8c4fff", "#efe6ff"),
+    "verified-access-endpoint": ("#dd344c", "#fdeaed"),
     "external": ("#879196", "#ffffff"),
 }
 DEFAULT_COLORS = ("#545b64", "#ffffff")

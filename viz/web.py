@@ -33,7 +33,7 @@ from werkzeug.wrappers import Response
 from topology.compute import instance_view, placement_groups, snapshots, volumes
 from topology.connect import (customer_gateways, endpoint_views, peering, tgw_route_tables,
                               transit_gateways, vpn_connections)
-from topology.connect import client_vpn, instance_connect_endpoints
+from topology.connect import client_vpn, instance_connect_endpoints, verified_access_endpoints
 from topology.core import schema
 from topology.core.world import World
 from topology.network import (dhcp_options, egress_gateways, elastic_ips, flow_logs,
@@ -85,6 +85,7 @@ VIEWS: dict[str, Callable[[World, str], dict[str, Any]]] = {
     "route-server-endpoint": route_server_endpoints.view,
     "client-vpn-endpoint": client_vpn.view,
     "instance-connect-endpoint": instance_connect_endpoints.view,
+    "verified-access-endpoint": verified_access_endpoints.view,
 }
 # What a tooltip shows first, when the view has it; other scalar members follow.
 TOOLTIP_FIRST = ("CidrBlock", "Ipv6CidrBlock", "State", "AvailabilityZone", "PrivateIpAddress",
