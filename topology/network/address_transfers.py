@@ -134,7 +134,7 @@ def describe(world: World, part: Partition, *, allocation_ids: list[str] | None 
              max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
     """DescribeAddressTransfers: the account's pending offers and recently accepted ones."""
     nodes = world.graph.nodes
-    records = [r for r in part.ids(RECORD)]
+    records = list(part.ids(RECORD))
     if allocation_ids:
         wanted = set(allocation_ids)
         for alloc_id in wanted:

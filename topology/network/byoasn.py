@@ -93,8 +93,7 @@ def associate(world: World, part: Partition, asn: str, cidr: str) -> dict[str, A
     rid = find(world, part, check_asn(asn))
     range_id = byoip.find(world, part, cidr)
     cidr = world.graph.nodes[range_id]["Cidr"]
-    if world.out(rid, schema.ASSOCIATED, byoip.KIND) and any(
-            r == range_id for r, _, _ in world.out(rid, schema.ASSOCIATED, byoip.KIND)):
+    if any(r == range_id for r, _, _ in world.out(rid, schema.ASSOCIATED, byoip.KIND)):
         raise InvalidParameterValue(f"The ASN {asn} is already associated with {cidr}.")
     world.link(rid, range_id, schema.ASSOCIATED, State="associated")
     return {"Asn": world.graph.nodes[rid]["Asn"], "Cidr": cidr, "State": "pending-association"}

@@ -25,7 +25,7 @@ from netaddr import IPNetwork
 from ..core import clock, schema
 from ..core import filters as filtering
 from ..core import tags as tagging
-from ..core.errors import IncorrectState, InvalidParameterValue, NotFound
+from ..core.errors import IncorrectState, InvalidParameterValue
 from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
