@@ -197,3 +197,56 @@ def test_views_against_the_server(server_ec2):
     discovered = server_ec2.get_ipam_discovered_resource_cidrs(
         IpamResourceDiscoveryId=ipam["DefaultResourceDiscoveryId"], ResourceRegion="us-east-1")
     assert "10.0.0.0/16" in {c["ResourceCidr"] for c in discovered["IpamDiscoveredResourceCidrs"]}
+
+
+def test_address_history_names_interfaces_and_instances(ec2, ipam):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    instance = ec2.run_instances(ImageId="ami-057c3ffbeeff55523", MinCount=1, MaxCount=1,
+                                 InstanceType="t3.micro", SubnetId=subnet)["Instances"][0]
+    address = instance["PrivateIpAddress"]
+    records = ec2.get_ipam_address_history(Cidr=f"{address}/32",
+                                           IpamScopeId=ipam["PrivateDefaultScopeId"])[
+        "HistoryRecords"]
+    found = {(r["ResourceType"], r["ResourceId"]) for r in records}
+    assert ("instance", instance["InstanceId"]) in found
+    assert ("network-interface", instance["NetworkInterfaces"][0]["NetworkInterfaceId"]) in found
+    assert {r["ResourceCidr"] for r in records if r["ResourceType"] == "instance"} == {
+        f"{address}/32"}
+
+
+def test_subnet_ipv6_block_from_a_pool_goes_back_on_disassociation(ec2, ipam):
+    pool = ec2.create_ipam_pool(IpamScopeId=ipam["PrivateDefaultScopeId"], AddressFamily="ipv6",
+                                Locale="us-east-1")["IpamPool"]["IpamPoolId"]
+    ec2.provision_ipam_pool_cidr(IpamPoolId=pool, Cidr="fd00:ec2::/52")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", Ipv6IpamPoolId=pool,
+                         Ipv6NetmaskLength=56)["Vpc"]["VpcId"]
+    block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0][
+        "Ipv6CidrBlock"]
+    subnets = ec2.create_ipam_pool(IpamScopeId=ipam["PrivateDefaultScopeId"],
+                                   AddressFamily="ipv6", Locale="us-east-1",
+                                   SourceIpamPoolId=pool)["IpamPool"]["IpamPoolId"]
+    # the VPC holds its /56 of the parent; the child pool is given another /56 to plan subnets
+    assert fails(ec2.provision_ipam_pool_cidr, IpamPoolId=subnets, Cidr=block)[0] == \
+        "InvalidParameterValue"
+    child = ec2.provision_ipam_pool_cidr(IpamPoolId=subnets, NetmaskLength=56)[
+        "IpamPoolCidr"]["Cidr"]
+    assert child != block
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24")["Subnet"]["SubnetId"]
+    assert fails(ec2.associate_subnet_cidr_block, SubnetId=subnet, Ipv6IpamPoolId=subnets,
+                 Ipv6NetmaskLength=64)[0] == "InvalidSubnet.Range"     # not in the VPC's /56
+    ec2.deprovision_ipam_pool_cidr(IpamPoolId=subnets, Cidr=child)
+    free = ec2.allocate_ipam_pool_cidr(IpamPoolId=pool, Cidr=child)["IpamPoolAllocation"]
+    assert free["Cidr"] == child      # the child pool gave its /56 back to the parent
+    # a pool of another scope that plans the VPC's own /56 gives the subnet its /64
+    plan = ec2.create_ipam_scope(IpamId=ipam["IpamId"])["IpamScope"]["IpamScopeId"]
+    planned = ec2.create_ipam_pool(IpamScopeId=plan, AddressFamily="ipv6",
+                                   Locale="us-east-1")["IpamPool"]["IpamPoolId"]
+    ec2.provision_ipam_pool_cidr(IpamPoolId=planned, Cidr=block)
+    assoc = ec2.associate_subnet_cidr_block(SubnetId=subnet, Ipv6IpamPoolId=planned,
+                                            Ipv6NetmaskLength=64)["Ipv6CidrBlockAssociation"]
+    assert assoc["Ipv6CidrBlock"] == block.replace("/56", "/64")
+    held = ec2.get_ipam_pool_allocations(IpamPoolId=planned)["IpamPoolAllocations"]
+    assert [(a["ResourceType"], a["ResourceId"]) for a in held] == [("subnet", subnet)]
+    ec2.disassociate_subnet_cidr_block(AssociationId=assoc["AssociationId"])
+    assert ec2.get_ipam_pool_allocations(IpamPoolId=planned)["IpamPoolAllocations"] == []

@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from netaddr import IPNetwork
+from netaddr import IPAddress, IPNetwork
 
-from ..core import clock, paging, schema, sharing
+from ..core import clock, lookups, paging, schema, sharing
 from ..core import filters as filtering
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue
 from ..core.filters import Filter
 from ..core.world import Partition, World, not_found
 from . import elastic_ips
+from . import network_interfaces as enis
 from . import ipam_allocations as allocs
 from . import ipam_discoveries as discoveries
 from . import ipam_pools as pools
@@ -397,8 +398,37 @@ def address_history(world: World, part: Partition, cidr: str, ipam_scope_id: str
             record["VpcId"] = row["VpcId"]
         record["SampledStartTime"] = sampled
         records.append(record)
+    records += _interface_records(world, ipam_scope_id, wanted, vpc_id, sampled)
     page, token = _paged(records, "ipam-address-history", max_results, next_token)
     return {"HistoryRecords": page, "NextToken": token}
+
+
+def _interface_records(world: World, scope_id: str, wanted: IPNetwork, vpc_id: str | None,
+                       sampled: Any) -> list[dict[str, Any]]:
+    """The private addresses in `wanted` that interfaces (and the instances they are attached
+    to) hold, in the private scope's accounts and regions."""
+    if world.graph.nodes[scope_id]["IpamScopeType"] != "private":
+        return []
+    ipam = world.graph.nodes[ipams.ipam_of(world, scope_id)]
+    records = []
+    for part in _parts(world, accounts(world, ipam["account"]), ipam["OperatingRegions"]):
+        for eni in part.ids("network-interface"):
+            node = world.graph.nodes[eni]
+            subnet = next((u for u, _, _ in world.into(eni, schema.CONTAINS, "subnet")), None)
+            owner = lookups.vpc_of(world, subnet) if subnet else None
+            if owner is None or (vpc_id is not None and owner != vpc_id):
+                continue
+            attached = enis.attachment(world, eni)
+            for ip in node.get("ips", ()):
+                if wanted.version != 4 or IPAddress(ip) not in wanted:
+                    continue
+                for kind, rid in (("network-interface", eni),
+                                  *([("instance", attached[0])] if attached else [])):
+                    records.append({"ResourceOwnerId": part.account,
+                                    "ResourceRegion": part.region, "ResourceType": kind,
+                                    "ResourceId": rid, "ResourceCidr": f"{ip}/32",
+                                    "VpcId": owner, "SampledStartTime": sampled})
+    return records
 
 
 # -- the operations bound from here (docs/families.md) ----------------------------------------

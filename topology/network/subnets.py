@@ -28,7 +28,7 @@ from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.lookups import vpc_of
 from ..core.world import Partition, World
-from . import network_acls, vpc_blocks
+from . import block_public_access, network_acls, vpc_blocks
 
 MAX_SUBNETS_PER_VPC = 200
 # kinds whose edges into a subnet are the subnet's own furniture, not dependencies
@@ -242,6 +242,9 @@ def disassociate_ipv6(world: World, part: Partition, association_id: str) -> dic
             "true.", "InvalidCidrBlock.InUse")
     view = ipv6_view(association_id, node)
     world.update(association_id, Ipv6CidrBlockState={"State": DISASSOCIATED})
+    for allocation, _, _ in world.into(association_id, schema.ASSOCIATED,
+                                       "ipam-pool-allocation"):
+        world.remove(allocation)      # the block's CIDR goes back to its IPAM pool
     view["Ipv6CidrBlockState"] = {"State": "disassociating"}
     return {"SubnetId": subnet_id, "Ipv6CidrBlockAssociation": view}
 
@@ -349,7 +352,7 @@ def view(world: World, subnet_id: str) -> dict[str, Any]:
         "Ipv6CidrBlockAssociationSet": [
             ipv6_view(a, world.graph.nodes[a])
             for a, _, _ in world.out(subnet_id, schema.CONTAINS, "subnet-cidr-assoc")],
-        "BlockPublicAccessStates": {"InternetGatewayBlockMode": "off"},
+        "BlockPublicAccessStates": block_public_access.states(world, subnet_id),
     })
     if node["tags"]:
         out["Tags"] = tagging.listed(node["tags"])
