@@ -53,6 +53,8 @@ class Choice:
     prefixlen: int
 
     def state(self, world: World) -> str:
+        if self.data.get("Origin") == route_server_routes.ORIGIN:   # an interface may be down
+            return routes.route_state(world, self.rtb, self.target)
         if self.priority == PROPAGATED:
             return "active"            # propagated only while the gateway is attached
         return routes.route_state(world, self.rtb, self.target)
@@ -62,7 +64,7 @@ class Choice:
         if self.priority == PROPAGATED:     # from a VGW, or a route server (to an interface)
             member = ("NetworkInterfaceId" if self.data.get("Origin") == route_server_routes.ORIGIN
                       else "GatewayId")
-            route = {**self.data, member: self.target, "State": "active"}
+            route = {**self.data, member: self.target, "State": self.state(world)}
         else:
             route = routes.route_view(world, self.rtb, self.destination, self.target, self.data)
         out = {k: route[k] for k in ANALYSIS_ROUTE_MEMBERS if k in route}

@@ -369,3 +369,23 @@ def test_gateway_route_table_takes_routes_into_the_vpc(ec2, bgp):
         RouteServerId=bgp["rs"])["Routes"]}
     assert rows["192.168.0.0/24"]["RouteInstallationDetails"][0][
         "RouteInstallationStatus"] == "rejected"
+
+
+def test_persisted_routes_stay_when_every_session_is_down(ec2, bgp):
+    ec2.modify_route_server(RouteServerId=bgp["rs"], PersistRoutes="enable",
+                            PersistRoutesDuration=2)
+    rtb = ec2.create_route_table(VpcId=bgp["vpc"])["RouteTable"]["RouteTableId"]
+    peer(ec2, bgp, bgp["ip"], "192.168.0.0/24")
+    ec2.enable_route_server_propagation(RouteServerId=bgp["rs"], RouteTableId=rtb)
+    assert ec2.get_route_server_routing_database(RouteServerId=bgp["rs"])[
+        "AreRoutesPersisted"] is False
+    instance = ec2.describe_network_interfaces(NetworkInterfaceIds=[bgp["eni"]])[
+        "NetworkInterfaces"][0]["Attachment"]["InstanceId"]
+    ec2.stop_instances(InstanceIds=[instance])
+    database = ec2.get_route_server_routing_database(RouteServerId=bgp["rs"])
+    assert database["AreRoutesPersisted"] is True
+    assert [r["Prefix"] for r in database["Routes"]] == ["192.168.0.0/24"]
+    route = ec2.describe_route_tables(RouteTableIds=[rtb])["RouteTables"][0]["Routes"][-1]
+    assert (route["Origin"], route["State"]) == ("Advertisement", "blackhole")
+    ec2.modify_route_server(RouteServerId=bgp["rs"], PersistRoutes="disable")
+    assert ec2.get_route_server_routing_database(RouteServerId=bgp["rs"])["Routes"] == []

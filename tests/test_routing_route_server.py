@@ -77,3 +77,15 @@ def test_blocked_when_the_peer_withdraws(lab, net):
     lab.ec2.delete_tags(Resources=[peer], Tags=[{"Key": "ec2sim:advertise"}])
     answer = lab.reach(net["client"], net["far"], destination_port=22)
     assert codes(answer) == ["NO_ROUTE_TO_DESTINATION"]
+
+
+def test_a_persisted_route_to_a_stopped_appliance_is_a_blackhole(lab, net):
+    lab.ec2.modify_route_server(RouteServerId=net["rs"], PersistRoutes="enable")
+    lab.ec2.enable_route_server_propagation(RouteServerId=net["rs"],
+                                            RouteTableId=net["client_rtb"])
+    box = lab.ec2.describe_network_interfaces(NetworkInterfaceIds=[net["box"]])[
+        "NetworkInterfaces"][0]["Attachment"]["InstanceId"]
+    lab.ec2.stop_instances(InstanceIds=[box])
+    answer = lab.reach(net["client"], net["far"], destination_port=22)
+    assert codes(answer) == ["BAD_STATE_ROUTE"]
+    assert answer.explanations[0]["RouteTableRoute"]["Origin"] == "Advertisement"

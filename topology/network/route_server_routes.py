@@ -13,7 +13,9 @@ CreateRouteServerPeer, CreateTags, DeleteTags):
 
 Each advertised prefix becomes a RIB route of the peer, with the peer's address as next
 hop and the peer's ASN as AS path, while the peer's BGP session is up
-(`route_server_peers.is_up`). Per prefix, the best route (shortest AS path, then lowest MED,
+(`route_server_peers.is_up`); with route persistence enabled, when every session is down
+the routes stay (`AreRoutesPersisted`), pointing at interfaces that may be down
+(`blackhole`). Per prefix, the best route (shortest AS path, then lowest MED,
 then lowest peer address, BGP's order) is `in-fib`, the others `in-rib`.
 
 **Installation.** Each FIB route is installed in every route table the route server
@@ -62,20 +64,34 @@ def _med(world: World, rsp_id: str) -> int:
     return int(text) if text.isdigit() else 0
 
 
+def _speakers(world: World, rs_id: str) -> tuple[list[tuple[str, str]], bool]:
+    """The (endpoint, peer) pairs whose routes the route server holds, and whether they are
+    persisted: the peers whose session is up; with route persistence enabled and every
+    session down, all the peers (AWS keeps their routes in the RIB and FIB)."""
+    pairs = [(rse, rsp) for rse in endpoints.endpoints_of(world, rs_id)
+             for rsp in peers.peers_of(world, rse)]
+    up = [(rse, rsp) for rse, rsp in pairs if peers.is_up(world, rsp)]
+    if up or not pairs or world.graph.nodes[rs_id].get("PersistRoutesState") != "enabled":
+        return up, False
+    return pairs, True
+
+
+def persisted(world: World, rs_id: str) -> bool:
+    """Whether the route server holds routes only because route persistence keeps them."""
+    return _speakers(world, rs_id)[1]
+
+
 def rib(world: World, rs_id: str) -> list[dict[str, Any]]:
     """Every route the route server has learnt, with its status (`in-fib` for the best of
     each prefix): rows with `Prefix`, `peer`, `endpoint`, `NextHopIp`, `AsPaths`, `Med`."""
     rows: list[dict[str, Any]] = []
-    for rse in endpoints.endpoints_of(world, rs_id):
-        for rsp in peers.peers_of(world, rse):
-            if not peers.is_up(world, rsp):
-                continue
-            node = world.graph.nodes[rsp]
-            for prefix in advertised(world, rsp):
-                rows.append({"Prefix": prefix, "peer": rsp, "endpoint": rse,
-                             "NextHopIp": node["PeerAddress"],
-                             "AsPaths": [str(node["BgpOptions"]["PeerAsn"])],
-                             "Med": _med(world, rsp)})
+    for rse, rsp in _speakers(world, rs_id)[0]:
+        node = world.graph.nodes[rsp]
+        for prefix in advertised(world, rsp):
+            rows.append({"Prefix": prefix, "peer": rsp, "endpoint": rse,
+                         "NextHopIp": node["PeerAddress"],
+                         "AsPaths": [str(node["BgpOptions"]["PeerAsn"])],
+                         "Med": _med(world, rsp)})
     best: dict[str, dict[str, Any]] = {}
     for row in rows:
         held = best.get(row["Prefix"])
@@ -126,7 +142,8 @@ def route_views(world: World, rtb_id: str) -> list[dict[str, Any]]:
         for instance, _, _ in world.out(eni, schema.ATTACHED, "instance"):
             view.update(InstanceId=instance,
                         InstanceOwnerId=world.graph.nodes[instance]["account"])
-        view.update(Origin=ORIGIN, State="active", IpAddress=data["IpAddress"])
+        view.update(Origin=ORIGIN, State=routes.route_state(world, rtb_id, eni),
+                    IpAddress=data["IpAddress"])
         out.append(view)
     return out
 
@@ -173,7 +190,8 @@ def routing_database(world: World, part: Partition, route_server_id: str,
                               lambda p: isinstance(p, int) and 0 <= p <= len(rows))
     end = len(rows) if max_results is None else start + max_results
     token = paging.encode(f"rs-rib:{route_server_id}", end) if end < len(rows) else None
-    return {"AreRoutesPersisted": False, "Routes": rows[start:end], "NextToken": token}
+    return {"AreRoutesPersisted": persisted(world, route_server_id), "Routes": rows[start:end],
+            "NextToken": token}
 
 
 declare_actions(route_servers.KIND, {"GetRouteServerRoutingDatabase": routing_database})

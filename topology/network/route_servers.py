@@ -4,7 +4,7 @@ A `route-server` node holds `AmazonSideAsn`, `PersistRoutesState` (`enabled`/`di
 `PersistRoutesDuration` (minutes, while enabled), `SnsNotificationsEnabled` and, when
 enabled, `SnsTopicArn`. Its association with a VPC is an ASSOCIATED edge route-server -> vpc;
 a route table that receives its routes has a PROPAGATES edge route-table -> route-server.
-Associating and disassociating are `route_server_associations`'. Endpoints
+`route_server_associations` makes and ends associations. Endpoints
 (`route_server_endpoints`) and peers (`route_server_peers`) hang below; the
 routes the peers advertise, and where they are installed, are derived
 (`route_server_routes`).
