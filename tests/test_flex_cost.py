@@ -2,9 +2,12 @@
 in-process and against the server."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from helpers import fails
+from topology.network import flex_cost
+from topology.provision import state
 
 NAT_DOC = {"ReportingGranularity": ["vpc"], "Dimensions": ["data-transfer", "data-processing"]}
 
@@ -158,6 +161,15 @@ def test_pages_of_policies(ec2):
     assert [p["FcaPolicyId"] for p in first["FlexCostAllocationPolicies"]
             + rest["FlexCostAllocationPolicies"]] == made
     assert "NextToken" not in rest
+
+
+def test_survives_a_state_round_trip(mock, ec2):
+    fcap = policy(ec2)
+    ec2.modify_networking_flex_cost_allocation_policy(FcaPolicyId=fcap, ShowBackEnabled=False)
+    loaded = state.load(json.loads(json.dumps(state.dump(mock.world))))
+    assert flex_cost.view(loaded, fcap) == flex_cost.view(mock.world, fcap)
+    assert [v["Version"] for v in flex_cost.versions(
+        loaded, loaded.partition("123456789012", "us-east-1"), fcap)] == [1, 2]
 
 
 def test_server_policy_round_trip(server_ec2):

@@ -3,8 +3,11 @@ weighting, through boto3 in-process and against the server."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from helpers import fails
+from topology.analysis import network_performance as performance
+from topology.provision import state
 
 AMI = "ami-057c3ffbeeff55523"
 UTC = dt.timezone.utc
@@ -103,6 +106,14 @@ def test_instance_bandwidth_weighting(ec2):
     ec2.terminate_instances(InstanceIds=[iid])
     assert fails(ec2.modify_instance_network_performance_options, InstanceId=iid,
                  BandwidthWeighting="vpc-1")[0] == "IncorrectInstanceState"
+
+
+def test_subscriptions_survive_a_state_round_trip(mock, ec2):
+    ec2.enable_aws_network_performance_metric_subscription(Source="us-east-1",
+                                                           Destination="us-west-2")
+    loaded = state.load(json.loads(json.dumps(state.dump(mock.world))))
+    assert performance.subscriptions(loaded.partition("123456789012", "us-east-1")) == \
+        ec2.describe_aws_network_performance_metric_subscriptions()["Subscriptions"]
 
 
 def test_server_subscription_and_data(server_ec2):

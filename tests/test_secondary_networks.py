@@ -2,12 +2,14 @@
 secondary interfaces through boto3, in-process and against the server."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from helpers import fails
-from topology.network import secondary_acls
+from topology.network import secondary_acls, secondary_networks
+from topology.provision import state
 
 
 def rdma(ec2: Any, cidr: str = "10.8.0.0/16") -> str:
@@ -278,6 +280,18 @@ def test_secondary_interfaces_none_until_aws_makes_them(ec2):
         "InvalidSecondaryInterfaceId.NotFound"
     assert fails(ec2.describe_secondary_interfaces, Filters=[
         {"Name": "nope", "Values": ["x"]}])[0] == "InvalidParameterValue"
+
+
+def test_survives_a_state_round_trip(mock, ec2, acl_setup):
+    acl = acl_setup["acl"]
+    ec2.create_secondary_network_acl_entries(SecondaryNetworkAclId=acl, Entries=[entry(100)])
+    ec2.create_secondary_network_acl_association(SecondaryNetworkAclId=acl,
+                                                 SecondarySubnetId=acl_setup["ss"])
+    loaded = state.load(json.loads(json.dumps(state.dump(mock.world))))
+    for world in (mock.world, loaded):
+        assert secondary_networks.subnet_view(world, acl_setup["ss"]) == \
+            ec2.describe_secondary_subnets()["SecondarySubnets"][0]
+        assert secondary_acls.allows(world, acl_setup["ss"], "ingress", 6, "10.1.1.1", 443)
 
 
 # -- against the server -----------------------------------------------------------------------

@@ -3,12 +3,15 @@ providers, groups, endpoints, policies, logging, client configuration, CIDR targ
 from __future__ import annotations
 
 import base64
+import json
 from typing import Any
 
 import pytest
 
 import viz
 from helpers import fails
+from topology.connect import verified_access, verified_access_endpoints
+from topology.provision import state
 
 CERT = "arn:aws:acm:us-east-1:123456789012:certificate/eb065ea0-26f9-4e75-a6ce-0a1a7example"
 POLICY = 'permit(principal,action,resource)\nwhen {\n    context.idc.groups.contains("eng")\n};'
@@ -365,6 +368,20 @@ def test_client_configuration_reads_providers_and_cidr_endpoints(ec2, network):
     [vpn] = config["OpenVpnConfigurations"]
     assert vpn["Routes"] == [{"Cidr": "10.0.0.0/24"}]
     assert "route 10.0.0.0 255.255.255.0" in base64.b64decode(vpn["Config"]).decode()
+
+
+def test_survives_a_state_round_trip(mock, ec2, network):
+    vai = instance(ec2)
+    ec2.attach_verified_access_trust_provider(VerifiedAccessInstanceId=vai,
+                                              VerifiedAccessTrustProviderId=provider(ec2))
+    vae = eni_endpoint(ec2, group(ec2, vai, PolicyDocument=POLICY), network)[
+        "VerifiedAccessEndpointId"]
+    loaded = state.load(json.loads(json.dumps(state.dump(mock.world))))
+    for world in (mock.world, loaded):
+        assert verified_access.instance_view(world, vai) == \
+            ec2.describe_verified_access_instances()["VerifiedAccessInstances"][0]
+        assert verified_access_endpoints.view(world, vae) == \
+            ec2.describe_verified_access_endpoints()["VerifiedAccessEndpoints"][0]
 
 
 # -- the diagram ------------------------------------------------------------------------------
