@@ -2,13 +2,16 @@
 whose CIDRs come from a pool; in-process and against `ec2sim serve`."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
 import pytest
 from netaddr import IPNetwork
 
+from api import mock_ec2
 from helpers import fails
+from topology.provision import state
 
 MISSING_POOL = "ipam-pool-0123456789abcdef0"
 
@@ -379,3 +382,29 @@ def test_ipam_against_the_server(server_ec2):
     assert fails(server_ec2.describe_ipams, IpamIds=["ipam-zz"])[0] == "InvalidIpamId.Malformed"
     assert server_ec2.get_ipam_pool_cidrs(IpamPoolId=pool)["IpamPoolCidrs"][0]["State"] == \
         "provisioned"
+
+
+def test_ipam_survives_a_snapshot(mock, ec2, pool):
+    vpc = ec2.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=16)["Vpc"]
+    world = state.load(json.loads(json.dumps(state.dump(mock.world))))
+    with mock_ec2(world):
+        again = boto3.client("ec2", region_name="us-east-1")
+        held = again.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
+        assert [(a["ResourceId"], a["Cidr"]) for a in held] == [(vpc["VpcId"],
+                                                                 vpc["CidrBlock"])]
+        assert again.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=16)["Vpc"][
+            "CidrBlock"] != vpc["CidrBlock"]
+        again.delete_vpc(VpcId=vpc["VpcId"])
+        assert len(again.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]) == 1
+
+
+def test_a_pool_serves_the_region_of_its_locale(ec2, ipam):
+    pool = make_pool(ec2, ipam["PrivateDefaultScopeId"], "172.16.0.0/12", Locale="us-west-2")
+    west = boto3.client("ec2", region_name="us-west-2")
+    vpc = west.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=20)["Vpc"]
+    assert vpc["CidrBlock"] == "172.16.0.0/20"
+    held = ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
+    assert [(a["ResourceId"], a["ResourceRegion"]) for a in held] == [(vpc["VpcId"],
+                                                                       "us-west-2")]
+    west.delete_vpc(VpcId=vpc["VpcId"])
+    assert ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"] == []
