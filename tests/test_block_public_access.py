@@ -219,3 +219,19 @@ def test_ingress_mode_allow_egress_exclusion_changes_nothing(lab, net):
     assert not lab.reach(net["igw"], web, destination_port=22).network_path_found
     exclude(lab.ec2, VpcId=net["vpc"])     # the subnet's own exclusion wins
     assert not lab.reach(net["igw"], web, destination_port=22).network_path_found
+
+
+def test_vpcs_and_subnets_show_the_mode_that_applies(ec2, vpc, subnet):
+    def vpc_mode():
+        return ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["BlockPublicAccessStates"]
+
+    def subnet_mode():
+        return ec2.describe_subnets(SubnetIds=[subnet])["Subnets"][0]["BlockPublicAccessStates"]
+    assert vpc_mode() == {"InternetGatewayBlockMode": "off"}
+    ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-bidirectional")
+    assert vpc_mode() == subnet_mode() == {"InternetGatewayBlockMode": "block-bidirectional"}
+    exclude(ec2, "allow-egress", VpcId=vpc)
+    assert vpc_mode() == subnet_mode() == {"InternetGatewayBlockMode": "block-ingress"}
+    exclude(ec2, SubnetId=subnet)
+    assert subnet_mode() == {"InternetGatewayBlockMode": "off"}
+    assert vpc_mode() == {"InternetGatewayBlockMode": "block-ingress"}

@@ -102,3 +102,8 @@ def test_over_the_server(server_ec2):
     made = server_ec2.create_vpc_encryption_control(VpcId=vpc)["VpcEncryptionControl"]
     assert described(server_ec2)[0]["VpcEncryptionControlId"] == made["VpcEncryptionControlId"]
     assert blocking(server_ec2, vpc) == []
+
+
+def test_describe_vpcs_shows_the_control(ec2, vpc, control):
+    found = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["EncryptionControl"]
+    assert found["VpcEncryptionControlId"] == control and found["Mode"] == "monitor"

@@ -154,6 +154,24 @@ def effective(world: World, subnet: str) -> tuple[str, str | None]:
     return current, exclusion
 
 
+def states(world: World, rid: str) -> dict[str, str]:
+    """`BlockPublicAccessStates` of a VPC or subnet: the mode that applies to it after its
+    exclusion (a subnet's, else its VPC's): `allow-bidirectional` lifts it, `allow-egress`
+    leaves only inbound blocked."""
+    node = world.graph.nodes[rid]
+    current = mode(world.partition(node["account"], node["region"]))
+    exclusion = excluded_by(world, rid)
+    if exclusion is None and node["kind"] == "subnet":
+        vpcs = world.into(rid, schema.CONTAINS, "vpc")
+        exclusion = excluded_by(world, vpcs[0][0]) if vpcs else None
+    allowed = world.graph.nodes[exclusion]["InternetGatewayExclusionMode"] if exclusion else ""
+    if current != "off" and allowed == "allow-bidirectional":
+        current = "off"
+    elif current == "block-bidirectional" and allowed == "allow-egress":
+        current = "block-ingress"
+    return {"InternetGatewayBlockMode": current}
+
+
 def blocks(world: World, subnet: str, *, inbound: bool, via_nat: bool = False
            ) -> str | None:
     """The exclusion id ("" for none) under which BPA blocks a new connection through the

@@ -33,7 +33,8 @@ from ..core.family import Attribute, Family, declare, field_of, set_field
 from ..core.filters import Filter, field, ident
 from ..core.registry import Registry
 from ..core.world import Partition, World
-from . import dhcp_options, network_acls, route_tables, security_groups, subnets
+from . import (block_public_access, dhcp_options, encryption_controls, network_acls,
+               route_tables, security_groups, subnets)
 from .vpc_blocks import block_nodes, block_view, blocks, canonical
 
 MAX_IPV4_BLOCKS = 5
@@ -336,8 +337,11 @@ def view(world: World, vpc_id: str) -> dict[str, Any]:
         "IsDefault": node["IsDefault"],
         "State": node["State"],
         "DhcpOptionsId": dhcp_options_id(world, vpc_id),
-        "BlockPublicAccessStates": {"InternetGatewayBlockMode": "off"},
+        "BlockPublicAccessStates": block_public_access.states(world, vpc_id),
     }
+    control = encryption_controls.control_of(world, vpc_id)
+    if control is not None:
+        out["EncryptionControl"] = encryption_controls.view(world, control)
     if v6:
         out["Ipv6CidrBlockAssociationSet"] = v6
     if node["tags"]:
