@@ -225,7 +225,24 @@ class _Reader:
                 self.add(Node(aid, "transit-gateway-attachment", vpc_id, _name(node),
                               state=_state(node)))
                 self.tap(aid)
+                self.connects(vpc_id, aid)
         self.local_gateways(vpc_id)
+
+    def connects(self, vpc_id: str, transport: str) -> None:
+        """Connect attachments ride their transport on the VPC's border (GRE to the peers'
+        appliances, whose addresses the detail gives)."""
+        world = self.world
+        for cid in sorted(c for c, _, _ in world.into(transport, schema.ATTACHED,
+                                                      "transit-gateway-attachment")):
+            node = self.graph[cid]
+            if node.get("ResourceType") != "connect" or not _alive(node):
+                continue
+            peers = [self.graph[p]["PeerAddress"] for p, _, _ in
+                     world.into(cid, schema.ATTACHED, "transit-gateway-connect-peer")]
+            self.add(Node(cid, "transit-gateway-attachment", vpc_id, _name(node),
+                          detail=("connect", f"GRE to {', '.join(peers) or 'no peer'}"),
+                          state=_state(node)))
+            self.tap(cid)
 
     def local_gateways(self, vpc_id: str) -> None:
         """A local gateway on the border of each VPC associated with one of its route tables
@@ -399,7 +416,8 @@ class _Reader:
                 anode = self.graph[aid]
                 # VPC attachments are on their VPCs' borders; VPN and peering ones live
                 # in the region (unless the picture is narrowed to some VPCs)
-                if anode.get("ResourceType") == "vpc" or not _alive(anode) or self.narrowed:
+                if anode.get("ResourceType") in ("vpc", "connect") or not _alive(anode) \
+                        or self.narrowed:
                     continue
                 self.add(Node(aid, "transit-gateway-attachment", parent, _name(anode),
                               detail=(anode.get("ResourceType", ""),), state=_state(anode)))
@@ -459,12 +477,23 @@ class _Reader:
         self.aliases[pcx] = here
 
     def tgw_peerings(self) -> None:
+        """Peered gateways, drawn once; a peer outside the picture (another region or
+        account) is a stub naming its account and region."""
         for tgw in [n.id for n in self.nodes.values() if n.kind == "transit-gateway"]:
             for aid, _, _ in self.world.into(tgw, schema.ATTACHED, "transit-gateway-attachment"):
                 for peer, disc, _ in self.world.out(aid, schema.ASSOCIATED, "transit-gateway"):
-                    if disc == "peer" and peer in self.nodes and _alive(self.graph[aid]):
-                        self.edges.append(Edge(f"{aid}.peer", "tgw-peering", tgw, peer,
+                    if disc == "peer" and _alive(self.graph[aid]):
+                        end = peer if peer in self.nodes else self.external(peer, tgw)
+                        self.edges.append(Edge(f"{aid}.peer", "tgw-peering", tgw, end,
                                                _name(self.graph[aid]), _state(self.graph[aid])))
+            for aid, disc, _ in self.world.into(tgw, schema.ASSOCIATED,
+                                                "transit-gateway-attachment"):
+                owners = [g for g, _, _ in self.world.out(aid, schema.ATTACHED, "transit-gateway")]
+                if disc == "peer" and owners and owners[0] not in self.nodes \
+                        and _alive(self.graph[aid]):
+                    self.edges.append(Edge(f"{aid}.peer", "tgw-peering",
+                                           self.external(owners[0], tgw), tgw,
+                                           _name(self.graph[aid]), _state(self.graph[aid])))
 
     def external(self, rid: str, near: str) -> str:
         """A stub for `rid` (a VPC or gateway outside the picture) in `near`'s region box."""
