@@ -126,14 +126,13 @@ def _linked(kind: str) -> Filter:
                   if n["Type"] == kind else None)
 
 
+# the documented filters (DescribeTrafficMirrorTargets)
 FILTERS: dict[str, Filter] = {
     "description": field("Description"),
     "network-interface-id": _linked("network-interface"),
     "network-load-balancer-arn": field("NetworkLoadBalancerArn"),
-    "gateway-load-balancer-endpoint-id": _linked("gateway-load-balancer-endpoint"),
     "owner-id": Filter(lambda w, rid, n: n["account"]),
     "traffic-mirror-target-id": ident(),
-    "type": field("Type"),
 }
 
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, delete=delete,
