@@ -226,6 +226,29 @@ def test_policy_rules_and_enabling(ec2, ipam):
     assert ec2.describe_ipam_policies()["IpamPolicies"] == []
 
 
+def test_enabled_policy_gives_elastic_ips_from_its_pools(ec2, ipam):
+    pool = public_pool(ec2, ipam)
+    ec2.provision_ipam_pool_cidr(IpamPoolId=pool, Cidr="185.42.40.0/31",
+                                 CidrAuthorizationContext=context("185.42.40.0/31"))
+    pid = ec2.create_ipam_policy(IpamId=ipam["IpamId"])["IpamPolicy"]["IpamPolicyId"]
+    ec2.modify_ipam_policy_allocation_rules(IpamPolicyId=pid, Locale="us-east-1",
+                                            ResourceType="eip",
+                                            AllocationRules=[{"SourceIpamPoolId": pool}])
+    assert not ec2.allocate_address()["PublicIp"].startswith("185.42.40.")   # not enabled yet
+    ec2.enable_ipam_policy(IpamPolicyId=pid)
+    first, second = ec2.allocate_address(), ec2.allocate_address()
+    assert (first["PublicIp"], second["PublicIp"]) == ("185.42.40.0", "185.42.40.1")
+    assert first["PublicIpv4Pool"] == pool
+    held = ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
+    assert [(a["Cidr"], a["ResourceType"], a["ResourceId"]) for a in held] == [
+        ("185.42.40.0/32", "eip", first["AllocationId"]),
+        ("185.42.40.1/32", "eip", second["AllocationId"])]
+    third = ec2.allocate_address()                  # the pool is spent: Amazon's address
+    assert third["PublicIpv4Pool"] == "amazon"
+    ec2.release_address(AllocationId=first["AllocationId"])
+    assert len(ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]) == 1
+
+
 def test_policy_organization_targets(ec2, mock, ipam):
     pid = ec2.create_ipam_policy(IpamId=ipam["IpamId"])["IpamPolicy"]["IpamPolicyId"]
     assert fails(ec2.enable_ipam_policy, IpamPolicyId=pid,

@@ -28,7 +28,7 @@ from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, L
 from ..core.filters import Filter, ident
 from ..core.world import Partition, World, is_id_of
 from . import network_interfaces as enis
-from . import public_ipv4_pools
+from . import policy_addresses, public_ipv4_pools
 
 KIND = "elastic-ip"
 MAX_ADDRESSES = 5               # AWS's default Elastic IP quota per region
@@ -48,14 +48,20 @@ def allocate(world: World, part: Partition, *, address: str | None = None,
     if len(part.ids(KIND)) >= MAX_ADDRESSES:
         raise LimitExceeded("The maximum number of addresses has been reached.",
                             "AddressLimitExceeded")
+    drawn = None
     if pool not in (None, "amazon"):      # a pool of addresses the account brought (BYOIP)
         ip = public_ipv4_pools.take(world, part, pool, address)
-    else:
-        ip = _recoverable(world, part, address) if address is not None else \
-            addressing.allocate_public(world, part)
+    elif address is not None:
+        ip = _recoverable(world, part, address)
+    else:                                 # the enabled IPAM policy's pools, else Amazon's
+        drawn = policy_addresses.draw(world, part) if pool is None else None
+        ip = drawn[0] if drawn else addressing.allocate_public(world, part)
     alloc_id = world.new_id("eipalloc")
-    world.add(part, KIND, alloc_id, PublicIp=ip, Domain="vpc", PublicIpv4Pool=pool or "amazon",
+    world.add(part, KIND, alloc_id, PublicIp=ip, Domain="vpc",
+              PublicIpv4Pool=drawn[1] if drawn else pool or "amazon",
               NetworkBorderGroup=part.region)
+    if drawn:
+        policy_addresses.hold(world, part, drawn[1], ip, alloc_id)
     world.unclaim(part, RELEASED, ip, part.account)
     world.claim(part, enis.PUBLIC_IP, ip, alloc_id)
     tagging.apply(world, alloc_id, tags or {})
