@@ -169,8 +169,8 @@ def _cidr(text: str | None, param: str) -> str | None:
 
 
 def _port_range(text: str | None, param: str) -> str | None:
-    if text is None:
-        return None
+    if text is None or text == "*":      # "*": any port, as AWS writes it
+        return text
     low, _, high = str(text).partition("-")
     if not low.isdigit() or (high and not high.isdigit()) or \
             not 0 <= int(low) <= int(high or low) <= 65535:
@@ -208,8 +208,10 @@ def _target(world: World, ptb_id: str, rtb_id: str) -> str:
 
 
 def entry_view(number: str, entry: dict[str, Any], state: str = "active") -> dict[str, Any]:
-    """boto3's `TransitGatewayPolicyTableEntry`."""
-    return {"PolicyRuleNumber": number, "PolicyRule": dict(entry["PolicyRule"]),
+    """boto3's `TransitGatewayPolicyTableEntry`. AWS never answers a rule's metadata (the
+    Terraform provider restores it from its own state); the meta-data filters still read it."""
+    rule = {k: v for k, v in entry["PolicyRule"].items() if k != "MetaData"}
+    return {"PolicyRuleNumber": number, "PolicyRule": rule,
             "TargetRouteTableId": entry["TargetRouteTableId"], "State": state}
 
 
@@ -276,15 +278,16 @@ ENTRY_FILTERS: FilterTable = {
     "policy-rule.destination-port": _rule_field("DestinationPortRange"),
     "policy-rule.protocol": _rule_field("Protocol"),
     "policy-rule.meta-data.key": Filter(
-        lambda w, rid, row: (row["PolicyRule"].get("MetaData") or {}).get("MetaDataKey")),
-    "policy-rule.meta-data.value": Filter(
-        lambda w, rid, row: (row["PolicyRule"].get("MetaData") or {}).get("MetaDataValue")),
+        lambda w, rid, row: (row["rule"]["PolicyRule"].get("MetaData") or {}).get("MetaDataKey")),
+    "policy-rule.meta-data.value": Filter(lambda w, rid, row: (
+        row["rule"]["PolicyRule"].get("MetaData") or {}).get("MetaDataValue")),
 }
 
 
 def ordered_entries(world: World, ptb_id: str) -> list[dict[str, Any]]:
     entries = world.graph.nodes[ptb_id]["entries"]
-    return [entry_view(n, entries[n]) for n in sorted(entries, key=int)]
+    # each with its whole entry (`rule`, internal) for the meta-data filters and matching
+    return [{**entry_view(n, entries[n]), "rule": entries[n]} for n in sorted(entries, key=int)]
 
 
 def entries(world: World, part: Partition, transit_gateway_policy_table_id: str,
@@ -295,7 +298,8 @@ def entries(world: World, part: Partition, transit_gateway_policy_table_id: str,
     rows = select_rows(ENTRY_FILTERS, filters, ordered_entries(world,
                        transit_gateway_policy_table_id), taggable=False)
     page, token = page_rows(rows, max_results, next_token)
-    return {"TransitGatewayPolicyTableEntries": page, "NextToken": token}
+    return {"TransitGatewayPolicyTableEntries": [{k: v for k, v in row.items() if k != "rule"}
+                                                 for row in page], "NextToken": token}
 
 
 # -- what reachability asks -----------------------------------------------------------------------
@@ -307,7 +311,7 @@ def _in_cidr(text: str | None, addr: int) -> bool:
 
 
 def _in_ports(text: str | None, port: int | None) -> bool:
-    if text is None or port is None:
+    if text is None or text == "*" or port is None:
         return True
     low, _, high = text.partition("-")
     return int(low) <= port <= int(high or low)
@@ -317,7 +321,7 @@ def matching_entry(world: World, ptb_id: str, src: int, dst: int, protocol: str,
                    src_port: int | None, dst_port: int | None) -> dict[str, Any] | None:
     """The first entry (by rule number) a packet matches, if any."""
     for row in ordered_entries(world, ptb_id):
-        rule = row["PolicyRule"]
+        rule = row["rule"]["PolicyRule"]
         if _in_cidr(rule.get("SourceCidrBlock"), src) and \
                 _in_cidr(rule.get("DestinationCidrBlock"), dst) and \
                 rule.get("Protocol") in (None, "-1", protocol) and \
