@@ -3,6 +3,7 @@ whose CIDRs come from a pool; in-process and against `ec2sim serve`."""
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 import boto3
@@ -408,3 +409,51 @@ def test_a_pool_serves_the_region_of_its_locale(ec2, ipam):
                                                                        "us-west-2")]
     west.delete_vpc(VpcId=vpc["VpcId"])
     assert ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"] == []
+
+
+def test_amazon_ipv6_public_pool(ec2, ipam):
+    pool = ec2.create_ipam_pool(IpamScopeId=ipam["PublicDefaultScopeId"], AddressFamily="ipv6",
+                                Locale="us-east-1", AwsService="ec2",
+                                PublicIpSource="amazon")["IpamPool"]
+    assert (pool["PubliclyAdvertisable"], pool["IpamScopeType"]) == (False, "public")
+    block = ec2.provision_ipam_pool_cidr(IpamPoolId=pool["IpamPoolId"], NetmaskLength=52)[
+        "IpamPoolCidr"]["Cidr"]
+    assert IPNetwork(block).prefixlen == 52
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", Ipv6IpamPoolId=pool["IpamPoolId"],
+                         Ipv6NetmaskLength=56)["Vpc"]["VpcId"]
+    assoc = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0]
+    assert IPNetwork(assoc["Ipv6CidrBlock"]) in IPNetwork(block)
+    assert (assoc["IpSource"], assoc["Ipv6AddressAttribute"]) == ("amazon", "public")
+    public = ec2.get_ipam_resource_cidrs(IpamScopeId=ipam["PublicDefaultScopeId"])[
+        "IpamResourceCidrs"]
+    assert [(r["ResourceId"], r["ManagementState"]) for r in public] == [(vpc, "managed")]
+    v4 = ec2.create_ipam_pool(IpamScopeId=ipam["PublicDefaultScopeId"],
+                              AddressFamily="ipv4")["IpamPool"]["IpamPoolId"]
+    assert fails(ec2.provision_ipam_pool_cidr, IpamPoolId=v4, Cidr="198.51.100.0/24") == (
+        "InvalidParameterCombination", "The request must contain a CIDR Authorization Context.")
+
+
+def test_random_allocations_never_overlap(ec2, ipam):
+    rng = random.Random(7)
+    pool = make_pool(ec2, ipam["PrivateDefaultScopeId"], "10.0.0.0/16")
+    held: dict[str, str] = {}
+    for _ in range(120):
+        if held and rng.random() < 0.35:
+            alloc_id = rng.choice(sorted(held))
+            ec2.release_ipam_pool_allocation(IpamPoolId=pool, Cidr=held.pop(alloc_id),
+                                             IpamPoolAllocationId=alloc_id)
+            continue
+        try:
+            alloc = ec2.allocate_ipam_pool_cidr(IpamPoolId=pool,
+                                                NetmaskLength=rng.choice([20, 22, 24, 26, 28]))
+        except ec2.exceptions.ClientError as exc:
+            assert exc.response["Error"]["Message"] == \
+                "The allocation size is too big for the pool."
+            continue
+        held[alloc["IpamPoolAllocation"]["IpamPoolAllocationId"]] = \
+            alloc["IpamPoolAllocation"]["Cidr"]
+    nets = sorted(IPNetwork(c) for c in held.values())
+    assert all(a.last < b.first for a, b in zip(nets, nets[1:]))
+    assert all(n in IPNetwork("10.0.0.0/16") for n in nets)
+    listed = ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
+    assert {a["IpamPoolAllocationId"]: a["Cidr"] for a in listed} == held

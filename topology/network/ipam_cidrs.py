@@ -39,8 +39,10 @@ def _top_level_cidr(world: World, pool_id: str, cidr: str | None, netmask: int |
     if pool.get("PublicIpSource") == "amazon":
         if netmask is None:
             raise MissingParameter("The request must contain the parameter NetmaskLength")
-        taken = [IPNetwork(world.graph.nodes[c]["Cidr"]) for p in world.partitions()
-                 for c in p.ids(KIND)]
+        nodes = world.graph.nodes     # Amazon's IPv6 space: pools' and VPCs' blocks alike
+        taken = [IPNetwork(nodes[c]["Cidr"]) for p in world.partitions() for c in p.ids(KIND)]
+        taken += [IPNetwork(nodes[a]["Ipv6CidrBlock"]) for p in world.partitions()
+                  for a in p.ids("vpc-cidr-assoc") if "Ipv6CidrBlock" in nodes[a]]
         return addressing.next_ipv6_block(world.rng.getrandbits(20), taken, netmask)
     if netmask is not None:
         raise InvalidParameterCombination(
