@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any
 
+import boto3
 import pytest
 
 import viz
@@ -324,6 +325,30 @@ def test_cidr_endpoint_targets_come_from_interfaces(ec2, network):
     eni = eni_endpoint(ec2, vagr, network)["VerifiedAccessEndpointId"]
     assert fails(ec2.get_verified_access_endpoint_targets, VerifiedAccessEndpointId=eni)[0] \
         == "InvalidParameterValue"
+
+
+def test_group_shared_through_ram_takes_the_other_accounts_endpoints(mock, ec2):
+    vai = instance(ec2)
+    vagr = group(ec2, vai)
+    other = boto3.client("ec2", region_name="us-east-1", aws_access_key_id="444455556666",
+                         aws_secret_access_key="x")
+    assert other.describe_verified_access_groups()["VerifiedAccessGroups"] == []
+    mock.share(vagr, ["444455556666"])
+    [seen] = other.describe_verified_access_groups()["VerifiedAccessGroups"]
+    assert (seen["VerifiedAccessGroupId"], seen["Owner"]) == (vagr, "123456789012")
+    assert other.describe_verified_access_groups(VerifiedAccessInstanceId=vai)[
+        "VerifiedAccessGroups"][0]["VerifiedAccessGroupId"] == vagr
+    vpc = other.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    sub = other.create_subnet(VpcId=vpc, CidrBlock="10.5.0.0/24")["Subnet"]["SubnetId"]
+    sg = other.create_security_group(GroupName="va", Description="va", VpcId=vpc)["GroupId"]
+    vae = cidr_endpoint(other, vagr, {"sg": sg, "subnet": sub}, "10.5.0.0/24")[
+        "VerifiedAccessEndpointId"]
+    assert other.describe_verified_access_endpoints(VerifiedAccessGroupId=vagr)[
+        "VerifiedAccessEndpoints"][0]["VerifiedAccessEndpointId"] == vae
+    assert fails(other.modify_verified_access_group, VerifiedAccessGroupId=vagr,
+                 Description="mine")[0] == "InvalidVerifiedAccessGroupId.NotFound"
+    assert fails(ec2.delete_verified_access_group, VerifiedAccessGroupId=vagr)[0] == \
+        "DependencyViolation"
 
 
 # -- logging and client configuration ---------------------------------------------------------

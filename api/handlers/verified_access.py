@@ -7,6 +7,7 @@ from typing import Any
 
 from topology.connect import (verified_access, verified_access_config, verified_access_endpoints,
                               verified_access_groups)
+from topology.core import sharing
 
 from ..binding import bounded, describe
 from ..operations import Context, handler
@@ -20,23 +21,32 @@ def _scoped(params: dict[str, Any], selectors: dict[str, str]) -> dict[str, Any]
     return {**params, "Filters": list(params.get("Filters") or []) + extra}
 
 
+def _check_instance(ctx: Context, vai: str) -> None:
+    """The instance exists in the account, or holds a group shared with it."""
+    shared = sharing.shared_into(ctx.world, ctx.part, verified_access_groups.GROUP)
+    if not any(verified_access_groups.instance_of(ctx.world, g) == vai for g in shared):
+        ctx.world.get(ctx.part, verified_access.INSTANCE, vai)
+
+
 @handler
 def describe_verified_access_groups(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("VerifiedAccessInstanceId"):
-        ctx.world.get(ctx.part, verified_access.INSTANCE, params["VerifiedAccessInstanceId"])
+        _check_instance(ctx, params["VerifiedAccessInstanceId"])
     params = _scoped(bounded(params, (5, 1000)),
                      {"VerifiedAccessInstanceId": "verified-access-instance-id"})
     return describe(ctx, params, kind=verified_access_groups.GROUP,
                     table=verified_access_groups.FILTERS, view=verified_access_groups.view,
-                    output="VerifiedAccessGroups", ids=params.get("VerifiedAccessGroupIds"))
+                    output="VerifiedAccessGroups", ids=params.get("VerifiedAccessGroupIds"),
+                    shared=True)
 
 
 @handler
 def describe_verified_access_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("VerifiedAccessInstanceId"):
-        ctx.world.get(ctx.part, verified_access.INSTANCE, params["VerifiedAccessInstanceId"])
+        _check_instance(ctx, params["VerifiedAccessInstanceId"])
     if params.get("VerifiedAccessGroupId"):
-        ctx.world.get(ctx.part, verified_access_groups.GROUP, params["VerifiedAccessGroupId"])
+        sharing.usable(ctx.world, ctx.part, verified_access_groups.GROUP,
+                       params["VerifiedAccessGroupId"])
     params = _scoped(bounded(params, (5, 1000)),
                      {"VerifiedAccessInstanceId": "verified-access-instance-id",
                       "VerifiedAccessGroupId": "verified-access-group-id"})

@@ -6,7 +6,8 @@ node keeps its type's protocol and ports, its policy and `Status`.
 
 AWS's rules kept here: each type names its own options (`load-balancer`:
 LoadBalancerOptions, `network-interface`: NetworkInterfaceOptions, `rds`: RdsOptions,
-`cidr`: CidrOptions) and no other type's; HTTP(S) endpoints of the first two types need an
+`cidr`: CidrOptions) and no other type's; the group is the account's own or shared with it
+through AWS RAM; HTTP(S) endpoints of the first two types need an
 application domain, its ACM certificate and a domain prefix; security groups, subnets and
 interface must exist and share one VPC; a port range runs low to high. The endpoint answers
 `pending` when created, `updating` when modified and `deleting` when deleted; describes show
@@ -20,7 +21,7 @@ from typing import Any
 
 from netaddr import IPAddress
 
-from ..core import addressing, paging, schema
+from ..core import addressing, paging, schema, sharing
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, MissingParameter
 from ..core.filters import Filter, field, ident
@@ -177,7 +178,7 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
            tags: dict[str, str] | None = None) -> str:
     """An endpoint in its group; returns its id (it answers `pending`)."""
     vagr = params["VerifiedAccessGroupId"]
-    world.get(part, GROUP, vagr)
+    sharing.usable(world, part, GROUP, vagr)        # the account's own, or shared with it
     kind = params["EndpointType"]
     member = OPTIONS[kind]
     others = [m for m in OPTIONS.values() if m != member and params.get(m) is not None]
@@ -237,7 +238,7 @@ def modify(world: World, part: Partition, verified_access_endpoint_id: str,
                  + [(g, "security-group") for g in _linked(world, vae, "security-group")])
     group = params.get("VerifiedAccessGroupId")
     if group is not None:
-        world.get(part, GROUP, group)
+        sharing.usable(world, part, GROUP, group)
         if instance_of(world, group) != instance_of(world, _group_of(world, vae)):
             raise InvalidParameterValue(f"The Verified Access group {group} belongs to another "
                                         "Verified Access instance.")

@@ -6,7 +6,9 @@ CONTAINS edges group -> endpoint (`verified_access_endpoints`).
 
 AWS's rules kept here: a group needs a live instance; moving a group to another instance
 (ModifyVerifiedAccessGroup's `VerifiedAccessInstanceId`) is allowed only while it has no
-endpoints; a group with endpoints cannot be deleted; a policy document must be Cedar
+endpoints; a group with endpoints cannot be deleted; a group shared through AWS RAM
+(`core.sharing`) is listed to the accounts it is shared with, which may create endpoints in
+it (the group and its policy stay its owner's to change); a policy document must be Cedar
 statements (`permit(...)` or `forbid(...)`, optionally with `when`/`unless` blocks, each
 ending with `;`), and enabling a policy needs a document.
 """
@@ -181,6 +183,7 @@ from ..core.family import Family, declare  # noqa: E402  (kept beside the declar
 
 FAMILY = declare(Family(
     GROUP, view=view, filters=FILTERS, create=create, delete=delete, max_results=(5, 1000),
+    shared=True,
     actions={"ModifyVerifiedAccessGroup": modify,
              "GetVerifiedAccessGroupPolicy": get_policy,
              "ModifyVerifiedAccessGroupPolicy": modify_policy}))

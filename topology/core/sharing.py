@@ -34,7 +34,8 @@ MEMBER = "organization-member"             # value index: account id -> organiza
 MANAGER = "organization-management"        # value index: organization id -> management account
 
 # The kinds whose families honour a grant (describe and use by the participant).
-SHAREABLE = frozenset({"transit-gateway", "ipam-pool", "traffic-mirror-target"})
+SHAREABLE = frozenset({"transit-gateway", "ipam-pool", "traffic-mirror-target",
+                       "verified-access-group"})
 
 _ACCOUNT = re.compile(r"\d{12}")
 _ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
