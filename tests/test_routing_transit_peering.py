@@ -1,6 +1,7 @@
-"""Reachability across transit gateways peered between regions: each side's route table
+"""Reachability across transit gateways peered between regions (each side's route table
 sends the other side's CIDR to the peering attachment; a side whose table lacks the route
-blocks the path (forward or return)."""
+blocks the path, forward or return), and through a gateway shared with another account (its
+attachment carries nothing until the owner accepts it)."""
 from __future__ import annotations
 
 from typing import Any
@@ -102,3 +103,39 @@ def test_cross_region_peering_blocked_without_forward_route(lab, peered):
     answer = lab.reach(one, two, destination_port=22)
     assert codes(answer) == ["NO_ROUTE_TO_DESTINATION"]
     assert answer.explanations[0]["TransitGatewayRouteTable"]["Id"] == peered["east_rtb"]
+
+
+# -- a gateway shared with another account ---------------------------------------------------------
+PARTICIPANT = "111122223333"
+
+
+@pytest.fixture
+def shared(lab: Lab, mock: Any) -> dict[str, Any]:
+    """The owner's gateway (default tables) and spoke; a participant's spoke attached to the
+    shared gateway, waiting for the owner."""
+    tgw = gateway(lab, defaults=True)
+    mock.share(tgw, [PARTICIPANT])
+    other = Lab(boto3.client("ec2", region_name="us-east-1", aws_access_key_id=PARTICIPANT,
+                             aws_secret_access_key="testing"), mock.world)
+    return {"tgw": tgw, "other": other, "home": spoke(lab, tgw, EAST),
+            "away": spoke(other, tgw, WEST)}
+
+
+def test_shared_gateway_carries_traffic_once_accepted(lab, shared):
+    lab.ec2.accept_transit_gateway_vpc_attachment(
+        TransitGatewayAttachmentId=shared["away"]["attachment"])
+    one, _ = shared["other"].instance(shared["away"]["app"])
+    two, _ = lab.instance(shared["home"]["app"], shared["home"]["group"])
+    answer = shared["other"].reach(one, two, destination_port=22, account=PARTICIPANT)
+    assert answer.network_path_found, codes(answer)
+    path = ids(answer.forward_path)
+    assert path.index(shared["away"]["attachment"]) < path.index(shared["tgw"]) \
+        < path.index(shared["home"]["attachment"])
+
+
+def test_shared_gateway_attachment_pending_acceptance_is_blocked(lab, shared):
+    one, _ = shared["other"].instance(shared["away"]["app"])
+    two, _ = lab.instance(shared["home"]["app"], shared["home"]["group"])
+    answer = shared["other"].reach(one, two, destination_port=22, account=PARTICIPANT)
+    assert codes(answer) == ["BAD_STATE_ATTACHMENT"]
+    assert answer.explanations[0]["TransitGateway"]["Id"] == shared["tgw"]
