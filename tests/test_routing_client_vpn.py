@@ -155,3 +155,22 @@ def test_instance_connect_endpoint_reaches_ssh_through_its_interface(ec2, office
     # the server admits SSH from the VPC only: RDP is refused by its group
     assert codes(analyse(ec2, eice["InstanceConnectEndpointId"], office["server"], port=3389)) \
         == ["ENI_SG_RULES_MISMATCH"]
+
+
+def test_internet_through_a_public_target_subnet(ec2, office):
+    """A 0.0.0.0/0 endpoint route and rule: the client's traffic leaves through the landing
+    subnet's internet gateway, from the endpoint interface's public address."""
+    cvpn, landing = office["cvpn"], office["landing"]
+    ec2.authorize_client_vpn_ingress(ClientVpnEndpointId=cvpn, TargetNetworkCidr="0.0.0.0/0",
+                                     AuthorizeAllGroups=True)
+    ec2.create_client_vpn_route(ClientVpnEndpointId=cvpn, DestinationCidrBlock="0.0.0.0/0",
+                                TargetVpcSubnetId=landing)
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=office["vpc"])
+    assert codes(analyse(ec2, cvpn, igw, port=443)) == ["NO_ROUTE_TO_DESTINATION"]
+    table = ec2.create_route_table(VpcId=office["vpc"])["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    ec2.associate_route_table(RouteTableId=table, SubnetId=landing)
+    answer = analyse(ec2, cvpn, igw, port=443)
+    assert answer["NetworkPathFound"] is True, codes(answer)
+    assert hops(answer)[0] == cvpn and hops(answer)[-1] == igw

@@ -3,8 +3,8 @@ client connections AWS reports.
 
 * A target network association is an ASSOCIATED edge endpoint -> subnet carrying `id`
   (`cvpn-assoc-…`); the endpoint puts a requester-managed interface in the subnet
-  (`eni -[ATTACHED]-> endpoint`, with the endpoint's security groups), through which its
-  clients' traffic enters the VPC, translated to that interface's address.
+  (`eni -[ATTACHED]-> endpoint`, with the endpoint's security groups and a public IPv4),
+  through which its clients' traffic enters the VPC, translated to that interface's address.
 * A route is a ROUTE edge endpoint -> target subnet, discriminated by destination
   {DestinationCidr, Origin (`associate` for the VPC route an association adds, `add-route`),
   Type `Nat`, Description}.
@@ -74,6 +74,9 @@ def associate(world: World, part: Partition, client_vpn_endpoint_id: str,
         description="ClientVPN Endpoint resource", requester_managed=True,
         requester_id=REQUESTER_ID, service_attachment=True)
     world.link(eni, cvpn_id, schema.ATTACHED)
+    # clients reach the endpoint at its interfaces' public addresses (its DNS name resolves
+    # to them), which also carry its traffic to the internet through a public subnet
+    network_interfaces.assign_public_ip(world, part, eni)
     assoc_id = world.new_id("cvpn-assoc")
     world.link(cvpn_id, subnet_id, schema.ASSOCIATED, id=assoc_id, eni=eni)
     block = str(vpc_blocks.blocks(world, vpc_id)[0])
