@@ -79,6 +79,9 @@ def test_operating_regions_must_exist_and_keep_the_home_region(ec2, ipam):
     assert [r["RegionName"] for r in changed["OperatingRegions"]] == ["us-east-1", "eu-west-1"]
     assert ec2.describe_ipams(Filters=[{"Name": "tier", "Values": ["free"]}])["Ipams"][0][
         "State"] == "modify-complete"
+    disco = ec2.describe_ipam_resource_discoveries(
+        IpamResourceDiscoveryIds=[ipam["DefaultResourceDiscoveryId"]])["IpamResourceDiscoveries"]
+    assert [r["RegionName"] for r in disco[0]["OperatingRegions"]] == ["us-east-1", "eu-west-1"]
 
 
 def test_scopes_create_modify_delete(ec2, ipam):

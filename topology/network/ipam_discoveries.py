@@ -104,7 +104,7 @@ def modify(world: World, part: Partition, ipam_resource_discovery_id: str,
                 f"The organizations entity path '{path}' is invalid.")
         if path not in gone and all(e["OrganizationsEntityPath"] != path for e in exclusions):
             exclusions.append({"OrganizationsEntityPath": path})
-    fields: dict[str, Any] = {"OperatingRegions": names,
+    fields: dict[str, Any] = {"OperatingRegions": names, "State": "modify-complete",
                               "OrganizationalUnitExclusions": exclusions}
     if description is not None:
         fields["Description"] = description

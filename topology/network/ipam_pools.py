@@ -221,9 +221,9 @@ def modify(world: World, part: Partition, ipam_pool_id: str, description: str | 
 
 
 # -- views and filters ------------------------------------------------------------------------
-ORDER = ("Locale", "PoolDepth", "State", "StateMessage", "Description", "AutoImport",
-         "PubliclyAdvertisable", "AddressFamily", *NETMASKS[:1], "AllocationMaxNetmaskLength",
-         "AllocationDefaultNetmaskLength")
+ORDER = ("PoolDepth", "State", "StateMessage", "Description", "AutoImport",
+         "PubliclyAdvertisable", "AddressFamily", "AllocationMinNetmaskLength",
+         "AllocationMaxNetmaskLength", "AllocationDefaultNetmaskLength")   # AWS's member order
 
 
 def view(world: World, pool_id: str) -> dict[str, Any]:
@@ -239,7 +239,7 @@ def view(world: World, pool_id: str) -> dict[str, Any]:
                 "IpamScopeType": scope["IpamScopeType"],
                 "IpamArn": discoveries.arn(world.graph.nodes[ipam_id], ipams.KIND, ipam_id),
                 "IpamRegion": node["region"], "Locale": node.get("Locale", "None")})
-    out.update({k: node[k] for k in ORDER[1:] if k in node})
+    out.update({k: node[k] for k in ORDER if k in node})
     out["AllocationResourceTags"] = [dict(t) for t in node["AllocationResourceTags"]]
     out["Tags"] = tagging.listed(node["tags"])
     for key in ("AwsService", "PublicIpSource", "SourceResource"):

@@ -69,6 +69,9 @@ def modify(world: World, part: Partition, ipam_id: str, description: str | None 
         if value is not None:
             fields[key] = value
     world.update(ipam_id, **fields)
+    for assoc, _, _ in world.into(ipam_id, schema.ASSOCIATED, discoveries.ASSOC):
+        if world.graph.nodes[assoc]["IsDefault"]:    # the default discovery follows the IPAM
+            world.update(discoveries.discovery_of(world, assoc), OperatingRegions=names)
     return ipam_id
 
 
