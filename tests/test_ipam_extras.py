@@ -405,6 +405,28 @@ def test_public_pool_cidr_from_ipam(ec2, ipam):
     assert ec2.get_ipam_pool_allocations(IpamPoolId=regional)["IpamPoolAllocations"] == []
 
 
+def test_byoip_to_ipam_ranges_are_advertised_as_byoip(ec2, ipam):
+    scope = ipam["PublicDefaultScopeId"]
+    top = ec2.create_ipam_pool(IpamScopeId=scope, AddressFamily="ipv4")["IpamPool"]["IpamPoolId"]
+    ec2.provision_ipam_pool_cidr(IpamPoolId=top, Cidr=V4, CidrAuthorizationContext=context(V4))
+    assert ec2.describe_byoip_cidrs(MaxResults=10)["ByoipCidrs"] == []   # no Region yet
+    regional = ec2.create_ipam_pool(IpamScopeId=scope, AddressFamily="ipv4", Locale="us-east-1",
+                                    SourceIpamPoolId=top, AwsService="ec2")["IpamPool"][
+        "IpamPoolId"]
+    ec2.provision_ipam_pool_cidr(IpamPoolId=regional, Cidr=V4)
+    found = ec2.describe_byoip_cidrs(MaxResults=10)["ByoipCidrs"]
+    assert [(r["Cidr"], r["State"], r["IpamPoolId"]) for r in found] == [
+        (V4, "provisioned", regional)]
+    assert ec2.advertise_byoip_cidr(Cidr=V4)["ByoipCidr"]["State"] == "pending-advertising"
+    routes = ec2.get_ipam_discovered_routes(IpamResourceDiscoveryId=ipam[
+        "DefaultResourceDiscoveryId"], ResourceRegion="us-east-1")["IpamDiscoveredRoutes"]
+    assert [(r["Cidr"], r["IpamPoolId"]) for r in routes] == [(V4, regional)]
+    assert fails(ec2.deprovision_byoip_cidr, Cidr=V4)[0] == "InvalidParameterValue"
+    ec2.withdraw_byoip_cidr(Cidr=V4)
+    ec2.deprovision_ipam_pool_cidr(IpamPoolId=regional, Cidr=V4)
+    assert ec2.describe_byoip_cidrs(MaxResults=10)["ByoipCidrs"] == []
+
+
 def test_move_byoip_cidr_to_ipam(ec2, ipam):
     ec2.provision_byoip_cidr(Cidr=V4, CidrAuthorizationContext=context(V4))
     top = ec2.create_ipam_pool(IpamScopeId=ipam["PublicDefaultScopeId"],

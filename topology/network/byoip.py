@@ -20,6 +20,7 @@ advertised and no address of its pool is allocated.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
@@ -29,6 +30,7 @@ from ..core import tags as tagging
 from ..core.errors import (IncorrectState, InvalidParameterValue, LimitExceeded,
                            MissingParameter, NotFound, TopologyError)
 from ..core.family import Action, Family, declare
+from ..core.registry import Registry
 from ..core.world import Partition, World
 from . import public_ipv4_pools as pools
 
@@ -105,9 +107,21 @@ def _check_free(world: World, net: IPNetwork) -> None:
                     "provisioned.")
 
 
+# where else a partition's BYOIP ranges come from (`byoip_ipam`: CIDRs brought to IPAM)
+SOURCES: Registry[Callable[[World, Partition], None]] = Registry(
+    "bring the partition's BYOIP ranges from another source up to date")
+
+
+def refresh(world: World, part: Partition) -> None:
+    """Bring the ranges other sources hold (IPAM pools) up to date."""
+    for _, source in SOURCES.items():
+        source(world, part)
+
+
 def find(world: World, part: Partition, cidr: str) -> str:
     """The range provisioned as exactly `cidr` in the partition."""
     net = parse_cidr(cidr)
+    refresh(world, part)
     for rid in world.claimed(part, CIDR, str(net)):
         return rid
     raise NotFound(f"The CIDR '{cidr}' does not exist", "InvalidByoipCidr.NotFound")
@@ -184,6 +198,9 @@ def deprovision(world: World, part: Partition, cidr: str) -> dict[str, Any]:
     """DeprovisionByoipCidr: the range and its pool go; answered as pending-deprovision."""
     rid = find(world, part, cidr)
     node = world.graph.nodes[rid]
+    if node.get("from_ipam"):
+        raise InvalidParameterValue(f"The CIDR {node['Cidr']} was provisioned through IPAM. "
+                                    "Deprovision it from its IPAM pool.")
     if node["State"] == "advertised":
         raise IncorrectState(f"The CIDR {node['Cidr']} is advertised. Withdraw it before "
                              "you deprovision it.", "IncorrectState")
