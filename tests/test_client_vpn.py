@@ -222,6 +222,24 @@ def test_routes_need_an_associated_subnet(ec2, vpc, subnet, cvpn):
         "Routes"]] == ["associate"]
 
 
+def test_route_and_rule_quotas(ec2, subnet, cvpn):
+    ec2.associate_client_vpn_target_network(ClientVpnEndpointId=cvpn, SubnetId=subnet)
+    for n in range(9):                    # with the association's route: ten
+        ec2.create_client_vpn_route(ClientVpnEndpointId=cvpn,
+                                    DestinationCidrBlock=f"192.168.{n}.0/24",
+                                    TargetVpcSubnetId=subnet)
+    assert fails(ec2.create_client_vpn_route, ClientVpnEndpointId=cvpn,
+                 DestinationCidrBlock="192.168.99.0/24", TargetVpcSubnetId=subnet)[0] == \
+        "ClientVpnRouteLimitExceeded"
+    for n in range(50):
+        ec2.authorize_client_vpn_ingress(ClientVpnEndpointId=cvpn,
+                                         TargetNetworkCidr=f"10.{n}.0.0/16",
+                                         AuthorizeAllGroups=True)
+    assert fails(ec2.authorize_client_vpn_ingress, ClientVpnEndpointId=cvpn,
+                 TargetNetworkCidr="10.99.0.0/16", AuthorizeAllGroups=True)[0] == \
+        "ClientVpnAuthorizationRuleLimitExceeded"
+
+
 def test_disassociating_removes_routes_and_the_interface(ec2, subnet, cvpn):
     assoc = ec2.associate_client_vpn_target_network(ClientVpnEndpointId=cvpn,
                                                     SubnetId=subnet)["AssociationId"]

@@ -24,7 +24,8 @@ from typing import Any
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core import schema
-from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
+                           TopologyError)
 from ..core.family import declare_actions
 from ..core.filters import Filter
 from ..core.world import Partition, World
@@ -33,6 +34,7 @@ from . import client_vpn
 from .client_vpn import KIND, get, target_subnets
 
 REQUESTER_ID = "389045016165"       # the account AWS shows as requester of its interfaces
+MAX_ROUTES, MAX_RULES = 10, 50      # AWS's default quotas per endpoint
 ORIGIN_ASSOCIATE, ORIGIN_ADDED = "associate", "add-route"
 
 
@@ -212,6 +214,9 @@ def create_route(world: World, part: Partition, client_vpn_endpoint_id: str,
         raise TopologyError(f"Route {destination} through {target_vpc_subnet_id} already "
                             f"exists on Client VPN endpoint {cvpn_id}.",
                             "InvalidClientVpnDuplicateRoute")
+    if len(routes(world, cvpn_id)) >= MAX_ROUTES:
+        raise LimitExceeded(f"You have reached the limit of {MAX_ROUTES} routes for Client VPN "
+                            f"endpoint {cvpn_id}.", "ClientVpnRouteLimitExceeded")
     world.link(cvpn_id, target_vpc_subnet_id, schema.ROUTE, destination,
                DestinationCidr=destination, Origin=ORIGIN_ADDED,
                **({"Description": description} if description else {}))
@@ -277,6 +282,10 @@ def authorize(world: World, part: Partition, client_vpn_endpoint_id: str,
         raise TopologyError(f"Authorization rule for {destination} already exists on Client "
                             f"VPN endpoint {cvpn_id}.",
                             "InvalidClientVpnDuplicateAuthorizationRule")
+    if len(node["rules"]) >= MAX_RULES:
+        raise LimitExceeded(f"You have reached the limit of {MAX_RULES} authorization rules "
+                            f"for Client VPN endpoint {cvpn_id}.",
+                            "ClientVpnAuthorizationRuleLimitExceeded")
     rule: dict[str, Any] = {"DestinationCidr": destination, "AccessAll": group is None,
                             "GroupId": group or "", "Description": description or ""}
     world.update(cvpn_id, rules=[*node["rules"], rule])

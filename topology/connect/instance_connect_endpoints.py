@@ -145,7 +145,6 @@ FILTERS: dict[str, Filter] = {
     "state": field("State"),
     "subnet-id": field("subnet"),
     "vpc-id": Filter(lambda w, rid, n: subnets.vpc_of(w, n["subnet"])),
-    "availability-zone": Filter(lambda w, rid, n: w.graph.nodes[n["subnet"]]["AvailabilityZone"]),
 }
 
 
