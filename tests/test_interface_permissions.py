@@ -2,6 +2,7 @@
 ResetNetworkInterfaceAttribute."""
 from __future__ import annotations
 
+import boto3
 import pytest
 
 from helpers import fails
@@ -144,3 +145,27 @@ def test_trunk_refusals(ec2, subnet, eni, trunk):
     assert gre["InterfaceProtocol"] == "GRE" and gre["GreKey"] == 9
     ec2.delete_network_interface(NetworkInterfaceId=plain)
     assert len(trunk_associations(ec2)) == 1
+
+
+def test_granted_account_attaches_the_interface(ec2, eni):
+    theirs = boto3.client("ec2", region_name="us-east-1", aws_access_key_id=OTHER,
+                          aws_secret_access_key="testing")
+    their_subnet = theirs.describe_subnets(Filters=[
+        {"Name": "availability-zone", "Values": ["us-east-1a"]}])["Subnets"][0]["SubnetId"]
+    instance = theirs.run_instances(ImageId="ami-057c3ffbeeff55523", MinCount=1, MaxCount=1,
+                                    InstanceType="t3.micro", SubnetId=their_subnet)[
+        "Instances"][0]["InstanceId"]
+    assert fails(theirs.attach_network_interface, NetworkInterfaceId=eni, InstanceId=instance,
+                 DeviceIndex=1)[0] == "InvalidNetworkInterfaceID.NotFound"
+    ec2.create_network_interface_permission(NetworkInterfaceId=eni, AwsAccountId=OTHER,
+                                            Permission="INSTANCE-ATTACH")
+    attachment = theirs.attach_network_interface(NetworkInterfaceId=eni, InstanceId=instance,
+                                                 DeviceIndex=1)["AttachmentId"]
+    assert attachment.startswith("eni-attach-")
+    found = ec2.describe_network_interfaces(NetworkInterfaceIds=[eni])["NetworkInterfaces"][0]
+    assert found["Attachment"]["InstanceId"] == instance
+    permission = permissions(ec2)[0]["NetworkInterfacePermissionId"]
+    assert fails(ec2.delete_network_interface_permission,
+                 NetworkInterfacePermissionId=permission)[0] == "InvalidPermission.InUse"
+    assert ec2.delete_network_interface_permission(NetworkInterfacePermissionId=permission,
+                                                   Force=True)["Return"]

@@ -277,7 +277,7 @@ def attach(world: World, part: Partition, eni_id: str, instance_id: str, device_
     `launching` is RunInstances' cold attach (the instance is still being built, so its
     state and type limits are the launcher's business).
     """
-    node = world.get(part, KIND, eni_id)
+    node = permitted(world, part, eni_id, "INSTANCE-ATTACH")
     instance = world.get(part, "instance", instance_id)
     if in_use(world, eni_id):
         raise TopologyError(f"Interface: [{eni_id}] in use.", "InvalidNetworkInterface.InUse")
@@ -307,6 +307,20 @@ def attach(world: World, part: Partition, eni_id: str, instance_id: str, device_
                NetworkCardIndex=network_card_index, DeleteOnTermination=delete_on_termination,
                AttachTime=_now(), Status="attached")
     return attachment_id
+
+
+def permitted(world: World, part: Partition, eni_id: str, permission: str) -> dict[str, Any]:
+    """The caller's interface `eni_id`, or another account's of the region that granted the
+    caller `permission` (CreateNetworkInterfacePermission's nodes, ASSOCIATED with it)."""
+    node = world.node(eni_id)
+    if node is not None and node["kind"] == KIND and node["region"] == part.region and \
+            node["account"] != part.account and any(
+                world.graph.nodes[p].get("Permission") == permission
+                and world.graph.nodes[p].get("AwsAccountId") == part.account
+                for p, _, _ in world.into(eni_id, schema.ASSOCIATED,
+                                          "network-interface-permission")):
+        return node
+    return world.get(part, KIND, eni_id)
 
 
 def _check_type_limits(world: World, instance: dict[str, Any], node: dict[str, Any],
@@ -430,7 +444,8 @@ def set_delete_on_termination(world: World, part: Partition, eni_id: str, attach
 __all__ = ["ADDRESS_IN_USE", "IPV6", "KIND", "MAX_IPV4", "PRIVATE_IP", "PUBLIC_IP",
            "SERVICE_ATTACHMENT", "SERVICE_OWNER", "assign_public_ip", "attach", "attachment",
            "check_groups", "create", "delete", "detach", "elastic_ip_on", "elastic_ips",
-           "find_attachment", "groups", "in_use", "instance_state", "primary_of", "public_ip",
+           "find_attachment", "groups", "in_use", "instance_state", "permitted", "primary_of",
+           "public_ip",
            "public_ips", "release_public_ip", "set_delete_on_termination", "set_description",
            "set_groups", "set_public_wish", "set_source_dest_check", "subnet_of", "vpc_of"]
 
