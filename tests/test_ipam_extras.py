@@ -300,6 +300,8 @@ def test_resolver_versions_follow_the_network(ec2, ipam):
         TrackLatestVersion=True)["IpamPrefixListResolverTarget"]
     assert target["State"] == "create-in-progress"
     assert entries(ec2, pl) == ["10.1.0.0/16", "192.168.0.0/24"]
+    assert fails(ec2.modify_managed_prefix_list, PrefixListId=pl,
+                 AddEntries=[{"Cidr": "10.9.0.0/16"}])[0] == "InvalidPrefixListModification"
     prod_vpc(ec2, "10.3.0.0/16")
     versions = ec2.get_ipam_prefix_list_resolver_versions(IpamPrefixListResolverId=rid)[
         "IpamPrefixListResolverVersions"]

@@ -222,6 +222,11 @@ def modify(world: World, part: Partition, pl_id: str, params: dict[str, Any]) ->
     node = owned(world, part, pl_id, "modified")
     adds, removes = params.get("AddEntries") or [], params.get("RemoveEntries") or []
     max_entries, name = params.get("MaxEntries"), params.get("PrefixListName")
+    if (adds or removes) and world.into(pl_id, schema.REFERENCES,
+                                        "ipam-prefix-list-resolver-target"):
+        raise TopologyError(f"The prefix list {pl_id} is managed by an IPAM prefix list "
+                            "resolver: its entries follow the resolver.",
+                            "InvalidPrefixListModification")
     if max_entries is not None and (adds or removes):
         raise InvalidParameterCombination(
             "You cannot modify the entries and the maximum number of entries for the prefix "
