@@ -190,3 +190,17 @@ def test_server_share_attach_and_accept(server_ec2):
     found = other.describe_transit_gateway_vpc_attachments(
         TransitGatewayAttachmentIds=[attach_id])["TransitGatewayVpcAttachments"][0]
     assert found["State"] == "available"
+
+
+def test_owner_deletes_a_participants_attachment(ec2, shared):
+    attach_id = attach(shared["other"], shared["tgw"])["TransitGatewayAttachmentId"]
+    ec2.accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attach_id)
+    answer = ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attach_id)
+    assert answer["TransitGatewayVpcAttachment"]["State"] == "deleting"
+    found = shared["other"].describe_transit_gateway_vpc_attachments(
+        TransitGatewayAttachmentIds=[attach_id])["TransitGatewayVpcAttachments"][0]
+    assert found["State"] == "deleted"
+    # its interface is gone from the participant's subnet
+    enis = shared["other"].describe_network_interfaces(Filters=[
+        {"Name": "interface-type", "Values": ["transit_gateway"]}])["NetworkInterfaces"]
+    assert enis == []
