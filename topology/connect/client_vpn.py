@@ -24,7 +24,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from netaddr import AddrFormatError, IPNetwork
+from netaddr import INET_PTON, AddrFormatError, IPAddress, IPNetwork, IPSet
 
 from ..core import schema
 from ..core import tags as tagging
@@ -140,8 +140,7 @@ def _dns_servers(servers: list[str]) -> list[str]:
         raise _invalid("You can specify up to two DNS servers.")
     for ip in servers:
         try:
-            if IPNetwork(ip).size != 1 or "/" in ip:
-                raise ValueError(ip)
+            IPAddress(ip, flags=INET_PTON)
         except (AddrFormatError, ValueError):
             raise _invalid(f"Value ({ip}) for parameter dnsServers is invalid.") from None
     return list(servers)
@@ -226,7 +225,7 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
         "DisconnectOnSessionTimeout": bool(params.get("DisconnectOnSessionTimeout", True)),
         "EndpointIpAddressType": params.get("EndpointIpAddressType", "ipv4"),
         "TrafficIpAddressType": params.get("TrafficIpAddressType", "ipv4"),
-        "VpnProtocol": "openvpn", "CreationTime": _time(now()),
+        "VpnProtocol": "openvpn", "CreationTime": timestamp(now()),
         "crl": None, "policy": None, "rules": [], "connections": []}
     vpc_id, sgs = groups_for(world, part, params.get("VpcId"), params.get("SecurityGroupIds"))
     if vpc_id is not None and cidr is not None:
@@ -249,10 +248,9 @@ def overlapping(world: World, cidr: str | None, vpc_id: str) -> None:
     """The client range may not overlap the VPC's blocks (AWS's rule)."""
     if cidr is None:            # an IPv6-only endpoint: AWS assigns client addresses
         return
-    client = IPNetwork(cidr)
+    client = IPSet([cidr])
     for block in vpc_blocks.blocks(world, vpc_id):
-        if IPNetwork(str(block)).first <= client.last and \
-                client.first <= IPNetwork(str(block)).last:
+        if client & IPSet([str(block)]):
             raise TopologyError(
                 f"Client CIDR block {cidr} overlaps with the CIDR block {block} of VPC "
                 f"{vpc_id}.", "InvalidClientVpnSubnetId.OverlappingCidr")
@@ -342,11 +340,13 @@ def _check_regroup(world: World, part: Partition, cvpn_id: str, params: dict[str
 
 def apply_groups(world: World, part: Partition, cvpn_id: str, vpc_id: str | None,
                  group_ids: list[str] | None) -> list[str]:
-    """Give the endpoint (and its interfaces in target subnets) these groups of `vpc_id`."""
+    """Give the endpoint (and its interfaces in target subnets) these groups of `vpc_id`;
+    none named keeps those it has in that VPC, else takes the VPC's default group."""
+    kept = groups(world, cvpn_id) if group_ids is None and vpc_of(world, cvpn_id) == vpc_id \
+        else []
     vpc_id, sgs = groups_for(world, part, vpc_id, group_ids)
     assert vpc_id is not None
-    if not group_ids and vpc_of(world, cvpn_id) == vpc_id and group_ids is None:
-        sgs = groups(world, cvpn_id) or sgs
+    sgs = kept or sgs
     overlapping(world, world.graph.nodes[cvpn_id].get("ClientCidrBlock"), vpc_id)
     set_groups(world, cvpn_id, vpc_id, sgs)
     for eni, _, _ in world.into(cvpn_id, schema.ATTACHED, "network-interface"):
@@ -436,7 +436,8 @@ LATER = ("SessionTimeoutHours", "ClientLoginBannerOptions", "ClientRouteEnforcem
          "DisconnectOnSessionTimeout", "EndpointIpAddressType", "TrafficIpAddressType")
 
 
-def _time(when: dt.datetime) -> str:
+def timestamp(when: dt.datetime) -> str:
+    """A time as Client VPN's string members show it."""
     return when.strftime("%Y-%m-%dT%H:%M:%S")
 
 

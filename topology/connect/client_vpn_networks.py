@@ -18,12 +18,12 @@ group or all groups, none twice.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
 from ..core import schema
+from ..core.clock import now
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
                            TopologyError)
 from ..core.family import declare_actions
@@ -65,7 +65,7 @@ def associate(world: World, part: Partition, client_vpn_endpoint_id: str,
     if subnet_id is None:
         raise TopologyError("The request must contain the parameter SubnetId",
                             "MissingParameter")
-    subnet = _subnet(world, part, cvpn_id, subnet_id)
+    _check_subnet(world, part, cvpn_id, subnet_id)
     vpc_id = subnets.vpc_of(world, subnet_id)
     client_vpn.overlapping(world, world.graph.nodes[cvpn_id].get("ClientCidrBlock"), vpc_id)
     sgs = client_vpn.groups(world, cvpn_id)
@@ -84,11 +84,11 @@ def associate(world: World, part: Partition, client_vpn_endpoint_id: str,
     block = str(vpc_blocks.blocks(world, vpc_id)[0])
     world.link(cvpn_id, subnet_id, schema.ROUTE, block, DestinationCidr=block,
                Origin=ORIGIN_ASSOCIATE, Description="Default Route")
-    del subnet
     return {"AssociationId": assoc_id, "Status": {"Code": "associating"}}
 
 
-def _subnet(world: World, part: Partition, cvpn_id: str, subnet_id: str) -> dict[str, Any]:
+def _check_subnet(world: World, part: Partition, cvpn_id: str, subnet_id: str) -> None:
+    """The subnet may join the endpoint: the caller's, in its VPC, new, in a new zone."""
     node = world.node(subnet_id)
     if node is not None and node["kind"] == "subnet" and node["account"] != part.account:
         raise TopologyError(f"Subnet {subnet_id} belongs to a different account.",
@@ -109,7 +109,6 @@ def _subnet(world: World, part: Partition, cvpn_id: str, subnet_id: str) -> dict
                 f"Subnet {other} of Availability Zone {subnet['AvailabilityZone']} is already "
                 f"associated with Client VPN endpoint {cvpn_id}.",
                 "InvalidClientVpnSubnetId.DuplicateAz")
-    return subnet
 
 
 def association(world: World, part: Partition, cvpn_id: str, assoc_id: str
@@ -372,9 +371,9 @@ def connect(world: World, part: Partition, cvpn_id: str, *, username: str,
         raise InvalidParameterValue(f"Client VPN endpoint {cvpn_id} has no IPv4 client range.")
     block = IPNetwork(node["ClientCidrBlock"])
     used = {c["ClientIp"] for c in node["connections"] if c["Status"]["Code"] == "active"}
-    ip = client_ip or next(str(a) for a in _hosts(block) if str(a) not in used)
+    ip = client_ip or next(str(a) for a in block.iter_hosts() if str(a) not in used)
     conn_id = world.new_id("cvpn-connection")
-    stamp = client_vpn._time(client_vpn.now())
+    stamp = client_vpn.timestamp(now())
     row = {"Timestamp": stamp, "ConnectionId": conn_id, "Username": username,
            "ConnectionEstablishedTime": stamp, "IngressBytes": "0", "EgressBytes": "0",
            "IngressPackets": "0", "EgressPackets": "0", "ClientIp": ip,
@@ -383,13 +382,9 @@ def connect(world: World, part: Partition, cvpn_id: str, *, username: str,
     return conn_id
 
 
-def _hosts(block: IPNetwork) -> Iterable[Any]:
-    return block.iter_hosts()
-
-
 def client_address(world: World, cvpn_id: str) -> str:
     """An address a client of the endpoint gets (the first of the client range's hosts)."""
-    return str(next(iter(_hosts(IPNetwork(world.graph.nodes[cvpn_id]["ClientCidrBlock"])))))
+    return str(next(IPNetwork(world.graph.nodes[cvpn_id]["ClientCidrBlock"]).iter_hosts()))
 
 
 
