@@ -6,6 +6,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+import viz
 from helpers import error, fails
 from test_routing_internet import nat_gateway, net  # noqa: F401  (net is a fixture)
 from test_routing_lab import Lab, codes, lab  # noqa: F401  (lab is a fixture)
@@ -235,3 +236,12 @@ def test_vpcs_and_subnets_show_the_mode_that_applies(ec2, vpc, subnet):
     exclude(ec2, SubnetId=subnet)
     assert subnet_mode() == {"InternetGatewayBlockMode": "off"}
     assert vpc_mode() == {"InternetGatewayBlockMode": "block-ingress"}
+
+
+def test_diagram_shows_the_mode(lab, net):
+    lab.ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-ingress")
+    exclude(lab.ec2, SubnetId=net["private"])
+    scene = viz.snapshot(lab.world)
+    assert "BPA block-ingress" in scene.nodes[net["vpc"]].detail
+    assert scene.nodes[net["public"]].detail == ("BPA block-ingress",)
+    assert scene.nodes[net["private"]].detail == ()

@@ -12,6 +12,7 @@ from typing import Any
 from topology.connect import local_gateway_route_tables as lgw_tables
 from topology.core import addressing, schema
 from topology.core.world import Partition, World
+from topology.network import block_public_access as bpa
 from topology.network import network_interfaces as enis
 from topology.network import route_server_peers
 from topology.network import subnets as subnet_family
@@ -183,7 +184,7 @@ class _Reader:
         world, node = self.world, self.graph[vpc_id]
         default = bool(node.get("IsDefault"))
         self.add(Node(vpc_id, "vpc", parent, _name(node), tuple(_vpc_cidrs(world, vpc_id)),
-                      ("default VPC",) if default else (), _state(node),
+                      ("default VPC",) * default + _blocked(world, vpc_id), _state(node),
                       flags=("default",) if default else ()))
         for kind in VPC_HIDDEN:
             for rid, _, _ in world.out(vpc_id, schema.CONTAINS, kind):
@@ -265,7 +266,7 @@ class _Reader:
         cidrs += [str(block) for block in subnet_family.ipv6_blocks(world, sid)]
         public = self._public(sid)
         self.add(Node(sid, "subnet", parent, _name(node), tuple(cidrs), state=_state(node),
-                      flags=("public",) if public else ("private",)))
+                      detail=_blocked(world, sid), flags=("public",) if public else ("private",)))
         for a, _, _ in world.out(sid, schema.CONTAINS, "subnet-cidr-assoc"):
             self.aliases[a] = sid
         leaves: list[Node] = []
@@ -507,6 +508,12 @@ class _Reader:
                           detail=(rid, where)))
             self.aliases.setdefault(rid, stub)
         return stub
+
+
+def _blocked(world: World, rid: str) -> tuple[str, ...]:
+    """A VPC's or subnet's VPC Block Public Access mode, when it blocks anything."""
+    mode = bpa.states(world, rid)["InternetGatewayBlockMode"]
+    return () if mode == "off" else (f"BPA {mode}",)
 
 
 def _ancestors(nodes: dict[str, Node], node_id: str) -> list[str]:
