@@ -245,3 +245,11 @@ def test_diagram_shows_the_mode(lab, net):
     assert "BPA block-ingress" in scene.nodes[net["vpc"]].detail
     assert scene.nodes[net["public"]].detail == ("BPA block-ingress",)
     assert scene.nodes[net["private"]].detail == ()
+
+
+def test_exclusion_goes_with_its_vpc(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    eid = exclude(ec2, VpcId=vpc)["ExclusionId"]
+    ec2.delete_vpc(VpcId=vpc)
+    assert exclusions(ec2, ExclusionIds=[eid])[0]["State"] == "delete-complete"
+    assert exclusions(ec2, Filters=[{"Name": "state", "Values": ["create-complete"]}]) == []

@@ -107,3 +107,11 @@ def test_over_the_server(server_ec2):
 def test_describe_vpcs_shows_the_control(ec2, vpc, control):
     found = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["EncryptionControl"]
     assert found["VpcEncryptionControlId"] == control and found["Mode"] == "monitor"
+
+
+def test_control_goes_with_its_vpc(ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.5.0.0/16")["Vpc"]["VpcId"]
+    ec = ec2.create_vpc_encryption_control(VpcId=vpc)["VpcEncryptionControl"][
+        "VpcEncryptionControlId"]
+    ec2.delete_vpc(VpcId=vpc)
+    assert described(ec2, VpcEncryptionControlIds=[ec])[0]["State"] == "deleted"

@@ -102,9 +102,17 @@ def create(world: World, part: Partition, internet_gateway_exclusion_mode: str,
     return exclusion
 
 
+def state(world: World, exclusion_id: str) -> str:
+    """The exclusion's state: an exclusion whose VPC or subnet is gone went with it."""
+    node = world.graph.nodes[exclusion_id]
+    if node["State"] != DELETED and not world.out(exclusion_id, schema.ASSOCIATED):
+        return DELETED
+    return str(node["State"])
+
+
 def _live(world: World, part: Partition, exclusion_id: str) -> dict[str, Any]:
     node = world.get(part, KIND, exclusion_id)
-    if node["State"] == DELETED:
+    if state(world, exclusion_id) == DELETED:
         raise TopologyError(f"The exclusion '{exclusion_id}' is in state {DELETED} and cannot "
                             "be modified.", "IncorrectState")
     return node
@@ -130,7 +138,8 @@ def view(world: World, exclusion_id: str) -> dict[str, Any]:
     out = {"ExclusionId": exclusion_id,
            **{k: node[k] for k in ("InternetGatewayExclusionMode", "ResourceArn", "State",
                                    "CreationTimestamp", "LastUpdateTimestamp",
-                                   "DeletionTimestamp") if k in node}}
+                                   "DeletionTimestamp") if k in node},
+           "State": state(world, exclusion_id)}
     out["Tags"] = tagging.listed(node["tags"])
     return out
 
@@ -198,7 +207,7 @@ FILTERS: dict[str, Filter] = {
     "exclusion-id": ident(),
     "resource-arn": field("ResourceArn"),
     "internet-gateway-exclusion-mode": field("InternetGatewayExclusionMode"),
-    "state": field("State"),
+    "state": Filter(lambda w, rid, n: state(w, rid)),
 }
 
 FAMILY = declare(Family(

@@ -58,9 +58,17 @@ def create(world: World, part: Partition, vpc_id: str, *,
     return ec
 
 
+def state(world: World, ec: str) -> str:
+    """The control's state: one whose VPC is gone went with it."""
+    node = world.graph.nodes[ec]
+    if not world.out(ec, schema.ASSOCIATED, "vpc") and node["State"] != "deleted":
+        return "deleted"
+    return str(node["State"])
+
+
 def _live(world: World, part: Partition, ec: str) -> dict[str, Any]:
     node = world.get(part, KIND, ec)
-    if node["State"] == "deleted":
+    if state(world, ec) == "deleted":
         raise IncorrectState(f"The VPC encryption control {ec} is deleted.", "IncorrectState")
     return node
 
@@ -111,7 +119,7 @@ def _vpc(world: World, ec: str) -> str | None:
 def view(world: World, ec: str) -> dict[str, Any]:
     node = world.graph.nodes[ec]
     out: dict[str, Any] = {"VpcId": _vpc(world, ec), "VpcEncryptionControlId": ec,
-                           "Mode": node["Mode"], "State": node["State"]}
+                           "Mode": node["Mode"], "State": state(world, ec)}
     if node.get("StateMessage"):
         out["StateMessage"] = node["StateMessage"]
     out["ResourceExclusions"] = {name: {"State": state}
@@ -220,7 +228,7 @@ FILTERS: dict[str, Filter] = {
     "vpc-encryption-control-id": ident(),
     "vpc-id": Filter(lambda w, rid, n: _vpc(w, rid)),
     "mode": field("Mode"),
-    "state": field("State"),
+    "state": Filter(lambda w, rid, n: state(w, rid)),
 }
 
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create,
