@@ -460,3 +460,30 @@ def test_random_allocations_never_overlap(ec2, ipam):
     assert all(n in IPNetwork("10.0.0.0/16") for n in nets)
     listed = ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
     assert {a["IpamPoolAllocationId"]: a["Cidr"] for a in listed} == held
+
+
+@pytest.mark.parametrize("auto", [True, False])
+def test_auto_import_takes_existing_vpcs(ec2, ipam, auto):
+    existing = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    pool = make_pool(ec2, ipam["PrivateDefaultScopeId"], "10.0.0.0/15", Locale="us-east-1",
+                     AutoImport=auto)
+    drawn = ec2.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=16)["Vpc"]
+    listed = ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
+    managed = {r["ResourceId"] for r in ec2.get_ipam_resource_cidrs(
+        IpamScopeId=ipam["PrivateDefaultScopeId"], IpamPoolId=pool)["IpamResourceCidrs"]}
+    if not auto:   # AWS hands out space an unmanaged VPC already uses
+        assert drawn["CidrBlock"] == "10.0.0.0/16"
+        assert [a["ResourceId"] for a in listed] == [drawn["VpcId"]]
+        assert managed == {drawn["VpcId"]}
+        return
+    assert drawn["CidrBlock"] == "10.1.0.0/16"
+    assert {(a["ResourceId"], a["Cidr"]) for a in listed} == {
+        (existing, "10.0.0.0/16"), (drawn["VpcId"], "10.1.0.0/16")}
+    imported = next(a for a in listed if a["ResourceId"] == existing)
+    again = ec2.get_ipam_pool_allocations(IpamPoolId=pool, IpamPoolAllocationId=imported[
+        "IpamPoolAllocationId"])["IpamPoolAllocations"]
+    assert again == [imported]
+    assert managed == {existing, drawn["VpcId"]}
+    ec2.delete_vpc(VpcId=existing)
+    assert [a["ResourceId"] for a in ec2.get_ipam_pool_allocations(IpamPoolId=pool)[
+        "IpamPoolAllocations"]] == [drawn["VpcId"]]

@@ -9,6 +9,9 @@ block node that holds it (a `vpc-cidr-assoc`, a `subnet`, a `subnet-cidr-assoc`,
 `ipam-pool-cidr`): the kind `lives_on` that edge, so deleting the VPC or subnet, or
 disassociating the block, releases the CIDR with no code here.
 
+A pool with `AutoImport` takes the VPC blocks of its locale that fall in its CIDRs as its
+own (`imported`), computed when asked, as IPAM's discovery would find them.
+
 A pool's free space is its provisioned CIDRs less its allocations (netaddr `IPSet`); the
 next CIDR of a size is the lowest one of the smallest free block that holds it (smallest
 fit), so large blocks stay whole.
@@ -24,6 +27,7 @@ from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
+from . import ipam_discoveries as discoveries
 from . import ipam_pools as pools
 
 KIND = "ipam-pool-allocation"
@@ -41,12 +45,37 @@ def allocations(world: World, pool_id: str) -> list[str]:
     return sorted(found, key=lambda a: world.graph.nodes[a]["seq"])
 
 
-def free_space(world: World, pool_id: str) -> IPSet:
-    """The pool's provisioned CIDRs less its allocations, built from the gaps between the
-    sorted allocations (a pool of a thousand allocations costs a sort, not a set algebra)."""
+def imported(world: World, pool_id: str) -> list[tuple[str, IPNetwork]]:
+    """The VPC blocks an `AutoImport` pool counts as its allocations, as IPAM finds them:
+    (block node, CIDR) of the VPCs of its locale, in the accounts its IPAM watches, inside
+    its provisioned CIDRs, of a size its rules allow and held by no allocation."""
+    pool = world.graph.nodes[pool_id]
+    if not pool["AutoImport"] or not pool.get("Locale"):
+        return []
     nodes = world.graph.nodes
-    used = sorted(tuple(nodes[a]["span"])
-                  for a, _, _ in world.out(pool_id, schema.CONTAINS, KIND))
+    blocks = [addressing.network(nodes[c]["Cidr"]) for c in provisioned(world, pool_id)]
+    key = "CidrBlock" if pool["AddressFamily"] == "ipv4" else "Ipv6CidrBlock"
+    low, high = pool["AllocationMinNetmaskLength"], pool["AllocationMaxNetmaskLength"]
+    found = []
+    for part in discoveries.partitions(world, discoveries.watched(world, pool["account"]),
+                                       [pool["Locale"]]):
+        for assoc in part.ids("vpc-cidr-assoc"):
+            cidr = nodes[assoc].get(key)
+            if cidr is None or world.into(assoc, schema.ASSOCIATED, KIND):
+                continue
+            net = addressing.network(cidr)
+            if low <= net.prefixlen <= high and any(net in block for block in blocks):
+                found.append((assoc, net))
+    return found
+
+
+def free_space(world: World, pool_id: str) -> IPSet:
+    """The pool's provisioned CIDRs less its allocations (and what it auto-imports), built
+    from the gaps between the sorted spans (a thousand allocations cost a sort)."""
+    nodes = world.graph.nodes
+    used = sorted([tuple(nodes[a]["span"])
+                   for a, _, _ in world.out(pool_id, schema.CONTAINS, KIND)]
+                  + [(net.first, net.last) for _, net in imported(world, pool_id)])
     gaps: list[IPNetwork] = []
     for cidr_id in provisioned(world, pool_id):
         block = addressing.network(nodes[cidr_id]["Cidr"])

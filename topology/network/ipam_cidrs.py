@@ -10,6 +10,7 @@ ProvisionIpamPoolCidr answers `pending-provision`, DeprovisionIpamPoolCidr
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from netaddr import IPNetwork, IPSet
@@ -172,15 +173,44 @@ def get_allocations(world: World, part: Partition, ipam_pool_id: str,
                     filters: list[dict[str, Any]] | None = None,
                     max_results: int | None = None, next_token: str | None = None
                     ) -> dict[str, Any]:
-    """GetIpamPoolAllocations: the pool's allocations (or the one named)."""
+    """GetIpamPoolAllocations: the pool's allocations (or the one named), those it
+    auto-imports included."""
     pools.usable(world, part, ipam_pool_id)
-    ids = allocs.allocations(world, ipam_pool_id)
+    rows = [{**allocs.view(world, a), "tags": world.tags(a)}
+            for a in allocs.allocations(world, ipam_pool_id)]
+    rows += [_imported_row(world, ipam_pool_id, holder, net)
+             for holder, net in allocs.imported(world, ipam_pool_id)]
     if ipam_pool_allocation_id is not None:
-        world.find(allocs.KIND, ipam_pool_allocation_id)
-        ids = [a for a in ids if a == ipam_pool_allocation_id]
-    chosen = filtering.select(world, part, allocs.KIND, allocs.FILTERS, filters, ids)
-    page, token = paging.page(world, chosen, max_results, next_token)
-    return {"IpamPoolAllocations": [allocs.view(world, a) for a in page], "NextToken": token}
+        rows = [r for r in rows if r["IpamPoolAllocationId"] == ipam_pool_allocation_id]
+        if not rows:
+            world.find(allocs.KIND, ipam_pool_allocation_id)    # NotFound (or Malformed)
+    chosen = filtering.select_rows(ALLOCATION_ROWS, filters, rows)
+    page, token = paging.rows(chosen, "ipam-pool-allocations", max_results, next_token)
+    return {"IpamPoolAllocations": [{k: v for k, v in r.items() if k != "tags"} for r in page],
+            "NextToken": token}
+
+
+def _imported_row(world: World, pool_id: str, holder: str, net: IPNetwork) -> dict[str, Any]:
+    """An auto-imported VPC block as the pool lists it (its id derived from the block's, so
+    it is the same at every request)."""
+    vpc_id = world.into(holder, schema.CONTAINS, "vpc")[0][0]
+    vpc = world.graph.nodes[vpc_id]
+    digest = hashlib.sha256(f"{pool_id}|{holder}".encode()).hexdigest()[:17]
+    return {"Cidr": str(net), "IpamPoolAllocationId": f"ipam-pool-alloc-{digest}",
+            "ResourceId": vpc_id, "ResourceType": "vpc", "ResourceRegion": vpc["region"],
+            "ResourceOwner": vpc["account"], "Tags": [], "tags": {}}
+
+
+def _row(key: str) -> Filter:
+    return Filter(lambda w, rid, row: row.get(key))
+
+
+ALLOCATION_ROWS: dict[str, Filter] = {
+    name: _row(key) for name, key in (
+        ("ipam-pool-allocation-id", "IpamPoolAllocationId"), ("cidr", "Cidr"),
+        ("description", "Description"), ("resource-id", "ResourceId"),
+        ("resource-type", "ResourceType"), ("resource-region", "ResourceRegion"),
+        ("resource-owner", "ResourceOwner"))}
 
 
 # -- deleting pools and IPAMs -----------------------------------------------------------------

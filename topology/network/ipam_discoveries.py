@@ -64,9 +64,20 @@ def changed_regions(current: list[str], home: str, add: list[dict[str, Any]] | N
         r for r in added if r not in current and r not in dropped]
 
 
-def settled(state: str) -> str:
-    """The state a transient one settles in (`create-in-progress` -> `create-complete`)."""
-    return state.replace("-in-progress", "-complete")
+def watched(world: World, account: str) -> list[str]:
+    """The accounts an IPAM (or discovery) of `account` sees: its own, or its organization's
+    when it is the organization's delegated IPAM administrator."""
+    org_id = admin_of(world, account)
+    if org_id is None:
+        return [account]
+    members = next((o["Accounts"] for o in sharing.organizations(world) if o["Id"] == org_id),
+                   [])
+    return [account, *[a for a in members if a != account]]
+
+
+def partitions(world: World, owners: list[str], regions_: list[str]) -> list[Partition]:
+    """The existing partitions of those accounts and regions (none is created by looking)."""
+    return [p for p in world.partitions() if p.account in owners and p.region in regions_]
 
 
 # -- resource discoveries ---------------------------------------------------------------------

@@ -33,22 +33,6 @@ ROW_KEYS = ("IpamId", "IpamScopeId", "IpamPoolId", "ResourceRegion", "ResourceOw
             "AvailabilityZoneId")
 
 
-def accounts(world: World, account: str) -> list[str]:
-    """The accounts an IPAM of `account` sees: its own, or its organization's if it is the
-    delegated administrator."""
-    org_id = discoveries.admin_of(world, account)
-    if org_id is None:
-        return [account]
-    members = next((o["Accounts"] for o in sharing.organizations(world) if o["Id"] == org_id),
-                   [])
-    return [account, *[a for a in members if a != account]]
-
-
-def _parts(world: World, owners: list[str], regions: list[str]) -> list[Partition]:
-    """The existing partitions of those accounts and regions (none is created by looking)."""
-    return [p for p in world.partitions() if p.account in owners and p.region in regions]
-
-
 def _usage(world: World, kind: str, rid: str, cidr: str) -> float:
     net = IPNetwork(cidr)
     if kind == "subnet":
@@ -124,26 +108,32 @@ def scope_rows(world: World, scope_id: str) -> list[dict[str, Any]]:
     default = {world.graph.nodes[s]["IpamScopeType"]: s for s in ipams.scopes(world, ipam_id)
                if world.graph.nodes[s]["IsDefault"]}
     placed, ignored = ipam.get("ScopedCidrs") or {}, set(ipam.get("IgnoredCidrs") or [])
+    auto = {holder: pool_id for pool_id in ipams.pools(world, scope_id)
+            for holder, _ in allocs.imported(world, pool_id)}
     rows = []
-    for part in _parts(world, accounts(world, ipam["account"]), ipam["OperatingRegions"]):
+    for part in discoveries.partitions(world, discoveries.watched(world, ipam["account"]), ipam["OperatingRegions"]):
         for row in resources(world, part):
             home = placed.get(_key(row), default.get("public" if row["public"] else "private"))
             if home == scope_id:
-                rows.append(_status(world, ipam_id, scope_id, row, _key(row) in ignored))
+                rows.append(_status(world, ipam_id, scope_id, row, _key(row) in ignored,
+                                    auto))
     _overlaps(rows)
     return rows
 
 
-def _status(world: World, ipam_id: str, scope_id: str, row: dict[str, Any], ignored: bool
-            ) -> dict[str, Any]:
+def _status(world: World, ipam_id: str, scope_id: str, row: dict[str, Any], ignored: bool,
+            auto: dict[str, str]) -> dict[str, Any]:
+    """The row with its management and compliance status (`auto`: the blocks auto-import
+    pools of the scope take, by holder)."""
     row = {**row, "IpamId": ipam_id, "IpamScopeId": scope_id}
+    holder = row.pop("holder")
     if ignored:
         return {**row, "ComplianceStatus": "ignored", "ManagementState": "ignored",
                 "OverlapStatus": "ignored"}
-    alloc = _pool_allocation(world, row.pop("holder"), row["ResourceCidr"])
-    if alloc is None:
+    alloc = _pool_allocation(world, holder, row["ResourceCidr"])
+    if alloc is None and holder not in auto:
         return {**row, "ComplianceStatus": "unmanaged", "ManagementState": "unmanaged"}
-    pool_id = allocs.pool_of(world, alloc)
+    pool_id = allocs.pool_of(world, alloc) if alloc else auto[holder]
     pool = world.graph.nodes[pool_id]
     prefixlen = IPNetwork(row["ResourceCidr"]).prefixlen
     tags = {t["Key"]: t["Value"] for t in row["ResourceTags"]}
@@ -174,14 +164,6 @@ def _clash(row: dict[str, Any], other: dict[str, Any]) -> bool:
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ROW_KEYS if k in row}
-
-
-def _paged(rows: list[dict[str, Any]], scope: str, max_results: int | None,
-           next_token: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    paging.check_max_results(max_results)
-    start = paging.decode(next_token, scope, lambda p: isinstance(p, int)) if next_token else 0
-    end = len(rows) if not max_results else start + max_results
-    return rows[start:end], (paging.encode(scope, end) if end < len(rows) else None)
 
 
 def _row_filter(key: str) -> Filter:
@@ -220,7 +202,7 @@ def get_resource_cidrs(world: World, part: Partition, ipam_scope_id: str,
         rows = [r for r in rows if {"Key": resource_tag.get("Key"),
                                     "Value": resource_tag.get("Value", "")} in r["ResourceTags"]]
     chosen = filtering.select_rows(RESOURCE_FILTERS, filters, [_tagged(r) for r in rows])
-    page, token = _paged(chosen, "ipam-resource-cidrs", max_results, next_token)
+    page, token = paging.rows(chosen, "ipam-resource-cidrs", max_results, next_token)
     return {"IpamResourceCidrs": [_public(r) for r in page], "NextToken": token}
 
 
@@ -279,7 +261,7 @@ def get_discovered_resource_cidrs(world: World, part: Partition,
     node = _discovery(world, part, ipam_resource_discovery_id, resource_region)
     sampled = clock.now()
     rows = []
-    for p in _parts(world, accounts(world, node["account"]), [resource_region]):
+    for p in discoveries.partitions(world, discoveries.watched(world, node["account"]), [resource_region]):
         for row in resources(world, p):
             out = {"IpamResourceDiscoveryId": ipam_resource_discovery_id,
                    **{k: row[k] for k in ("ResourceRegion", "ResourceId", "ResourceOwnerId",
@@ -296,7 +278,7 @@ def get_discovered_resource_cidrs(world: World, part: Partition,
                 out["AvailabilityZoneId"] = row["AvailabilityZoneId"]
             rows.append(out)
     chosen = filtering.select_rows(RESOURCE_FILTERS, filters, [_tagged(r) for r in rows])
-    page, token = _paged(chosen, "ipam-discovered-cidrs", max_results, next_token)
+    page, token = paging.rows(chosen, "ipam-discovered-cidrs", max_results, next_token)
     return {"IpamDiscoveredResourceCidrs": [{k: v for k, v in r.items() if k != "tags"}
                                             for r in page], "NextToken": token}
 
@@ -314,9 +296,9 @@ def get_discovered_accounts(world: World, part: Partition, ipam_resource_discove
     sampled = clock.now()
     rows = [{"AccountId": account, "DiscoveryRegion": discovery_region,
              "LastAttemptedDiscoveryTime": sampled, "LastSuccessfulDiscoveryTime": sampled}
-            for account in accounts(world, node["account"])]
+            for account in discoveries.watched(world, node["account"])]
     chosen = filtering.select_rows(ACCOUNT_FILTERS, filters, rows, taggable=False)
-    page, token = _paged(chosen, "ipam-discovered-accounts", max_results, next_token)
+    page, token = paging.rows(chosen, "ipam-discovered-accounts", max_results, next_token)
     return {"IpamDiscoveredAccounts": page, "NextToken": token}
 
 
@@ -339,7 +321,7 @@ def get_discovered_public_addresses(world: World, part: Partition,
     node = _discovery(world, part, ipam_resource_discovery_id, address_region)
     sampled = clock.now()
     rows = []
-    for p in _parts(world, accounts(world, node["account"]), [address_region]):
+    for p in discoveries.partitions(world, discoveries.watched(world, node["account"]), [address_region]):
         for eip in p.ids("elastic-ip"):
             address = elastic_ips.view(world, eip)
             row: dict[str, Any] = {
@@ -363,7 +345,7 @@ def get_discovered_public_addresses(world: World, part: Partition,
                        Tags={"EipTags": address.get("Tags", [])}, SampleTime=sampled)
             rows.append({k: v for k, v in row.items() if v is not None})
     chosen = filtering.select_rows(ADDRESS_FILTERS, filters, rows, taggable=False)
-    page, token = _paged(chosen, "ipam-public-addresses", max_results, next_token)
+    page, token = paging.rows(chosen, "ipam-public-addresses", max_results, next_token)
     return {"IpamDiscoveredPublicAddresses": page, "OldestSampleTime": sampled,
             "NextToken": token}
 
@@ -399,7 +381,7 @@ def address_history(world: World, part: Partition, cidr: str, ipam_scope_id: str
         record["SampledStartTime"] = sampled
         records.append(record)
     records += _interface_records(world, ipam_scope_id, wanted, vpc_id, sampled)
-    page, token = _paged(records, "ipam-address-history", max_results, next_token)
+    page, token = paging.rows(records, "ipam-address-history", max_results, next_token)
     return {"HistoryRecords": page, "NextToken": token}
 
 
@@ -411,7 +393,7 @@ def _interface_records(world: World, scope_id: str, wanted: IPNetwork, vpc_id: s
         return []
     ipam = world.graph.nodes[ipams.ipam_of(world, scope_id)]
     records = []
-    for part in _parts(world, accounts(world, ipam["account"]), ipam["OperatingRegions"]):
+    for part in discoveries.partitions(world, discoveries.watched(world, ipam["account"]), ipam["OperatingRegions"]):
         for eni in part.ids("network-interface"):
             node = world.graph.nodes[eni]
             subnet = next((u for u, _, _ in world.into(eni, schema.CONTAINS, "subnet")), None)
