@@ -487,3 +487,18 @@ def test_auto_import_takes_existing_vpcs(ec2, ipam, auto):
     ec2.delete_vpc(VpcId=existing)
     assert [a["ResourceId"] for a in ec2.get_ipam_pool_allocations(IpamPoolId=pool)[
         "IpamPoolAllocations"]] == [drawn["VpcId"]]
+
+
+def test_free_tier_limits(ec2, ipam):
+    free = make_ipam(ec2, Tier="free")
+    assert fails(ec2.create_ipam_pool, IpamScopeId=free["PrivateDefaultScopeId"],
+                 AddressFamily="ipv4")[0] == "UnsupportedOperation"
+    assert fails(ec2.create_ipam_scope, IpamId=free["IpamId"])[0] == "UnsupportedOperation"
+    public = ec2.create_ipam_pool(IpamScopeId=free["PublicDefaultScopeId"], AddressFamily="ipv6",
+                                  Locale="us-east-1", AwsService="ec2",
+                                  PublicIpSource="amazon")["IpamPool"]
+    assert public["IpamScopeType"] == "public"
+    make_pool(ec2, ipam["PrivateDefaultScopeId"], None)
+    assert fails(ec2.modify_ipam, IpamId=ipam["IpamId"], Tier="free")[0] == \
+        "UnsupportedOperation"
+    assert ec2.describe_ipams(IpamIds=[ipam["IpamId"]])["Ipams"][0]["Tier"] == "advanced"

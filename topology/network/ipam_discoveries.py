@@ -172,7 +172,11 @@ FILTERS: dict[str, Filter] = {
 def associate(world: World, part: Partition, ipam_id: str, ipam_resource_discovery_id: str, *,
               tags: dict[str, str] | None = None, default: bool = False) -> str:
     """Associate a discovery (the account's own, or one shared with it) with an IPAM."""
-    world.get(part, "ipam", ipam_id)
+    ipam = world.get(part, "ipam", ipam_id)
+    if ipam["Tier"] == "free" and not default:
+        raise TopologyError("A non-default resource discovery association is not supported "
+                            "by an IPAM in the free tier. Upgrade the IPAM to the advanced "
+                            "tier.", "UnsupportedOperation")
     disco_id = ipam_resource_discovery_id
     disco = world.node(disco_id)
     if disco is None or disco["kind"] != KIND or not sharing.can_use(world, part, disco_id):

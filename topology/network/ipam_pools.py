@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core import schema, sharing
 from ..core import tags as tagging
-from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
+from ..core.errors import InvalidParameterCombination, InvalidParameterValue
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World, not_found
 from . import ipam_discoveries as discoveries
@@ -143,12 +143,13 @@ def create(world: World, part: Partition, ipam_scope_id: str, address_family: st
     """A pool in a scope of an IPAM of this account, under `source_ipam_pool_id` if given."""
     scope = world.get(part, ipams.SCOPE, ipam_scope_id)
     ipam = world.graph.nodes[ipams.ipam_of(world, ipam_scope_id)]
-    if ipam["Tier"] == "free" and scope["IpamScopeType"] == "private":
-        raise TopologyError("Pools in a private scope are not supported by an IPAM in the "
-                            "free tier. Upgrade the IPAM to the advanced tier.",
-                            "UnsupportedOperation")
     if locale == "None":
         locale = None
+    if ipam["Tier"] == "free":
+        if scope["IpamScopeType"] == "private":
+            raise ipams.free_tier("A pool in the private scope")
+        if locale not in (None, ipam["region"]):
+            raise ipams.free_tier("A pool with a locale other than the home Region")
     if locale is not None and locale not in ipam["OperatingRegions"]:
         raise InvalidParameterValue(
             f"The locale {locale} is not one of the operating Regions of the IPAM.")

@@ -62,6 +62,8 @@ def modify(world: World, part: Partition, ipam_id: str, description: str | None 
             raise TopologyError(
                 f"The operating Region {gone} cannot be removed: a pool of {ipam_id} has it "
                 "as its locale.", "InvalidParameterValue")
+    if tier == "free" and node["Tier"] != "free":
+        _check_free(world, ipam_id)
     fields: dict[str, Any] = {"OperatingRegions": names, "State": "modify-complete"}
     for key, value in (("Description", description), ("Tier", tier),
                        ("EnablePrivateGua", enable_private_gua),
@@ -73,6 +75,31 @@ def modify(world: World, part: Partition, ipam_id: str, description: str | None 
         if world.graph.nodes[assoc]["IsDefault"]:    # the default discovery follows the IPAM
             world.update(discoveries.discovery_of(world, assoc), OperatingRegions=names)
     return ipam_id
+
+
+def free_tier(what: str) -> TopologyError:
+    return TopologyError(f"{what} is not supported by an IPAM in the free tier. Upgrade the "
+                         "IPAM to the advanced tier.", "UnsupportedOperation")
+
+
+def _check_free(world: World, ipam_id: str) -> None:
+    """What AWS asks to delete before an IPAM moves to the free tier: private scope pools,
+    further private scopes, pools of other locales than the home region, further resource
+    discovery associations."""
+    nodes = world.graph.nodes
+    home = nodes[ipam_id]["region"]
+    owned = scopes(world, ipam_id)
+    if any(not nodes[s]["IsDefault"] for s in owned):
+        raise free_tier("A non-default scope")
+    for scope_id in owned:
+        for pool_id in pools(world, scope_id):
+            if nodes[scope_id]["IpamScopeType"] == "private":
+                raise free_tier("A pool in the private scope")
+            if nodes[pool_id].get("Locale") not in (None, home):
+                raise free_tier("A pool with a locale other than the home Region")
+    if any(not nodes[a]["IsDefault"]
+           for a, _, _ in world.into(ipam_id, schema.ASSOCIATED, discoveries.ASSOC)):
+        raise free_tier("A non-default resource discovery association")
 
 
 def scopes(world: World, ipam_id: str) -> list[str]:
@@ -159,8 +186,7 @@ def create_scope(world: World, part: Partition, ipam_id: str, description: str |
     ipam = world.get(part, KIND, ipam_id)
     external = _external(external_authority_configuration)
     if ipam["Tier"] == "free":
-        raise TopologyError("Creating a scope is not supported by an IPAM in the free tier. "
-                            "Upgrade the IPAM to the advanced tier.", "UnsupportedOperation")
+        raise free_tier("A non-default scope")
     if len(scopes(world, ipam_id)) >= MAX_SCOPES:
         raise TopologyError(f"The maximum number of scopes ({MAX_SCOPES}) for {ipam_id} has "
                             "been reached.", "ResourceLimitExceeded")
