@@ -76,8 +76,11 @@ def analyze(world: World, analysis_id: str) -> None:
         insights.fail(world, analysis_id, f"The resource {gone[0]} does not exist.")
         return
     try:
+        # a source named by ARN may be another account's (a cross-account analysis):
+        # CreateNetworkInsightsPath checked it, so it is the source's account that counts
+        owner = world.graph.nodes[path["Source"]]["account"]
         result = routing.reachability(world, path["Source"], path.get("Destination"),
-                                      account=path["account"], region=path["region"],
+                                      account=owner, region=path["region"],
                                       **request_of(path))
     except TopologyError as err:
         insights.fail(world, analysis_id, err.message)
