@@ -169,3 +169,17 @@ def test_granted_account_attaches_the_interface(ec2, eni):
                  NetworkInterfacePermissionId=permission)[0] == "InvalidPermission.InUse"
     assert ec2.delete_network_interface_permission(NetworkInterfacePermissionId=permission,
                                                    Force=True)["Return"]
+
+
+def test_granted_account_associates_an_elastic_ip(ec2, vpc, eni):
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    theirs = boto3.client("ec2", region_name="us-east-1", aws_access_key_id=OTHER,
+                          aws_secret_access_key="testing")
+    alloc = theirs.allocate_address(Domain="vpc")["AllocationId"]
+    assert fails(theirs.associate_address, AllocationId=alloc,
+                 NetworkInterfaceId=eni)[0] == "InvalidNetworkInterfaceID.NotFound"
+    ec2.create_network_interface_permission(NetworkInterfaceId=eni, AwsAccountId=OTHER,
+                                            Permission="EIP-ASSOCIATE")
+    assert theirs.associate_address(AllocationId=alloc, NetworkInterfaceId=eni)[
+        "AssociationId"].startswith("eipassoc-")

@@ -125,7 +125,7 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
     if instance_id is not None:
         eni_id = _only_interface(world, part, instance_id)
     assert eni_id is not None
-    eni = world.get(part, enis.KIND, eni_id)
+    eni = enis.permitted(world, part, eni_id, "EIP-ASSOCIATE")   # or granted to the caller
     if "ela" in eni and not service:
         raise _not_yours()
     target_ip = private_ip if private_ip is not None else (eni["ips"] or [None])[0]
@@ -153,7 +153,8 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
     if occupant is not None:
         _disassociate(world, part, occupant[0], eni_id, occupant[1])
     if eni["ips"] and target_ip == eni["ips"][0]:
-        enis.release_public_ip(world, part, eni_id)   # AWS hands the automatic one back
+        owner = world.partition(eni["account"], eni["region"])   # the interface's own
+        enis.release_public_ip(world, owner, eni_id)   # AWS hands the automatic one back
     assoc_id = world.new_id("eipassoc")
     world.link(alloc_id, eni_id, schema.ASSOCIATED, id=assoc_id, PrivateIpAddress=target_ip)
     return assoc_id
