@@ -502,3 +502,26 @@ def test_free_tier_limits(ec2, ipam):
     assert fails(ec2.modify_ipam, IpamId=ipam["IpamId"], Tier="free")[0] == \
         "UnsupportedOperation"
     assert ec2.describe_ipams(IpamIds=[ipam["IpamId"]])["Ipams"][0]["Tier"] == "advanced"
+
+
+def test_resource_planning_pool_plans_a_vpcs_subnets(ec2, ipam, pool):
+    vpc = ec2.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=16)["Vpc"]
+    planning = ec2.create_ipam_pool(
+        IpamScopeId=ipam["PrivateDefaultScopeId"], AddressFamily="ipv4",
+        SourceResource={"ResourceId": vpc["VpcId"], "ResourceType": "vpc",
+                        "ResourceRegion": "us-east-1", "ResourceOwner": "123456789012"},
+        AllocationDefaultNetmaskLength=24)["IpamPool"]
+    assert planning["Locale"] == "us-east-1"
+    assert planning["SourceResource"]["ResourceId"] == vpc["VpcId"]
+    assert fails(ec2.provision_ipam_pool_cidr, IpamPoolId=planning["IpamPoolId"],
+                 Cidr="192.168.0.0/24")[0] == "InvalidParameterValue"
+    ec2.provision_ipam_pool_cidr(IpamPoolId=planning["IpamPoolId"], Cidr=vpc["CidrBlock"])
+    first = ec2.create_subnet(VpcId=vpc["VpcId"], Ipv4IpamPoolId=planning["IpamPoolId"],
+                              Ipv4NetmaskLength=24)["Subnet"]["CidrBlock"]
+    second = ec2.create_subnet(VpcId=vpc["VpcId"], Ipv4IpamPoolId=planning["IpamPoolId"],
+                               Ipv4NetmaskLength=24)["Subnet"]["CidrBlock"]
+    assert {first, second} == {"10.0.0.0/24", "10.0.1.0/24"}
+    assert fails(ec2.create_ipam_pool, IpamScopeId=ipam["PrivateDefaultScopeId"],
+                 AddressFamily="ipv4", SourceResource={
+                     "ResourceId": "vpc-0123456789abcdef0", "ResourceType": "vpc"})[0] == \
+        "InvalidVpcID.NotFound"

@@ -45,6 +45,8 @@ def _top_level_cidr(world: World, pool_id: str, cidr: str | None, netmask: int |
         taken += [IPNetwork(nodes[a]["Ipv6CidrBlock"]) for p in world.partitions()
                   for a in p.ids("vpc-cidr-assoc") if "Ipv6CidrBlock" in nodes[a]]
         return addressing.next_ipv6_block(world.rng.getrandbits(20), taken, netmask)
+    if "SourceResource" in pool:
+        return _planned_cidr(world, pool_id, cidr, netmask)
     if netmask is not None:
         raise InvalidParameterCombination(
             "The request can only contain a NetmaskLength for a pool with a source pool or "
@@ -56,7 +58,8 @@ def _top_level_cidr(world: World, pool_id: str, cidr: str | None, netmask: int |
         raise InvalidParameterCombination("The request must contain a CIDR Authorization "
                                           "Context.")
     siblings = [p for p in ipams.pools(world, pools.scope_of(world, pool_id))
-                if "SourceIpamPoolId" not in world.graph.nodes[p]]
+                if "SourceIpamPoolId" not in world.graph.nodes[p]
+                and "SourceResource" not in world.graph.nodes[p]]
     for other in siblings:
         for node_id in allocs.provisioned(world, other):
             if IPSet([net]) & IPSet([world.graph.nodes[node_id]["Cidr"]]):
@@ -64,6 +67,33 @@ def _top_level_cidr(world: World, pool_id: str, cidr: str | None, netmask: int |
                 raise InvalidParameterValue(
                     f"The CIDR {net} overlaps the CIDR {world.graph.nodes[node_id]['Cidr']} "
                     f"provisioned to {where} in the same scope.")
+    return net
+
+
+def _planned_cidr(world: World, pool_id: str, cidr: str | None, netmask: int | None
+                  ) -> IPNetwork:
+    """A resource planning pool's CIDR: inside its VPC's blocks of the pool's family, not
+    yet provisioned to it (a given CIDR, or the smallest fit of a netmask length)."""
+    pool = world.graph.nodes[pool_id]
+    vpc_id = pool["SourceResource"]["ResourceId"]
+    key = "CidrBlock" if pool["AddressFamily"] == "ipv4" else "Ipv6CidrBlock"
+    blocks = IPSet(world.graph.nodes[a][key]
+                   for a, _, _ in world.out(vpc_id, schema.CONTAINS, "vpc-cidr-assoc")
+                   if key in world.graph.nodes[a])
+    free = blocks - IPSet(world.graph.nodes[c]["Cidr"] for c in allocs.provisioned(world,
+                                                                                   pool_id))
+    if cidr is None:
+        if netmask is None:
+            raise MissingParameter("The request must contain either a CIDR or a Netmask "
+                                   "Length")
+        found = allocs.smallest_fit(free, netmask)
+        if found is None:
+            raise InvalidParameterValue("The allocation size is too big for the pool.")
+        return found
+    net = addressing.parse(cidr, param="cidr", version=_version(pool))
+    if not IPSet([net]).issubset(free):
+        raise InvalidParameterValue(f"The CIDR {net} is not within a free CIDR of the source "
+                                    f"resource {vpc_id}.")
     return net
 
 

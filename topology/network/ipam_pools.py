@@ -103,6 +103,26 @@ def _source(world: World, part: Partition, source_id: str, scope_id: str, family
     return source
 
 
+def _planned(world: World, part: Partition, resource: dict[str, Any],
+             source_pool: str | None) -> dict[str, Any]:
+    """A resource planning pool's source: a VPC of the account (its region the pool's
+    locale), never with a source pool."""
+    if source_pool is not None:
+        raise InvalidParameterCombination(
+            "The request can only contain one of SourceIpamPoolId and SourceResource.")
+    vpc_id = resource.get("ResourceId") or ""
+    if resource.get("ResourceType", "vpc") != "vpc":
+        raise InvalidParameterValue("The source resource type must be vpc.")
+    node = world.node(vpc_id)
+    region = resource.get("ResourceRegion") or part.region
+    owner = resource.get("ResourceOwner") or part.account
+    if node is None or node["kind"] != "vpc" or node["region"] != region \
+            or node["account"] != owner:
+        raise not_found("vpc", vpc_id)
+    return {"ResourceId": vpc_id, "ResourceType": "vpc", "ResourceRegion": region,
+            "ResourceOwner": owner}
+
+
 def _public_options(scope_type: str, family: str, advertisable: bool | None,
                     aws_service: str | None, ip_source: str | None) -> dict[str, Any]:
     if advertisable is not None and not (family == "ipv6" and scope_type == "public"
@@ -155,6 +175,12 @@ def create(world: World, part: Partition, ipam_scope_id: str, address_family: st
             f"The locale {locale} is not one of the operating Regions of the IPAM.")
     source = (_source(world, part, source_ipam_pool_id, ipam_scope_id, address_family, locale)
               if source_ipam_pool_id else None)
+    if source_resource is not None:
+        source_resource = _planned(world, part, source_resource, source_ipam_pool_id)
+        locale = locale or source_resource["ResourceRegion"]
+        if locale != source_resource["ResourceRegion"]:
+            raise InvalidParameterValue(f"The locale must be {source_resource['ResourceRegion']}"
+                                        ", the Region of the source resource.")
     rules = _netmasks(address_family, {
         "AllocationMinNetmaskLength": allocation_min_netmask_length,
         "AllocationDefaultNetmaskLength": allocation_default_netmask_length,
