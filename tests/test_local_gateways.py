@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+import boto3
 import pytest
 
 import viz
@@ -399,3 +400,32 @@ def test_the_diagram_draws_the_local_gateway(ec2, outpost, vpc, mock):
     assert [(n["id"], n["parent"], n["role"], n["name"]) for n in drawn] == [
         (outpost["LocalGatewayId"], vpc, "border", "rack-1")]
     assert outpost["LocalGatewayId"] in viz.render(mock.world, "svg").decode()
+
+
+def test_tables_and_pools_shared_through_ram(ec2, outpost, mock):
+    participant = "111122223333"
+    table = ec2.create_local_gateway_route_table(LocalGatewayId=outpost["LocalGatewayId"],
+                                                 Mode="coip")["LocalGatewayRouteTable"][
+        "LocalGatewayRouteTableId"]
+    pool = ec2.create_coip_pool(LocalGatewayRouteTableId=table)["CoipPool"]["PoolId"]
+    other = boto3.client("ec2", region_name="us-east-1", aws_access_key_id=participant,
+                         aws_secret_access_key="testing")
+    vpc = other.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    assert other.describe_local_gateway_route_tables()["LocalGatewayRouteTables"] == []
+    assert fails(other.create_local_gateway_route_table_vpc_association,
+                 LocalGatewayRouteTableId=table, VpcId=vpc)[0] == \
+        "InvalidLocalGatewayRouteTableID.NotFound"
+    mock.share(table, [participant])
+    mock.share(pool, [participant])
+    seen = other.describe_local_gateway_route_tables()["LocalGatewayRouteTables"]
+    assert [(t["LocalGatewayRouteTableId"], t["OwnerId"]) for t in seen] == [
+        (table, "123456789012")]
+    assert [p["PoolId"] for p in other.describe_coip_pools()["CoipPools"]] == [pool]
+    assert other.get_coip_pool_usage(PoolId=pool)["LocalGatewayRouteTableId"] == table
+    assoc = other.create_local_gateway_route_table_vpc_association(
+        LocalGatewayRouteTableId=table, VpcId=vpc)["LocalGatewayRouteTableVpcAssociation"]
+    assert (assoc["VpcId"], assoc["State"]) == (vpc, "associated")
+    assert fails(other.create_local_gateway_route, LocalGatewayRouteTableId=table,
+                 DestinationCidrBlock="0.0.0.0/0", LocalGatewayVirtualInterfaceGroupId=outpost[
+                     "LocalGatewayVirtualInterfaceGroupIds"][0])[0] == \
+        "InvalidLocalGatewayRouteTableID.NotFound"     # only the owner changes its routes

@@ -15,7 +15,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import paging, schema
+from ..core import paging, schema, sharing
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue, NotFound, TopologyError
 from ..core.family import Family, declare, declare_actions
@@ -121,8 +121,9 @@ USAGE_FILTERS: FilterTable = {
 def usage(world: World, part: Partition, pool_id: str,
           filters: list[dict[str, Any]] | None = None, max_results: int | None = None,
           next_token: str | None = None) -> dict[str, Any]:
-    """GetCoipPoolUsage: the pool's allocated addresses, filtered and paged."""
-    world.get(part, KIND, pool_id)
+    """GetCoipPoolUsage: the pool's allocated addresses, filtered and paged (the owner's
+    pool, or one shared with the caller)."""
+    sharing.usable(world, part, KIND, pool_id)
     rows = select_rows(USAGE_FILTERS, filters, [], taggable=False)
     start = paging.decode(next_token, "coip-usage", lambda p: isinstance(p, int)) \
         if next_token else 0
@@ -139,6 +140,6 @@ FILTERS: FilterTable = {
 
 # -- the family (docs/families.md) -------------------------------------------------------------
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, delete=delete,
-                        noun="CoipPool"))
+                        noun="CoipPool", shared=True))     # shareable through AWS RAM
 declare_actions(KIND, {"CreateCoipCidr": create_cidr, "DeleteCoipCidr": delete_cidr,
                        "GetCoipPoolUsage": usage})

@@ -8,6 +8,9 @@ then route to the local gateway) and virtual interface groups (where the table's
   (`lgw-vif-grp-assoc-...`) with `assoc -[ASSOCIATED, "table"]-> table` and
   `assoc -[ASSOCIATED, "group"]-> virtual interface group`.
 
+A table may be shared through AWS RAM (`core.sharing`): the accounts it is shared with see it
+and associate their VPCs with it.
+
 AWS's rules kept here: a VPC is associated with one table of a local gateway, and a virtual
 interface group with one table; the group must be the table's gateway's; a table with
 associations or a CoIP pool cannot be deleted; deleting a VPC ends its associations.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import schema
+from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.errors import DependencyViolation, TopologyError
 from ..core.family import Family, declare
@@ -110,7 +113,7 @@ def associate_vpc(world: World, part: Partition, local_gateway_route_table_id: s
                   vpc_id: str, *, tags: dict[str, str] | None = None) -> str:
     """CreateLocalGatewayRouteTableVpcAssociation."""
     table = local_gateway_route_table_id
-    world.get(part, KIND, table)
+    sharing.usable(world, part, KIND, table)      # the owner's, or one shared through RAM
     world.get(part, "vpc", vpc_id)
     lgw = gateway_of(world, table)
     for other in vpc_tables(world, vpc_id):
@@ -242,7 +245,7 @@ GROUP_FILTERS: FilterTable = {
 
 # -- the families (docs/families.md) ----------------------------------------------------------
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, created_view=_pending,
-                        delete=delete))
+                        delete=delete, shared=True))
 VPC_FAMILY = declare(Family(VPC_ASSOC, view=vpc_association_view, filters=VPC_FILTERS,
                             create=associate_vpc, delete=disassociate_vpc))
 GROUP_FAMILY = declare(Family(GROUP_ASSOC, view=group_association_view, filters=GROUP_FILTERS,
