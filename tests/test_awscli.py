@@ -68,3 +68,26 @@ def test_dry_run_is_reported(aws: Any) -> None:
 
 def test_sts_get_caller_identity(aws: Any) -> None:
     assert ok(aws("sts", "get-caller-identity"))["Account"] == "123456789012"
+
+
+def test_ipam_plans_a_vpc(aws: Any) -> None:
+    """Issue 14: an IPAM pool hands the CLI's create-vpc a CIDR, and takes it back."""
+    ipam = ok(aws("ec2", "create-ipam", "--operating-regions", "RegionName=us-east-1"))["Ipam"]
+    pool = ok(aws("ec2", "create-ipam-pool", "--ipam-scope-id", ipam["PrivateDefaultScopeId"],
+                  "--address-family", "ipv4", "--locale", "us-east-1"))["IpamPool"]
+    ok(aws("ec2", "provision-ipam-pool-cidr", "--ipam-pool-id", pool["IpamPoolId"],
+           "--cidr", "10.64.0.0/14"))
+    vpc = ok(aws("ec2", "create-vpc", "--ipv4-ipam-pool-id", pool["IpamPoolId"],
+                 "--ipv4-netmask-length", "16"))["Vpc"]
+    assert vpc["CidrBlock"] == "10.64.0.0/16"
+    allocations = ok(aws("ec2", "get-ipam-pool-allocations", "--ipam-pool-id",
+                         pool["IpamPoolId"]))["IpamPoolAllocations"]
+    assert [(a["ResourceId"], a["Cidr"]) for a in allocations] == [(vpc["VpcId"],
+                                                                   "10.64.0.0/16")]
+    too_big = aws("ec2", "create-vpc", "--ipv4-ipam-pool-id", pool["IpamPoolId"],
+                  "--ipv4-netmask-length", "13")
+    assert too_big.returncode != 0 and "(InvalidParameterValue)" in too_big.stderr \
+        or "(InsufficientCidrBlocks)" in too_big.stderr, too_big.stderr
+    ok(aws("ec2", "delete-vpc", "--vpc-id", vpc["VpcId"]))
+    assert ok(aws("ec2", "get-ipam-pool-allocations", "--ipam-pool-id",
+                  pool["IpamPoolId"]))["IpamPoolAllocations"] == []
