@@ -104,6 +104,21 @@ def management_account(world: World, org_id: str) -> str | None:
     return next(iter(world.claimed(_orgs(world), MANAGER, org_id)), None)
 
 
+def delegated_admin(world: World, org_id: str, service: str) -> str | None:
+    """The member account the organization made `service`'s delegated administrator."""
+    return next(iter(world.claimed(_orgs(world), f"delegated:{service}", org_id)), None)
+
+
+def delegate(world: World, org_id: str, service: str, account: str | None) -> None:
+    """Make `account` (None: nobody) `service`'s delegated administrator for the
+    organization, as Organizations' RegisterDelegatedAdministrator does."""
+    orgs, name = _orgs(world), f"delegated:{service}"
+    for held in list(world.claimed(orgs, name, org_id)):
+        world.unclaim(orgs, name, org_id, held)
+    if account is not None:
+        world.claim(orgs, name, org_id, account)
+
+
 def organizations(world: World) -> list[dict[str, Any]]:
     """Every organization: `{Id, ManagementAccountId, Accounts}`."""
     orgs = _orgs(world)
