@@ -9,8 +9,8 @@ the instance.
 AWS's rules kept here: a user provider names its `UserTrustProviderType` (and, for OIDC, its
 `OidcOptions`), a device provider its `DeviceTrustProviderType`; options of the other type
 are refused; an instance holds at most one user provider and one provider of each device
-type; an attached provider cannot be deleted; an instance with groups cannot be deleted.
-Times are AWS's second-precision strings (`2023-08-25T18:40:36`).
+type; an attached provider cannot be deleted; an instance with groups cannot be deleted
+(deleting one without groups detaches its providers, as its answer shows). Times are AWS's second-precision strings (`2023-08-25T18:40:36`).
 """
 from __future__ import annotations
 
