@@ -23,13 +23,13 @@ KIND = "vpn-concentrator"
 RESOURCE_TYPE = "vpn-concentrator"
 
 
-def create(world: World, part: Partition, type: str, transit_gateway_id: str | None = None,
-           *, tags: dict[str, str] | None = None) -> str:
+def create(world: World, part: Partition, concentrator_type: str,
+           transit_gateway_id: str | None = None, *, tags: dict[str, str] | None = None) -> str:
     if not transit_gateway_id:
         raise MissingParameter("The request must contain the parameter TransitGatewayId")
     transit_gateways.get(world, part, transit_gateway_id)
     vcn = world.new_id("vcn")
-    world.add(part, KIND, vcn, Type=type, State="available")
+    world.add(part, KIND, vcn, Type=concentrator_type, State="available")
     attach = tgw_attachments.add_node(world, part, transit_gateway_id, RESOURCE_TYPE,
                                       state="available", ResourceId=vcn)
     world.claim(part, tgw_attachments.RESOURCE_INDEX, vcn, attach)
@@ -82,4 +82,5 @@ FILTERS: dict[str, Filter] = {
 }
 
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create,
-                        created_view=created_view, delete=delete, max_results=(200, 1000)))
+                        created_view=created_view, delete=delete, max_results=(200, 1000),
+                        arguments={"concentrator_type": "Type"}))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from netaddr import IPNetwork
+from netaddr import AddrFormatError, IPNetwork
 
 from ..core import addressing, schema
 from ..core import tags as tagging
@@ -29,15 +29,15 @@ def reservations(world: World, subnet_id: str) -> list[str]:
 
 
 def _cidr(text: str) -> IPNetwork:
+    """The reservation's block, IPv4 or IPv6 (host bits cleared, as AWS takes it)."""
+    version = 6 if ":" in text else 4
+    address, _, length = text.partition("/")
     try:
-        net = IPNetwork(text)
-    except (ValueError, TypeError, Exception):
-        raise InvalidParameterValue(f"Value ({text}) for parameter cidr is invalid. This is not "
-                                    "a valid CIDR block.") from None
-    if "/" not in text:
-        raise InvalidParameterValue(f"Value ({text}) for parameter cidr is invalid. This is not "
-                                    "a valid CIDR block.")
-    return addressing.parse(str(net.cidr), param="cidr", version=net.version)
+        start = IPNetwork(f"{address}/{length}").cidr if length else None
+    except (ValueError, TypeError, AddrFormatError):
+        start = None
+    return addressing.parse(str(start) if start is not None else text, param="cidr",
+                            version=version)
 
 
 def create(world: World, part: Partition, subnet_id: str, cidr: str, reservation_type: str,
