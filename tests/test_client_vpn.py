@@ -442,3 +442,22 @@ def test_endpoints_survive_a_state_round_trip(ec2, mock, subnet, cvpn):
                 "ClientVpnTargetNetworks"]
         assert client_vpn_networks.route_rows(world, cvpn) == \
             ec2.describe_client_vpn_routes(ClientVpnEndpointId=cvpn)["Routes"]
+
+
+def test_endpoint_on_a_transit_gateway_gets_a_client_vpn_attachment(ec2):
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    cvpn = new_endpoint(ec2, TransitGatewayConfiguration={
+        "TransitGatewayId": tgw, "AvailabilityZones": ["us-east-1a"]})
+    shown = endpoint(ec2, cvpn)
+    config = shown["TransitGatewayConfiguration"]
+    assert (config["TransitGatewayId"], config["AvailabilityZones"]) == (tgw, ["us-east-1a"])
+    attach = config["TransitGatewayAttachmentId"]
+    assert shown["Status"] == {"Code": "available"}
+    found = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attach])[
+        "TransitGatewayAttachments"]
+    assert [(a["ResourceType"], a["ResourceId"], a["State"]) for a in found] == [
+        ("client-vpn", cvpn, "available")]
+    ec2.delete_client_vpn_endpoint(ClientVpnEndpointId=cvpn)
+    after = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[attach])[
+        "TransitGatewayAttachments"]
+    assert [a["State"] for a in after] in ([], ["deleting"], ["deleted"])

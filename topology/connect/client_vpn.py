@@ -34,6 +34,8 @@ from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from ..network import network_interfaces, vpc_blocks
+from . import tgw_other_attachments as tgw_attachments
+from . import transit_gateways as gateways
 
 KIND = "client-vpn-endpoint"
 VPC = "vpc"                       # discriminator of the ASSOCIATED edge endpoint -> its VPC
@@ -204,7 +206,9 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
     ipv6_only = params.get("TrafficIpAddressType") == "ipv6"
     cidr = None if ipv6_only and "ClientCidrBlock" not in params else \
         client_block(params.get("ClientCidrBlock"))
-    _transit_gateway(world, part, params.get("TransitGatewayConfiguration"))
+    transit = params.get("TransitGatewayConfiguration") or {}
+    if transit.get("TransitGatewayId"):          # the caller's, or one shared with it
+        gateways.usable(world, part, transit["TransitGatewayId"])
     server = certificate(params["ServerCertificateArn"], "serverCertificateArn")
     authentication = _authentication(params["AuthenticationOptions"])
     fields: dict[str, Any] = {
@@ -234,14 +238,22 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
     world.add(part, KIND, cvpn_id, **fields)
     if vpc_id is not None:
         set_groups(world, cvpn_id, vpc_id, sgs)
+    if transit.get("TransitGatewayId"):
+        _attach(world, part, cvpn_id, transit)
     tagging.apply(world, cvpn_id, tags or {})
     return cvpn_id
 
 
-def _transit_gateway(world: World, part: Partition, config: dict[str, Any] | None) -> None:
-    """An endpoint attached to a transit gateway names one the caller has."""
-    if config and config.get("TransitGatewayId"):
-        world.get(part, "transit-gateway", config["TransitGatewayId"])
+def _attach(world: World, part: Partition, cvpn_id: str, transit: dict[str, Any]) -> None:
+    """An endpoint naming a transit gateway gets a `client-vpn` attachment on it (the
+    transit gateway family's contract), through which its clients' traffic goes."""
+    attach_id = tgw_attachments.create_client_vpn_attachment(
+        world, part, transit["TransitGatewayId"], cvpn_id)
+    world.update(cvpn_id, transit={
+        "TransitGatewayId": transit["TransitGatewayId"],
+        "TransitGatewayAttachmentId": attach_id,
+        "AvailabilityZones": list(transit.get("AvailabilityZones") or []),
+        "AvailabilityZoneIds": list(transit.get("AvailabilityZoneIds") or [])})
 
 
 def overlapping(world: World, cidr: str | None, vpc_id: str) -> None:
@@ -284,7 +296,9 @@ def target_subnets(world: World, cvpn_id: str) -> list[str]:
 
 
 def status(world: World, cvpn_id: str) -> str:
-    return "available" if target_subnets(world, cvpn_id) else "pending-associate"
+    """`available` once it has a target network (or a transit gateway)."""
+    ready = target_subnets(world, cvpn_id) or world.graph.nodes[cvpn_id].get("transit")
+    return "available" if ready else "pending-associate"
 
 
 def modify(world: World, part: Partition, params: dict[str, Any]) -> None:
@@ -356,11 +370,15 @@ def apply_groups(world: World, part: Partition, cvpn_id: str, vpc_id: str | None
 
 def delete(world: World, part: Partition, cvpn_id: str) -> dict[str, Any]:
     """Delete an endpoint with no target networks (AWS answers `deleting`)."""
-    get(world, part, cvpn_id)
+    node = get(world, part, cvpn_id)
     if target_subnets(world, cvpn_id):
         raise TopologyError(
             f"Client VPN endpoint {cvpn_id} has target network associations. Disassociate "
             "all target networks before deleting the endpoint.", "InvalidState")
+    attach_id = (node.get("transit") or {}).get("TransitGatewayAttachmentId")
+    attachment = world.node(attach_id) if attach_id else None
+    if attachment is not None and attachment["State"] not in ("deleting", "deleted"):
+        tgw_attachments.delete_client_vpn(world, part, attach_id)
     world.remove(cvpn_id)
     return {"Code": "deleting"}
 
@@ -465,6 +483,8 @@ def view(world: World, cvpn_id: str) -> dict[str, Any]:
     out["ClientConnectOptions"] = {**node["ClientConnectOptions"],
                                    "Status": {"Code": "applied"}}
     out.update({k: node[k] for k in LATER})
+    if node.get("transit"):
+        out["TransitGatewayConfiguration"] = dict(node["transit"])
     return out
 
 
