@@ -35,8 +35,12 @@ def interfaces(world: World, cvpn_id: str) -> tuple[str, ...]:
     found = tuple(eni for _, data in networks.associations(world, cvpn_id)
                   for eni in [data["eni"]])
     if not found:
+        state = client_vpn.status(world, cvpn_id)
+        if state == "available":               # through a transit gateway: not followed
+            raise Blocked(explanation("UNSUPPORTED_COMPONENT",
+                                      Component=component(world, cvpn_id)))
         raise Blocked(explanation("BAD_STATE", Component=component(world, cvpn_id),
-                                  State=client_vpn.status(world, cvpn_id)))
+                                  State=state))
     return found
 
 
