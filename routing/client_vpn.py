@@ -10,6 +10,7 @@ interface, which the return walk's goal names through the endpoint (`walk.Goal.g
 
 AWS's Reachability Analyzer does not take Client VPN endpoints; its codes are used where
 they say what happened: `BAD_STATE` (no target network: `pending-associate`),
+`UNSUPPORTED_COMPONENT` (an endpoint that reaches its networks through a transit gateway),
 `FILTER_AT_SOURCE_SOURCE_ADDRESS` (a source address outside the client range),
 `NO_PATH` (no authorization rule admits the destination: the source cannot initiate the
 traffic), `NO_ROUTE_TO_DESTINATION` (no route of the endpoint covers it).
