@@ -167,3 +167,17 @@ def test_notifications_against_the_server(server_ec2):
     assert [n["ConnectionNotificationId"] for n in notifications(server_ec2)] == [nfn]
     assert server_ec2.delete_vpc_endpoint_connection_notifications(
         ConnectionNotificationIds=[nfn])["Unsuccessful"] == []
+
+
+def test_describe_pages_and_filters(ec2):
+    svc = new_service(ec2)
+    made = [notify(ec2, ServiceId=svc)["ConnectionNotificationId"] for _ in range(3)]
+    first = ec2.describe_vpc_endpoint_connection_notifications(MaxResults=2)
+    rest = ec2.describe_vpc_endpoint_connection_notifications(MaxResults=2,
+                                                              NextToken=first["NextToken"])
+    walked = [n["ConnectionNotificationId"] for page in (first, rest)
+              for n in page["ConnectionNotificationSet"]]
+    assert walked == made and "NextToken" not in rest
+    assert len(notifications(ec2, Filters=[{"Name": "service-id", "Values": [svc]}])) == 3
+    assert notifications(ec2, Filters=[{"Name": "connection-notification-state",
+                                        "Values": ["Disabled"]}]) == []
