@@ -300,3 +300,4 @@ def test_vpc_ipv6_block_from_a_byoip_pool(ec2):
                           {"Ipv6Cidr": "2a05:d000:0:300::/56", "AssociatedResource": other}]
     assert fails(ec2.create_vpc, CidrBlock="10.2.0.0/16",
                  Ipv6Pool="ipv6pool-ec2-0123456789abcdef0")[0] == "InvalidIpv6PoolID.NotFound"
+    assert fails(ec2.deprovision_byoip_cidr, Cidr=V6)[0] == "InvalidByoipCidr.InUse"

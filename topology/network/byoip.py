@@ -205,7 +205,8 @@ def deprovision(world: World, part: Partition, cidr: str) -> dict[str, Any]:
         raise IncorrectState(f"The CIDR {node['Cidr']} is advertised. Withdraw it before "
                              "you deprovision it.", "IncorrectState")
     pool_id = node.get("PoolId")
-    if pool_id and pools.in_use(world, part, pool_id, node["Cidr"]):
+    if pool_id and (pools.in_use(world, part, pool_id, node["Cidr"])
+                    or pools.drawn_blocks(world, part, pool_id)):
         raise TopologyError(f"The CIDR {node['Cidr']} has allocated addresses. Release them "
                             "before you deprovision it.", "InvalidByoipCidr.InUse")
     if asns_of(world, rid):

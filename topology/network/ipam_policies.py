@@ -109,7 +109,7 @@ def disable(world: World, part: Partition, ipam_policy_id: str,
 def enabled(world: World, part: Partition) -> dict[str, Any]:
     """GetEnabledIpamPolicy."""
     setting = part.attributes.get(ENABLED)
-    if not setting:
+    if not setting or world.node(setting["IpamPolicyId"]) is None:   # (gone with its IPAM)
         return {"IpamPolicyEnabled": False}
     return {"IpamPolicyEnabled": True, **setting}
 

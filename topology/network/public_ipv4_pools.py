@@ -181,14 +181,20 @@ def v6_pool(world: World, part: Partition, pool_id: str) -> dict[str, Any]:
                        "InvalidIpv6PoolID.NotFound") from None
 
 
+def drawn_blocks(world: World, part: Partition, pool_id: str) -> list[str]:
+    """The VPC blocks (`vpc-cidr-assoc` ids) drawn from an IPv6 pool."""
+    nodes = world.graph.nodes
+    return [a for a in part.ids(VPC_BLOCK) if nodes[a].get("Ipv6Pool") == pool_id]
+
+
 def associated_cidrs(world: World, part: Partition, pool_id: str, *,
                      max_results: int | None = None, next_token: str | None = None
                      ) -> dict[str, Any]:
     """GetAssociatedIpv6PoolCidrs: the VPC blocks drawn from the pool."""
     world.get(part, V6_KIND, pool_id)
     nodes = world.graph.nodes
-    drawn = [a for a in part.ids(VPC_BLOCK) if nodes[a].get("Ipv6Pool") == pool_id]
-    chosen, token = paging.page(world, drawn, max_results, next_token)
+    chosen, token = paging.page(world, drawn_blocks(world, part, pool_id), max_results,
+                                next_token)
     return {"Ipv6CidrAssociations": [
         {"Ipv6Cidr": nodes[a]["Ipv6CidrBlock"],
          "AssociatedResource": next(v for v, _, _ in world.into(a, schema.CONTAINS, "vpc"))}
