@@ -56,6 +56,15 @@ def test_associate_once_list_and_disassociate(ec2, net):
         TransitGatewayPolicyTableId=net["ptb_id"])["Associations"]
     assert [(r["TransitGatewayAttachmentId"], r["State"]) for r in rows] == [
         (net["attach"], "associated")]
+    # the attachment is still associated with its default route table, which it shows
+    shown = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[net["attach"]])
+    assert shown["TransitGatewayAttachments"][0]["Association"]["TransitGatewayRouteTableId"] \
+        == net["rtb"]
+    ec2.disassociate_transit_gateway_route_table(TransitGatewayRouteTableId=net["rtb"],
+                                                 TransitGatewayAttachmentId=net["attach"])
+    shown = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[net["attach"]])
+    assert shown["TransitGatewayAttachments"][0]["Association"] == {
+        "TransitGatewayPolicyTableId": net["ptb_id"], "State": "associated"}
     code, _ = fails(ec2.delete_transit_gateway_policy_table,
                     TransitGatewayPolicyTableId=net["ptb_id"])
     assert code == "IncorrectState"

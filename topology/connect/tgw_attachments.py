@@ -45,6 +45,7 @@ KIND = "transit-gateway-attachment"
 PREFIX = "tgw-attach"
 TYPE_INDEX = "tgw-attachment-type"        # value index: ResourceType -> attachment ids
 RESOURCE_INDEX = "tgw-attachment-resource"  # value index: VPC/VPN/peer gateway -> attachments
+POLICY_TABLE = "transit-gateway-policy-table"
 GENERIC = "Transit Gateway Attachment"
 VPC_LABEL = "Transit Gateway VPC Attachment"
 PEERING_LABEL = "Transit Gateway Peering Attachment"
@@ -266,7 +267,11 @@ def association(world: World, part: Partition, attach_id: str) -> dict[str, Any]
         return None
     rtb = tgw_route_tables.associated_table(world, attach_id, local)
     if rtb is None:
-        return None
+        # or a policy table of the gateway (`tgw_policy_tables`)
+        policy = [p for p, _, _ in world.into(attach_id, schema.ASSOCIATED, POLICY_TABLE)
+                  if world.into(p, schema.CONTAINS, gateways.KIND)[0][0] == local]
+        return {"TransitGatewayPolicyTableId": policy[0], "State": "associated"} \
+            if policy else None
     data = world.graph.edges[rtb, attach_id, (schema.ASSOCIATED, None)]
     return {"TransitGatewayRouteTableId": rtb, "State": data.get("State", "associated")}
 
