@@ -8,6 +8,7 @@ from typing import Any
 from topology.core import tags
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
                                   MissingParameter, NotFound)
+from topology.connect import coip_pools
 from topology.network import address_attributes, elastic_ips
 
 from ..binding import describe
@@ -16,17 +17,26 @@ from ..operations import Context, handler
 
 @handler
 def allocate_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    for member, code in (("IpamPoolId", "InvalidIpamPoolId.NotFound"),
-                         ("CustomerOwnedIpv4Pool", "InvalidCoipPoolId.NotFound")):
-        if params.get(member):   # ec2sim has no IPAM or customer-owned pools
-            raise NotFound(f"The pool ID '{params[member]}' does not exist", code)
+    if params.get("IpamPoolId"):   # ec2sim's IPAM pools hand out no Elastic IPs
+        raise NotFound(f"The pool ID '{params['IpamPoolId']}' does not exist",
+                       "InvalidIpamPoolId.NotFound")
     new_tags = tags.from_specifications(params.get("TagSpecifications"), "elastic-ip")
-    alloc_id = elastic_ips.allocate(ctx.world, ctx.part, address=params.get("Address"),
-                                    pool=params.get("PublicIpv4Pool"),
-                                    border_group=params.get("NetworkBorderGroup"), tags=new_tags)
+    coip = params.get("CustomerOwnedIpv4Pool")
+    if coip and params.get("PublicIpv4Pool"):
+        raise InvalidParameterCombination("The parameters CustomerOwnedIpv4Pool and "
+                                          "PublicIpv4Pool cannot be used together.")
+    if coip:
+        alloc_id = coip_pools.allocate_address(ctx.world, ctx.part, coip,
+                                               params.get("Address"), new_tags)
+    else:
+        alloc_id = elastic_ips.allocate(
+            ctx.world, ctx.part, address=params.get("Address"),
+            pool=params.get("PublicIpv4Pool"), border_group=params.get("NetworkBorderGroup"),
+            tags=new_tags)
     view = elastic_ips.view(ctx.world, alloc_id)
-    keys = ("PublicIp", "AllocationId", "PublicIpv4Pool", "NetworkBorderGroup", "Domain")
-    return {k: view[k] for k in keys}
+    keys = ("PublicIp", "AllocationId", "PublicIpv4Pool", "NetworkBorderGroup", "Domain",
+            "CustomerOwnedIp", "CustomerOwnedIpv4Pool")
+    return {k: view[k] for k in keys if k in view}
 
 
 def _allocation(ctx: Context, params: dict[str, Any], verb: str) -> str:

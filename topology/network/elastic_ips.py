@@ -45,7 +45,8 @@ def allocate(world: World, part: Partition, *, address: str | None = None,
         raise InvalidParameterValue(
             f"The network border group '{border_group}' is invalid. Valid network border "
             f"groups are: {part.region}")
-    if len(part.ids(KIND)) >= MAX_ADDRESSES:
+    public = [a for a in part.ids(KIND) if world.graph.nodes[a].get("PublicIp")]
+    if len(public) >= MAX_ADDRESSES:       # customer-owned addresses are not in the quota
         raise LimitExceeded("The maximum number of addresses has been reached.",
                             "AddressLimitExceeded")
     drawn = None
@@ -64,6 +65,18 @@ def allocate(world: World, part: Partition, *, address: str | None = None,
         policy_addresses.hold(world, part, drawn[1], ip, alloc_id)
     world.unclaim(part, RELEASED, ip, part.account)
     world.claim(part, enis.PUBLIC_IP, ip, alloc_id)
+    tagging.apply(world, alloc_id, tags or {})
+    return alloc_id
+
+
+def allocate_customer_owned(world: World, part: Partition, ip: str, pool: str,
+                            tags: dict[str, str] | None = None) -> str:
+    """An address of the customer-owned (CoIP) pool `pool`, already chosen free by the
+    pool's module: it names the pool (a REFERENCES edge) and holds no public address."""
+    alloc_id = world.new_id("eipalloc")
+    world.add(part, KIND, alloc_id, CustomerOwnedIp=ip, CustomerOwnedIpv4Pool=pool,
+              Domain="vpc", NetworkBorderGroup=part.region, PublicIpv4Pool=None)
+    world.link(alloc_id, pool, schema.REFERENCES)
     tagging.apply(world, alloc_id, tags or {})
     return alloc_id
 
@@ -95,11 +108,16 @@ def release(world: World, part: Partition, alloc_id: str, *,
         eni_id, data = found
         vpc = world.graph.nodes[enis.vpc_of(world, eni_id)]
         if not vpc.get("IsDefault") or "ela" in world.graph.nodes[eni_id]:
-            raise TopologyError(f"Address {node['PublicIp']} is in use.",
+            raise TopologyError(f"Address {_address(node)} is in use.",
                                 "InvalidIPAddress.InUse")
         _disassociate(world, part, alloc_id, eni_id, data)
     world.remove(alloc_id)
-    world.claim(part, RELEASED, node["PublicIp"], part.account)
+    if node.get("PublicIp"):           # a customer-owned address goes back to its pool
+        world.claim(part, RELEASED, node["PublicIp"], part.account)
+
+
+def _address(node: dict[str, Any]) -> str:
+    return node.get("PublicIp") or node["CustomerOwnedIp"]
 
 
 # -- associate / disassociate -----------------------------------------------------------------
@@ -116,7 +134,7 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
     """Associate the address with an instance's only interface or with `eni_id` (at
     `private_ip`, else its primary address); the association id. Only the owning service
     (`service=True`, e.g. a NAT gateway) may touch a service-managed interface."""
-    world.get(part, KIND, alloc_id)
+    coip = "CustomerOwnedIp" in world.get(part, KIND, alloc_id)
     if instance_id is not None and eni_id is not None:
         raise InvalidParameterCombination(
             "You may specify either an instance ID or a network interface ID, but not both.")
@@ -145,14 +163,15 @@ def associate(world: World, part: Partition, alloc_id: str, *, instance_id: str 
         if occupant is not None:
             raise _already(occupant[0], occupant[1]["id"])
     vpc_id = enis.vpc_of(world, eni_id)
-    if require_gateway and not world.into(vpc_id, schema.ATTACHED, "internet-gateway"):
+    if require_gateway and not coip and \
+            not world.into(vpc_id, schema.ATTACHED, "internet-gateway"):
         raise TopologyError(f"Network {vpc_id} is not attached to any internet gateway",
                             "Gateway.NotAttached")
     if current is not None:
         _disassociate(world, part, alloc_id, *current)
     if occupant is not None:
         _disassociate(world, part, occupant[0], eni_id, occupant[1])
-    if eni["ips"] and target_ip == eni["ips"][0]:
+    if eni["ips"] and target_ip == eni["ips"][0] and not coip:
         owner = world.partition(eni["account"], eni["region"])   # the interface's own
         enis.release_public_ip(world, owner, eni_id)   # AWS hands the automatic one back
     assoc_id = world.new_id("eipassoc")
@@ -225,6 +244,8 @@ def _disassociate(world: World, part: Partition, alloc_id: str, eni_id: str,
     world.claim(part, PAST_ASSOCIATIONS, data["id"], alloc_id)
     private_ip = data["PrivateIpAddress"]
     eni = world.graph.nodes[eni_id]
+    if world.graph.nodes[alloc_id].get("CustomerOwnedIp"):
+        return                         # the automatic public address never left
     if not eni.get("wants_public") or not eni["ips"] or private_ip != eni["ips"][0]:
         return
     found = enis.attachment(world, eni_id)
@@ -250,11 +271,12 @@ def view(world: World, alloc_id: str) -> dict[str, Any]:
     node = world.graph.nodes[alloc_id]
     out: dict[str, Any] = {
         "AllocationId": alloc_id,
-        "PublicIp": node["PublicIp"],
         "Domain": node["Domain"],
-        "PublicIpv4Pool": node["PublicIpv4Pool"],
         "NetworkBorderGroup": node["NetworkBorderGroup"],
     }
+    for key in ("PublicIp", "PublicIpv4Pool", "CustomerOwnedIp", "CustomerOwnedIpv4Pool"):
+        if node.get(key) is not None:  # an address is public or customer-owned
+            out[key] = node[key]
     found = associated_interface(world, alloc_id)
     if found is not None:
         eni_id, data = found
@@ -316,8 +338,8 @@ FILTERS: dict[str, Filter] = {
                                    exact=True),
     "network-interface-owner-id": _association("network-interface-owner-id"),
     "private-ip-address": _association("private-ip-address"),
-    "public-ip": Filter(lambda w, rid, n: n["PublicIp"], _by_public_ip, exact=True),
-    "public-ipv4-pool": Filter(lambda w, rid, n: n["PublicIpv4Pool"]),
+    "public-ip": Filter(lambda w, rid, n: n.get("PublicIp"), _by_public_ip, exact=True),
+    "public-ipv4-pool": Filter(lambda w, rid, n: n.get("PublicIpv4Pool")),
 }
 
 

@@ -67,7 +67,7 @@ def association(world: World, eni_id: str, private_ip: str, *, full: bool = True
     node = world.graph.nodes[eni_id]
     public = public_ips(world, eni_id).get(private_ip)
     if public is None:
-        return None
+        return _customer_owned(world, eni_id, private_ip, full=full)
     dns = public_dns_name(node["region"], public) if _hostnames(world, eni_id) else ""
     out: dict[str, Any] = {"IpOwnerId": "amazon", "PublicDnsName": dns, "PublicIp": public}
     eip = elastic_ip_on(world, eni_id, private_ip)
@@ -76,6 +76,19 @@ def association(world: World, eni_id: str, private_ip: str, *, full: bool = True
         out["IpOwnerId"] = world.graph.nodes[alloc]["account"]
         if full:
             out.update(AllocationId=alloc, AssociationId=data["id"])
+    return out
+
+
+def _customer_owned(world: World, eni_id: str, private_ip: str, *, full: bool
+                    ) -> dict[str, Any] | None:
+    """The customer-owned (Outpost CoIP) address associated with `private_ip`, if any."""
+    eip = elastic_ip_on(world, eni_id, private_ip)
+    node = world.graph.nodes[eip[0]] if eip is not None else {}
+    if eip is None or not node.get("CustomerOwnedIp"):
+        return None
+    out: dict[str, Any] = {"IpOwnerId": node["account"], "CustomerOwnedIp": node["CustomerOwnedIp"]}
+    if full:
+        out.update(AllocationId=eip[0], AssociationId=eip[1]["id"])
     return out
 
 

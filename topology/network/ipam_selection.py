@@ -94,6 +94,8 @@ def _interfaces(world: World, part: Partition) -> Iterator[Row]:
 
 def _addresses(world: World, part: Partition) -> Iterator[Row]:
     for alloc_id in part.ids("elastic-ip"):
+        if not world.graph.nodes[alloc_id].get("PublicIp"):   # customer-owned (CoIP)
+            continue
         yield _row(world, alloc_id, f"{world.graph.nodes[alloc_id]['PublicIp']}/32")
 
 

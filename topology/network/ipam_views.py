@@ -68,6 +68,8 @@ def resources(world: World, part: Partition) -> list[dict[str, Any]]:
                     rows.append(_row(world, part, "subnet", subnet_id, block["Ipv6CidrBlock"],
                                      vpc_id, subnet_id, zone=zone, public=True))
     for eip in part.ids("elastic-ip"):
+        if not nodes[eip].get("PublicIp"):          # a customer-owned (CoIP) address
+            continue
         rows.append(_row(world, part, "eip", eip, f"{nodes[eip]['PublicIp']}/32", None, eip,
                          public=True))
     return rows
@@ -324,6 +326,8 @@ def get_discovered_public_addresses(world: World, part: Partition,
     for p in discoveries.partitions(world, discoveries.watched(world, node["account"]), [address_region]):
         for eip in p.ids("elastic-ip"):
             address = elastic_ips.view(world, eip)
+            if "PublicIp" not in address:           # a customer-owned (CoIP) address
+                continue
             row: dict[str, Any] = {
                 "IpamResourceDiscoveryId": ipam_resource_discovery_id,
                 "AddressRegion": address_region, "Address": address["PublicIp"],

@@ -104,7 +104,8 @@ def public_ips(world: World, eni_id: str) -> dict[str, str]:
     auto, ips = node.get("auto_ip"), node.get("ips")
     found = {ips[0]: auto} if auto and ips else {}
     for alloc, _, data in world.into(eni_id, schema.ASSOCIATED, "elastic-ip"):
-        found[data["PrivateIpAddress"]] = world.graph.nodes[alloc]["PublicIp"]
+        if world.graph.nodes[alloc].get("PublicIp"):   # a customer-owned one is not public
+            found[data["PrivateIpAddress"]] = world.graph.nodes[alloc]["PublicIp"]
     return found
 
 
