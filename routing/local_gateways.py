@@ -7,11 +7,18 @@ packet is routed by that table: its longest-prefix route must lead to a virtual 
 group with at least one virtual interface (the BGP sessions to the on-premises network),
 else `NO_ROUTE_TO_DESTINATION` / `BAD_STATE_ROUTE` at the table. In from the gateway, the
 packet enters the associated VPC that holds its destination address.
+
+A table in `coip` mode translates like a NAT: out, an instance with a customer-owned (CoIP)
+address associated leaves with that address as its source; in, a packet for a CoIP address associated with an interface of a VPC of
+the table goes to its private address. The VPC's own addresses are not advertised on-premises
+in `coip` mode, so a packet for one of them finds no route there; in `direct-vpc-routing`
+mode the private addresses are used both ways.
 """
 from __future__ import annotations
 
 from netaddr import IPNetwork
 
+from topology.connect import coip_pools
 from topology.connect import local_gateway_route_tables as lgw_tables
 from topology.connect import local_gateway_routes as lgw_routes
 from topology.connect import local_gateway_vifs as vifs
@@ -19,6 +26,7 @@ from topology.core import schema
 from topology.core.world import World
 from topology.network import prefix_lists, vpc_blocks
 
+from .components import interface_holding
 from .packet import address, within
 from .walk import Onward, Walk, cross
 
@@ -47,7 +55,7 @@ def lookup(world: World, table: str, ip: str) -> tuple[str, str] | None:
 def egress(w: Walk, lgw: str, from_subnet: str | None, vpc: str) -> None:
     """Out of `vpc` through the local gateway, by its route table, to the on-premises side."""
     cross(w, from_subnet, None)
-    w.add(lgw, InboundHeader=w.header(), OutboundHeader=w.header(), Vpc=w.comp(vpc))
+    step = w.add(lgw, InboundHeader=w.header(), OutboundHeader=w.header(), Vpc=w.comp(vpc))
     w.via.append(KIND)
     if w.wants_gateway(lgw):
         w.reached(KIND, lgw)
@@ -64,12 +72,57 @@ def egress(w: Walk, lgw: str, from_subnet: str | None, vpc: str) -> None:
     if lgw_routes.state(w.world, found[1]) != "active":
         raise w.blocked("BAD_STATE_ROUTE", Component=table, Address=w.packet.dst,
                         State="blackhole")
+    _translate_source(w, lgw, table, vpc)
+    step["OutboundHeader"] = w.header()
     w.reached(KIND, lgw)
+
+
+def _translate_source(w: Walk, lgw: str, table: str, vpc: str) -> None:
+    """In `coip` mode, the source's customer-owned address replaces it (the reply comes
+    back to it); an address without one leaves as it is (and no reply finds its way back)."""
+    if w.world.graph.nodes[table]["Mode"] != "coip":
+        return
+    holder = interface_holding(w.world, vpc, w.packet.src)
+    coip = customer_owned(w.world, holder, w.packet.src) if holder is not None else None
+    if coip is not None:
+        w.packet.src, w.packet.src_eni = coip, None
+
+
+def customer_owned(world: World, eni: str, private_ip: str) -> str | None:
+    """The CoIP address associated with `eni` at `private_ip`, if any."""
+    for alloc, _, data in world.into(eni, schema.ASSOCIATED, "elastic-ip"):
+        coip = world.graph.nodes[alloc].get("CustomerOwnedIp")
+        if coip and data["PrivateIpAddress"] == private_ip:
+            return str(coip)
+    return None
+
+
+def _coip_target(world: World, table: str, ip: str) -> tuple[str, str] | None:
+    """(VPC, private address) a CoIP address of the table's pools is associated with."""
+    for pool, _, _ in world.into(table, schema.ASSOCIATED, coip_pools.KIND):
+        for alloc in coip_pools.allocations(world, pool):
+            if world.graph.nodes[alloc]["CustomerOwnedIp"] != ip:
+                continue
+            for eni, _, data in world.out(alloc, schema.ASSOCIATED, "network-interface"):
+                for vpc in _vpcs(world, table):
+                    if interface_holding(world, vpc, data["PrivateIpAddress"]) == eni:
+                        return vpc, data["PrivateIpAddress"]
+    return None
 
 
 def ingress(w: Walk, lgw: str) -> Onward:
     """In from the on-premises side: into the associated VPC holding the destination."""
     for table in _tables(w.world, lgw):
+        if w.world.graph.nodes[table]["Mode"] == "coip":
+            found = _coip_target(w.world, table, w.packet.dst)
+            if found is not None:
+                before = w.header()
+                w.packet.dst = found[1]
+                w.add(lgw, InboundHeader=before, OutboundHeader=w.header(),
+                      Vpc=w.comp(found[0]))
+                w.via.append(KIND)
+                return Onward(found[0])
+            continue                   # VPC addresses are not advertised in coip mode
         for vpc in _vpcs(w.world, table):
             if _holds(w.world, vpc, w.packet.dst):
                 w.add(lgw, InboundHeader=w.header(), OutboundHeader=w.header(),
