@@ -237,3 +237,15 @@ def test_server_announcement_and_metering(server_ec2):
     found = server_ec2.describe_transit_gateway_metering_policies()[
         "TransitGatewayMeteringPolicies"]
     assert [p["TransitGatewayMeteringPolicyId"] for p in found] == [policy]
+
+
+def test_gateway_deleted_with_what_it_contains(ec2):
+    tgw = ec2.create_transit_gateway(Options={"MulticastSupport": "enable"})["TransitGateway"][
+        "TransitGatewayId"]
+    ec2.create_transit_gateway_policy_table(TransitGatewayId=tgw)
+    ec2.create_transit_gateway_multicast_domain(TransitGatewayId=tgw)
+    ec2.create_transit_gateway_metering_policy(TransitGatewayId=tgw)
+    ec2.delete_transit_gateway(TransitGatewayId=tgw)
+    assert ec2.describe_transit_gateway_policy_tables()["TransitGatewayPolicyTables"] == []
+    assert ec2.describe_transit_gateway_multicast_domains()["TransitGatewayMulticastDomains"] == []
+    assert ec2.describe_transit_gateway_metering_policies()["TransitGatewayMeteringPolicies"] == []

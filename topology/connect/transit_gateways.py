@@ -16,7 +16,8 @@ AWS's rules kept here:
 * the Amazon side ASN is private: 64512-65534 or 4200000000-4294967294;
 * CIDR blocks: IPv4 /24 or larger, IPv6 /64 or larger, at most five, none overlapping;
 * a gateway with non-deleted attachments cannot be deleted (`IncorrectState`, naming them);
-  a deleted gateway stays visible as `deleted`, its route tables go with it;
+  a deleted gateway stays visible as `deleted`, its route tables (and the policy tables,
+  multicast domains and metering policies it contains) go with it;
 * ModifyTransitGateway moves a default flag and its table together: enabling needs a table
   (given, or still named), disabling takes none, the table must be one of the gateway's;
   the ASN cannot change while VPN, Direct Connect or Connect attachments exist.
@@ -242,6 +243,9 @@ def delete(world: World, part: Partition, tgw_id: str) -> dict[str, Any]:
                 "IncorrectState")
     result = {**view(world, tgw_id), "State": "deleting"}
     tgw_route_tables.release_gateway(world, tgw_id)
+    # policy tables, multicast domains and metering policies go with it, as its route tables do
+    for child, _, _ in world.out(tgw_id, schema.CONTAINS):
+        world.remove(child)
     world.update(tgw_id, State="deleted")
     return result
 
