@@ -25,7 +25,7 @@ from ..core.clock import now
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
                            MissingParameter, TopologyError)
 from ..core.world import Partition, World
-from ..network import network_interfaces
+from ..network import network_interfaces, secondary_interfaces
 from . import (images, instance_network, instance_profiles, key_pairs, launch_templates,
                placement_groups, volumes)
 from .instance_network import Nic
@@ -53,6 +53,8 @@ class Plan:
     pg_id: str | None
     partition: int | None
     profile: dict[str, str] | None
+    secondary: list[secondary_interfaces.Wanted]
+    secondary_addresses: list[list[tuple[list[str], list[str]]]]   # [instance][interface]
 
 
 def launch(world: World, part: Partition, params: dict[str, Any]) -> tuple[str, list[str]]:
@@ -107,9 +109,13 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
     profile = instance_profiles.profile(part, p["IamInstanceProfile"], world) \
         if p.get("IamInstanceProfile") else None
     fields = launch_fields(world, part, p, image, type_name, info, zone, nics[0].subnet_id)
+    secondary = secondary_interfaces.plan_launch(
+        world, part, p.get("SecondaryInterfaces"), info, zone,
+        {(n.card, n.device_index) for n in nics}, high)
     addresses, hints = _capacity(world, part, nics, low, high)
-    return Plan(p, fields, type_name, zone, nics, addresses, hints, mappings, new_tags, pg_id,
-                partition, profile)
+    second = _secondary_capacity(world, secondary, addresses, low)
+    return Plan(p, fields, type_name, zone, nics, addresses[:len(second)], hints, mappings,
+                new_tags, pg_id, partition, profile, secondary, second)
 
 
 def _counts(p: dict[str, Any]) -> tuple[int, int]:
@@ -265,6 +271,21 @@ def _capacity(world: World, part: Partition, nics: list[Nic], low: int, high: in
     return addresses, hints
 
 
+def _secondary_capacity(world: World, secondary: list[secondary_interfaces.Wanted],
+                        addresses: list[list[str | None]], low: int
+                        ) -> list[list[tuple[list[str], list[str]]]]:
+    """Secondary interfaces' addresses for as many of the planned instances as their
+    secondary subnets allow."""
+    if not secondary:
+        return [[] for _ in addresses]
+    out = secondary_interfaces.reserve(world, secondary, len(addresses))
+    if len(out) < low:
+        raise TopologyError("There are not enough free addresses in secondary subnet "
+                            f"'{secondary[0].subnet}' to satisfy the requested number of "
+                            "instances.", "InsufficientFreeAddressesInSubnet")
+    return out
+
+
 # -- launching --------------------------------------------------------------------------------
 def _launch_one(world: World, part: Partition, plan: Plan, index: int, reservation: str) -> str:
     instance_id = world.new_id("i")
@@ -284,6 +305,8 @@ def _launch_one(world: World, part: Partition, plan: Plan, index: int, reservati
                                   network_card_index=nic.card, launching=True)
         if nic.public_ip and nic.eni_id is None and nic.device_index == 0 and nic.card == 0:
             network_interfaces.assign_public_ip(world, part, eni_id)
+    for wanted, address in zip(plan.secondary, plan.secondary_addresses[index]):
+        secondary_interfaces.create(world, part, wanted, address, instance_id)
     _attach_volumes(world, part, plan, instance_id)
     if plan.pg_id is not None:
         placement_groups.place(world, instance_id, plan.pg_id,

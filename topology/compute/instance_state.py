@@ -22,7 +22,7 @@ from ..core.clock import now
 from ..core.errors import IncorrectState, TopologyError
 from ..core.family import declare_actions
 from ..core.world import Partition, World
-from ..network import network_interfaces
+from ..network import network_interfaces, secondary_interfaces
 from . import volumes
 from .instances import (get_all, gmt, interfaces, primary_interface, profile_association,
                         set_state, state, state_name)
@@ -155,6 +155,7 @@ def _let_go(world: World, part: Partition, instance_id: str) -> None:
         network_interfaces.detach(world, part, data["id"], force=True)
         if data.get("DeleteOnTermination"):
             network_interfaces.delete(world, part, eni)
+    secondary_interfaces.release_instance(world, instance_id)
     volumes.release_instance(world, part, instance_id)
     assoc = profile_association(world, instance_id)
     if assoc is not None:

@@ -13,7 +13,7 @@ from typing import Any
 from ..core import tags as tagging
 from ..core.described import Import, when
 from ..core.world import World
-from ..network import interface_views
+from ..network import interface_views, secondary_interfaces
 from . import placement_groups, volumes
 from .instances import (RESERVATION_INDEX, STATE_CODES, STATE_INDEX, TYPE_INDEX, interfaces,
                         profile_association)
@@ -100,6 +100,9 @@ def view(world: World, instance_id: str) -> dict[str, Any]:
             out["Ipv6Address"] = primary_v6[0]
     out["SecurityGroups"] = list(primary.get("Groups") or []) if primary else []
     out["NetworkInterfaces"] = nis
+    secondary = secondary_interfaces.instance_views(world, instance_id)
+    if secondary:
+        out["SecondaryInterfaces"] = secondary
     out["BlockDeviceMappings"] = block_devices(world, instance_id)
     profile = iam_profile(world, instance_id)
     if profile is not None:
