@@ -5,11 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import pytest
+
 from helpers import fails
+from topology.catalogue import instance_types
 from topology.analysis import network_performance as performance
 from topology.provision import state
 
 AMI = "ami-057c3ffbeeff55523"
+ARM_AMI = "ami-346f9858c5cfba3fa"      # al2023 arm64
 UTC = dt.timezone.utc
 START, END = dt.datetime(2022, 10, 26, 12, 0, tzinfo=UTC), dt.datetime(2022, 10, 26, 12, 35,
                                                                          tzinfo=UTC)
@@ -92,9 +96,20 @@ def test_data_request_errors_and_pages(ec2):
     assert [r["Id"] for r in pages["DataResponses"] + rest["DataResponses"]] == ["a", "b"]
 
 
-def test_instance_bandwidth_weighting(ec2):
-    iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro")[
+def weighted(monkeypatch: pytest.MonkeyPatch, type_name: str) -> None:
+    """Give a catalogued type the weightings AWS's 8th-generation families offer (none of
+    them is in the catalogue yet)."""
+    monkeypatch.setitem(instance_types.catalogue()[type_name]["NetworkInfo"],
+                        "BandwidthWeightings", ["default", "vpc-1", "ebs-1"])
+
+
+def test_instance_bandwidth_weighting(ec2, monkeypatch):
+    weighted(monkeypatch, "m7g.large")
+    iid = ec2.run_instances(ImageId=ARM_AMI, MinCount=1, MaxCount=1, InstanceType="m7g.large",
+                            NetworkPerformanceOptions={"BandwidthWeighting": "vpc-1"})[
         "Instances"][0]["InstanceId"]
+    shown = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert shown["NetworkPerformanceOptions"] == {"BandwidthWeighting": "vpc-1"}
     answer = ec2.modify_instance_network_performance_options(InstanceId=iid,
                                                              BandwidthWeighting="ebs-1")
     assert (answer["InstanceId"], answer["BandwidthWeighting"]) == (iid, "ebs-1")
@@ -106,6 +121,27 @@ def test_instance_bandwidth_weighting(ec2):
     ec2.terminate_instances(InstanceIds=[iid])
     assert fails(ec2.modify_instance_network_performance_options, InstanceId=iid,
                  BandwidthWeighting="vpc-1")[0] == "IncorrectInstanceState"
+
+
+def test_types_without_configurable_bandwidth_keep_the_default(ec2):
+    """Only some types support bandwidth weighting (DescribeInstanceTypes lists theirs)."""
+    assert "BandwidthWeightings" not in ec2.describe_instance_types(
+        InstanceTypes=["t3.micro"])["InstanceTypes"][0]["NetworkInfo"]
+    iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="t3.micro")[
+        "Instances"][0]["InstanceId"]
+    code, message = fails(ec2.modify_instance_network_performance_options, InstanceId=iid,
+                          BandwidthWeighting="ebs-1")
+    assert code == "UnsupportedOperation" and "t3.micro" in message
+    shown = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert shown["NetworkPerformanceOptions"] == {"BandwidthWeighting": "default"}
+    answer = ec2.modify_instance_network_performance_options(InstanceId=iid,
+                                                             BandwidthWeighting="default")
+    assert answer["BandwidthWeighting"] == "default"
+    assert fails(ec2.run_instances, ImageId=AMI, MinCount=1, MaxCount=1,
+                 InstanceType="t3.micro",
+                 NetworkPerformanceOptions={"BandwidthWeighting": "vpc-1"})[0] == \
+        "UnsupportedOperation"
+    assert len(ec2.describe_instances()["Reservations"]) == 1
 
 
 def test_subscriptions_survive_a_state_round_trip(mock, ec2):
@@ -128,3 +164,20 @@ def test_server_subscription_and_data(server_ec2):
     assert fails(server_ec2.enable_aws_network_performance_metric_subscription,
                  Source="us-west-2", Destination="us-east-1", DryRun=True)[0] == \
         "DryRunOperation"
+
+
+def test_changing_type_needs_the_default_weighting_first(ec2, monkeypatch):
+    """ModifyInstanceAttribute: a configured weighting the new type lacks must first go back
+    to `default`."""
+    weighted(monkeypatch, "m7g.large")
+    iid = ec2.run_instances(ImageId=ARM_AMI, MinCount=1, MaxCount=1, InstanceType="m7g.large",
+                            NetworkPerformanceOptions={"BandwidthWeighting": "ebs-1"})[
+        "Instances"][0]["InstanceId"]
+    ec2.stop_instances(InstanceIds=[iid])
+    assert fails(ec2.modify_instance_attribute, InstanceId=iid,
+                 InstanceType={"Value": "m6g.large"})[0] == "UnsupportedOperation"
+    ec2.modify_instance_network_performance_options(InstanceId=iid,
+                                                    BandwidthWeighting="default")
+    ec2.modify_instance_attribute(InstanceId=iid, InstanceType={"Value": "m6g.large"})
+    shown = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert shown["InstanceType"] == "m6g.large"

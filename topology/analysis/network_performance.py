@@ -20,6 +20,8 @@ import hashlib
 import math
 from typing import Any
 
+from ..catalogue import instance_types
+from ..compute import instance_options
 from ..compute.instance_state import state_name
 from ..core import clock, paging, regions
 from ..core.errors import IncorrectState, InvalidParameterValue, MissingParameter
@@ -212,11 +214,15 @@ def performance_data(world: World, part: Partition,
 # -- an instance's bandwidth weighting --------------------------------------------------------
 def modify_instance_options(world: World, part: Partition, instance_id: str,
                             bandwidth_weighting: str) -> None:
-    """Set the instance's `NetworkPerformanceOptions.BandwidthWeighting`."""
-    world.get(part, "instance", instance_id)
+    """Set the instance's `NetworkPerformanceOptions.BandwidthWeighting`: one its instance
+    type offers (AWS: only some types support configurable bandwidth weighting)."""
+    node = world.get(part, "instance", instance_id)
     if state_name(world, instance_id) in ("shutting-down", "terminated"):
         raise IncorrectState(f"The instance '{instance_id}' is not in a valid state for this "
                              "operation.", "IncorrectInstanceState")
+    type_name = node["InstanceType"]
+    bandwidth_weighting = instance_options.bandwidth_weighting(
+        type_name, instance_types.get(type_name) or {}, bandwidth_weighting)
     world.update(instance_id, NetworkPerformanceOptions={
         "BandwidthWeighting": bandwidth_weighting})
 

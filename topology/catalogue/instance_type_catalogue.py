@@ -377,6 +377,14 @@ SIZES: dict[str, str] = {
     """,
 }
 
+# The families whose types offer configurable bandwidth weighting (NetworkInfo's
+# `BandwidthWeightings`: default, vpc-1, ebs-1), from AWS's "EC2 instance bandwidth weighting
+# configuration" page; none of them is in `SIZES` yet, so no catalogued type offers it.
+BANDWIDTH_WEIGHTING_FAMILIES = frozenset({
+    "m8a", "m8g", "m8gd", "m8i", "m8id", "m8i-flex", "c8a", "c8g", "c8gd", "c8i", "c8id",
+    "c8i-flex", "r8a", "r8g", "r8gd", "r8i", "r8id", "r8i-flex", "x8g", "x8aedz", "x8i"})
+BANDWIDTH_WEIGHTINGS = ["default", "vpc-1", "ebs-1"]
+
 # Where a family is not offered. Zone names, not ids: our zone ids are a fixed mapping
 # (`topology.regions`), and AWS's well-known gaps are reported by name (e.g. us-east-1e,
 # which offers only the older families).

@@ -32,8 +32,9 @@ from typing import Any
 
 from ..core import paging, regions
 from ..core.filters import Filter, FilterTable
-from .instance_type_catalogue import (CPUS, FAMILIES, REGION_LIMITS, REGIONS_ONLY, SIZES,
-                                      ZONE_LIMITS, Family)
+from .instance_type_catalogue import (BANDWIDTH_WEIGHTING_FAMILIES, BANDWIDTH_WEIGHTINGS, CPUS,
+                                      FAMILIES, REGION_LIMITS, REGIONS_ONLY, SIZES, ZONE_LIMITS,
+                                      Family)
 
 GIB = 1024
 HIBERNATION_MEMORY_LIMIT_MIB = 150 * GIB   # AWS: instance RAM must be less than 150 GiB
@@ -150,6 +151,8 @@ def _info(fam: str, spec: Family, row: list[str]) -> dict[str, Any]:
                                                              iops_max)], int(volumes))
     info["NetworkInfo"] = _network_info(spec, flags, _network(net), int(enis), int(ipv4),
                                         int(ipv6), _number(card_base), _number(card_peak))
+    if fam in BANDWIDTH_WEIGHTING_FAMILIES:
+        info["NetworkInfo"]["BandwidthWeightings"] = list(BANDWIDTH_WEIGHTINGS)
     if spec.gpu is not None:
         name, maker, gpu_memory, workloads = spec.gpu
         count = int(flags.get("gpu", "1"))

@@ -22,7 +22,8 @@ from ..core.family import declare_actions
 from ..core.world import Partition, World
 from ..network import interface_views, network_interfaces
 from . import volumes
-from .instance_options import MAX_USER_DATA, burstable, cpu_options, default_credits
+from .instance_options import (MAX_USER_DATA, bandwidth_weighting, burstable, cpu_options,
+                               default_credits)
 from .instances import TYPE_INDEX, primary_interface, state_name
 
 Reader = Callable[[World, str, dict[str, Any]], dict[str, Any]]
@@ -172,6 +173,10 @@ def _instance_type(world: World, part: Partition, instance_id: str, value: str) 
         raise TopologyError(f"Invalid value '{value}' for InstanceType.",
                             "InvalidInstanceAttributeValue")
     node = world.graph.nodes[instance_id]
+    # a configured weighting must go back to `default` first if the new type lacks it
+    # (ModifyInstanceAttribute's documentation)
+    bandwidth_weighting(value, info, (node.get("NetworkPerformanceOptions") or {}).get(
+        "BandwidthWeighting"))
     credits = node.get("cpu_credits")
     if burstable(value, info):
         credits = credits or default_credits(value)

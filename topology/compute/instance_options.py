@@ -99,6 +99,17 @@ def check_credits(asked: dict[str, Any] | None, type_name: str, info: dict[str, 
     return value
 
 
+def bandwidth_weighting(type_name: str, info: dict[str, Any], value: str | None) -> str:
+    """The weighting asked for, if the type offers it (DescribeInstanceTypes'
+    `BandwidthWeightings`); `default` is every type's own configuration."""
+    value = value or "default"
+    offered = (info.get("NetworkInfo") or {}).get("BandwidthWeightings") or ["default"]
+    if value not in offered:
+        raise TopologyError(f"The instance type '{type_name}' does not support bandwidth "
+                            f"weighting '{value}'.", "UnsupportedOperation")
+    return value
+
+
 def metadata_options(asked: dict[str, Any] | None, image: dict[str, Any]) -> dict[str, Any]:
     """IMDS options at launch: AWS's defaults (stricter for IMDSv2-only images), then the
     request's."""
@@ -174,8 +185,9 @@ def launch_fields(world: World, part: Partition, p: dict[str, Any], image: dict[
         "MaintenanceOptions": {"AutoRecovery": (p.get("MaintenanceOptions") or {}).get(
             "AutoRecovery", "default"), "RebootMigration": "default"},
         "CurrentInstanceBootMode": _boot_mode(image, info),
-        "NetworkPerformanceOptions": {"BandwidthWeighting": (
-            p.get("NetworkPerformanceOptions") or {}).get("BandwidthWeighting", "default")},
+        "NetworkPerformanceOptions": {"BandwidthWeighting": bandwidth_weighting(
+            type_name, info, (p.get("NetworkPerformanceOptions") or {}).get(
+                "BandwidthWeighting"))},
         "Operator": {"Managed": False},
         "user_data": user_data(p.get("UserData")),
         "api_termination_disabled": bool(p.get("DisableApiTermination")),
