@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from test_routing_lab import Lab, codes, ids, lab  # noqa: F401  (fixture)
-from test_routing_transit import CIDRS, gateway, spoke, table
+from test_routing_transit import CIDRS, spoke, table
 
 ON_PREM = "192.168.10.5"           # behind the SD-WAN appliance
 
@@ -46,7 +46,7 @@ def connect(lab: Lab, hub: dict[str, Any], *, peer: bool = True) -> dict[str, st
     return found
 
 
-# -- Connect ----------------------------------------------------------------------------------------
+# -- Connect ---------------------------------------------------------------------------------------
 def test_connect_attachment_carries_traffic_over_its_transport(lab, hub):
     found = connect(lab, hub)
     one, _ = lab.instance(hub["a"]["app"])

@@ -138,7 +138,7 @@ def test_metering_policy_refuses_strangers(ec2, net):
     assert ec2.describe_transit_gateway_metering_policies()["TransitGatewayMeteringPolicies"] == []
 
 
-# -- network function attachments -------------------------------------------------------------------
+# -- network function attachments ------------------------------------------------------------------
 def service(ec2, **extra) -> str:
     return ec2.create_vpc_endpoint_service_configuration(GatewayLoadBalancerArns=[GWLB], **extra)[
         "ServiceConfiguration"]["ServiceName"]
@@ -189,7 +189,7 @@ def test_network_function_attachment_errors(ec2, net):
         "TransitGatewayNetworkFunctionAttachments"] == []
 
 
-# -- NAT configuration -------------------------------------------------------------------------------
+# -- NAT configuration -----------------------------------------------------------------------------
 def test_nat_configuration(ec2):
     tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

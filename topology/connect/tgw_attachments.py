@@ -125,7 +125,8 @@ def foreign_peerings(world: World, part: Partition) -> list[str]:
     found = []
     for tgw in part.ids(gateways.KIND):
         edges = [(a, disc) for a, disc, _ in world.into(tgw, schema.ASSOCIATED, KIND)
-                 if disc == "peer"] + [(a, None) for a, _, _ in world.into(tgw, schema.ATTACHED, KIND)]
+                 if disc == "peer"]
+        edges += [(a, None) for a, _, _ in world.into(tgw, schema.ATTACHED, KIND)]
         for attach_id, _ in edges:
             if home(world.graph.nodes[attach_id]) != mine(part):
                 found.append(attach_id)

@@ -105,7 +105,7 @@ FILTERS: FilterTable = {
 }
 
 
-# -- entries ----------------------------------------------------------------------------------------
+# -- entries ---------------------------------------------------------------------------------------
 def _check_rule(world: World, policy_id: str, rule: dict[str, Any]) -> dict[str, Any]:
     tgw_id = gateway_of(world, policy_id)
     for side in ("Source", "Destination"):

@@ -88,7 +88,7 @@ FILTERS: FilterTable = {
 }
 
 
-# -- associations -----------------------------------------------------------------------------------
+# -- associations ----------------------------------------------------------------------------------
 def _vpc_attachment(world: World, domain_id: str, attach_id: str) -> dict[str, Any]:
     node = rtbs.attachment(world, attach_id)
     if gateway_of(world, domain_id) not in rtbs.gateways_of_attachment(world, attach_id):
@@ -243,7 +243,7 @@ def associations(world: World, part: Partition, domain_id: str,
     return {"MulticastDomainAssociations": page, "NextToken": token}
 
 
-# -- group members and sources ------------------------------------------------------------------------
+# -- group members and sources ---------------------------------------------------------------------
 def _group(text: str | None) -> str:
     try:
         if not text:

@@ -154,7 +154,7 @@ def sse_view(world: World, attach_id: str) -> dict[str, Any]:
     return attachment_view(world, owner, attach_id)
 
 
-# -- network function attachments -------------------------------------------------------------------
+# -- network function attachments ------------------------------------------------------------------
 def _service(world: World, part: Partition, name: str) -> dict[str, Any]:
     """The Gateway Load Balancer endpoint service named `name` in the caller's region."""
     public = endpoint_services.public_partition(world, part.region)
@@ -268,7 +268,7 @@ NETWORK_FUNCTION_FILTERS: FilterTable = {
 }
 
 
-# -- peering attachment options ----------------------------------------------------------------------
+# -- peering attachment options --------------------------------------------------------------------
 def modify_peering(world: World, part: Partition, transit_gateway_attachment_id: str, *,
                    options: dict[str, Any] | None = None) -> None:
     """Multipath resilience, set by each side for itself; on when both sides allow it."""
@@ -290,7 +290,7 @@ def modify_peering(world: World, part: Partition, transit_gateway_attachment_id:
     world.update(attach_id, Options=opts)
 
 
-# -- NAT configuration -----------------------------------------------------------------------------------
+# -- NAT configuration -----------------------------------------------------------------------------
 def _nat(node: dict[str, Any]) -> dict[str, Any]:
     return node.get("nat") or {"NatGatewaySupport": "disabled", "Rules": []}
 

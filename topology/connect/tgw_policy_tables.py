@@ -72,7 +72,7 @@ FILTERS: FilterTable = {
 }
 
 
-# -- associations -----------------------------------------------------------------------------------
+# -- associations ----------------------------------------------------------------------------------
 def policy_table_of(world: World, attach_id: str) -> str | None:
     found = world.into(attach_id, schema.ASSOCIATED, KIND)
     return found[0][0] if found else None
@@ -131,7 +131,8 @@ ASSOCIATION_FILTERS: FilterTable = {
     "resource-id": Filter(lambda w, rid, row: row.get("ResourceId")),
     "resource-type": Filter(lambda w, rid, row: row.get("ResourceType")),
     "state": Filter(lambda w, rid, row: row.get("State")),
-    "transit-gateway-attachment-id": Filter(lambda w, rid, row: row.get("TransitGatewayAttachmentId")),
+    "transit-gateway-attachment-id": Filter(
+        lambda w, rid, row: row.get("TransitGatewayAttachmentId")),
 }
 
 
