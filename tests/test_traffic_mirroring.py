@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import error
+from helpers import error, fails
 
 AMI = "ami-057c3ffbeeff55523"
 NLB = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/web/0123456789abcdef"
@@ -91,7 +91,9 @@ def test_target_in_use_cannot_be_deleted(ec2, kit):
     tms = session(ec2, kit)["TrafficMirrorSessionId"]
     with pytest.raises(ClientError) as exc:
         ec2.delete_traffic_mirror_target(TrafficMirrorTargetId=kit["target"])
-    assert error(exc)[0] == "TrafficMirrorTargetInUseException"
+    # what AWS answers (seen from Terraform), not the API reference's ...InUseException
+    assert error(exc) == ("TrafficMirrorTargetInUse",
+                          f"Cannot delete {kit['target']}. Target is in use by {tms}")
     ec2.delete_traffic_mirror_session(TrafficMirrorSessionId=tms)
     answer = ec2.delete_traffic_mirror_target(TrafficMirrorTargetId=kit["target"])
     assert answer["TrafficMirrorTargetId"] == kit["target"]
@@ -337,6 +339,10 @@ def test_over_the_wire(server_ec2):
     with pytest.raises(ClientError) as exc:
         server_ec2.delete_traffic_mirror_filter(TrafficMirrorFilterId=kit["filter"])
     assert error(exc)[0] == "TrafficMirrorFilterInUse"
+    assert fails(server_ec2.delete_traffic_mirror_target,
+                 TrafficMirrorTargetId=kit["target"]) == (
+        "TrafficMirrorTargetInUse",
+        f"Cannot delete {kit['target']}. Target is in use by {made['TrafficMirrorSessionId']}")
     with pytest.raises(ClientError) as exc:
         server_ec2.describe_traffic_mirror_sessions(TrafficMirrorSessionIds=["tms-nope"])
     assert error(exc)[0] == "InvalidTrafficMirrorSessionId.Malformed"
@@ -382,4 +388,4 @@ def test_a_shared_target_is_usable_by_the_other_account(ec2, mock):
     assert made["OwnerId"] == "111122223333" and made["TrafficMirrorTargetId"] == tmt
     with pytest.raises(ClientError) as exc:     # the participant's session uses it
         ec2.delete_traffic_mirror_target(TrafficMirrorTargetId=tmt)
-    assert error(exc)[0] == "TrafficMirrorTargetInUseException"
+    assert error(exc)[0] == "TrafficMirrorTargetInUse"

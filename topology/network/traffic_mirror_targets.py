@@ -9,7 +9,7 @@ the graph. Sessions name their target through an ASSOCIATED edge session -> targ
 
 AWS's rules kept here: exactly one of the three destinations; the endpoint must be a Gateway
 Load Balancer endpoint; a target a session uses cannot be deleted
-(`TrafficMirrorTargetInUseException`). The target goes with its interface or endpoint
+(`TrafficMirrorTargetInUse`). The target goes with its interface or endpoint
 (`lives_on`), and the sessions that use it with it. A target can be shared with other
 accounts (AWS RAM, `core.sharing`): they see it in their describes and mirror to it.
 """
@@ -79,9 +79,10 @@ def sessions_of(world: World, tmt_id: str) -> list[str]:
 
 def delete(world: World, part: Partition, tmt_id: str) -> None:
     world.get(part, KIND, tmt_id)
-    if sessions_of(world, tmt_id):
-        raise TopologyError(f"Traffic mirror target {tmt_id} is in use by one or more "
-                            "sessions.", "TrafficMirrorTargetInUseException")
+    users = sessions_of(world, tmt_id)
+    if users:       # the code and wording AWS answers (the API reference's list says ...Exception)
+        raise TopologyError(f"Cannot delete {tmt_id}. Target is in use by {users[0]}",
+                            "TrafficMirrorTargetInUse")
     world.remove(tmt_id)
 
 
