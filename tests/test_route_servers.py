@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 import viz
-from helpers import error
+from helpers import error, fails
 from viz.snapshot import snapshot
 
 AMI = "ami-057c3ffbeeff55523"
@@ -115,9 +115,9 @@ def test_associations(ec2, vpc):
     assert ec2.get_route_server_associations(RouteServerId=rs)["RouteServerAssociations"] == []
     deleted = ec2.delete_route_server(RouteServerId=rs)["RouteServer"]
     assert deleted["State"] == "deleting"
-    with pytest.raises(ClientError) as exc:
-        ec2.describe_route_servers(RouteServerIds=[rs])
-    assert error(exc)[0] == "InvalidRouteServerId.NotFound"
+    # AWS goes on describing it, `deleted` (what Terraform's waiter and aws-nuke expect)
+    [shown] = ec2.describe_route_servers(RouteServerIds=[rs])["RouteServers"]
+    assert shown["State"] == "deleted"
 
 
 # -- endpoints and peers ---------------------------------------------------------------------
@@ -389,3 +389,63 @@ def test_persisted_routes_stay_when_every_session_is_down(ec2, bgp):
     assert (route["Origin"], route["State"]) == ("Advertisement", "blackhole")
     ec2.modify_route_server(RouteServerId=bgp["rs"], PersistRoutes="disable")
     assert ec2.get_route_server_routing_database(RouteServerId=bgp["rs"])["Routes"] == []
+
+
+# -- deleted resources stay visible, `deleted` (Terraform's finders skip them) ----------------
+def deleted_chain(ec2: Any, vpc: str, subnet: str) -> dict[str, str]:
+    """A route server, endpoint and peer, each deleted in turn; their ids."""
+    rs = route_server(ec2)
+    ec2.associate_route_server(RouteServerId=rs, VpcId=vpc)
+    rse = ec2.create_route_server_endpoint(RouteServerId=rs, SubnetId=subnet)[
+        "RouteServerEndpoint"]
+    rsp = ec2.create_route_server_peer(
+        RouteServerEndpointId=rse["RouteServerEndpointId"], PeerAddress="10.0.1.50",
+        BgpOptions={"PeerAsn": 65001})["RouteServerPeer"]["RouteServerPeerId"]
+    assert ec2.delete_route_server_peer(RouteServerPeerId=rsp)["RouteServerPeer"][
+        "State"] == "deleting"
+    ec2.delete_route_server_endpoint(RouteServerEndpointId=rse["RouteServerEndpointId"])
+    ec2.disassociate_route_server(RouteServerId=rs, VpcId=vpc)
+    ec2.delete_route_server(RouteServerId=rs)
+    return {"rs": rs, "rse": rse["RouteServerEndpointId"], "rsp": rsp, "eni": rse["EniId"]}
+
+
+def check_deleted_chain(ec2: Any, vpc: str, subnet: str) -> None:
+    ids = deleted_chain(ec2, vpc, subnet)
+    [peer_seen] = ec2.describe_route_server_peers(RouteServerPeerIds=[ids["rsp"]])[
+        "RouteServerPeers"]
+    assert (peer_seen["State"], peer_seen["RouteServerEndpointId"], peer_seen["SubnetId"],
+            peer_seen["PeerAddress"]) == ("deleted", ids["rse"], subnet, "10.0.1.50")
+    by_server = ec2.describe_route_server_peers(
+        Filters=[{"Name": "route-server-id", "Values": [ids["rs"]]}])["RouteServerPeers"]
+    assert [p["RouteServerPeerId"] for p in by_server] == [ids["rsp"]]
+    [endpoint_seen] = ec2.describe_route_server_endpoints(
+        RouteServerEndpointIds=[ids["rse"]])["RouteServerEndpoints"]
+    assert (endpoint_seen["State"], endpoint_seen["RouteServerId"]) == ("deleted", ids["rs"])
+    [server_seen] = ec2.describe_route_servers(RouteServerIds=[ids["rs"]])["RouteServers"]
+    assert server_seen["State"] == "deleted"
+    # the endpoint's interface is released; a deleted one is acted on no more
+    assert fails(ec2.describe_network_interfaces, NetworkInterfaceIds=[ids["eni"]])[0] == \
+        "InvalidNetworkInterfaceID.NotFound"
+    for call, kwargs in [(ec2.delete_route_server_peer, {"RouteServerPeerId": ids["rsp"]}),
+                         (ec2.delete_route_server_endpoint,
+                          {"RouteServerEndpointId": ids["rse"]}),
+                         (ec2.delete_route_server, {"RouteServerId": ids["rs"]}),
+                         (ec2.associate_route_server, {"RouteServerId": ids["rs"], "VpcId": vpc}),
+                         (ec2.create_route_server_peer,
+                          {"RouteServerEndpointId": ids["rse"], "PeerAddress": "10.0.1.51",
+                           "BgpOptions": {"PeerAsn": 65001}})]:
+        assert fails(call, **kwargs)[0] == "IncorrectState"
+    assert ec2.get_route_server_associations(RouteServerId=ids["rs"])[
+        "RouteServerAssociations"] == []
+    ec2.delete_subnet(SubnetId=subnet)          # nothing left holds the subnet or VPC
+    ec2.delete_vpc(VpcId=vpc)
+
+
+def test_deleted_resources_stay_visible(ec2, vpc, subnet):
+    check_deleted_chain(ec2, vpc, subnet)
+
+
+def test_deleted_resources_stay_visible_over_the_wire(server_ec2):
+    vpc = server_ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = server_ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    check_deleted_chain(server_ec2, vpc, subnet)

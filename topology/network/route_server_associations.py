@@ -24,7 +24,7 @@ def _association(rs_id: str, vpc_id: str, state: str) -> dict[str, Any]:
 
 def associate(world: World, part: Partition, route_server_id: str, vpc_id: str
               ) -> dict[str, Any]:
-    world.get(part, route_servers.KIND, route_server_id)
+    route_servers.live(world, part, route_servers.KIND, route_server_id)
     world.get(part, "vpc", vpc_id)
     current = route_servers.associated_vpc(world, route_server_id)
     if current is not None:

@@ -26,7 +26,7 @@ KIND = "route-server-endpoint"
 def create(world: World, part: Partition, route_server_id: str, subnet_id: str, *,
            tags: dict[str, str] | None = None) -> str:
     """An endpoint of the route server in the subnet, with an interface of its own."""
-    world.get(part, route_servers.KIND, route_server_id)
+    route_servers.live(world, part, route_servers.KIND, route_server_id)
     world.get(part, "subnet", subnet_id)
     vpc_id = subnets.vpc_of(world, subnet_id)
     if route_servers.associated_vpc(world, route_server_id) != vpc_id:
@@ -66,18 +66,18 @@ def endpoints_of(world: World, rs_id: str) -> list[str]:
 
 def delete(world: World, part: Partition, rse_id: str) -> dict[str, Any]:
     """Delete an endpoint no peer uses, with its interface; the answer shows `deleting`."""
-    world.get(part, KIND, rse_id)
-    if world.into(rse_id, schema.ASSOCIATED, "route-server-peer"):
+    route_servers.live(world, part, KIND, rse_id)
+    if world.into(rse_id, schema.ASSOCIATED, "route-server-peer"):     # deleted ones left
         raise IncorrectState(f"Route server endpoint {rse_id} has peers and cannot be "
                              "deleted.", "IncorrectState")
     answer = {**view(world, rse_id), "State": "deleting"}
     eni_id = interface_of(world, rse_id)
-    world.remove(rse_id)
+    route_servers.retire(world, rse_id, answer)
     network_interfaces.delete(world, part, eni_id, service=True)
     return answer
 
 
-def view(world: World, rse_id: str) -> dict[str, Any]:
+def _view(world: World, rse_id: str) -> dict[str, Any]:
     """The endpoint as boto3's `RouteServerEndpoint`."""
     node = world.graph.nodes[rse_id]
     subnet_id = subnet_of(world, rse_id)
@@ -87,7 +87,9 @@ def view(world: World, rse_id: str) -> dict[str, Any]:
             "State": node["State"], "Tags": tagging.listed(node["tags"])}
 
 
-FILTERS: dict[str, Filter] = {
+view = route_servers.settled(_view)
+
+FILTERS: dict[str, Filter] = route_servers.settled_filters({
     "route-server-endpoint-id": ident(),
     "route-server-id": Filter(lambda w, rid, n: server_of(w, rid)),
     "vpc-id": Filter(lambda w, rid, n: subnets.vpc_of(w, subnet_of(w, rid))),
@@ -95,7 +97,8 @@ FILTERS: dict[str, Filter] = {
     "eni-id": Filter(lambda w, rid, n: interface_of(w, rid)),
     "eni-address": Filter(lambda w, rid, n: address_of(w, rid)),
     "state": field("State"),
-}
+}, {"route-server-id": "RouteServerId", "vpc-id": "VpcId", "subnet-id": "SubnetId",
+    "eni-id": "EniId", "eni-address": "EniAddress"})
 
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, create=create, delete=delete,

@@ -25,6 +25,7 @@ from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from . import route_server_endpoints as endpoints
+from . import route_servers
 from . import subnets, vpc_blocks
 from .interface_ips import PRIVATE_IP
 
@@ -66,7 +67,7 @@ def _bgp(options: dict[str, Any]) -> dict[str, Any]:
 def create(world: World, part: Partition, route_server_endpoint_id: str, peer_address: str,
            bgp_options: dict[str, Any], *, tags: dict[str, str] | None = None) -> str:
     """A BGP peer of the endpoint at `peer_address`; its id."""
-    world.get(part, endpoints.KIND, route_server_endpoint_id)
+    route_servers.live(world, part, endpoints.KIND, route_server_endpoint_id)
     address = _address(world, route_server_endpoint_id, peer_address)
     options = _bgp(bgp_options)
     rsp_id = world.new_id("rsp")
@@ -85,9 +86,9 @@ def endpoint_of(world: World, rsp_id: str) -> str:
 
 
 def delete(world: World, part: Partition, rsp_id: str) -> dict[str, Any]:
-    world.get(part, KIND, rsp_id)
+    route_servers.live(world, part, KIND, rsp_id)
     answer = {**view(world, rsp_id), "State": "deleting"}
-    world.remove(rsp_id)
+    route_servers.retire(world, rsp_id, answer)
     return answer
 
 
@@ -114,7 +115,7 @@ def is_up(world: World, rsp_id: str) -> bool:
     return True
 
 
-def view(world: World, rsp_id: str) -> dict[str, Any]:
+def _view(world: World, rsp_id: str) -> dict[str, Any]:
     """The peer as boto3's `RouteServerPeer`."""
     node = world.graph.nodes[rsp_id]
     rse_id = endpoint_of(world, rsp_id)
@@ -138,7 +139,9 @@ def _endpoint_field(read: Any) -> Filter:
     return Filter(lambda w, rid, n: read(w, endpoint_of(w, rid)))
 
 
-FILTERS: dict[str, Filter] = {
+view = route_servers.settled(_view)
+
+FILTERS: dict[str, Filter] = route_servers.settled_filters({
     "route-server-peer-id": ident(),
     "route-server-endpoint-id": Filter(lambda w, rid, n: endpoint_of(w, rid)),
     "route-server-id": _endpoint_field(endpoints.server_of),
@@ -152,7 +155,9 @@ FILTERS: dict[str, Filter] = {
     "bgp-options.peer-liveness-detection": Filter(
         lambda w, rid, n: n["BgpOptions"]["PeerLivenessDetection"]),
     "bgp-status.status": Filter(lambda w, rid, n: "up" if is_up(w, rid) else "down"),
-}
+}, {"route-server-endpoint-id": "RouteServerEndpointId", "route-server-id": "RouteServerId",
+    "vpc-id": "VpcId", "subnet-id": "SubnetId", "endpoint-eni-id": "EndpointEniId",
+    "endpoint-eni-address": "EndpointEniAddress"})
 
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, create=create, delete=delete,

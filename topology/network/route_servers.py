@@ -20,7 +20,8 @@ propagations `pending`/`deleting`; describes show them settled.
 """
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, Callable
 
 from ..core import schema
 from ..core import tags as tagging
@@ -86,7 +87,7 @@ def create(world: World, part: Partition, amazon_side_asn: int,
 def modify(world: World, part: Partition, route_server_id: str,
            persist_routes: str | None = None, persist_routes_duration: int | None = None,
            sns_notifications_enabled: bool | None = None) -> str:
-    node = world.get(part, KIND, route_server_id)
+    node = live(world, part, KIND, route_server_id)
     if persist_routes is not None or persist_routes_duration is not None:
         fields = _persistence(persist_routes, persist_routes_duration,
                               node["PersistRoutesState"])
@@ -100,13 +101,58 @@ def modify(world: World, part: Partition, route_server_id: str,
 
 def delete(world: World, part: Partition, route_server_id: str) -> dict[str, Any]:
     """Delete a route server no VPC is associated with; the answer shows it `deleting`."""
-    world.get(part, KIND, route_server_id)
+    live(world, part, KIND, route_server_id)
     if associated_vpc(world, route_server_id):
         raise IncorrectState(f"Route server {route_server_id} is associated with a VPC and "
                              "cannot be deleted.", "IncorrectState")
     answer = {**view(world, route_server_id), "State": "deleting"}
-    world.remove(route_server_id)
+    retire(world, route_server_id)
     return answer
+
+
+# -- deleted resources -----------------------------------------------------------------------
+# AWS goes on describing a deleted route server, endpoint or peer as `deleted` (Terraform's
+# finders skip those, aws-nuke filters them out) and refuses to act on one (IncorrectState).
+def live(world: World, part: Partition, kind: str, rid: str) -> dict[str, Any]:
+    """The node of `kind`, refused with IncorrectState once it is deleted."""
+    node = world.get(part, kind, rid)
+    if node.get("State") == "deleted":
+        label = schema.KINDS[kind].label
+        raise IncorrectState(f"The {label} {rid} is in the deleted state.", "IncorrectState")
+    return node
+
+
+def retire(world: World, rid: str, final: dict[str, Any] | None = None) -> None:
+    """Keep `rid` as AWS shows it once deleted: `deleted`, joined to nothing, and (for a kind
+    whose view reads its neighbours) the members it had, `final`."""
+    graph = world.graph
+    for u, v, (etype, disc) in [*graph.in_edges(rid, keys=True),
+                                *graph.out_edges(rid, keys=True)]:
+        world.unlink(u, v, etype, disc)
+    world.update(rid, State="deleted", final=final and {**final, "State": "deleted"})
+
+
+def settled(view_fn: Callable[[World, str], dict[str, Any]]
+            ) -> Callable[[World, str], dict[str, Any]]:
+    """`view_fn`, or the final members of a deleted resource (with its tags)."""
+    def shown(world: World, rid: str) -> dict[str, Any]:
+        node = world.graph.nodes[rid]
+        if node.get("final") is None:
+            return view_fn(world, rid)
+        return {**node["final"], "Tags": tagging.listed(node["tags"])}
+    return shown
+
+
+def settled_filters(table: dict[str, Filter], members: dict[str, str]) -> dict[str, Filter]:
+    """`table`, each filter reading a deleted resource's final member (`members`: filter
+    name -> member) instead of neighbours it no longer has."""
+    def kept(name: str, flt: Filter) -> Filter:
+        def values(world: World, rid: str, node: dict[str, Any]) -> Any:
+            if node.get("final") is None:
+                return flt.values(world, rid, node)
+            return node["final"].get(members[name]) if name in members else None
+        return dataclasses.replace(flt, values=values)
+    return {name: kept(name, flt) for name, flt in table.items()}
 
 
 # -- associations ----------------------------------------------------------------------------
@@ -136,7 +182,7 @@ def _propagation(rs_id: str, rtb_id: str, state: str) -> dict[str, Any]:
 def enable_propagation(world: World, part: Partition, route_server_id: str,
                        route_table_id: str) -> dict[str, Any]:
     """Install the route server's best routes in the table (enabling twice: no change)."""
-    world.get(part, KIND, route_server_id)
+    live(world, part, KIND, route_server_id)
     world.get(part, "route-table", route_table_id)
     vpc_id = vpc_of(world, route_table_id)
     if associated_vpc(world, route_server_id) != vpc_id:
