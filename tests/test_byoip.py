@@ -6,6 +6,7 @@ import boto3
 import pytest
 
 from helpers import fails
+from test_routing_lab import codes, lab  # noqa: F401  (lab is a fixture)
 
 ACCOUNT, OTHER = "123456789012", "111122223333"
 V4, V6 = "185.42.40.0/24", "2a05:d000::/48"
@@ -301,3 +302,24 @@ def test_vpc_ipv6_block_from_a_byoip_pool(ec2):
     assert fails(ec2.create_vpc, CidrBlock="10.2.0.0/16",
                  Ipv6Pool="ipv6pool-ec2-0123456789abcdef0")[0] == "InvalidIpv6PoolID.NotFound"
     assert fails(ec2.deprovision_byoip_cidr, Cidr=V6)[0] == "InvalidByoipCidr.InUse"
+
+
+# -- reachability through an address of a BYOIP range ------------------------------------------
+def test_internet_reaches_an_instance_on_a_byoip_address(lab):
+    ec2 = lab.ec2
+    pool = provision(ec2)["PoolId"]
+    ec2.advertise_byoip_cidr(Cidr=V4)
+    vpc = lab.vpc()
+    subnet = lab.subnet(vpc, "10.0.1.0/24")
+    igw = lab.igw(vpc)
+    lab.route(lab.table(vpc, subnet), "0.0.0.0/0", GatewayId=igw)
+    web, _ = lab.instance(subnet, lab.group(vpc, "web", ("tcp", 443, "0.0.0.0/0")))
+    eip = ec2.allocate_address(PublicIpv4Pool=pool)
+    ec2.associate_address(AllocationId=eip["AllocationId"], InstanceId=web)
+    answer = lab.reach(igw, web, destination_port=443)
+    assert answer.network_path_found
+    assert answer.forward_path[0]["InboundHeader"]["DestinationAddresses"] == [eip["PublicIp"]]
+    ec2.disassociate_address(AssociationId=ec2.describe_addresses(
+        AllocationIds=[eip["AllocationId"]])["Addresses"][0]["AssociationId"])
+    assert codes(lab.reach(igw, web, destination_port=443)) == [
+        "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"]
