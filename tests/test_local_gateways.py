@@ -200,7 +200,7 @@ def test_interface_validation(ec2, outpost):
                  **{**base, "Vlan": 7, "PeerBgpAsnExtended": 4200000000})[0] == \
         "InvalidParameterCombination"
     assert fails(ec2.create_local_gateway_virtual_interface,
-                 **{**base, "Vlan": 7, "OutpostLagId": "lag-0123456789abcdef0"})[0] == \
+                 **{**base, "Vlan": 7, "OutpostLagId": "op-lag-0123456789abcdef0"})[0] == \
         "InvalidOutpostLagId.NotFound"
     assert fails(ec2.create_local_gateway_virtual_interface_group,
                  LocalGatewayId=outpost["LocalGatewayId"])[0] == "MissingParameter"

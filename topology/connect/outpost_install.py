@@ -112,7 +112,7 @@ def install(world: World, part: Partition, spec: dict[str, Any]) -> dict[str, An
 
 def _lag(world: World, part: Partition, outpost: str, spec: dict[str, Any],
          made: dict[str, Any]) -> None:
-    lag = world.new_id("lag")
+    lag = world.new_id("op-lag")
     world.add(part, outposts.LAG, lag, State="available")
     world.link(outpost, lag, schema.CONTAINS)
     made["OutpostLagIds"].append(lag)

@@ -243,7 +243,7 @@ KINDS: dict[str, Kind] = {
         # (the EC2 API names no outpost by id; ec2sim keeps one node per installed Outpost)
         Kind("outpost", "op", "Outpost", "InvalidOutpostArn.NotFound",
              "InvalidOutpostArn.Malformed", "The Outpost '{id}' does not exist"),
-        _kind("outpost-lag", "lag", "outpostLag", "InvalidOutpostLagId"),
+        _kind("outpost-lag", "op-lag", "outpostLag", "InvalidOutpostLagId"),
         _kind("service-link-virtual-interface", "sl-vif", "serviceLinkVirtualInterface",
               "InvalidServiceLinkVirtualInterfaceId"),
         _kind("local-gateway-route-table", "lgw-rtb", "localGatewayRouteTable",
