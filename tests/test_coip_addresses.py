@@ -42,15 +42,16 @@ def test_allocate_from_the_pool(ec2, site):
                                                     "Tags": [{"Key": "k", "Value": "v"}]}])
     assert made["CustomerOwnedIp"] == "100.64.0.0"
     assert made["CustomerOwnedIpv4Pool"] == site["pool"]
-    assert made["AllocationId"].startswith("eipalloc-") and made["Domain"] == "vpc"
-    assert "PublicIp" not in made and "PublicIpv4Pool" not in made
+    assert made["AllocationId"].startswith("eipalloc-")
+    assert set(made) - {"ResponseMetadata"} == {"CustomerOwnedIp", "AllocationId",
+                                                "CustomerOwnedIpv4Pool"}
     second = ec2.allocate_address(CustomerOwnedIpv4Pool=site["pool"])
     assert second["CustomerOwnedIp"] == "100.64.0.1"        # no address handed out twice
     chosen = ec2.allocate_address(CustomerOwnedIpv4Pool=site["pool"], Address="100.64.0.3")
     assert chosen["CustomerOwnedIp"] == "100.64.0.3"
     listed = ec2.describe_addresses(AllocationIds=[made["AllocationId"]])["Addresses"][0]
     assert listed["CustomerOwnedIp"] == "100.64.0.0"
-    assert listed["CustomerOwnedIpv4Pool"] == site["pool"]
+    assert listed["CustomerOwnedIpv4Pool"] == site["pool"] and listed["Domain"] == "vpc"
     assert listed["Tags"] == [{"Key": "k", "Value": "v"}] and "PublicIp" not in listed
     by_tag = ec2.describe_addresses(Filters=[{"Name": "tag:k", "Values": ["v"]}])["Addresses"]
     assert [a["AllocationId"] for a in by_tag] == [made["AllocationId"]]

@@ -34,9 +34,9 @@ def allocate_address(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
             pool=params.get("PublicIpv4Pool"), border_group=params.get("NetworkBorderGroup"),
             tags=new_tags)
     view = elastic_ips.view(ctx.world, alloc_id)
-    keys = ("PublicIp", "AllocationId", "PublicIpv4Pool", "NetworkBorderGroup", "Domain",
-            "CustomerOwnedIp", "CustomerOwnedIpv4Pool")
-    return {k: view[k] for k in keys if k in view}
+    keys = ("CustomerOwnedIp", "AllocationId", "CustomerOwnedIpv4Pool") if coip else \
+        ("PublicIp", "AllocationId", "PublicIpv4Pool", "NetworkBorderGroup", "Domain")
+    return {k: view[k] for k in keys}       # the Outposts guide's answer for a CoIP pool
 
 
 def _allocation(ctx: Context, params: dict[str, Any], verb: str) -> str:
