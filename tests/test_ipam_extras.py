@@ -303,10 +303,10 @@ def test_resolver_versions_follow_the_network(ec2, ipam):
     assert fails(ec2.modify_managed_prefix_list, PrefixListId=pl,
                  AddEntries=[{"Cidr": "10.9.0.0/16"}])[0] == "InvalidPrefixListModification"
     prod_vpc(ec2, "10.3.0.0/16")
+    assert entries(ec2, pl) == ["10.1.0.0/16", "10.3.0.0/16", "192.168.0.0/24"]
     versions = ec2.get_ipam_prefix_list_resolver_versions(IpamPrefixListResolverId=rid)[
         "IpamPrefixListResolverVersions"]
     assert versions == [{"Version": 1}, {"Version": 2}]
-    assert entries(ec2, pl) == ["10.1.0.0/16", "10.3.0.0/16", "192.168.0.0/24"]
     tid = target["IpamPrefixListResolverTargetId"]
     described = ec2.describe_ipam_prefix_list_resolver_targets(IpamPrefixListResolverId=rid)[
         "IpamPrefixListResolverTargets"]

@@ -15,6 +15,8 @@ from ..operations import Context, handler
 @handler
 def describe_ipam_prefix_list_resolver_targets(ctx: Context, params: dict[str, Any]
                                                ) -> dict[str, Any]:
+    for rid in ctx.part.ids(resolvers.KIND):      # versions cut, targets synced, first
+        resolvers.refresh(ctx.world, rid)
     resolver = params.get("IpamPrefixListResolverId")
     if resolver is not None:
         ctx.world.get(ctx.part, resolvers.KIND, resolver)

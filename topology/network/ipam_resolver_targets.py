@@ -125,6 +125,14 @@ def sync(world: World, rid: str) -> None:
     world.update(rid, LastSyncedVersion=number, State="sync-complete", StateMessage=None)
 
 
+@prefix_lists.FOLLOW.register(KIND)
+def follow(world: World, pl_id: str) -> None:
+    """Before a list's entries are read: its resolver cuts a version if the network changed
+    (and the list, tracking it, follows)."""
+    for target, _, _ in world.into(pl_id, schema.REFERENCES, KIND):
+        resolvers.refresh(world, world.graph.nodes[target]["IpamPrefixListResolverId"])
+
+
 def view(world: World, rid: str) -> dict[str, Any]:
     """The target as boto3's `IpamPrefixListResolverTarget`."""
     node = world.graph.nodes[rid]

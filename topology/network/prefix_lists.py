@@ -20,7 +20,7 @@ the list stays, in `delete-failed` with a state message naming what uses it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
@@ -31,6 +31,7 @@ from ..core.described import Import
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.family import Action, Family, declare
 from ..core.filters import Filter, field, ident
+from ..core.registry import Registry
 from ..core.world import Partition, World, not_found
 
 KIND = "prefix-list"
@@ -126,6 +127,12 @@ def owned(world: World, part: Partition, pl_id: str, verb: str) -> dict[str, Any
         raise TopologyError(f"The prefix list {pl_id} is an AWS-managed prefix list and cannot "
                             f"be {verb}.", "UnsupportedOperation")
     return node
+
+
+# what brings a list that something else manages up to date before its entries are read
+# (`ipam_resolver_targets`: a list that follows an IPAM prefix list resolver)
+FOLLOW: Registry[Callable[[World, str], None]] = Registry(
+    "bring a managed prefix list up to date before its entries are read")
 
 
 def current(node: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
@@ -352,6 +359,8 @@ def entries(world: World, part: Partition, pl_id: str, version: int | None = Non
             ) -> list[dict[str, str]]:
     """GetManagedPrefixListEntries: the entries of the current (or a given) version."""
     node = find(world, part, pl_id)
+    for _, follow in FOLLOW.items():       # a list IPAM manages catches up first
+        follow(world, pl_id)
     chosen = node["Version"] if version is None or is_aws_managed(node) else version
     found = node.get("versions", {}).get(chosen)
     if found is None:
