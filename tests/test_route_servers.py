@@ -129,6 +129,18 @@ def test_endpoint_needs_an_association(ec2, subnet):
     assert ec2.describe_route_server_endpoints()["RouteServerEndpoints"] == []
 
 
+def test_endpoint_create_answers_pending_without_its_interface(ec2, vpc, subnet):
+    rs = route_server(ec2)
+    ec2.associate_route_server(RouteServerId=rs, VpcId=vpc)
+    made = ec2.create_route_server_endpoint(RouteServerId=rs, SubnetId=subnet)[
+        "RouteServerEndpoint"]
+    assert made["State"] == "pending" and "EniId" not in made and "EniAddress" not in made
+    assert (made["RouteServerId"], made["SubnetId"], made["VpcId"]) == (rs, subnet, vpc)
+    [found] = ec2.describe_route_server_endpoints(
+        RouteServerEndpointIds=[made["RouteServerEndpointId"]])["RouteServerEndpoints"]
+    assert found["State"] == "available" and found["EniId"].startswith("eni-")
+
+
 def test_endpoint_has_a_managed_interface(ec2, bgp):
     found = ec2.describe_route_server_endpoints(RouteServerEndpointIds=[bgp["rse"]])[
         "RouteServerEndpoints"][0]
@@ -398,6 +410,8 @@ def deleted_chain(ec2: Any, vpc: str, subnet: str) -> dict[str, str]:
     ec2.associate_route_server(RouteServerId=rs, VpcId=vpc)
     rse = ec2.create_route_server_endpoint(RouteServerId=rs, SubnetId=subnet)[
         "RouteServerEndpoint"]
+    rse = ec2.describe_route_server_endpoints(
+        RouteServerEndpointIds=[rse["RouteServerEndpointId"]])["RouteServerEndpoints"][0]
     rsp = ec2.create_route_server_peer(
         RouteServerEndpointId=rse["RouteServerEndpointId"], PeerAddress="10.0.1.50",
         BgpOptions={"PeerAsn": 65001})["RouteServerPeer"]["RouteServerPeerId"]

@@ -89,6 +89,14 @@ def _view(world: World, rse_id: str) -> dict[str, Any]:
 
 view = route_servers.settled(_view)
 
+
+def _created(world: World, rse_id: str) -> dict[str, Any]:
+    """The create answer: `pending`, its interface not yet there (Terraform reads EniId and
+    EniAddress from the describe once the endpoint is available)."""
+    out = {**view(world, rse_id), "State": "pending"}
+    del out["EniId"], out["EniAddress"]
+    return out
+
 FILTERS: dict[str, Filter] = route_servers.settled_filters({
     "route-server-endpoint-id": ident(),
     "route-server-id": Filter(lambda w, rid, n: server_of(w, rid)),
@@ -102,4 +110,4 @@ FILTERS: dict[str, Filter] = route_servers.settled_filters({
 
 FAMILY = declare(Family(
     KIND, view=view, filters=FILTERS, create=create, delete=delete,
-    created_view=lambda world, rid: {**view(world, rid), "State": "pending"}))
+    created_view=lambda world, rid: _created(world, rid)))
