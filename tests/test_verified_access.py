@@ -445,3 +445,13 @@ def test_server_instance_group_and_errors(server_ec2):
         "InvalidVerifiedAccessEndpointId.Malformed"
     assert fails(server_ec2.create_verified_access_group, VerifiedAccessInstanceId=vai,
                  DryRun=True)[0] == "DryRunOperation"
+
+
+def test_endpoint_pages_stop_at_200(ec2):
+    """AWS refuses MaxResults above 200 for DescribeVerifiedAccessEndpoints, though its model
+    says 1000 (Steampipe's aws_vpc_verified_access_endpoint table records the answer)."""
+    code, message = fails(ec2.describe_verified_access_endpoints, MaxResults=1000)
+    assert (code, message) == ("InvalidParameterValue",
+                               "The parameter MaxResults must be between 5 and 200")
+    assert ec2.describe_verified_access_endpoints(MaxResults=200)[
+        "VerifiedAccessEndpoints"] == []

@@ -8,6 +8,7 @@ from typing import Any
 from topology.connect import (verified_access, verified_access_config, verified_access_endpoints,
                               verified_access_groups)
 from topology.core import sharing
+from topology.core.errors import InvalidParameterValue
 
 from ..binding import bounded, describe
 from ..operations import Context, handler
@@ -40,6 +41,15 @@ def describe_verified_access_groups(ctx: Context, params: dict[str, Any]) -> dic
                     shared=True)
 
 
+def _endpoints_page(params: dict[str, Any]) -> dict[str, Any]:
+    """AWS refuses MaxResults outside 5..200 here, though the model documents 1000 (Steampipe's
+    aws_vpc_verified_access_endpoint table records the answer)."""
+    limit = params.get("MaxResults")
+    if limit is not None and not 5 <= limit <= 200:
+        raise InvalidParameterValue("The parameter MaxResults must be between 5 and 200")
+    return params
+
+
 @handler
 def describe_verified_access_endpoints(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     if params.get("VerifiedAccessInstanceId"):
@@ -47,7 +57,7 @@ def describe_verified_access_endpoints(ctx: Context, params: dict[str, Any]) -> 
     if params.get("VerifiedAccessGroupId"):
         sharing.usable(ctx.world, ctx.part, verified_access_groups.GROUP,
                        params["VerifiedAccessGroupId"])
-    params = _scoped(bounded(params, (5, 1000)),
+    params = _scoped(_endpoints_page(params),
                      {"VerifiedAccessInstanceId": "verified-access-instance-id",
                       "VerifiedAccessGroupId": "verified-access-group-id"})
     return describe(ctx, params, kind=verified_access_endpoints.ENDPOINT,
