@@ -274,6 +274,27 @@ def test_routes(ec2, outpost, subnet):
         "Routes"]] == ["active"]
 
 
+def test_route_to_an_interface_is_active_only_on_a_running_instance(ec2, outpost, subnet):
+    table = outpost["LocalGatewayRouteTableId"]
+    instance = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1,
+                                 SubnetId=subnet)["Instances"][0]
+    eni = instance["NetworkInterfaces"][0]["NetworkInterfaceId"]
+    loose = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"][
+        "NetworkInterfaceId"]
+    for cidr, target in (("10.0.0.10/32", eni), ("10.0.0.20/32", loose)):
+        ec2.create_local_gateway_route(LocalGatewayRouteTableId=table,
+                                       DestinationCidrBlock=cidr, NetworkInterfaceId=target)
+
+    def states() -> dict[str, str]:
+        return {r["DestinationCidrBlock"]: r["State"] for r in ec2.search_local_gateway_routes(
+            LocalGatewayRouteTableId=table)["Routes"]}
+    assert states() == {"10.0.0.10/32": "active", "10.0.0.20/32": "blackhole"}
+    ec2.stop_instances(InstanceIds=[instance["InstanceId"]])
+    assert states()["10.0.0.10/32"] == "blackhole"
+    ec2.start_instances(InstanceIds=[instance["InstanceId"]])
+    assert states()["10.0.0.10/32"] == "active"
+
+
 def test_vpc_route_to_the_local_gateway_needs_the_association(ec2, outpost, vpc):
     rtb = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
     code, _ = fails(ec2.create_route, RouteTableId=rtb, DestinationCidrBlock="192.168.0.0/16",

@@ -3,7 +3,9 @@
 A static route is an edge `lgw-rtb -[ROUTE, destination]-> target` (a virtual interface group
 of the table's gateway, or a network interface), data `{DestinationCidrBlock |
 DestinationPrefixListId, Type: "static"}`. A route reads `blackhole` while its group has no
-virtual interface (or is gone) or its interface is gone.
+virtual interface (or is gone), or while its interface is gone or not attached to a running
+instance (the Outposts user guide: "If the instance is stopped or the interface is detached,
+the route status changes from active to blackhole").
 
 A VPC route table may name the local gateway (`CreateRoute LocalGatewayId`) only when its VPC
 is associated with one of that gateway's route tables; the route reads `blackhole` once the
@@ -130,6 +132,10 @@ def state(world: World, target: str) -> str:
         return "blackhole"
     if node["kind"] == vifs.GROUP and not vifs.interfaces(world, target):
         return "blackhole"
+    if node["kind"] == "network-interface":   # AWS: active only on a running instance
+        found = network_interfaces.attachment(world, target)
+        if found is None or network_interfaces.instance_state(world, found[0]) != "running":
+            return "blackhole"
     return "active"
 
 
