@@ -325,8 +325,8 @@ def detach(world: World, part: Partition, verified_access_instance_id: str,
     world.get(part, INSTANCE, vai)
     world.get(part, PROVIDER, vatp)
     if vatp not in providers_of(world, vai):
-        raise InvalidParameterValue(f"The trust provider {vatp} is not attached to Verified "
-                                    f"Access instance {vai}.")
+        # Terraform's detach tolerates InvalidParameterValue "... is not attached to instance"
+        raise InvalidParameterValue(f"Trust provider {vatp} is not attached to instance {vai}.")
     world.unlink(vatp, vai, schema.ATTACHED)
     world.update(vai, LastUpdatedTime=stamp())
     return {"VerifiedAccessTrustProvider": provider_view(world, vatp),
