@@ -77,6 +77,8 @@ def test_ignore_and_move_a_resource_cidr(ec2, ipam, pool):
     assert fails(ec2.modify_ipam_resource_cidr, ResourceId=vpc["VpcId"],
                  ResourceCidr="10.9.0.0/16", ResourceRegion="us-east-1",
                  CurrentIpamScopeId=lab, Monitored=False)[0] == "InvalidParameterValue"
+    ec2.delete_ipam_scope(IpamScopeId=lab)     # the CIDR goes back to the default scope
+    assert f"{vpc['VpcId']} 10.0.0.0/16" in rows(ec2, scope)
 
 
 def test_resource_cidrs_page(ec2, ipam):

@@ -115,7 +115,9 @@ def scope_rows(world: World, scope_id: str) -> list[dict[str, Any]]:
     rows = []
     for part in discoveries.partitions(world, discoveries.watched(world, ipam["account"]), ipam["OperatingRegions"]):
         for row in resources(world, part):
-            home = placed.get(_key(row), default.get("public" if row["public"] else "private"))
+            home = placed.get(_key(row))
+            if home is None or world.node(home) is None:     # never moved, or its scope gone
+                home = default.get("public" if row["public"] else "private")
             if home == scope_id:
                 rows.append(_status(world, ipam_id, scope_id, row, _key(row) in ignored,
                                     auto))
