@@ -332,6 +332,28 @@ def test_the_diagram_draws_endpoints_and_bgp_sessions(ec2, mock, bgp):
     assert bgp["rse"] in viz.render(mock.world, "svg").decode()
 
 
+def test_a_deleted_peer_withdraws_its_routes(ec2, bgp):
+    rtb = ec2.create_route_table(VpcId=bgp["vpc"])["RouteTable"]["RouteTableId"]
+    rsp = peer(ec2, bgp, bgp["ip"], "192.168.0.0/24")
+    ec2.enable_route_server_propagation(RouteServerId=bgp["rs"], RouteTableId=rtb)
+
+    def advertised() -> list[str]:
+        return [r["DestinationCidrBlock"] for r in ec2.describe_route_tables(
+            RouteTableIds=[rtb])["RouteTables"][0]["Routes"] if r["Origin"] == "Advertisement"]
+    assert advertised() == ["192.168.0.0/24"]
+    ec2.delete_route_server_peer(RouteServerPeerId=rsp)
+    assert advertised() == []
+    assert ec2.get_route_server_routing_database(RouteServerId=bgp["rs"])["Routes"] == []
+    peer(ec2, bgp, bgp["ip"])            # its address is free on the endpoint again
+
+
+def test_the_diagram_leaves_out_deleted_peers(ec2, mock, bgp):
+    rsp = peer(ec2, bgp, bgp["ip"])
+    ec2.delete_route_server_peer(RouteServerPeerId=rsp)
+    scene = snapshot(mock.world, vpc=bgp["vpc"])
+    assert bgp["rse"] in scene.nodes and not [e for e in scene.edges if e.id == rsp]
+
+
 def test_routing_database_pages(ec2, bgp):
     prefixes = ", ".join(f"192.168.{n}.0/24" for n in range(7))
     peer(ec2, bgp, bgp["ip"], prefixes)
