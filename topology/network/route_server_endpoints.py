@@ -6,7 +6,8 @@ ATTACHED to it. Peers (`route_server_peers`) are ASSOCIATED with the endpoint.
 
 AWS's rules kept here: the route server must first be associated with the subnet's VPC;
 an endpoint with peers cannot be deleted; deleting it releases its interface. Creates answer
-`pending`, deletes `deleting`.
+`pending` (without the interface, not yet made), deletes `deleting`; then it is described
+`deleted` with the members it had.
 """
 from __future__ import annotations
 

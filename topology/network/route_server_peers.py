@@ -11,7 +11,8 @@ asked for, follows BGP). What the device advertises over it is read from the pee
 
 AWS's rules kept here: the peer address is an IPv4 address in the VPC, not the endpoint's
 own, and unique on the endpoint; the peer ASN is 1-4294967295; liveness detection defaults
-to `bgp-keepalive`. Creates answer `pending`, deletes `deleting`.
+to `bgp-keepalive`. Creates answer `pending`, deletes `deleting`; a deleted peer is described
+`deleted` with the members it had, and advertises nothing.
 """
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ deleted, nor an association with endpoints in the VPC be removed; propagation ne
 route server associated with the table's VPC and is not for a table associated with a
 virtual private gateway. Creates, modifies and deletes answer the transitional state
 (`pending`, `modifying`, `deleting`), associations `associating`/`disassociating`,
-propagations `pending`/`deleting`; describes show them settled.
+propagations `pending`/`deleting`; describes show them settled. A deleted route server,
+endpoint or peer stays in describes as `deleted` (`retire`); acting on it is IncorrectState.
 """
 from __future__ import annotations
 
