@@ -235,3 +235,14 @@ def test_concentrator_refusals(ec2):
     assert fails(ec2.delete_vpn_concentrator, VpnConcentratorId="vcn-0123456789abcdef0")[0] == \
         "InvalidVpnConcentratorId.NotFound"
     assert ec2.describe_vpn_concentrators()["VpnConcentrators"] == []
+
+
+def test_phase2_stays_below_the_tunnels_phase1(ec2, vpn):
+    ec2.modify_vpn_tunnel_options(VpnConnectionId=vpn["VpnConnectionId"],
+                                  VpnTunnelOutsideIpAddress=outside(vpn),
+                                  TunnelOptions={"Phase1LifetimeSeconds": 1800,
+                                                 "Phase2LifetimeSeconds": 900})
+    assert fails(ec2.modify_vpn_tunnel_options, VpnConnectionId=vpn["VpnConnectionId"],
+                 VpnTunnelOutsideIpAddress=outside(vpn),
+                 TunnelOptions={"Phase2LifetimeSeconds": 3000})[0] == "InvalidParameterValue"
+    assert tunnel(ec2, vpn["VpnConnectionId"])["Phase2LifetimeSeconds"] == 900

@@ -218,6 +218,7 @@ def modify_tunnel(world: World, part: Partition, vpn_connection_id: str,
     taken.update(other.get(k) for k in ("TunnelInsideCidr", "TunnelInsideIpv6Cidr")
                  if other.get(k))
     vpn_tunnels.check_unique_inside([changes], taken)
+    _check_lifetimes({**tunnels[index], **changes})
     tunnels[index].update(changes)
     fields: dict[str, Any] = {"Options": {**options, "TunnelOptions": tunnels}}
     if pre_shared_key_storage == "SecretsManager" and not node.get("PreSharedKeyArn"):
@@ -231,6 +232,15 @@ def modify_tunnel(world: World, part: Partition, vpn_connection_id: str,
     world.update(vpn_connection_id, **fields)
     _reconfigure(world, vpn_connection_id)
     return vpn_connection_id
+
+
+def _check_lifetimes(tunnel: dict[str, Any]) -> None:
+    """Phase 2 shorter than phase 1, as the tunnel will have them (not just the request)."""
+    phase1 = tunnel.get("Phase1LifetimeSeconds", vpn_tunnels.DEFAULT_PHASE1)
+    phase2 = tunnel.get("Phase2LifetimeSeconds", vpn_tunnels.DEFAULT_PHASE2)
+    if phase2 >= phase1:
+        raise InvalidParameterValue(f"Value ({phase2}) for parameter Phase2LifetimeSeconds is "
+                                    "invalid. It must be less than Phase1LifetimeSeconds.")
 
 
 def modify_certificate(world: World, part: Partition, vpn_connection_id: str,
