@@ -333,30 +333,28 @@ def deregister_sources(world: World, part: Partition, *,
 
 
 def group_rows(world: World, domain_id: str) -> list[dict[str, Any]]:
-    """One `TransitGatewayMulticastGroup` per (group, interface), member and source merged."""
+    """One `TransitGatewayMulticastGroup` per registration: an interface both member and
+    source of a group has two rows (a member row reads `GroupSource` false), as clients
+    find a registration with `is-group-member`/`is-group-source` true/false pairs."""
     subnets = _associated_subnets(world, domain_id)
     gateway = gateway_of(world, domain_id)
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
     for eni, disc, _ in world.out(domain_id, schema.REFERENCES, ENI):
         role, _, address = str(disc).partition(":")
         subnet = network_interfaces.subnet_of(world, eni)
         attach = subnets.get(subnet)
-        row = found.setdefault((address, eni), {"GroupIpAddress": address})
+        row: dict[str, Any] = {"GroupIpAddress": address}
         if attach is not None:
             attachment = rtbs.attachment_view(world, attach, gateway)
             row.update(TransitGatewayAttachmentId=attach, SubnetId=subnet,
                        ResourceId=attachment.get("ResourceId"),
                        ResourceType=attachment.get("ResourceType"),
                        ResourceOwnerId=world.graph.nodes[attach]["account"])
-        row["NetworkInterfaceId"] = eni
-        if role == "member":
-            row.update(GroupMember=True, MemberType="static")
-        else:
-            row.update(GroupSource=True, SourceType="static")
-    for row in found.values():
-        row.setdefault("GroupMember", False)
-        row.setdefault("GroupSource", False)
-    return [found[k] for k in sorted(found, key=lambda k: (IPAddress(k[0]), k[1]))]
+        row.update(NetworkInterfaceId=eni, GroupMember=role == "member",
+                   GroupSource=role == "source")
+        row["MemberType" if role == "member" else "SourceType"] = "static"
+        found[(address, eni, role)] = row
+    return [found[k] for k in sorted(found, key=lambda k: (IPAddress(k[0]), k[1], k[2]))]
 
 
 GROUP_FILTERS: FilterTable = {
