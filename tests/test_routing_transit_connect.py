@@ -79,10 +79,11 @@ def test_routes_learnt_from_connect_peers_are_unknown(lab, hub):
 # -- policy tables -----------------------------------------------------------------------------
 def _policy(lab: Lab, hub: dict[str, Any], rule: dict[str, str]) -> tuple[str, str]:
     """a's packets are routed by a policy table sending `rule`'s matches to a table that knows
-    b; b's association table routes the replies."""
+    b; b's association table routes the replies. (An attachment has a policy table or a
+    route table of a gateway, never both: AWS refuses the second with IncorrectState.)"""
     a, b, tgw = hub["a"], hub["b"], hub["tgw"]
     to_b = table(lab, tgw, propagate=[b])
-    table(lab, tgw, associate=[a, b], propagate=[a])
+    table(lab, tgw, associate=[b], propagate=[a])
     ptb = lab.ec2.create_transit_gateway_policy_table(TransitGatewayId=tgw)[
         "TransitGatewayPolicyTable"]["TransitGatewayPolicyTableId"]
     lab.ec2.associate_transit_gateway_policy_table(TransitGatewayPolicyTableId=ptb,

@@ -43,6 +43,15 @@ def test_policy_table_created_pending_then_available(ec2, net):
 
 
 def test_associate_once_list_and_disassociate(ec2, net):
+    # Terraform's policy table association disassociates the route table first: AWS refuses
+    # both on one attachment
+    code, message = fails(ec2.associate_transit_gateway_policy_table,
+                          TransitGatewayPolicyTableId=net["ptb_id"],
+                          TransitGatewayAttachmentId=net["attach"])
+    assert (code, message) == ("IncorrectState", "Cannot have both PolicyTableAssociation and "
+                               "RouteTableAssociation on the same TransitGateway Attachment")
+    ec2.disassociate_transit_gateway_route_table(TransitGatewayRouteTableId=net["rtb"],
+                                                 TransitGatewayAttachmentId=net["attach"])
     answer = ec2.associate_transit_gateway_policy_table(
         TransitGatewayPolicyTableId=net["ptb_id"], TransitGatewayAttachmentId=net["attach"])
     assert answer["Association"] == {
@@ -56,12 +65,9 @@ def test_associate_once_list_and_disassociate(ec2, net):
         TransitGatewayPolicyTableId=net["ptb_id"])["Associations"]
     assert [(r["TransitGatewayAttachmentId"], r["State"]) for r in rows] == [
         (net["attach"], "associated")]
-    # the attachment is still associated with its default route table, which it shows
-    shown = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[net["attach"]])
-    assert shown["TransitGatewayAttachments"][0]["Association"]["TransitGatewayRouteTableId"] \
-        == net["rtb"]
-    ec2.disassociate_transit_gateway_route_table(TransitGatewayRouteTableId=net["rtb"],
-                                                 TransitGatewayAttachmentId=net["attach"])
+    code, _ = fails(ec2.associate_transit_gateway_route_table,
+                    TransitGatewayRouteTableId=net["rtb"], TransitGatewayAttachmentId=net["attach"])
+    assert code == "IncorrectState"
     shown = ec2.describe_transit_gateway_attachments(TransitGatewayAttachmentIds=[net["attach"]])
     assert shown["TransitGatewayAttachments"][0]["Association"] == {
         "TransitGatewayPolicyTableId": net["ptb_id"], "State": "associated"}
@@ -83,6 +89,8 @@ def test_associate_once_list_and_disassociate(ec2, net):
 
 
 def test_association_goes_with_a_deleted_attachment(ec2, net):
+    ec2.disassociate_transit_gateway_route_table(TransitGatewayRouteTableId=net["rtb"],
+                                                 TransitGatewayAttachmentId=net["attach"])
     ec2.associate_transit_gateway_policy_table(
         TransitGatewayPolicyTableId=net["ptb_id"], TransitGatewayAttachmentId=net["attach"])
     ec2.delete_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=net["attach"])

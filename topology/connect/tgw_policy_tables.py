@@ -93,6 +93,8 @@ def associate(world: World, part: Partition, transit_gateway_policy_table_id: st
         raise TopologyError(
             f"Transit Gateway Attachment {attach_id} is already associated to a policy table.",
             "Resource.AlreadyAssociated")
+    if rtbs.associated_table(world, attach_id, tgw_id) is not None:
+        raise rtbs.both_tables()
     world.link(ptb_id, attach_id, schema.ASSOCIATED)
 
 

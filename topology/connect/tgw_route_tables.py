@@ -43,6 +43,7 @@ from ..core.world import Partition, World, not_found
 KIND = "transit-gateway-route-table"
 ATTACHMENT = "transit-gateway-attachment"
 GATEWAY = "transit-gateway"
+POLICY_TABLE = "transit-gateway-policy-table"
 PREFIX = "tgw-rtb"
 ASSOCIATION_FLAG = "DefaultAssociationRouteTable"
 PROPAGATION_FLAG = "DefaultPropagationRouteTable"
@@ -264,7 +265,16 @@ def associate(world: World, part: Partition, rtb_id: str, attachment_id: str) ->
         raise TopologyError(
             f"Transit Gateway Attachment {attachment_id} is already associated to a route "
             "table.", "Resource.AlreadyAssociated")
+    if any(world.into(ptb, schema.CONTAINS, GATEWAY)[0][0] == tgw_id
+           for ptb, _, _ in world.into(attachment_id, schema.ASSOCIATED, POLICY_TABLE)):
+        raise both_tables()
     world.link(rtb_id, attachment_id, schema.ASSOCIATED, State="associated")
+
+
+def both_tables() -> IncorrectState:
+    """AWS's refusal of a route table and a policy table of one gateway for one attachment."""
+    return IncorrectState("Cannot have both PolicyTableAssociation and RouteTableAssociation "
+                          "on the same TransitGateway Attachment", "IncorrectState")
 
 
 def disassociate(world: World, part: Partition, rtb_id: str, attachment_id: str) -> None:
