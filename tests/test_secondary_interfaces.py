@@ -3,11 +3,15 @@ DescribeInstances and DescribeSecondaryInterfaces show them, gone on termination
 boto3 in-process and against the server."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from netaddr import IPAddress, IPNetwork
 
 from helpers import fails
+from topology.compute import instance_view
+from topology.network import secondary_interfaces
+from topology.provision import state
 
 AMI = "ami-057c3ffbeeff55523"
 ZONE = "us-east-1a"
@@ -176,6 +180,32 @@ def test_virtual_edge_interfaces(ec2):
                                         {"Name": "secondary-network-type",
                                          "Values": ["virtual-edge"]}])
     assert listed["Ipv6Addresses"] == shown["Ipv6Addresses"]
+
+
+def test_launch_template_carries_secondary_interfaces(ec2):
+    ss = rdma_subnet(ec2)
+    ec2.create_launch_template(LaunchTemplateName="rdma-nodes", LaunchTemplateData={
+        "ImageId": AMI, "InstanceType": "m5.large", "Placement": {"AvailabilityZone": ZONE},
+        "SecondaryInterfaces": [si(ss, PrivateIpAddresses=[{"PrivateIpAddress": "10.8.1.9"}])]})
+    [made] = ec2.run_instances(MinCount=1, MaxCount=1,
+                               LaunchTemplate={"LaunchTemplateName": "rdma-nodes"})["Instances"]
+    [shown] = made["SecondaryInterfaces"]
+    assert shown["PrivateIpAddresses"] == [{"PrivateIpAddress": "10.8.1.9"}]
+    # the template's address is taken now: a second launch from it is refused
+    assert fails(ec2.run_instances, MinCount=1, MaxCount=1,
+                 LaunchTemplate={"LaunchTemplateName": "rdma-nodes"})[0] == \
+        "InvalidIPAddress.InUse"
+
+
+def test_survives_a_state_round_trip(mock, ec2):
+    ss = rdma_subnet(ec2)
+    [made] = launch(ec2, si(ss, PrivateIpAddressCount=2))
+    loaded = state.load(json.loads(json.dumps(state.dump(mock.world))))
+    iid = made["InstanceId"]
+    for world in (mock.world, loaded):
+        assert instance_view.view(world, iid)["SecondaryInterfaces"][0][
+            "PrivateIpAddresses"] == made["SecondaryInterfaces"][0]["PrivateIpAddresses"]
+        assert secondary_interfaces.taken_in(world, ss) == {"10.8.1.4", "10.8.1.5"}
 
 
 def test_server_launch_and_describe(server_ec2):
