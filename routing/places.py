@@ -31,6 +31,7 @@ from .components import component, interfaces_holding, public_of, subnet_of, vpc
 from .explanations import Blocked, explanation
 from .forwarding import follow, leave, route_from
 from .gateways import endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
+from .local_gateways import customer_owned
 from .local_gateways import ingress as lgw_ingress
 from .selection import free_part, subnet_table, targets_of
 from .transit import exit_to_vpc
@@ -141,6 +142,8 @@ def _interface_addresses(world: World, place: Place, source: Place, src_eni: str
     public = public_of(world, eni, private)
     if source.kind == "internet-gateway":
         return [(eni, public or private)]
+    if source.kind == "local-gateway":        # on-premises knows it by its CoIP address
+        return [(eni, customer_owned(world, eni, private) or private)]
     found: list[Endpoint] = [(eni, private)]
     if public is not None and (src_eni is None or vpc_of(world, src_eni) != vpc_of(world, eni)):
         found.append((eni, public))

@@ -70,6 +70,10 @@ def test_on_premises_reaches_the_coip_address(lab, coip_site):
                         source_ip="192.168.9.9", destination_port=22)
     assert inbound.network_path_found
     assert coip_site["eni"] in ids(inbound.forward_path)
+    by_id = lab.reach(coip_site["LocalGatewayId"], coip_site["instance"], source_ip="192.168.9.9",
+                      destination_port=22)          # the instance, by its CoIP address
+    assert by_id.network_path_found
+    assert by_id.forward_path[0]["InboundHeader"]["DestinationAddresses"] == [coip_site["coip"]]
 
 
 def test_coip_mode_without_a_coip_address_is_blocked(lab, coip_site):
@@ -80,6 +84,9 @@ def test_coip_mode_without_a_coip_address_is_blocked(lab, coip_site):
     inbound = lab.reach(coip_site["LocalGatewayId"], destination_ip=coip_site["private"],
                         source_ip="192.168.9.9", destination_port=22)
     assert codes(inbound) == ["NO_ROUTE_TO_DESTINATION"]
+    by_id = lab.reach(coip_site["LocalGatewayId"], coip_site["instance"], source_ip="192.168.9.9",
+                      destination_port=22)
+    assert codes(by_id) == ["NO_ROUTE_TO_DESTINATION"]
 
 
 def test_a_released_coip_address_no_longer_reaches_in(lab, coip_site):
