@@ -178,6 +178,21 @@ def test_peer_view_and_bgp_status(ec2, bgp):
         "State"] == "deleting"
 
 
+def test_peer_as_terraform_makes_it(ec2, bgp):
+    """Terraform's acceptance test: a peer at an address no interface holds, outside the
+    endpoint's subnet; the create answer carries every member Terraform keeps."""
+    made = ec2.create_route_server_peer(RouteServerEndpointId=bgp["rse"],
+                                        PeerAddress="10.0.1.250",
+                                        BgpOptions={"PeerAsn": 65000})["RouteServerPeer"]
+    assert made["State"] == "pending" and made["BgpOptions"] == {
+        "PeerAsn": 65000, "PeerLivenessDetection": "bgp-keepalive"}
+    assert all(made[k] for k in ("EndpointEniId", "EndpointEniAddress", "RouteServerId",
+                                 "SubnetId", "VpcId"))
+    [found] = ec2.describe_route_server_peers(
+        RouteServerPeerIds=[made["RouteServerPeerId"]])["RouteServerPeers"]
+    assert found["State"] == "available" and found["BgpStatus"] == {"Status": "down"}
+
+
 @pytest.mark.parametrize("address, options", [
     ("300.1.1.1", {}), ("192.168.1.1", {}), ("10.0.0.5", {"PeerAsn": 0}),
     ("10.0.0.5", {"PeerAsn": 4294967296})])
