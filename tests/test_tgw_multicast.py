@@ -204,3 +204,37 @@ def test_server_domain_and_members(server_ec2):
         TransitGatewayMulticastDomainId=mc["id"],
         Filters=[{"Name": "group-ip-address", "Values": [GROUP]}])["MulticastGroups"]
     assert [(g["NetworkInterfaceId"], g["MemberType"]) for g in groups] == [(eni, "static")]
+
+
+def _registration(ec2, mc, eni: str, member: bool) -> list[dict]:
+    """Terraform's find of one registration: the group, is-group-member and is-group-source
+    given as a true/false pair, then the interface among the rows."""
+    flags = ("true", "false") if member else ("false", "true")
+    rows = ec2.search_transit_gateway_multicast_groups(
+        TransitGatewayMulticastDomainId=mc["id"], Filters=[
+            {"Name": "group-ip-address", "Values": [GROUP]},
+            {"Name": "is-group-member", "Values": [flags[0]]},
+            {"Name": "is-group-source", "Values": [flags[1]]}])["MulticastGroups"]
+    return [r for r in rows if r["NetworkInterfaceId"] == eni]
+
+
+@pytest.mark.parametrize("over_http", [False, True])
+def test_member_and_source_of_one_interface_are_found_apart(ec2, server_ec2, over_http):
+    client = server_ec2 if over_http else ec2
+    mc = setup(client)
+    associate(client, mc)
+    eni = client.create_network_interface(SubnetId=mc["subnets"][0])["NetworkInterface"][
+        "NetworkInterfaceId"]
+    for register in (client.register_transit_gateway_multicast_group_members,
+                     client.register_transit_gateway_multicast_group_sources):
+        register(TransitGatewayMulticastDomainId=mc["id"], GroupIpAddress=GROUP,
+                 NetworkInterfaceIds=[eni])
+    member, source = _registration(client, mc, eni, True), _registration(client, mc, eni, False)
+    assert [(r["GroupMember"], r["GroupSource"], r.get("MemberType")) for r in member] == [
+        (True, False, "static")]
+    assert [(r["GroupMember"], r["GroupSource"], r.get("SourceType")) for r in source] == [
+        (False, True, "static")]
+    client.deregister_transit_gateway_multicast_group_members(
+        TransitGatewayMulticastDomainId=mc["id"], GroupIpAddress=GROUP, NetworkInterfaceIds=[eni])
+    assert _registration(client, mc, eni, True) == []
+    assert len(_registration(client, mc, eni, False)) == 1    # the source registration stays

@@ -244,3 +244,22 @@ def test_server_policy_entry_and_reference(server_ec2):
     listed = server_ec2.get_transit_gateway_prefix_list_references(
         TransitGatewayRouteTableId=net["rtb"])["TransitGatewayPrefixListReferences"]
     assert [r["Blackhole"] for r in listed] == [True]
+
+
+def test_server_route_table_and_policy_table_exclude_each_other(server_ec2):
+    net = setup(server_ec2)
+    code, message = fails(server_ec2.associate_transit_gateway_policy_table,
+                          TransitGatewayPolicyTableId=net["ptb_id"],
+                          TransitGatewayAttachmentId=net["attach"])
+    assert code == "IncorrectState" and "Cannot have both PolicyTableAssociation" in message
+    assert server_ec2.get_transit_gateway_policy_table_associations(
+        TransitGatewayPolicyTableId=net["ptb_id"])["Associations"] == []
+    server_ec2.disassociate_transit_gateway_route_table(
+        TransitGatewayRouteTableId=net["rtb"], TransitGatewayAttachmentId=net["attach"])
+    server_ec2.associate_transit_gateway_policy_table(
+        TransitGatewayPolicyTableId=net["ptb_id"], TransitGatewayAttachmentId=net["attach"])
+    code, _ = fails(server_ec2.associate_transit_gateway_route_table,
+                    TransitGatewayRouteTableId=net["rtb"], TransitGatewayAttachmentId=net["attach"])
+    assert code == "IncorrectState"
+    assert server_ec2.get_transit_gateway_route_table_associations(
+        TransitGatewayRouteTableId=net["rtb"])["Associations"] == []
