@@ -13,4 +13,6 @@ package imports those answers, so the registries are full before any world exist
 """
 from .connect import peering, tgw_attachments  # noqa: F401  (answer network's registries)
 from .connect import local_gateway_route_tables, local_gateway_routes  # noqa: F401  (the same)
+from .network import byoip_ipam, ipam_resolver_targets  # noqa: F401  (answer network's own)
+from .network import route_server_associations  # noqa: F401  (answers network.vpcs.RELEASE)
 from .provision import defaults  # noqa: F401  (answers core.world.NEW_PARTITION)
