@@ -222,3 +222,15 @@ def test_server_launch_and_describe(server_ec2):
         "InvalidParameterValue"
     server_ec2.terminate_instances(InstanceIds=[made["InstanceId"]])
     assert interfaces(server_ec2) == []
+
+
+def test_an_interface_cannot_take_a_secondary_interfaces_slot(ec2):
+    ss = rdma_subnet(ec2)
+    [made] = launch(ec2, si(ss, device=1, card=0))
+    subnet = ec2.describe_subnets(Filters=[{"Name": "availability-zone", "Values": [ZONE]}])[
+        "Subnets"][0]["SubnetId"]
+    eni = ec2.create_network_interface(SubnetId=subnet)["NetworkInterface"]["NetworkInterfaceId"]
+    assert fails(ec2.attach_network_interface, NetworkInterfaceId=eni,
+                 InstanceId=made["InstanceId"], DeviceIndex=1)[0] == "InvalidParameterValue"
+    ec2.attach_network_interface(NetworkInterfaceId=eni, InstanceId=made["InstanceId"],
+                                 DeviceIndex=2)

@@ -297,8 +297,11 @@ def attach(world: World, part: Partition, eni_id: str, instance_id: str, device_
             f"Network card index {network_card_index} is not valid for instance "
             f"'{instance_id}'. The instance type has 1 network card.")
     attached = world.into(instance_id, schema.ATTACHED, KIND)
+    # a secondary interface (RunInstances' SecondaryInterfaces) holds its slot too
+    secondary = [world.graph.nodes[si]["attachment"]
+                 for si, _, _ in world.into(instance_id, schema.ATTACHED, "secondary-interface")]
     if any(d["DeviceIndex"] == device_index and d.get("NetworkCardIndex", 0) == network_card_index
-           for _, _, d in attached):
+           for d in [d for _, _, d in attached] + secondary):
         raise InvalidParameterValue(f"Instance '{instance_id}' already has an interface "
                                     f"attached at device index '{device_index}'.")
     if not launching:
