@@ -11,8 +11,8 @@ how routes treat peering connections and transit gateways, what a VPC's deletion
 whether two VPCs are peered (`connect.peering`, `connect.tgw_attachments`). Importing this
 package imports those answers, so the registries are full before any world exists.
 """
-from .connect import peering, tgw_attachments  # noqa: F401  (answer network's registries)
-from .connect import local_gateway_route_tables, local_gateway_routes  # noqa: F401  (the same)
-from .network import byoip_ipam, ipam_resolver_targets  # noqa: F401  (answer network's own)
-from .network import route_server_associations  # noqa: F401  (answers network.vpcs.RELEASE)
-from .provision import defaults  # noqa: F401  (answers core.world.NEW_PARTITION)
+# the modules that answer lower layers' registries (tests/test_registries.py)
+from .connect import (local_gateway_route_tables, local_gateway_routes, peering,  # noqa: F401
+                      tgw_attachments)
+from .network import byoip_ipam, ipam_resolver_targets, route_server_associations  # noqa: F401
+from .provision import defaults  # noqa: F401
