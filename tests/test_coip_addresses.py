@@ -8,9 +8,11 @@ import json
 import urllib.request
 from typing import Any
 
+import boto3
 import pytest
 
 from helpers import fails
+from topology.provision import state
 
 ZONE = "us-east-1a"
 RANGE = "100.64.0.0/30"
@@ -166,3 +168,37 @@ def test_against_the_server(server_ec2, server_url):
     server_ec2.release_address(AllocationId=first["AllocationId"])
     listed = server_ec2.describe_addresses()["Addresses"]
     assert [a["CustomerOwnedIp"] for a in listed] == ["100.64.0.1"]
+
+
+def test_a_participant_allocates_from_a_shared_pool(ec2, site, mock):
+    participant = "111122223333"
+    other = boto3.client("ec2", region_name="us-east-1", aws_access_key_id=participant,
+                         aws_secret_access_key="testing")
+    assert fails(other.allocate_address, CustomerOwnedIpv4Pool=site["pool"])[0] == \
+        "InvalidCoipPoolId.NotFound"
+    mock.share(site["pool"], [participant])
+    theirs = other.allocate_address(CustomerOwnedIpv4Pool=site["pool"])["AllocationId"]
+    mine = ec2.allocate_address(CustomerOwnedIpv4Pool=site["pool"])["AllocationId"]
+    usage = ec2.get_coip_pool_usage(PoolId=site["pool"])["CoipAddressUsages"]
+    assert [(u["AllocationId"], u["AwsAccountId"], u["CoIp"]) for u in usage] == [
+        (theirs, participant, "100.64.0.0"), (mine, "123456789012", "100.64.0.1")]
+    assert [a["AllocationId"] for a in other.describe_addresses()["Addresses"]] == [theirs]
+    assert fails(ec2.delete_coip_pool, CoipPoolId=site["pool"])[0] == "DependencyViolation"
+    other.release_address(AllocationId=theirs)
+    assert [u["AllocationId"] for u in ec2.get_coip_pool_usage(PoolId=site["pool"])[
+        "CoipAddressUsages"]] == [mine]
+
+
+def test_a_snapshot_keeps_the_allocations(ec2, site, mock):
+    alloc = ec2.allocate_address(CustomerOwnedIpv4Pool=site["pool"])["AllocationId"]
+    ec2.associate_address(AllocationId=alloc, InstanceId=site["instance"])
+    saved = state.dump(mock.world)
+    mock.reset()
+    state.load_into(mock.world, saved)
+    listed = ec2.describe_addresses()["Addresses"]
+    assert [(a["AllocationId"], a["CustomerOwnedIp"], a["InstanceId"]) for a in listed] == [
+        (alloc, "100.64.0.0", site["instance"])]
+    assert ec2.allocate_address(CustomerOwnedIpv4Pool=site["pool"])["CustomerOwnedIp"] == \
+        "100.64.0.1"
+    assert [u["AllocationId"] for u in ec2.get_coip_pool_usage(PoolId=site["pool"])[
+        "CoipAddressUsages"]][0] == alloc

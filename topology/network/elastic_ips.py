@@ -352,6 +352,9 @@ def imported(imp: Import, item: dict[str, Any]) -> None:
     if not alloc_id:
         imp.skip(KIND, "EC2-Classic address without an allocation id")
         return
+    if item.get("CustomerOwnedIp") and not item.get("PublicIp"):
+        imp.skip(KIND, "customer-owned (CoIP) address: CoIP pools are not imported")
+        return
     if not imp.add(KIND, alloc_id, item, PublicIp=item["PublicIp"], Domain="vpc",
                    PublicIpv4Pool=item.get("PublicIpv4Pool", "amazon"),
                    NetworkBorderGroup=item.get("NetworkBorderGroup", part.region)):
