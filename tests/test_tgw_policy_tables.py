@@ -111,6 +111,7 @@ def test_entries_create_filter_modify_delete(ec2, net):
                                                        "MetaDataValue": "prod"})
     assert made == {"PolicyRuleNumber": "100", "TargetRouteTableId": net["rtb"],
                     "State": "active", "PolicyRule": {      # AWS never answers the metadata
+                        "SourceCidrBlock": "*", "SourcePortRange": "*",   # nor leaves one out
                         "DestinationCidrBlock": "10.1.0.0/16", "DestinationPortRange": "443",
                         "Protocol": "6"}}
     entry(ec2, net, "20", SourceCidrBlock="10.0.0.0/16", SourcePortRange="*")
@@ -127,7 +128,9 @@ def test_entries_create_filter_modify_delete(ec2, net):
     changed = ec2.modify_transit_gateway_policy_table_entry(
         TransitGatewayPolicyTableId=net["ptb_id"], PolicyRuleNumber="20",
         PolicyRule={"SourceCidrBlock": "10.2.0.0/16"})["TransitGatewayPolicyTableEntry"]
-    assert changed["PolicyRule"] == {"SourceCidrBlock": "10.2.0.0/16"}
+    assert changed["PolicyRule"] == {"SourceCidrBlock": "10.2.0.0/16", "SourcePortRange": "*",
+                                     "DestinationCidrBlock": "*", "DestinationPortRange": "*",
+                                     "Protocol": "*"}
     gone = ec2.delete_transit_gateway_policy_table_entry(
         TransitGatewayPolicyTableId=net["ptb_id"], PolicyRuleNumber="20")[
         "TransitGatewayPolicyTableEntry"]
@@ -263,3 +266,26 @@ def test_server_route_table_and_policy_table_exclude_each_other(server_ec2):
     assert code == "IncorrectState"
     assert server_ec2.get_transit_gateway_route_table_associations(
         TransitGatewayRouteTableId=net["rtb"])["Associations"] == []
+
+
+@pytest.mark.parametrize("over_http", [False, True])
+def test_entry_reports_criteria_left_out_as_wildcards(ec2, server_ec2, over_http):
+    client = server_ec2 if over_http else ec2
+    net = setup(client)
+    made = entry(client, net, "7", DestinationCidrBlock="10.1.0.0/16")
+    wild = {"SourceCidrBlock": "*", "SourcePortRange": "*", "DestinationPortRange": "*",
+            "Protocol": "*"}
+    assert made["PolicyRule"] == {**wild, "DestinationCidrBlock": "10.1.0.0/16"}
+    bare = client.create_transit_gateway_policy_table_entry(
+        TransitGatewayPolicyTableId=net["ptb_id"], PolicyRuleNumber="8",
+        TargetRouteTableId=net["rtb"])["TransitGatewayPolicyTableEntry"]
+    assert bare["PolicyRule"] == {**wild, "DestinationCidrBlock": "*"}
+    # what AWS answers is accepted back
+    again = client.modify_transit_gateway_policy_table_entry(
+        TransitGatewayPolicyTableId=net["ptb_id"], PolicyRuleNumber="8",
+        PolicyRule=bare["PolicyRule"])["TransitGatewayPolicyTableEntry"]
+    assert again["PolicyRule"] == bare["PolicyRule"]
+    found = client.get_transit_gateway_policy_table_entries(
+        TransitGatewayPolicyTableId=net["ptb_id"], Filters=[
+            {"Name": "policy-rule.protocol", "Values": ["*"]}])["TransitGatewayPolicyTableEntries"]
+    assert [e["PolicyRuleNumber"] for e in found] == ["7", "8"]

@@ -162,7 +162,7 @@ def _rule_number(text: Any) -> str:
 
 
 def _cidr(text: str | None, param: str) -> str | None:
-    if text is None:
+    if text is None or text == WILDCARD:     # any address, as AWS answers it
         return None
     try:
         return str(IPNetwork(text).cidr)
@@ -191,7 +191,7 @@ def _rule(rule: dict[str, Any] | None) -> dict[str, Any]:
         if value is not None:
             out[member] = value
     protocol = rule.get("Protocol")
-    if protocol is not None:
+    if protocol is not None and protocol != WILDCARD:
         number = PROTOCOLS.get(str(protocol).lower(), str(protocol))
         if not number.lstrip("-").isdigit() or not -1 <= int(number) <= 255:
             raise InvalidParameterValue(f"Value ({protocol}) for parameter protocol is invalid.")
@@ -210,10 +210,19 @@ def _target(world: World, ptb_id: str, rtb_id: str) -> str:
     return rtb_id
 
 
+# the match criteria of a policy rule, which AWS reports as "*" when they were not given
+CRITERIA = ("SourceCidrBlock", "SourcePortRange", "DestinationCidrBlock",
+            "DestinationPortRange", "Protocol")
+WILDCARD = "*"
+
+
 def entry_view(number: str, entry: dict[str, Any], state: str = "active") -> dict[str, Any]:
-    """boto3's `TransitGatewayPolicyTableEntry`. AWS never answers a rule's metadata (the
-    Terraform provider restores it from its own state); the meta-data filters still read it."""
-    rule = {k: v for k, v in entry["PolicyRule"].items() if k != "MetaData"}
+    """boto3's `TransitGatewayPolicyTableEntry`. AWS never answers a rule's metadata, and
+    answers every criterion left out (or the whole rule) as "*" (the Terraform provider,
+    written against AWS, restores the one and reads the other as absence); the meta-data
+    filters still read the metadata."""
+    given = entry["PolicyRule"]
+    rule = {k: given.get(k, WILDCARD) for k in CRITERIA}
     return {"PolicyRuleNumber": number, "PolicyRule": rule,
             "TargetRouteTableId": entry["TargetRouteTableId"], "State": state}
 
