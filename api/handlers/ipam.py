@@ -15,4 +15,4 @@ from ..operations import Context, handler
 def describe_ipam_resource_discoveries(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     return describe(ctx, params, kind=ipam_discoveries.KIND, table=ipam_discoveries.FILTERS,
                     view=ipam_discoveries.view, output="IpamResourceDiscoveries",
-                    ids=params.get("IpamResourceDiscoveryIds"))
+                    ids=params.get("IpamResourceDiscoveryIds"), shared=True)

@@ -80,6 +80,17 @@ def partitions(world: World, owners: list[str], regions_: list[str]) -> list[Par
     return [p for p in world.partitions() if p.account in owners and p.region in regions_]
 
 
+def seen(world: World, ipam_id: str) -> list[Partition]:
+    """The accounts and regions an IPAM sees: those of each discovery associated with it
+    (its default one, and others', shared with it through RAM), in the IPAM's operating
+    regions."""
+    regions_ = world.graph.nodes[ipam_id]["OperatingRegions"]
+    owners: dict[str, None] = {}
+    for disco_id in discoveries(world, ipam_id):
+        owners.update(dict.fromkeys(watched(world, world.graph.nodes[disco_id]["account"])))
+    return partitions(world, list(owners), regions_)
+
+
 # -- resource discoveries ---------------------------------------------------------------------
 def create(world: World, part: Partition, description: str | None = None,
            operating_regions: list[dict[str, Any]] | None = None, *,
@@ -304,7 +315,7 @@ def admin_of(world: World, account: str) -> str | None:
 from ..core.family import Action, Family, declare  # noqa: E402
 
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create,
-                        created_view=created_view, delete=delete, actions={
+                        created_view=created_view, delete=delete, shared=True, actions={
                             "ModifyIpamResourceDiscovery": Action(modify,
                                                                   state="modify-in-progress"),
                             "EnableIpamOrganizationAdminAccount": enable_admin,

@@ -113,7 +113,7 @@ def scope_rows(world: World, scope_id: str) -> list[dict[str, Any]]:
     auto = {holder: pool_id for pool_id in ipams.pools(world, scope_id)
             for holder, _ in allocs.imported(world, pool_id)}
     rows = []
-    for part in discoveries.partitions(world, discoveries.watched(world, ipam["account"]), ipam["OperatingRegions"]):
+    for part in discoveries.seen(world, ipam_id):
         for row in resources(world, part):
             home = placed.get(_key(row))
             if home is None or world.node(home) is None:     # never moved, or its scope gone
@@ -281,10 +281,37 @@ def get_discovered_resource_cidrs(world: World, part: Partition,
             if "AvailabilityZoneId" in row:
                 out["AvailabilityZoneId"] = row["AvailabilityZoneId"]
             rows.append(out)
+        rows += _interface_rows(world, p, ipam_resource_discovery_id, sampled)
     chosen = filtering.select_rows(RESOURCE_FILTERS, filters, [_tagged(r) for r in rows])
     page, token = paging.rows(chosen, "ipam-discovered-cidrs", max_results, next_token)
     return {"IpamDiscoveredResourceCidrs": [{k: v for k, v in r.items() if k != "tags"}
                                             for r in page], "NextToken": token}
+
+
+def _interface_rows(world: World, part: Partition, disco_id: str, sampled: Any
+                    ) -> list[dict[str, Any]]:
+    """Network interfaces as a discovery lists them (ResourceType `eni`): one row per
+    address the interface holds, a private IPv4 /32 or an IPv6 /128, with whether the
+    interface is attached (`in-use`) or not (`available`)."""
+    rows = []
+    for eni in part.ids("network-interface"):
+        node = world.graph.nodes[eni]
+        subnet = next((u for u, _, _ in world.into(eni, schema.CONTAINS, "subnet")), None)
+        if subnet is None:
+            continue
+        status = "in-use" if enis.in_use(world, eni) else "available"
+        addresses = [(f"{ip}/32", "none") for ip in node.get("ips", ())]
+        addresses += [(f"{ip}/128", "amazon") for ip in node.get("ipv6s", ())]
+        for cidr, source in addresses:
+            rows.append({"IpamResourceDiscoveryId": disco_id, "ResourceRegion": part.region,
+                         "ResourceId": eni, "ResourceOwnerId": part.account,
+                         "ResourceCidr": cidr, "IpSource": source, "ResourceType": "eni",
+                         "ResourceTags": tagging.listed(node["tags"]),
+                         "VpcId": lookups.vpc_of(world, subnet), "SubnetId": subnet,
+                         "NetworkInterfaceAttachmentStatus": status, "SampleTime": sampled,
+                         "AvailabilityZoneId": node.get("AvailabilityZoneId")
+                         or world.graph.nodes[subnet]["AvailabilityZoneId"]})
+    return rows
 
 
 ACCOUNT_FILTERS: dict[str, Filter] = {"account-id": _row_filter("AccountId"),
@@ -397,9 +424,8 @@ def _interface_records(world: World, scope_id: str, wanted: IPNetwork, vpc_id: s
     to) hold, in the private scope's accounts and regions."""
     if world.graph.nodes[scope_id]["IpamScopeType"] != "private":
         return []
-    ipam = world.graph.nodes[ipams.ipam_of(world, scope_id)]
     records = []
-    for part in discoveries.partitions(world, discoveries.watched(world, ipam["account"]), ipam["OperatingRegions"]):
+    for part in discoveries.seen(world, ipams.ipam_of(world, scope_id)):
         for eni in part.ids("network-interface"):
             node = world.graph.nodes[eni]
             subnet = next((u for u, _, _ in world.into(eni, schema.CONTAINS, "subnet")), None)
