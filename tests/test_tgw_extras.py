@@ -121,6 +121,10 @@ def test_metering_policy_lifecycle(ec2, net):
         TransitGatewayMeteringPolicyId=policy, PolicyRuleNumber=10)[
         "TransitGatewayMeteringPolicyEntry"]
     assert gone["State"] == "deleted"
+    # an entry already gone: AWS's InvalidParameterValue, as Terraform's delete matches it
+    code, message = fails(ec2.delete_transit_gateway_metering_policy_entry,
+                          TransitGatewayMeteringPolicyId=policy, PolicyRuleNumber=10)
+    assert code == "InvalidParameterValue" and "RuleNumber provided does not exists" in message
     found = ec2.describe_transit_gateway_metering_policies(
         TransitGatewayMeteringPolicyIds=[policy])["TransitGatewayMeteringPolicies"]
     assert found[0]["State"] == "available"
@@ -237,6 +241,9 @@ def test_server_announcement_and_metering(server_ec2):
     found = server_ec2.describe_transit_gateway_metering_policies()[
         "TransitGatewayMeteringPolicies"]
     assert [p["TransitGatewayMeteringPolicyId"] for p in found] == [policy]
+    code, message = fails(server_ec2.delete_transit_gateway_metering_policy_entry,
+                          TransitGatewayMeteringPolicyId=policy, PolicyRuleNumber=10)
+    assert code == "InvalidParameterValue" and "RuleNumber provided does not exists" in message
 
 
 def test_gateway_deleted_with_what_it_contains(ec2):

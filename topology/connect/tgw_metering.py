@@ -13,7 +13,7 @@ from netaddr import AddrFormatError, IPNetwork
 from ..core import schema
 from ..core import tags as tagging
 from ..core.clock import now
-from ..core.errors import InvalidParameterValue, NotFound, TopologyError
+from ..core.errors import InvalidParameterValue, TopologyError
 from ..core.family import Action, Family, declare
 from ..core.filters import Filter, FilterTable, field, ident, select_rows
 from ..core.world import Partition, World
@@ -155,8 +155,9 @@ def delete_entry(world: World, part: Partition, transit_gateway_metering_policy_
     node = world.get(part, KIND, policy_id)
     key = str(policy_rule_number)
     if key not in node["entries"]:
-        raise NotFound(f"Policy rule {policy_rule_number} does not exist in {policy_id}.",
-                       "InvalidTransitGatewayMeteringPolicyEntry.NotFound")
+        # AWS's answer as the Terraform provider matches it when the entry is already gone
+        raise InvalidParameterValue(f"RuleNumber provided does not exists: "
+                                    f"{policy_rule_number}")
     entry = node["entries"][key]
     world.update(policy_id, entries={k: v for k, v in node["entries"].items() if k != key})
     return entry_view(policy_rule_number, entry, "deleted")
