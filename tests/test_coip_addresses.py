@@ -202,3 +202,17 @@ def test_a_snapshot_keeps_the_allocations(ec2, site, mock):
         "100.64.0.1"
     assert [u["AllocationId"] for u in ec2.get_coip_pool_usage(PoolId=site["pool"])[
         "CoipAddressUsages"]][0] == alloc
+
+
+def test_only_public_addresses_serve_nat_gateways_transfers_and_reverse_dns(ec2, site):
+    alloc = ec2.allocate_address(CustomerOwnedIpv4Pool=site["pool"])["AllocationId"]
+    subnet = ec2.create_subnet(VpcId=site["vpc"], CidrBlock="10.0.2.0/24",
+                               AvailabilityZone=ZONE)["Subnet"]["SubnetId"]
+    assert fails(ec2.create_nat_gateway, SubnetId=subnet, AllocationId=alloc)[0] == \
+        "InvalidParameterValue"
+    assert ec2.describe_nat_gateways()["NatGateways"] == []
+    assert fails(ec2.enable_address_transfer, AllocationId=alloc,
+                 TransferAccountId="111122223333")[0] == "InvalidParameterValue"
+    assert fails(ec2.modify_address_attribute, AllocationId=alloc,
+                 DomainName="www.example.com")[0] == "InvalidParameterValue"
+    assert ec2.describe_addresses_attribute(Attribute="domain-name")["Addresses"] == []

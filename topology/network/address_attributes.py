@@ -21,7 +21,7 @@ from ..core import paging
 from ..core.errors import InvalidParameterValue, MissingParameter
 from ..core.family import declare_actions
 from ..core.world import Partition, World
-from .elastic_ips import KIND
+from .elastic_ips import KIND, public_address
 from .interface_views import public_dns_name
 
 ATTRIBUTE = "domain-name"
@@ -46,7 +46,7 @@ def modify(world: World, part: Partition, allocation_id: str,
            domain_name: str | None) -> dict[str, Any]:
     """Set the address's PTR record to `domain_name`; answers the record in force and the
     update."""
-    world.get(part, KIND, allocation_id)
+    public_address(world, part, allocation_id)
     if not domain_name:
         raise MissingParameter("The request must contain the parameter DomainName")
     record = _qualified(domain_name)
@@ -57,7 +57,7 @@ def modify(world: World, part: Partition, allocation_id: str,
 
 def reset(world: World, part: Partition, allocation_id: str, attribute: str) -> dict[str, Any]:
     """Remove the address's own PTR record (AWS's name answers again)."""
-    world.get(part, KIND, allocation_id)
+    public_address(world, part, allocation_id)
     if attribute != ATTRIBUTE:
         raise InvalidParameterValue(
             f"Value ({attribute}) for parameter attribute is invalid. Valid values: {ATTRIBUTE}")

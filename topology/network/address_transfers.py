@@ -50,7 +50,7 @@ def _answer(node: dict[str, Any], alloc_id: str, status: str, **more: Any) -> di
 def enable(world: World, part: Partition, allocation_id: str,
            transfer_account_id: str) -> dict[str, Any]:
     """EnableAddressTransfer: offer the address to `transfer_account_id` for seven days."""
-    node = world.get(part, KIND, allocation_id)
+    node = elastic_ips.public_address(world, part, allocation_id)
     if not _ACCOUNT.fullmatch(transfer_account_id) or transfer_account_id == part.account:
         raise InvalidParameterValue(
             f"Value ({transfer_account_id}) for parameter transferAccountId is invalid. "

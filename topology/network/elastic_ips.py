@@ -81,6 +81,16 @@ def allocate_customer_owned(world: World, part: Partition, ip: str, pool: str,
     return alloc_id
 
 
+def public_address(world: World, part: Partition, alloc_id: str) -> dict[str, Any]:
+    """The address node, refused if it is customer-owned (for what only a public Elastic IP
+    can do: NAT gateways, transfers, reverse DNS)."""
+    node = world.get(part, KIND, alloc_id)
+    if not node.get("PublicIp"):
+        raise InvalidParameterValue(f"The allocation ID '{alloc_id}' is for a customer-owned "
+                                    "IP address; a public Elastic IP address is required.")
+    return node
+
+
 def _recoverable(world: World, part: Partition, address: str) -> str:
     """`address` if this account released it and nobody in the region holds it now."""
     try:

@@ -102,7 +102,7 @@ def create(world: World, part: Partition, subnet_id: str, *, connectivity: str =
     if len(set(allocations)) != len(allocations):
         raise InvalidParameterValue("Duplicate allocation IDs are not allowed in the request.")
     for alloc in allocations:
-        world.get(part, elastic_ips.KIND, alloc)     # InvalidAllocationID.NotFound
+        elastic_ips.public_address(world, part, alloc)   # InvalidAllocationID.NotFound
     zone = subnet["AvailabilityZone"]
     if len(world.claimed(part, BY_ZONE, zone)) >= MAX_PER_ZONE:
         raise LimitExceeded("The maximum number of NAT Gateways has been reached.",
@@ -262,7 +262,7 @@ def associate_addresses(world: World, part: Partition, nat_id: str, allocation_i
         raise InvalidParameterValue(
             "The number of private IP addresses must match the number of allocation IDs.")
     for alloc in allocation_ids:
-        world.get(part, elastic_ips.KIND, alloc)
+        elastic_ips.public_address(world, part, alloc)
         found = elastic_ips.associated_interface(world, alloc)
         if found is not None:
             raise TopologyError(f"resource {alloc} is already associated with associate-id "
