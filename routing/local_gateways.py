@@ -9,10 +9,10 @@ else `NO_ROUTE_TO_DESTINATION` / `BAD_STATE_ROUTE` at the table. In from the gat
 packet enters the associated VPC that holds its destination address.
 
 A table in `coip` mode translates like a NAT: out, an instance with a customer-owned (CoIP)
-address associated leaves with that address as its source; in, a packet for a CoIP address associated with an interface of a VPC of
-the table goes to its private address. The VPC's own addresses are not advertised on-premises
-in `coip` mode, so a packet for one of them finds no route there; in `direct-vpc-routing`
-mode the private addresses are used both ways.
+address associated leaves with that address as its source; in, a packet for a CoIP address
+associated with an interface of a VPC of the table goes to its private address. The VPC's own
+addresses are not advertised on-premises in `coip` mode, so a packet for one of them finds no
+route there; in `direct-vpc-routing` mode the private addresses are used both ways.
 """
 from __future__ import annotations
 
