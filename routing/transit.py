@@ -103,7 +103,8 @@ def through(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
 
 
 def leave(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
-    """Out of the gateway through `attach`: into a VPC, a VPN, or a peered gateway."""
+    """Out of the gateway through `attach`: into a VPC, a VPN (or a VPN concentrator), or a
+    peered gateway."""
     rtype = tgw_route_tables.resource_type(w.world, attach)
     if rtype == "vpc":
         return exit_to_vpc(w, tgw, attach, zone)
@@ -118,7 +119,7 @@ def leave(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
         through_connect(w, tgw, attach)
     else:
         w.add(attach, AttachedTo=w.comp(tgw))
-    if rtype in ("vpn", "connect") and w.goal.anywhere:
+    if rtype in ("vpn", "vpn-concentrator", "connect") and w.goal.anywhere:
         w.reached("transit-gateway-attachment", attach, zone=zone)
         return None
     raise w.blocked("NO_ROUTE_TO_DESTINATION", Component=attach, TransitGatewayAttachment=attach,

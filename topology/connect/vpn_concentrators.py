@@ -26,7 +26,8 @@ RESOURCE_TYPE = "vpn-concentrator"
 def create(world: World, part: Partition, concentrator_type: str,
            transit_gateway_id: str | None = None, *, tags: dict[str, str] | None = None) -> str:
     if not transit_gateway_id:
-        raise MissingParameter("The request must contain the parameter TransitGatewayId")
+        # AWS's words (terraform-provider-aws#45175), though the model calls it optional
+        raise MissingParameter("The request must contain the parameter transitGatewayId")
     transit_gateways.get(world, part, transit_gateway_id)
     vcn = world.new_id("vcn")
     world.add(part, KIND, vcn, Type=concentrator_type, State="available")
@@ -48,6 +49,10 @@ def delete(world: World, part: Partition, vcn: str) -> None:
     node = world.get(part, KIND, vcn)
     if node["State"] == "deleted":
         raise IncorrectState(f"The VPN concentrator {vcn} is already deleted.",
+                             "IncorrectState")
+    carried = [v for v, _, _ in world.into(vcn, schema.ATTACHED, "vpn-connection")]
+    if carried:   # as a transit gateway with VPN attachments refuses deletion
+        raise IncorrectState(f"{vcn} has non-deleted VPN connections: {', '.join(carried)}.",
                              "IncorrectState")
     attach = attachment_of(world, vcn)
     tgw = tgw_attachments.gateway_of(world, attach) if attach else None

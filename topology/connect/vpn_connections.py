@@ -7,7 +7,10 @@ configuration document (`config`) and its static routes (`routes`: destination -
 data, replaced copy-on-write). Its gateway is an ATTACHED edge vpn -> vgw; on a transit
 gateway the TGW family's `create_vpn_attachment` makes the `tgw-attach` of type `vpn` that
 carries it (vpn -[ATTACHED]-> tgw-attach -[ATTACHED]-> tgw); deleting the connection retires
-that attachment. Its customer gateway is an ASSOCIATED edge vpn -> cgw.
+that attachment. On a VPN concentrator (`VpnConcentratorId`) the connection is on the
+concentrator's transit gateway with no attachment of its own: vpn -[ATTACHED]-> vcn, whose
+`vpn-concentrator` attachment carries every site (BGP only). Its customer gateway is an
+ASSOCIATED edge vpn -> cgw.
 
 AWS's rules kept here: the same customer gateway and gateway a second time give back the
 existing connection (CreateVpnConnection is idempotent); static routes need a connection
@@ -23,13 +26,13 @@ from typing import Any
 from ..core import schema
 from ..core import tags as tagging
 from ..core.addressing import parse
-from ..core.errors import (InvalidParameterValue, Malformed, MissingParameter, NotFound,
-                           TopologyError)
+from ..core.errors import (IncorrectState, InvalidParameterValue, Malformed, MissingParameter,
+                           NotFound, TopologyError)
 from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from ..network import vpcs, vpn_gateways
-from . import customer_gateways, tgw_attachments, transit_gateways, vpn_tunnels
+from . import customer_gateways, tgw_attachments, transit_gateways, vpn_concentrators, vpn_tunnels
 
 KIND = "vpn-connection"
 VPN_TYPE = "ipsec.1"
@@ -49,7 +52,7 @@ SHOWS_CONFIGURATION = ("pending", "available")
 # -- the request -----------------------------------------------------------------------------
 def _gateway_param(params: dict[str, Any]) -> tuple[str, str]:
     """(kind, id) of the one gateway the request names."""
-    given = [p for p in (*GATEWAYS, "VpnConcentratorId") if params.get(p)]
+    given = [p for p in GATEWAYS if params.get(p)]
     if not given:
         raise MissingParameter("The request must contain exactly one of VpnGatewayId or "
                                "TransitGatewayId.")
@@ -57,11 +60,33 @@ def _gateway_param(params: dict[str, Any]) -> tuple[str, str]:
         first, second = (name[0].lower() + name[1:] for name in given[:2])
         raise InvalidParameterValue(
             f"The request must not contain both parameter {first} and {second}")
-    if given[0] == "VpnConcentratorId":
-        value = params["VpnConcentratorId"]
-        raise NotFound(f"The VPN concentrator ID '{value}' does not exist",
-                       "InvalidVpnConcentratorId.NotFound")
     return GATEWAYS[given[0]][0], params[given[0]]
+
+
+def _concentrator(world: World, part: Partition, params: dict[str, Any]) -> str | None:
+    """The concentrator the request names, if any. A concentrator is a transit gateway
+    attachment: the connection is on its gateway, which the request need not name again
+    (naming another, or a virtual private gateway, is refused)."""
+    vcn = params.get("VpnConcentratorId")
+    if not vcn:
+        return None
+    if params.get("VpnGatewayId"):
+        raise InvalidParameterValue("The request must not contain both parameter vpnGatewayId "
+                                    "and vpnConcentratorId")
+    node = world.get(part, vpn_concentrators.KIND, vcn)
+    tgw = vpn_concentrators.view(world, vcn)["TransitGatewayId"]
+    if node["State"] != "available" or tgw is None:
+        raise IncorrectState(f"The VPN concentrator {vcn} is not in the available state.",
+                             "IncorrectState")
+    if params.get("TransitGatewayId") and params["TransitGatewayId"] != tgw:
+        raise InvalidParameterValue(f"The VPN concentrator {vcn} is attached to transit "
+                                    f"gateway {tgw}, not {params['TransitGatewayId']}.")
+    if (params.get("Options") or {}).get("StaticRoutesOnly"):
+        # the concentrator's connections route with BGP only (Site-to-Site VPN guide)
+        raise InvalidParameterValue("VPN connections on a VPN concentrator do not support "
+                                    "static routing.")
+    params["TransitGatewayId"] = tgw
+    return vcn
 
 
 def _gateway_node(world: World, part: Partition, kind: str, gw_id: str) -> dict[str, Any]:
@@ -130,10 +155,12 @@ def _inside_taken(world: World, part: Partition, gw_id: str) -> set[str]:
     return taken
 
 
-def _existing(world: World, part: Partition, cgw_id: str, gw_id: str) -> str | None:
+def _existing(world: World, part: Partition, cgw_id: str, gw_id: str,
+              vcn: str | None = None) -> str | None:
     for vpn in world.claimed(part, BY_CUSTOMER_GATEWAY, cgw_id):
-        if world.graph.nodes[vpn]["State"] != "deleted" and links(world, vpn).get(
-                "gateway") == gw_id:
+        link = links(world, vpn)
+        if world.graph.nodes[vpn]["State"] != "deleted" and link.get("gateway") == gw_id \
+                and link.get("concentrator") == vcn:
             return vpn
     return None
 
@@ -146,10 +173,12 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
     if params["Type"] != VPN_TYPE:
         raise InvalidParameterValue(
             f"Value ({params['Type']}) for parameter type is invalid. Valid values: {VPN_TYPE}")
+    params = dict(params)
+    vcn = _concentrator(world, part, params)
     kind, gw_id = _gateway_param(params)
     cgw = customer_gateways.live(world, part, params["CustomerGatewayId"])
     gateway = _gateway_node(world, part, kind, gw_id)
-    existing = _existing(world, part, params["CustomerGatewayId"], gw_id)
+    existing = _existing(world, part, params["CustomerGatewayId"], gw_id, vcn)
     if existing is not None:
         return existing, False
     options = _options(params.get("Options") or {}, kind)
@@ -164,11 +193,12 @@ def create(world: World, part: Partition, params: dict[str, Any], *,
             + ", ".join(PSK_STORAGE) + ".")
     taken = _inside_taken(world, part, gw_id)
     vpn_tunnels.check_unique_inside(options["TunnelOptions"], taken)
-    return _build(world, part, params, kind, gw_id, options, taken, tags or {}), True
+    return _build(world, part, params, kind, gw_id, options, taken, tags or {}, vcn), True
 
 
 def _build(world: World, part: Partition, params: dict[str, Any], kind: str, gw_id: str,
-           options: dict[str, Any], taken: set[str], tags: dict[str, str]) -> str:
+           options: dict[str, Any], taken: set[str], tags: dict[str, str],
+           vcn: str | None = None) -> str:
     vpn_id = world.new_id("vpn")
     cgw_id = params["CustomerGatewayId"]
     world.add(part, KIND, vpn_id, Type=VPN_TYPE, Category="VPN", State="available",
@@ -193,6 +223,8 @@ def _build(world: World, part: Partition, params: dict[str, Any], kind: str, gw_
     world.claim(part, BY_GATEWAY, gw_id, vpn_id)
     if kind == "vpn-gateway":
         world.link(vpn_id, gw_id, schema.ATTACHED)
+    elif vcn is not None:   # carried by the concentrator's attachment: vpn -> vcn -> tgw-attach
+        world.link(vpn_id, vcn, schema.ATTACHED)
     else:   # the TGW family makes the attachment: vpn -[ATTACHED]-> tgw-attach -> tgw
         tgw_attachments.create_vpn_attachment(world, part, gw_id, vpn_id)
     tagging.apply(world, vpn_id, tags)
@@ -243,6 +275,8 @@ def links(world: World, vpn_id: str) -> dict[str, str]:
         out["customer_gateway"] = cgw
     for vgw, _, _ in world.out(vpn_id, schema.ATTACHED, "vpn-gateway"):
         out["gateway"], out["kind"] = vgw, "vpn-gateway"
+    for vcn, _, _ in world.out(vpn_id, schema.ATTACHED, vpn_concentrators.KIND):
+        out["concentrator"] = vcn
     tgw = _transit_gateway(world, vpn_id)
     if tgw is not None:
         out["gateway"], out["kind"] = tgw, "transit-gateway"
@@ -250,13 +284,16 @@ def links(world: World, vpn_id: str) -> dict[str, str]:
 
 
 def tgw_attachments_of(world: World, vpn_id: str) -> list[str]:
-    """The transit gateway attachment carrying the connection (none on a VGW)."""
+    """The connection's own transit gateway attachment (none on a VGW or a concentrator)."""
     return [a for a, _, _ in world.out(vpn_id, schema.ATTACHED, "transit-gateway-attachment")]
 
 
 def _transit_gateway(world: World, vpn_id: str) -> str | None:
-    """The transit gateway behind the connection's attachment."""
-    for attach in tgw_attachments_of(world, vpn_id):
+    """The transit gateway behind the connection's attachment or its concentrator's."""
+    carriers = tgw_attachments_of(world, vpn_id) + [
+        a for vcn, _, _ in world.out(vpn_id, schema.ATTACHED, vpn_concentrators.KIND)
+        for a in [vpn_concentrators.attachment_of(world, vcn)] if a is not None]
+    for attach in carriers:
         for tgw, _, _ in world.out(attach, schema.ATTACHED, "transit-gateway"):
             return tgw
     return None
@@ -321,6 +358,8 @@ def view(world: World, vpn_id: str) -> dict[str, Any]:
     }
     if "gateway" in link:
         out[GATEWAY_MEMBERS[link["kind"]]] = link["gateway"]
+    if "concentrator" in link:
+        out["VpnConcentratorId"] = link["concentrator"]
     if node["State"] in SHOWS_CONFIGURATION:
         out["CustomerGatewayConfiguration"] = node["config"]
     if node.get("PreSharedKeyArn"):
