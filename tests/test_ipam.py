@@ -198,18 +198,29 @@ def test_provision_and_deprovision(ec2, ipam):
     assert fails(ec2.provision_ipam_pool_cidr, IpamPoolId=other, NetmaskLength=16)[0] == \
         "InvalidParameterCombination"
     vpc = ec2.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=16)["Vpc"]
-    assert fails(ec2.deprovision_ipam_pool_cidr, IpamPoolId=pool, Cidr=vpc["CidrBlock"])[0] == \
-        "DependencyViolation"
+    held = ec2.deprovision_ipam_pool_cidr(IpamPoolId=pool, Cidr=vpc["CidrBlock"])["IpamPoolCidr"]
+    assert held["State"] == "pending-deprovision"      # accepted; it fails (allocations)
+    failed = ec2.get_ipam_pool_cidrs(IpamPoolId=pool, Filters=[
+        {"Name": "cidr", "Values": [vpc["CidrBlock"]]}])["IpamPoolCidrs"]
+    assert [(c["State"], c["FailureReason"]["Message"]) for c in failed] == [
+        ("failed-deprovision", "The CIDR has one or more allocations.")]
     answer = ec2.deprovision_ipam_pool_cidr(IpamPoolId=pool, Cidr="192.168.0.0/16" if
                                             vpc["CidrBlock"] == "10.0.0.0/16" else
                                             "10.0.0.0/16")["IpamPoolCidr"]
     assert answer["State"] == "pending-deprovision"
     states = {c["Cidr"]: c["State"] for c in ec2.get_ipam_pool_cidrs(IpamPoolId=pool)[
         "IpamPoolCidrs"]}
-    assert sorted(states.values()) == ["deprovisioned", "provisioned"]
+    assert sorted(states.values()) == ["deprovisioned", "failed-deprovision"]
     found = ec2.get_ipam_pool_cidrs(IpamPoolId=pool, Filters=[
-        {"Name": "state", "Values": ["provisioned"]}])["IpamPoolCidrs"]
+        {"Name": "state", "Values": ["failed-deprovision"]}])["IpamPoolCidrs"]
     assert [c["Cidr"] for c in found] == [vpc["CidrBlock"]]
+    ec2.delete_vpc(VpcId=vpc["VpcId"])      # the allocation gone, deprovisioning succeeds
+    ec2.deprovision_ipam_pool_cidr(IpamPoolId=pool, Cidr=vpc["CidrBlock"])
+    again = ec2.provision_ipam_pool_cidr(IpamPoolId=pool, Cidr=vpc["CidrBlock"])["IpamPoolCidr"]
+    rows = ec2.get_ipam_pool_cidrs(IpamPoolId=pool, Filters=[
+        {"Name": "cidr", "Values": [vpc["CidrBlock"]]}])["IpamPoolCidrs"]   # Terraform: one
+    assert [(c["IpamPoolCidrId"], c["State"]) for c in rows] == [
+        (again["IpamPoolCidrId"], "provisioned")]
     assert fails(ec2.get_ipam_pool_cidrs, IpamPoolId=MISSING_POOL)[0] == \
         "InvalidIpamPoolId.NotFound"
 
@@ -265,10 +276,11 @@ def test_allocation_errors(ec2, ipam):
         "InvalidParameterValue", "The allocation size is too big for the pool.")
     assert fails(ec2.allocate_ipam_pool_cidr, IpamPoolId=MISSING_POOL, NetmaskLength=28) == (
         "InvalidIpamPoolId.NotFound", f"The ipam-pool ID '{MISSING_POOL}' does not exist")
-    assert fails(ec2.release_ipam_pool_allocation, IpamPoolId=pool, Cidr="10.0.0.0/25",
-                 IpamPoolAllocationId="ipam-pool-alloc-0123456789abcdef0") == (
-        "InvalidIpamPoolAllocationId.NotFound",
-        "The IPAM pool allocation (ipam-pool-alloc-0123456789abcdef0) does not exist.")
+    code, message = fails(ec2.release_ipam_pool_allocation, IpamPoolId=pool, Cidr="10.0.0.0/25",
+                          IpamPoolAllocationId="ipam-pool-alloc-0123456789abcdef0")
+    # what Terraform's aws_vpc_ipam_pool_cidr_allocation takes for an allocation gone
+    assert (code, message.startswith("No allocation found")) == (
+        "InvalidParameterCombination", True)
 
 
 def test_modify_and_describe_allocations(ec2, pool):

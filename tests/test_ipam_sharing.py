@@ -153,3 +153,80 @@ def test_sharing_against_the_server(server_url, server_ec2):
     assert [(r["ResourceType"], r["ResourceCidr"]) for r in rows] == [
         ("eni", f"{eni['PrivateIpAddress']}/32")]
     assert server_client(server_url).describe_ipam_pools()["IpamPools"][0]["IpamPoolId"] == pool
+
+
+# -- what Terraform's AWS provider reads, waits for and takes for "gone" ------------------------
+def _terraform_flow(ec2: Any) -> None:
+    """The calls aws_vpc_ipam, _pool, _pool_cidr, _pool_cidr_allocation and aws_vpc make,
+    with the answers their finders and waiters rely on."""
+    ipam = ec2.create_ipam(OperatingRegions=[{"RegionName": "us-east-1"}])["Ipam"]
+    assert ec2.describe_ipams(IpamIds=[ipam["IpamId"]])["Ipams"][0]["State"] == \
+        "create-complete"
+    ec2.modify_ipam(IpamId=ipam["IpamId"], Description="tf")
+    assert ec2.describe_ipams(IpamIds=[ipam["IpamId"]])["Ipams"][0]["State"] == \
+        "modify-complete"
+    pool = ec2.create_ipam_pool(IpamScopeId=ipam["PrivateDefaultScopeId"],
+                                AddressFamily="ipv4", Locale="us-east-1")["IpamPool"][
+        "IpamPoolId"]
+    provisioned = ec2.provision_ipam_pool_cidr(IpamPoolId=pool, Cidr="10.0.0.0/16")[
+        "IpamPoolCidr"]
+
+    def by_cidr(cidr: str) -> list[dict[str, Any]]:          # findIPAMPoolCIDRByTwoPartKey
+        return ec2.get_ipam_pool_cidrs(IpamPoolId=pool, Filters=[
+            {"Name": "cidr", "Values": [cidr]}])["IpamPoolCidrs"]
+    assert [c["State"] for c in by_cidr("10.0.0.0/16")] == ["provisioned"]
+    assert [c["Cidr"] for c in ec2.get_ipam_pool_cidrs(IpamPoolId=pool, Filters=[
+        {"Name": "ipam-pool-cidr-id", "Values": [provisioned["IpamPoolCidrId"]]}])[
+        "IpamPoolCidrs"]] == ["10.0.0.0/16"]
+    alloc = ec2.allocate_ipam_pool_cidr(IpamPoolId=pool, NetmaskLength=24, Description="tf")[
+        "IpamPoolAllocation"]
+    found = ec2.get_ipam_pool_allocations(IpamPoolId=pool,
+                                          IpamPoolAllocationId=alloc["IpamPoolAllocationId"])
+    assert [(a["Cidr"], a["ResourceType"]) for a in found["IpamPoolAllocations"]] == [
+        (alloc["Cidr"], "custom")]
+    vpc = ec2.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=20)["Vpc"]
+    for_vpc = [a for a in ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
+               if a["ResourceType"] == "vpc" and a["ResourceId"] == vpc["VpcId"]]
+    assert [a["Cidr"] for a in for_vpc] == [vpc["CidrBlock"]]
+    # destroying the pool CIDR first: AWS accepts, and the CIDR fails to deprovision
+    assert ec2.deprovision_ipam_pool_cidr(IpamPoolId=pool, Cidr="10.0.0.0/16")[
+        "IpamPoolCidr"]["State"] == "pending-deprovision"
+    failed = by_cidr("10.0.0.0/16")
+    assert [(c["State"], c["FailureReason"]["Message"]) for c in failed] == [
+        ("failed-deprovision", "The CIDR has one or more allocations.")]
+    assert ec2.create_vpc(Ipv4IpamPoolId=pool, Ipv4NetmaskLength=20)["Vpc"]["CidrBlock"] not in \
+        (vpc["CidrBlock"], alloc["Cidr"])               # still held, still serving
+    # the allocation released, then released again: "No allocation found" (gone)
+    assert ec2.release_ipam_pool_allocation(IpamPoolId=pool, Cidr=alloc["Cidr"],
+                                            IpamPoolAllocationId=alloc["IpamPoolAllocationId"])[
+        "Success"]
+    code, message = fails(ec2.release_ipam_pool_allocation, IpamPoolId=pool, Cidr=alloc["Cidr"],
+                          IpamPoolAllocationId=alloc["IpamPoolAllocationId"])
+    assert code == "InvalidParameterCombination" and "No allocation found" in message
+    assert fails(ec2.get_ipam_pool_allocations, IpamPoolId=pool,
+                 IpamPoolAllocationId=alloc["IpamPoolAllocationId"])[0] == \
+        "InvalidIpamPoolAllocationId.NotFound"
+    # the not-found codes Terraform's finders treat as gone
+    for call, kwargs, code in (
+            (ec2.describe_ipams, {"IpamIds": ["ipam-0123456789abcdef0"]}, "InvalidIpamId.NotFound"),
+            (ec2.describe_ipam_scopes, {"IpamScopeIds": ["ipam-scope-0123456789abcdef0"]},
+             "InvalidIpamScopeId.NotFound"),
+            (ec2.describe_ipam_pools, {"IpamPoolIds": ["ipam-pool-0123456789abcdef0"]},
+             "InvalidIpamPoolId.NotFound"),
+            (ec2.get_ipam_pool_cidrs, {"IpamPoolId": "ipam-pool-0123456789abcdef0"},
+             "InvalidIpamPoolId.NotFound"),
+            (ec2.describe_ipam_resource_discoveries,
+             {"IpamResourceDiscoveryIds": ["ipam-res-disco-0123456789abcdef0"]},
+             "InvalidIpamResourceDiscoveryId.NotFound"),
+            (ec2.describe_ipam_resource_discovery_associations,
+             {"IpamResourceDiscoveryAssociationIds": ["ipam-res-disco-assoc-0123456789abcdef0"]},
+             "InvalidIpamResourceDiscoveryAssociationId.NotFound")):
+        assert fails(call, **kwargs)[0] == code
+
+
+def test_terraform_flow_in_process(ec2):
+    _terraform_flow(ec2)
+
+
+def test_terraform_flow_against_the_server(server_ec2):
+    _terraform_flow(server_ec2)

@@ -24,7 +24,8 @@ from netaddr import IPAddress, IPNetwork, IPSet, iprange_to_cidrs
 
 from ..core import addressing, schema
 from ..core import tags as tagging
-from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, NotFound,
+                           TopologyError)
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from . import ipam_discoveries as discoveries
@@ -35,9 +36,10 @@ CIDR = "ipam-pool-cidr"
 
 
 def provisioned(world: World, pool_id: str) -> list[str]:
-    """The pool's provisioned CIDR nodes (not the deprovisioned ones)."""
+    """The pool's provisioned CIDR nodes (not the deprovisioned ones; one that failed to
+    deprovision is still held)."""
     return [v for v, _, _ in world.out(pool_id, schema.CONTAINS, CIDR)
-            if world.graph.nodes[v]["State"] == "provisioned"]
+            if world.graph.nodes[v]["State"] in ("provisioned", "failed-deprovision")]
 
 
 def allocations(world: World, pool_id: str) -> list[str]:
@@ -248,12 +250,18 @@ def pool_of(world: World, alloc_id: str) -> str:
 
 def release(world: World, part: Partition, ipam_pool_id: str, cidr: str,
             ipam_pool_allocation_id: str) -> bool:
-    """Release a custom allocation (a resource's goes with the resource)."""
+    """Release a custom allocation (a resource's goes with the resource). One that is not
+    there (released already, another CIDR or pool) is AWS's InvalidParameterCombination
+    'No allocation found', which Terraform takes for an allocation already gone."""
     pools.usable(world, part, ipam_pool_id)
-    node = _own(world, part, ipam_pool_allocation_id)
-    if pool_of(world, ipam_pool_allocation_id) != ipam_pool_id or node["Cidr"] != cidr:
-        raise InvalidParameterValue(
-            f"The allocation {ipam_pool_allocation_id} of {cidr} is not in the pool "
+    try:
+        node: dict[str, Any] | None = _own(world, part, ipam_pool_allocation_id)
+    except NotFound:
+        node = None
+    if node is None or pool_of(world, ipam_pool_allocation_id) != ipam_pool_id \
+            or node["Cidr"] != cidr:
+        raise InvalidParameterCombination(
+            f"No allocation found for {ipam_pool_allocation_id} with CIDR {cidr} in the pool "
             f"{ipam_pool_id}.")
     if node["ResourceType"] != "custom":
         raise InvalidParameterValue(

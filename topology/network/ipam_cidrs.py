@@ -1,7 +1,8 @@
 """The CIDRs provisioned to IPAM pools, and deleting pools and IPAMs with what they hold.
 
 An `ipam-pool-cidr` node (its pool CONTAINS it) holds `Cidr`, `NetmaskLength` and `State`
-(`provisioned`, then `deprovisioned`: AWS keeps listing a deprovisioned CIDR). A top-level
+(`provisioned`, then `deprovisioned`: AWS keeps listing a deprovisioned CIDR, until it is
+provisioned again; `failed-deprovision`, still held, while allocations use it). A top-level
 pool is provisioned with a CIDR of its own (a public pool's needs BYOIP authorization or is
 Amazon's IPv6); a pool with a source pool draws each CIDR from its source (a given CIDR, or
 the smallest fit of a netmask length) as an `ipam-pool` allocation held by the CIDR node.
@@ -118,6 +119,7 @@ def provision(world: World, part: Partition, ipam_pool_id: str, cidr: str | None
         net = _top_level_cidr(world, ipam_pool_id, cidr, netmask_length,
                               bool(cidr_authorization_context
                                    or ipam_external_resource_verification_token_id))
+    _forget_deprovisioned(world, ipam_pool_id, net)
     cidr_id = world.new_id("ipam-pool-cidr")
     world.add(part, KIND, cidr_id, Cidr=str(net), NetmaskLength=net.prefixlen,
               State="provisioned")
@@ -127,6 +129,15 @@ def provision(world: World, part: Partition, ipam_pool_id: str, cidr: str | None
                     resource_id=ipam_pool_id, region=pool.get("Locale") or part.region,
                     holder=cidr_id)
     return {**cidr_view(world, cidr_id), "State": "pending-provision"}
+
+
+def _forget_deprovisioned(world: World, pool_id: str, net: IPNetwork) -> None:
+    """A CIDR provisioned again replaces its deprovisioned row: GetIpamPoolCidrs keeps one
+    row per CIDR (Terraform finds a pool CIDR by its `cidr` filter and wants exactly one)."""
+    for cidr_id, _, _ in world.out(pool_id, schema.CONTAINS, KIND):
+        node = world.graph.nodes[cidr_id]
+        if node["State"] == "deprovisioned" and node["Cidr"] == str(net):
+            world.remove(cidr_id)
 
 
 def _from_source(world: World, source: str, cidr: str | None, netmask: int | None
@@ -163,20 +174,25 @@ def deprovision(world: World, part: Partition, ipam_pool_id: str, cidr: str | No
                                     f"{ipam_pool_id}.")
     used = [a for a in allocs.allocations(world, ipam_pool_id)
             if IPNetwork(world.graph.nodes[a]["Cidr"]) in net]
+    used += [h for h, block in allocs.imported(world, ipam_pool_id) if block in net]
     if used:
-        raise DependencyViolation(
-            f"The specified action is not valid for {net}. There are one or more allocations "
-            "in the CIDR.", "DependencyViolation")
+        # AWS accepts the request and the CIDR settles in failed-deprovision (still held),
+        # the reason Terraform's waiter reports: "The CIDR has one or more allocations."
+        world.update(found, State="failed-deprovision",
+                     FailureReason={"Message": "The CIDR has one or more allocations."})
+        return {**cidr_view(world, found), "State": "pending-deprovision"}
     for alloc, _, _ in world.into(found, schema.ASSOCIATED, allocs.KIND):
         world.remove(alloc)
-    world.update(found, State="deprovisioned")
+    world.update(found, State="deprovisioned", FailureReason=None)
     return {**cidr_view(world, found), "State": "pending-deprovision"}
 
 
 def cidr_view(world: World, cidr_id: str) -> dict[str, Any]:
     node = world.graph.nodes[cidr_id]
-    return {"Cidr": node["Cidr"], "State": node["State"], "IpamPoolCidrId": cidr_id,
-            "NetmaskLength": node["NetmaskLength"]}
+    out = {"Cidr": node["Cidr"], "State": node["State"]}
+    if node.get("FailureReason"):
+        out["FailureReason"] = dict(node["FailureReason"])
+    return {**out, "IpamPoolCidrId": cidr_id, "NetmaskLength": node["NetmaskLength"]}
 
 
 CIDR_FILTERS: dict[str, Filter] = {
