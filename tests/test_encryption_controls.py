@@ -70,9 +70,13 @@ def test_delete_and_errors(ec2, vpc, control):
     gone = ec2.delete_vpc_encryption_control(VpcEncryptionControlId=control)[
         "VpcEncryptionControl"]
     assert gone["State"] == "deleting"
-    assert described(ec2, VpcEncryptionControlIds=[control])[0]["State"] == "deleted"
+    # then gone: Terraform's delete waiter goes from `deleting` to not found, and its delete
+    # takes NotFound for "already deleted"
+    assert fails(ec2.describe_vpc_encryption_controls, VpcEncryptionControlIds=[control])[0] \
+        == "InvalidVpcEncryptionControlId.NotFound"
+    assert described(ec2) == []
     assert fails(ec2.delete_vpc_encryption_control,
-                 VpcEncryptionControlId=control)[0] == "IncorrectState"
+                 VpcEncryptionControlId=control)[0] == "InvalidVpcEncryptionControlId.NotFound"
     assert fails(ec2.describe_vpc_encryption_controls,
                  VpcEncryptionControlIds=["vpcec-0123456789abcdef0"])[0] == \
         "InvalidVpcEncryptionControlId.NotFound"
@@ -114,4 +118,5 @@ def test_control_goes_with_its_vpc(ec2):
     ec = ec2.create_vpc_encryption_control(VpcId=vpc)["VpcEncryptionControl"][
         "VpcEncryptionControlId"]
     ec2.delete_vpc(VpcId=vpc)
-    assert described(ec2, VpcEncryptionControlIds=[ec])[0]["State"] == "deleted"
+    assert fails(ec2.describe_vpc_encryption_controls, VpcEncryptionControlIds=[ec])[0] == \
+        "InvalidVpcEncryptionControlId.NotFound"

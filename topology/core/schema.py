@@ -229,7 +229,8 @@ KINDS: dict[str, Kind] = {
              lives_on="associated"),     # goes with its subnet
         Kind("vpc-encryption-control", "vpcec", "VPC encryption control",
              "InvalidVpcEncryptionControlId.NotFound", "InvalidVpcEncryptionControlId.Malformed",
-             "The VPC encryption control ID '{id}' does not exist"),
+             "The VPC encryption control ID '{id}' does not exist",
+             lives_on="associated"),     # goes with its VPC
         Kind("vpn-concentrator", "vcn", "VPN concentrator", "InvalidVpnConcentratorId.NotFound",
              "InvalidVpnConcentratorId.Malformed", "The VPN concentrator ID '{id}' does not exist"),
         Kind("network-interface-permission", "eni-perm", "network interface permission",

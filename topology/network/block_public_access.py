@@ -21,7 +21,8 @@ from typing import Any
 
 from ..core import clock, schema
 from ..core import tags as tagging
-from ..core.errors import InvalidParameterCombination, MissingParameter, TopologyError
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
+                           MissingParameter, TopologyError)
 from ..core.family import Action, Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
@@ -32,6 +33,7 @@ MODES = ("off", "block-bidirectional", "block-ingress")
 EXCLUSION_MODES = ("allow-bidirectional", "allow-egress")
 LIVE = ("create-complete", "update-complete")
 DELETED = "delete-complete"
+MAX_EXCLUSIONS = 50     # per account and Region (Amazon VPC quotas); deleted ones do not count
 
 
 # -- the account's options ----------------------------------------------------------------------
@@ -92,6 +94,11 @@ def create(world: World, part: Partition, internet_gateway_exclusion_mode: str,
     if excluded_by(world, rid) is not None:
         raise TopologyError(f"An exclusion already exists for resource {arn}.",
                             "InvalidParameterValue")
+    live = [e for e in part.ids(KIND) if state(world, e) != DELETED]
+    if len(live) >= MAX_EXCLUSIONS:
+        raise LimitExceeded(f"You have reached the maximum number of VPC Block Public Access "
+                            f"exclusions ({MAX_EXCLUSIONS}) for this account in this Region.",
+                            "ResourceLimitExceeded")
     exclusion = world.new_id("vpcbpa-exclude")
     now = clock.now()
     world.add(part, KIND, exclusion, InternetGatewayExclusionMode=internet_gateway_exclusion_mode,
@@ -110,24 +117,25 @@ def state(world: World, exclusion_id: str) -> str:
     return str(node["State"])
 
 
-def _live(world: World, part: Partition, exclusion_id: str) -> dict[str, Any]:
+def _live(world: World, part: Partition, exclusion_id: str, verb: str) -> dict[str, Any]:
     node = world.get(part, KIND, exclusion_id)
     if state(world, exclusion_id) == DELETED:
-        raise TopologyError(f"The exclusion '{exclusion_id}' is in state {DELETED} and cannot "
-                            "be modified.", "IncorrectState")
+        # AWS's words for a second delete (Terraform's exclusion resource matches them)
+        raise InvalidParameterValue(f"Exclusion {exclusion_id} is in {DELETED} state and "
+                                    f"cannot be {verb}.")
     return node
 
 
 def modify(world: World, part: Partition, exclusion_id: str,
            internet_gateway_exclusion_mode: str) -> None:
-    _live(world, part, exclusion_id)
+    _live(world, part, exclusion_id, "modified")
     world.update(exclusion_id, InternetGatewayExclusionMode=internet_gateway_exclusion_mode,
                  State="update-complete", LastUpdateTimestamp=clock.now())
 
 
 def delete(world: World, part: Partition, exclusion_id: str) -> dict[str, Any]:
     """Delete: the exclusion stays on show as `delete-complete`, exempting nothing."""
-    _live(world, part, exclusion_id)
+    _live(world, part, exclusion_id, "deleted")
     now = clock.now()
     world.update(exclusion_id, State=DELETED, LastUpdateTimestamp=now, DeletionTimestamp=now)
     return {**view(world, exclusion_id), "State": "delete-in-progress"}

@@ -8,7 +8,7 @@ asynchronously; here they settle at once, so only the answers of the changing ca
 transient states (`creating`, `monitor-in-progress`/`enforce-in-progress`, `deleting`,
 `enabling`/`disabling`). Enforcement needs no blocking resource: a switch to `enforce` while
 some remain settles as `enforce-failed` (mode still `monitor`), as AWS reports it. A deleted
-control stays on show as `deleted`.
+control is gone (it goes with its VPC too).
 """
 from __future__ import annotations
 
@@ -102,13 +102,12 @@ def modify(world: World, part: Partition, params: dict[str, Any]) -> dict[str, A
 
 
 def delete(world: World, part: Partition, ec: str) -> dict[str, Any]:
+    """Delete: the answer shows `deleting`; then the control is gone (described by id, it
+    is NotFound: Terraform's delete waiter goes from `deleting` to not found)."""
     _live(world, part, ec)
-    world.update(ec, State="deleted")
-    vpc = _vpc(world, ec)
-    if vpc is not None:
-        world.update(ec, vpc=vpc)
-        world.unlink(ec, vpc, schema.ASSOCIATED)
-    return {**view(world, ec), "State": "deleting"}
+    answer = {**view(world, ec), "State": "deleting"}
+    world.remove(ec)
+    return answer
 
 
 def _vpc(world: World, ec: str) -> str | None:
