@@ -10,6 +10,7 @@ import boto3
 import pytest
 
 from helpers import fails
+from test_tgw_extras import peered
 from topology.connect import tgw_other_attachments
 
 OWNER, PARTICIPANT = "123456789012", "111122223333"
@@ -204,3 +205,70 @@ def test_owner_deletes_a_participants_attachment(ec2, shared):
     enis = shared["other"].describe_network_interfaces(Filters=[
         {"Name": "interface-type", "Values": ["transit_gateway"]}])["NetworkInterfaces"]
     assert enis == []
+
+
+def _accepter_tags(owner, other, tgw: str) -> None:
+    """Terraform's VPC attachment accepter: the gateway's owner accepts the participant's
+    attachment, then tags it; each account sees only its own side's tags (AWS)."""
+    vpc, subnet = vpc_with_subnet(other)
+    attach_id = other.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet], TagSpecifications=[
+            {"ResourceType": "transit-gateway-attachment",
+             "Tags": [{"Key": "Name", "Value": "creator"}]}])[
+        "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    owner.accept_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attach_id)
+    owner.create_tags(Resources=[attach_id], Tags=[{"Key": "key1", "Value": "value1"}])
+
+    def seen(client) -> tuple[list, list]:
+        vpc_item = client.describe_transit_gateway_vpc_attachments(
+            TransitGatewayAttachmentIds=[attach_id])["TransitGatewayVpcAttachments"][0]
+        item = client.describe_transit_gateway_attachments(
+            TransitGatewayAttachmentIds=[attach_id])["TransitGatewayAttachments"][0]
+        return vpc_item.get("Tags", []), item["Tags"]
+
+    mine = [{"Key": "key1", "Value": "value1"}]
+    assert seen(owner) == (mine, mine)
+    theirs = [{"Key": "Name", "Value": "creator"}]
+    assert seen(other) == (theirs, theirs)
+    owner.delete_tags(Resources=[attach_id], Tags=[{"Key": "key1"}])
+    assert seen(owner) == ([], []) and seen(other) == (theirs, theirs)
+
+
+def test_gateway_owner_tags_its_own_side_of_an_attachment(ec2, shared):
+    _accepter_tags(ec2, shared["other"], shared["tgw"])
+    stranger = client("222233334444")
+    attach_id = attach(shared["other"], shared["tgw"])["TransitGatewayAttachmentId"]
+    code, _ = fails(stranger.create_tags, Resources=[attach_id],
+                    Tags=[{"Key": "k", "Value": "v"}])
+    assert code == "InvalidTransitGatewayAttachmentID.NotFound"
+
+
+def test_server_gateway_owner_tags_its_own_side(server_ec2):
+    url = server_ec2.meta.endpoint_url
+    tgw = server_ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    body = json.dumps({"ResourceId": tgw, "Principals": [PARTICIPANT]}).encode()
+    urllib.request.urlopen(urllib.request.Request(
+        f"{url}/_ec2sim/shares", data=body, headers={"Content-Type": "application/json"},
+        method="POST")).read()
+    other = boto3.client("ec2", region_name="us-east-1", endpoint_url=url,
+                         aws_access_key_id=PARTICIPANT, aws_secret_access_key="testing")
+    _accepter_tags(server_ec2, other, tgw)
+
+
+@pytest.mark.parametrize("over_http", [False, True])
+def test_peering_accepter_tags_its_own_side(ec2, server_ec2, over_http):
+    """Terraform's peering attachment accepter tags the attachment from the accepter's region;
+    the requester keeps its own tags."""
+    requester = server_ec2 if over_http else ec2
+    net = peered(requester, server_ec2.meta.endpoint_url if over_http else None)
+    west, attach_id = net["west"], net["attach"]
+    requester.create_tags(Resources=[attach_id], Tags=[{"Key": "Side", "Value": "requester"}])
+    west.accept_transit_gateway_peering_attachment(TransitGatewayAttachmentId=attach_id)
+    west.create_tags(Resources=[attach_id], Tags=[{"Key": "Side", "Value": "accepter"}])
+
+    def tags(client) -> list:
+        return client.describe_transit_gateway_peering_attachments(
+            TransitGatewayAttachmentIds=[attach_id])["TransitGatewayPeeringAttachments"][0]["Tags"]
+
+    assert tags(west) == [{"Key": "Side", "Value": "accepter"}]
+    assert tags(requester) == [{"Key": "Side", "Value": "requester"}]

@@ -11,6 +11,7 @@ from topology.connect import tgw_peering_attachments as peering_attachments
 from topology.connect import tgw_vpc_attachments as vpc_attachments
 from topology.connect import transit_gateways as gateways
 from topology.core import filters, paging, sharing
+from topology.core import tags as tagging
 
 from ..operations import Context, handler
 
@@ -85,6 +86,17 @@ def describe_transit_gateway_attachments(ctx: Context, params: dict[str, Any]) -
         output="TransitGatewayAttachments")
 
 
+def _side_tagged(ctx: Context, rid: str, item: dict[str, Any], *, keep_empty: bool = False
+                 ) -> dict[str, Any]:
+    """An attachment seen from the caller's side carries that side's tags (the gateway's
+    owner, a peering accepter); none left out unless the view always lists them."""
+    if not tagging.other_side(ctx.world, ctx.part, rid):
+        return item
+    mine = tagging.tags_of(ctx.world, ctx.part, rid)
+    item.pop("Tags", None)
+    return {**item, "Tags": tagging.listed(mine)} if mine or keep_empty else item
+
+
 # -- VPC attachments (create, modify and delete are bound from tgw_vpc_attachments) ------
 @handler
 def describe_transit_gateway_vpc_attachments(ctx: Context, params: dict[str, Any]
@@ -92,7 +104,7 @@ def describe_transit_gateway_vpc_attachments(ctx: Context, params: dict[str, Any
     world = ctx.world
     return _describe_attachments(
         ctx, params, rtype="vpc", table=vpc_attachments.VPC_FILTERS,
-        view=lambda rid: vpc_attachments.vpc_view(world, rid),
+        view=lambda rid: _side_tagged(ctx, rid, vpc_attachments.vpc_view(world, rid)),
         output="TransitGatewayVpcAttachments")
 
 
@@ -104,5 +116,6 @@ def describe_transit_gateway_peering_attachments(ctx: Context, params: dict[str,
     world, part = ctx.world, ctx.part
     return _describe_attachments(
         ctx, params, rtype="peering", table=peering_attachments.peering_filters(part),
-        view=lambda rid: peering_attachments.peering_view(world, rid),
+        view=lambda rid: _side_tagged(ctx, rid, peering_attachments.peering_view(world, rid),
+                                      keep_empty=True),
         output="TransitGatewayPeeringAttachments")

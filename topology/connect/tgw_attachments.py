@@ -102,6 +102,11 @@ def visible(world: World, part: Partition, attach_id: str) -> bool:
                for g in (gateway_of(world, attach_id), peer_gateway(world, attach_id)))
 
 
+# the gateway's owner (a shared gateway) and a peering accepter tag their own side of an
+# attachment, as the Terraform accepter resources do (AWS keeps each side's tags apart)
+tagging.OTHER_SIDES.add(KIND, visible)
+
+
 def get(world: World, part: Partition, attach_id: str, *, rtype: str | None = None,
         label: str = GENERIC, live: bool = True) -> dict[str, Any]:
     """An attachment the caller can see, of `rtype` if given; `live` refuses a deleted one."""
@@ -295,7 +300,7 @@ def attachment_view(world: World, part: Partition, attach_id: str) -> dict[str, 
     if found is not None:
         out["Association"] = found
     out["CreationTime"] = node["CreationTime"]
-    out["Tags"] = tag_list(node)
+    out["Tags"] = tagging.listed(tagging.tags_of(world, part, attach_id))
     return out
 
 

@@ -4,6 +4,10 @@ and DescribeTags answered from the partition's tag index.
 Tags live on the node (`node["tags"]`) and in the partition's `by_tag[key][value] -> ids`
 index, which `World.tag`/`World.untag` keep in step. DescribeTags never walks the graph: its
 candidates come from that index (or the named resources), so it costs the size of its answer.
+A resource two partitions see, each from its own side (`OTHER_SIDES`: a transit gateway
+attachment's creator and the gateway's owner or peering accepter), keeps the other sides' tags
+in its `side_tags`, which CreateTags/DeleteTags from such a side change (DescribeTags and `tag:`
+filters read the owner's tags only).
 
 AWS's rules: at most 50 tags per resource (overwriting a key does not count twice); keys are
 1-128 characters, values 0-256; the `aws:` prefix is reserved; a tag given without a value
@@ -13,12 +17,13 @@ every user tag.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import filters, paging, schema
 from .errors import InvalidParameterValue, LimitExceeded, TopologyError
 from .family import declare_actions
+from .registry import Registry
 from .world import Partition, World, is_id_of, not_found
 
 MAX_TAGS = 50
@@ -33,6 +38,11 @@ RESOURCE_TYPES: dict[str, str] = {
     "address": "elastic-ip",
     "eip": "elastic-ip",
 }
+# kind -> whether a partition that does not own a resource of the kind sees it from a side of
+# its own, with tags of its own (a transit gateway attachment: the gateway's owner, a peering
+# accepter); the owner's tags stay on the node, each other side's in its `side_tags`
+OTHER_SIDES: Registry[Callable[[World, Partition, str], bool]] = Registry(
+    "whether a partition tags its own side of a resource another one owns")
 # kinds that are sub-resources without tags of their own (CreateTags calls their ids invalid)
 UNTAGGABLE = frozenset({"vpc-cidr-assoc", "subnet-cidr-assoc", "route-table-assoc",
                         "network-acl-assoc"})
@@ -149,15 +159,43 @@ def listed(tags: dict[str, str]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in tags.items()]
 
 
+def other_side(world: World, part: Partition, rid: str) -> bool:
+    """Whether `part` sees `rid`, which another partition owns, from a side of its own."""
+    node = world.node(rid)
+    if node is None or (node["account"], node["region"]) == (part.account, part.region):
+        return False
+    sees = OTHER_SIDES.get(node["kind"])
+    return sees is not None and sees(world, part, rid)
+
+
+def _side(part: Partition) -> str:
+    return f"{part.account}/{part.region}"
+
+
+def tags_of(world: World, part: Partition, rid: str) -> dict[str, str]:
+    """The tags `part` sees on `rid`: its own side's, or the node's."""
+    if other_side(world, part, rid):
+        return dict(world.graph.nodes[rid].get("side_tags", {}).get(_side(part), {}))
+    return world.tags(rid)
+
+
+def _set_side(world: World, part: Partition, rid: str, tags: dict[str, str]) -> None:
+    sides = dict(world.graph.nodes[rid].get("side_tags", {}))
+    sides[_side(part)] = tags
+    world.update(rid, side_tags=sides)
+
+
 def taggable(world: World, part: Partition, rid: str) -> str:
-    """The kind of resource `rid` in `part`, for create/delete_tags; raises like AWS.
+    """The kind of resource `rid` in `part` (or seen from its own side), for
+    create/delete_tags; raises like AWS.
 
     An id of a known kind that does not exist is that kind's `.NotFound`; an id of no
     taggable shape at all is `InvalidID`.
     """
     node = world.node(rid)
-    if node is not None and node["account"] == part.account and node["region"] == part.region \
-            and node["kind"] not in UNTAGGABLE:
+    if node is not None and node["kind"] not in UNTAGGABLE and (
+            (node["account"] == part.account and node["region"] == part.region)
+            or other_side(world, part, rid)):
         return node["kind"]
     kind = schema.KIND_BY_PREFIX.get(rid.rpartition("-")[0])
     if kind is not None and kind.name not in UNTAGGABLE and is_id_of(kind.prefix, rid):
@@ -179,10 +217,13 @@ def create(world: World, part: Partition, resources: list[str], tags: list[dict[
     for rid in ids:
         taggable(world, part, rid)
     for rid in ids:
-        if len(set(world.tags(rid)) | set(wanted)) > MAX_TAGS:
+        if len(set(tags_of(world, part, rid)) | set(wanted)) > MAX_TAGS:
             raise _limit_exceeded()
     for rid in ids:
-        apply(world, rid, wanted)
+        if other_side(world, part, rid):
+            _set_side(world, part, rid, {**tags_of(world, part, rid), **wanted})
+        else:
+            apply(world, rid, wanted)
 
 
 def delete(world: World, part: Partition, resources: list[str],
@@ -194,11 +235,14 @@ def delete(world: World, part: Partition, resources: list[str],
     for rid in ids:
         taggable(world, part, rid)
     for rid in ids:
-        current = world.tags(rid)
+        current = tags_of(world, part, rid)
         if tags is None:
             doomed = [k for k in current if not k.lower().startswith(RESERVED_PREFIX)]
         else:
             doomed = [k for k, v in selectors if k in current and (v is None or current[k] == v)]
+        if other_side(world, part, rid):
+            _set_side(world, part, rid, {k: v for k, v in current.items() if k not in doomed})
+            continue
         for key in doomed:
             world.untag(rid, key)
 
