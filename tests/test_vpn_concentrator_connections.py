@@ -38,6 +38,9 @@ def test_connection_on_a_concentrator(ec2, hub):
     assert made["Options"]["StaticRoutesOnly"] is False
     found = vpns(ec2, VpnConnectionIds=[made["VpnConnectionId"]])[0]
     assert found["State"] == "available"
+    # tunnels down until a device brings them up, in AWS's words (the CLI's examples)
+    assert [(t["Status"], t["StatusMessage"]) for t in found["VgwTelemetry"]] == [
+        ("DOWN", "IPSEC IS DOWN")] * 2
     assert found["VpnConcentratorId"] == hub["VpnConcentratorId"]
     # no attachment of its own: the concentrator's carries it (filter by the gateway finds it)
     attachments = ec2.describe_transit_gateway_attachments(Filters=[

@@ -232,10 +232,12 @@ def _build(world: World, part: Partition, params: dict[str, Any], kind: str, gw_
 
 
 def _telemetry(tunnels: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """`VgwTelemetry`: both tunnels down until a customer device brings them up."""
+    """`VgwTelemetry`: both tunnels down until a customer device brings them up (AWS's
+    words for that, as the CLI's describe-vpn-connections example shows)."""
     now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     return [{"AcceptedRouteCount": 0, "LastStatusChange": now,
-             "OutsideIpAddress": t["OutsideIpAddress"], "Status": "DOWN", "StatusMessage": ""}
+             "OutsideIpAddress": t["OutsideIpAddress"], "Status": "DOWN",
+             "StatusMessage": "IPSEC IS DOWN"}
             for t in tunnels]
 
 
