@@ -230,3 +230,42 @@ def test_terraform_flow_in_process(ec2):
 
 def test_terraform_flow_against_the_server(server_ec2):
     _terraform_flow(server_ec2)
+
+
+# -- auto-import as AWS documents it ------------------------------------------------------------
+def _auto_import(ec2: Any) -> None:
+    ipam = ec2.create_ipam()["Ipam"]
+    pool = ec2.create_ipam_pool(IpamScopeId=ipam["PrivateDefaultScopeId"], AddressFamily="ipv4",
+                                Locale="us-east-1", AutoImport=True,
+                                AllocationMaxNetmaskLength=16)["IpamPool"]["IpamPoolId"]
+    ec2.provision_ipam_pool_cidr(IpamPoolId=pool, Cidr="10.0.0.0/14")
+    custom = ec2.allocate_ipam_pool_cidr(IpamPoolId=pool, Cidr="10.2.0.0/16")[
+        "IpamPoolAllocation"]
+
+    def vpc(cidr: str) -> str:
+        return ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
+    small = vpc("10.0.0.0/20")          # outside the pool's netmask rules: imported anyway
+    inner = vpc("10.1.0.0/20")          # overlaps a larger block: only the larger is imported
+    outer = vpc("10.1.0.0/16")
+    vpc("10.2.0.0/16")                  # over space already allocated: not imported
+    listed = ec2.get_ipam_pool_allocations(IpamPoolId=pool)["IpamPoolAllocations"]
+    assert sorted((a["ResourceId"], a["Cidr"]) for a in listed if a["ResourceType"] == "vpc") == \
+        sorted([(small, "10.0.0.0/20"), (outer, "10.1.0.0/16")])
+    assert [a["IpamPoolAllocationId"] for a in listed if a["ResourceType"] == "custom"] == [
+        custom["IpamPoolAllocationId"]]
+    rows = {r["ResourceId"]: r for r in ec2.get_ipam_resource_cidrs(
+        IpamScopeId=ipam["PrivateDefaultScopeId"], IpamPoolId=pool)["IpamResourceCidrs"]}
+    assert (rows[small]["ManagementState"], rows[small]["ComplianceStatus"]) == (
+        "managed", "noncompliant")
+    assert rows[outer]["ComplianceStatus"] == "compliant" and inner not in rows
+    ec2.delete_vpc(VpcId=outer)         # the larger gone, the smaller one is imported
+    assert inner in {a.get("ResourceId") for a in ec2.get_ipam_pool_allocations(
+        IpamPoolId=pool)["IpamPoolAllocations"]}
+
+
+def test_auto_import_as_documented(ec2):
+    _auto_import(ec2)
+
+
+def test_auto_import_against_the_server(server_ec2):
+    _auto_import(server_ec2)

@@ -50,14 +50,15 @@ def allocations(world: World, pool_id: str) -> list[str]:
 def imported(world: World, pool_id: str) -> list[tuple[str, IPNetwork]]:
     """The VPC blocks an `AutoImport` pool counts as its allocations, as IPAM finds them:
     (block node, CIDR) of the VPCs of its locale, in the accounts its IPAM watches, inside
-    its provisioned CIDRs, of a size its rules allow and held by no allocation."""
+    its provisioned CIDRs and held by no allocation. As AWS documents: whatever the pool's
+    netmask rules (such a block is then noncompliant), not over space already allocated,
+    and of blocks that overlap only the largest (of equal ones, the first)."""
     pool = world.graph.nodes[pool_id]
     if not pool["AutoImport"] or not pool.get("Locale"):
         return []
     nodes = world.graph.nodes
     blocks = [addressing.network(nodes[c]["Cidr"]) for c in provisioned(world, pool_id)]
     key = "CidrBlock" if pool["AddressFamily"] == "ipv4" else "Ipv6CidrBlock"
-    low, high = pool["AllocationMinNetmaskLength"], pool["AllocationMaxNetmaskLength"]
     found = []
     for part in discoveries.partitions(world, discoveries.watched(world, pool["account"]),
                                        [pool["Locale"]]):
@@ -66,9 +67,15 @@ def imported(world: World, pool_id: str) -> list[tuple[str, IPNetwork]]:
             if cidr is None or world.into(assoc, schema.ASSOCIATED, KIND):
                 continue
             net = addressing.network(cidr)
-            if low <= net.prefixlen <= high and any(net in block for block in blocks):
+            if any(net in block for block in blocks):
                 found.append((assoc, net))
-    return found
+    taken = IPSet(nodes[a]["Cidr"] for a in allocations(world, pool_id))
+    chosen: list[tuple[str, IPNetwork]] = []
+    for assoc, net in sorted(found, key=lambda f: (f[1].prefixlen, nodes[f[0]]["seq"])):
+        if not IPSet([net]) & taken:
+            chosen.append((assoc, net))
+            taken.add(net)
+    return sorted(chosen, key=lambda f: nodes[f[0]]["seq"])
 
 
 def free_space(world: World, pool_id: str) -> IPSet:
