@@ -98,3 +98,193 @@ def test_javascript_sdk_drives_the_networking_families(server_url: str,
     assert errors["dryRun"]["name"] == "DryRunOperation" and errors["dryRun"]["status"] == 412
     pools = server_ec2.describe_ipam_pools()["IpamPools"]
     assert len(pools) == 6                                         # the dry run made none
+
+
+# -- the AWS CLI -------------------------------------------------------------------------------
+
+def fails_with(done: subprocess.CompletedProcess[str], code: str) -> str:
+    """The CLI's exit code and error for a refused call; returns its stderr."""
+    assert done.returncode in (254, 255), done.stdout
+    assert f"An error occurred ({code})" in done.stderr, done.stderr
+    return done.stderr
+
+
+def test_cli_ipam_pools_paginate_filter_and_dry_run(aws: Any, server_ec2: Any) -> None:
+    ipam = ok(aws("ec2", "create-ipam", "--operating-regions", "RegionName=us-east-1"))["Ipam"]
+    scope = ipam["PrivateDefaultScopeId"]
+    dry = aws("ec2", "create-ipam-pool", "--ipam-scope-id", scope, "--address-family", "ipv4",
+              "--dry-run")
+    assert "Request would have succeeded, but DryRun flag is set." in fails_with(
+        dry, "DryRunOperation")
+    assert server_ec2.describe_ipam_pools()["IpamPools"] == []
+    pools = [ok(aws("ec2", "create-ipam-pool", "--ipam-scope-id", scope, "--address-family",
+                    "ipv4", "--locale", "us-east-1", "--tag-specifications",
+                    f"ResourceType=ipam-pool,Tags=[{{Key=team,Value={team}}}]"))["IpamPool"][
+        "IpamPoolId"] for team in ("net", "net", "app", "net", "app", "net")]
+
+    first = ok(aws("ec2", "describe-ipam-pools", "--max-items", "2"))
+    assert [p["IpamPoolId"] for p in first["IpamPools"]] == pools[:2]
+    rest = ok(aws("ec2", "describe-ipam-pools", "--starting-token", first["NextToken"]))
+    assert [p["IpamPoolId"] for p in rest["IpamPools"]] == pools[2:]
+    assert "NextToken" not in rest
+    walked = ok(aws("ec2", "describe-ipam-pools", "--page-size", "5"))  # MaxResults 5, 2 pages
+    assert [p["IpamPoolId"] for p in walked["IpamPools"]] == pools
+    small = aws("ec2", "describe-ipam-pools", "--page-size", "1")   # the CLI checks the model
+    assert small.returncode == 255 and "valid min value: 5" in small.stderr
+    net = ok(aws("ec2", "describe-ipam-pools", "--filters", "Name=tag:team,Values=net",
+                 f"Name=ipam-scope-id,Values={scope}", "--query", "IpamPools[].IpamPoolId"))
+    assert net == [pools[0], pools[1], pools[3], pools[5]]
+
+    ok(aws("ec2", "provision-ipam-pool-cidr", "--ipam-pool-id", pools[0], "--cidr",
+           "10.50.0.0/16"))
+    vpc = ok(aws("ec2", "create-vpc", "--ipv4-ipam-pool-id", pools[0],
+                 "--ipv4-netmask-length", "24"))["Vpc"]
+    assert vpc["CidrBlock"] == "10.50.0.0/24"
+    second = ok(aws("ec2", "create-vpc", "--ipv4-ipam-pool-id", pools[0],
+                    "--ipv4-netmask-length", "24"))["Vpc"]
+    assert second["CidrBlock"] == "10.50.1.0/24"                  # no overlap with the first
+    allocated = ok(aws("ec2", "get-ipam-pool-allocations", "--ipam-pool-id", pools[0],
+                       "--query", "IpamPoolAllocations[].[Cidr,ResourceId]"))
+    assert sorted(allocated) == [["10.50.0.0/24", vpc["VpcId"]],
+                                 ["10.50.1.0/24", second["VpcId"]]]
+    ok(aws("ec2", "delete-vpc", "--vpc-id", vpc["VpcId"]))
+    assert ok(aws("ec2", "get-ipam-pool-allocations", "--ipam-pool-id", pools[0], "--query",
+                  "IpamPoolAllocations[].ResourceId")) == [second["VpcId"]]
+    missing = aws("ec2", "delete-ipam-pool", "--ipam-pool-id", "ipam-pool-0123456789abcdef0")
+    assert "The ipam-pool ID 'ipam-pool-0123456789abcdef0' does not exist" in fails_with(
+        missing, "InvalidIpamPoolId.NotFound")
+
+
+def test_cli_client_vpn_and_traffic_mirroring(aws: Any, server_ec2: Any) -> None:
+    vpc = ok(aws("ec2", "create-vpc", "--cidr-block", "10.60.0.0/16"))["Vpc"]["VpcId"]
+    subnet = ok(aws("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.60.1.0/24",
+                    "--availability-zone", "us-east-1a"))["Subnet"]["SubnetId"]
+    auth = ("Type=certificate-authentication,MutualAuthentication="
+            f"{{ClientRootCertificateChainArn={CERT}}}")
+    common = ["--server-certificate-arn", CERT, "--authentication-options", auth,
+              "--connection-log-options", "Enabled=false"]
+    dry = aws("ec2", "create-client-vpn-endpoint", "--client-cidr-block", "172.16.0.0/22",
+              *common, "--dry-run")
+    fails_with(dry, "DryRunOperation")
+    endpoints = [ok(aws("ec2", "create-client-vpn-endpoint", "--client-cidr-block", cidr,
+                        *common, "--split-tunnel", "--tag-specifications",
+                        "ResourceType=client-vpn-endpoint,Tags=[{Key=Name,Value=cli}]"))[
+        "ClientVpnEndpointId"] for cidr in ("172.16.0.0/22", "172.17.0.0/22", "172.18.0.0/22")]
+    page = ok(aws("ec2", "describe-client-vpn-endpoints", "--max-items", "2", "--page-size",
+                  "5"))
+    assert [e["ClientVpnEndpointId"] for e in page["ClientVpnEndpoints"]] == endpoints[:2]
+    assert page["NextToken"]
+    rest = ok(aws("ec2", "describe-client-vpn-endpoints", "--starting-token",
+                  page["NextToken"]))
+    assert [e["ClientVpnEndpointId"] for e in rest["ClientVpnEndpoints"]] == endpoints[2:]
+    assoc = ok(aws("ec2", "associate-client-vpn-target-network", "--client-vpn-endpoint-id",
+                   endpoints[0], "--subnet-id", subnet))
+    assert assoc["Status"]["Code"] == "associating"
+    ok(aws("ec2", "authorize-client-vpn-ingress", "--client-vpn-endpoint-id", endpoints[0],
+           "--target-network-cidr", "10.60.0.0/16", "--authorize-all-groups"))
+    again = aws("ec2", "authorize-client-vpn-ingress", "--client-vpn-endpoint-id", endpoints[0],
+                "--target-network-cidr", "10.60.0.0/16", "--authorize-all-groups")
+    fails_with(again, "InvalidClientVpnDuplicateAuthorizationRule")
+    shown = ok(aws("ec2", "describe-client-vpn-endpoints", "--filters",
+                   f"Name=endpoint-id,Values={endpoints[0]}", "--query",
+                   "ClientVpnEndpoints[0].[Status.Code,VpcId,SplitTunnel]"))
+    assert shown == ["available", vpc, True]
+    rules = ok(aws("ec2", "describe-client-vpn-authorization-rules", "--client-vpn-endpoint-id",
+                   endpoints[0], "--query", "AuthorizationRules[].[DestinationCidr,Status.Code]"))
+    assert rules == [["10.60.0.0/16", "active"]]
+    routes = ok(aws("ec2", "describe-client-vpn-routes", "--client-vpn-endpoint-id",
+                    endpoints[0], "--query", "Routes[].[DestinationCidr,TargetSubnet,Origin]"))
+    assert routes == [["10.60.0.0/16", subnet, "associate"]]
+    busy = aws("ec2", "delete-client-vpn-endpoint", "--client-vpn-endpoint-id", endpoints[0])
+    fails_with(busy, "InvalidState")                       # a target network is associated
+
+    instances = ok(aws("ec2", "run-instances", "--image-id", AMI, "--instance-type", "t3.micro",
+                       "--count", "4", "--subnet-id", subnet))["Instances"]
+    enis = [i["NetworkInterfaces"][0]["NetworkInterfaceId"] for i in instances]
+    tmf = ok(aws("ec2", "create-traffic-mirror-filter", "--description", "cli"))[
+        "TrafficMirrorFilter"]["TrafficMirrorFilterId"]
+    rule = ok(aws("ec2", "create-traffic-mirror-filter-rule", "--traffic-mirror-filter-id", tmf,
+                  "--traffic-direction", "egress", "--rule-number", "10", "--rule-action",
+                  "reject", "--protocol", "17", "--destination-cidr-block", "10.0.0.0/8",
+                  "--source-cidr-block", "0.0.0.0/0", "--destination-port-range",
+                  "FromPort=53,ToPort=53"))["TrafficMirrorFilterRule"]
+    assert rule["DestinationPortRange"] == {"FromPort": 53, "ToPort": 53}
+    tmt = ok(aws("ec2", "create-traffic-mirror-target", "--network-interface-id", enis[0]))[
+        "TrafficMirrorTarget"]["TrafficMirrorTargetId"]
+    dry = aws("ec2", "create-traffic-mirror-session", "--network-interface-id", enis[1],
+              "--traffic-mirror-target-id", tmt, "--traffic-mirror-filter-id", tmf,
+              "--session-number", "1", "--dry-run")
+    fails_with(dry, "DryRunOperation")
+    sessions = [ok(aws("ec2", "create-traffic-mirror-session", "--network-interface-id", eni,
+                       "--traffic-mirror-target-id", tmt, "--traffic-mirror-filter-id", tmf,
+                       "--session-number", "1", "--packet-length", "100"))[
+        "TrafficMirrorSession"]["TrafficMirrorSessionId"] for eni in enis[1:]]
+    first = ok(aws("ec2", "describe-traffic-mirror-sessions", "--max-items", "1"))
+    assert [s["TrafficMirrorSessionId"] for s in first["TrafficMirrorSessions"]] == sessions[:1]
+    everything = ok(aws("ec2", "describe-traffic-mirror-sessions", "--page-size", "5",
+                        "--filters", f"Name=traffic-mirror-filter-id,Values={tmf}",
+                        "Name=packet-length,Values=100"))
+    assert [s["TrafficMirrorSessionId"] for s in everything["TrafficMirrorSessions"]] == sessions
+    by_eni = ok(aws("ec2", "describe-traffic-mirror-sessions", "--filters",
+                    f"Name=network-interface-id,Values={enis[2]}", "--query",
+                    "TrafficMirrorSessions[].TrafficMirrorSessionId"))
+    assert by_eni == [sessions[1]]
+    used = aws("ec2", "delete-traffic-mirror-target", "--traffic-mirror-target-id", tmt)
+    assert "Target is in use by" in fails_with(used, "TrafficMirrorTargetInUse")
+    assert len(server_ec2.describe_traffic_mirror_targets()["TrafficMirrorTargets"]) == 1
+
+
+def test_cli_transit_gateway_connect_and_vpn_waiters(aws: Any, server_ec2: Any) -> None:
+    tgw = ok(aws("ec2", "create-transit-gateway", "--options",
+                 "TransitGatewayCidrBlocks=192.0.2.0/24"))["TransitGateway"]["TransitGatewayId"]
+    vpc = ok(aws("ec2", "create-vpc", "--cidr-block", "10.70.0.0/16"))["Vpc"]["VpcId"]
+    subnet = ok(aws("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", "10.70.1.0/24"))[
+        "Subnet"]["SubnetId"]
+    transport = ok(aws("ec2", "create-transit-gateway-vpc-attachment", "--transit-gateway-id",
+                       tgw, "--vpc-id", vpc, "--subnet-ids", subnet))[
+        "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    connect = ok(aws("ec2", "create-transit-gateway-connect",
+                     "--transport-transit-gateway-attachment-id", transport,
+                     "--options", "Protocol=gre"))["TransitGatewayConnect"]
+    peer = ok(aws("ec2", "create-transit-gateway-connect-peer", "--transit-gateway-attachment-id",
+                  connect["TransitGatewayAttachmentId"], "--peer-address", "10.70.1.10",
+                  "--inside-cidr-blocks", "169.254.10.0/29", "--bgp-options", "PeerAsn=65010"))[
+        "TransitGatewayConnectPeer"]
+    assert peer["ConnectPeerConfiguration"]["TransitGatewayAddress"] == "192.0.2.1"
+    found = ok(aws("ec2", "describe-transit-gateway-connect-peers", "--filters",
+                   f"Name=transit-gateway-attachment-id,Values={connect['TransitGatewayAttachmentId']}",
+                   "--query", "TransitGatewayConnectPeers[].TransitGatewayConnectPeerId"))
+    assert found == [peer["TransitGatewayConnectPeerId"]]
+    busy = aws("ec2", "delete-transit-gateway-connect", "--transit-gateway-attachment-id",
+               connect["TransitGatewayAttachmentId"])
+    fails_with(busy, "IncorrectState")                             # its peer still exists
+
+    cgw = ok(aws("ec2", "create-customer-gateway", "--type", "ipsec.1", "--public-ip",
+                 "198.51.100.7", "--bgp-asn", "65000"))["CustomerGateway"]["CustomerGatewayId"]
+    ok(aws("ec2", "wait", "customer-gateway-available", "--customer-gateway-ids", cgw))
+    tunnels = ("TunnelOptions=[{TunnelInsideCidr=169.254.20.0/30,PreSharedKey=first_key1},"
+               "{TunnelInsideCidr=169.254.21.0/30,IKEVersions=[{Value=ikev2}]}]")
+    vpn = ok(aws("ec2", "create-vpn-connection", "--type", "ipsec.1", "--customer-gateway-id",
+                 cgw, "--transit-gateway-id", tgw, "--options", tunnels))["VpnConnection"]
+    vpn_id = vpn["VpnConnectionId"]
+    ok(aws("ec2", "wait", "vpn-connection-available", "--vpn-connection-ids", vpn_id))
+    options = ok(aws("ec2", "describe-vpn-connections", "--vpn-connection-ids", vpn_id,
+                     "--query", "VpnConnections[0].Options.TunnelOptions"))
+    assert [t["TunnelInsideCidr"] for t in options] == ["169.254.20.0/30", "169.254.21.0/30"]
+    assert options[0]["PreSharedKey"] == "first_key1"
+    assert options[1]["IkeVersions"] == [{"Value": "ikev2"}]
+    outside = options[0]["OutsideIpAddress"]
+    changed = ok(aws("ec2", "modify-vpn-tunnel-options", "--vpn-connection-id", vpn_id,
+                     "--vpn-tunnel-outside-ip-address", outside, "--tunnel-options",
+                     "DPDTimeoutSeconds=60,DPDTimeoutAction=restart"))["VpnConnection"]
+    tunnel = next(t for t in changed["Options"]["TunnelOptions"]
+                  if t["OutsideIpAddress"] == outside)
+    assert (tunnel["DpdTimeoutSeconds"], tunnel["DpdTimeoutAction"]) == (60, "restart")
+    taken = aws("ec2", "modify-vpn-tunnel-options", "--vpn-connection-id", vpn_id,
+                "--vpn-tunnel-outside-ip-address", outside, "--tunnel-options",
+                "TunnelInsideCidr=169.254.21.0/30")
+    fails_with(taken, "InvalidParameterValue")
+    ok(aws("ec2", "delete-vpn-connection", "--vpn-connection-id", vpn_id))
+    ok(aws("ec2", "wait", "vpn-connection-deleted", "--vpn-connection-ids", vpn_id))
+    assert server_ec2.describe_vpn_connections(VpnConnectionIds=[vpn_id])[
+        "VpnConnections"][0]["State"] == "deleted"
