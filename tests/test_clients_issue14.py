@@ -5,6 +5,7 @@ CLI (automatic pagination, --dry-run, --filters shorthand, waiters) and Ansible 
 The state each client leaves is checked through boto3."""
 from __future__ import annotations
 
+import ipaddress
 import json
 import subprocess
 from typing import Any
@@ -288,3 +289,50 @@ def test_cli_transit_gateway_connect_and_vpn_waiters(aws: Any, server_ec2: Any) 
     ok(aws("ec2", "wait", "vpn-connection-deleted", "--vpn-connection-ids", vpn_id))
     assert server_ec2.describe_vpn_connections(VpnConnectionIds=[vpn_id])[
         "VpnConnections"][0]["State"] == "deleted"
+
+
+# -- Ansible amazon.aws ------------------------------------------------------------------------
+
+@pytest.mark.ansible
+def test_ansible_vpn_to_a_transit_gateway_beside_an_ipam_vpc(playbook: Any,
+                                                              server_ec2: Any) -> None:
+    ipam = server_ec2.create_ipam(OperatingRegions=[{"RegionName": "us-east-1"}])["Ipam"]
+    pool = server_ec2.create_ipam_pool(IpamScopeId=ipam["PrivateDefaultScopeId"],
+                                       AddressFamily="ipv4", Locale="us-east-1")["IpamPool"]
+    server_ec2.provision_ipam_pool_cidr(IpamPoolId=pool["IpamPoolId"], Cidr="10.80.0.0/16")
+    vpc = server_ec2.create_vpc(Ipv4IpamPoolId=pool["IpamPoolId"], Ipv4NetmaskLength=22)["Vpc"]
+    assert vpc["CidrBlock"] == "10.80.0.0/22"
+
+    out = playbook("issue14.yml", vpc_id=vpc["VpcId"], subnet_cidr="10.80.1.0/24")
+    assert out["ipam vpc info"]["vpcs"][0]["cidr_block"] == "10.80.0.0/22"
+    tgw = out["create transit gateway"]["transit_gateway"]["transit_gateway_id"]
+    attach = out["attach vpc"]["attachments"][0]
+    assert out["attach vpc"]["changed"] and not out["attach vpc again"]["changed"]
+    assert attach["vpc_id"] == vpc["VpcId"] and attach["transit_gateway_id"] == tgw
+
+    assert out["create vpn in check mode"]["changed"]
+    vpn = out["create vpn"]
+    assert vpn["changed"] and not out["create vpn again"]["changed"]
+    assert vpn["transit_gateway_id"] == tgw and vpn["state"] == "available"
+    assert vpn["vpn_connection_id"] == out["create vpn again"]["vpn_connection_id"]
+    shown = server_ec2.describe_vpn_connections(VpnConnectionIds=[vpn["vpn_connection_id"]])[
+        "VpnConnections"][0]
+    tunnels = shown["Options"]["TunnelOptions"]                   # AWS chose both tunnels'
+    inside = [ipaddress.ip_network(t["TunnelInsideCidr"]) for t in tunnels]
+    assert [n.prefixlen for n in inside] == [30, 30] and inside[0] != inside[1]
+    assert all(n.subnet_of(ipaddress.ip_network("169.254.0.0/16")) for n in inside)
+    assert all(len(t["PreSharedKey"]) >= 8 for t in tunnels)
+    info = out["vpn info"]["vpn_connections"][0]["options"]["tunnel_options"]
+    assert [t["tunnel_inside_cidr"] for t in info] == [t["TunnelInsideCidr"] for t in tunnels]
+    assert shown["Tags"] == [{"Key": "Name", "Value": "ansible-14-vpn"}]
+    listed = out["vpn info"]["vpn_connections"]
+    assert [v["vpn_connection_id"] for v in listed] == [vpn["vpn_connection_id"]]
+    assert [a["transit_gateway_attachment_id"] for a in out["attachment info"]["attachments"]
+            ] == [attach["transit_gateway_attachment_id"]]
+    vpn_attach = server_ec2.describe_transit_gateway_attachments(Filters=[
+        {"Name": "resource-type", "Values": ["vpn"]}])["TransitGatewayAttachments"]
+    assert [a["ResourceId"] for a in vpn_attach] == [vpn["vpn_connection_id"]]
+
+    assert out["delete vpn"]["changed"] and out["delete attachment"]["changed"]
+    assert server_ec2.describe_vpn_connections(VpnConnectionIds=[vpn["vpn_connection_id"]])[
+        "VpnConnections"][0]["State"] in ("deleting", "deleted")
