@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from ..core import schema
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 from ..network import interface_views, network_interfaces
 from . import placement_groups, volumes
@@ -355,7 +355,7 @@ FILTERS: dict[str, Filter] = {
     "operator.managed": Filter(nested("Operator", "Managed")),
     "operator.principal": Filter(nested("Operator", "Principal")),
     "outpost-arn": _nothing(),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "placement-group-name": Filter(_placement_group, _by_placement_group),
     "placement-partition-number": Filter(_partition),
     "platform": field("Platform"),

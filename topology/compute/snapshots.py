@@ -25,7 +25,7 @@ from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
 from ..core.family import Family, declare
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.permissions import ALL, permission_item
 from ..core.world import Partition, World
 from . import ebs_encryption, volumes
@@ -252,7 +252,7 @@ FILTERS: dict[str, Filter] = {
     "description": field("Description"),
     "encrypted": field("Encrypted"),
     "owner-alias": field("OwnerAlias"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "progress": field("Progress"),
     "snapshot-id": ident(),
     "start-time": Filter(lambda w, rid, n: clock.stamp(n["StartTime"])),

@@ -29,7 +29,7 @@ from ..core import tags as tagging
 from ..core.errors import (DependencyViolation, IncorrectState, InvalidParameterCombination,
                            InvalidParameterValue, MissingParameter, NotFound, TopologyError)
 from ..core.family import Family, declare
-from ..core.filters import Filter, FilterTable, field, ident, select_rows
+from ..core.filters import Filter, FilterTable, field, ident, owner, select_rows
 from ..core.world import Partition, World
 from ..network import ipam_allocations
 from ..network import secondary_networks as secondary
@@ -400,21 +400,18 @@ def page_rows(rows: list[dict[str, Any]], max_results: int | None, token: str | 
 
 
 # -- filters and the families (docs/families.md) ----------------------------------------------
-def _owner() -> Filter:
-    return Filter(lambda w, rid, n: n["account"])
-
 
 def _arn() -> Filter:
     return Filter(lambda w, rid, n: arn(w, rid))
 
 
 GATEWAY_FILTERS: FilterTable = {
-    "owner-id": _owner(), "secondary-network-id": Filter(lambda w, rid, n: network_of(w, rid)),
+    "owner-id": owner(), "secondary-network-id": Filter(lambda w, rid, n: network_of(w, rid)),
     "state": field("State"), "virtual-edge-network-gateway-arn": _arn(),
     "virtual-edge-network-gateway-id": ident(),
 }
 TABLE_FILTERS: FilterTable = {
-    "owner-id": _owner(), "state": field("State"),
+    "owner-id": owner(), "state": field("State"),
     "virtual-edge-network-gateway-id": Filter(lambda w, rid, n: gateway_of(w, rid)),
     "virtual-edge-network-gateway-route-table-arn": _arn(),
     "virtual-edge-network-gateway-route-table-id": ident(),
@@ -424,7 +421,7 @@ ASSOC_FILTERS: FilterTable = {
         lambda w, rid, n: (n["BgpOptions"].get("RouteFilter") or {}).get("MaxPrefixLength")),
     "bgp-options.route-propagation-enabled": Filter(
         lambda w, rid, n: n["BgpOptions"]["RoutePropagationEnabled"]),
-    "owner-id": _owner(), "secondary-subnet-id": Filter(lambda w, rid, n: _end(w, rid, "subnet")),
+    "owner-id": owner(), "secondary-subnet-id": Filter(lambda w, rid, n: _end(w, rid, "subnet")),
     "state": field("State"),
     "virtual-edge-network-gateway-route-table-association-arn": _arn(),
     "virtual-edge-network-gateway-route-table-association-id": ident(),

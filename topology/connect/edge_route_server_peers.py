@@ -19,7 +19,7 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue
 from ..core.family import Family, declare
-from ..core.filters import Filter, FilterTable, field, ident
+from ..core.filters import Filter, FilterTable, field, ident, owner
 from ..core.world import Partition, World
 from ..network import secondary_networks as secondary
 from .edge_gateways import LIVE, arn, in_state, live
@@ -148,7 +148,7 @@ FILTERS: FilterTable = {
     "bgp-options.peer-asn": Filter(lambda w, rid, n: n["BgpOptions"]["PeerAsn"]),
     "bgp-options.peer-liveness-detection": Filter(
         lambda w, rid, n: n["BgpOptions"]["PeerLivenessDetection"]),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "secondary-subnet-id": Filter(lambda w, rid, n: subnet_of(w, rid)),
     "state": field("State"),
     "virtual-edge-network-route-server-peer-arn": Filter(lambda w, rid, n: arn(w, rid)),

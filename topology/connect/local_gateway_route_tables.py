@@ -25,7 +25,7 @@ from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.errors import DependencyViolation, TopologyError
 from ..core.family import Family, declare
-from ..core.filters import Filter, FilterTable, field, ident
+from ..core.filters import Filter, FilterTable, field, ident, owner
 from ..core.world import Partition, World
 from ..network import vpcs
 from . import local_gateway_vifs as vifs
@@ -209,9 +209,6 @@ def _pending_group_association(world: World, assoc: str) -> dict[str, Any]:
 
 
 # -- filters ----------------------------------------------------------------------------------
-def _owner() -> Filter:
-    return Filter(lambda w, rid, n: n["account"])
-
 
 def _assoc_table(read: Any) -> Filter:
     return Filter(lambda w, rid, n: read(w, table_of(w, rid)))
@@ -222,14 +219,14 @@ FILTERS: FilterTable = {
     "local-gateway-route-table-arn": Filter(lambda w, rid, n: outposts.ec2_arn(w, rid, KIND)),
     "local-gateway-route-table-id": ident(),
     "outpost-arn": Filter(lambda w, rid, n: outposts.arn_of(w, gateway_of(w, rid))),
-    "owner-id": _owner(),
+    "owner-id": owner(),
     "state": field("State"),
 }
 _COMMON: FilterTable = {
     "local-gateway-id": _assoc_table(gateway_of),
     "local-gateway-route-table-arn": _assoc_table(lambda w, t: outposts.ec2_arn(w, t, KIND)),
     "local-gateway-route-table-id": _assoc_table(lambda w, t: t),
-    "owner-id": _owner(),
+    "owner-id": owner(),
     "state": field("State"),
 }
 VPC_FILTERS: FilterTable = {

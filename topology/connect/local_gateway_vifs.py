@@ -20,10 +20,10 @@ from typing import Any
 
 from ..core import schema
 from ..core import tags as tagging
-from ..core.errors import (DependencyViolation, InvalidParameterCombination,
-                           InvalidParameterValue, MissingParameter)
+from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
+                           MissingParameter)
 from ..core.family import Family, declare
-from ..core.filters import Filter, FilterTable, field, ident
+from ..core.filters import Filter, FilterTable, field, ident, owner
 from ..core.world import Partition, World
 from . import outposts
 
@@ -189,22 +189,19 @@ def interface_view(world: World, vif: str) -> dict[str, Any]:
 
 
 # -- filters ----------------------------------------------------------------------------------
-def _owner() -> Filter:
-    return Filter(lambda w, rid, n: n["account"])
-
 
 GROUP_FILTERS: FilterTable = {
     "local-gateway-id": Filter(lambda w, rid, n: gateway_of(w, rid)),
     "local-gateway-virtual-interface-group-id": ident(),
     "local-gateway-virtual-interface-id": Filter(lambda w, rid, n: interfaces(w, rid)),
-    "owner-id": _owner(),
+    "owner-id": owner(),
 }
 VIF_FILTERS: FilterTable = {
     "local-address": field("LocalAddress"),
     "local-bgp-asn": Filter(lambda w, rid, n: interface_view(w, rid).get("LocalBgpAsn")),
     "local-gateway-id": Filter(lambda w, rid, n: gateway_of(w, rid)),
     "local-gateway-virtual-interface-id": ident(),
-    "owner-id": _owner(),
+    "owner-id": owner(),
     "peer-address": field("PeerAddress"),
     "peer-bgp-asn": Filter(lambda w, rid, n: n.get("PeerBgpAsn", n.get("PeerBgpAsnExtended"))),
     "vlan": field("Vlan"),

@@ -23,7 +23,7 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue
 from ..core.family import Family, declare
-from ..core.filters import Filter, FilterTable, field, ident
+from ..core.filters import Filter, FilterTable, field, ident, owner
 from ..core.world import Partition, World
 
 OUTPOST, LGW, LAG, SLVIF = ("outpost", "local-gateway", "outpost-lag",
@@ -120,9 +120,6 @@ def slvif_view(world: World, vif_id: str) -> dict[str, Any]:
 
 
 # -- filters ---------------------------------------------------------------------------------
-def _owner() -> Filter:
-    return Filter(lambda w, rid, n: n["account"])
-
 
 def _outpost_arn() -> Filter:
     return Filter(lambda w, rid, n: arn_of(w, rid))
@@ -131,7 +128,7 @@ def _outpost_arn() -> Filter:
 FILTERS: FilterTable = {
     "local-gateway-id": ident(),
     "outpost-arn": _outpost_arn(),
-    "owner-id": _owner(),
+    "owner-id": owner(),
     "state": field("State"),
 }
 
@@ -151,7 +148,7 @@ LAG_FILTERS: FilterTable = {
         lambda w, v, n: ec2_arn(w, v, "service-link-virtual-interface")),
     "outpost-id": Filter(lambda w, rid, n: outpost_of(w, rid)),
     "outpost-arn": _outpost_arn(),
-    "owner-id": _owner(),
+    "owner-id": owner(),
     "vlan": _of_slvifs(lambda w, v, n: n["Vlan"]),
     "local-address": _of_slvifs(lambda w, v, n: n["LocalAddress"]),
     "peer-address": _of_slvifs(lambda w, v, n: n["PeerAddress"]),
@@ -168,7 +165,7 @@ def _lag_of(w: World, rid: str) -> list[str]:
 SLVIF_FILTERS: FilterTable = {
     "outpost-lag-id": Filter(lambda w, rid, n: _lag_of(w, rid)),
     "outpost-arn": _outpost_arn(),
-    "owner-id": _owner(),
+    "owner-id": owner(),
     "state": field("ConfigurationState"),
     "vlan": field("Vlan"),
     "service-link-virtual-interface-id": ident(),

@@ -38,7 +38,7 @@ from ..core.described import Import, when_or_now
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
                            Malformed, NotFound)
 from ..core.family import Family, declare
-from ..core.filters import Filter, FilterTable, field, ident
+from ..core.filters import Filter, FilterTable, field, ident, owner
 from ..core.world import Partition, World, is_id_of
 from . import tgw_route_tables
 
@@ -407,7 +407,7 @@ FILTERS: FilterTable = {
     "options.default-route-table-propagation": _option("DefaultRouteTablePropagation"),
     "options.dns-support": _option("DnsSupport"),
     "options.vpn-ecmp-support": _option("VpnEcmpSupport"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "state": field("State"),
     "transit-gateway-id": ident(),
 }

@@ -38,6 +38,11 @@ def field(name: str) -> Filter:
     return Filter(lambda w, rid, node: node.get(name))
 
 
+def owner() -> Filter:
+    """`owner-id`: the account that owns the resource (a shared one is another's)."""
+    return Filter(lambda w, rid, node: node["account"])
+
+
 def ident() -> Filter:
     """A filter on the resource id itself."""
     return Filter(lambda w, rid, node: rid, lambda w, part, value: [value], exact=True)

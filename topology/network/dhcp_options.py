@@ -28,7 +28,7 @@ from ..core import tags as tagging
 from ..core.described import Import
 from ..core.errors import DependencyViolation, InvalidParameterValue
 from ..core.family import Family, declare
-from ..core.filters import Filter, ident
+from ..core.filters import Filter, ident, owner
 from ..core.world import Partition, World
 
 AMAZON_DNS = "AmazonProvidedDNS"
@@ -177,7 +177,7 @@ FILTERS: dict[str, Filter] = {
     "dhcp-options-id": ident(),
     "key": Filter(lambda w, rid, n: list(n["config"])),
     "value": Filter(lambda w, rid, n: [v for vs in n["config"].values() for v in vs]),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
 }
 
 

@@ -24,7 +24,7 @@ from ..core import tags as tagging
 from ..core.described import Import
 from ..core.errors import Malformed, NotFound
 from ..core.family import Family, declare
-from ..core.filters import Filter, ident
+from ..core.filters import Filter, ident, owner
 from ..core.world import Partition, World, is_id_of
 
 EGRESS_ONLY = "egress-only-internet-gateway"
@@ -123,7 +123,7 @@ def carrier_view(world: World, cagw_id: str) -> dict[str, Any]:
 CARRIER_FILTERS: dict[str, Filter] = {
     "carrier-gateway-id": ident(),
     "state": Filter(lambda w, rid, n: n["State"]),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "vpc-id": Filter(lambda w, rid, n: n["vpc"],
                      lambda w, part, value: w.claimed(part, CARRIER_BY_VPC, value), exact=True),
 }

@@ -16,7 +16,7 @@ from typing import Any
 from ..core import schema
 from ..core import tags as tagging
 from ..core.family import Attribute, Family, declare, field_of
-from ..core.filters import Filter, ident
+from ..core.filters import Filter, ident, owner
 from ..core.world import Partition, World
 from . import subnets
 from .network_interfaces import (IPV6, KIND, PRIVATE_IP, PUBLIC_IP, SERVICE_OWNER, attachment,
@@ -340,7 +340,7 @@ FILTERS: dict[str, Filter] = {
     "network-interface-id": ident(),
     "operator.managed": Filter(lambda w, rid, n: False),
     "operator.principal": Filter(lambda w, rid, n: None),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "private-dns-name": Filter(lambda w, rid, n: [private_dns_name(n["region"], ip)
                                                  for ip in n["ips"][:1]]),
     "private-ip-address": _PRIVATE,

@@ -15,7 +15,7 @@ from ..core import tags as tagging
 from ..core.described import Import
 from ..core.errors import DependencyViolation, InvalidParameterValue, TopologyError
 from ..core.family import Family, declare
-from ..core.filters import Filter, ident
+from ..core.filters import Filter, ident, owner
 from ..core.world import Partition, World
 from . import network_interfaces as enis
 
@@ -131,7 +131,7 @@ FILTERS: dict[str, Filter] = {
                                                    w.out(rid, schema.ATTACHED, "vpc")],
                                 _attached_to),
     "internet-gateway-id": ident(),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
 }
 
 

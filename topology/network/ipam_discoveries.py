@@ -18,7 +18,7 @@ from typing import Any
 from ..core import regions, schema, sharing
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue, TopologyError
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World, not_found
 
 KIND = "ipam-resource-discovery"
@@ -170,7 +170,7 @@ def created_view(world: World, disco_id: str) -> dict[str, Any]:
 
 FILTERS: dict[str, Filter] = {
     "ipam-resource-discovery-id": ident(),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "ipam-resource-discovery-region": Filter(lambda w, rid, n: n["region"]),
     "is-default": field("IsDefault"),
     "operating-region": Filter(lambda w, rid, n: n["OperatingRegions"]),
@@ -253,7 +253,7 @@ ASSOC_FILTERS: dict[str, Filter] = {
     "ipam-arn": Filter(lambda w, rid, n: arn(w.graph.nodes[ipam_of(w, rid)], "ipam",
                                              ipam_of(w, rid))),
     "is-default": field("IsDefault"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "resource-discovery-status": Filter(lambda w, rid, n: "active"),
     "state": field("State"),
 }

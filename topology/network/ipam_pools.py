@@ -16,7 +16,7 @@ from typing import Any
 from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World, not_found
 from . import ipam_discoveries as discoveries
 from . import ipams
@@ -281,7 +281,7 @@ def created_view(world: World, pool_id: str) -> dict[str, Any]:
 
 FILTERS: dict[str, Filter] = {
     "ipam-pool-id": ident(),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "ipam-scope-id": Filter(lambda w, rid, n: scope_of(w, rid),
                             lambda w, part, v: [p for p, _, _ in w.out(v, schema.CONTAINS, KIND)]),
     "ipam-scope-arn": Filter(lambda w, rid, n: view(w, rid)["IpamScopeArn"]),

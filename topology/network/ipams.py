@@ -17,7 +17,7 @@ from typing import Any
 from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import DependencyViolation, InvalidParameterValue, TopologyError
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 from . import ipam_discoveries as discoveries
 
@@ -145,7 +145,7 @@ def created_view(world: World, ipam_id: str) -> dict[str, Any]:
 
 FILTERS: dict[str, Filter] = {
     "ipam-id": ident(),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "ipam-region": Filter(lambda w, rid, n: n["region"]),
     "operating-region": Filter(lambda w, rid, n: n["OperatingRegions"]),
     "state": field("State"),
@@ -262,7 +262,7 @@ SCOPE_FILTERS: dict[str, Filter] = {
     "ipam-region": Filter(lambda w, rid, n: n["region"]),
     "ipam-scope-type": field("IpamScopeType"),
     "is-default": field("IsDefault"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "state": field("State"),
     "description": field("Description"),
 }

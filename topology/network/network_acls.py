@@ -25,7 +25,7 @@ from ..core.described import Import
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterCombination,
                            InvalidParameterValue, LimitExceeded, MissingParameter, NotFound)
 from ..core.family import Family, declare
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.lookups import vpc_of
 from ..core.world import Partition, World, not_found
 from . import vpc_blocks
@@ -385,7 +385,7 @@ FILTERS: dict[str, Filter] = {
     "entry.egress": _entry_values(lambda e: [e["Egress"]]),
     "entry.rule-number": _entry_values(lambda e: [e["RuleNumber"]]),
     "network-acl-id": ident(),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates, exact=True),
 }
 

@@ -22,13 +22,13 @@ from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
                            MissingParameter, NotFound, TopologyError)
 from ..core.family import Action, Family, declare
-from ..core.filters import Filter, ident
+from ..core.filters import Filter, ident, owner
 from ..core.world import Partition, World
 from . import route_server_routes, vpc_blocks, vpn_gateways
-from .routes import EDGE_GATEWAYS, EDGE_TARGETS, create_route, delete_route, replace_route
+from .routes import EDGE_GATEWAYS, EDGE_TARGETS
 from .routes import add_local_route as add_local_route  # re-exported for vpcs/defaults
 from .routes import add_route as add_route
-from .routes import home_vpc, is_gateway_table
+from .routes import create_route, delete_route, home_vpc, is_gateway_table, replace_route
 from .routes import route_state as route_state
 from .routes import route_view as route_view
 from .routes import route_views
@@ -278,7 +278,7 @@ FILTERS: dict[str, Filter] = {
     "association.route-table-id": _assoc_values("RouteTableId"),
     "association.subnet-id": Filter(_assoc_values("SubnetId").values, _tables_associated_with),
     "association.main": _assoc_values("Main"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "route-table-id": ident(),
     "route.destination-cidr-block": _route_values("DestinationCidrBlock"),
     "route.destination-ipv6-cidr-block": _route_values("DestinationIpv6CidrBlock"),

@@ -21,12 +21,12 @@ from netaddr import IPAddress
 
 from ..core import addressing, paging, schema
 from ..core import tags as tagging
-from ..core.errors import (DependencyViolation, InvalidParameterCombination,
-                           InvalidParameterValue, MissingParameter, TopologyError)
-from ..core.filters import Filter, FilterTable, field, ident, select_rows
+from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
+                           MissingParameter, TopologyError)
+from ..core.filters import Filter, FilterTable, field, ident, owner, select_rows
 from ..core.world import Partition, World
-from .secondary_networks import (LIVE, NETWORK, SUBNET, in_state, address_family, arn,
-                                 is_live, live, network_of)
+from .secondary_networks import (LIVE, NETWORK, SUBNET, address_family, arn, in_state, is_live,
+                                 live, network_of)
 
 ACL, ASSOC = "secondary-network-acl", "secondary-network-acl-association"
 MAX_RULE = 32766
@@ -309,14 +309,14 @@ def _arn() -> Filter:
 
 ACL_FILTERS: dict[str, Filter] = {
     "address-type": field("AddressType"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "secondary-network-acl-arn": _arn(),
     "secondary-network-acl-id": ident(),
     "secondary-network-id": Filter(lambda w, rid, n: network_of(w, rid)),
     "state": field("State"),
 }
 ASSOCIATION_FILTERS: dict[str, Filter] = {
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "secondary-network-acl-association-arn": _arn(),
     "secondary-network-acl-association-id": ident(),
     "secondary-network-acl-id": Filter(lambda w, rid, n: acl_of(w, rid)),

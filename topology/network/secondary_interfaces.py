@@ -16,7 +16,8 @@ catalogue entry says it has none is refused, the others are not asked.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field as member
+from dataclasses import dataclass
+from dataclasses import field as member
 from typing import Any
 
 from netaddr import IPAddress, IPNetwork
@@ -25,7 +26,7 @@ from ..core import addressing, schema
 from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 from .secondary_networks import LIVE, arn, network_of
 
@@ -362,7 +363,7 @@ FILTERS: dict[str, Filter] = {
     "attachment.status": _attached("Status"),
     "ipv6-addresses.ipv6-address": field("ipv6"),
     "private-ipv4-addresses.private-ip-address": field("ips"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "secondary-interface-arn": Filter(lambda w, rid, n: arn(w, rid)),
     "secondary-interface-id": ident(),
     "secondary-interface-type": Filter(lambda w, rid, n: "secondary"),

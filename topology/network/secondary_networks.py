@@ -25,7 +25,7 @@ from ..core import addressing, regions, schema
 from ..core import tags as tagging
 from ..core.errors import (DependencyViolation, IncorrectState, InvalidParameterCombination,
                            InvalidParameterValue, MissingParameter, TopologyError)
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 
 NETWORK, SUBNET = "secondary-network", "secondary-subnet"
@@ -299,7 +299,7 @@ NETWORK_FILTERS: dict[str, Filter] = {
     "ipv4-cidr-block-association.association-id": _blocks("blocks", "AssociationId"),
     "ipv4-cidr-block-association.cidr-block": _blocks("blocks", "CidrBlock"),
     "ipv4-cidr-block-association.state": _blocks("blocks", "", state=True),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "secondary-network-id": ident(),
     "secondary-network-arn": Filter(lambda w, rid, n: arn(w, rid)),
     "state": field("State"),
@@ -313,7 +313,7 @@ SUBNET_FILTERS: dict[str, Filter] = {
     "ipv6-cidr-block-association.association-id": _blocks("v6", "AssociationId"),
     "ipv6-cidr-block-association.ipv6-cidr-block": _blocks("v6", "Ipv6CidrBlock"),
     "ipv6-cidr-block-association.state": _blocks("v6", "", state=True),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "secondary-network-id": Filter(lambda w, rid, n: network_of(w, rid), _by_network,
                                    exact=True),
     "secondary-network-type": Filter(lambda w, rid, n: w.graph.nodes[network_of(w, rid)][

@@ -27,7 +27,7 @@ from ..core import tags as tagging
 from ..core.described import Import
 from ..core.errors import (Conflict, DependencyViolation, InvalidParameterValue, LimitExceeded,
                            MissingParameter, NotFound, TopologyError)
-from ..core.filters import Candidates, Filter, ident
+from ..core.filters import Candidates, Filter, ident, owner
 from ..core.lookups import default_vpc, vpc_of
 from ..core.world import Partition, World, not_found
 from . import security_group_rules as sgr
@@ -324,7 +324,7 @@ FILTERS: dict[str, Filter] = {
     "description": Filter(lambda w, rid, n: n["Description"]),
     "group-id": ident(),
     "group-name": Filter(lambda w, rid, n: n["GroupName"]),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _in_vpc, exact=True),
     **_permission_filters("ip-permission", False),
     **_permission_filters("egress.ip-permission", True),

@@ -25,7 +25,7 @@ from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
                            LimitExceeded, MissingParameter, NotFound, TopologyError)
 from ..core.family import Family, declare
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.lookups import vpc_of
 from ..core.world import Partition, World
 from . import block_public_access, network_acls, vpc_blocks
@@ -407,7 +407,7 @@ FILTERS: dict[str, Filter] = {
     "map-customer-owned-ip-on-launch": field("MapCustomerOwnedIpOnLaunch"),
     "map-public-ip-on-launch": field("MapPublicIpOnLaunch"),
     "outpost-arn": field("OutpostArn"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "private-dns-name-options-on-launch.hostname-type": _dns("HostnameType"),
     "private-dns-name-options-on-launch.enable-resource-name-dns-a-record":
         _dns("EnableResourceNameDnsARecord"),

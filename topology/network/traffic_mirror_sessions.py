@@ -23,7 +23,7 @@ from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.family import Family, declare
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 from . import traffic_mirror_filters as mirror_filters
 from . import traffic_mirror_targets as targets
@@ -217,7 +217,7 @@ def _edge(role: str) -> Filter:
 FILTERS: dict[str, Filter] = {
     "description": field("Description"),
     "network-interface-id": _edge("source"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "packet-length": field("PacketLength"),
     "session-number": field("SessionNumber"),
     "traffic-mirror-filter-id": _edge("filter"),

@@ -22,7 +22,7 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.family import Family, declare
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 
 KIND = "traffic-mirror-target"
@@ -132,7 +132,7 @@ FILTERS: dict[str, Filter] = {
     "description": field("Description"),
     "network-interface-id": _linked("network-interface"),
     "network-load-balancer-arn": field("NetworkLoadBalancerArn"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "traffic-mirror-target-id": ident(),
 }
 

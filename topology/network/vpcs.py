@@ -30,11 +30,11 @@ from ..core.described import Import
 from ..core.errors import (DependencyViolation, InvalidParameterValue, LimitExceeded,
                            MissingParameter, TopologyError)
 from ..core.family import Attribute, Family, declare, field_of, set_field
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field, ident, owner
 from ..core.registry import Registry
 from ..core.world import Partition, World
-from . import (block_public_access, dhcp_options, encryption_controls, network_acls,
-               route_tables, security_groups, subnets)
+from . import (block_public_access, dhcp_options, encryption_controls, network_acls, route_tables,
+               security_groups, subnets)
 from .vpc_blocks import block_nodes, block_view, blocks, canonical
 
 MAX_IPV4_BLOCKS = 5
@@ -387,7 +387,7 @@ FILTERS: dict[str, Filter] = {
     "ipv6-cidr-block-association.state": Filter(
         lambda w, rid, n: _assoc_states(w, rid, "Ipv6CidrBlockState")),
     "is-default": field("IsDefault"),
-    "owner-id": Filter(lambda w, rid, n: n["account"]),
+    "owner-id": owner(),
     "state": field("State"),
 }
 
