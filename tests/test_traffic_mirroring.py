@@ -72,9 +72,11 @@ def test_targets_of_each_kind(ec2, subnet):
 
 
 @pytest.mark.parametrize("dest, code", [
-    ({}, "InvalidParameterCombination"),
+    ({}, "InvalidInput"),
     ({"NetworkInterfaceId": "eni-0123456789abcdef0", "NetworkLoadBalancerArn": NLB},
-     "InvalidParameterCombination"),
+     "InvalidInput"),
+    ({"NetworkInterfaceId": "string", "GatewayLoadBalancerEndpointId": "string"},
+     "InvalidInput"),       # the count is checked before the ids
     ({"NetworkInterfaceId": "eni-0123456789abcdef0"}, "InvalidNetworkInterfaceID.NotFound"),
     ({"NetworkLoadBalancerArn": "arn:aws:elasticloadbalancing:us-east-1:123456789012:"
                                 "loadbalancer/app/web/0123456789abcdef"}, "InvalidParameterValue"),

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..core import schema
 from ..core import tags as tagging
-from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
+from ..core.errors import InvalidParameterValue, TopologyError
 from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
@@ -37,9 +37,10 @@ def _destination(params: dict[str, Any]) -> tuple[str, str]:
     """(member, value) of the one destination the request names."""
     given = [(m, params[m]) for m in DESTINATIONS if params.get(m)]
     if len(given) != 1:
-        raise InvalidParameterCombination(
-            "Exactly one of networkInterfaceId, networkLoadBalancerArn or "
-            "gatewayLoadBalancerEndpointId must be specified.")
+        # moto's code and words (docs/compatibility.md: no evidence either way)
+        raise TopologyError(
+            "Invalid number of inputs. Only 1 of NetworkInterfaceId, NetworkLoadBalancerArn or "
+            "GatewayLoadBalancerEndpointId required.", "InvalidInput")
     return given[0]
 
 
