@@ -528,6 +528,8 @@ NOT_COVERED: dict[str, str] = {
     "DescribeAddressesAttribute": "an attribute view of addresses; DescribeAddresses covers "
                                   "the kind",
     "DescribeInstanceStatus": "a view of instances; DescribeInstances covers the kind",
+    "DescribeInstanceTopology": "a view of running instances of a few types, not taggable: "
+                                "tests/test_account_network_settings.py",
     "DescribeInstanceCreditSpecifications": "a view of instances; DescribeInstances covers "
                                             "the kind",
     "DescribeVolumeStatus": "a view of volumes; DescribeVolumes covers the kind",
