@@ -22,7 +22,7 @@ from typing import Any
 from ..core import schema
 from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue, MissingParameter
-from ..core.family import Action, declare_actions
+from ..core.family import Action, declare_actions, removed
 from ..core.filters import Filter
 from ..core.world import Partition, World
 from .instances import profile_association, state_name
@@ -122,9 +122,7 @@ def replace(world: World, part: Partition, association_id: str,
 def disassociate(world: World, part: Partition, association_id: str) -> dict[str, Any]:
     """Remove an association; returns its view as `disassociating`."""
     world.get(part, KIND, association_id)
-    out = {**view(world, association_id), "State": "disassociating"}
-    world.remove(association_id)
-    return out
+    return removed(world, association_id, view, "disassociating")
 
 
 def view(world: World, assoc_id: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import Any
 from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.errors import DependencyViolation, TopologyError
-from ..core.family import Family, declare
+from ..core.family import Family, declare, removed
 from ..core.filters import Filter, FilterTable, field, ident, owner
 from ..core.world import Partition, World
 from ..network import vpcs
@@ -131,9 +131,7 @@ def associate_vpc(world: World, part: Partition, local_gateway_route_table_id: s
 def disassociate_vpc(world: World, part: Partition, assoc: str) -> dict[str, Any]:
     """DeleteLocalGatewayRouteTableVpcAssociation (answered `disassociating`)."""
     world.get(part, VPC_ASSOC, assoc)
-    answer = {**vpc_association_view(world, assoc), "State": "disassociating"}
-    world.remove(assoc)
-    return answer
+    return removed(world, assoc, vpc_association_view, "disassociating")
 
 
 def vpc_association_view(world: World, assoc: str) -> dict[str, Any]:
@@ -187,9 +185,7 @@ def group_tables(world: World, group: str) -> list[str]:
 def disassociate_group(world: World, part: Partition, assoc: str) -> dict[str, Any]:
     """DeleteLocalGatewayRouteTableVirtualInterfaceGroupAssociation (`disassociating`)."""
     world.get(part, GROUP_ASSOC, assoc)
-    answer = {**group_association_view(world, assoc), "State": "disassociating"}
-    world.remove(assoc)
-    return answer
+    return removed(world, assoc, group_association_view, "disassociating")
 
 
 def group_association_view(world: World, assoc: str) -> dict[str, Any]:

@@ -10,11 +10,13 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue
-from ..core.family import Family, declare
+from ..core.family import Family, declare, removed
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World
 from . import tgw_route_tables as rtbs
-from .tgw_attachments import PEERING_LABEL, get, peer_gateway, gateway_of as attachment_gateway
+from .tgw_attachments import PEERING_LABEL
+from .tgw_attachments import gateway_of as attachment_gateway
+from .tgw_attachments import get, peer_gateway
 
 KIND = "transit-gateway-route-table-announcement"
 
@@ -45,9 +47,7 @@ def create(world: World, part: Partition, transit_gateway_route_table_id: str,
 
 def delete(world: World, part: Partition, ann_id: str) -> dict[str, Any]:
     world.get(part, KIND, ann_id)
-    answer = {**view(world, ann_id), "State": "deleting"}
-    world.remove(ann_id)
-    return answer
+    return removed(world, ann_id, view, "deleting")
 
 
 def view(world: World, ann_id: str) -> dict[str, Any]:

@@ -25,12 +25,12 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue, LimitExceeded
-from ..core.family import Action, Family, declare, declare_actions
+from ..core.family import Action, Family, declare, declare_actions, removed
 from ..core.filters import Filter, FilterTable, field, ident
 from ..core.world import Partition, World
 from . import transit_gateways as gateways
-from .tgw_attachments import (GONE, KIND, RESOURCE_INDEX, add_node, by_type, default_routing,
-                              gateway_of, get, on_gateway, retire, tag_list, TYPE_FILTER)
+from .tgw_attachments import (GONE, KIND, RESOURCE_INDEX, TYPE_FILTER, add_node, by_type,
+                              default_routing, gateway_of, get, on_gateway, retire, tag_list)
 
 PEER = "transit-gateway-connect-peer"
 CONNECT_LABEL = "Transit Gateway Connect Attachment"
@@ -238,9 +238,7 @@ def create_connect_peer(world: World, part: Partition, transit_gateway_attachmen
 
 def delete_connect_peer(world: World, part: Partition, peer_id: str) -> dict[str, Any]:
     world.get(part, PEER, peer_id)
-    result = {**peer_view(world, peer_id), "State": "deleting"}
-    world.remove(peer_id)
-    return result
+    return removed(world, peer_id, peer_view, "deleting")
 
 
 def bgp_configurations(world: World, peer_id: str) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.clock import now
 from ..core.errors import InvalidParameterValue, TopologyError
-from ..core.family import Action, Family, declare
+from ..core.family import Action, Family, declare, removed
 from ..core.filters import Filter, FilterTable, field, ident, select_rows
 from ..core.world import Partition, World
 from ..network.prefix_lists import page_rows
@@ -84,9 +84,7 @@ def modify(world: World, part: Partition, transit_gateway_metering_policy_id: st
 
 def delete(world: World, part: Partition, policy_id: str) -> dict[str, Any]:
     world.get(part, KIND, policy_id)
-    answer = {**view(world, policy_id), "State": "deleting"}
-    world.remove(policy_id)
-    return answer
+    return removed(world, policy_id, view, "deleting")
 
 
 def view(world: World, policy_id: str) -> dict[str, Any]:

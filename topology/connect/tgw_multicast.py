@@ -23,7 +23,7 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue, NotFound, TopologyError
-from ..core.family import Family, declare
+from ..core.family import Family, declare, removed
 from ..core.filters import Filter, FilterTable, field, ident, select_rows
 from ..core.world import Partition, World, not_found
 from ..network import network_interfaces
@@ -64,9 +64,7 @@ def delete(world: World, part: Partition, domain_id: str) -> dict[str, Any]:
     world.get(part, KIND, domain_id)
     if world.out(domain_id, schema.ASSOCIATED, ATTACHMENT):
         raise IncorrectState(f"{domain_id} has non-deleted associations", "IncorrectState")
-    answer = {**view(world, domain_id), "State": "deleting"}
-    world.remove(domain_id)
-    return answer
+    return removed(world, domain_id, view, "deleting")
 
 
 def view(world: World, domain_id: str) -> dict[str, Any]:

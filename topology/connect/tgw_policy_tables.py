@@ -21,7 +21,7 @@ from ..core import schema
 from ..core import tags as tagging
 from ..core.clock import now
 from ..core.errors import IncorrectState, InvalidParameterValue, NotFound, TopologyError
-from ..core.family import Family, declare
+from ..core.family import Family, declare, removed
 from ..core.filters import Filter, FilterTable, field, ident, select_rows
 from ..core.world import Partition, World, not_found
 from ..network.prefix_lists import page_rows
@@ -52,9 +52,7 @@ def delete(world: World, part: Partition, ptb_id: str) -> dict[str, Any]:
     world.get(part, KIND, ptb_id)
     if world.out(ptb_id, schema.ASSOCIATED, ATTACHMENT):
         raise IncorrectState(f"{ptb_id} has non-deleted associations", "IncorrectState")
-    result = {**view(world, ptb_id), "State": "deleting"}
-    world.remove(ptb_id)
-    return result
+    return removed(world, ptb_id, view, "deleting")
 
 
 def view(world: World, ptb_id: str) -> dict[str, Any]:

@@ -70,6 +70,14 @@ def set_field(name: str) -> Change:
     return lambda world, part, rid, value: world.update(rid, **{name: value})
 
 
+def removed(world: World, rid: str, view: View, state: str) -> dict[str, Any]:
+    """Remove `rid` and answer its view as it was, in `state` (AWS answers a delete with the
+    resource `deleting`, `disassociating`, ... though it is gone for every later call)."""
+    answer = {**view(world, rid), "State": state}
+    world.remove(rid)
+    return answer
+
+
 def no_attributes() -> TopologyError:
     return InvalidParameterCombination("No attributes specified.")
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..core import schema
 from ..core.errors import IncorrectState, InvalidParameterValue, NotFound, TopologyError
-from ..core.family import Action, Family, declare
+from ..core.family import Action, Family, declare, removed
 from ..core.world import Partition, World
 from . import byoip
 
@@ -83,9 +83,7 @@ def deprovision(world: World, part: Partition, ipam_id: str, asn: str) -> dict[s
     if world.out(rid, schema.ASSOCIATED, byoip.KIND):
         raise TopologyError(f"The ASN {asn} is associated with a BYOIP CIDR. Disassociate "
                             "it first.", "InvalidAsn.InUse")
-    answer = {**view(world, rid), "State": "pending-deprovision"}
-    world.remove(rid)
-    return answer
+    return removed(world, rid, view, "pending-deprovision")
 
 
 def associate(world: World, part: Partition, asn: str, cidr: str) -> dict[str, Any]:

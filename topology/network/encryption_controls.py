@@ -19,7 +19,7 @@ from ..catalogue import instance_types
 from ..core import clock, paging, schema
 from ..core import tags as tagging
 from ..core.errors import IncorrectState, InvalidParameterValue, TopologyError
-from ..core.family import Family, declare, declare_actions
+from ..core.family import Family, declare, declare_actions, removed
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 
@@ -105,9 +105,7 @@ def delete(world: World, part: Partition, ec: str) -> dict[str, Any]:
     """Delete: the answer shows `deleting`; then the control is gone (described by id, it
     is NotFound: Terraform's delete waiter goes from `deleting` to not found)."""
     _live(world, part, ec)
-    answer = {**view(world, ec), "State": "deleting"}
-    world.remove(ec)
-    return answer
+    return removed(world, ec, view, "deleting")
 
 
 def _vpc(world: World, ec: str) -> str | None:

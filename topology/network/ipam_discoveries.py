@@ -18,6 +18,7 @@ from typing import Any
 from ..core import regions, schema, sharing
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue, TopologyError
+from ..core.family import removed
 from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World, not_found
 
@@ -144,9 +145,7 @@ def delete(world: World, part: Partition, disco_id: str) -> dict[str, Any]:
         raise TopologyError(
             f"The resource discovery {disco_id} is associated with an IPAM. Disassociate it "
             "first.", "InvalidParameterValue")
-    answer = {**view(world, disco_id), "State": "delete-in-progress"}
-    world.remove(disco_id)
-    return answer
+    return removed(world, disco_id, view, "delete-in-progress")
 
 
 def view(world: World, disco_id: str) -> dict[str, Any]:
@@ -214,9 +213,7 @@ def disassociate(world: World, part: Partition, ipam_resource_discovery_associat
     if node["IsDefault"]:
         raise TopologyError("The default resource discovery association cannot be "
                             "disassociated.", "InvalidParameterValue")
-    answer = {**assoc_view(world, assoc_id), "State": "disassociate-in-progress"}
-    world.remove(assoc_id)
-    return answer
+    return removed(world, assoc_id, assoc_view, "disassociate-in-progress")
 
 
 def ipam_of(world: World, assoc_id: str) -> str:

@@ -20,7 +20,7 @@ from ..core import filters as filtering
 from ..core import schema, sharing
 from ..core import tags as tagging
 from ..core.errors import IncorrectState, InvalidParameterValue
-from ..core.family import Family, declare
+from ..core.family import Family, declare, removed
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from . import ipam_discoveries as discoveries
@@ -50,9 +50,7 @@ def delete(world: World, part: Partition, rid: str) -> dict[str, Any]:
     if node["targets"] or (part.attributes.get(ENABLED) or {}).get("IpamPolicyId") == rid:
         raise IncorrectState(f"The IPAM policy {rid} is enabled. Disable it before you "
                              "delete it.", "IncorrectState")
-    answer = {**view(world, rid), "State": "delete-in-progress"}
-    world.remove(rid)
-    return answer
+    return removed(world, rid, view, "delete-in-progress")
 
 
 def _target_partition(world: World, part: Partition, target: str) -> Partition | None:

@@ -22,11 +22,12 @@ from typing import Any
 
 from netaddr import IPNetwork
 
-from ..core import clock, schema
+from ..core import clock
 from ..core import filters as filtering
+from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import IncorrectState, InvalidParameterValue
-from ..core.family import Family, declare
+from ..core.family import Family, declare, removed
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from . import byoasn, byoip
@@ -89,9 +90,7 @@ def enable(world: World, part: Partition, ipam_internet_registry_association_id:
 def delete(world: World, part: Partition, rid: str) -> dict[str, Any]:
     """DeleteIpamInternetRegistryAssociation: its ROAs are withdrawn with it."""
     world.get(part, KIND, rid)
-    answer = {**view(world, rid), "State": "delete-in-progress"}
-    world.remove(rid)
-    return answer
+    return removed(world, rid, view, "delete-in-progress")
 
 
 def view(world: World, rid: str) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from netaddr import IPNetwork
 from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue
-from ..core.family import Action, Family, declare
+from ..core.family import Action, Family, declare, removed
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from . import ipam_discoveries as discoveries
@@ -98,9 +98,7 @@ def modify(world: World, part: Partition, ipam_prefix_list_resolver_target_id: s
 def delete(world: World, part: Partition, rid: str) -> dict[str, Any]:
     """DeleteIpamPrefixListResolverTarget: the list keeps its entries."""
     world.get(part, KIND, rid)
-    answer = {**view(world, rid), "State": "delete-in-progress"}
-    world.remove(rid)
-    return answer
+    return removed(world, rid, view, "delete-in-progress")
 
 
 @resolvers.SYNC.register(KIND)

@@ -19,11 +19,11 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
 
-from ..core import schema
 from ..core import filters as filtering
+from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import DependencyViolation, InvalidParameterValue
-from ..core.family import Action, Family, declare
+from ..core.family import Action, Family, declare, removed
 from ..core.filters import Filter, field, ident
 from ..core.registry import Registry
 from ..core.world import Partition, World
@@ -167,9 +167,7 @@ def delete(world: World, part: Partition, rid: str) -> dict[str, Any]:
     if world.into(rid, schema.ASSOCIATED, TARGET):
         raise DependencyViolation(f"The prefix list resolver {rid} has targets. Delete them "
                                   "first.")
-    answer = {**view(world, rid), "State": "delete-in-progress"}
-    world.remove(rid)
-    return answer
+    return removed(world, rid, view, "delete-in-progress")
 
 
 # -- the Get operations -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core import clock, schema
 from ..core import tags as tagging
-from ..core.family import Family, declare
+from ..core.family import Family, declare, removed
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from . import ipam_discoveries as discoveries
@@ -47,9 +47,7 @@ def create(world: World, part: Partition, ipam_id: str, *,
 def delete(world: World, part: Partition, token_id: str) -> dict[str, Any]:
     """DeleteIpamExternalResourceVerificationToken: answered as `delete-in-progress`."""
     world.get(part, KIND, token_id)
-    answer = {**view(world, token_id), "State": "delete-in-progress"}
-    world.remove(token_id)
-    return answer
+    return removed(world, token_id, view, "delete-in-progress")
 
 
 def _status(node: dict[str, Any]) -> str:

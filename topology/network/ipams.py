@@ -17,6 +17,7 @@ from typing import Any
 from ..core import schema
 from ..core import tags as tagging
 from ..core.errors import DependencyViolation, InvalidParameterValue, TopologyError
+from ..core.family import removed
 from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 from . import ipam_discoveries as discoveries
@@ -227,9 +228,7 @@ def delete_scope(world: World, part: Partition, scope_id: str) -> dict[str, Any]
     if pools(world, scope_id):
         raise DependencyViolation(f"The specified action is not valid for {scope_id}. There "
                                   "are one or more pools in the scope.", "DependencyViolation")
-    answer = {**scope_view(world, scope_id), "State": "delete-in-progress"}
-    world.remove(scope_id)
-    return answer
+    return removed(world, scope_id, scope_view, "delete-in-progress")
 
 
 def scope_view(world: World, scope_id: str) -> dict[str, Any]:
