@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from netaddr import IPNetwork
@@ -174,30 +175,24 @@ def _publish(world: World, rid: str, changes: list[tuple[str, dict[str, Any]]]
     return {"DeltaId": delta_id, "DeltaJson": delta_json, "State": "pending"}
 
 
-def create_registration(world: World, part: Partition,
-                        ipam_internet_registry_association_id: str, cidr: str,
-                        asns: list[str], permit_more_specific_announcements: bool | None = None,
-                        max_length: int | None = None, description: str | None = None,
-                        force: bool | None = None) -> dict[str, Any]:
-    """CreateIpamRoutingPolicyRegistration."""
-    rid = ipam_internet_registry_association_id
-    _enabled(world, part, rid)
-    reg = _registration(cidr, asns, permit_more_specific_announcements, max_length,
-                        description)
-    return _publish(world, rid, [("create", reg)])
+def _registering(action: str, doc: str) -> Callable[..., dict[str, Any]]:
+    """Create/ModifyIpamRoutingPolicyRegistration: the same request, published as `action`."""
+    def register(world: World, part: Partition, ipam_internet_registry_association_id: str,
+                 cidr: str, asns: list[str],
+                 permit_more_specific_announcements: bool | None = None,
+                 max_length: int | None = None, description: str | None = None,
+                 force: bool | None = None) -> dict[str, Any]:
+        rid = ipam_internet_registry_association_id
+        _enabled(world, part, rid)
+        reg = _registration(cidr, asns, permit_more_specific_announcements, max_length,
+                            description)
+        return _publish(world, rid, [(action, reg)])
+    register.__doc__ = doc
+    return register
 
 
-def modify_registration(world: World, part: Partition,
-                        ipam_internet_registry_association_id: str, cidr: str,
-                        asns: list[str], permit_more_specific_announcements: bool | None = None,
-                        max_length: int | None = None, description: str | None = None,
-                        force: bool | None = None) -> dict[str, Any]:
-    """ModifyIpamRoutingPolicyRegistration."""
-    rid = ipam_internet_registry_association_id
-    _enabled(world, part, rid)
-    reg = _registration(cidr, asns, permit_more_specific_announcements, max_length,
-                        description)
-    return _publish(world, rid, [("update", reg)])
+create_registration = _registering("create", "CreateIpamRoutingPolicyRegistration.")
+modify_registration = _registering("update", "ModifyIpamRoutingPolicyRegistration.")
 
 
 def delete_registration(world: World, part: Partition,
