@@ -8,7 +8,7 @@ from typing import Any
 from topology.connect import (tgw_metering, tgw_multicast, tgw_policy_tables,
                               tgw_prefix_list_references)
 
-from ..binding import bounded, describe
+from ..binding import bounded
 from ..operations import Context, handler
 
 LIMITS = (5, 1000)
@@ -61,12 +61,3 @@ def get_transit_gateway_metering_policy_entries(ctx: Context, params: dict[str, 
     return tgw_metering.entries(ctx.world, ctx.part, params["TransitGatewayMeteringPolicyId"],
                                 **_listing(params))
 
-
-@handler
-def describe_transit_gateway_metering_policies(ctx: Context, params: dict[str, Any]
-                                               ) -> dict[str, Any]:
-    # the family's noun would make "DescribeTransitGatewayMeteringPolicys"
-    return describe(ctx, bounded(params, LIMITS), kind=tgw_metering.KIND,
-                    table=tgw_metering.FILTERS, view=tgw_metering.view,
-                    output="TransitGatewayMeteringPolicies",
-                    ids=params.get("TransitGatewayMeteringPolicyIds"))
