@@ -30,7 +30,7 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPAddress
 
-from ..core import schema
+from ..core import lookups, schema
 from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
@@ -56,10 +56,7 @@ def now() -> dt.datetime:
     return stamp.replace(microsecond=stamp.microsecond // 1000 * 1000)
 
 
-def arn_of(world: World, rid: str) -> str:
-    """The ARN of an EC2 resource of the graph: `arn:aws:ec2:<region>:<account>:<kind>/<id>`."""
-    node = world.graph.nodes[rid]
-    return f"arn:aws:ec2:{node['region']}:{node['account']}:{node['kind']}/{rid}"
+arn_of = lookups.ec2_arn     # the ARN of a graph node: arn:aws:ec2:<region>:<account>:<kind>/<id>
 
 
 # -- resolving a resource named by id or ARN ---------------------------------------------------

@@ -24,10 +24,10 @@ from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork, IPSet
 
-from ..core import paging, schema
+from ..core import lookups, paging, schema
 from ..core import tags as tagging
-from ..core.errors import (DependencyViolation, IncorrectState, InvalidParameterCombination,
-                           InvalidParameterValue, MissingParameter, NotFound, TopologyError)
+from ..core.errors import (DependencyViolation, InvalidParameterCombination, InvalidParameterValue,
+                           MissingParameter, NotFound, TopologyError)
 from ..core.family import Family, declare
 from ..core.filters import Filter, FilterTable, field, ident, owner, select_rows
 from ..core.world import Partition, World
@@ -37,29 +37,18 @@ from ..network import secondary_networks as secondary
 GATEWAY = "virtual-edge-network-gateway"
 TABLE = "virtual-edge-network-gateway-route-table"
 ASSOC = "virtual-edge-network-gateway-route-table-association"
-LIVE, DELETED = "create-complete", "delete-complete"
+LIVE, DELETED = secondary.LIVE, "delete-complete"
 MAX_PREFIX = {"ipv4": (12, 28), "ipv6": (44, 64)}
 # where Amazon allocates an advertised block of a requested size (ec2sim's choice of range)
 AMAZON_RANGES = {4: IPNetwork("18.97.0.0/16"), 6: IPNetwork("2600:1f70::/32")}
 ADVERTISE_LIMITS = {4: 24, 6: 48}      # an IPAM block's prefix may be this long at most
 
 
-def arn(world: World, rid: str) -> str:
-    node = world.graph.nodes[rid]
-    return f"arn:aws:ec2:{node['region']}:{node['account']}:{node['kind']}/{rid}"
+arn = lookups.ec2_arn
 
 
-def live(world: World, part: Partition, kind: str, rid: str) -> dict[str, Any]:
-    """The resource, refusing one being or already deleted."""
-    node = world.get(part, kind, rid)
-    if node["State"] != LIVE:
-        raise IncorrectState(f"The {schema.KINDS[kind].label} {rid} is not in a modifiable "
-                             "state.", "InvalidState")
-    return node
-
-
-def is_live(world: World, rid: str) -> bool:
-    return bool(world.graph.nodes[rid]["State"] == LIVE)
+# their states are the secondary networks' (create-complete / delete-complete)
+live, is_live = secondary.live, secondary.is_live
 
 
 def in_state(view: Any, state: str) -> Any:

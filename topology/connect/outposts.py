@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core import schema
+from ..core import lookups, schema
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue
 from ..core.family import Family, declare
@@ -31,10 +31,7 @@ OUTPOST, LGW, LAG, SLVIF = ("outpost", "local-gateway", "outpost-lag",
 ARN_INDEX = "outpost-arn"        # value index: Outpost ARN -> outpost node
 
 
-def ec2_arn(world: World, rid: str, resource: str) -> str:
-    """`arn:aws:ec2:<region>:<account>:<resource>/<id>` of an EC2 resource."""
-    node = world.graph.nodes[rid]
-    return f"arn:aws:ec2:{node['region']}:{node['account']}:{resource}/{rid}"
+ec2_arn = lookups.ec2_arn
 
 
 def outpost_arn(part: Partition, outpost_id: str) -> str:

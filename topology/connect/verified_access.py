@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..core import clock, schema
+from ..core import clock, lookups, schema
 from ..core import tags as tagging
 from ..core.errors import (DependencyViolation, IncorrectState, InvalidParameterCombination,
                            InvalidParameterValue, MissingParameter)
@@ -37,9 +37,7 @@ def stamp() -> str:
     return clock.now().strftime("%Y-%m-%dT%H:%M:%S")
 
 
-def arn(world: World, rid: str, kind: str) -> str:
-    node = world.graph.nodes[rid]
-    return f"arn:aws:ec2:{node['region']}:{node['account']}:{kind}/{rid}"
+arn = lookups.ec2_arn
 
 
 def sse(spec: dict[str, Any] | None) -> dict[str, Any]:

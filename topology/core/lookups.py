@@ -24,3 +24,9 @@ def group_usable_in(world: World, sg_id: str, vpc_id: str) -> bool:
     return vpc_of(world, sg_id) == vpc_id or any(
         peer == vpc_id and data.get("State") == "associated"
         for peer, _disc, data in world.out(sg_id, ASSOCIATED, "vpc"))
+
+
+def ec2_arn(world: World, rid: str, resource: str | None = None) -> str:
+    """`arn:aws:ec2:<region>:<account>:<resource>/<id>` of a node (`resource`: its kind)."""
+    node = world.graph.nodes[rid]
+    return f"arn:aws:ec2:{node['region']}:{node['account']}:{resource or node['kind']}/{rid}"

@@ -23,7 +23,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from ..core import addressing, clock, schema
+from ..core import addressing, clock, lookups, schema
 from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
                            MissingParameter)
@@ -49,9 +49,7 @@ def _effective(now: dt.datetime) -> dt.datetime:
     return now.replace(minute=0, second=0) + dt.timedelta(hours=1)
 
 
-def arn(world: World, rid: str) -> str:
-    node = world.graph.nodes[rid]
-    return f"arn:aws:ec2:{node['region']}:{node['account']}:{node['kind']}/{rid}"
+arn = lookups.ec2_arn
 
 
 # -- documents --------------------------------------------------------------------------------

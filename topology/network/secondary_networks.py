@@ -21,7 +21,7 @@ from typing import Any
 
 from netaddr import IPNetwork, IPSet
 
-from ..core import addressing, regions, schema
+from ..core import addressing, lookups, regions, schema
 from ..core import tags as tagging
 from ..core.errors import (DependencyViolation, IncorrectState, InvalidParameterCombination,
                            InvalidParameterValue, MissingParameter, TopologyError)
@@ -35,9 +35,7 @@ V4_SIZES, V6_SIZES = (12, 28), (44, 64)
 NETWORK_PARTS = ("secondary-subnet", "secondary-network-acl")
 
 
-def arn(world: World, rid: str) -> str:
-    node = world.graph.nodes[rid]
-    return f"arn:aws:ec2:{node['region']}:{node['account']}:{node['kind']}/{rid}"
+arn = lookups.ec2_arn
 
 
 def live(world: World, part: Partition, kind: str, rid: str) -> dict[str, Any]:
