@@ -24,7 +24,7 @@ from ..core.world import Partition, World, not_found
 
 KIND = "ipam-resource-discovery"
 ASSOC = "ipam-resource-discovery-association"
-ADMIN = "ipam-delegated-admin"        # value index (organizations partition): org -> account
+SERVICE = "ipam.amazonaws.com"       # the service an organization delegates to its admin
 
 
 # -- shared by the IPAM modules ---------------------------------------------------------------
@@ -257,14 +257,6 @@ ASSOC_FILTERS: dict[str, Filter] = {
 
 
 # -- the organization's delegated IPAM administrator -------------------------------------------
-def _orgs(world: World) -> Partition:
-    return world.partition(sharing.ORGS, sharing.GLOBAL, setup=_nothing)
-
-
-def _nothing(world: World, part: Partition) -> None:
-    """The organizations pseudo-partition starts empty."""
-
-
 def _organization(world: World, part: Partition, delegated: str) -> str:
     org_id = sharing.organization_of(world, part.account)
     if org_id is None or sharing.management_account(world, org_id) != part.account:
@@ -279,33 +271,31 @@ def _organization(world: World, part: Partition, delegated: str) -> str:
 def enable_admin(world: World, part: Partition, delegated_admin_account_id: str) -> bool:
     """Make a member account the organization's IPAM administrator (one at a time)."""
     org_id = _organization(world, part, delegated_admin_account_id)
-    orgs = _orgs(world)
-    current = next(iter(world.claimed(orgs, ADMIN, org_id)), None)
+    current = sharing.delegated_admin(world, org_id, SERVICE)
     if current not in (None, delegated_admin_account_id):
         raise InvalidParameterValue(
             f"The organization {org_id} already has the delegated IPAM administrator "
             f"{current}.")
-    world.claim(orgs, ADMIN, org_id, delegated_admin_account_id)
+    sharing.delegate(world, org_id, SERVICE, delegated_admin_account_id)
     return True
 
 
 def disable_admin(world: World, part: Partition, delegated_admin_account_id: str) -> bool:
     org_id = _organization(world, part, delegated_admin_account_id)
-    orgs = _orgs(world)
-    if delegated_admin_account_id not in world.claimed(orgs, ADMIN, org_id):
+    if sharing.delegated_admin(world, org_id, SERVICE) != delegated_admin_account_id:
         raise InvalidParameterValue(
             f"The account {delegated_admin_account_id} is not the delegated IPAM "
             "administrator.")
-    world.unclaim(orgs, ADMIN, org_id, delegated_admin_account_id)
+    sharing.delegate(world, org_id, SERVICE, None)
     return True
 
 
 def admin_of(world: World, account: str) -> str | None:
     """The organization whose IPAM `account` administers, if any."""
     org_id = sharing.organization_of(world, account)
-    if org_id is None:
+    if org_id is None or sharing.delegated_admin(world, org_id, SERVICE) != account:
         return None
-    return org_id if account in world.claimed(_orgs(world), ADMIN, org_id) else None
+    return org_id
 
 
 # -- the families: their plain operations are bound from these (docs/families.md) ------------
