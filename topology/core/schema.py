@@ -269,6 +269,14 @@ KINDS: dict[str, Kind] = {
               "InvalidVirtualEdgeNetworkGatewayRouteTableAssociationId"),
         _kind("virtual-edge-network-route-server-peer", "vegw-rsp",
               "virtualEdgeNetworkRouteServerPeer", "InvalidVirtualEdgeNetworkRouteServerPeerId"),
+        # -- issue 15 cr --
+        # -- issue 15 capacity --
+        # -- issue 15 fleet --
+        # -- issue 15 hosts --
+        # -- issue 15 images --
+        # -- issue 15 tasks --
+        # -- issue 15 storage --
+        # -- issue 15 instances --
     )
 }
 
