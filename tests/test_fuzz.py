@@ -83,7 +83,8 @@ def test_a_network_workload_mutates_and_stays_sound() -> None:
 
 
 # -- the checks can fail -----------------------------------------------------------------------
-def test_check_answer_rejects_5xx_unparsable_and_odd_codes() -> None:
+def test_check_answer_rejects_5xx_unparsable_and_odd_codes(
+        monkeypatch: pytest.MonkeyPatch) -> None:
     op = protocol.operation("DescribeVpcs")
     error = (b'<?xml version="1.0"?><Response><Errors><Error><Code>%s</Code>'
              b'<Message>m</Message></Error></Errors><RequestID>r</RequestID></Response>')
@@ -94,7 +95,8 @@ def test_check_answer_rejects_5xx_unparsable_and_odd_codes() -> None:
     assert "cannot parse" in fuzz.check_answer(op, 200, b"<DescribeVpcsResponse><oops")[0]
     # 501 is allowed for an operation with no handler, never for one that has a handler
     assert "HTTP 501" in fuzz.check_answer(op, 501, error % b"NotImplemented")[0]
-    missing = next(name for name in sorted(ALL_OPERATIONS) if name not in dispatch.handlers())
+    missing = "DescribeElasticGpus"   # taken out, as an operation of a newer botocore would be
+    monkeypatch.delitem(dispatch.handlers(), missing, raising=False)
     assert fuzz.check_answer(protocol.operation(missing), 501, error % b"NotImplemented") == (
         None, "NotImplemented")
 

@@ -460,19 +460,29 @@ def test_post_without_action(app_client: Any) -> None:
     assert error_of(answer.data)[0] == "InvalidAction"
 
 
-def test_unimplemented_operation_is_501_naming_it(app_client: Any) -> None:
-    missing = next(n for n in OPERATIONS if n not in dispatch.handlers()
-                   and op_(n).input_shape is not None and not op_(n).input_shape.required_members)
-    answer = post(app_client, {"Action": missing, "Version": "2016-11-15"})
+@pytest.fixture
+def unimplemented(monkeypatch: pytest.MonkeyPatch) -> str:
+    """An operation of the model with no handler: every one has a handler today, so one
+    (with no required member) is taken out for the test, as a newer botocore's would be."""
+    missing = [n for n in OPERATIONS if n not in dispatch.handlers()
+               and op_(n).input_shape is not None and not op_(n).input_shape.required_members]
+    name = missing[0] if missing else "DescribeElasticGpus"
+    if not missing:
+        monkeypatch.delitem(dispatch.handlers(), name)
+    return name
+
+
+def test_unimplemented_operation_is_501_naming_it(app_client: Any, unimplemented: str) -> None:
+    answer = post(app_client, {"Action": unimplemented, "Version": "2016-11-15"})
     assert answer.status_code == 501
     code, message, _ = error_of(answer.data)
-    assert code == "NotImplemented" and missing in message
+    assert code == "NotImplemented" and unimplemented in message
 
 
-def test_parameters_are_checked_before_implementation(app_client: Any) -> None:
+def test_parameters_are_checked_before_implementation(app_client: Any,
+                                                      unimplemented: str) -> None:
     """A malformed request is the client's error (400) even for an unimplemented operation."""
-    missing = next(n for n in OPERATIONS if n not in dispatch.handlers())
-    answer = post(app_client, {"Action": missing, "Version": "2016-11-15", "Bogus": "1"})
+    answer = post(app_client, {"Action": unimplemented, "Version": "2016-11-15", "Bogus": "1"})
     assert answer.status_code == 400
     assert error_of(answer.data)[0] == "UnknownParameter"
 
