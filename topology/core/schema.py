@@ -270,6 +270,13 @@ KINDS: dict[str, Kind] = {
         _kind("virtual-edge-network-route-server-peer", "vegw-rsp",
               "virtualEdgeNetworkRouteServerPeer", "InvalidVirtualEdgeNetworkRouteServerPeerId"),
         # -- issue 15 cr --
+        Kind("capacity-reservation", "cr", "capacity reservation",
+             "InvalidCapacityReservationId.NotFound", "InvalidCapacityReservationId.Malformed",
+             "The capacity reservation ID '{id}' does not exist"),
+        Kind("capacity-reservation-fleet", "crf", "capacity reservation fleet",
+             "InvalidCapacityReservationFleetId.NotFound",
+             "InvalidCapacityReservationFleetId.Malformed",
+             "The capacity reservation fleet ID '{id}' does not exist"),
         # -- issue 15 capacity --
         # -- issue 15 fleet --
         # -- issue 15 hosts --
