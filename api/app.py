@@ -37,7 +37,8 @@ RESET_PATHS = ("/moto-api/reset", "/_ec2sim/reset")
 # POSTs that are not EC2 Query requests: moto's reset, and everything under /_ec2sim/
 FLASK_POSTS, OWN_PREFIX = RESET_PATHS, "/_ec2sim/"
 MAX_BODY = 1 << 20      # a Query request body larger than 1 MiB is refused (413)
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+_REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request",
+            401: "Unauthorized", 402: "Payment Required", 403: "Forbidden",
             404: "Not Found", 409: "Conflict", 412: "Precondition Failed",
             413: "Request Entity Too Large",
             500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable"}
@@ -87,6 +88,10 @@ class QueryRoute:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         path = environ.get("PATH_INFO", "/")
+        if path != "/" and path not in FLASK_POSTS and not path.startswith(OWN_PREFIX):
+            service = dispatch.caller({"Authorization": environ.get("HTTP_AUTHORIZATION", "")})
+            if service[2] in dispatch.REST_SERVICES:   # the Recycle Bin's rules (REST-JSON)
+                return self._rest(environ, start_response, method, path)
         if method not in ("GET", "POST") or path in FLASK_POSTS or path.startswith(OWN_PREFIX):
             return self.fallback(environ, start_response)
         form = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
@@ -115,6 +120,26 @@ class QueryRoute:
             reply = dispatch.handle_json(self.world, target, body or b"", headers)
         else:
             reply = dispatch.handle(self.world, form, headers)
+        start_response(f"{reply.status} {_REASONS.get(reply.status, 'Error')}",
+                       [*reply.headers.items(), ("Content-Length", str(len(reply.body)))])
+        return [reply.body]
+
+    def _rest(self, environ: dict[str, Any], start_response: StartResponse, method: str,
+              path: str) -> Iterable[bytes]:
+        body = _body(environ)
+        if body is None:
+            return _refuse(start_response, 413, "RequestEntityTooLarge",
+                           f"Request body must be no larger than {MAX_BODY} bytes.", json=True)
+        if self.verifier is not None:
+            try:
+                self.verifier.verify(environ, body)
+            except AuthError as err:
+                return _refuse(start_response, err.status, err.code, err.message, json=True)
+        query = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        account, region, service = dispatch.caller(
+            {"Authorization": environ.get("HTTP_AUTHORIZATION", "")})
+        reply = dispatch.rest_reply(dispatch.answer_rest(self.world, method, path, query, body,
+                                                         account, region, service))
         start_response(f"{reply.status} {_REASONS.get(reply.status, 'Error')}",
                        [*reply.headers.items(), ("Content-Length", str(len(reply.body)))])
         return [reply.body]

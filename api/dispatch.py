@@ -29,6 +29,7 @@ from typing import Any
 
 import api.json_protocol as json_protocol
 import api.protocol as protocol
+import api.rest_json as rest_json
 from topology.core.errors import DryRunOperation, TopologyError
 from topology.core.world import DEFAULT_ACCOUNT, World
 
@@ -38,6 +39,7 @@ from .operations import HANDLERS, Context, Handler
 log = logging.getLogger("ec2sim")
 
 JSON_SERVICES = {"AmazonSSM": "ssm"}       # X-Amz-Target prefix -> service, for JSON requests
+REST_SERVICES = ("rbin",)                  # REST-JSON services, told by the SigV4 scope
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]*/([^/]+)/([^/]+)/")
 _loaded = False
 # characters XML 1.0 cannot carry: a value holding one could never be answered, so refuse it
@@ -205,6 +207,38 @@ def json_reply(outcome: Outcome) -> Reply:
             outcome.internal_error()
     return Reply(outcome.status, json_protocol.serialize_error(outcome.code, outcome.message),
                  json_headers(outcome))
+
+
+def answer_rest(world: World, method: str, path: str, query: list[tuple[str, str]],
+                body: bytes, account: str, region: str, service: str) -> Outcome:
+    """Run one REST-JSON request (the Recycle Bin's rules) like `answer`."""
+    outcome = Outcome(str(uuid.uuid4()))
+    try:
+        found = rest_json.route(protocol.service_model(service), method, path)
+        if found is None:
+            raise rest_json.UnknownOperationException(
+                f"No operation of {service} answers {method} {path}.")
+        outcome.op, labels = found
+        return _call(world, outcome, service, rest_json.parse(outcome.op, labels, query, body),
+                     account, region, False)
+    except TopologyError as err:
+        return outcome.failed(err.status, err.code, err.message)
+    except Exception:  # our bug: say so, and never as a client error
+        return outcome.internal_error()
+
+
+def rest_reply(outcome: Outcome) -> Reply:
+    """A REST-JSON request's outcome in its wire form."""
+    headers = {"Content-Type": rest_json.CONTENT_TYPE, "x-amzn-RequestId": outcome.request_id}
+    if outcome.status == 200:
+        try:
+            return Reply(rest_json.status_of(outcome.op),
+                         rest_json.serialize(outcome.op, outcome.result), headers)
+        except Exception:  # a result the model cannot carry: our bug
+            outcome.internal_error()
+    headers["x-amzn-ErrorType"] = outcome.code
+    return Reply(outcome.status, json_protocol.serialize_error(outcome.code, outcome.message),
+                 headers)
 
 
 def _check_characters(form: Mapping[str, str]) -> None:

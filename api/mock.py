@@ -59,7 +59,7 @@ import threading
 import unittest
 from collections.abc import Callable, Iterator
 from typing import Any, Literal, TypeVar
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
 import botocore.handlers
@@ -77,7 +77,7 @@ from topology.provision import state
 from .beside import Beside
 
 F = TypeVar("F", bound=Callable[..., Any])
-_SERVICES = ("ec2", "sts", "ssm")
+_SERVICES = ("ec2", "sts", "ssm", "rbin")
 _FAKE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
              "AWS_DEFAULT_REGION": "us-east-1"}
 _lock = threading.Lock()
@@ -152,6 +152,8 @@ def _before_call(model: Any, params: dict[str, Any], request_signer: Any, *, sco
         return None
     if model.metadata["protocol"] == "json":
         return _json_call(current, model, params, request_signer)
+    if model.metadata["protocol"] == "rest-json":
+        return _rest_call(current, model, params, request_signer)
     form = _form(model, params)
     outcome = dispatch.answer(current.world, form, _account(request_signer),
                               request_signer.region_name, model.service_model.service_name,
@@ -252,6 +254,26 @@ def _json_call(current: "mock_ec2", model: Any, params: dict[str, Any],
     return AWSResponse(params.get("url", ""), reply.status, reply.headers, _Body(reply.body)), parsed
 
 
+def _rest_call(current: "mock_ec2", model: Any, params: dict[str, Any],
+               request_signer: Any) -> tuple[AWSResponse, dict[str, Any]]:
+    """A REST-JSON call (the Recycle Bin's rules): answered through its wire body, which
+    botocore's own parser reads."""
+    query = [(key, _text(v)) for key, value in (params.get("query_string") or {}).items()
+             for v in (value if isinstance(value, list) else [value])]
+    body = params.get("body") or b""
+    outcome = dispatch.answer_rest(
+        current.world, params.get("method", "GET"), unquote(params.get("url_path", "/")), query,
+        body.encode() if isinstance(body, str) else body, _account(request_signer),
+        request_signer.region_name, model.service_model.service_name)
+    reply = dispatch.rest_reply(outcome)
+    headers = {key.lower(): value for key, value in reply.headers.items()}
+    parsed = create_parser("rest-json").parse(
+        {"status_code": reply.status, "headers": headers, "body": reply.body},
+        model.output_shape)
+    parsed["ResponseMetadata"].update(HTTPHeaders=headers, RetryAttempts=0)
+    return AWSResponse(params.get("url", ""), reply.status, reply.headers, _Body(reply.body)), parsed
+
+
 def _account(request_signer: Any) -> str:
     """The account of the client's credentials (the default account without any)."""
     credentials = getattr(request_signer, "_credentials", None)
@@ -306,6 +328,14 @@ def _before_send(request: Any, *, scope: _Scope, **_: Any) -> AWSResponse | None
     target = request.headers.get("X-Amz-Target")
     if isinstance(target, bytes):   # botocore keeps some header values as bytes
         target = target.decode("latin-1")
+    account, region, service = dispatch.caller(request.headers)
+    if service in dispatch.REST_SERVICES:   # the Recycle Bin's rules (REST-JSON)
+        parts = urlsplit(url)
+        reply = dispatch.rest_reply(dispatch.answer_rest(
+            current.world, request.method, unquote(parts.path),
+            parse_qsl(parts.query, keep_blank_values=True), (body or "").encode(),
+            account, region, service))
+        return AWSResponse(url, reply.status, reply.headers, _Body(reply.body))
     if target:   # the JSON protocol (SSM)
         outcome = dispatch.answer_json(current.world, target, (body or "").encode(),
                                        *dispatch.caller(request.headers), others=True)

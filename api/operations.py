@@ -17,7 +17,8 @@ from topology.core.world import Partition, World
 
 Handler = Callable[["Context", dict[str, Any]], "dict[str, Any] | None"]
 HANDLERS: dict[str, Handler] = {}          # wire Action -> handler, filled by `handler`
-SERVICES = ("ec2", "sts", "ssm")           # whose operations handlers implement
+# whose operations handlers implement (rbin before ssm: both name a ListTagsForResource)
+SERVICES = ("ec2", "sts", "rbin", "ssm")
 
 
 def handler(fn: Handler) -> Handler:

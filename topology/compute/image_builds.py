@@ -23,12 +23,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..catalogue import image_catalogue as catalogue
-from ..core import regions
+from ..core import regions, retention
 from ..core import tags as tagging
 from ..core.clock import stamp
 from ..core.errors import InvalidParameterValue, MissingParameter, NotFound, TopologyError
 from ..core.world import Partition, World
-from . import ebs_encryption, images, instances, snapshots, volumes
+from . import (ebs_encryption, image_lifecycle, image_lineage, images, instances, snapshots,
+               volumes)
 
 NAME_INDEX, SNAPSHOT_INDEX = images.NAME_INDEX, images.SNAPSHOT_INDEX
 _NAME = re.compile(r"[A-Za-z0-9()\[\] ./\-'@_]{3,128}")
@@ -185,7 +186,7 @@ def register(world: World, part: Partition, params: dict[str, Any],
 INHERITED = ("Architecture", "RootDeviceName", "RootDeviceType", "VirtualizationType",
              "Hypervisor", "EnaSupport", "SriovNetSupport", "BootMode", "TpmSupport",
              "UefiData", "ImdsSupport", "Platform", "PlatformDetails", "UsageOperation",
-             "KernelId", "RamdiskId")
+             "KernelId", "RamdiskId", "ImageWatermarks")
 
 
 def copy(world: World, part: Partition, source_region: str, source_id: str, name: str, *,
@@ -272,6 +273,7 @@ def create_from_instance(world: World, part: Partition, instance_id: str, name: 
     source = _source_image(world, part, instance.get("ImageId"))
     fields = {k: instance.get(k, source.get(k)) for k in INHERITED}
     fields.update(Name=name, Description=description, SourceInstanceId=instance_id,
+                  SourceImageId=instance.get("ImageId"), SourceImageRegion=part.region,
                   RootDeviceName=root, RootDeviceType="ebs",
                   BlockDeviceMappings=sorted(mappings + added,
                                              key=lambda m: m["DeviceName"] != root))
@@ -310,11 +312,13 @@ def deregister(world: World, part: Partition, image_id: str, *,
     """DeregisterImage (owner only); with `delete_snapshots`, delete the snapshots no other
     image uses. Returns one `{SnapshotId, ReturnCode}` per snapshot of the image."""
     node = images.owned(world, part, image_id)
+    image_lifecycle.check_deregistrable(node, image_id)
     snap_ids = _snapshot_ids(node)
+    image_lineage.record(world, image_id)    # what DescribeInstanceImageMetadata still tells
     pub = catalogue.public_partition(world, part.region)
     for value in images.index_values(node.get("permissions", [])):
         world.unclaim(pub, catalogue.LAUNCH_INDEX, value, image_id)
-    world.remove(image_id)
+    retention.discard(world, part, image_id)     # or into the Recycle Bin
     world.claim(part, images.DEREGISTERED, image_id, part.account)
     if not delete_snapshots:
         return []

@@ -24,11 +24,12 @@ from ..core import clock, regions
 from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
+from ..core import retention
 from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident, owner
 from ..core.permissions import ALL, permission_item
 from ..core.world import Partition, World
-from . import ebs_encryption, volumes
+from . import ebs_encryption, snapshot_locks, snapshot_public_access, volumes
 
 COPY_VOLUME_ID = "vol-ffffffff"    # AWS: "Snapshots copies have an arbitrary source volume ID"
 SELF = "self"
@@ -55,6 +56,13 @@ def _add(world: World, part: Partition, vol_id: str, size: int, encrypted: bool,
     world.claim(part, "snapshot-volume", vol_id, snap_id)
     tagging.apply(world, snap_id, tags or {})
     return snap_id
+
+
+def create_imported(world: World, part: Partition, size: int, *, encrypted: bool = False,
+                    kms_key_id: str | None = None, description: str = "",
+                    tags: dict[str, str] | None = None) -> str:
+    """A snapshot VM Import made from a disk image (no volume: AWS gives `vol-ffffffff`)."""
+    return _add(world, part, COPY_VOLUME_ID, size, encrypted, kms_key_id, description, tags)
 
 
 def create_for_instance(world: World, part: Partition, instance_id: str, *,
@@ -105,13 +113,14 @@ def copy(world: World, part: Partition, source_region: str, source_id: str, *,
 
 
 def delete(world: World, part: Partition, snapshot_id: str) -> None:
-    """Delete a snapshot; AWS refuses while a registered image uses it."""
-    world.get(part, "snapshot", snapshot_id)
+    """Delete a snapshot; AWS refuses while a registered image uses it or a lock holds it."""
+    node = world.get(part, "snapshot", snapshot_id)
+    snapshot_locks.check_deletable(snapshot_id, node)
     users = world.claimed(part, "snapshot-user", snapshot_id)
     if users:
         raise TopologyError(f"The snapshot {snapshot_id} is currently in use by {min(users)}",
                             "InvalidSnapshot.InUse")
-    world.remove(snapshot_id)
+    retention.discard(world, part, snapshot_id)     # or into the Recycle Bin
 
 
 def visible_to(part: Partition, node: dict[str, Any], owners: list[str] | None,
@@ -201,7 +210,10 @@ def _permission(item: dict[str, Any]) -> str:
 
 def _check_share(part: Partition, node: dict[str, Any], value: str) -> None:
     """AWS's sharing rules: encrypted snapshots never go public, and snapshots under the
-    AWS managed key are not shared at all."""
+    AWS managed key are not shared at all; nothing goes public while public access is
+    blocked."""
+    if value == ALL:
+        snapshot_public_access.check_sharing(part)
     if not node.get("Encrypted"):
         return
     if value == ALL:
@@ -215,7 +227,7 @@ def _check_share(part: Partition, node: dict[str, Any], value: str) -> None:
 # -- views and filters ------------------------------------------------------------------------
 _OWN_FIELDS = ("VolumeId", "VolumeSize", "State", "StartTime", "CompletionTime", "Progress",
                "Description", "Encrypted", "KmsKeyId", "StorageTier", "TransferType",
-               "OwnerAlias")
+               "OwnerAlias", "RestoreExpiryTime", "AssociatedKmsKeys")
 
 
 def view(world: World, snap_id: str) -> dict[str, Any]:

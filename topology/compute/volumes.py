@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..core import clock, regions, schema
+from ..core import clock, regions, retention, schema
 from ..core import tags as tagging
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
                            MissingParameter, TopologyError)
@@ -40,6 +40,7 @@ from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 from .ebs_encryption import encryption
+from .fast_snapshot_restores import fast_restored
 
 MAX_ATTACHMENTS = 16            # Multi-Attach: instances per volume
 
@@ -210,7 +211,7 @@ def create(world: World, part: Partition, *, zone: str, size: int | None = None,
         "Iops": vol_iops, "Throughput": vol_throughput, "KmsKeyId": key,
     }
     if snapshot_id:
-        fields["FastRestored"] = False
+        fields["FastRestored"] = fast_restored(world, snapshot_id, found["ZoneName"])
     world.add(part, "volume", vol_id, **{k: v for k, v in fields.items() if v is not None})
     if snapshot_id:
         world.claim(part, "volume-snapshot", snapshot_id, vol_id)
@@ -236,7 +237,7 @@ def delete(world: World, part: Partition, vol_id: str) -> None:
     if attached:
         raise TopologyError(f"Volume {vol_id} is currently attached to {attached[0][0]}",
                             "VolumeInUse")
-    world.remove(vol_id)
+    retention.discard(world, part, vol_id)     # or into the Recycle Bin
 
 
 # -- attachments ------------------------------------------------------------------------------
@@ -350,7 +351,7 @@ def release_instance(world: World, part: Partition, instance_id: str) -> list[st
     for vol_id, data in attached_volumes(world, instance_id):
         _unlink(world, vol_id, instance_id)
         if data["DeleteOnTermination"] and not _attachments(world, vol_id):
-            world.remove(vol_id)
+            retention.discard(world, part, vol_id)
             deleted.append(vol_id)
     return deleted
 
