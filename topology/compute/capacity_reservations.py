@@ -37,6 +37,9 @@ from . import placement_groups
 KIND = "capacity-reservation"
 LIVE = ("active", "scheduled")           # the states a reservation can be changed in
 RUNNING = ("pending", "running")         # instance states that use a reservation's capacity
+MAX_COUNT = 1000                         # instances per reservation (the documented range)
+FUTURE_DAYS = (5, 120)                   # a future-dated reservation starts this far ahead
+FUTURE_VCPUS = 32                        # ... and reserves at least this many vCPUs
 PLACEMENT_ARN = re.compile(r"arn:aws[\w-]*:ec2:([\w-]+):(\d{12}):placement-group/(.+)")
 OUTPOST_ARN = re.compile(r"arn:aws[\w-]*:outposts:[\w-]+:\d{12}:outpost/op-[0-9a-f]{8,17}")
 
@@ -63,6 +66,8 @@ def create(world: World, part: Partition, instance_type: str, instance_platform:
     end_type, end = check_end(end_date_type, end_date)
     if start_date is not None and end is not None and end <= start_date:
         raise InvalidParameterValue("The end date must be after the start date.")
+    if start_date is not None and reservation_type == "default" and state is None:
+        _check_future(instance_type, instance_count, start_date, commitment_duration)
     pg_arn = _placement_group(world, part, placement_group_arn)
     if outpost_arn is not None and not OUTPOST_ARN.fullmatch(outpost_arn):
         raise InvalidParameterValue(f"The Outpost ARN '{outpost_arn}' is not valid.")
@@ -104,10 +109,27 @@ def _check_type(part: Partition, type_name: str, zone: str) -> None:
                             f"Availability Zone '{zone}'.", "Unsupported")
 
 
+def _check_future(type_name: str, count: int, start: dt.datetime,
+                  commitment: int | None) -> None:
+    """A future-dated reservation: 5 to 120 days ahead, a commitment, 32 vCPUs at least."""
+    ahead = start - now()
+    if ahead < dt.timedelta(days=FUTURE_DAYS[0]) or ahead > dt.timedelta(days=FUTURE_DAYS[1]):
+        raise InvalidParameterValue(
+            f"The start date must be between {FUTURE_DAYS[0]} and {FUTURE_DAYS[1]} days in "
+            "the future.")
+    if not commitment:
+        raise MissingParameter("The request must contain the parameter CommitmentDuration")
+    vcpus = (instance_types.get(type_name) or {}).get("VCpuInfo", {}).get("DefaultVCpus", 0)
+    if vcpus * count < FUTURE_VCPUS:
+        raise InvalidParameterValue(
+            f"A future-dated Capacity Reservation must reserve at least {FUTURE_VCPUS} vCPUs "
+            f"({count} x {type_name} reserves {vcpus * count}).")
+
+
 def _check_count(count: int) -> None:
-    if count < 1:
+    if count < 1 or count > MAX_COUNT:
         raise InvalidParameterValue(f"Value ({count}) for parameter instanceCount is invalid. "
-                                    "Expected a positive integer.")
+                                    f"Valid range: 1 - {MAX_COUNT}.")
 
 
 def check_end(end_type: str | None, end: dt.datetime | None

@@ -18,6 +18,7 @@ from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
 from ..network import interface_views, network_interfaces
 from . import placement_groups, volumes
+from .capacity_reservation_launch import reservation_of
 from .instance_view import network_views, primary_view
 from .instances import (RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, interfaces, primary_interface,
                         profile_association, subnet_of, vpc_of)
@@ -304,13 +305,16 @@ FILTERS: dict[str, Filter] = {
     "block-device-mapping.status": Filter(in_mappings("Ebs", "Status")),
     "block-device-mapping.volume-id": Filter(in_mappings("Ebs", "VolumeId"), _by_volume),
     "boot-mode": field("BootMode"),
-    "capacity-reservation-id": field("CapacityReservationId"),
+    "capacity-reservation-id": Filter(lambda w, rid, n: reservation_of(w, rid)),
     "capacity-reservation-specification.capacity-reservation-preference": Filter(
         nested("CapacityReservationSpecification", "CapacityReservationPreference")),
     "capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id":
-        _nothing(),
+        Filter(nested("CapacityReservationSpecification", "CapacityReservationTarget",
+                      "CapacityReservationId")),
     "capacity-reservation-specification.capacity-reservation-target."
-    "capacity-reservation-resource-group-arn": _nothing(),
+    "capacity-reservation-resource-group-arn": Filter(nested(
+        "CapacityReservationSpecification", "CapacityReservationTarget",
+        "CapacityReservationResourceGroupArn")),
     "client-token": field("ClientToken"),
     "current-instance-boot-mode": field("CurrentInstanceBootMode"),
     "dns-name": Filter(on_primary("Association", "PublicDnsName")),

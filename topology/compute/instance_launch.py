@@ -26,8 +26,8 @@ from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, L
                            MissingParameter, TopologyError)
 from ..core.world import Partition, World
 from ..network import network_interfaces, secondary_interfaces
-from . import (images, instance_network, instance_profiles, key_pairs, launch_templates,
-               placement_groups, volumes)
+from . import (capacity_reservation_launch, images, instance_network, instance_profiles,
+               key_pairs, launch_templates, placement_groups, volumes)
 from .instance_network import Nic
 from .instance_options import launch_fields
 from .instances import DEFAULT_TYPE, RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, state
@@ -60,11 +60,14 @@ class Plan:
 def launch(world: World, part: Partition, params: dict[str, Any]) -> tuple[str, list[str]]:
     """Launch the instances a RunInstances request asks for: (reservation id, ids)."""
     plan = prepare(world, part, merged(world, part, params))
+    # the capacity reservation of each instance (a targeted one may hold fewer)
+    slots = capacity_reservation_launch.allocate(world, part, plan.params, plan.fields,
+                                                 len(plan.addresses))
     reservation = world.new_id("r")
     images.mark_launched(world, plan.params["ImageId"])   # a dry run stops here
     part.hints.update(plan.hints)
-    ids = [_launch_one(world, part, plan, index, reservation)
-           for index in range(len(plan.addresses))]
+    ids = [_launch_one(world, part, plan, index, reservation) for index in range(len(slots))]
+    capacity_reservation_launch.bind(world, ids, slots, plan.params)
     return reservation, ids
 
 

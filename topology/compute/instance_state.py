@@ -23,7 +23,7 @@ from ..core.errors import IncorrectState, TopologyError
 from ..core.family import declare_actions
 from ..core.world import Partition, World
 from ..network import network_interfaces, secondary_interfaces
-from . import volumes
+from . import capacity_reservation_launch, volumes
 from .instances import (get_all, gmt, interfaces, primary_interface, profile_association,
                         set_state, state, state_name)
 
@@ -60,6 +60,7 @@ def start(world: World, part: Partition, instance_ids: list[str]) -> list[dict[s
         if previous != "stopped":
             out.append(change(instance_id, previous, previous))
             continue
+        capacity_reservation_launch.restart(world, part, instance_id)
         set_state(world, part, instance_id, "running", StateTransitionReason="",
                   StateReason=None)
         _restore_public_ip(world, part, instance_id)

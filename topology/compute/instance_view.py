@@ -15,6 +15,7 @@ from ..core.described import Import, when
 from ..core.world import World
 from ..network import interface_views, secondary_interfaces
 from . import placement_groups, volumes
+from .capacity_reservation_launch import reservation_of
 from .instances import (RESERVATION_INDEX, STATE_CODES, STATE_INDEX, TYPE_INDEX, interfaces,
                         profile_association)
 
@@ -81,6 +82,9 @@ def view(world: World, instance_id: str) -> dict[str, Any]:
         if value is not None:
             out[key] = value
     out["Placement"] = placement(world, instance_id)
+    cr_id = reservation_of(world, instance_id)
+    if cr_id is not None:
+        out["CapacityReservationId"] = cr_id
     nis = network_views(world, instance_id)
     primary = primary_view(nis)
     out["PrivateDnsName"] = ""
