@@ -395,7 +395,7 @@ def root_volume(world: World, instance_id: str) -> str | None:
 # -- views and filters ------------------------------------------------------------------------
 _OWN_FIELDS = ("AvailabilityZone", "AvailabilityZoneId", "CreateTime", "Encrypted", "KmsKeyId",
                "Size", "SnapshotId", "State", "VolumeType", "Iops", "Throughput",
-               "MultiAttachEnabled", "FastRestored")
+               "MultiAttachEnabled", "FastRestored", "SourceVolumeId")
 
 
 def view(world: World, vol_id: str) -> dict[str, Any]:
