@@ -110,11 +110,13 @@ def _move_start(world: World, part: Partition, cr_id: str, node: dict[str, Any],
     if quote is None or quote["ExpirationTime"] <= now():
         raise InvalidParameterValue(f"The quote '{quote_id}' is not valid for Capacity "
                                     f"Reservation {cr_id}.")
-    if quote["ModificationTerms"]["ReservationUpdate"]["NewStartDate"] != start:
+    # the quote answered its date to the millisecond
+    quoted = quote["ModificationTerms"]["ReservationUpdate"]["NewStartDate"]
+    if abs(quoted - start) >= dt.timedelta(milliseconds=1):
         raise InvalidParameterValue("The start date does not match the quote's.")
-    world.update(cr_id, StartDate=start,
+    world.update(cr_id, StartDate=quoted,
                  OriginalStartDate=node.get("OriginalStartDate") or node["StartDate"])
-    return {"AdjustmentStatus": "applied", "AdjustmentDetails": {"StartDate": start}}
+    return {"AdjustmentStatus": "applied", "AdjustmentDetails": {"StartDate": quoted}}
 
 
 # -- cancel -----------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ MANAGER = "organization-management"        # value index: organization id -> man
 # The kinds whose families honour a grant (describe and use by the participant).
 SHAREABLE = frozenset({"transit-gateway", "ipam-pool", "traffic-mirror-target",
                        "verified-access-group", "local-gateway-route-table", "coip-pool",
-                       "ipam-resource-discovery"})
+                       "ipam-resource-discovery", "capacity-reservation"})
 
 _ACCOUNT = re.compile(r"\d{12}")
 _ORG_ID = re.compile(r"o-[a-z0-9]{10,32}")
