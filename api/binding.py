@@ -472,6 +472,10 @@ def _placing(family: Family, op: OperationModel, fn: Callable[..., Any], outputs
     """Where the function's result goes in the answer, decided from its return annotation
     (a string under `from __future__ import annotations`) and the members left."""
     returned = _returned(fn)
+    if not rest and returned.startswith("dict"):
+        # every output member echoes an input one, but the function says what they are now
+        # (ModifyInstanceCpuOptions answers the core count it kept when none was asked)
+        return lambda world, out, result: out.update(result)
     if not rest:
         return lambda world, out, result: None
     if returned == "None":

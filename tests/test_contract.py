@@ -513,6 +513,15 @@ RECIPES["DescribeInstanceConnectEndpoints"] = Recipe(
     ("InstanceConnectEndpoint", "InstanceConnectEndpointId"), "instance-connect-endpoint")
 
 
+# -- issue 15 storage
+RECIPES["DescribeReplaceRootVolumeTasks"] = Recipe(
+    "CreateReplaceRootVolumeTask", lambda s, n: {"InstanceId": s.instance},
+    ("ReplaceRootVolumeTask", "ReplaceRootVolumeTaskId"), "replace-root-volume-task")
+RECIPES["DescribeDeclarativePoliciesReports"] = Recipe(
+    "StartDeclarativePoliciesReport",
+    lambda s, n: {"S3Bucket": "contract-reports", "TargetId": "123456789012"},
+    ("ReportId",), "declarative-policies-report")
+
 NOT_COVERED: dict[str, str] = {
     "DescribeNetworkInterfacePermissions": "not taggable (its item has no Tags): "
                                            "tests/test_interface_permissions.py",
@@ -832,11 +841,51 @@ NOT_COVERED.update({
     "DescribeAddressTransfers": "a view of Elastic IP addresses (their transfer offers): "
                                 "tests/test_byoip.py",
 })
+
+# -- issue 15 capacity --
+RECIPES["DescribeMetricCategories"] = Recipe(
+    "CreateMetricCategory", lambda s, n: {"Metrics": [f"Metric{n}"]},
+    ("MetricCategory", "MetricCategoryId"), "metric-category")
+RECIPES["DescribeApplicationStatusChecks"] = Recipe(
+    "CreateApplicationStatusCheck", lambda s, n: {"Protocol": "http", "Port": 8000 + n},
+    ("ApplicationStatusCheck", "ApplicationStatusCheckId"), "application-status-check")
+NOT_COVERED.update({
+    "DescribeApplicationStatusCheckAssociations": "a view of application status checks "
+                                                  "(untagged rows): "
+                                                  "tests/test_application_status_checks.py",
+    "DescribeApplicationStatus": "a view of instances (their checks' results): "
+                                 "tests/test_application_status_checks.py",
+})
 KINDS_NOT_COVERED.update({
     "ipv6pool-ec2": NOT_COVERED["DescribeIpv6Pools"],
     "byoip-cidr": "named by its CIDR (no id): DescribeByoipCidrs, tests/test_byoip.py",
     "ipam-byoasn": "named by its ASN (no id): DescribeIpamByoasn, tests/test_byoip.py",
 })
+
+# -- issue 15 hosts --
+RECIPES["DescribeHosts"] = Recipe(
+    "AllocateHosts", lambda s, n: {"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a"},
+    ("HostIds", 0), "dedicated-host")
+NOT_COVERED.update({
+    "DescribeHostReservations": "bought for hosts from a catalogue offering: "
+                                "tests/test_host_reservations.py",
+    "DescribeMacModificationTasks": "made for Mac instances: tests/test_mac_hosts.py",
+    "DescribeReservedInstances": "bought from a catalogue offering (UUID ids): "
+                                 "tests/test_reserved_instances.py",
+    "DescribeReservedInstancesModifications": "made by ModifyReservedInstances (untagged): "
+                                              "tests/test_reserved_instances.py",
+})
+KINDS_NOT_COVERED.update({
+    "host-reservation": NOT_COVERED["DescribeHostReservations"],
+    "mac-modification-task": NOT_COVERED["DescribeMacModificationTasks"],
+    "reserved-instances": NOT_COVERED["DescribeReservedInstances"],
+    "reserved-instances-modification": NOT_COVERED["DescribeReservedInstancesModifications"],
+    "reserved-instances-listing": "listed for sale from a Reserved Instance (UUID ids): "
+                                  "tests/test_reserved_instances.py",
+    "reserved-instances-exchange": "made by AcceptReservedInstancesExchangeQuote, never "
+                                   "described: tests/test_reserved_instances.py",
+})
+
 
 SERVER_SAMPLE = ["DescribeVpcs", "DescribeSubnets", "DescribeInstances", "DescribeVolumes",
                  "DescribeNatGateways", "DescribeEgressOnlyInternetGateways"]
@@ -965,6 +1014,95 @@ def _expect(call: Callable[..., Any], **params: Any) -> tuple[str, str, int]:
         call(**params)
     code, message = error(exc)
     return code, message, exc.value.response["ResponseMetadata"]["HTTPStatusCode"]
+
+
+# -- issue 15 tasks (VM Import/Export, FPGA images)
+def _task_disk(n: int) -> dict[str, Any]:
+    return {"Format": "VMDK", "UserBucket": {"S3Bucket": "contract-bucket",
+                                             "S3Key": f"disks/{n}.vmdk"}}
+
+
+RECIPES["DescribeImportImageTasks"] = Recipe(
+    "ImportImage", lambda s, n: {"DiskContainers": [_task_disk(n)]}, ("ImportTaskId",),
+    "import-image-task")
+RECIPES["DescribeImportSnapshotTasks"] = Recipe(
+    "ImportSnapshot", lambda s, n: {"DiskContainer": _task_disk(n)}, ("ImportTaskId",),
+    "import-snapshot-task")
+RECIPES["DescribeExportImageTasks"] = Recipe(
+    "ExportImage", lambda s, n: {"ImageId": _once(s, "export_ami", lambda: s.ec2.create_image(
+        InstanceId=s.instance, Name="contract-export")["ImageId"]), "DiskImageFormat": "VMDK",
+        "S3ExportLocation": {"S3Bucket": "contract-bucket", "S3Prefix": f"exports/{n}/"}},
+    ("ExportImageTaskId",), "export-image-task")
+RECIPES["DescribeConversionTasks"] = Recipe(     # ImportVolume takes no tags: CreateTags
+    "ImportVolume", lambda s, n: {"AvailabilityZone": "us-east-1a", "Volume": {"Size": 1 + n},
+                                  "Image": {"Format": "VMDK", "Bytes": 1024,
+                                            "ImportManifestUrl": "https://s3.amazonaws.com/"
+                                                                 "contract-bucket/m.xml"}},
+    ("ConversionTask", "ConversionTaskId"), "import-volume-task")
+RECIPES["DescribeFpgaImages"] = Recipe(
+    "CreateFpgaImage", lambda s, n: {"InputStorageLocation": {"Bucket": "contract-bucket",
+                                                              "Key": f"dcp/{n}.tar"}},
+    ("FpgaImageId",), "fpga-image")
+NOT_COVERED.update({
+    "DescribeExportTasks": "CreateInstanceExportTask takes no DryRun: tests/test_vm_tasks.py",
+    "DescribeBundleTasks": "bundling needs an instance store-backed Windows instance (no "
+                           "public image gives one) and a bundle task has no tags: "
+                           "tests/test_vm_tasks.py",
+    "DescribeStoreImageTasks": "ImageIds names AMIs, not tasks, and results carry no tags: "
+                               "tests/test_vm_tasks.py",
+})
+KINDS_NOT_COVERED.update({
+    "import-instance-task": "ImportInstance's tasks, read with ImportVolume's by "
+                            "DescribeConversionTasks: tests/test_vm_tasks.py",
+    "export-instance-task": NOT_COVERED["DescribeExportTasks"],
+    "bundle-task": NOT_COVERED["DescribeBundleTasks"],
+    "store-image-task": NOT_COVERED["DescribeStoreImageTasks"],
+})
+
+# -- issue 15 images --
+NOT_COVERED.update({
+    "DescribeFastLaunchImages": "ImageIds names AMIs, not fast-launch configurations, which "
+                                "carry no tags: tests/test_image_lifecycle.py",
+    "DescribeInstanceImageMetadata": "a view of instances (the images they were launched "
+                                     "from): tests/test_image_lifecycle.py",
+    "DescribeImageUsageReports": "made for an image of the account (ReportIds and ImageIds "
+                                 "select): tests/test_image_lifecycle.py",
+    "DescribeImageUsageReportEntries": "rows of usage reports (untagged): "
+                                       "tests/test_image_lifecycle.py",
+    "DescribeImageReferences": "ImageIds names AMIs, and answers are rows naming what "
+                               "uses them: tests/test_image_lifecycle.py",
+})
+KINDS_NOT_COVERED["image-usage-report"] = NOT_COVERED["DescribeImageUsageReports"]
+
+# -- issue 15 instances --
+RECIPES["DescribeInstanceEventWindows"] = Recipe(
+    "CreateInstanceEventWindow", lambda s, n: {"Name": f"window-{n}",
+                                               "CronExpression": "* 0-4 * * 1"},
+    ("InstanceEventWindow", "InstanceEventWindowId"), "instance-event-window")
+NOT_COVERED["DescribeElasticGpus"] = ("Elastic Graphics is retired: nothing can make one "
+                                      "(tests/test_account_settings.py)")
+KINDS_NOT_COVERED["elastic-gpu"] = NOT_COVERED["DescribeElasticGpus"]
+NOT_COVERED["DescribeLockedSnapshots"] = ("a view of snapshots (their locks); DescribeSnapshots "
+                                          "covers the kind: tests/test_storage.py")
+KINDS_NOT_COVERED["recycle-bin-rule"] = "the rbin service's rules, not EC2's: tests/test_storage.py"
+KINDS_NOT_COVERED["recycle-bin-entry"] = ("what the Recycle Bin keeps of a deleted resource, listed "
+                                          "by List*InRecycleBin: tests/test_storage.py")
+
+# -- issue 15 fleet
+def _fleet_template(s: Setting) -> str:
+    return _once(s, "fleet_lt", lambda: s.ec2.create_launch_template(
+        LaunchTemplateName="contract-fleet", LaunchTemplateData={
+            "ImageId": AMI, "InstanceType": "t3.micro"})["LaunchTemplate"]["LaunchTemplateId"])
+
+
+RECIPES["DescribeFleets"] = Recipe(     # a maintain fleet of no capacity launches nothing
+    "CreateFleet", lambda s, n: {"LaunchTemplateConfigs": [{"LaunchTemplateSpecification": {
+        "LaunchTemplateId": _fleet_template(s), "Version": "1"}}],
+        "TargetCapacitySpecification": {"TotalTargetCapacity": 0}},
+    ("FleetId",), "fleet", unknown="fleet-12345678-1234-4234-8234-123456789012")
+NOT_COVERED["DescribeScheduledInstances"] = (
+    "bought from the schedule catalogue (PurchaseScheduledInstances takes no tags): "
+    "tests/test_fleets.py")
 
 
 COVERED = sorted(RECIPES)

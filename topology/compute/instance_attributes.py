@@ -179,7 +179,7 @@ def _instance_type(world: World, part: Partition, instance_id: str, value: str) 
         "BandwidthWeighting"))
     credits = node.get("cpu_credits")
     if burstable(value, info):
-        credits = credits or default_credits(value)
+        credits = credits or default_credits(value, part)
     else:
         credits = None
     world.unclaim(part, TYPE_INDEX, node["InstanceType"], instance_id)

@@ -26,6 +26,11 @@ from .instances import get_all, gmt, state_name
 HOP_LIMITS = (1, 64)
 CREDIT_OPTIONS = ("standard", "unlimited")
 MAX_USER_DATA = 16 * 1024
+# account-level defaults (Partition.attributes keys), written by credit_specifications and
+# metadata_defaults, read here when a launch names none
+DEFAULT_CREDITS = "default-credits:{}"          # per instance family: standard / unlimited
+METADATA_DEFAULTS = "instance-metadata-defaults"  # IMDS options by member name
+TOKENS_ENFORCED = "instance-metadata-tokens-enforced"   # `enabled`: IMDSv2 required at launch
 
 
 def tenancy(world: World, placement: dict[str, Any], subnet_id: str) -> str:
@@ -76,12 +81,16 @@ def burstable(type_name: str, info: dict[str, Any]) -> bool:
     return type_name.startswith("t") and "." in type_name
 
 
-def default_credits(type_name: str) -> str:
-    return "standard" if type_name.startswith("t2.") else "unlimited"
+def default_credits(type_name: str, part: Partition | None = None) -> str:
+    """The account's default credit option for the type's family (AWS's own: `standard` for
+    T2, `unlimited` for later generations)."""
+    family = type_name.split(".")[0]
+    chosen = part.attributes.get(DEFAULT_CREDITS.format(family)) if part is not None else None
+    return chosen or ("standard" if family == "t2" else "unlimited")
 
 
-def check_credits(asked: dict[str, Any] | None, type_name: str, info: dict[str, Any]
-                  ) -> str | None:
+def check_credits(asked: dict[str, Any] | None, type_name: str, info: dict[str, Any],
+                  part: Partition | None = None) -> str | None:
     """The CPU credit option a new instance gets (None for a type that has no credits)."""
     value = (asked or {}).get("CpuCredits")
     if not burstable(type_name, info):
@@ -91,7 +100,7 @@ def check_credits(asked: dict[str, Any] | None, type_name: str, info: dict[str, 
                 "instances.")
         return None
     if value is None:
-        return default_credits(type_name)
+        return default_credits(type_name, part)
     if value not in CREDIT_OPTIONS:
         raise InvalidParameterValue(f"Value ({value}) for parameter "
                                     "creditSpecification.cpuCredits is invalid. Valid values "
@@ -110,14 +119,25 @@ def bandwidth_weighting(type_name: str, info: dict[str, Any], value: str | None)
     return value
 
 
-def metadata_options(asked: dict[str, Any] | None, image: dict[str, Any]) -> dict[str, Any]:
-    """IMDS options at launch: AWS's defaults (stricter for IMDSv2-only images), then the
-    request's."""
+def metadata_options(asked: dict[str, Any] | None, image: dict[str, Any],
+                     account: dict[str, Any] | None = None) -> dict[str, Any]:
+    """IMDS options at launch, by AWS's order of precedence: the request's, then the
+    account's defaults (ModifyInstanceMetadataDefaults), then the image's (IMDSv2-only
+    images), then AWS's defaults."""
     v2 = image.get("ImdsSupport") == "v2.0"
     out = {"State": "applied", "HttpTokens": "required" if v2 else "optional",
            "HttpPutResponseHopLimit": 2 if v2 else 1, "HttpEndpoint": "enabled",
            "HttpProtocolIpv6": "disabled", "InstanceMetadataTags": "disabled"}
-    return {**out, **_checked_metadata(asked or {})}
+    return {**out, **(account or {}), **_checked_metadata(asked or {})}
+
+
+def _enforced(part: Partition, options: dict[str, Any]) -> dict[str, Any]:
+    """The options, unless the account enforces IMDSv2 and they leave tokens optional."""
+    if part.attributes.get(TOKENS_ENFORCED) == "enabled" and options["HttpTokens"] != "required":
+        raise InvalidParameterCombination(
+            "The account enforces IMDSv2 (HttpTokensEnforced): launch with HttpTokens set to "
+            "required.")
+    return options
 
 
 def _checked_metadata(asked: dict[str, Any]) -> dict[str, Any]:
@@ -177,7 +197,8 @@ def launch_fields(world: World, part: Partition, p: dict[str, Any], image: dict[
                 "CapacityReservationPreference", "open")},
         "HibernationOptions": {"Configured": bool(
             (p.get("HibernationOptions") or {}).get("Configured"))},
-        "MetadataOptions": metadata_options(p.get("MetadataOptions"), image),
+        "MetadataOptions": _enforced(part, metadata_options(
+            p.get("MetadataOptions"), image, part.attributes.get(METADATA_DEFAULTS))),
         "EnclaveOptions": {"Enabled": bool((p.get("EnclaveOptions") or {}).get("Enabled"))},
         "PlatformDetails": image.get("PlatformDetails", "Linux/UNIX"),
         "UsageOperation": image.get("UsageOperation", "RunInstances"),
@@ -193,7 +214,7 @@ def launch_fields(world: World, part: Partition, p: dict[str, Any], image: dict[
         "api_termination_disabled": bool(p.get("DisableApiTermination")),
         "api_stop_disabled": bool(p.get("DisableApiStop")),
         "shutdown_behavior": p.get("InstanceInitiatedShutdownBehavior") or "stop",
-        "cpu_credits": check_credits(p.get("CreditSpecification"), type_name, info),
+        "cpu_credits": check_credits(p.get("CreditSpecification"), type_name, info, part),
     }
     for key in ("Platform", "BootMode", "TpmSupport", "SriovNetSupport"):
         if image.get(key):
