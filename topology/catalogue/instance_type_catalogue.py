@@ -123,6 +123,29 @@ FAMILIES: dict[str, Family] = {
                    dedicated_hosts=True, auto_recovery=False, hibernation=False,
                    in_transit=True, gpu=("Radeon Pro V520", "AMD", 8192, ("graphics", "ml-ai")),
                    nitro_tpm=False, enclaves=False, boot_modes=("legacy-bios",)),
+    # the accelerated families AWS sells as Capacity Blocks for ML (Trainium is no GPU:
+    # DescribeInstanceTypes reports it under NeuronInfo, which this catalogue leaves out)
+    "p4d": Family("intel", 3.0, "nitro", "required", "default", "required",
+                  dedicated_hosts=False, auto_recovery=False, hibernation=False,
+                  in_transit=True, gpu=("A100", "NVIDIA", 40960, ("ml-ai",))),
+    "p4de": Family("intel", 3.0, "nitro", "required", "default", "required",
+                   dedicated_hosts=False, auto_recovery=False, hibernation=False,
+                   in_transit=True, gpu=("A100", "NVIDIA", 81920, ("ml-ai",))),
+    "p5": Family("amd", 3.6, "nitro", "required", "default", "required",
+                 dedicated_hosts=False, auto_recovery=False, hibernation=False,
+                 in_transit=True, gpu=("H100", "NVIDIA", 81920, ("ml-ai",))),
+    "p5e": Family("amd", 3.6, "nitro", "required", "default", "required",
+                  dedicated_hosts=False, auto_recovery=False, hibernation=False,
+                  in_transit=True, gpu=("H200", "NVIDIA", 144384, ("ml-ai",))),
+    "p5en": Family("intel", 3.2, "nitro", "required", "default", "required",
+                   dedicated_hosts=False, auto_recovery=False, hibernation=False,
+                   in_transit=True, gpu=("H200", "NVIDIA", 144384, ("ml-ai",))),
+    "trn1": Family("intel", 3.5, "nitro", "required", "default", "required",
+                   dedicated_hosts=False, auto_recovery=False, hibernation=False,
+                   in_transit=True),
+    "trn2": Family("intel", 3.4, "nitro", "required", "default", "required",
+                   dedicated_hosts=False, auto_recovery=False, hibernation=False,
+                   in_transit=True),
     # previous generation: the first Graviton
     "a1": Family("graviton", 2.3, **_NITRO_INTEL, dedicated_hosts=True, hibernation=False,
                  in_transit=False, current=False, nitro_tpm=False, enclaves=False),
@@ -347,6 +370,27 @@ SIZES: dict[str, str] = {
     "p3dn": """
     24xlarge   96  48 2 786432  100     15 50 50 19000 80000  19000 80000  17  100   100   4-48:2         efa,disk=2x900,gpu=8
     """,
+    "p4d": """
+    24xlarge   96  48 2 1179648 400     60 50 50 19000 80000  19000 80000  28  100   100   -              od-only,efa,disk=8x1000,gpu=8
+    """,
+    "p4de": """
+    24xlarge   96  48 2 1179648 400     60 50 50 19000 80000  19000 80000  28  100   100   -              od-only,efa,disk=8x1000,gpu=8
+    """,
+    "p5": """
+    48xlarge   192 96 2 2097152 3200    64 50 50 80000 260000 80000 260000 32  100   100   -              od-only,efa,disk=8x3840,gpu=8
+    """,
+    "p5e": """
+    48xlarge   192 96 2 2097152 3200    64 50 50 80000 260000 80000 260000 32  100   100   -              od-only,efa,disk=8x3840,gpu=8
+    """,
+    "p5en": """
+    48xlarge   192 96 2 2097152 3200    64 50 50 100000 400000 100000 400000 32 200  200   -              od-only,efa,disk=8x3840,gpu=8
+    """,
+    "trn1": """
+    32xlarge   128 64 2 524288  800     40 50 50 80000 260000 80000 260000 28  100   100   -              od-only,efa,disk=4x1900
+    """,
+    "trn2": """
+    48xlarge   192 96 2 2097152 3200    64 50 50 80000 260000 80000 260000 32  200   200   -              od-only,efa,disk=4x1900
+    """,
     "g4ad": """
     8xlarge    32  16 2 131072  15      4  15 15 3170  13333  3170  13333  24  15    15    2,4,8,16       disk=1x1200,gpu=2
     """,
@@ -420,6 +464,19 @@ REGIONS_ONLY: dict[str, frozenset[str]] = {
                      "eu-west-1", "eu-west-2", "ap-northeast-1", "ap-northeast-2",
                      "ap-southeast-1", "ap-southeast-2"}),
     "p3dn": frozenset({"us-east-1", "us-west-2", "eu-west-1", "ap-northeast-1"}),
+    # the regions AWS lists for Capacity Blocks of each family
+    "p4d": frozenset({"us-east-1", "us-east-2", "us-west-2", "eu-west-1", "eu-central-1",
+                      "ap-northeast-1", "ap-northeast-2", "ap-southeast-1"}),
+    "p4de": frozenset({"us-east-1", "us-west-2"}),
+    "p5": frozenset({"us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-north-1",
+                     "eu-west-2", "ap-northeast-1", "ap-south-1", "ap-southeast-2",
+                     "ap-southeast-3", "sa-east-1"}),
+    "p5e": frozenset({"us-east-2", "us-west-2"}),
+    "p5en": frozenset({"us-east-1", "us-east-2", "us-west-2", "ap-northeast-1",
+                       "ap-southeast-3", "eu-north-1"}),
+    "trn1": frozenset({"us-east-1", "us-east-2", "us-west-2", "ap-northeast-1",
+                       "ap-south-1", "eu-north-1"}),
+    "trn2": frozenset({"us-east-2", "us-west-2"}),
     "g4ad": frozenset({"us-east-1", "us-east-2", "us-west-2", "ca-central-1", "eu-central-1",
                        "eu-west-1", "eu-west-2", "ap-northeast-1"}),
     "a1": frozenset({"us-east-1", "us-east-2", "us-west-2", "eu-central-1", "eu-west-1",
