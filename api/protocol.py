@@ -36,7 +36,12 @@ _BITS = {"integer": 31, "long": 63}              # AWS's Integer and Long are 32
 # Enums that are catalogues, not vocabularies: AWS answers an unknown instance type with the
 # operation's own error (InvalidInstanceType, ...), which the owning family raises; likewise
 # an unknown instance attribute ("... for parameter attribute is invalid. Unknown attribute.").
-_OPEN_ENUMS = frozenset({"InstanceType", "InstanceAttributeName"})
+# EC2 Fleet's allocation strategies and excess capacity policy also take older spellings
+# (`lowestPrice`, `terminate`, which moto's AWS-verified tests send), so
+# topology/compute/fleet_pools.py checks them.
+_OPEN_ENUMS = frozenset({"InstanceType", "InstanceAttributeName", "SpotAllocationStrategy",
+                         "FleetOnDemandAllocationStrategy",
+                         "FleetExcessCapacityTerminationPolicy"})
 
 
 class UnknownParameter(TopologyError):

@@ -1104,6 +1104,31 @@ NOT_COVERED["DescribeScheduledInstances"] = (
     "bought from the schedule catalogue (PurchaseScheduledInstances takes no tags): "
     "tests/test_fleets.py")
 
+# -- issue 15 cr (capacity reservations)
+RECIPES["DescribeCapacityReservations"] = Recipe(
+    "CreateCapacityReservation", lambda s, n: {
+        "InstanceType": "t3.micro", "InstancePlatform": "Linux/UNIX",
+        "AvailabilityZone": "us-east-1a", "InstanceCount": n + 1},
+    ("CapacityReservation", "CapacityReservationId"), "capacity-reservation")
+RECIPES["DescribeCapacityReservationFleets"] = Recipe(
+    "CreateCapacityReservationFleet", lambda s, n: {
+        "TotalTargetCapacity": n + 1, "InstanceTypeSpecifications": [{
+            "InstanceType": "t3.micro", "InstancePlatform": "Linux/UNIX",
+            "AvailabilityZone": "us-east-1a"}]},
+    ("CapacityReservationFleetId",), "capacity-reservation-fleet")
+NOT_COVERED.update({
+    "DescribeCapacityReservationTopology": "a view of capacity reservations (untagged rows): "
+                                           "tests/test_capacity_reservations.py",
+    "DescribeCapacityReservationBillingRequests": "a view of capacity reservations (their "
+                                                  "billing requests, untagged): "
+                                                  "tests/test_capacity_reservations.py",
+    "DescribeCapacityReservationCancellationQuotes": "quotes kept on a future-dated "
+                                                     "reservation: "
+                                                     "tests/test_capacity_reservations.py",
+    "DescribeCapacityReservationDateChangeQuotes": "quotes kept on a future-dated reservation: "
+                                                   "tests/test_capacity_reservations.py",
+})
+
 
 COVERED = sorted(RECIPES)
 

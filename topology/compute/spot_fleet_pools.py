@@ -143,24 +143,37 @@ def _template_pools(world: World, part: Partition, lt_config: dict[str, Any],
         k: v for k, v in spec_ref.items() if v is not None})
     found = []
     for override in lt_config.get("Overrides") or [{}]:
-        spec = dict(base)
-        if override.get("InstanceType"):
-            spec["InstanceType"] = override["InstanceType"]
-        if override.get("SubnetId"):
-            spec["SubnetId"] = override["SubnetId"]
-            if spec.get("NetworkInterfaces"):
-                spec["NetworkInterfaces"] = [
-                    {**ni, "SubnetId": override["SubnetId"]} if ni.get("DeviceIndex", 0) == 0
-                    else ni for ni in spec["NetworkInterfaces"]]
-        zone = override.get("AvailabilityZone")
-        if zone and not override.get("SubnetId"):
-            spec["Placement"] = {**(spec.get("Placement") or {}), "AvailabilityZone": zone}
+        spec = overridden(base, override)
         limit = parse_price(override.get("SpotPrice"),
                             "LaunchTemplateConfigs.Overrides.SpotPrice")
         found.append(_pool(world, part, spec, override.get("WeightedCapacity"),
                            limit or fleet_limit, override.get("Priority") or 0.0,
                            start + len(found), "LaunchTemplateConfigs.Overrides.WeightedCapacity"))
     return found
+
+
+def overridden(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """A launch template's parameters with one override applied (its instance type, its
+    subnet, which the primary interface takes too, else its zone); shared with EC2 Fleet."""
+    spec = dict(base)
+    if override.get("InstanceType"):
+        spec["InstanceType"] = override["InstanceType"]
+    if override.get("SubnetId"):
+        spec["SubnetId"] = override["SubnetId"]
+        if spec.get("NetworkInterfaces"):
+            spec["NetworkInterfaces"] = [
+                {**ni, "SubnetId": override["SubnetId"]} if ni.get("DeviceIndex", 0) == 0
+                else ni for ni in spec["NetworkInterfaces"]]
+    zone = override.get("AvailabilityZone")
+    if zone and not override.get("SubnetId"):
+        spec["Placement"] = {**(spec.get("Placement") or {}), "AvailabilityZone": zone}
+    return spec
+
+
+def pool(world: World, part: Partition, spec: dict[str, Any], weight: float | None,
+         limit: float | None, priority: float, order: int, member: str) -> Pool:
+    """One checked pool (shared with EC2 Fleet)."""
+    return _pool(world, part, spec, weight, limit, priority, order, member)
 
 
 def parse_price(text: str | None, member: str) -> float | None:

@@ -36,7 +36,7 @@ from ..core import schema, tags
 from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
 from ..core.family import declare_actions
 from ..core.world import Partition, World
-from . import instance_launch, instance_state, instances, spot
+from . import fleet_events, instance_launch, instance_state, instances, spot
 from .spot_fleet_pools import Pool, invalid, on_demand_order, parse_price, pick, pools, spot_order
 
 KIND = "spot-fleet-request"
@@ -91,9 +91,13 @@ def capacity(world: World, fid: str, *, on_demand: bool) -> float:
                      if data["on_demand"] == on_demand))
 
 
-def _launch(world: World, part: Partition, fid: str, picks: list[Pool], *, on_demand: bool,
-            behaviour: str, now: dt.datetime) -> None:
-    """Launch the picked instances, pool by pool; Spot ones each fulfil a request of their own."""
+def launch_picks(world: World, part: Partition, fid: str, picks: list[Pool], *,
+                 on_demand: bool, behaviour: str, now: dt.datetime, tag: str = FLEET_TAG
+                 ) -> list[tuple[Pool, list[str]]]:
+    """Launch the picked instances, pool by pool; Spot ones each fulfil a request of their
+    own. Each is tagged `tag` with the fleet id and linked to the fleet (shared with EC2
+    Fleet). Answers (pool, instance ids) per pool."""
+    out = []
     by_pool: dict[int, list[Pool]] = {}
     for pool in picks:
         by_pool.setdefault(pool.order, []).append(pool)
@@ -115,8 +119,21 @@ def _launch(world: World, part: Partition, fid: str, picks: list[Pool], *, on_de
             for rid, iid in zip(ids, launched):
                 spot.attach(world, rid, iid, now)
         for iid in launched:
-            world.tag(iid, FLEET_TAG, fid)
-            world.link(fid, iid, schema.ASSOCIATED, weight=pool.weight, on_demand=on_demand)
+            world.tag(iid, tag, fid)
+            world.link(fid, iid, schema.ASSOCIATED, weight=pool.weight, on_demand=on_demand,
+                       pool=pool.order)
+            fleet_events.record(world, fid, "instance", "launched", instance_id=iid, when=now,
+                                description=_launched(world, iid, on_demand))
+        out.append((pool, launched))
+    return out
+
+
+def _launched(world: World, iid: str, on_demand: bool) -> str:
+    node = world.graph.nodes[iid]
+    zone = node.get("Placement", {}).get("AvailabilityZone", "")
+    market = "on-demand" if on_demand else "spot"
+    return f'{{"instanceType":"{node["InstanceType"]}","lifecycle":"{market}",' \
+           f'"availabilityZone":"{zone}"}}'
 
 
 def _run(world: World, part: Partition, params: dict[str, Any]) -> list[str]:
@@ -141,6 +158,8 @@ def request(world: World, part: Partition, config: dict[str, Any]) -> str:
               SpotFleetRequestConfig={**DEFAULTS, **kept})
     for key, value in new_tags.items():
         world.tag(fid, key, value)
+    fleet_events.record(world, fid, "fleet", "submitted", when=now)
+    fleet_events.record(world, fid, "fleet", "active", when=now)
     _fill(world, part, fid, found, now)
     return fid
 
@@ -183,13 +202,13 @@ def _fill(world: World, part: Partition, fid: str, found: list[Pool], now: dt.da
     if od_needed > 0:
         order = on_demand_order(found, config.get("OnDemandAllocationStrategy") or "lowestPrice")
         picks = pick(order, od_needed, parse_price(config.get("OnDemandMaxTotalPrice"), ""), False)
-        _launch(world, part, fid, picks, on_demand=True, behaviour=behaviour, now=now)
+        launch_picks(world, part, fid, picks, on_demand=True, behaviour=behaviour, now=now)
     if spot_needed > 0:
         affordable = [p for p in found if p.limit >= p.price]
         order = spot_order(affordable, config.get("AllocationStrategy") or "lowestPrice",
                            config.get("InstancePoolsToUseCount"))
         picks = pick(order, spot_needed, parse_price(config.get("SpotMaxTotalPrice"), ""), True)
-        _launch(world, part, fid, picks, on_demand=False, behaviour=behaviour, now=now)
+        launch_picks(world, part, fid, picks, on_demand=False, behaviour=behaviour, now=now)
 
 
 # -- views -------------------------------------------------------------------------------------
@@ -265,12 +284,14 @@ def modify(world: World, part: Partition, params: dict[str, Any]) -> None:
             config[key] = params[key]
     found = pools(world, part, config)
     world.update(fid, SpotFleetRequestConfig=config)
+    fleet_events.record(world, fid, "fleet", "modify_in_progress")
     if policy.lower() != "notermination":
-        _shrink(world, part, fid, config)
+        shrink(world, part, fid, config)
     _fill(world, part, fid, found, dt.datetime.now(dt.timezone.utc))
+    fleet_events.record(world, fid, "fleet", "modify_succeeded")
 
 
-def _shrink(world: World, part: Partition, fid: str, config: dict[str, Any]) -> None:
+def shrink(world: World, part: Partition, fid: str, config: dict[str, Any]) -> None:
     """Terminate the newest instances above each target (On-Demand and Spot)."""
     od_target = config.get("OnDemandTargetCapacity") or 0
     doomed = []
@@ -285,6 +306,8 @@ def _shrink(world: World, part: Partition, fid: str, config: dict[str, Any]) -> 
             have -= data["weight"]
     if doomed:
         instance_state.terminate(world, part, doomed)
+        for iid in doomed:
+            fleet_events.record(world, fid, "instance", "terminated", instance_id=iid)
 
 
 # -- CancelSpotFleetRequests -------------------------------------------------------------------
@@ -309,6 +332,7 @@ def cancel(world: World, part: Partition, spot_fleet_request_ids: list[str],
             continue
         current = "cancelled_terminating" if terminate_instances else "cancelled_running"
         world.update(fid, SpotFleetRequestState=current)
+        fleet_events.record(world, fid, "fleet", current)
         if terminate_instances:
             doomed = [iid for iid, _ in members(world, fid)]
             if doomed:
