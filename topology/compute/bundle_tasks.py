@@ -32,7 +32,7 @@ def bundle(world: World, part: Partition, instance_id: str, storage: dict[str, A
     s3 = (storage or {}).get("S3")
     if not s3:
         raise MissingParameter("The request must contain the parameter Storage.S3")
-    task_progress.check_bucket(s3.get("Bucket"), "Bucket")
+    task_progress.bucket(world, part, s3.get("Bucket"), "Bucket")
     if not s3.get("Prefix"):
         raise MissingParameter("The request must contain the parameter Prefix")
     kept = {k: s3[k] for k in ("Bucket", "Prefix", "AWSAccessKeyId") if s3.get(k)}

@@ -23,10 +23,11 @@ CANCELLED = {IMAGE: "deleting", INSTANCE: "cancelling"}
 SETTLED = {"deleting": "deleted", "cancelling": "cancelled", "active": "completed"}
 
 
-def _location(location: dict[str, Any] | None) -> dict[str, str]:
+def _location(world: World, part: Partition, location: dict[str, Any] | None
+              ) -> dict[str, str]:
     if not location:
         raise MissingParameter("The request must contain the parameter S3ExportLocation")
-    out = {"S3Bucket": task_progress.check_bucket(location.get("S3Bucket"))}
+    out = {"S3Bucket": task_progress.bucket(world, part, location.get("S3Bucket"))}
     if location.get("S3Prefix"):
         out["S3Prefix"] = location["S3Prefix"]
     return out
@@ -37,7 +38,7 @@ def export_image(world: World, part: Partition, image_id: str, disk_image_format
                  role_name: str | None = None, tags: dict[str, str] | None = None) -> str:
     """ExportImage (owner only): returns the `export-ami-` task id."""
     images.owned(world, part, image_id)
-    location = _location(s3_export_location)
+    location = _location(world, part, s3_export_location)
     task_id = world.new_id("export-ami")
     world.add(part, IMAGE, task_id, Status="active", ImageId=image_id,
               DiskImageFormat=disk_image_format, S3ExportLocation=location,
@@ -56,7 +57,7 @@ def export_instance(world: World, part: Partition, instance_id: str, target_envi
         raise TopologyError(f"The instance '{instance_id}' is not in a state from which it can "
                             "be exported.", "IncorrectInstanceState")
     s3 = export_to_s3_task or {}
-    bucket = task_progress.check_bucket(s3.get("S3Bucket"))
+    bucket = task_progress.bucket(world, part, s3.get("S3Bucket"))
     disk = s3.get("DiskImageFormat") or "vmdk"
     container = s3.get("ContainerFormat")
     task_id = world.new_id("export-i")

@@ -31,10 +31,12 @@ OWNER_ALIASES = ("amazon", "aws-marketplace")
 _PRODUCT_CODE = re.compile(r"[a-z0-9]{25}")
 
 
-def _location(location: dict[str, Any] | None, member: str) -> dict[str, str]:
+def _location(world: World, part: Partition, location: dict[str, Any] | None,
+              member: str) -> dict[str, str]:
     if not location:
         raise MissingParameter(f"The request must contain the parameter {member}")
-    return {"Bucket": task_progress.check_bucket(location.get("Bucket"), f"{member}.Bucket"),
+    return {"Bucket": task_progress.bucket(world, part, location.get("Bucket"),
+                                          f"{member}.Bucket"),
             "Key": task_progress.check_key(location.get("Key"), f"{member}.Key")}
 
 
@@ -53,8 +55,8 @@ def create(world: World, part: Partition, input_storage_location: dict[str, Any]
            logs_storage_location: dict[str, Any] | None = None, name: str | None = None,
            description: str | None = None, tags: dict[str, str] | None = None) -> str:
     """CreateFpgaImage from a design checkpoint tarball in S3; returns the AFI id."""
-    source = _location(input_storage_location, "InputStorageLocation")
-    logs = _location(logs_storage_location, "LogsStorageLocation") \
+    source = _location(world, part, input_storage_location, "InputStorageLocation")
+    logs = _location(world, part, logs_storage_location, "LogsStorageLocation") \
         if logs_storage_location else None
     global_id = world.new_id("agfi")
     return _add(world, part, global_id, {"Name": name, "Description": description,

@@ -59,7 +59,7 @@ def _disk(world: World, part: Partition, container: dict[str, Any], *,
         disk["Url"] = task_progress.check_url(container["Url"])
     else:
         bucket = container["UserBucket"]
-        disk["UserBucket"] = {"S3Bucket": task_progress.check_bucket(bucket.get("S3Bucket")),
+        disk["UserBucket"] = {"S3Bucket": task_progress.bucket(world, part, bucket.get("S3Bucket")),
                               "S3Key": task_progress.check_key(bucket.get("S3Key"))}
     return {**disk, "Format": container["Format"], "size": IMAGE_FILE_SIZE}
 

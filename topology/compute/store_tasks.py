@@ -35,7 +35,7 @@ def create(world: World, part: Partition, image_id: str, bucket: str,
            s3_object_tags: list[dict[str, Any]] | None = None) -> str:
     """CreateStoreImageTask (owner only, EBS-backed images): returns the object key."""
     image = images.owned(world, part, image_id)
-    task_progress.check_bucket(bucket, "Bucket")
+    task_progress.bucket(world, part, bucket, "Bucket")
     if image.get("RootDeviceType") != "ebs":
         raise InvalidParameterValue(f"The image {image_id} is not an EBS-backed AMI: only "
                                     "EBS-backed AMIs can be stored.")

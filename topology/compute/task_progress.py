@@ -37,6 +37,15 @@ def check_bucket(bucket: str | None, member: str = "S3Bucket") -> str:
     return bucket
 
 
+def bucket(world: World, part: Partition, name: str | None, member: str = "S3Bucket") -> str:
+    """A bucket name S3 would accept, of a bucket that exists if the S3 beside ec2sim can
+    tell (`core.outside`; on its own ec2sim takes any well-formed name as given)."""
+    name = check_bucket(name, member)
+    if world.outside.bucket_exists(part.account, part.region, name) is False:
+        raise InvalidParameterValue(f"The specified S3 bucket {name} does not exist.")
+    return name
+
+
 def check_key(key: str | None, member: str = "S3Key") -> str:
     """An object key S3 would accept (1 to 1024 characters)."""
     if not key:
