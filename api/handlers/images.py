@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.compute import image_builds, images
+from topology.compute import image_builds, image_settings, images
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterValue
 
 from ..operations import Context, handler
 
 # CopyImage's destinations besides the region itself: ec2sim has no Outposts or Local Zones
+ALLOWED_FILTER = "image-allowed"
 NO_DESTINATIONS = (("DestinationOutpostArn", "destinationOutpostArn"),
                    ("DestinationAvailabilityZone", "destinationAvailabilityZone"),
                    ("DestinationAvailabilityZoneId", "destinationAvailabilityZoneId"))
@@ -70,9 +71,23 @@ def describe_images(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
                            executable_users=params.get("ExecutableUsers"),
                            include_deprecated=bool(params.get("IncludeDeprecated")),
                            include_disabled=bool(params.get("IncludeDisabled")))
+    specs = params.get("Filters") or []
     chosen = filters.select(ctx.world, ctx.part, "image", images.FILTERS,
-                            params.get("Filters"), pool)
+                            [f for f in specs if f.get("Name") != ALLOWED_FILTER], pool)
+    for spec in (f for f in specs if f.get("Name") == ALLOWED_FILTER):
+        # the caller's Allowed AMIs settings decide it: no node field holds it
+        wanted = {str(v).lower() for v in spec.get("Values") or []}
+        chosen = [rid for rid in chosen if str(image_settings.shown_allowed(
+            ctx.part, ctx.world.graph.nodes[rid])).lower() in wanted]
     page, token = paging.page(ctx.world, chosen, params.get("MaxResults"),
                               params.get("NextToken"))
-    return {"Images": [images.view(ctx.world, rid, ctx.account) for rid in page],
-            "NextToken": token}
+    return {"Images": [_with_allowed(ctx, rid) for rid in page], "NextToken": token}
+
+
+def _with_allowed(ctx: Context, image_id: str) -> dict[str, Any]:
+    """The image as the caller sees it, with `ImageAllowed` while Allowed AMIs is on."""
+    out = images.view(ctx.world, image_id, ctx.account)
+    allowed = image_settings.shown_allowed(ctx.part, ctx.world.graph.nodes[image_id])
+    if allowed is not None:
+        out["ImageAllowed"] = allowed
+    return out

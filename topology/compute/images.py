@@ -32,6 +32,7 @@ from ..core.family import declare_actions
 from ..core.filters import Filter, field, ident
 from ..core.permissions import ALL, permission_item
 from ..core.world import Partition, World, is_id_of, not_found
+from . import image_settings
 
 NAME_INDEX, SNAPSHOT_INDEX = "image-name", "snapshot-user"   # claims (see `image_builds`)
 # ids of images the account deregistered: AWS's DescribeImages gives "empty results" for
@@ -146,6 +147,7 @@ def describe(world: World, part: Partition, *, ids: list[str] | None = None,
     keep = [rid for rid in chosen if _owner_matches(nodes[rid], part.account, owners)
             and _executable_by(nodes[rid], part.account, executable_users)
             and (include_disabled or nodes[rid].get("State") != "disabled")
+            and not image_settings.hidden(part, nodes[rid])
             and (ids or include_deprecated or nodes[rid]["account"] == part.account
                  or not deprecated(nodes[rid]))]
     return sorted(keep, key=lambda rid: nodes[rid]["seq"])
@@ -295,6 +297,11 @@ def _set_permissions(world: World, part: Partition, image_id: str, node: dict[st
     remove = [_check_permission(i) for i in change.get("Remove") or []]
     if not add and not remove:
         raise MissingParameter("The request must contain the parameter LaunchPermission")
+    if add and node.get("State") == "disabled":   # DisableImage: a disabled AMI is not shared
+        raise TopologyError(f"The image {image_id} is disabled and can't be shared.",
+                            "InvalidAMIID.Unavailable")
+    if {"Group": ALL} in add and not is_public(node):
+        image_settings.check_sharing(part)
     old = node.get("permissions", [])
     new = [p for p in old if p not in remove]
     new += [p for p in add if p not in new]
@@ -320,7 +327,7 @@ VIEW_FIELDS = ("Architecture", "CreationDate", "ImageLocation", "ImageType", "St
                "TpmSupport", "ImdsSupport", "Platform", "PlatformDetails", "UsageOperation",
                "KernelId", "RamdiskId", "DeprecationTime", "DeregistrationProtection",
                "LastLaunchedTime", "SourceInstanceId", "SourceImageId", "SourceImageRegion",
-               "FreeTierEligible", "StateReason")
+               "FreeTierEligible", "StateReason", "ImageWatermarks", "InstanceTypeSpecification")
 
 
 def view(world: World, image_id: str, account: str | None = None) -> dict[str, Any]:
@@ -361,7 +368,6 @@ FILTERS: dict[str, Filter] = {
     "ena-support": field("EnaSupport"),
     "free-tier-eligible": field("FreeTierEligible"),
     "hypervisor": field("Hypervisor"),
-    "image-allowed": field("ImageAllowed"),
     "image-id": ident(),
     "image-type": field("ImageType"),
     "is-public": Filter(lambda w, rid, n: is_public(n)),

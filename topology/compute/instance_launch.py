@@ -16,7 +16,8 @@ for one, its EBS volumes, its placement and its IAM instance profile association
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..catalogue import instance_types
@@ -24,10 +25,11 @@ from ..core import regions, tags
 from ..core.clock import now
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, LimitExceeded,
                            MissingParameter, TopologyError)
+from ..core.registry import Registry
 from ..core.world import Partition, World
 from ..network import network_interfaces, secondary_interfaces
-from . import (capacity_reservation_launch, images, instance_network, instance_profiles,
-               key_pairs, launch_templates, placement_groups, volumes)
+from . import (capacity_reservation_launch, image_lifecycle, images, instance_network,
+               instance_profiles, key_pairs, launch_templates, placement_groups, volumes)
 from .instance_network import Nic
 from .instance_options import launch_fields
 from .instances import DEFAULT_TYPE, RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX, state
@@ -35,6 +37,13 @@ from .instances import DEFAULT_TYPE, RESERVATION_INDEX, STATE_INDEX, TYPE_INDEX,
 TAG_TYPES = ("instance", "volume", "network-interface", "spot-instances-request")
 INSTANCE_LIMIT = 100_000          # running + stopped instances; `part.attributes["instance-limit"]`
 LIVE_STATES = ("pending", "running", "stopping", "stopped", "shutting-down")
+
+# what a family that hosts instances (Dedicated Hosts, ...) checks of a request before
+# anything changes: (world, part, params, type, zone, count) -> None, or what places each
+# new instance, (world, part, instance id) -> None, called once the instance exists
+Placer = Callable[[World, Partition, str], None]
+PLACERS: Registry[Callable[[World, Partition, dict[str, Any], str, str, int], Placer | None]] = \
+    Registry("what a family checks of a launch, and how it places each new instance")
 
 
 @dataclass
@@ -55,6 +64,7 @@ class Plan:
     profile: dict[str, str] | None
     secondary: list[secondary_interfaces.Wanted]
     secondary_addresses: list[list[tuple[list[str], list[str]]]]   # [instance][interface]
+    placers: list[Placer] = field(default_factory=list)   # PLACERS' answers
 
 
 def launch(world: World, part: Partition, params: dict[str, Any]) -> tuple[str, list[str]]:
@@ -95,6 +105,7 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
     image = images.get(world, part, image_id)
     type_name, info = _instance_type(p)
     _check_architecture(image, type_name, info)
+    image_lifecycle.check_launch(part, image, image_id, type_name)
     if p.get("KeyName"):
         key_pairs.by_name(world, part, p["KeyName"])
     asked_zone = _asked_zone(part, p.get("Placement") or {})
@@ -107,7 +118,7 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
     if asked_type:
         _check_offered(part, type_name, zone)
     pg_id, partition = _placement_group(world, part, p, zone, low, type_name)
-    mappings = _mappings(world, image_id, p.get("BlockDeviceMappings"))
+    mappings = _mappings(world, image_id, p.get("BlockDeviceMappings"), part.account)
     new_tags = tags.by_type(p.get("TagSpecifications"), TAG_TYPES, fallback="instance")
     profile = instance_profiles.profile(part, p["IamInstanceProfile"], world) \
         if p.get("IamInstanceProfile") else None
@@ -117,8 +128,10 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
         {(n.card, n.device_index) for n in nics}, high)
     addresses, hints = _capacity(world, part, nics, low, high)
     second = _secondary_capacity(world, secondary, addresses, low)
+    placers = [placer for _, check in PLACERS.items()
+               if (placer := check(world, part, p, type_name, zone, len(second))) is not None]
     return Plan(p, fields, type_name, zone, nics, addresses[:len(second)], hints, mappings,
-                new_tags, pg_id, partition, profile, secondary, second)
+                new_tags, pg_id, partition, profile, secondary, second, placers)
 
 
 def _counts(p: dict[str, Any]) -> tuple[int, int]:
@@ -209,8 +222,8 @@ def _placement_group(world: World, part: Partition, p: dict[str, Any], zone: str
 _EPHEMERAL = re.compile(r"ephemeral[0-9]+")   # instance store volumes' virtual names
 
 
-def _mappings(world: World, image_id: str, requested: list[dict[str, Any]] | None
-              ) -> list[dict[str, Any]]:
+def _mappings(world: World, image_id: str, requested: list[dict[str, Any]] | None,
+              account: str | None = None) -> list[dict[str, Any]]:
     """The EBS mappings a new instance gets: the image's, overridden by the request's."""
     base = {m["DeviceName"]: m for m in images.block_device_mappings(world, image_id)}
     root = images.root_device_name(world, image_id)
@@ -248,8 +261,10 @@ def _mappings(world: World, image_id: str, requested: list[dict[str, Any]] | Non
             # RunInstances' own words (CreateVolume says "size/snapshot")
             raise MissingParameter("The request must contain the parameter size or snapshotId")
         base_ebs = (base.get(m["DeviceName"]) or {}).get("Ebs") or {}
-        if snapshot and world.node(snapshot) is None and base_ebs.get("SnapshotId") == snapshot:
-            # a public image's snapshot is no node of ours: its size is the image's
+        node = world.node(snapshot) if snapshot else None
+        if snapshot and (node is None or node["account"] != account) \
+                and base_ebs.get("SnapshotId") == snapshot:
+            # a public or shared image's snapshot is no node of ours: its size is the image's
             m = {**m, "snapshot_size": base_ebs.get("VolumeSize")}
         out.append(m)
     return out
@@ -316,6 +331,8 @@ def _launch_one(world: World, part: Partition, plan: Plan, index: int, reservati
                                placement_groups.partition_for(world, plan.pg_id, plan.partition))
     if plan.profile is not None:
         instance_profiles.create(world, part, instance_id, plan.profile)
+    for placer in plan.placers:
+        placer(world, part, instance_id)
     return instance_id
 
 
