@@ -863,10 +863,11 @@ KINDS_NOT_COVERED.update({
 })
 
 # -- issue 15 hosts --
-RECIPES["DescribeHosts"] = Recipe(
-    "AllocateHosts", lambda s, n: {"InstanceType": "m5.large", "AvailabilityZone": "us-east-1a"},
-    ("HostIds", 0), "dedicated-host")
 NOT_COVERED.update({
+    "DescribeHosts": "AllocateHosts takes no DryRun: tests/test_hosts.py",
+    "DescribeMacHosts": "a view of Mac Dedicated Hosts: tests/test_hosts.py",
+    "DescribeReservedInstancesOfferings": "a catalogue (UUID ids): "
+                                          "tests/test_reserved_instances.py",
     "DescribeHostReservations": "bought for hosts from a catalogue offering: "
                                 "tests/test_host_reservations.py",
     "DescribeMacModificationTasks": "made for Mac instances: tests/test_mac_hosts.py",
@@ -876,6 +877,7 @@ NOT_COVERED.update({
                                               "tests/test_reserved_instances.py",
 })
 KINDS_NOT_COVERED.update({
+    "dedicated-host": NOT_COVERED["DescribeHosts"],
     "host-reservation": NOT_COVERED["DescribeHostReservations"],
     "mac-modification-task": NOT_COVERED["DescribeMacModificationTasks"],
     "reserved-instances": NOT_COVERED["DescribeReservedInstances"],

@@ -16,6 +16,7 @@ rule is `unlocked`. When several rules match, the longest retention wins.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ..core import clock, paging
@@ -26,6 +27,7 @@ KIND = "recycle-bin-rule"
 RESOURCE_TYPES = {"snapshot": "EBS_SNAPSHOT", "image": "EC2_IMAGE", "volume": "EBS_VOLUME"}
 MAX_RULES = 250                  # Recycle Bin quota: retention rules per Region
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_IDENTIFIER = re.compile(r"[0-9a-zA-Z]{11}")
 
 
 class ValidationException(TopologyError):
@@ -84,7 +86,12 @@ def _check_tags(params: dict[str, Any]) -> None:
 
 
 def get(world: World, part: Partition, rule_id: str) -> dict[str, Any]:
-    """The rule node, or rbin's ResourceNotFoundException."""
+    """The rule node, or rbin's ResourceNotFoundException (ValidationException for an
+    identifier of the wrong shape)."""
+    if not _IDENTIFIER.fullmatch(rule_id):
+        raise ValidationException(f"1 validation error detected: Value '{rule_id}' at "
+                                  "'identifier' failed to satisfy constraint: Member must "
+                                  "satisfy regular expression pattern: [0-9a-zA-Z]{11}")
     node = world.node(rule_id)
     if node is None or node["kind"] != KIND or node["account"] != part.account \
             or node["region"] != part.region:
