@@ -89,7 +89,7 @@ def _occurs(rule: dict[str, Any], day: dt.datetime, origin: dt.datetime) -> bool
     if months % interval:
         return False
     last = calendar.monthrange(day.year, day.month)[1]
-    if rule["OccurrenceUnit"] == "DayOfMonth":
+    if rule.get("OccurrenceUnit") == "DayOfMonth":
         wanted = last - days[0] + 1 if rule["OccurrenceRelativeToEnd"] else None
         return day.day == wanted if wanted else day.day in days
     if weekday not in days:
