@@ -418,3 +418,30 @@ def test_server_reservation_lifecycle_and_targeted_launch(server_ec2):
     assert fails(ec2.describe_capacity_reservations,
                  CapacityReservationIds=["cr-0123456789abcdef0"])[0] == \
         "InvalidCapacityReservationId.NotFound"
+
+
+def test_client_token_makes_create_idempotent(ec2):
+    first = reserve(ec2, ClientToken="once")
+    again = reserve(ec2, ClientToken="once")
+    assert first["CapacityReservationId"] == again["CapacityReservationId"]
+    assert len(ec2.describe_capacity_reservations()["CapacityReservations"]) == 1
+
+
+def test_a_shared_reservation_serves_the_member_accounts_launches(mock, ec2):
+    cr_id = reserve(ec2, 1, InstanceMatchCriteria="targeted")["CapacityReservationId"]
+    mock.organization(ORG, [MEMBER], management=OWNER)
+    mock.share(cr_id, [ORG])
+    member = boto3.client("ec2", region_name="us-east-1", aws_access_key_id=MEMBER,
+                          aws_secret_access_key="x")
+    vpc = member.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = member.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24",
+                                  AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    got = launch(member, subnet, CapacityReservationSpecification={
+        "CapacityReservationTarget": {"CapacityReservationId": cr_id}})[0]
+    assert got["CapacityReservationId"] == cr_id
+    usage = ec2.get_capacity_reservation_usage(CapacityReservationId=cr_id)
+    assert usage["InstanceUsages"] == [{"AccountId": MEMBER, "UsedInstanceCount": 1}]
+    found = member.describe_instances(Filters=[{
+        "Name": "capacity-reservation-specification.capacity-reservation-target."
+                "capacity-reservation-id", "Values": [cr_id]}])["Reservations"]
+    assert [i["InstanceId"] for r in found for i in r["Instances"]] == [got["InstanceId"]]
