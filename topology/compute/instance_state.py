@@ -16,11 +16,13 @@ stays visible, with no network left.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..core.clock import now
 from ..core.errors import IncorrectState, TopologyError
 from ..core.family import declare_actions
+from ..core.registry import Registry
 from ..core.world import Partition, World
 from ..network import network_interfaces, secondary_interfaces
 from . import capacity_reservation_launch, volumes
@@ -31,6 +33,10 @@ SHUTDOWN = {"Code": "Client.UserInitiatedShutdown",
             "Message": "Client.UserInitiatedShutdown: User initiated shutdown"}
 HIBERNATE = {"Code": "Client.UserInitiatedHibernate",
              "Message": "Client.UserInitiatedHibernate: User initiated hibernate"}
+# what a family that hosts instances (Dedicated Hosts) checks before a stopped instance
+# starts, raising AWS's error; it returns what then places the instance (or None)
+STARTERS: Registry[Callable[[World, Partition, str], Callable[[], None] | None]] = Registry(
+    "what a family checks before a stopped instance starts, and how it places it")
 
 
 def change(instance_id: str, previous: str, current: str) -> dict[str, Any]:
@@ -54,6 +60,11 @@ def start(world: World, part: Partition, instance_ids: list[str]) -> list[dict[s
     for instance_id in instance_ids:
         if state_name(world, instance_id) not in ("stopped", "pending", "running"):
             raise _wrong_state(instance_id, "started")
+    placers = [placer for instance_id in instance_ids if state_name(world, instance_id) ==
+               "stopped" for _, check in STARTERS.items()
+               if (placer := check(world, part, instance_id)) is not None]
+    for placer in placers:
+        placer()
     out = []
     for instance_id in instance_ids:
         previous = state_name(world, instance_id)
