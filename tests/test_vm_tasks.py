@@ -67,6 +67,17 @@ def test_import_image_from_a_snapshot_takes_its_size(ec2):
     assert image["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"] != snap
 
 
+def test_import_image_of_two_disks(ec2):
+    second = {"Format": "VMDK", "Url": "s3://my-import-bucket/data.vmdk"}
+    task_id = ec2.import_image(DiskContainers=[DISK, second])["ImportTaskId"]
+    done = _image_tasks(ec2, ImportTaskIds=[task_id])[0]
+    assert [d["Status"] for d in done["SnapshotDetails"]] == ["completed", "completed"]
+    image = ec2.describe_images(ImageIds=[done["ImageId"]])["Images"][0]
+    assert [(m["DeviceName"], m["Ebs"]["SnapshotId"]) for m in image[
+        "BlockDeviceMappings"]] == [("/dev/sda1", done["SnapshotDetails"][0]["SnapshotId"]),
+                                    ("/dev/sdb", done["SnapshotDetails"][1]["SnapshotId"])]
+
+
 @pytest.mark.parametrize("containers, code", [
     ([], "MissingParameter"),
     ([{"Format": "ova"}], "MissingParameter"),
@@ -78,6 +89,8 @@ def test_import_image_from_a_snapshot_takes_its_size(ec2):
      "InvalidParameterValue"),
     ([{"Format": "ova", "Url": "ftp://host/disk.ova"}], "InvalidParameterValue"),
     ([{"SnapshotId": "snap-0123456789abcdef0"}], "InvalidSnapshot.NotFound"),
+    ([{**DISK, "DeviceName": "/dev/sdb"}, {**DISK, "DeviceName": "/dev/sdb"}],
+     "InvalidBlockDeviceMapping"),
 ])
 def test_import_image_refuses_bad_disks_and_makes_nothing(ec2, containers, code):
     assert fails(ec2.import_image, DiskContainers=containers)[0] == code

@@ -79,6 +79,11 @@ def import_image(world: World, part: Partition, params: dict[str, Any],
     if len(containers) > len(DEVICES):
         raise InvalidParameterValue(f"An image may have at most {len(DEVICES)} disks.")
     disks = [_disk(world, part, c, snapshots_ok=True) for c in containers]
+    devices = [d.get("DeviceName") or DEVICES[i] for i, d in enumerate(disks)]
+    for device in devices:     # checked now: the AMI is registered when the task settles
+        if devices.count(device) > 1:
+            raise TopologyError(f"The device '{device}' is used in more than one block-device "
+                                "mapping", "InvalidBlockDeviceMapping")
     chosen = _choices(params)
     encrypted, key = ebs_encryption.encryption(part, params.get("Encrypted"),
                                                params.get("KmsKeyId"), None)
