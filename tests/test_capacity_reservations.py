@@ -91,7 +91,8 @@ def test_future_dated_reservation_is_scheduled_and_checked(ec2):
     assert fails(reserve, ec2, 8, InstanceType="m5.xlarge", StartDate=_now() + dt.timedelta(
         days=1), CommitmentDuration=86400)[0] == "InvalidParameterValue"
     cr = reserve(ec2, 8, InstanceType="m5.xlarge", StartDate=start, CommitmentDuration=86400 * 14)
-    assert cr["State"] == "scheduled"
+    assert cr["State"] == "assessing"          # then scheduled, once described
+    assert described(ec2, cr["CapacityReservationId"])["State"] == "scheduled"
     assert cr["CommitmentInfo"]["CommittedInstanceCount"] == 8
 
 
@@ -110,6 +111,9 @@ def test_describe_filters_and_unknown_ids(ec2):
     assert ids("end-date-type", "limited") == [b]
     assert ids("state", "active") == [a, b]
     assert ids("owner-id", OWNER) == [a, b]
+    start = described(ec2, a)["StartDate"].astimezone(dt.timezone.utc)
+    assert a in ids("start-date", start.strftime("%Y-%m-%dT%H:%M:%S.000Z"))
+    assert ids("end-date", "2001-*") == []
     assert ids("tenancy", "dedicated") == []
     assert fails(ec2.describe_capacity_reservations,
                  CapacityReservationIds=["cr-0123456789abcdef0"])[0] == \

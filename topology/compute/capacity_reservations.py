@@ -26,7 +26,7 @@ from typing import Any
 from ..catalogue import instance_types
 from ..core import regions, schema
 from ..core import tags as tagging
-from ..core.clock import now
+from ..core.clock import now, stamp
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
                            MissingParameter, TopologyError)
 from ..core.family import Family, declare
@@ -245,7 +245,7 @@ def view(world: World, cr_id: str) -> dict[str, Any]:
 
 
 def _time(name: str) -> Filter:
-    return Filter(lambda w, rid, n: n[name].isoformat() if n.get(name) else None)
+    return Filter(lambda w, rid, n: stamp(n[name]) if n.get(name) else None)
 
 
 FILTERS: dict[str, Filter] = {
@@ -268,5 +268,14 @@ FILTERS: dict[str, Filter] = {
 }
 
 
+def created_view(world: World, cr_id: str) -> dict[str, Any]:
+    """What CreateCapacityReservation answers: a future-dated reservation is `assessing`
+    (AWS checks it can deliver) before a describe shows it `scheduled`."""
+    out = view(world, cr_id)
+    if out["State"] == "scheduled" and out["ReservationType"] == "default":
+        out["State"] = "assessing"
+    return out
+
+
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, create=create, shared=True,
-                        max_results=(1, 1000)))
+                        created_view=created_view, max_results=(1, 1000)))
