@@ -52,10 +52,10 @@ def _running(world: World, part: Partition, instance_id: str) -> dict[str, Any]:
 
 
 def screenshot(world: World, part: Partition, instance_id: str, wake_up: bool | None = None
-               ) -> dict[str, Any]:
-    """GetConsoleScreenshot: a JPG of the console, base64-encoded."""
+               ) -> str:
+    """GetConsoleScreenshot's `ImageData`: a JPG of the console, base64-encoded."""
     _running(world, part, instance_id)
-    return {"InstanceId": instance_id, "ImageData": SCREENSHOT}
+    return SCREENSHOT
 
 
 def diagnostic_interrupt(world: World, part: Partition, instance_id: str) -> None:

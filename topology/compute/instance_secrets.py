@@ -87,8 +87,8 @@ def _encrypted_password(world: World, part: Partition, node: dict[str, Any]) -> 
 
 # -- NitroTPM ---------------------------------------------------------------------------------
 def tpm_ek_pub(world: World, part: Partition, instance_id: str, key_type: str,
-               key_format: str) -> dict[str, Any]:
-    """GetInstanceTpmEkPub: the instance's public endorsement key."""
+               key_format: str) -> str:
+    """GetInstanceTpmEkPub's `KeyValue`: the instance's public endorsement key, base64."""
     node = _instance(world, part, instance_id)
     if node.get("TpmSupport") != "v2.0":
         raise TopologyError(f"The instance '{instance_id}' does not have NitroTPM enabled.",
@@ -99,8 +99,7 @@ def tpm_ek_pub(world: World, part: Partition, instance_id: str, key_type: str,
         world.update(instance_id, tpm_ek=keys)
     public = ser.load_der_public_key(base64.b64decode(keys[key_type]))
     raw = base64.b64decode(keys[key_type]) if key_format == "der" else _tpmt(public)
-    return {"InstanceId": instance_id, "KeyType": key_type, "KeyFormat": key_format,
-            "KeyValue": base64.b64encode(raw).decode()}
+    return base64.b64encode(raw).decode()
 
 
 def _new_ek(key_type: str) -> str:
@@ -135,14 +134,14 @@ def _tpmt(public: Any) -> bytes:
 
 
 # -- UEFI -------------------------------------------------------------------------------------
-def uefi_data(world: World, part: Partition, instance_id: str) -> dict[str, Any]:
-    """GetInstanceUefiData: the instance's UEFI variable store, base64."""
+def uefi_data(world: World, part: Partition, instance_id: str) -> str:
+    """GetInstanceUefiData's `UefiData`: the instance's UEFI variable store, base64."""
     node = _instance(world, part, instance_id)
     if node.get("CurrentInstanceBootMode") != "uefi":
         raise TopologyError(f"The instance '{instance_id}' is not booted in UEFI mode.",
                             "UnsupportedOperation")
     image = world.node(node["ImageId"]) or {}
-    return {"InstanceId": instance_id, "UefiData": image.get("UefiData") or _empty_store()}
+    return image.get("UefiData") or _empty_store()
 
 
 def _empty_store() -> str:
