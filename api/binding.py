@@ -388,7 +388,9 @@ def _action(family: Family, op: OperationModel) -> Handler:
         raise BindingError(f"{op.name}: {fn.__qualname__} must start with world and/or part")
     fill = _arguments(family, op, fn, skip=len(injected),
                       renames=declared.arguments if isinstance(declared, Action) else {})
-    specified = "TagSpecifications" in op.input_shape.members
+    # a function taking `tag_specifications` reads them itself (tags of several types)
+    specified = ("TagSpecifications" in op.input_shape.members
+                 and "tag_specifications" not in names)
     resource_type = tags.resource_type(family.kind) if specified else ""
     outputs = op.output_shape.members if op.output_shape is not None else {}
     returns = [n for n in (*RETURNS, "ReturnValue")
