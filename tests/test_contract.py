@@ -855,6 +855,12 @@ NOT_COVERED.update({
                                                   "tests/test_application_status_checks.py",
     "DescribeApplicationStatus": "a view of instances (their checks' results): "
                                  "tests/test_application_status_checks.py",
+    "DescribeCapacityBlocks": "bought with an offering id DescribeCapacityBlockOfferings "
+                              "gives: tests/test_capacity_blocks.py",
+    "DescribeCapacityBlockStatus": "a view of active Capacity Blocks: "
+                                   "tests/test_capacity_blocks.py",
+    "DescribeCapacityBlockExtensionHistory": "a view of Capacity Block extensions: "
+                                             "tests/test_capacity_blocks.py",
 })
 KINDS_NOT_COVERED.update({
     "ipv6pool-ec2": NOT_COVERED["DescribeIpv6Pools"],
@@ -870,7 +876,7 @@ NOT_COVERED.update({
                                           "tests/test_reserved_instances.py",
     "DescribeHostReservations": "bought for hosts from a catalogue offering: "
                                 "tests/test_host_reservations.py",
-    "DescribeMacModificationTasks": "made for Mac instances: tests/test_mac_hosts.py",
+    "DescribeMacModificationTasks": "made for Mac instances: tests/test_hosts.py",
     "DescribeReservedInstances": "bought from a catalogue offering (UUID ids): "
                                  "tests/test_reserved_instances.py",
     "DescribeReservedInstancesModifications": "made by ModifyReservedInstances (untagged): "

@@ -82,7 +82,7 @@ def allocate(world: World, part: Partition, instance_type: str | None = None,
     """Allocate `quantity` hosts (default 1); their ids."""
     props = _configuration(instance_type, instance_family)
     zone = _zone(part, availability_zone, availability_zone_id)
-    count = len(asset_ids) if asset_ids and quantity is None else (quantity or 1)
+    count = quantity if quantity is not None else len(asset_ids or ()) or 1
     if count < 1:
         raise InvalidParameterValue(
             f"Value ({count}) for parameter quantity is invalid. Expected a positive integer.")
