@@ -224,6 +224,9 @@ def test_watermarks_propagate_to_copies_and_ancestry_traces_them(ec2):
     ec2.detach_image_watermark(ImageId=source, WatermarkKey=key)         # idempotent
     assert "ImageWatermarks" not in image(ec2, source)
     assert image(ec2, copied)["ImageWatermarks"][0]["WatermarkKey"] == key
+    marked = ec2.describe_images(Owners=["self"], Filters=[
+        {"Name": "image-watermark.watermark-key", "Values": [key]}])["Images"]
+    assert sorted(i["ImageId"] for i in marked) == sorted([copied, made])
     chain = ec2.get_image_ancestry(ImageId=made)["ImageAncestryEntries"]
     assert [e["ImageId"] for e in chain] == [made, copied, source]
     assert chain[0]["SourceImageId"] == copied and "SourceImageId" not in chain[2]

@@ -350,6 +350,13 @@ def _ebs(key: str):
     return Filter(values)
 
 
+def _watermarks(key: str) -> Filter:
+    return Filter(lambda w, rid, n: [m.get(key) for m in n.get("ImageWatermarks") or ()])
+
+
+_NOT_SCANNED = Filter(lambda w, rid, n: [])   # Amazon Inspector scans nothing here
+
+
 def _codes(key: str) -> Filter:
     return Filter(lambda w, rid, n: [c.get(key) for c in n.get("ProductCodes") or ()])
 
@@ -369,6 +376,11 @@ FILTERS: dict[str, Filter] = {
     "free-tier-eligible": field("FreeTierEligible"),
     "hypervisor": field("Hypervisor"),
     "image-id": ident(),
+    "image-watermark.source-image-creation-time": _watermarks("SourceImageCreationTime"),
+    "image-watermark.source-image-id": _watermarks("SourceImageId"),
+    "image-watermark.source-image-region": _watermarks("SourceImageRegion"),
+    "image-watermark.watermark-creation-time": _watermarks("WatermarkCreationTime"),
+    "image-watermark.watermark-key": _watermarks("WatermarkKey"),
     "image-type": field("ImageType"),
     "is-public": Filter(lambda w, rid, n: is_public(n)),
     "kernel-id": field("KernelId"),
@@ -390,6 +402,13 @@ FILTERS: dict[str, Filter] = {
     "state-reason-code": Filter(lambda w, rid, n: (n.get("StateReason") or {}).get("Code")),
     "state-reason-message": Filter(
         lambda w, rid, n: (n.get("StateReason") or {}).get("Message")),
+    "scan-result.critical-fix-available-since": _NOT_SCANNED,
+    "scan-result.finding-scan-date": _NOT_SCANNED,
+    "scan-result.high-fix-available-since": _NOT_SCANNED,
+    "scan-result.highest-finding-severity-label": _NOT_SCANNED,
+    "scan-result.informational-fix-available-since": _NOT_SCANNED,
+    "scan-result.low-fix-available-since": _NOT_SCANNED,
+    "scan-result.medium-fix-available-since": _NOT_SCANNED,
     "sriov-net-support": field("SriovNetSupport"),
     "usage-operation": field("UsageOperation"),
     "virtualization-type": field("VirtualizationType"),
