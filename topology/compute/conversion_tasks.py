@@ -17,7 +17,7 @@ from typing import Any
 from ..core import clock, regions
 from ..core import tags as tagging
 from ..core.errors import InvalidParameterValue, MissingParameter, TopologyError
-from ..core.world import Partition, World, not_found
+from ..core.world import Partition, World
 from . import task_progress, volumes
 
 INSTANCE, VOLUME = "import-instance-task", "import-volume-task"
@@ -117,12 +117,7 @@ def kind_of(task_id: str) -> str:
 
 
 def get(world: World, part: Partition, task_id: str) -> dict[str, Any]:
-    kind = kind_of(task_id)
-    node = world.node(task_id)
-    if node is None or node["kind"] != kind or node["account"] != part.account \
-            or node["region"] != part.region:
-        raise not_found(kind, task_id)
-    return node
+    return world.get(part, kind_of(task_id), task_id)
 
 
 def cancel(world: World, part: Partition, conversion_task_id: str,

@@ -14,7 +14,7 @@ from typing import Any
 from ..core import tags as tagging
 from ..core.errors import MissingParameter, TopologyError
 from ..core.filters import Filter, field, ident
-from ..core.world import Partition, World, not_found
+from ..core.world import Partition, World
 from . import images, instances, task_progress
 
 IMAGE, INSTANCE = "export-image-task", "export-instance-task"
@@ -90,10 +90,7 @@ def settle(world: World, part: Partition, kind: str) -> None:
 def cancel(world: World, part: Partition, export_task_id: str) -> None:
     """CancelExportTask: an active export task (image or instance) is cancelled."""
     kind = PREFIXES.get(export_task_id.rpartition("-")[0], INSTANCE)
-    node = world.node(export_task_id)
-    if node is None or node["kind"] != kind or node["account"] != part.account \
-            or node["region"] != part.region:
-        raise not_found(kind, export_task_id)
+    node = world.get(part, kind, export_task_id)
     member = _state_member(kind)
     if node[member] != "active" or task_progress.is_settled(node):
         state = "completed" if node[member] == "active" else node[member]

@@ -17,7 +17,7 @@ from ..core import tags as tagging
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            TopologyError)
 from ..core.filters import Filter, field, ident
-from ..core.world import Partition, World, not_found
+from ..core.world import Partition, World
 from . import ebs_encryption, image_builds, snapshots, task_progress
 
 IMAGE, SNAPSHOT = "import-image-task", "import-snapshot-task"
@@ -190,15 +190,6 @@ def cancel(world: World, part: Partition, import_task_id: str | None,
                             "be canceled.", "IncorrectState")
     world.update(import_task_id, Status="deleting", StatusMessage=cancel_reason or CANCELLED)
     return {"ImportTaskId": import_task_id, "PreviousState": "active", "State": "deleting"}
-
-
-def find(world: World, part: Partition, kind: str, rid: str) -> dict[str, Any]:
-    """A task of the partition (an id of the other import kind is not one: not found)."""
-    node = world.node(rid)
-    if node is None or node["kind"] != kind or node["account"] != part.account \
-            or node["region"] != part.region:
-        raise not_found(kind, rid)
-    return node
 
 
 # -- views and filters ------------------------------------------------------------------------
