@@ -181,10 +181,12 @@ def instances(world: World, cr_id: str) -> list[str]:
 
 
 def available(world: World, cr_id: str) -> int:
-    if state_of(world, cr_id) != "active":
-        return 0 if state_of(world, cr_id) != "scheduled" else \
-            int(world.graph.nodes[cr_id]["TotalInstanceCount"])
-    return int(world.graph.nodes[cr_id]["TotalInstanceCount"]) - len(instances(world, cr_id))
+    """Unused capacity: none unless active (a scheduled one keeps all of its own); never
+    below zero (a count lowered under the instances running in it)."""
+    state, total = state_of(world, cr_id), int(world.graph.nodes[cr_id]["TotalInstanceCount"])
+    if state != "active":
+        return total if state == "scheduled" else 0
+    return max(0, total - len(instances(world, cr_id)))
 
 
 def get_live(world: World, part: Partition, cr_id: str) -> dict[str, Any]:
