@@ -48,7 +48,7 @@ def disable_image_block_public_access(world: World, part: Partition) -> str:
 def check_sharing(part: Partition) -> None:
     """ModifyImageAttribute adding the `all` group while public sharing is blocked."""
     if part.attributes.get(BLOCK_PUBLIC_ACCESS) == "block-new-sharing":
-        raise TopologyError("You can't publicly share this image because block public access "
+        raise TopologyError("You can\u2019t publicly share this image because block public access "
                             "for AMIs is enabled for this account. To publicly share the "
                             "image, you must call the DisableImageBlockPublicAccess API.",
                             "OperationNotPermitted")
