@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers import error
+from topology.compute import image_lifecycle
 
 ME, FRIEND = "123456789012", "111122223333"
 AL2023 = "al2023-ami-2023.6.20250107.0-kernel-6.1-x86_64"
@@ -119,6 +120,18 @@ def test_deregistration_protection_and_its_cooldown(ec2):
     ec2.disable_image_deregistration_protection(ImageId=other)
     assert image(ec2, other)["DeregistrationProtection"].startswith("disabled-until ")
     assert fails(ec2.deregister_image, ImageId=other)[0] == "OperationNotPermitted"
+    ec2.deregister_image(ImageId=image_id)
+    assert ec2.describe_images(ImageIds=[image_id])["Images"] == []
+
+
+def test_the_cooldown_ends_after_24_hours(ec2, monkeypatch):
+    image_id = register(ec2)
+    ec2.enable_image_deregistration_protection(ImageId=image_id, WithCooldown=True)
+    ec2.disable_image_deregistration_protection(ImageId=image_id)
+    attr = ec2.describe_image_attribute(ImageId=image_id, Attribute="deregistrationProtection")
+    assert attr["DeregistrationProtection"]["Value"].startswith("disabled-until ")
+    later = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=24, minutes=1)
+    monkeypatch.setattr(image_lifecycle, "_now", lambda: later)
     ec2.deregister_image(ImageId=image_id)
     assert ec2.describe_images(ImageIds=[image_id])["Images"] == []
 
