@@ -27,8 +27,8 @@ from ..catalogue import instance_types
 from ..core import regions, schema
 from ..core import tags as tagging
 from ..core.clock import now, stamp
-from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
-                           MissingParameter, TopologyError)
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
+                           TopologyError)
 from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident, owner
 from ..core.world import Partition, World
@@ -189,16 +189,6 @@ def available(world: World, cr_id: str) -> int:
     return max(0, total - len(instances(world, cr_id)))
 
 
-def get_live(world: World, part: Partition, cr_id: str) -> dict[str, Any]:
-    """The reservation, which must be `active` or `scheduled` to be changed."""
-    node = world.get(part, KIND, cr_id)
-    current = state_of(world, cr_id)
-    if current not in LIVE:
-        raise IncorrectState(f"The capacity reservation '{cr_id}' is in state '{current}' "
-                             "and cannot be modified.", "IncorrectState")
-    return node
-
-
 def arn(world: World, cr_id: str) -> str:
     node = world.graph.nodes[cr_id]
     return f"arn:aws:ec2:{node['region']}:{node['account']}:capacity-reservation/{cr_id}"
@@ -209,9 +199,9 @@ def fleet_of(world: World, cr_id: str) -> str | None:
     return found[0][0] if found else None
 
 
-_OPTIONAL = ("OutpostArn", "PlacementGroupArn", "CapacityBlockId", "UnusedReservationBillingOwnerId",
-             "Interruptible", "InterruptibleCapacityAllocation", "InterruptionInfo",
-             "OriginalStartDate")
+_OPTIONAL = ("OutpostArn", "PlacementGroupArn", "CapacityBlockId",
+             "UnusedReservationBillingOwnerId", "Interruptible", "InterruptibleCapacityAllocation",
+             "InterruptionInfo", "OriginalStartDate")
 
 
 def view(world: World, cr_id: str) -> dict[str, Any]:
