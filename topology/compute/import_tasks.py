@@ -162,10 +162,9 @@ def _finish_snapshot(world: World, part: Partition, task_id: str) -> None:
     if node["Status"] == "deleting":
         world.update(task_id, Status="deleted")
         return
-    disks = _snapshotted(world, part, task_id, node)
-    if node.get("Description"):
-        world.update(disks[0]["SnapshotId"], Description=node["Description"])
-    world.update(task_id, Status="completed", disks=disks)
+    # the snapshot is described "Created by AWS-VMImport service for ...", not with the
+    # task's Description (aws/aws-sdk#762)
+    world.update(task_id, Status="completed", disks=_snapshotted(world, part, task_id, node))
 
 
 FINISH = {IMAGE: _finish_image, SNAPSHOT: _finish_snapshot}
