@@ -65,10 +65,12 @@ def password_data(world: World, part: Partition, instance_id: str) -> dict[str, 
     if node.get("Platform") != "windows":
         return {"InstanceId": instance_id, "Timestamp": now(), "PasswordData": ""}
     kept = node.get("password_data")
-    if kept is None:
-        world.update(instance_id, password_data=_encrypted_password(world, part, node))
+    if kept is None:   # Windows sets its password now; the next call finds it
+        world.update(instance_id, password_data=_encrypted_password(world, part, node),
+                     password_time=now())
         return {"InstanceId": instance_id, "Timestamp": now(), "PasswordData": ""}
-    return {"InstanceId": instance_id, "Timestamp": node["LaunchTime"], "PasswordData": kept}
+    return {"InstanceId": instance_id, "Timestamp": node["password_time"],
+            "PasswordData": kept}
 
 
 def _encrypted_password(world: World, part: Partition, node: dict[str, Any]) -> str:
