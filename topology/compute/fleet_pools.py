@@ -174,7 +174,7 @@ def build(world: World, part: Partition, params: dict[str, Any],
         named = {"LaunchTemplateId": lt_id, "LaunchTemplateName":
                  world.graph.nodes[lt_id]["LaunchTemplateName"], "Version": str(number)}
         for override in config.get("Overrides") or [{}]:
-            for each in _expanded(override, base):
+            for each in _expanded(world, part, override, base):
                 _add(world, part, built, base, each, named, unit)
     return built
 
@@ -198,12 +198,16 @@ def terminates(policy: str | None) -> bool:
     return found
 
 
-def _expanded(override: dict[str, Any], base: dict[str, Any]) -> list[dict[str, Any]]:
-    """An override, or one per instance type its InstanceRequirements match."""
+def _expanded(world: World, part: Partition, override: dict[str, Any], base: dict[str, Any]
+              ) -> list[dict[str, Any]]:
+    """An override, or one per instance type its InstanceRequirements match (of the AMI's
+    architecture, as AWS's attribute-based selection does)."""
     req = override.get("InstanceRequirements")
     if req is None:
         return [override]
-    chosen = instance_requirements.matching(req)
+    image = world.node(override.get("ImageId") or base.get("ImageId") or "")
+    arch = [image["Architecture"]] if image and image.get("Architecture") else None
+    chosen = instance_requirements.matching(req, arch)
     return [{**override, "InstanceType": name} for name in chosen]
 
 

@@ -13,6 +13,7 @@ answers `processing` and forgets the registration, not the history.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from ..core import paging
@@ -25,6 +26,9 @@ from . import instances
 FILTERS = {"haStatus": Filter(lambda w, r, row: row["HaStatus"]),
            "sqlServerLicenseUsage": Filter(lambda w, r, row: row["SqlServerLicenseUsage"])}
 MAX_RESULTS = 1000
+# the model's pattern for SqlServerCredentials
+SECRET = re.compile(r"^(?=.{20,2048}$)arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
+                    r"[a-zA-Z0-9/_+=.@-]+")
 
 
 def _now() -> dt.datetime:
@@ -78,6 +82,10 @@ def _shown(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def enable(world: World, part: Partition, instance_ids: list[str],
            sql_server_credentials: str | None = None) -> list[dict[str, Any]]:
     """EnableInstanceSqlHaStandbyDetections: each instance answered `processing`."""
+    if sql_server_credentials is not None and not SECRET.match(sql_server_credentials):
+        raise InvalidParameterValue(f"The value '{sql_server_credentials}' for "
+                                    "SqlServerCredentials is not a valid Secrets Manager "
+                                    "secret ARN.")
     ids = instances.get_all(world, part, instance_ids)
     for iid in ids:
         if instances.state_name(world, iid) in ("shutting-down", "terminated"):
@@ -145,7 +153,8 @@ def history(world: World, part: Partition, params: dict[str, Any]) -> dict[str, 
         for when, status, processing, _license in world.graph.nodes[iid]["sql_ha_history"]:
             if (start is None or when >= start) and (end is None or when <= end):
                 rows.append(_row(world, iid, status, processing, when))
-    rows.sort(key=lambda row: row["LastUpdatedTime"], reverse=True)
+    rows.sort(key=lambda row: row["LastUpdatedTime"])
+    rows.reverse()                        # newest first; one moment's states newest first
     return _page(select_rows(FILTERS, params.get("Filters"), rows), params, "sql-ha-history")
 
 
