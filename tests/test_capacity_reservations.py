@@ -449,3 +449,16 @@ def test_a_shared_reservation_serves_the_member_accounts_launches(mock, ec2):
         "Name": "capacity-reservation-specification.capacity-reservation-target."
                 "capacity-reservation-id", "Values": [cr_id]}])["Reservations"]
     assert [i["InstanceId"] for r in found for i in r["Instances"]] == [got["InstanceId"]]
+
+
+def test_launch_template_targets_a_reservation(ec2, subnet):
+    cr_id = reserve(ec2, 1, InstanceMatchCriteria="targeted")["CapacityReservationId"]
+    target = {"CapacityReservationTarget": {"CapacityReservationId": cr_id}}
+    ec2.create_launch_template(LaunchTemplateName="reserved", LaunchTemplateData={
+        "ImageId": LINUX_AMI, "InstanceType": "t3.micro",
+        "CapacityReservationSpecification": target})
+    got = ec2.run_instances(LaunchTemplate={"LaunchTemplateName": "reserved"}, SubnetId=subnet,
+                            MinCount=1, MaxCount=1)["Instances"][0]
+    assert got["CapacityReservationId"] == cr_id
+    data = ec2.get_launch_template_data(InstanceId=got["InstanceId"])["LaunchTemplateData"]
+    assert data["CapacityReservationSpecification"] == target

@@ -16,7 +16,8 @@ from . import instance_view, volumes
 _SAME = ("ImageId", "InstanceType", "KeyName", "KernelId", "EbsOptimized")
 _OPTIONS = {  # Instance member -> the members a launch template keeps of it
     "CpuOptions": ("CoreCount", "ThreadsPerCore", "AmdSevSnp"),
-    "CapacityReservationSpecification": ("CapacityReservationPreference",),
+    "CapacityReservationSpecification": ("CapacityReservationPreference",
+                                         "CapacityReservationTarget"),
     "HibernationOptions": ("Configured",),
     "MetadataOptions": ("HttpTokens", "HttpPutResponseHopLimit", "HttpEndpoint",
                         "HttpProtocolIpv6", "InstanceMetadataTags"),
