@@ -114,6 +114,10 @@ def test_fast_snapshot_restore_errors_are_per_item(ec2: Any) -> None:
 # -- the archive tier -------------------------------------------------------------------------
 def test_archive_and_restore(ec2: Any) -> None:
     snap = _snapshot(ec2)
+    by_id = [{"Name": "snapshot-id", "Values": [snap]}]
+    # Terraform's finder reads any snapshot's tier through DescribeSnapshotTierStatus
+    assert [s["StorageTier"] for s in ec2.describe_snapshot_tier_status(Filters=by_id)[
+        "SnapshotTierStatuses"]] == ["standard"]
     assert fails(ec2.restore_snapshot_tier, SnapshotId=snap, PermanentRestore=True)[0] == \
         "IncorrectState"
     assert "TieringStartTime" in ec2.modify_snapshot_tier(SnapshotId=snap, StorageTier="archive")

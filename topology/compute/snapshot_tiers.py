@@ -104,9 +104,9 @@ FILTERS: dict[str, Filter] = {
 
 def describe(world: World, part: Partition, filters: list[dict[str, Any]] | None = None,
              max_results: int | None = None, next_token: str | None = None) -> dict[str, Any]:
-    """DescribeSnapshotTierStatus: the account's snapshots that were archived or restored."""
-    rows = [status_view(world, s) for s in part.ids("snapshot")
-            if "tiering" in world.graph.nodes[s]]
+    """DescribeSnapshotTierStatus: every snapshot of the account and its tier (Terraform's
+    finder asks it by `snapshot-id` for any snapshot)."""
+    rows = [status_view(world, s) for s in part.ids("snapshot")]
     chosen = select_rows(FILTERS, filters, rows)
     page, token = paging.rows(chosen, "snapshot-tier-status", max_results, next_token)
     return {"SnapshotTierStatuses": page, "NextToken": token}
