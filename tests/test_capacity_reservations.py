@@ -462,3 +462,16 @@ def test_launch_template_targets_a_reservation(ec2, subnet):
     assert got["CapacityReservationId"] == cr_id
     data = ec2.get_launch_template_data(InstanceId=got["InstanceId"])["LaunchTemplateData"]
     assert data["CapacityReservationSpecification"] == target
+
+
+def test_a_reservation_in_a_cluster_group_serves_only_that_group(ec2, subnet):
+    ec2.create_placement_group(GroupName="hpc", Strategy="cluster")
+    arn = "arn:aws:ec2:us-east-1:123456789012:placement-group/hpc"
+    cr_id = reserve(ec2, 1, InstanceType="c5.large", PlacementGroupArn=arn)[
+        "CapacityReservationId"]
+
+    def run(**kwargs: Any) -> dict[str, Any]:
+        return ec2.run_instances(ImageId=LINUX_AMI, InstanceType="c5.large", SubnetId=subnet,
+                                 MinCount=1, MaxCount=1, **kwargs)["Instances"][0]
+    assert "CapacityReservationId" not in run()
+    assert run(Placement={"GroupName": "hpc"})["CapacityReservationId"] == cr_id

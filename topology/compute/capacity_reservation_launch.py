@@ -7,7 +7,7 @@ one gives its slot back without a call here.
 
 AWS's rules: preference `none` never uses a reservation; `open` (the default) runs in any
 `open` active reservation of the account (or shared with it) with the instance's type,
-platform, zone and tenancy, else On-Demand; a target names one reservation (`targeted` or
+platform, zone and tenancy (and placement group, for one in a cluster group), else On-Demand; a target names one reservation (`targeted` or
 `open`), whose attributes must match and whose free capacity bounds the launch
 (`ReservationCapacityExceeded` below MinCount); `capacity-reservations-only` refuses to run
 On-Demand (`InsufficientInstanceCapacity`). Spot Instances never use reservations.
@@ -21,6 +21,7 @@ from ..core import schema, sharing
 from ..core.errors import InvalidParameterCombination, InvalidParameterValue, TopologyError
 from ..core.world import Partition, World
 from . import capacity_reservations as crs
+from . import placement_groups
 
 Slot = str | None       # the reservation an instance runs in, or None (On-Demand)
 
@@ -33,6 +34,8 @@ def allocate(world: World, part: Partition, params: dict[str, Any], fields: dict
     preference, target = _spec(spec)
     if fields.get("InstanceLifecycle") == "spot" or preference == "none":
         return [None] * count
+    pg_id = placement_groups.resolve(world, part, params.get("Placement") or {})
+    fields = {**fields, "group_arn": _group_arn(world, part, pg_id)}
     if target.get("CapacityReservationId"):
         cr_id = target["CapacityReservationId"]
         room = _targeted_room(world, part, cr_id, fields)
@@ -69,10 +72,19 @@ def _spec(spec: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return preference or "open", target
 
 
+def _group_arn(world: World, part: Partition, pg_id: str | None) -> str | None:
+    if pg_id is None:
+        return None
+    return placement_groups.arn(part, world.graph.nodes[pg_id]["GroupName"])
+
+
 def matches(world: World, cr_id: str, fields: dict[str, Any]) -> bool:
-    """Whether an instance with these fields fits the reservation's attributes."""
+    """Whether an instance with these fields fits the reservation's attributes (and, for a
+    reservation in a cluster placement group, is launched in that group)."""
     node = world.graph.nodes[cr_id]
     placement = fields.get("Placement") or {}
+    if node.get("PlacementGroupArn") and node["PlacementGroupArn"] != fields.get("group_arn"):
+        return False
     return (node["InstanceType"] == fields.get("InstanceType")
             and node["AvailabilityZone"] == placement.get("AvailabilityZone")
             and node["InstancePlatform"] == fields.get("PlatformDetails", "Linux/UNIX")
@@ -159,7 +171,9 @@ def restart(world: World, part: Partition, instance_id: str) -> None:
         return
     unlink(world, instance_id)
     spec = node.get("CapacityReservationSpecification") or {}
-    params = {"CapacityReservationSpecification": spec, "MinCount": 1}
+    found = placement_groups.of_instance(world, instance_id)
+    placement = {"GroupId": found[0]} if found else {}
+    params = {"CapacityReservationSpecification": spec, "MinCount": 1, "Placement": placement}
     slots = allocate(world, part, params, node, 1)
     if slots and slots[0] is not None:
         world.link(instance_id, slots[0], schema.ASSOCIATED)
