@@ -1,5 +1,6 @@
 """The Flask app: EC2 Query requests at `/` (and JSON-protocol SSM requests, told by their
-`X-Amz-Target`), moto-compatible reset, a health answer, the web page.
+`X-Amz-Target`; REST-JSON Recycle Bin requests, told by their SigV4 scope `rbin`),
+moto-compatible reset, a health answer, the web page.
 
 `create_app(world)` wires the state in explicitly; nothing is built at import time.
 

@@ -1,5 +1,5 @@
-"""In-process mode: boto3 EC2 (and STS GetCallerIdentity, SSM's public image parameters) calls
-answered without a socket.
+"""In-process mode: boto3 EC2 (and STS GetCallerIdentity, SSM's public image parameters, the
+Recycle Bin's `rbin` rules) calls answered without a socket.
 
 A `before-call` hook answers each call the way botocore's `Stubber` does: botocore has
 validated and serialized the parameters; the hook runs those form fields through the same

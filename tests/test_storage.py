@@ -318,3 +318,12 @@ def test_storage_operations_against_the_server(server_ec2: Any) -> None:
                                                           TargetId="123456789012")["ReportId"]
     assert server_ec2.get_declarative_policies_report_summary(ReportId=report)[
         "NumberOfAccounts"] == 1
+
+
+def test_an_archived_snapshot_makes_no_volume_until_restored(ec2: Any) -> None:
+    snap = _snapshot(ec2)
+    ec2.modify_snapshot_tier(SnapshotId=snap)
+    assert fails(ec2.create_volume, AvailabilityZone=ZONE, SnapshotId=snap)[0] == \
+        "IncorrectState"
+    ec2.restore_snapshot_tier(SnapshotId=snap, TemporaryRestoreDays=1)
+    assert ec2.create_volume(AvailabilityZone=ZONE, SnapshotId=snap)["SnapshotId"] == snap

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..catalogue import image_catalogue as catalogue
 from ..core import clock, paging, retention
+from ..core.errors import InvalidParameterValue
 from ..core.family import declare_actions
 from ..core.world import Partition, World, not_found
 from . import images, recycle_bin_rules
@@ -144,7 +145,10 @@ _VOLUME_FIELDS = ("VolumeType", "Size", "Iops", "Throughput", "AvailabilityZone"
 def list_volumes(world: World, part: Partition, volume_ids: list[str] | None = None,
                  max_results: int | None = None, next_token: str | None = None
                  ) -> dict[str, Any]:
-    """ListVolumesInRecycleBin."""
+    """ListVolumesInRecycleBin (MaxResults 5 to 500, documented but not in the model)."""
+    if max_results is not None and not 5 <= max_results <= 500:
+        raise InvalidParameterValue(f"Value ( {max_results} ) for parameter maxResults is "
+                                    "invalid. Expecting a value between 5 and 500.")
     chosen = _listed(world, part, "volume", volume_ids, max_results, next_token)
     page, token = _page(world, chosen, max_results, next_token)
     nodes = world.graph.nodes

@@ -227,6 +227,9 @@ def _source(world: World, part: Partition, snapshot_id: str | None, snapshot_siz
     if snapshot_size is not None:
         return snapshot_size, None
     snap = world.get(part, "snapshot", snapshot_id)
+    if snap.get("StorageTier") == "archive" and not snap.get("RestoreExpiryTime"):
+        raise IncorrectState(f"Snapshot {snapshot_id} is in the archive tier. Restore it "
+                             "before creating a volume from it.", "IncorrectState")
     return snap["VolumeSize"], snap.get("KmsKeyId") if snap.get("Encrypted") else None
 
 
