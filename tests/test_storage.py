@@ -327,3 +327,16 @@ def test_an_archived_snapshot_makes_no_volume_until_restored(ec2: Any) -> None:
         "IncorrectState"
     ec2.restore_snapshot_tier(SnapshotId=snap, TemporaryRestoreDays=1)
     assert ec2.create_volume(AvailabilityZone=ZONE, SnapshotId=snap)["SnapshotId"] == snap
+
+
+def test_replace_root_volume_from_an_image_or_a_foreign_snapshot(ec2: Any) -> None:
+    instance = _instance(ec2)
+    first = _root(ec2, instance)
+    ec2.create_replace_root_volume_task(InstanceId=instance, ImageId=AMI)
+    assert _root(ec2, instance) != first
+    # a snapshot of the instance's earlier root volume still restores it
+    earlier = ec2.create_snapshot(VolumeId=first)["SnapshotId"]
+    ec2.create_replace_root_volume_task(InstanceId=instance, SnapshotId=earlier)
+    foreign = _snapshot(ec2)
+    assert fails(ec2.create_replace_root_volume_task, InstanceId=instance,
+                 SnapshotId=foreign)[0] == "InvalidParameterValue"

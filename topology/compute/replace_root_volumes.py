@@ -19,7 +19,8 @@ from typing import Any
 
 from ..core import clock, retention, schema
 from ..core import tags as tagging
-from ..core.errors import IncorrectState, InvalidParameterCombination, TopologyError
+from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
+                           TopologyError)
 from ..core.family import Family, declare
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
@@ -44,15 +45,33 @@ def create(world: World, part: Partition, instance_id: str, *,
     if old is None:
         raise TopologyError(f"The instance '{instance_id}' does not have an EBS root volume.",
                             "UnsupportedOperation")
+    if snapshot_id is not None:
+        _check_lineage(world, part, instance_id, old, snapshot_id)
     new = _new_root(world, part, old, snapshot_id, image_id, volume_id)
     _swap(world, instance_id, old, new, bool(delete_replaced_root_volume), part)
+    if image_id is not None:      # the instance now runs the image it was restored from
+        world.update(instance_id, ImageId=image_id)
     task_id = world.new_id("replacevol")
     now = clock.stamp(clock.now())
     world.add(part, KIND, task_id, InstanceId=instance_id, TaskState="succeeded",
               StartTime=now, CompleteTime=now, SnapshotId=snapshot_id, ImageId=image_id,
-              DeleteReplacedRootVolume=bool(delete_replaced_root_volume))
+              DeleteReplacedRootVolume=bool(delete_replaced_root_volume),
+              replaced_volume=old)
     tagging.apply(world, task_id, tags or {})
     return task_id
+
+
+def _check_lineage(world: World, part: Partition, instance_id: str, root: str,
+                   snapshot_id: str) -> None:
+    """A snapshot restores the root volume only if it was taken of this instance's root
+    volume, the current one or one an earlier task replaced."""
+    snap = world.get(part, "snapshot", snapshot_id)
+    roots = {root} | {world.graph.nodes[t]["replaced_volume"] for t in part.ids(KIND)
+                      if world.graph.nodes[t]["InstanceId"] == instance_id}
+    if snap["VolumeId"] not in roots:
+        raise InvalidParameterValue(
+            f"The snapshot {snapshot_id} was not created from the root volume of instance "
+            f"{instance_id}.")
 
 
 def _new_root(world: World, part: Partition, old: str, snapshot_id: str | None,
