@@ -224,6 +224,10 @@ def test_maintain_fleet_replaces_lost_capacity(ec2):
     ec2.terminate_instances(InstanceIds=[lost])
     now = active(ec2, fid)
     assert len(now) == 2 and lost not in {i["InstanceId"] for i in now}
+    records = ec2.describe_fleet_history(FleetId=fid, StartTime=PAST,
+                                         EventType="instance-change")["HistoryRecords"]
+    assert [(r["EventInformation"]["EventSubType"], r["EventInformation"].get("InstanceId"))
+            for r in records][2:] == [("terminated", lost), ("launched", now[1]["InstanceId"])]
     one_shot = create(ec2, lt_id, 2, "request")["FleetId"]
     ec2.terminate_instances(InstanceIds=[active(ec2, one_shot)[0]["InstanceId"]])
     assert len(active(ec2, one_shot)) == 1            # a request fleet does not

@@ -198,6 +198,7 @@ def _enough(config: dict[str, Any], picks: dict[bool, list[Pool]]) -> bool:
 def settle(world: World, part: Partition, fid: str) -> None:
     """What time has done to the fleet before it is read: it starts, expires, or (maintain)
     replaces the capacity it lost."""
+    _note_lost(world, fid)
     node = world.graph.nodes[fid]
     config, now = node["config"], _now()
     stored = node["FleetState"]
@@ -214,6 +215,16 @@ def settle(world: World, part: Partition, fid: str) -> None:
         return
     if stored == "active" and config["Type"] == "maintain":
         fill(world, part, fid, now)
+
+
+def _note_lost(world: World, fid: str) -> None:
+    """Record the termination of instances that left the fleet by other means."""
+    noted = {event[4] for event in world.graph.nodes[fid]["events"]
+             if event[1:3] == ("instance", "terminated")}
+    live = {iid for iid, _ in spot_fleets.members(world, fid)}
+    for iid, _, _ in world.out(fid, schema.ASSOCIATED, "instance"):
+        if iid not in live and iid not in noted:
+            fleet_events.record(world, fid, "instance", "terminated", instance_id=iid)
 
 
 # -- views -------------------------------------------------------------------------------------
