@@ -861,7 +861,12 @@ NOT_COVERED.update({
                                    "tests/test_capacity_blocks.py",
     "DescribeCapacityBlockExtensionHistory": "a view of Capacity Block extensions: "
                                              "tests/test_capacity_blocks.py",
+    "DescribeCapacityManagerDataExports": "made once EnableCapacityManager has run: "
+                                          "tests/test_capacity_manager.py",
 })
+KINDS_NOT_COVERED["capacity-block"] = NOT_COVERED["DescribeCapacityBlocks"]
+KINDS_NOT_COVERED["capacity-manager-data-export"] = NOT_COVERED[
+    "DescribeCapacityManagerDataExports"]
 KINDS_NOT_COVERED.update({
     "ipv6pool-ec2": NOT_COVERED["DescribeIpv6Pools"],
     "byoip-cidr": "named by its CIDR (no id): DescribeByoipCidrs, tests/test_byoip.py",
