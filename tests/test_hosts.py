@@ -278,3 +278,13 @@ def test_hosts_over_http(server_ec2):
     assert server_ec2.release_hosts(HostIds=[host_id])["Successful"] == [host_id]
     with pytest.raises(Exception):
         server_ec2.modify_instance_placement(InstanceId=inst["InstanceId"], HostId=host_id)
+
+
+def test_a_launch_naming_only_a_host_goes_to_its_zone(ec2):
+    [host_id] = allocate(ec2, AvailabilityZone="us-east-1c")
+    [inst] = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="m5.large",
+                               Placement={"HostId": host_id})["Instances"]
+    assert inst["Placement"]["AvailabilityZone"] == "us-east-1c"
+    assert inst["Placement"]["HostId"] == host_id
+    subnet = ec2.describe_subnets(SubnetIds=[inst["SubnetId"]])["Subnets"][0]
+    assert subnet["AvailabilityZone"] == "us-east-1c"

@@ -256,6 +256,19 @@ def launch_check(world: World, part: Partition, params: dict[str, Any], type_nam
     return place
 
 
+@instance_launch.ZONES.register(KIND)
+def host_zone(world: World, part: Partition, params: dict[str, Any]) -> str | None:
+    """A launch naming a host and no subnet goes to the host's zone."""
+    host_id = (params.get("Placement") or {}).get("HostId")
+    has_subnet = params.get("SubnetId") or any(
+        n.get("SubnetId") or n.get("NetworkInterfaceId")
+        for n in params.get("NetworkInterfaces") or [])
+    if not host_id or has_subnet:
+        return None
+    node = world.get(part, KIND, host_id)
+    return str(node["AvailabilityZone"])
+
+
 def put(world: World, instance_id: str, host_id: str, affinity: str) -> None:
     """Place the instance on the host (leaving any host it was on)."""
     for old, disc, _ in world.out(instance_id, schema.ASSOCIATED, KIND):

@@ -44,6 +44,9 @@ LIVE_STATES = ("pending", "running", "stopping", "stopped", "shutting-down")
 Placer = Callable[[World, Partition, str], None]
 PLACERS: Registry[Callable[[World, Partition, dict[str, Any], str, str, int], Placer | None]] = \
     Registry("what a family checks of a launch, and how it places each new instance")
+# the zone a request's placement implies when it names none (a Dedicated Host's)
+ZONES: Registry[Callable[[World, Partition, dict[str, Any]], str | None]] = Registry(
+    "the Availability Zone a launch's placement implies")
 
 
 @dataclass
@@ -108,7 +111,8 @@ def prepare(world: World, part: Partition, p: dict[str, Any]) -> Plan:
     image_lifecycle.check_launch(part, image, image_id, type_name)
     if p.get("KeyName"):
         key_pairs.by_name(world, part, p["KeyName"])
-    asked_zone = _asked_zone(part, p.get("Placement") or {})
+    asked_zone = _asked_zone(part, p.get("Placement") or {}) or next(
+        (z for _, implied in ZONES.items() if (z := implied(world, part, p))), None)
     # the default type (m1.small) is not checked against offerings: regions opened after it
     # never offered it, yet code that names no type still launches there
     asked_type = bool(p.get("InstanceType"))
