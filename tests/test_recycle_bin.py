@@ -154,3 +154,16 @@ def test_the_bin_against_the_server(server_url: str) -> None:
     ec2.restore_snapshot_from_recycle_bin(SnapshotId=snap)
     assert ec2.describe_snapshots(SnapshotIds=[snap])["Snapshots"][0]["SnapshotId"] == snap
     rbin.delete_rule(Identifier=rule["Identifier"])
+
+
+def test_rules_over_the_wire_in_process() -> None:
+    with mock_ec2(wire=True):
+        rbin = boto3.client("rbin", region_name="us-east-1")
+        rule = rbin.create_rule(ResourceType="EBS_VOLUME", RetentionPeriod=DAYS)
+        rbin.tag_resource(ResourceArn=rule["RuleArn"], Tags=[{"Key": "a", "Value": "b"}])
+        assert rbin.list_tags_for_resource(ResourceArn=rule["RuleArn"])["Tags"] == \
+            [{"Key": "a", "Value": "b"}]
+        rbin.untag_resource(ResourceArn=rule["RuleArn"], TagKeys=["a"])
+        rbin.delete_rule(Identifier=rule["Identifier"])
+        assert fails(rbin.get_rule, Identifier=rule["Identifier"])[0] == \
+            "ResourceNotFoundException"
