@@ -346,3 +346,27 @@ def test_fleet_round_trip_against_server(server_ec2):
     deleted = server_ec2.delete_fleets(FleetIds=[fid, answer["FleetId"]],
                                        TerminateInstances=True)
     assert len(deleted["SuccessfulFleetDeletions"]) == 2
+
+
+def test_a_maintain_fleet_whose_template_is_gone_reports_an_error(ec2):
+    lt_id = template(ec2)
+    fid = create(ec2, lt_id, 1)["FleetId"]
+    ec2.terminate_instances(InstanceIds=[active(ec2, fid)[0]["InstanceId"]])
+    ec2.delete_launch_template(LaunchTemplateId=lt_id)
+    assert active(ec2, fid) == []                      # nothing to launch from, no failure
+    assert fleet(ec2, fid)["ActivityStatus"] == "pending_fulfillment"
+    errors = ec2.describe_fleet_history(FleetId=fid, StartTime=PAST,
+                                        EventType="service-error")["HistoryRecords"]
+    assert [r["EventInformation"]["EventSubType"] for r in errors] == [
+        "InvalidLaunchTemplateId.NotFound"]
+
+
+def test_a_maintain_spot_fleet_replaces_lost_capacity(ec2):
+    fid = ec2.request_spot_fleet(SpotFleetRequestConfig={
+        "IamFleetRole": "arn:aws:iam::123456789012:role/fleet", "TargetCapacity": 2,
+        "LaunchSpecifications": [{"ImageId": LINUX_AMI, "InstanceType": "m5.large"}]})[
+        "SpotFleetRequestId"]
+    instances = ec2.describe_spot_fleet_instances(SpotFleetRequestId=fid)["ActiveInstances"]
+    ec2.terminate_instances(InstanceIds=[instances[0]["InstanceId"]])
+    now = ec2.describe_spot_fleet_instances(SpotFleetRequestId=fid)["ActiveInstances"]
+    assert len(now) == 2 and instances[0]["InstanceId"] not in {i["InstanceId"] for i in now}

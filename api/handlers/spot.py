@@ -62,6 +62,8 @@ def describe_spot_fleet_requests(ctx: Context, params: dict[str, Any]) -> dict[s
     for fid in ids:
         spot_fleets.get(world, part, fid)
     chosen = ids or list(part.ids(spot_fleets.KIND))
+    for fid in chosen:
+        spot_fleets.settle(world, part, fid)
     page, token = paging.page(world, chosen, params.get("MaxResults"), params.get("NextToken"))
     return {"SpotFleetRequestConfigs": [spot_fleets.view(world, fid) for fid in page],
             "NextToken": token}
@@ -71,6 +73,7 @@ def describe_spot_fleet_requests(ctx: Context, params: dict[str, Any]) -> dict[s
 def describe_spot_fleet_instances(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     world, fid = ctx.world, params["SpotFleetRequestId"]
     spot_fleets.get(world, ctx.part, fid)
+    spot_fleets.settle(world, ctx.part, fid)
     ids = [iid for iid, _ in spot_fleets.members(world, fid)]
     page, token = paging.page(world, ids, params.get("MaxResults"), params.get("NextToken"))
     return {"SpotFleetRequestId": fid, "NextToken": token,

@@ -113,10 +113,11 @@ def _echoed(params: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 # -- fulfilment --------------------------------------------------------------------------------
-def fill(world: World, part: Partition, fid: str, now: dt.datetime
+def fill(world: World, part: Partition, fid: str, now: dt.datetime, *, strict: bool = True
          ) -> tuple[list[tuple[Pool, list[str], bool]], list[dict[str, Any]]]:
     """Launch what the fleet lacks of its On-Demand and Spot targets: (pool, instance ids,
-    on-demand) per launch, and the errors of pools that could not launch."""
+    on-demand) per launch, and the errors of pools that could not launch. Unless `strict`
+    (a later refill), a template gone since is a service error of the fleet, not the call's."""
     node = world.graph.nodes[fid]
     config = node["config"]
     od_target, spot_target = fleet_pools.targets(config["TargetCapacitySpecification"])
@@ -124,7 +125,16 @@ def fill(world: World, part: Partition, fid: str, now: dt.datetime
     spot_needed = spot_target - spot_fleets.capacity(world, fid, on_demand=False)
     if od_needed <= 0 and spot_needed <= 0:
         return [], []
-    built = fleet_pools.build(world, part, config, node["instance_tags"] or None)
+    try:
+        built = fleet_pools.build(world, part, config, node["instance_tags"] or None)
+    except TopologyError as gone:        # build changes nothing: safe to catch
+        if strict:
+            raise
+        last = (node["events"] or [()])[-1]
+        if last[1:3] != ("error", gone.code):     # once, not at every read
+            fleet_events.record(world, fid, "error", gone.code, description=str(gone),
+                                when=now)
+        return [], []
     offset = len(node["sources"])
     for index, pool in enumerate(built.pools):
         pool.order = offset + index
@@ -207,14 +217,14 @@ def settle(world: World, part: Partition, fid: str) -> None:
     if stored == "submitted" and fleet_pools.started(config, now):
         world.update(fid, FleetState="active")
         fleet_events.record(world, fid, "fleet", "active", when=now)
-        fill(world, part, fid, now)
+        fill(world, part, fid, now, strict=False)
         return
     until = config.get("ValidUntil")
     if until is not None and node["CreateTime"] < until <= now:
         _end(world, part, fid, bool(config.get("TerminateInstancesWithExpiration")), "expired")
         return
     if stored == "active" and config["Type"] == "maintain":
-        fill(world, part, fid, now)
+        fill(world, part, fid, now, strict=False)
 
 
 def _note_lost(world: World, fid: str) -> None:

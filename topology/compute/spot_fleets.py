@@ -211,6 +211,23 @@ def _fill(world: World, part: Partition, fid: str, found: list[Pool], now: dt.da
         launch_picks(world, part, fid, picks, on_demand=False, behaviour=behaviour, now=now)
 
 
+def settle(world: World, part: Partition, fid: str) -> None:
+    """A maintain fleet replaces the capacity it lost (an instance terminated by other
+    means) when it is next read, as AWS's does in the background."""
+    node = world.graph.nodes[fid]
+    config = node["SpotFleetRequestConfig"]
+    if node["SpotFleetRequestState"] != "active" or config.get("Type") != "maintain":
+        return
+    have = capacity(world, fid, on_demand=True) + capacity(world, fid, on_demand=False)
+    if have >= config["TargetCapacity"]:
+        return
+    try:
+        found = pools(world, part, config)
+    except TopologyError:        # its templates are gone: nothing to launch from
+        return
+    _fill(world, part, fid, found, dt.datetime.now(dt.timezone.utc))
+
+
 # -- views -------------------------------------------------------------------------------------
 def state(world: World, fid: str) -> str:
     """The fleet's state; a cancelled fleet reads `cancelled` once its instances are gone."""
