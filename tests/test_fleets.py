@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -370,3 +371,29 @@ def test_a_maintain_spot_fleet_replaces_lost_capacity(ec2):
     ec2.terminate_instances(InstanceIds=[instances[0]["InstanceId"]])
     now = ec2.describe_spot_fleet_instances(SpotFleetRequestId=fid)["ActiveInstances"]
     assert len(now) == 2 and instances[0]["InstanceId"] not in {i["InstanceId"] for i in now}
+
+
+def test_min_target_capacity_and_single_instance_type(ec2):
+    lt_id = template(ec2)
+    overrides = [{"InstanceType": t} for t in ("m5.large", "c5.large")]
+    poor = create(ec2, lt_id, 4, "instant", default="on-demand", overrides=overrides,
+                  OnDemandOptions={"MaxTotalPrice": "0.2", "MinTargetCapacity": 3,
+                                   "SingleInstanceType": True})
+    assert poor["Instances"] == []                     # 0.2 $/h buys two: under the minimum
+    rich = create(ec2, lt_id, 4, "instant", default="on-demand", overrides=overrides,
+                  OnDemandOptions={"MinTargetCapacity": 3, "SingleInstanceType": True})
+    assert len(rich["Instances"]) == 1 and len(rich["Instances"][0]["InstanceIds"]) == 4
+
+
+def test_an_expired_fleet_terminates_with_expiration(ec2):
+    lt_id = template(ec2)
+    until = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=2)
+    fid = create(ec2, lt_id, 1, ValidUntil=until, TerminateInstancesWithExpiration=True)[
+        "FleetId"]
+    assert len(active(ec2, fid)) == 1
+    time.sleep(2.2)
+    assert fleet(ec2, fid)["FleetState"] == "deleted_terminating"
+    assert active(ec2, fid) == []
+    kinds = [r["EventInformation"]["EventSubType"] for r in ec2.describe_fleet_history(
+        FleetId=fid, StartTime=PAST, EventType="fleet-change")["HistoryRecords"]]
+    assert kinds[-2:] == ["expired", "deleted_terminating"]
