@@ -19,9 +19,11 @@ def offerings(ec2, **kwargs) -> list[dict]:
     return ec2.describe_capacity_block_offerings(**args)["CapacityBlockOfferings"]
 
 
-def daily(ec2, **kwargs) -> dict:
-    """The first offering that starts at 11:30 UTC (not the one starting right away)."""
-    return next(o for o in offerings(ec2, **kwargs) if o["CapacityBlockDurationMinutes"] == 0)
+def daily(ec2, days: int = 1, **kwargs) -> dict:
+    """The recommended offering of a search that starts later (so it starts at 11:30 UTC)."""
+    start = dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=days)
+    found, = offerings(ec2, StartDateRange=start, **kwargs)
+    return found
 
 
 def buy(ec2, offering: dict, **kwargs) -> dict:
@@ -35,26 +37,32 @@ def later(monkeypatch, when: dt.datetime) -> None:
 
 
 def test_offerings_follow_aws_rules(ec2):
-    found = offerings(ec2, InstanceCount=4)
-    assert found and all(o["CapacityBlockOfferingId"].startswith("cb-") for o in found)
     first = daily(ec2, InstanceCount=4)
+    assert first["CapacityBlockOfferingId"].startswith("cb-")
     assert first["StartDate"].astimezone(dt.timezone.utc).time() == dt.time(11, 30)
     assert first["EndDate"] - first["StartDate"] == dt.timedelta(hours=48)
     assert first["CapacityBlockDurationHours"] == 48 and first["CurrencyCode"] == "USD"
+    assert first["CapacityBlockDurationMinutes"] == 0
     assert first["InstanceCount"] == 4 and first["Tenancy"] == "default"
     fee = float(first["UpfrontFee"])
     assert 0.9 * 31.464 * 4 * 48 < fee < 1.1 * 31.464 * 4 * 48
-    assert offerings(ec2, InstanceCount=4) == found     # the same every time
-    starts = [o["StartDate"] for o in found]
-    assert starts == sorted(starts)
-    assert max(starts) - min(starts) <= dt.timedelta(weeks=8)
+    assert daily(ec2, InstanceCount=4) == first       # the same every time
+
+
+def test_the_recommended_offering_now_ends_at_1130_utc(ec2):
+    now, = offerings(ec2, CapacityDurationHours=24)   # one recommended offering
+    assert now["StartDate"] - dt.datetime.now(dt.timezone.utc) < dt.timedelta(minutes=6)
+    assert now["EndDate"].astimezone(dt.timezone.utc).time() == dt.time(11, 30)
+    assert now["CapacityBlockDurationHours"] * 60 + now["CapacityBlockDurationMinutes"] == \
+        (now["EndDate"] - now["StartDate"]) // dt.timedelta(minutes=1)
 
 
 def test_offerings_in_a_date_range(ec2):
     start = daily(ec2)["StartDate"] + dt.timedelta(days=3)
-    found = offerings(ec2, StartDateRange=start, EndDateRange=start + dt.timedelta(days=4))
-    assert {o["StartDate"] for o in found} == {start, start + dt.timedelta(days=1),
-                                              start + dt.timedelta(days=2)}
+    found, = offerings(ec2, StartDateRange=start, EndDateRange=start + dt.timedelta(days=4))
+    assert found["StartDate"] == start
+    assert offerings(ec2, StartDateRange=start, EndDateRange=start + dt.timedelta(hours=47)) \
+        == []
 
 
 @pytest.mark.parametrize("bad", [
@@ -69,7 +77,8 @@ def test_bad_requests(ec2, bad):
 
 
 def test_weeks_past_two_weeks_and_preferences(ec2):
-    assert offerings(ec2, CapacityDurationHours=21 * 24)
+    assert offerings(ec2, CapacityDurationHours=21 * 24)[0]["CapacityBlockDurationHours"] \
+        <= 21 * 24
     found = ec2.describe_capacity_block_offerings(
         InstanceTypePreferences=[{"InstanceType": "p4d.24xlarge"},
                                  {"InstanceType": "p5.48xlarge"}],
@@ -126,6 +135,7 @@ def test_purchase_errors_leave_nothing(ec2):
     assert ec2.describe_capacity_blocks()["CapacityBlocks"] == []
     buy(ec2, offering)
     assert fails(buy, ec2, offering)[0] == "InvalidParameterValue"    # sold once
+    assert daily(ec2) != offering                 # and recommended no more
     assert len(ec2.describe_capacity_blocks()["CapacityBlocks"]) == 1
 
 

@@ -11,6 +11,7 @@ us-east-1, scaled by the region's price level and moved up to 8 % by a hash of t
 start day, as AWS's prices move with demand) times instances times hours. Each type is sold
 in two zones of a region that offers it, chosen by a hash.
 
+A request is answered with its recommended offering per instance type (`recommended`).
 An offering id (`cb-` + 17 hex digits) encodes the offering itself (type, zone, count, start,
 length) with a checksum of the region, so a purchase needs no stored state and an id from
 another region, or a made-up one, is refused. Extension offerings (`cbe-`) encode the
@@ -173,6 +174,19 @@ def offerings(region: str, types: list[str], count: int, hours: int, earliest: d
             for zone in zones(region, type_name):
                 rows.append(_row(region, type_name, zone, count, start, end))
     return rows
+
+
+def recommended(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """AWS answers the recommended offering for the dates asked, one per instance type: the
+    earliest to start, the cheapest of those (Terraform's data source expects exactly one
+    for one type)."""
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kept = best.get(row["InstanceType"])
+        if kept is None or (row["StartDate"], float(row["UpfrontFee"])) < (
+                kept["StartDate"], float(kept["UpfrontFee"])):
+            best[row["InstanceType"]] = row
+    return list(best.values())
 
 
 def _row(region: str, type_name: str, zone: dict[str, str], count: int, start: dt.datetime,

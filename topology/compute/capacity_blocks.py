@@ -43,7 +43,7 @@ def describe_offerings(world: World, part: Partition, capacity_duration_hours: i
                        ultraserver_type: str | None = None,
                        max_results: int | None = None, next_token: str | None = None
                        ) -> dict[str, Any]:
-    """DescribeCapacityBlockOfferings: the catalogue's offerings for the request."""
+    """DescribeCapacityBlockOfferings: the recommended offering of each type asked for."""
     if ultraserver_type:
         raise InvalidParameterValue(
             f"The UltraServer type '{ultraserver_type}' is not supported.")
@@ -52,8 +52,10 @@ def describe_offerings(world: World, part: Partition, capacity_duration_hours: i
     catalogue.check_duration(capacity_duration_hours)
     now = clock.now()
     earliest, latest = catalogue.window(now, start_date_range, end_date_range)
-    rows = catalogue.offerings(part.region, types, count, capacity_duration_hours, earliest,
-                               latest, now)
+    rows = catalogue.recommended([  # what the account bought is no longer offered to it
+        row for row in catalogue.offerings(part.region, types, count, capacity_duration_hours,
+                                           earliest, latest, now)
+        if not world.claimed(part, OFFERING_CLAIM, row["CapacityBlockOfferingId"])])
     page, token = paging.rows(rows, "capacity-block-offerings", max_results, next_token)
     return {"CapacityBlockOfferings": page, "NextToken": token}
 
