@@ -110,6 +110,7 @@ def test_sharing_by_load_permission(ec2, mock):
 
 def test_copy_across_regions_keeps_the_global_id(ec2, mock):
     made = _create(ec2, Name="east")
+    _images(ec2)                                   # available now: copies may be made
     west = boto3.client("ec2", region_name="us-west-2")
     copied = west.copy_fpga_image(SourceFpgaImageId=made["FpgaImageId"],
                                   SourceRegion="us-east-1", Description="copy")["FpgaImageId"]
@@ -118,9 +119,53 @@ def test_copy_across_regions_keeps_the_global_id(ec2, mock):
     assert (afi["FpgaImageGlobalId"], afi["Name"], afi["Description"]) == (
         made["FpgaImageGlobalId"], "east", "copy")
     assert fails(west.copy_fpga_image, SourceFpgaImageId=made["FpgaImageId"],
-                 SourceRegion="us-west-2")[0] == "InvalidFpgaImageID.NotFound"
+                 SourceRegion="us-west-2") == (
+        "InvalidFpgaImageID.NotFound", f"Image ID '{made['FpgaImageId']}' not found")
     assert fails(west.copy_fpga_image, SourceFpgaImageId=made["FpgaImageId"],
                  SourceRegion="mars-1")[0] == "InvalidParameterValue"
+
+
+def test_a_copy_that_cannot_be_made_settles_failed(ec2, mock):
+    """Across regions the call cannot check its source: the copy fails when described
+    (only the owner may copy, and only an available AFI), as the AWS FPGA HDK shows."""
+    pending = _create(ec2)["FpgaImageId"]          # not yet described: still pending
+    west = boto3.client("ec2", region_name="us-west-2")
+    early = west.copy_fpga_image(SourceFpgaImageId=pending, SourceRegion="us-east-1")
+    ec2.modify_fpga_image_attribute(FpgaImageId=pending, Attribute="loadPermission",
+                                    OperationType="add", UserIds=[OTHER])
+    theirs = _other("us-west-2").copy_fpga_image(SourceFpgaImageId=pending,
+                                                 SourceRegion="us-east-1")
+    ghost = west.copy_fpga_image(SourceFpgaImageId="afi-0123456789abcdef0",
+                                 SourceRegion="us-east-1")
+    states = {i: a["State"] for i, a in _images(west).items()}
+    assert states[early["FpgaImageId"]] == {"Code": "failed", "Message": (
+        "INVALID_STATE: Source image is not in a suitable state to allow copying.")}
+    assert states[ghost["FpgaImageId"]]["Message"].startswith("NOT_FOUND: ")
+    assert _images(_other("us-west-2"))[theirs["FpgaImageId"]]["State"]["Code"] == "failed"
+    assert list(_images(west, Filters=[{"Name": "state", "Values": ["failed"]}])) == [
+        early["FpgaImageId"], ghost["FpgaImageId"]]
+
+
+def test_a_shared_or_public_afi_cannot_be_deleted(ec2):
+    afi = _create(ec2)["FpgaImageId"]
+    ec2.modify_fpga_image_attribute(FpgaImageId=afi, Attribute="loadPermission",
+                                    OperationType="add", UserIds=[OTHER])
+    assert fails(ec2.delete_fpga_image, FpgaImageId=afi) == (
+        "OperationNotPermitted", "Operation not permitted for shared AFI")
+    ec2.modify_fpga_image_attribute(FpgaImageId=afi, LoadPermission={"Add": [{"Group": "all"}]})
+    assert fails(ec2.delete_fpga_image, FpgaImageId=afi) == (
+        "OperationNotPermitted", "Operation not permitted for public AFI")
+    ec2.reset_fpga_image_attribute(FpgaImageId=afi, Attribute="loadPermission")
+    assert ec2.delete_fpga_image(FpgaImageId=afi)["Return"] is True
+
+
+def test_describe_refuses_malformed_owners_and_ids(ec2):
+    assert fails(ec2.describe_fpga_images, Owners=["12345"]) == (
+        "InvalidUserID.Malformed", "User ID '12345' is invalid")
+    assert fails(ec2.describe_fpga_images, FpgaImageIds=["afi-06d0ffc989feeeXXX"]) == (
+        "InvalidFpgaImageID.Malformed", "Image ID 'afi-06d0ffc989feeeXXX' is invalid")
+    assert fails(ec2.describe_fpga_images, Filters=[{"Name": "bad-filter", "Values": ["v"]}]) \
+        == ("InvalidParameterValue", "The filter 'bad-filter' is invalid")
 
 
 def test_delete(ec2):

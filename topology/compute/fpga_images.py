@@ -7,6 +7,11 @@ the same design in every region). It is `pending` when created or copied and `av
 when described later (`task_progress`: the simulator builds no bitstream). Load permissions
 (account ids, or the group `all` for a public AFI) are its `permissions` field; the owner
 sees its AFIs, every account of the region the public ones and those shared with it.
+
+As the AWS FPGA HDK documents it (aws/aws-fpga hdk/docs): only the owner may copy an AFI, and
+only an `available` one; a copy across regions is not validated when the call returns, so
+the new AFI settles `failed` with `NOT_FOUND: ...` or `INVALID_STATE: ...` instead. A public
+or shared AFI cannot be deleted (`OperationNotPermitted`).
 """
 from __future__ import annotations
 
@@ -15,11 +20,11 @@ from typing import Any
 
 from ..core import clock, regions
 from ..core import tags as tagging
-from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
-                           TopologyError)
+from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, Malformed,
+                           MissingParameter, TopologyError)
 from ..core.filters import Filter, field, ident, owner
 from ..core.permissions import ALL
-from ..core.world import Partition, World, not_found
+from ..core.world import Partition, World, is_id_of, not_found
 from . import task_progress
 
 KIND = "fpga-image"
@@ -28,6 +33,10 @@ PCI_ID = {"DeviceId": "0xf000", "VendorId": "0x1d0f", "SubsystemId": "0x1d51",
           "SubsystemVendorId": "0xfedd"}
 INSTANCE_TYPES = ["f1.2xlarge", "f1.4xlarge", "f1.16xlarge"]
 OWNER_ALIASES = ("amazon", "aws-marketplace")
+COPY_FAILURES = {
+    "missing": "NOT_FOUND: Source image is not found or the user ID is not authorized to copy "
+               "source image.",
+    "state": "INVALID_STATE: Source image is not in a suitable state to allow copying."}
 _PRODUCT_CODE = re.compile(r"[a-z0-9]{25}")
 
 
@@ -65,26 +74,52 @@ def create(world: World, part: Partition, input_storage_location: dict[str, Any]
 
 def copy(world: World, part: Partition, source_fpga_image_id: str, source_region: str, *,
          name: str | None = None, description: str | None = None) -> str:
-    """CopyFpgaImage into the caller's region (an AFI of its own); returns the new id."""
+    """CopyFpgaImage into the caller's region; returns the new id. The source must be the
+    caller's own and `available`; else the copy settles `failed` (within a region an AFI
+    the caller cannot see is `InvalidFpgaImageID.NotFound` at once)."""
     if source_region not in regions.by_name():
         raise InvalidParameterValue(f"Value ({source_region}) for parameter sourceRegion is "
                                     "invalid. The region does not exist.")
-    source = _visible(world, part.account, source_region, source_fpga_image_id)
-    return _add(world, part, source["FpgaImageGlobalId"], {
-        "Name": source.get("Name") if name is None else name,
-        "Description": source.get("Description") if description is None else description},
-        None)
+    if source_region == part.region:
+        _visible(world, part.account, part.region, source_fpga_image_id)
+    source = world.node(source_fpga_image_id)
+    usable = source is not None and source["kind"] == KIND and \
+        source["region"] == source_region and source["account"] == part.account
+    failure = None if usable and _available(source) else "state" if usable else "missing"
+    fields = {"Name": name, "Description": description, "copy_failure": failure}
+    if usable:
+        fields.update(Name=source.get("Name") if name is None else name,
+                      Description=source.get("Description") if description is None
+                      else description)
+    global_id = source["FpgaImageGlobalId"] if usable else world.new_id("agfi")
+    return _add(world, part, global_id, fields, None)
+
+
+def _available(node: dict[str, Any]) -> bool:
+    return bool(node["Code"] == "available")
 
 
 def delete(world: World, part: Partition, fpga_image_id: str) -> None:
-    """DeleteFpgaImage (owner only)."""
-    _owned(world, part, fpga_image_id)
+    """DeleteFpgaImage (owner only; not while public or shared)."""
+    node = _owned(world, part, fpga_image_id)
+    who = node.get("permissions", ())
+    if who:
+        raise TopologyError(f"Operation not permitted for {'public' if ALL in who else 'shared'}"
+                            " AFI", "OperationNotPermitted")
     world.remove(fpga_image_id)
 
 
+def _finish(world: World, part: Partition, afi_id: str) -> None:
+    failure = world.graph.nodes[afi_id].get("copy_failure")
+    if failure:
+        world.update(afi_id, Code="failed", Message=COPY_FAILURES[failure],
+                     UpdateTime=clock.now())
+    else:
+        world.update(afi_id, Code="available", UpdateTime=clock.now())
+
+
 def settle(world: World, part: Partition) -> None:
-    task_progress.settle(world, part, KIND,
-                         lambda w, p, rid: w.update(rid, Code="available", UpdateTime=clock.now()))
+    task_progress.settle(world, part, KIND, _finish)
 
 
 # -- who sees what ----------------------------------------------------------------------------
@@ -97,6 +132,8 @@ def _visible(world: World, account: str, region: str, afi_id: str) -> dict[str, 
     node = world.node(afi_id)
     if node is None or node["kind"] != KIND or node["region"] != region \
             or not _sees(node, account):
+        if not is_id_of("afi", afi_id):    # AWS's words (aws/aws-fpga hdk/docs)
+            raise Malformed(f"Image ID '{afi_id}' is invalid", "InvalidFpgaImageID.Malformed")
         raise not_found(KIND, afi_id)
     return node
 
@@ -112,6 +149,9 @@ def visible(world: World, part: Partition, ids: list[str] | None,
             owners: list[str] | None) -> list[str]:
     """The AFIs a describe may list: the named ones (each must be visible), else the
     caller's, the public ones and those shared with it; narrowed by `Owners`."""
+    for who in owners or ():
+        if who not in ("self", *OWNER_ALIASES) and not re.fullmatch(r"\d{12}", who):
+            raise TopologyError(f"User ID '{who}' is invalid", "InvalidUserID.Malformed")
     if ids:
         chosen = [_visible(world, part.account, part.region, i) and i
                   for i in dict.fromkeys(ids)]
@@ -246,7 +286,9 @@ def view(world: World, afi_id: str, account: str | None = None) -> dict[str, Any
         "FpgaImageId": afi_id, "FpgaImageGlobalId": node["FpgaImageGlobalId"],
         **{k: node[k] for k in ("Name", "Description") if node.get(k) is not None},
         "ShellVersion": SHELL_VERSION, "PciId": dict(PCI_ID),
-        "State": {"Code": node["Code"]}, "CreateTime": node["CreateTime"],
+        "State": {"Code": node["Code"], **({"Message": node["Message"]}
+                                           if node.get("Message") else {})},
+        "CreateTime": node["CreateTime"],
         "UpdateTime": node["UpdateTime"], "OwnerId": node["account"],
         "ProductCodes": [dict(c) for c in node.get("ProductCodes", ())],
         "Public": ALL in node.get("permissions", ()), "DataRetentionSupport": False,

@@ -339,7 +339,7 @@ KINDS: dict[str, Kind] = {
         Kind("bundle-task", "bun", "bundle", "InvalidBundleID.NotFound", "InvalidBundleID.Malformed",
              "The bundle ID '{id}' does not exist"),
         Kind("fpga-image", "afi", "fpga image", "InvalidFpgaImageID.NotFound",
-             "InvalidFpgaImageID.Malformed", "The fpga image ID '{id}' does not exist"),
+             "InvalidFpgaImageID.Malformed", "Image ID '{id}' not found"),   # aws-fpga docs
         # -- issue 15 storage --
         Kind("replace-root-volume-task", "replacevol", "replace root volume task",
              "InvalidReplaceRootVolumeTaskId.NotFound",
