@@ -288,3 +288,20 @@ def test_a_launch_naming_only_a_host_goes_to_its_zone(ec2):
     assert inst["Placement"]["HostId"] == host_id
     subnet = ec2.describe_subnets(SubnetIds=[inst["SubnetId"]])["Subnets"][0]
     assert subnet["AvailabilityZone"] == "us-east-1c"
+
+
+def test_instances_started_together_share_a_host_s_room(ec2):
+    [host_id] = allocate(ec2, InstanceType="m5.24xlarge", AutoPlacement="on")
+    launched = launch(ec2, 1, HostId=host_id, InstanceType="m5.24xlarge")
+    ec2.stop_instances(InstanceIds=[launched[0]["InstanceId"]])
+    ec2.modify_instance_placement(InstanceId=launched[0]["InstanceId"], Affinity="host")
+    [other] = allocate(ec2, InstanceType="m5.24xlarge")
+    second = launch(ec2, 1, HostId=other, InstanceType="m5.24xlarge", Affinity="host")
+    ec2.stop_instances(InstanceIds=[second[0]["InstanceId"]])
+    ec2.modify_instance_placement(InstanceId=second[0]["InstanceId"], HostId=host_id)
+    ids = [launched[0]["InstanceId"], second[0]["InstanceId"]]
+    # one host of room for two instances bound to it: the request fails whole
+    assert fails(ec2.start_instances, InstanceIds=ids)[0] == "InsufficientCapacityOnHost"
+    states = {i["InstanceId"]: i["State"]["Name"] for r in ec2.describe_instances(
+        InstanceIds=ids)["Reservations"] for i in r["Instances"]}
+    assert set(states.values()) == {"stopped"}

@@ -60,23 +60,27 @@ def start(world: World, part: Partition, instance_ids: list[str]) -> list[dict[s
     for instance_id in instance_ids:
         if state_name(world, instance_id) not in ("stopped", "pending", "running"):
             raise _wrong_state(instance_id, "started")
-    placers = [placer for instance_id in instance_ids if state_name(world, instance_id) ==
-               "stopped" for _, check in STARTERS.items()
-               if (placer := check(world, part, instance_id)) is not None]
-    for placer in placers:
-        placer()
     out = []
     for instance_id in instance_ids:
         previous = state_name(world, instance_id)
         if previous != "stopped":
             out.append(change(instance_id, previous, previous))
             continue
+        _place(world, part, instance_id)   # after the ones before it: they hold capacity
         capacity_reservation_launch.restart(world, part, instance_id)
         set_state(world, part, instance_id, "running", StateTransitionReason="",
                   StateReason=None)
         _restore_public_ip(world, part, instance_id)
         out.append(change(instance_id, previous, "pending"))
     return out
+
+
+def _place(world: World, part: Partition, instance_id: str) -> None:
+    """Where a stopped instance starts, as `STARTERS` answer (raising AWS's error)."""
+    for _, check in STARTERS.items():
+        placer = check(world, part, instance_id)
+        if placer is not None:
+            placer()
 
 
 def _restore_public_ip(world: World, part: Partition, instance_id: str) -> None:
