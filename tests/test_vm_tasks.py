@@ -284,9 +284,15 @@ def test_store_and_restore_an_ami(ec2):
     # the original keeps its name: restoring under it again is AWS's duplicate-name error
     assert fails(ec2.create_restore_image_task, Bucket="my-ami-bucket", ObjectKey=key)[0] == \
         "InvalidAMIName.Duplicate"
-    restored = ec2.create_restore_image_task(Bucket="my-ami-bucket", ObjectKey=key,
-                                             Name="golden-restored")["ImageId"]
+    restored = ec2.create_restore_image_task(
+        Bucket="my-ami-bucket", ObjectKey=key, Name="golden-restored", TagSpecifications=[
+            {"ResourceType": "image", "Tags": [{"Key": "of", "Value": "ami"}]},
+            {"ResourceType": "snapshot", "Tags": [{"Key": "of", "Value": "snap"}]}])["ImageId"]
     image = ec2.describe_images(ImageIds=[restored])["Images"][0]
+    assert image["Tags"] == [{"Key": "of", "Value": "ami"}]
+    snap = ec2.describe_snapshots(SnapshotIds=[image["BlockDeviceMappings"][0]["Ebs"][
+        "SnapshotId"]])["Snapshots"][0]
+    assert snap["Tags"] == [{"Key": "of", "Value": "snap"}]
     original = ec2.describe_images(ImageIds=[image_id])["Images"][0]
     assert image["Name"] == "golden-restored"
     assert image["BlockDeviceMappings"][0]["Ebs"]["SnapshotId"] != \

@@ -164,9 +164,12 @@ def describe_store_image_tasks(ctx: Context, params: dict[str, Any]) -> dict[str
 
 @handler
 def create_restore_image_task(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
-    new_tags = tags.from_specifications(params.get("TagSpecifications"), "image")
+    # AWS: "You can tag the AMI, the snapshots, or both"
+    new_tags = tags.by_type(params.get("TagSpecifications"), ("image", "snapshot"),
+                            fallback="image")
     image_id = store_tasks.restore(ctx.world, ctx.part, params["Bucket"], params["ObjectKey"],
-                                   name=params.get("Name"), tags=new_tags)
+                                   name=params.get("Name"), tags=new_tags.get("image"),
+                                   snapshot_tags=new_tags.get("snapshot"))
     return {"ImageId": image_id}
 
 

@@ -6,8 +6,9 @@ answers the object key, is `InProgress` until described later and then `Complete
 (`task_progress`), and the object then exists in the world's S3 stand-in (a value index of
 the `s3`/`global` pseudo-partition: bucket/key -> the task, which keeps what the object
 holds). CreateRestoreImageTask reads such an object (a store task not yet described is done
-by then) and registers a new AMI of the caller's with new snapshots of the stored sizes;
-any other object is AWS's error.
+by then) and registers a new AMI of the caller's with new snapshots of the stored sizes
+(unencrypted unless the region encrypts by default: AWS decrypts snapshots as it stores
+them); any other object is AWS's error.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from ..core import clock
 from ..core.errors import InvalidParameterValue, TopologyError
 from ..core.filters import Filter, field
 from ..core.world import Partition, World
-from . import image_builds, images, snapshots, task_progress
+from . import ebs_encryption, image_builds, images, snapshots, task_progress
 
 KIND = "store-image-task"
 OBJECT_INDEX = "s3-object"
@@ -62,8 +63,10 @@ def settle(world: World, part: Partition) -> None:
 
 
 def restore(world: World, part: Partition, bucket: str, object_key: str, *,
-            name: str | None = None, tags: dict[str, str] | None = None) -> str:
-    """CreateRestoreImageTask: a new AMI from an object a store task wrote; returns its id."""
+            name: str | None = None, tags: dict[str, str] | None = None,
+            snapshot_tags: dict[str, str] | None = None) -> str:
+    """CreateRestoreImageTask: a new AMI from an object a store task wrote, its snapshots
+    tagged with `snapshot_tags`; returns its id."""
     task_progress.check_bucket(bucket, "Bucket")
     task_progress.check_key(object_key, "ObjectKey")
     settle(world, part)
@@ -73,13 +76,16 @@ def restore(world: World, part: Partition, bucket: str, object_key: str, *,
                             "exist or is not an AMI object created by CreateStoreImageTask.",
                             "InvalidParameterValue")
     source = world.graph.nodes[min(stored)]["image"]
+    # the store decrypted the snapshots: restored ones are encrypted only by default
+    encrypted, key = ebs_encryption.encryption(part, None, None, None)
     mappings = []
     for m in _copy.deepcopy(source.get("BlockDeviceMappings", [])):
         ebs = m.get("Ebs")
         if ebs and ebs.get("SnapshotId"):
             ebs["SnapshotId"] = snapshots.create_imported(
-                world, part, ebs.get("VolumeSize") or 8, encrypted=bool(ebs.get("Encrypted")),
-                description=f"Created by CreateRestoreImageTask from s3://{bucket}/{object_key}")
+                world, part, ebs.get("VolumeSize") or 8, encrypted=encrypted, kms_key_id=key,
+                description=f"Created by CreateRestoreImageTask from s3://{bucket}/{object_key}",
+                tags=snapshot_tags)
             ebs.pop("Encrypted", None)
             ebs.pop("KmsKeyId", None)
         mappings.append(m)
