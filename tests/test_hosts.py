@@ -305,3 +305,28 @@ def test_instances_started_together_share_a_host_s_room(ec2):
     states = {i["InstanceId"]: i["State"]["Name"] for r in ec2.describe_instances(
         InstanceIds=ids)["Reservations"] for i in r["Instances"]}
     assert set(states.values()) == {"stopped"}
+
+
+def test_host_lifecycle_as_terraform_drives_it(ec2):
+    """aws_ec2_host: AllocateHosts (Quantity 1, tags), wait for `available`, read by id;
+    ModifyHosts then wait again; ReleaseHosts (any Unsuccessful item is an error), then the
+    finder reads `released` as gone. aws_instance with host_id launches with tenancy host."""
+    [host_id] = ec2.allocate_hosts(
+        AvailabilityZone="us-east-1a", InstanceFamily="m5", AutoPlacement="on",
+        HostRecovery="on", Quantity=1,
+        TagSpecifications=[{"ResourceType": "dedicated-host",
+                            "Tags": [{"Key": "Name", "Value": "tf"}]}])["HostIds"]
+    assert host(ec2, host_id)["State"] == "available"
+    answer = ec2.modify_hosts(HostIds=[host_id], AutoPlacement="off", HostMaintenance="off")
+    assert answer["Unsuccessful"] == [] and host(ec2, host_id)["HostMaintenance"] == "off"
+    [inst] = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1, InstanceType="m5.large",
+                               Placement={"HostId": host_id, "Tenancy": "host"})["Instances"]
+    read = ec2.describe_instances(InstanceIds=[inst["InstanceId"]])["Reservations"][0][
+        "Instances"][0]["Placement"]
+    assert (read["HostId"], read["Tenancy"]) == (host_id, "host")
+    data = ec2.describe_hosts(Filter=[{"Name": "auto-placement", "Values": ["off"]},
+                                      {"Name": "tag:Name", "Values": ["tf"]}])["Hosts"]
+    assert [h["HostId"] for h in data] == [host_id]
+    ec2.terminate_instances(InstanceIds=[inst["InstanceId"]])
+    assert ec2.release_hosts(HostIds=[host_id])["Unsuccessful"] == []
+    assert host(ec2, host_id)["State"] == "released"

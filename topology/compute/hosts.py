@@ -26,7 +26,7 @@ from ..core.clock import now
 from ..core.errors import (InvalidParameterCombination, InvalidParameterValue, MissingParameter,
                            NotFound, TopologyError)
 from ..core.family import Family, declare
-from ..core.filters import Filter, field, ident
+from ..core.filters import Filter, field
 from ..core.world import Partition, World, is_id_of
 from . import instance_launch, instance_state
 from .instances import state_name
@@ -434,17 +434,14 @@ def view(world: World, host_id: str) -> dict[str, Any]:
     return out
 
 
+# DescribeHosts' documented filters (tag:<key> and tag-key come with every table)
 FILTERS: dict[str, Filter] = {
     "auto-placement": field("AutoPlacement"),
     "availability-zone": field("AvailabilityZone"),
-    "availability-zone-id": field("AvailabilityZoneId"),
     "client-token": field("ClientToken"),
-    "host-id": ident(),
     "host-reservation-id": field("HostReservationId"),
     "instance-type": Filter(lambda w, rid, n: n["HostProperties"].get("InstanceType")),
-    "instance-family": Filter(lambda w, rid, n: n["family"]),
     "state": field("State"),
-    "tenancy": Filter(lambda w, rid, n: "host"),
 }
 
 FAMILY = declare(Family(KIND, view=view, filters=FILTERS, noun="Host", max_results=(5, 500),
