@@ -241,6 +241,17 @@ def test_export_image(ec2):
     assert fails(ec2.describe_export_image_tasks, MaxResults=501)[0] == "InvalidParameterValue"
 
 
+def test_an_image_vm_export_cannot_export_fails(ec2):
+    vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=True)["VolumeId"]
+    snap = ec2.create_snapshot(VolumeId=vol)["SnapshotId"]
+    image_id = ec2.register_image(Name="sealed", RootDeviceName="/dev/xvda", BlockDeviceMappings=[
+        {"DeviceName": "/dev/xvda", "Ebs": {"SnapshotId": snap}}])["ImageId"]
+    task_id = ec2.export_image(ImageId=image_id, DiskImageFormat="VMDK", S3ExportLocation={
+        "S3Bucket": "my-export-bucket"})["ExportImageTaskId"]
+    task = ec2.describe_export_image_tasks(ExportImageTaskIds=[task_id])["ExportImageTasks"][0]
+    assert task["Status"] == "deleted" and "encrypted" in task["StatusMessage"]
+
+
 def test_cancel_an_image_export(ec2):
     image_id = ec2.create_image(InstanceId=_instance(ec2), Name="to-export")["ImageId"]
     task_id = ec2.export_image(ImageId=image_id, DiskImageFormat="RAW", S3ExportLocation={

@@ -36,13 +36,15 @@ def _location(world: World, part: Partition, location: dict[str, Any] | None
 def export_image(world: World, part: Partition, image_id: str, disk_image_format: str,
                  s3_export_location: dict[str, Any], *, description: str | None = None,
                  role_name: str | None = None, tags: dict[str, str] | None = None) -> str:
-    """ExportImage (owner only): returns the `export-ami-` task id."""
-    images.owned(world, part, image_id)
+    """ExportImage (owner only): returns the `export-ami-` task id. An image VM Export
+    cannot export (Windows, encrypted snapshots) fails while the task validates."""
+    image = images.owned(world, part, image_id)
     location = _location(world, part, s3_export_location)
     task_id = world.new_id("export-ami")
     world.add(part, IMAGE, task_id, Status="active", ImageId=image_id,
               DiskImageFormat=disk_image_format, S3ExportLocation=location,
-              RoleName=role_name or "vmimport", Description=description, settled=False)
+              RoleName=role_name or "vmimport", Description=description, settled=False,
+              failure=_unexportable(image))
     tagging.apply(world, task_id, tags or {})
     return task_id
 
@@ -77,9 +79,22 @@ def _state_member(kind: str) -> str:
     return "Status" if kind == IMAGE else "State"
 
 
+def _unexportable(image: dict[str, Any]) -> str | None:
+    """Why VM Export refuses an image, if it does (the VM Import/Export User Guide's
+    considerations for image export), in the words a failed task reports."""
+    if image.get("Platform") == "windows":
+        return "ClientError: Images with AWS-provided software (Windows) cannot be exported."
+    if any((m.get("Ebs") or {}).get("Encrypted") for m in image.get("BlockDeviceMappings", ())):
+        return "ClientError: Images with encrypted EBS snapshots cannot be exported."
+    return None
+
+
 def _finish(world: World, part: Partition, task_id: str) -> None:
     node = world.graph.nodes[task_id]
     member = _state_member(node["kind"])
+    if node.get("failure") and node[member] == "active":
+        world.update(task_id, **{member: "deleted", "StatusMessage": node["failure"]})
+        return
     world.update(task_id, **{member: SETTLED.get(node[member], node[member])})
 
 
@@ -108,6 +123,8 @@ def image_view(world: World, task_id: str) -> dict[str, Any]:
                            "Status": node["Status"]}
     if node["Status"] == "active":
         out.update(Progress="0", StatusMessage="validating")
+    elif node.get("StatusMessage"):
+        out["StatusMessage"] = node["StatusMessage"]
     if node.get("Description"):
         out["Description"] = node["Description"]
     out["Tags"] = tagging.listed(node["tags"])

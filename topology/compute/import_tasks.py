@@ -24,7 +24,8 @@ IMAGE, SNAPSHOT = "import-image-task", "import-snapshot-task"
 FORMATS = ("OVA", "VHD", "VHDX", "VMDK", "RAW")
 IMAGE_FILE_SIZE = 8              # GiB: the size given to a disk read from a file
 GIB = 1024 ** 3
-DEVICES = ("/dev/sda1", *(f"/dev/sd{c}" for c in "bcdefghijklmnop"))
+# VM Import takes at most 21 volumes (VM Import/Export User Guide, limitations)
+DEVICES = ("/dev/sda1", *(f"/dev/sd{c}" for c in "bcdefghijklmnopqrstu"))
 CANCELLED = "User initiated task cancelation"
 CHOICES = {"Architecture": ("i386", "x86_64", "arm64"), "Platform": ("Windows", "Linux"),
            "LicenseType": ("AWS", "BYOL"), "Hypervisor": ("xen",),
