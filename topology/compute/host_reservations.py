@@ -18,7 +18,7 @@ from ..core import tags as tagging
 from ..core.clock import now
 from ..core.errors import InvalidParameterValue, TopologyError
 from ..core.family import Family, declare
-from ..core.filters import Filter, field, ident, select_rows
+from ..core.filters import Filter, field, select_rows
 from ..core.world import Partition, World, is_id_of
 from . import hosts
 
@@ -127,7 +127,6 @@ def view(world: World, hr_id: str) -> dict[str, Any]:
 
 
 FILTERS: dict[str, Filter] = {
-    "host-reservation-id": ident(),
     "instance-family": field("InstanceFamily"),
     "payment-option": field("PaymentOption"),
     "state": Filter(lambda w, rid, n: view(w, rid)["State"]),
