@@ -192,6 +192,9 @@ def test_listings(ec2):
                  InstanceCount=1, ClientToken="sell-4",
                  PriceSchedules=[{"Term": 11, "Price": 1.0}])[0] == "InvalidParameterValue"
     lid = listing["ReservedInstancesListingId"]
+    assert fails(ec2.modify_reserved_instances, ReservedInstancesIds=[rid], TargetConfigurations=[
+        {"InstanceCount": 4, "Scope": "Availability Zone", "AvailabilityZone": "us-east-1a"}])[
+        0] == "InvalidParameterValue"           # listed: not modified
     described = ec2.describe_reserved_instances_listings(Filters=[
         {"Name": "status", "Values": ["active"]}])["ReservedInstancesListings"]
     assert [d["ReservedInstancesListingId"] for d in described] == [lid]

@@ -59,9 +59,7 @@ def create_listing(world: World, part: Partition, reserved_instances_id: str,
     if node["OfferingClass"] != "standard":
         raise InvalidParameterValue("Only Standard Reserved Instances can be listed on the "
                                     "Reserved Instance Marketplace.")
-    listed = sum(world.graph.nodes[lid]["count"] for lid in part.ids(LISTING)
-                 if world.graph.nodes[lid]["ReservedInstancesId"] == reserved_instances_id
-                 and world.graph.nodes[lid]["Status"] == "active")
+    listed = _listed(world, part, reserved_instances_id)
     if not 1 <= instance_count <= node["InstanceCount"] - listed:
         raise InvalidParameterValue(
             f"Value ({instance_count}) for parameter instanceCount is invalid. The Reserved "
@@ -72,6 +70,13 @@ def create_listing(world: World, part: Partition, reserved_instances_id: str,
               StatusMessage="active", CreateDate=now(), UpdateDate=now(),
               ClientToken=client_token, PriceSchedules=schedules, count=instance_count)
     return [listing_view(world, lid)]
+
+
+def _listed(world: World, part: Partition, rid: str) -> int:
+    """How many of the RI's instances active listings offer."""
+    nodes = world.graph.nodes
+    return sum(nodes[lid]["count"] for lid in part.ids(LISTING)
+               if nodes[lid]["ReservedInstancesId"] == rid and nodes[lid]["Status"] == "active")
 
 
 def _schedules(schedules: list[dict[str, Any]], node: dict[str, Any]) -> list[dict[str, Any]]:
@@ -136,6 +141,10 @@ def modify(world: World, part: Partition, reserved_instances_ids: list[str],
            target_configurations: list[dict[str, Any]], client_token: str | None = None) -> str:
     """ModifyReservedInstances: checked whole; `processing` until described."""
     nodes = [_active(world, part, rid) for rid in dict.fromkeys(reserved_instances_ids)]
+    for rid in reserved_instances_ids:
+        if _listed(world, part, rid):
+            raise InvalidParameterValue(f"Reserved Instances '{rid}' are listed on the Reserved "
+                                        "Instance Marketplace and cannot be modified.")
     _same_terms(nodes)
     if not target_configurations:
         raise MissingParameter("The request must contain the parameter targetConfigurations")
