@@ -377,3 +377,27 @@ def test_server_import_export_and_store(server_ec2):
     vol_task = _import_volume(ec2)
     assert ec2.describe_conversion_tasks(ConversionTaskIds=[vol_task])["ConversionTasks"][0][
         "State"] == "completed"
+
+
+@pytest.mark.server
+@pytest.mark.ansible
+def test_ansible_ec2_import_image(playbook, server_ec2):
+    out = playbook("vm_import.yml")
+    assert out["import in check mode"]["changed"] is True
+    made = out["import"]["import_image"]
+    assert out["import"]["changed"] is True
+    assert made["status"] == "completed" and made["image_id"].startswith("ami-")
+    assert made["tags"] == {"Name": "clone-vm-import-image", "team": "infra"}
+    # (Ansible masks s3_key: the module's s3_key option is no_log)
+    assert made["snapshot_details"][0]["user_bucket"]["s3_bucket"] == "clone-vm-s3-bucket"
+    again = out["import again"]
+    assert again["changed"] is False
+    assert again["import_image"]["import_task_id"] == made["import_task_id"]
+    [info] = out["info"]["import_image"]
+    assert (info["import_task_id"], info["image_id"]) == (made["import_task_id"],
+                                                          made["image_id"])
+    assert out["cancel a completed import"]["changed"] is False
+    tasks = server_ec2.describe_import_image_tasks()["ImportImageTasks"]
+    assert [t["ImportTaskId"] for t in tasks] == [made["import_task_id"]]   # check mode made none
+    assert server_ec2.describe_images(ImageIds=[made["image_id"]])["Images"][0]["Name"] == \
+        made["import_task_id"]
