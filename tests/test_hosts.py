@@ -71,6 +71,8 @@ def test_allocate_checks_its_parameters(ec2):
                  InstanceType="m5.large")[0] == "InvalidParameterValue"
     assert fails(ec2.allocate_hosts, AvailabilityZone="us-east-1a", InstanceType="m5.large",
                  Quantity=0)[0] == "InvalidParameterValue"
+    assert fails(ec2.allocate_hosts, AvailabilityZone="us-east-1e",        # offers no m5
+                 InstanceFamily="m5")[0] == "Unsupported"
     assert fails(ec2.allocate_hosts, AvailabilityZone="us-east-1a", InstanceType="m5.large",
                  Quantity=51)[0] == "HostLimitExceeded"
     assert ec2.describe_hosts()["Hosts"] == []

@@ -91,6 +91,8 @@ def allocate(world: World, part: Partition, instance_type: str | None = None,
     if asset_ids and len(asset_ids) != count:
         raise InvalidParameterCombination(
             "The number of asset IDs must equal the quantity of hosts requested.")
+    _check_offered(part, instance_type or host_types.sizes(instance_family or "")[-1],
+                   zone["ZoneName"])
     mac = host_types.is_mac(instance_type or "")
     if mac and host_recovery == "on":
         raise InvalidParameterValue(f"Host recovery is not supported for {instance_type}.")
@@ -119,6 +121,15 @@ def allocate(world: World, part: Partition, instance_type: str | None = None,
         tagging.apply(world, host_id, tags or {})
         ids.append(host_id)
     return ids
+
+
+def _check_offered(part: Partition, type_name: str, zone: str) -> None:
+    """The zone must offer the host's instances (Mac types: every zone here)."""
+    if host_types.is_mac(type_name) or instance_types.offered(
+            part.region, "availability-zone", zone, type_name):
+        return
+    raise TopologyError(f"Dedicated Hosts for {type_name} are not supported in the requested "
+                        f"Availability Zone ({zone}).", "Unsupported")
 
 
 def _live_of_family(world: World, part: Partition, family: str) -> list[str]:
