@@ -217,6 +217,9 @@ def _enum_folded(shape: Shape) -> dict[str, str]:
 def _parse_timestamp(raw: str) -> dt.datetime:
     if raw.replace(".", "", 1).isdigit():
         return dt.datetime.fromtimestamp(float(raw), dt.timezone.utc)
+    year, dash, rest = raw.partition("-")
+    if dash and year.isdigit() and len(year) < 4:   # botocore writes year 1 as "1-01-01T..."
+        raw = year.zfill(4) + dash + rest
     value = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 

@@ -244,6 +244,15 @@ def op_(name: str) -> OperationModel:
     return MODEL.operation_model(name)
 
 
+def test_a_year_before_1000_parses_as_botocore_writes_it() -> None:
+    """botocore writes `datetime(1, 1, 1)` as `1-01-01T00:00:00Z` (no zero padding)."""
+    op = op_("DescribeSpotPriceHistory")
+    when = dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+    form = wire_form({"StartTime": when}, op)
+    assert form["StartTime"].startswith("1-01-01")
+    assert protocol.parse(op, form) == {"StartTime": when}
+
+
 def test_sparse_and_out_of_order_indices() -> None:
     form = {"Action": "DescribeVpcs", "Filter.7.Name": "cidr", "Filter.7.Value.3": "c",
             "Filter.7.Value.1": "a", "Filter.2.Name": "state", "Filter.2.Value.9": "available",
