@@ -17,4 +17,4 @@ from .connect import (local_gateway_route_tables, local_gateway_routes, peering,
 from .network import byoip_ipam, ipam_resolver_targets, route_server_associations  # noqa: F401
 from .provision import defaults  # noqa: F401
 from .compute import recycle_bin  # noqa: F401  (core.retention.RETAIN)
-from .compute import hosts  # noqa: F401  (instance_launch.PLACERS, instance_state.STARTERS)
+from .compute import host_placement  # noqa: F401  (instance_launch.PLACERS, ZONES; STARTERS)

@@ -14,7 +14,7 @@ from ..core import schema
 from ..core.errors import IncorrectState, InvalidParameterCombination, InvalidParameterValue
 from ..core.family import declare_actions
 from ..core.world import Partition, World
-from . import hosts, placement_groups
+from . import host_placement, hosts, placement_groups
 from .instances import state_name
 
 
@@ -31,8 +31,9 @@ def modify_placement(world: World, part: Partition, instance_id: str,
     placement = dict(node.get("Placement") or {})
     wants_host = bool(host_id or affinity == "host" or host_resource_group_arn)
     new_tenancy = tenancy or ("host" if wants_host else placement.get("Tenancy", "default"))
-    hosts.check_placement({"Tenancy": new_tenancy, "HostId": host_id, "Affinity": affinity,
-                           "HostResourceGroupArn": host_resource_group_arn})
+    host_placement.check_placement({"Tenancy": new_tenancy, "HostId": host_id,
+                                    "Affinity": affinity,
+                                    "HostResourceGroupArn": host_resource_group_arn})
     if state_name(world, instance_id) != "stopped":
         raise IncorrectState(f"The instance '{instance_id}' is not in the 'stopped' state.",
                              "IncorrectInstanceState")
@@ -42,7 +43,7 @@ def modify_placement(world: World, part: Partition, instance_id: str,
             f"You cannot change the tenancy of instance '{instance_id}' from {old_tenancy} to "
             f"{new_tenancy}; tenancy changes only between dedicated and host.")
     if host_id:
-        hosts.named_host(world, part, host_id, node["InstanceType"],
+        host_placement.named_host(world, part, host_id, node["InstanceType"],
                          placement["AvailabilityZone"])
     pg = _group(world, part, node, group_name, group_id, partition_number)
     _apply_host(world, instance_id, placement, new_tenancy, host_id, affinity)
@@ -77,10 +78,10 @@ def _apply_host(world: World, instance_id: str, placement: dict[str, Any], tenan
         placement = {k: v for k, v in placement.items() if k not in ("HostId", "Affinity")}
         world.update(instance_id, Placement={**placement, "Tenancy": tenancy})
         return
-    target = host_id or hosts.host_of(world, instance_id)
+    target = host_id or host_placement.host_of(world, instance_id)
     chosen = affinity or placement.get("Affinity") or "default"
     if target is not None:
-        hosts.put(world, instance_id, target, chosen)
+        host_placement.put(world, instance_id, target, chosen)
     else:
         world.update(instance_id, Placement={**placement, "Tenancy": "host", "Affinity": chosen})
 

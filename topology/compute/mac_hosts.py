@@ -27,7 +27,7 @@ SIP_PARTS = ("AppleInternal", "BaseSystem", "DebuggingRestrictions", "DTraceRest
              "FilesystemProtections", "KextSigning", "NvramProtections")
 
 
-# -- hosts -----------------------------------------------------------------------------------------
+# -- hosts ----------------------------------------------------------------------------------
 def is_mac_host(world: World, host_id: str) -> bool:
     node = world.graph.nodes[host_id]
     return host_types.is_mac(node["HostProperties"].get("InstanceType", "")) \
@@ -120,7 +120,8 @@ def view(world: World, task_id: str) -> dict[str, Any]:
                            "TaskType": node["TaskType"],
                            "Tags": tagging.listed(node["tags"])}
     if "MacSystemIntegrityProtectionConfig" in node:
-        out["MacSystemIntegrityProtectionConfig"] = dict(node["MacSystemIntegrityProtectionConfig"])
+        out["MacSystemIntegrityProtectionConfig"] = dict(
+            node["MacSystemIntegrityProtectionConfig"])
     return out
 
 

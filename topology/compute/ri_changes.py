@@ -333,10 +333,10 @@ def quote(world: World, part: Partition, reserved_instance_ids: list[str],
     elif want["RemainingTotalValue"] < have["RemainingTotalValue"]:
         reason = reason or ("The target configuration is worth less than the Reserved "
                             "Instances exchanged; add instances to it.")
+    due = max(want["RemainingUpfrontValue"] - have["RemainingUpfrontValue"], 0)
     out: dict[str, Any] = {
         "CurrencyCode": "USD", "IsValidExchange": reason is None,
-        "OutputReservedInstancesWillExpireAt": expires,
-        "PaymentDue": f"{max(want['RemainingUpfrontValue'] - have['RemainingUpfrontValue'], 0):.2f}",
+        "OutputReservedInstancesWillExpireAt": expires, "PaymentDue": f"{due:.2f}",
         "ReservedInstanceValueRollup": _money(have),
         "ReservedInstanceValueSet": [{"ReservationValue": _money(_as_value(v)),
                                       "ReservedInstanceId": rid} for rid, v in sources],
