@@ -320,7 +320,7 @@ FILTERS: dict[str, Filter] = {
     "state": field("State"),
 }
 
-FAMILY = declare(Family(KIND, view=view, filters=FILTERS, noun="Host", max_results=(5, 500),
-                        ids_set="hostIds",
+# DescribeHosts and DescribeMacHosts are api/handlers/reservations.py's (AWS's 5-500 bounds)
+FAMILY = declare(Family(KIND, view=view, filters=FILTERS, noun="Host",
                         actions={"AllocateHosts": allocate, "ModifyHosts": modify,
                                  "ReleaseHosts": release}))
