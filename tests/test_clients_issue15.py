@@ -173,3 +173,116 @@ def test_waiters_for_images_stored_copied_exported(client: Any) -> None:
     ec2.get_waiter("volume_available").wait(VolumeIds=[volume], WaiterConfig=FAST)
     snap = ec2.create_snapshot(VolumeId=volume)["SnapshotId"]
     ec2.get_waiter("snapshot_completed").wait(SnapshotIds=[snap], WaiterConfig=FAST)
+
+
+# -- the AWS CLI -------------------------------------------------------------------------------
+
+def test_cli_reserved_instance_offerings_paginate_and_filter(aws: Any) -> None:
+    common = ["--instance-type", "t3.micro", "--product-description", "Linux/UNIX"]
+    every = ok(aws("ec2", "describe-reserved-instances-offerings", *common, "--page-size", "7",
+                   "--query", "ReservedInstancesOfferings[].ReservedInstancesOfferingId"))
+    assert len(every) == len(set(every)) > 7                 # several pages, joined
+    first = ok(aws("ec2", "describe-reserved-instances-offerings", *common, "--max-items", "3"))
+    assert [o["ReservedInstancesOfferingId"] for o in first["ReservedInstancesOfferings"]] == \
+        every[:3]
+    rest = ok(aws("ec2", "describe-reserved-instances-offerings", *common, "--starting-token",
+                  first["NextToken"], "--query",
+                  "ReservedInstancesOfferings[].ReservedInstancesOfferingId"))
+    assert rest == every[3:]
+    regional = ok(aws("ec2", "describe-reserved-instances-offerings", *common, "--filters",
+                      "Name=scope,Values=Region", "Name=duration,Values=94608000", "--query",
+                      "ReservedInstancesOfferings[].[OfferingClass,OfferingType,Duration,Scope]"))
+    assert sorted(regional) == sorted(
+        [c, t, 94608000, "Region"] for c in ("standard", "convertible")
+        for t in ("No Upfront", "Partial Upfront", "All Upfront"))
+    one = ok(aws("ec2", "describe-reserved-instances-offerings", *common, "--filters",
+                 "Name=scope,Values=Region", "Name=duration,Values=94608000",
+                 "--offering-class", "standard", "--offering-type", "All Upfront", "--query",
+                 "ReservedInstancesOfferings[0].ReservedInstancesOfferingId"))
+    dry = aws("ec2", "purchase-reserved-instances-offering", "--reserved-instances-offering-id",
+              one, "--instance-count", "1", "--dry-run")
+    fails_with(dry, "DryRunOperation")
+    assert ok(aws("ec2", "describe-reserved-instances"))["ReservedInstances"] == []
+
+
+def test_cli_capacity_reservations_and_a_fleet_from_json(aws: Any, tmp_path: Any) -> None:
+    made = {}
+    for zone, kind, count in (("us-east-1a", "t3.micro", 2), ("us-east-1b", "t3.micro", 1),
+                              ("us-east-1a", "m5.large", 3)):
+        made[(zone, kind)] = ok(aws(
+            "ec2", "create-capacity-reservation", "--instance-type", kind,
+            "--instance-platform", "Linux/UNIX", "--availability-zone", zone,
+            "--instance-count", str(count), "--tag-specifications",
+            f"ResourceType=capacity-reservation,Tags=[{{Key=zone,Value={zone}}}]"))[
+            "CapacityReservation"]["CapacityReservationId"]
+    found = ok(aws("ec2", "describe-capacity-reservations", "--filters",
+                   "Name=instance-type,Values=t3.micro", "Name=state,Values=active",
+                   "--query", "CapacityReservations[].CapacityReservationId"))
+    assert found == [made[("us-east-1a", "t3.micro")], made[("us-east-1b", "t3.micro")]]
+    tagged = ok(aws("ec2", "describe-capacity-reservations", "--filters",
+                    "Name=tag:zone,Values=us-east-1a", "Name=instance-match-criteria,Values=open",
+                    "--query", "CapacityReservations[].[InstanceType,TotalInstanceCount]"))
+    assert tagged == [["t3.micro", 2], ["m5.large", 3]]
+    paged = ok(aws("ec2", "describe-capacity-reservations", "--max-items", "1"))
+    assert len(paged["CapacityReservations"]) == 1 and paged["NextToken"]
+    dry = aws("ec2", "create-capacity-reservation", "--instance-type", "t3.micro",
+              "--instance-platform", "Linux/UNIX", "--availability-zone", "us-east-1a",
+              "--instance-count", "1", "--dry-run")
+    fails_with(dry, "DryRunOperation")
+
+    template = ok(aws("ec2", "create-launch-template", "--launch-template-name", "cli-fleet",
+                      "--launch-template-data",
+                      json.dumps({"ImageId": AMI, "InstanceType": "t3.micro"})))[
+        "LaunchTemplate"]["LaunchTemplateId"]
+    request = tmp_path / "fleet.json"
+    request.write_text(json.dumps({
+        "Type": "instant",
+        "LaunchTemplateConfigs": [{"LaunchTemplateSpecification": {
+            "LaunchTemplateId": template, "Version": "$Default"},
+            "Overrides": [{"AvailabilityZone": "us-east-1a"}]}],
+        "TargetCapacitySpecification": {"TotalTargetCapacity": 2,
+                                        "DefaultTargetCapacityType": "on-demand"},
+        "OnDemandOptions": {"CapacityReservationOptions": {
+            "UsageStrategy": "use-capacity-reservations-first"}},
+        "TagSpecifications": [{"ResourceType": "fleet",
+                               "Tags": [{"Key": "Name", "Value": "cli-fleet"}]}]}))
+    fleet = ok(aws("ec2", "create-fleet", "--cli-input-json", f"file://{request}"))
+    ids = fleet["Instances"][0]["InstanceIds"]
+    assert fleet["Errors"] == [] and len(ids) == 2
+    placed = ok(aws("ec2", "describe-instances", "--instance-ids", *ids, "--query",
+                    "Reservations[].Instances[].[Placement.AvailabilityZone,"
+                    "CapacityReservationId]"))
+    assert placed == [["us-east-1a", made[("us-east-1a", "t3.micro")]]] * 2
+    used = ok(aws("ec2", "describe-capacity-reservations", "--capacity-reservation-ids",
+                  made[("us-east-1a", "t3.micro")], "--query",
+                  "CapacityReservations[0].AvailableInstanceCount"))
+    assert used == 0
+    shown = ok(aws("ec2", "describe-fleets", "--fleet-ids", fleet["FleetId"], "--query",
+                   "Fleets[0].[Type,FleetState,Tags[0].Value]"))
+    assert shown == ["instant", "active", "cli-fleet"]
+
+
+def test_cli_waiters_over_imports_and_password_data(aws: Any, server_ec2: Any) -> None:
+    snap_task = ok(aws("ec2", "import-snapshot", "--disk-container",
+                       "Format=VMDK,Url=s3://cli-imports/disk.vmdk"))["ImportTaskId"]
+    ok(aws("ec2", "wait", "snapshot-imported", "--import-task-ids", snap_task))
+    image_task = ok(aws("ec2", "import-image", "--disk-containers",
+                        "Format=ova,UserBucket={S3Bucket=cli-imports,S3Key=vm.ova}"))
+    assert image_task["Status"] == "active"
+    image_id = ok(aws("ec2", "describe-import-image-tasks", "--import-task-ids",
+                      image_task["ImportTaskId"], "--query", "ImportImageTasks[0].ImageId"))
+    ok(aws("ec2", "wait", "image-available", "--image-ids", image_id))
+    ok(aws("ec2", "wait", "image-exists", "--image-ids", image_id))
+    stored = ok(aws("ec2", "create-store-image-task", "--image-id", image_id, "--bucket",
+                    "cli-amis"))["ObjectKey"]
+    ok(aws("ec2", "wait", "store-image-task-complete", "--image-ids", image_id))
+    assert stored == f"{image_id}.bin"
+
+    iid = windows_instance(server_ec2)
+    ok(aws("ec2", "wait", "password-data-available", "--instance-id", iid))
+    data = ok(aws("ec2", "get-password-data", "--instance-id", iid))
+    assert data["InstanceId"] == iid and data["PasswordData"]
+    dry = aws("ec2", "get-password-data", "--instance-id", iid, "--dry-run")
+    fails_with(dry, "DryRunOperation")
+    missing = aws("ec2", "get-password-data", "--instance-id", "i-0123456789abcdef0")
+    fails_with(missing, "InvalidInstanceID.NotFound")
