@@ -36,7 +36,7 @@ def archive(world: World, part: Partition, snapshot_id: str,
     if node.get("StorageTier") == "archive" and not node.get("RestoreExpiryTime"):
         raise TopologyError(f"The snapshot '{snapshot_id}' is already in the archive tier.",
                             "IncorrectState")
-    if node.get(FAST_RESTORES):
+    if any(item["State"] != "disabled" for item in (node.get(FAST_RESTORES) or {}).values()):
         raise TopologyError(f"Fast snapshot restore is enabled for snapshot '{snapshot_id}'. "
                             "Disable it before archiving the snapshot.", "IncorrectState")
     started = clock.now()
