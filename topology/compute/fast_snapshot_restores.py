@@ -5,8 +5,9 @@ Each zone's setting is an item of the snapshot's `fast_restores` field, keyed by
 `State`, `OwnerId` (who enabled it) and the times of each state. AWS moves an item
 `enabling` → `optimizing` → `enabled`, and `disabling` → `disabled`; the simulator answers
 Enable with `enabling` and Disable with `disabling` as AWS does, and describes show them
-`enabled` (the optimizing and enabled times being the enabling time) or gone. A volume made
-from the snapshot in an enabled zone is `FastRestored` (see `volumes.create`).
+`enabled` (the optimizing and enabled times being the enabling time) or `disabled` (kept, as
+AWS lists them). A volume made from the snapshot in an enabled zone is `FastRestored` (see
+`volumes.create`).
 
 Per item errors are AWS's: an unknown snapshot is `InvalidSnapshot.NotFound`, an unknown
 zone `InvalidParameterValue`, in the `Unsuccessful` list, not as a failed request.
@@ -70,15 +71,23 @@ def _change(world: World, part: Partition, source_snapshot_ids: list[str],
             item = _enabled(part, zone) if enable else settings.get(zone["ZoneName"])
             answer_state = "enabling" if enable else "disabling"
             if enable:
-                settings[zone["ZoneName"]] = settings.get(zone["ZoneName"]) or item
+                kept = settings.get(zone["ZoneName"])
+                settings[zone["ZoneName"]] = kept if _on(kept) else item
+            elif item:     # described `disabled` later (Terraform waits for that state)
+                now = clock.now()
+                settings[zone["ZoneName"]] = {**item, "State": "disabled",
+                                              "DisablingTime": now, "DisabledTime": now}
             else:
-                settings.pop(zone["ZoneName"], None)
-                item = item or {"OwnerId": part.account, "State": "disabled"}
+                item = {"OwnerId": part.account, "State": "disabled"}
             done.append(_item(snap_id, node, zone, item, answer_state))
         if errors:
             failed.append({"SnapshotId": snap_id, "FastSnapshotRestoreStateErrors": errors})
         world.update(snap_id, **{FIELD: settings or None})
     return {"Successful": done, "Unsuccessful": failed}
+
+
+def _on(item: dict[str, Any] | None) -> bool:
+    return bool(item) and item["State"] != "disabled"
 
 
 def _enabled(part: Partition, zone: dict[str, str]) -> dict[str, Any]:
@@ -132,7 +141,7 @@ def disable(world: World, part: Partition, source_snapshot_ids: list[str],
 def fast_restored(world: World, snap_id: str, zone_name: str) -> bool:
     """Whether a volume made from `snap_id` in `zone_name` is fast restored."""
     node = world.graph.nodes.get(snap_id) or {}
-    return zone_name in (node.get(FIELD) or {})
+    return _on((node.get(FIELD) or {}).get(zone_name))
 
 
 FILTERS: dict[str, Filter] = {
