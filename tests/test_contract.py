@@ -1115,7 +1115,11 @@ RECIPES["DescribeFleets"] = Recipe(     # a maintain fleet of no capacity launch
     ("FleetId",), "fleet", unknown="fleet-12345678-1234-4234-8234-123456789012")
 NOT_COVERED["DescribeScheduledInstances"] = (
     "bought from the schedule catalogue (PurchaseScheduledInstances takes no tags): "
-    "tests/test_fleets.py")
+    "tests/test_scheduled_instances.py")
+KINDS_NOT_COVERED["scheduled-instance"] = NOT_COVERED["DescribeScheduledInstances"]
+NOT_COVERED["DescribeInstanceSqlHaStates"] = ("a view of instances (their SQL Server HA "
+                                              "registration): tests/test_instance_sql_ha.py")
+NOT_COVERED["DescribeInstanceSqlHaHistoryStates"] = NOT_COVERED["DescribeInstanceSqlHaStates"]
 
 # -- issue 15 cr (capacity reservations)
 RECIPES["DescribeCapacityReservations"] = Recipe(
