@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from helpers import fails
 from test_awscli import aws, ok  # noqa: F401  (the CLI fixture)
 from test_clients_issue14 import fails_with
 from test_js_sdk import JS, _node
@@ -286,3 +287,65 @@ def test_cli_waiters_over_imports_and_password_data(aws: Any, server_ec2: Any) -
     fails_with(dry, "DryRunOperation")
     missing = aws("ec2", "get-password-data", "--instance-id", "i-0123456789abcdef0")
     fails_with(missing, "InvalidInstanceID.NotFound")
+
+
+# -- Ansible amazon.aws ------------------------------------------------------------------------
+
+@pytest.mark.server
+@pytest.mark.ansible
+def test_ansible_instance_volume_snapshot_and_image_settings(playbook: Any,
+                                                             server_ec2: Any) -> None:
+    ec2 = server_ec2
+    out = playbook("issue15.yml", image_id=AMI)
+    iid = out["launch instance"]["instance_ids"][0]
+    assert out["launch instance"]["changed"] and not out["launch instance again"]["changed"]
+    assert out["change settings"]["changed"]
+    shown = ec2.describe_instances(InstanceIds=[iid])["Reservations"][0]["Instances"][0]
+    assert shown["CpuOptions"] == {"CoreCount": 1, "ThreadsPerCore": 1}
+    metadata = shown["MetadataOptions"]
+    assert (metadata["HttpTokens"], metadata["HttpPutResponseHopLimit"],
+            metadata["InstanceMetadataTags"]) == ("optional", 3, "disabled")
+    assert ec2.describe_instance_attribute(InstanceId=iid, Attribute="disableApiTermination")[
+        "DisableApiTermination"]["Value"] is False
+    assert ec2.describe_instance_attribute(
+        InstanceId=iid, Attribute="instanceInitiatedShutdownBehavior")[
+        "InstanceInitiatedShutdownBehavior"]["Value"] == "terminate"
+    info = out["instance info"]["instances"][0]
+    assert info["cpu_options"] == {"core_count": 1, "threads_per_core": 1}
+    burst = out["launch burstable instance"]["instance_ids"][0]
+    assert ec2.describe_instance_credit_specifications(InstanceIds=[burst])[
+        "InstanceCreditSpecifications"] == [{"InstanceId": burst, "CpuCredits": "unlimited"}]
+
+    vol_id = out["create gp3 volume"]["volume_id"]
+    assert not out["create gp3 volume again"]["changed"] and out["raise throughput"]["changed"]
+    vol = ec2.describe_volumes(VolumeIds=[vol_id])["Volumes"][0]
+    assert (vol["VolumeType"], vol["Iops"], vol["Throughput"]) == ("gp3", 4000, 500)
+    assert vol["Attachments"][0]["DeleteOnTermination"] is True
+    change = ec2.describe_volumes_modifications(VolumeIds=[vol_id])["VolumesModifications"][0]
+    assert (change["OriginalThroughput"], change["TargetThroughput"]) == (250, 500)
+    shared = ec2.describe_volumes(VolumeIds=[out["create multi-attach volume"]["volume_id"]])[
+        "Volumes"][0]
+    assert (shared["VolumeType"], shared["MultiAttachEnabled"]) == ("io2", True)
+    assert sorted(v["id"] for v in out["volume info"]["volumes"]) == sorted(
+        [vol_id, shared["VolumeId"]])
+
+    snap = out["snapshot device"]["snapshot_id"]
+    assert ec2.describe_snapshots(SnapshotIds=[snap])["Snapshots"][0]["VolumeId"] == vol_id
+    assert out["share snapshot with all"]["changed"] and out["purge snapshot permissions"][
+        "changed"]
+    assert ec2.describe_snapshot_attribute(SnapshotId=snap, Attribute="createVolumePermission")[
+        "CreateVolumePermissions"] == []
+    assert [s["snapshot_id"] for s in out["snapshot info"]["snapshots"]] == [snap]
+
+    image = out["register ami"]["image_id"]
+    assert out["register ami again"]["failed"]                   # the name is taken
+    assert fails(ec2.register_image, Name="issue15-uefi", RootDeviceName="/dev/xvda",
+                 BlockDeviceMappings=[{"DeviceName": "/dev/xvda", "Ebs": {
+                     "SnapshotId": snap}}])[0] == "InvalidAMIName.Duplicate"
+    registered = ec2.describe_images(ImageIds=[image])["Images"][0]
+    assert (registered["BootMode"], registered["TpmSupport"], registered["EnaSupport"]) == (
+        "uefi", "v2.0", True)
+    assert registered["Public"] is False                          # made private again
+    assert ec2.describe_image_attribute(ImageId=image, Attribute="launchPermission")[
+        "LaunchPermissions"] == [{"UserId": "111122223333"}]
+    assert out["ami info"]["images"][0]["launch_permissions"] == [{"user_id": "111122223333"}]
