@@ -45,13 +45,15 @@ const out = {};
 
 // EC2 Fleet: an instant fleet answers its instances; a maintain fleet lists them.
 const template = (await send(new CreateLaunchTemplateCommand({
-  LaunchTemplateName: "js-fleet", LaunchTemplateData: { ImageId: imageId, InstanceType: "t3.micro" },
+  LaunchTemplateName: "js-fleet",
+  LaunchTemplateData: { ImageId: imageId, InstanceType: "t3.micro" },
 }))).LaunchTemplate;
 const fleetInput = (type, total) => ({
   Type: type,
   LaunchTemplateConfigs: [{ LaunchTemplateSpecification: {
     LaunchTemplateId: template.LaunchTemplateId, Version: "$Latest" } }],
-  TargetCapacitySpecification: { TotalTargetCapacity: total, DefaultTargetCapacityType: "on-demand" },
+  TargetCapacitySpecification: { TotalTargetCapacity: total,
+                                 DefaultTargetCapacityType: "on-demand" },
 });
 const instant = await send(new CreateFleetCommand({
   ...fleetInput("instant", 2), TagSpecifications: tags("fleet", "js-instant") }));
