@@ -180,6 +180,7 @@ def test_a_pool_that_cannot_launch_is_an_error_not_a_refusal(ec2):
      "InvalidFleetConfig"),
     ({"SpotOptions": {"AllocationStrategy": "cheapest"}}, "InvalidParameterValue"),
     ({"ExcessCapacityTerminationPolicy": "sometimes"}, "InvalidParameterValue"),
+    ({"SpotOptions": {"MaxTotalPrice": "free"}}, "InvalidFleetConfig"),
     ({"TagSpecifications": [{"ResourceType": "vpc", "Tags": [{"Key": "a", "Value": "b"}]}]},
      "InvalidParameterValue"),
 ])

@@ -81,12 +81,20 @@ def check(params: dict[str, Any]) -> None:
             raise invalid("InstancePoolsToUseCount must be at least 1.")
     for options, member in ((spot, "SpotOptions"), (params.get("OnDemandOptions") or {},
                                                     "OnDemandOptions")):
-        spot_fleet_pools.parse_price(options.get("MaxTotalPrice"), f"{member}.MaxTotalPrice")
+        price(options.get("MaxTotalPrice"), f"{member}.MaxTotalPrice")
     check_target(params["TargetCapacitySpecification"])
     valid_from, valid_until = params.get("ValidFrom"), params.get("ValidUntil")
     if valid_from is not None and valid_until is not None and valid_from >= valid_until:
         raise invalid("ValidUntil must be later than ValidFrom.")
     check_configs(params.get("LaunchTemplateConfigs") or [])
+
+
+def price(text: str | None, member: str) -> float | None:
+    """A price member (dollars an hour, a positive number), or None when absent."""
+    try:
+        return spot_fleet_pools.parse_price(text, member)
+    except TopologyError:
+        raise invalid(f"{member} must be a positive number: {text}") from None
 
 
 def _enum(value: str, member: str, valid: str) -> TopologyError:
@@ -126,7 +134,7 @@ def _check_override(override: dict[str, Any]) -> None:
     weight = override.get("WeightedCapacity")
     if weight is not None and not weight > 0:
         raise invalid("WeightedCapacity must be greater than 0.")
-    spot_fleet_pools.parse_price(override.get("MaxPrice"), "Overrides.MaxPrice")
+    price(override.get("MaxPrice"), "LaunchTemplateConfigs.Overrides.MaxPrice")
     req = override.get("InstanceRequirements")
     if req is not None:
         if override.get("InstanceType"):
@@ -225,7 +233,7 @@ def _add(world: World, part: Partition, built: Built, base: dict[str, Any],
     try:
         found = spot_fleet_pools.pool(
             world, part, spec, _weight(override, spec, unit),
-            spot_fleet_pools.parse_price(override.get("MaxPrice"), "Overrides.MaxPrice"),
+            price(override.get("MaxPrice"), "LaunchTemplateConfigs.Overrides.MaxPrice"),
             override.get("Priority") or 0.0, order, "Overrides.WeightedCapacity")
         _offered(part, found)
     except TopologyError as refused:   # this pool cannot launch: an error, not a refusal

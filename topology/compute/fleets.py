@@ -167,7 +167,7 @@ def _picks(config: dict[str, Any], found: list[Pool], od_needed: float, spot_nee
     if od_needed > 0 and found:
         order = _single(spot_fleet_pools.on_demand_order(
             found, fleet_pools.on_demand_strategy(config)), found, od_opts)
-        budget = spot_fleet_pools.parse_price(od_opts.get("MaxTotalPrice"), "")
+        budget = fleet_pools.price(od_opts.get("MaxTotalPrice"), "")
         out[True] = spot_fleet_pools.pick(order, od_needed, budget, False)
     if spot_needed > 0:
         affordable = [p for p in found if p.limit >= p.price]
@@ -178,7 +178,7 @@ def _picks(config: dict[str, Any], found: list[Pool], od_needed: float, spot_nee
         order = _single(spot_fleet_pools.spot_order(
             affordable, fleet_pools.spot_strategy(config),
             spot_opts.get("InstancePoolsToUseCount")), affordable, spot_opts)
-        budget = spot_fleet_pools.parse_price(spot_opts.get("MaxTotalPrice"), "")
+        budget = fleet_pools.price(spot_opts.get("MaxTotalPrice"), "")
         out[False] = spot_fleet_pools.pick(order, spot_needed, budget, True)
     return out
 
