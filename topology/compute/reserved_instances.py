@@ -19,7 +19,7 @@ from typing import Any
 from ..catalogue import reserved_offerings
 from ..core import paging, regions
 from ..core import tags as tagging
-from ..core.clock import now
+from ..core.clock import now, stamp
 from ..core.errors import InvalidParameterValue, TopologyError
 from ..core.family import declare_actions
 from ..core.filters import Filter, field, ident, select_rows
@@ -94,12 +94,20 @@ def describe_offerings(part: Partition, params: dict[str, Any]) -> dict[str, Any
     start = paging.decode(params["NextToken"], "ri-offerings", lambda p: isinstance(p, int)) \
         if params.get("NextToken") else 0
     rows = _selected(part, params, zone)
+    if _marketplace_only(params.get("Filters")):
+        rows = iter(())      # every catalogue offering is AWS's own (Marketplace false)
     rows = _filtered(rows, params.get("Filters"))
     if params.get("IncludeMarketplace") is False:
         rows = (r for r in rows if not r["Marketplace"])
     page = list(islice(rows, start, start + limit + 1))
     token = paging.encode("ri-offerings", start + limit) if len(page) > limit else None
     return {"ReservedInstancesOfferings": page[:limit], "NextToken": token}
+
+
+def _marketplace_only(specs: list[dict[str, Any]] | None) -> bool:
+    """A `marketplace` filter without `false` (no Marketplace sellers here)."""
+    return any(s.get("Name") == "marketplace" and "false" not in (s.get("Values") or [])
+               for s in specs or [])
 
 
 def _selected(part: Partition, params: dict[str, Any], zone: str | None
@@ -240,13 +248,13 @@ FILTERS: dict[str, Filter] = {
     "availability-zone": field("AvailabilityZone"),
     "availability-zone-id": field("AvailabilityZoneId"),
     "duration": field("Duration"),
-    "end": Filter(lambda w, rid, n: n["End"]),
+    "end": Filter(lambda w, rid, n: stamp(n["End"])),
     "fixed-price": field("FixedPrice"),
     "instance-type": field("InstanceType"),
     "scope": field("Scope"),
     "product-description": field("ProductDescription"),
     "reserved-instances-id": ident(),
-    "start": Filter(lambda w, rid, n: n["Start"]),
+    "start": Filter(lambda w, rid, n: stamp(n["Start"])),
     "state": Filter(lambda w, rid, n: state(n)),
 }
 

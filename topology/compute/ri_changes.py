@@ -18,7 +18,7 @@ from typing import Any
 
 from ..catalogue import instance_types, reserved_offerings
 from ..core import regions
-from ..core.clock import now
+from ..core.clock import now, stamp
 from ..core.errors import (IncorrectState, InvalidParameterCombination, InvalidParameterValue,
                            MissingParameter, TopologyError)
 from ..core.family import declare_actions
@@ -264,8 +264,9 @@ def _result(key: str):
 
 MODIFICATION_FILTERS: dict[str, Filter] = {
     "client-token": field("ClientToken"),
-    "create-date": field("CreateDate"),
-    "effective-date": field("EffectiveDate"),
+    "create-date": Filter(lambda w, rid, n: stamp(n["CreateDate"])),
+    "effective-date": Filter(lambda w, rid, n: stamp(n["EffectiveDate"])
+                             if n.get("EffectiveDate") else None),
     "modification-result.reserved-instances-id": Filter(
         lambda w, rid, n: [r["ReservedInstancesId"] for r in n["results"]]),
     "modification-result.target-configuration.availability-zone": _result("AvailabilityZone"),
@@ -277,7 +278,7 @@ MODIFICATION_FILTERS: dict[str, Filter] = {
     "reserved-instances-modification-id": Filter(lambda w, rid, n: rid),
     "status": field("Status"),
     "status-message": field("StatusMessage"),
-    "update-date": field("UpdateDate"),
+    "update-date": Filter(lambda w, rid, n: stamp(n["UpdateDate"])),
 }
 
 

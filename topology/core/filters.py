@@ -181,7 +181,7 @@ def _tag_index(key: str, values: list[str]):
 def _strings(value: Any) -> Iterable[str]:
     if value is None:
         return ()
-    if isinstance(value, (str, bool, int)):
+    if isinstance(value, (str, bool, int, float)):
         return (_text(value),)
     return (_text(v) for v in value if v is not None)
 
