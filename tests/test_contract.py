@@ -879,8 +879,6 @@ NOT_COVERED.update({
     "DescribeMacHosts": "a view of Mac Dedicated Hosts: tests/test_hosts.py",
     "DescribeReservedInstancesOfferings": "a catalogue (UUID ids): "
                                           "tests/test_reserved_instances.py",
-    "DescribeHostReservations": "bought for hosts from a catalogue offering: "
-                                "tests/test_host_reservations.py",
     "DescribeMacModificationTasks": "made for Mac instances: tests/test_hosts.py",
     "DescribeReservedInstances": "bought from a catalogue offering (UUID ids): "
                                  "tests/test_reserved_instances.py",
@@ -889,7 +887,9 @@ NOT_COVERED.update({
 })
 KINDS_NOT_COVERED.update({
     "dedicated-host": NOT_COVERED["DescribeHosts"],
-    "host-reservation": NOT_COVERED["DescribeHostReservations"],
+    # DescribeHostReservations names its ids by HostReservationIdSet (no *Ids list)
+    "host-reservation": "bought for hosts from a catalogue offering: "
+                        "tests/test_host_reservations.py",
     "mac-modification-task": NOT_COVERED["DescribeMacModificationTasks"],
     "reserved-instances": NOT_COVERED["DescribeReservedInstances"],
     "reserved-instances-modification": NOT_COVERED["DescribeReservedInstancesModifications"],
