@@ -108,6 +108,20 @@ def test_import_image_checks_choices_and_encryption(ec2):
     assert len(_image_tasks(ec2)) == 1
 
 
+def test_an_imported_ami_appears_without_watching_the_task(ec2):
+    """On AWS the AMI exists once the import completes, whoever looks: a
+    `wait image-exists` by name after ImportImage succeeds without describing the task."""
+    task_id = ec2.import_image(DiskContainers=[DISK])["ImportTaskId"]
+    snap_task = ec2.import_snapshot(DiskContainer={"Format": "VMDK",
+                                                   "Url": "s3://b-1/d.vmdk"})["ImportTaskId"]
+    ec2.get_waiter("image_exists").wait(Filters=[{"Name": "name", "Values": [task_id]}])
+    image = ec2.describe_images(Filters=[{"Name": "name", "Values": [task_id]}])["Images"][0]
+    assert image["State"] == "available"
+    made = ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]
+    assert any(snap["Description"].endswith(snap_task) for snap in made)
+    assert _image_tasks(ec2, ImportTaskIds=[task_id])[0]["ImageId"] == image["ImageId"]
+
+
 def test_cancel_import_task_before_it_completes(ec2):
     task_id = ec2.import_image(DiskContainers=[DISK])["ImportTaskId"]
     answer = ec2.cancel_import_task(ImportTaskId=task_id, CancelReason="wrong disk")

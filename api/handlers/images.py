@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.compute import image_builds, image_settings, images
+from topology.compute import image_builds, image_settings, images, import_tasks
 from topology.core import filters, paging, tags
 from topology.core.errors import InvalidParameterValue
 
@@ -66,6 +66,7 @@ def create_image(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
 
 @handler
 def describe_images(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
+    import_tasks.settle_all(ctx.world, ctx.part)
     pool = images.describe(ctx.world, ctx.part, ids=params.get("ImageIds"),
                            owners=params.get("Owners"),
                            executable_users=params.get("ExecutableUsers"),

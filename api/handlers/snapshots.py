@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from topology.compute import snapshots
+from topology.compute import import_tasks, snapshots
 from topology.core import filters, paging, tags
 
 from ..binding import bounded
@@ -51,6 +51,7 @@ def describe_snapshots(ctx: Context, params: dict[str, Any]) -> dict[str, Any]:
     """Snapshots you may restore from (your own: the simulator shares none), narrowed by
     ids, owners, restorable users and filters."""
     world, part = ctx.world, ctx.part
+    import_tasks.settle_all(world, part)
     params = bounded(params, SNAPSHOT_RESULTS, "SnapshotIds", "snapshotSet")
     named = params.get("SnapshotIds")
     if named:

@@ -176,6 +176,14 @@ def settle(world: World, part: Partition, kind: str) -> None:
     task_progress.settle(world, part, kind, FINISH[kind])
 
 
+def settle_all(world: World, part: Partition) -> None:
+    """Finish every import task of the partition still in progress: on AWS an import's AMI
+    and snapshots appear when it completes, whether or not anyone watched the task, so
+    DescribeImages and DescribeSnapshots see them as the task's describe would."""
+    for kind in FINISH:
+        settle(world, part, kind)
+
+
 # -- CancelImportTask -------------------------------------------------------------------------
 def cancel(world: World, part: Partition, import_task_id: str | None,
            cancel_reason: str | None = None) -> dict[str, str]:
