@@ -88,16 +88,18 @@ def test_metric_data_from_reservations_and_instances(manager):
     assert filtered == []
 
 
-@pytest.mark.parametrize("bad", [
-    {"Period": 5400}, {"Period": 7200, "StartTime": hour() - dt.timedelta(hours=2)},
+@pytest.mark.parametrize("bad", [     # times are hours from the test's own current hour
+    {"Period": 5400}, {"Period": 7200, "StartTime": -2},
     {"MetricNames": [f"reservation-{m}" for m in (
         "total-count", "max-size-inst", "min-size-inst", "max-size-vcpu", "min-size-vcpu",
         "max-utilization", "min-utilization", "total-estimated-cost", "max-unused-size-inst",
         "min-unused-size-inst", "max-unused-size-vcpu")]},
-    {"EndTime": hour() - dt.timedelta(hours=5)},
+    {"EndTime": -5},
     {"FilterBy": [{"DimensionCondition": {"Dimension": "instance-type", "Comparison": "equals",
                                           "Values": ["a", "b"]}}]}])
 def test_metric_data_refusals(manager, bad):
+    bad = {k: hour() + dt.timedelta(hours=v) if k.endswith("Time") else v
+           for k, v in bad.items()}
     args = {"MetricNames": ["reservation-total-count"], "Period": 3600, **window(), **bad}
     assert fails(manager.get_capacity_manager_metric_data, **args)[0] == \
         "InvalidParameterValue"
