@@ -29,7 +29,8 @@ def render(*, markdown: bool = False) -> str:
         "",
         f"**{len(done)} of {len(names)}** operations of botocore's EC2 model are implemented"
         " (plus STS `get_caller_identity`, and SSM `get_parameter`, `get_parameters` and"
-        " `get_parameters_by_path` for AWS's public image parameters: docs/beside.md).",
+        " `get_parameters_by_path` for AWS's public image parameters: docs/beside.md; and"
+        " every operation of the Recycle Bin's `rbin` service: docs/recycle-bin.md).",
         "",
         "| operation | implemented |",
         "| --- | --- |",
