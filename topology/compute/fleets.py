@@ -20,20 +20,17 @@ the same way (terminating its instances with `TerminateInstancesWithExpiration`)
 from __future__ import annotations
 
 import datetime as dt
-import re
-import uuid
 from typing import Any
 
 from ..core import schema, tags
-from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
+from ..core.errors import IncorrectState, InvalidParameterValue, TopologyError
 from ..core.filters import Filter
-from ..core.world import Partition, World
+from ..core.world import Partition, World, is_uuid_id_of
 from . import fleet_events, fleet_pools, instance_state, spot_fleet_pools, spot_fleets
 from .spot_fleet_pools import Pool
 
 KIND = "fleet"
 FLEET_TAG = "aws:ec2:fleet-id"
-_ID = re.compile(r"^fleet-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 LIVE_STATES = ("submitted", "active", "modifying")
 DELETE_LIMITS = {"instant": 25, "other": 100, "all": 125}     # AWS's per-request limits
 ECHOED = ("ClientToken", "ExcessCapacityTerminationPolicy", "LaunchTemplateConfigs",
@@ -53,20 +50,7 @@ def find(world: World, part: Partition, fid: str) -> dict[str, Any] | None:
 
 def get(world: World, part: Partition, fid: str) -> dict[str, Any]:
     """The fleet `fid` of `part`; AWS's NotFound, or Malformed for a shape no id has."""
-    node = find(world, part, fid)
-    if node is not None:
-        return node
-    kind = schema.KINDS[KIND]
-    if not _ID.match(fid):
-        raise Malformed(f'Invalid id: "{fid}" (expecting "fleet-...")', kind.malformed)
-    raise NotFound(kind.message.format(label=kind.label, id=fid), kind.not_found)
-
-
-def _new_id(world: World) -> str:
-    while True:
-        fid = f"fleet-{uuid.UUID(int=world.rng.getrandbits(128), version=4)}"
-        if fid not in world.graph:
-            return fid
+    return world.get(part, KIND, fid)
 
 
 def _now() -> dt.datetime:
@@ -80,7 +64,7 @@ def create(world: World, part: Partition, params: dict[str, Any]) -> dict[str, A
     own_tags, instance_specs = fleet_pools.fleet_tags(params)
     kind = params.get("Type") or "maintain"
     now = _now()
-    fid = _new_id(world)
+    fid = world.new_uuid_id("fleet")
     config = _echoed(params, kind)
     world.add(part, KIND, fid, CreateTime=now, FleetState="active", config=config,
               instance_tags=instance_specs if kind == "instant" else [], sources=[],
@@ -431,7 +415,7 @@ def _undeletable(world: World, part: Partition, fid: str, terminate: bool
                  ) -> tuple[str, str] | None:
     node = find(world, part, fid)
     if node is None:
-        if not _ID.match(fid):
+        if not is_uuid_id_of("fleet", fid):
             return "fleetIdMalformed", f"The fleet ID '{fid}' is malformed"
         return "fleetIdDoesNotExist", f"The fleet ID '{fid}' does not exist"
     current = state(world, fid)

@@ -28,14 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 from typing import Any
 
 from ..catalogue import spot_prices
 from ..core import schema, tags
-from ..core.errors import IncorrectState, InvalidParameterValue, Malformed, NotFound, TopologyError
+from ..core.errors import IncorrectState, InvalidParameterValue, TopologyError
 from ..core.family import declare_actions
-from ..core.world import Partition, World
+from ..core.world import Partition, World, is_uuid_id_of
 from . import fleet_events, instance_launch, instance_state, instances, spot
 from .spot_fleet_pools import Pool, invalid, on_demand_order, parse_price, pick, pools, spot_order
 
@@ -44,7 +43,6 @@ FLEET_TAG = "aws:ec2spot:fleet-request-id"
 MAX_TARGET = 10_000               # AWS's quota on the target capacity of one fleet
 LIVE = ("pending", "running", "stopping", "stopped")
 CANCELLABLE = ("submitted", "active", "modifying")
-_ID = re.compile(r"^sfr-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _ROLE = re.compile(r"^arn:aws[a-z-]*:iam::\d{12}:role/[\w+=,.@/-]+$")
 DEFAULTS = {"AllocationStrategy": "lowestPrice", "OnDemandAllocationStrategy": "lowestPrice",
             "ExcessCapacityTerminationPolicy": "Default", "OnDemandTargetCapacity": 0,
@@ -61,21 +59,7 @@ def find(world: World, part: Partition, fid: str) -> dict[str, Any] | None:
 
 def get(world: World, part: Partition, fid: str) -> dict[str, Any]:
     """The fleet `fid` of `part`; AWS's NotFound, or Malformed for a shape no id has."""
-    node = find(world, part, fid)
-    if node is not None:
-        return node
-    kind = schema.KINDS[KIND]
-    if not _ID.match(fid):
-        raise Malformed(f'Invalid id: "{fid}" (expecting "sfr-...")', kind.malformed)
-    raise NotFound(kind.message.format(label=kind.label, id=fid), kind.not_found)
-
-
-def new_id(world: World) -> str:
-    """`sfr-` and a (seedable) UUID, as AWS's fleet ids look."""
-    while True:
-        fid = f"sfr-{uuid.UUID(int=world.rng.getrandbits(128), version=4)}"
-        if fid not in world.graph:
-            return fid
+    return world.get(part, KIND, fid)
 
 
 def members(world: World, fid: str, *, live: bool = True) -> list[tuple[str, dict[str, Any]]]:
@@ -153,7 +137,7 @@ def request(world: World, part: Partition, config: dict[str, Any]) -> str:
     kept = {k: v for k, v in config.items()
             if k not in ("TagSpecifications", "FulfilledCapacity", "OnDemandFulfilledCapacity")
             and v is not None}
-    fid = new_id(world)
+    fid = world.new_uuid_id("sfr")
     world.add(part, KIND, fid, CreateTime=now, SpotFleetRequestState="active",
               SpotFleetRequestConfig={**DEFAULTS, **kept})
     for key, value in new_tags.items():
@@ -335,8 +319,8 @@ def cancel(world: World, part: Partition, spot_fleet_request_ids: list[str],
     done, failed = [], []
     for fid in dict.fromkeys(spot_fleet_request_ids):
         if find(world, part, fid) is None:
-            code = "fleetRequestIdDoesNotExist" if _ID.match(fid) else "fleetRequestIdMalformed"
-            message = f"The spot fleet request ID '{fid}' does not exist" if _ID.match(fid) \
+            code = "fleetRequestIdDoesNotExist" if is_uuid_id_of("sfr", fid) else "fleetRequestIdMalformed"
+            message = f"The spot fleet request ID '{fid}' does not exist" if is_uuid_id_of("sfr", fid) \
                 else f"The spot fleet request ID '{fid}' is malformed"
             failed.append({"SpotFleetRequestId": fid, "Error": {"Code": code, "Message": message}})
             continue

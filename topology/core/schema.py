@@ -20,6 +20,7 @@ class Kind:
     # an edge type: a node of this kind goes when the node it has such an edge to is removed
     # (a flow log with the resource it watches)
     lives_on: str | None = None
+    uuid_ids: bool = False   # ids are the prefix and a UUID (`fleet-0f1e...`), not hex digits
 
 
 def _kind(name: str, prefix: str, label: str, code: str) -> Kind:
@@ -77,7 +78,7 @@ KINDS: dict[str, Kind] = {
         _kind("spot-instance-request", "sir", "spot instance request",
               "InvalidSpotInstanceRequestID"),
         Kind("spot-fleet-request", "sfr", "Spot Fleet request", "InvalidSpotFleetRequestId.NotFound",
-             "InvalidSpotFleetRequestId.Malformed"),
+             "InvalidSpotFleetRequestId.Malformed", uuid_ids=True),
         Kind("placement-group", "pg", "Placement Group", "InvalidPlacementGroup.Unknown",
              "InvalidPlacementGroupId.Malformed", "The Placement Group '{id}' is unknown."),
         Kind("transit-gateway-attachment", "tgw-attach", "Transit Gateway Attachment",
@@ -291,7 +292,7 @@ KINDS: dict[str, Kind] = {
              "InvalidCapacityBlockId.Malformed", "The capacity block ID '{id}' does not exist"),
         # -- issue 15 fleet --
         Kind("fleet", "fleet", "fleet", "InvalidFleetId.NotFound", "InvalidFleetId.Malformed",
-             "The fleet ID '{id}' does not exist"),
+             "The fleet ID '{id}' does not exist", uuid_ids=True),
         Kind("scheduled-instance", "sci", "Scheduled Instance",
              "InvalidScheduledInstance.NotFound", "InvalidScheduledInstanceId.Malformed",
              "The Scheduled Instance ID '{id}' does not exist"),

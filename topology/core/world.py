@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
@@ -31,6 +33,7 @@ from .registry import Registry
 
 DEFAULT_ACCOUNT = "123456789012"
 _MISSING = object()
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _EMPTY: frozenset[str] = frozenset()
 
 # What a fresh (account, region) holds: AWS's defaults, which build on the network families
@@ -175,6 +178,13 @@ class World:
         while True:
             rid = f"{prefix}-{self.rng.getrandbits(68):017x}"
             if rid not in self.graph and rid not in self.edge_ids:
+                return rid
+
+    def new_uuid_id(self, prefix: str) -> str:
+        """A fresh id of a kind AWS names by UUID (`fleet-<uuid4>`), seedable."""
+        while True:
+            rid = f"{prefix}-{uuid.UUID(int=self.rng.getrandbits(128), version=4)}"
+            if rid not in self.graph:
                 return rid
 
     # -- reads -----------------------------------------------------------------------------
@@ -525,9 +535,14 @@ def _set_or_pop(mapping: dict[str, Any], key: str, value: Any) -> None:
 def not_found(kind: str, rid: str) -> NotFound | Malformed:
     """The error AWS gives for an id of `kind` that does not exist (or cannot exist)."""
     k = schema.KINDS[kind]
-    if not is_id_of(k.prefix, rid):
+    if not (is_uuid_id_of if k.uuid_ids else is_id_of)(k.prefix, rid):
         return Malformed(f'Invalid id: "{rid}" (expecting "{k.prefix}-...")', k.malformed)
     return NotFound(k.message.format(label=k.label, id=rid), k.not_found)
+
+
+def is_uuid_id_of(prefix: str, rid: str) -> bool:
+    """Whether `rid` has the shape of an id `prefix-` and a lowercase UUID."""
+    return rid.startswith(prefix + "-") and _UUID.fullmatch(rid, len(prefix) + 1) is not None
 
 
 def is_id_of(prefix: str, rid: str) -> bool:
