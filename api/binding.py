@@ -90,10 +90,9 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
     found: list[tuple[str, Callable[[Family, OperationModel], Handler]]] = []
     plurals = (f"Describe{noun}s", f"Describe{noun[:-1]}ies" if noun.endswith("y") else "",
                f"Describe{noun}")                  # IpamPolicy -> DescribeIpamPolicies
-    describe_name = next((n for n in plurals if n in names),
-                         None)
-    if describe_name is not None:
-        found.append((describe_name, _describe))
+    describe_name = next((n for n in plurals if n in names), None)
+    if describe_name is not None and describe_name not in _actions(family):
+        found.append((describe_name, _describe))     # an action of that name is the answer
     if family.create is not None and f"Create{noun}" in names:
         found.append((f"Create{noun}", _create))
     if family.delete is not None and f"Delete{noun}" in names:

@@ -42,6 +42,17 @@ def test_a_declaration_the_model_cannot_carry_fails_at_load() -> None:
         binding._create(family, protocol.operation("CreateInternetGateway"))
 
 
+def test_an_action_named_like_the_family_describe_is_bound_as_the_action() -> None:
+    """A kind whose noun makes `Describe{noun}` an operation it declares as an action (the
+    id-format settings' DescribeIdFormat) gets that action, not an empty family Describe."""
+    def read(world: Any, part: Any) -> dict[str, Any]:
+        return {}
+
+    family = Family("id-format", view=_view, actions={"DescribeIdFormat": read})
+    made = [build for name, build in binding._operations(family) if name == "DescribeIdFormat"]
+    assert made == [binding._action]
+
+
 def test_create_fills_parameters_by_member_name_and_echoes_the_token(ec2, vpc) -> None:
     made = ec2.create_egress_only_internet_gateway(VpcId=vpc, ClientToken="tok-1")
     assert made["ClientToken"] == "tok-1"
