@@ -4,7 +4,7 @@
 // password data. Usage: node compute.mjs ENDPOINT IMAGE_ID; prints one JSON object of what the
 // SDK parsed.
 import {
-  EC2Client, CreateLaunchTemplateCommand, CreateFleetCommand, DescribeFleetsCommand,
+  CreateLaunchTemplateCommand, CreateFleetCommand, DescribeFleetsCommand,
   DescribeFleetInstancesCommand, CreateCapacityReservationCommand, RunInstancesCommand,
   AllocateHostsCommand, DescribeHostsCommand, ImportSnapshotCommand,
   EnableFastSnapshotRestoresCommand, DescribeFastSnapshotRestoresCommand, LockSnapshotCommand,
@@ -13,24 +13,12 @@ import {
   paginateDescribeCapacityReservations, paginateDescribeReservedInstancesOfferings,
   paginateDescribeHosts, waitUntilSnapshotImported,
 } from "@aws-sdk/client-ec2";
+import { client, failureOf, tags } from "./client.mjs";
 
 const [endpoint, imageId] = process.argv.slice(2);
-const ec2 = new EC2Client({
-  endpoint, region: "us-east-1", maxAttempts: 1,
-  credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-});
+const ec2 = client(endpoint);
 const send = (command) => ec2.send(command);
-const tags = (type, name) => [{ ResourceType: type, Tags: [{ Key: "Name", Value: name }] }];
-
-async function failure(command) {
-  try {
-    await send(command);
-    return null;
-  } catch (err) {
-    return { name: err.name, code: err.Code ?? null, message: err.message,
-             status: err.$metadata?.httpStatusCode };
-  }
-}
+const failure = (command) => failureOf(ec2, command);
 
 // Every page a paginator yields, as lists of KEY's items mapped through PICK.
 async function pages(paginate, input, key, pick, pageSize = 5) {

@@ -2,7 +2,7 @@
 // (tests/test_clients_issue14.py): IPAM, transit gateway Connect, Client VPN, traffic mirroring.
 // Usage: node networking.mjs ENDPOINT IMAGE_ID CERT_ARN; prints one JSON object of what the SDK parsed.
 import {
-  EC2Client, CreateIpamCommand, CreateIpamPoolCommand, ProvisionIpamPoolCidrCommand,
+  CreateIpamCommand, CreateIpamPoolCommand, ProvisionIpamPoolCidrCommand,
   CreateVpcCommand, CreateSubnetCommand, CreateTransitGatewayCommand,
   CreateTransitGatewayVpcAttachmentCommand, CreateTransitGatewayConnectCommand,
   CreateTransitGatewayConnectPeerCommand, CreateClientVpnEndpointCommand,
@@ -15,24 +15,12 @@ import {
   paginateDescribeTrafficMirrorFilters, paginateDescribeTransitGatewayConnects,
   paginateDescribeTransitGatewayConnectPeers, paginateDescribeClientVpnTargetNetworks,
 } from "@aws-sdk/client-ec2";
+import { client, failureOf, tags } from "./client.mjs";
 
 const [endpoint, imageId, cert] = process.argv.slice(2);
-const ec2 = new EC2Client({
-  endpoint, region: "us-east-1", maxAttempts: 1,
-  credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-});
+const ec2 = client(endpoint);
 const send = (command) => ec2.send(command);
-const tags = (type, name) => [{ ResourceType: type, Tags: [{ Key: "Name", Value: name }] }];
-
-async function failure(command) {
-  try {
-    await send(command);
-    return null;
-  } catch (err) {
-    return { name: err.name, code: err.Code ?? null, message: err.message,
-             status: err.$metadata?.httpStatusCode };
-  }
-}
+const failure = (command) => failureOf(ec2, command);
 
 // Every page a paginator yields, as lists of KEY's items.
 async function pages(paginate, input, key, pageSize = 5) {

@@ -1,17 +1,15 @@
 // One session of the AWS SDK for JavaScript v3 against `ec2sim serve` (tests/test_js_sdk.py).
 // Usage: node session.mjs ENDPOINT IMAGE_ID; prints one JSON object of what the SDK parsed.
 import {
-  EC2Client, CreateVpcCommand, CreateSubnetCommand, RunInstancesCommand,
+  CreateVpcCommand, CreateSubnetCommand, RunInstancesCommand,
   DescribeInstancesCommand, DescribeVpcsCommand, AllocateAddressCommand,
   AssociateAddressCommand, CreateInternetGatewayCommand, AttachInternetGatewayCommand,
   DescribeNetworkInterfacesCommand, paginateDescribeInstances,
 } from "@aws-sdk/client-ec2";
+import { client } from "./client.mjs";
 
 const [endpoint, imageId] = process.argv.slice(2);
-const ec2 = new EC2Client({
-  endpoint, region: "us-east-1", maxAttempts: 1,
-  credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
-});
+const ec2 = client(endpoint);
 const send = (command) => ec2.send(command);
 
 async function failure(command) {
