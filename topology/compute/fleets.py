@@ -40,14 +40,6 @@ ECHOED = ("ClientToken", "ExcessCapacityTerminationPolicy", "LaunchTemplateConfi
 
 
 # -- lookups -----------------------------------------------------------------------------------
-def find(world: World, part: Partition, fid: str) -> dict[str, Any] | None:
-    node = world.node(fid)
-    if node is not None and node["kind"] == KIND and \
-            (node["account"], node["region"]) == (part.account, part.region):
-        return node
-    return None
-
-
 def get(world: World, part: Partition, fid: str) -> dict[str, Any]:
     """The fleet `fid` of `part`; AWS's NotFound, or Malformed for a shape no id has."""
     return world.get(part, KIND, fid)
@@ -401,7 +393,7 @@ def delete(world: World, part: Partition, fleet_ids: list[str], terminate_instan
 
 
 def _check_counts(world: World, part: Partition, ids: list[str]) -> None:
-    instant = sum(1 for fid in ids if (find(world, part, fid) or {}).get(
+    instant = sum(1 for fid in ids if (world.lookup(part, KIND, fid) or {}).get(
         "config", {}).get("Type") == "instant")
     if instant > DELETE_LIMITS["instant"] or len(ids) - instant > DELETE_LIMITS["other"] or \
             len(ids) > DELETE_LIMITS["all"]:
@@ -413,7 +405,7 @@ def _check_counts(world: World, part: Partition, ids: list[str]) -> None:
 
 def _undeletable(world: World, part: Partition, fid: str, terminate: bool
                  ) -> tuple[str, str] | None:
-    node = find(world, part, fid)
+    node = world.lookup(part, KIND, fid)
     if node is None:
         if not is_uuid_id_of("fleet", fid):
             return "fleetIdMalformed", f"The fleet ID '{fid}' is malformed"

@@ -49,14 +49,6 @@ DEFAULTS = {"AllocationStrategy": "lowestPrice", "OnDemandAllocationStrategy": "
             "Type": "maintain", "ReplaceUnhealthyInstances": False,
             "InstanceInterruptionBehavior": "terminate"}
 # -- lookups -----------------------------------------------------------------------------------
-def find(world: World, part: Partition, fid: str) -> dict[str, Any] | None:
-    node = world.node(fid)
-    if node is not None and node["kind"] == KIND and \
-            (node["account"], node["region"]) == (part.account, part.region):
-        return node
-    return None
-
-
 def get(world: World, part: Partition, fid: str) -> dict[str, Any]:
     """The fleet `fid` of `part`; AWS's NotFound, or Malformed for a shape no id has."""
     return world.get(part, KIND, fid)
@@ -318,10 +310,11 @@ def cancel(world: World, part: Partition, spot_fleet_request_ids: list[str],
     does."""
     done, failed = [], []
     for fid in dict.fromkeys(spot_fleet_request_ids):
-        if find(world, part, fid) is None:
-            code = "fleetRequestIdDoesNotExist" if is_uuid_id_of("sfr", fid) else "fleetRequestIdMalformed"
-            message = f"The spot fleet request ID '{fid}' does not exist" if is_uuid_id_of("sfr", fid) \
-                else f"The spot fleet request ID '{fid}' is malformed"
+        if world.lookup(part, KIND, fid) is None:
+            shaped = is_uuid_id_of("sfr", fid)
+            code = "fleetRequestIdDoesNotExist" if shaped else "fleetRequestIdMalformed"
+            message = f"The spot fleet request ID '{fid}' " + (
+                "does not exist" if shaped else "is malformed")
             failed.append({"SpotFleetRequestId": fid, "Error": {"Code": code, "Message": message}})
             continue
         previous = state(world, fid)

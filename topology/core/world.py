@@ -199,11 +199,18 @@ class World:
 
         Raises `Malformed` for an id that cannot be of that kind, `NotFound` otherwise.
         """
+        data = self.lookup(part, kind, rid)
+        if data is None:
+            raise not_found(kind, rid)
+        return data
+
+    def lookup(self, part: Partition, kind: str, rid: str) -> dict[str, Any] | None:
+        """The live node `rid` of `kind` in `part`, or None (for per-item answers)."""
         data = self.node(rid)
         if data is not None and data["kind"] == kind and data["account"] == part.account \
                 and data["region"] == part.region:
             return data
-        raise not_found(kind, rid)
+        return None
 
     def find(self, kind: str, rid: str) -> dict[str, Any]:
         """A live node of `kind` in any partition (for cross-account/region links)."""
