@@ -18,6 +18,8 @@ import boto3
 import botocore.exceptions
 import waitress
 
+import api.check_cli as check_cli
+import api.diff_cli as diff_cli
 import api.importing as importing
 import api.reach as reach
 import api.state_cli as state_cli
@@ -63,8 +65,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     _draw_parser(commands)
     _snapshot_parser(commands)
     _import_parser(commands)
+    check_cli.add_parser(commands)
+    diff_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return check_cli.run(args)
+    if args.command == "diff":
+        return diff_cli.run(parser, args)
     if args.command == "snapshot":
         return _snapshot(args)
     if args.command == "import":

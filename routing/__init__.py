@@ -14,14 +14,16 @@ components, explanations with AWS's codes). The parts:
 * `places`: sources, destinations and their addresses; `analysis`: forward and return walks;
 * `components`, `explanations`: AWS's shapes for components and explanation codes;
 * `classes`: forwarding classes (members the network cannot tell apart); `matrix`: every pair
-  of subnets or security groups, one walk per class pair.
+  of subnets or security groups, one walk per class pair; `diff`: the flows two worlds'
+  matrices disagree on (change impact).
 """
 from __future__ import annotations
 
 from .analysis import Analysis, reachability
+from .diff import diff
 from .explanations import VOCABULARY as EXPLANATION_CODES
 from .matrix import matrix
 from .selection import Choice, select, subnet_table
 
-__all__ = ["Analysis", "Choice", "EXPLANATION_CODES", "matrix", "reachability", "select",
+__all__ = ["Analysis", "Choice", "EXPLANATION_CODES", "diff", "matrix", "reachability", "select",
            "subnet_table"]

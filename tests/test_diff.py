@@ -1,0 +1,168 @@
+"""Change impact: `routing.diff` and `ec2sim diff` between a world and a changed copy.
+
+The world: VPC A (subnets a1, a2) peered with VPC B (subnet b1), routes both ways; an
+interface in a1 (group `admin`) and one in a2 (group `web`, no ingress). The "before" world is
+a snapshot of it; the change is made through boto3 on the live world.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+import routing
+from api import diff_cli
+from api.cli import main
+from helpers import main_table
+from topology.core.world import World
+from topology.provision import state
+
+
+def build(ec2: Any) -> dict[str, str]:
+    a = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    b = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    ids = {"vpc_a": a, "vpc_b": b}
+    for name, vpc, cidr in (("a1", a, "10.0.1.0/24"), ("a2", a, "10.0.2.0/24"),
+                            ("b1", b, "10.1.1.0/24")):
+        ids[name] = ec2.create_subnet(VpcId=vpc, CidrBlock=cidr,
+                                      AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    pcx = ec2.create_vpc_peering_connection(VpcId=a, PeerVpcId=b)["VpcPeeringConnection"][
+        "VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    ids["table_a"] = main_table(ec2, a)
+    ec2.create_route(RouteTableId=ids["table_a"], DestinationCidrBlock="10.1.0.0/16",
+                     VpcPeeringConnectionId=pcx)
+    ec2.create_route(RouteTableId=main_table(ec2, b), DestinationCidrBlock="10.0.0.0/16",
+                     VpcPeeringConnectionId=pcx)
+    for name, subnet in (("admin", "a1"), ("web", "a2")):
+        ids[name] = ec2.create_security_group(GroupName=name, Description=name,
+                                              VpcId=a)["GroupId"]
+        ec2.create_network_interface(SubnetId=ids[subnet], Groups=[ids[name]])
+    return ids
+
+
+def open_ssh(ec2: Any, ids: dict[str, str]) -> None:
+    ec2.authorize_security_group_ingress(GroupId=ids["web"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+         "IpRanges": [{"CidrIp": "10.0.1.0/24"}]}])
+
+
+def drop_peer_route(ec2: Any, ids: dict[str, str]) -> None:
+    ec2.delete_route(RouteTableId=ids["table_a"], DestinationCidrBlock="10.1.0.0/16")
+
+
+@pytest.fixture
+def worlds(mock: Any, ec2: Any) -> tuple[World, World, dict[str, str], Any]:
+    """(before, after, ids, ec2): `after` is the live world the test changes."""
+    ids = build(ec2)
+    return state.load(state.dump(mock.world)), mock.world, ids, ec2
+
+
+# -- routing.diff ---------------------------------------------------------------------------
+def test_no_change_is_empty(worlds: Any) -> None:
+    before, after, _, _ = worlds
+    answer = routing.diff(before, after, kind="all", port=22)
+    assert not answer and answer.flows == []
+    assert diff_cli.render(answer, "text") == "no change\n"
+
+
+def test_security_group_rule_opens_ssh(worlds: Any) -> None:
+    before, after, ids, ec2 = worlds
+    open_ssh(ec2, ids)
+    answer = routing.diff(before, after, kind="security-group", port=22)
+    assert [(f.source, f.destination, f.opened) for f in answer.flows] == [
+        (ids["admin"], ids["web"], True)]
+    flow = answer.flows[0]
+    assert flow.code == "ENI_SG_RULES_MISMATCH"      # what blocked it before
+    assert flow.blocker == ids["web"]
+    assert flow.path and flow.path[-1].startswith("eni-")
+    assert flow.group == ("security-group", ids["vpc_a"], ids["vpc_a"], "tcp", "22")
+    # the subnet matrix leaves groups aside: nothing changed there; another port neither
+    assert not routing.diff(before, after, kind="subnet", port=22)
+    assert not routing.diff(before, after, kind="security-group", port=80)
+
+
+def test_removing_a_route_closes_flows(worlds: Any) -> None:
+    before, after, ids, ec2 = worlds
+    drop_peer_route(ec2, ids)
+    answer = routing.diff(before, after, port=443)
+    pairs = {(f.source, f.destination) for f in answer.closed}
+    assert pairs == {(ids[s], ids["b1"]) for s in ("a1", "a2")} | \
+        {(ids["b1"], ids[s]) for s in ("a1", "a2")}
+    assert answer.opened == []
+    forward = next(f for f in answer.flows if f.source == ids["a1"])
+    assert forward.code == "NO_ROUTE_TO_DESTINATION"
+    groups = answer.groups()
+    assert set(groups) == {("subnet", ids["vpc_a"], ids["vpc_b"], "tcp", "443"),
+                           ("subnet", ids["vpc_b"], ids["vpc_a"], "tcp", "443")}
+    assert all(len(flows) == 2 for flows in groups.values())
+    back = routing.diff(after, before, port=443)       # the other way round: all open
+    assert {(f.source, f.destination) for f in back.opened} == pairs and not back.closed
+
+
+def test_a_subnet_only_in_one_world(worlds: Any) -> None:
+    before, after, ids, ec2 = worlds
+    new = ec2.create_subnet(VpcId=ids["vpc_b"], CidrBlock="10.1.2.0/24",
+                            AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    answer = routing.diff(before, after, port=443)
+    assert answer.closed == []
+    assert {ids["b1"], ids["a1"], ids["a2"], new} == \
+        {f.source for f in answer.flows} | {f.destination for f in answer.flows}
+    assert all(f.code == "ABSENT" for f in answer.flows)
+    assert all(new in (f.source, f.destination) for f in answer.flows)
+
+
+# -- output formats and exit status ---------------------------------------------------------
+def _save(world: World, path: Path) -> str:
+    state.save(world, path)
+    return str(path)
+
+
+def test_formats_and_exit_status(worlds: Any, tmp_path: Path,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    before, after, ids, ec2 = worlds
+    first = _save(before, tmp_path / "before.json")
+    assert main(["diff", first, first]) == 0
+    assert capsys.readouterr().out == "no change\n"
+    open_ssh(ec2, ids)
+    drop_peer_route(ec2, ids)
+    second = _save(after, tmp_path / "after.json")
+    assert main(["diff", first, second, "--port", "22", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert (data["changed"], data["opened"], data["closed"]) == (True, 1, 4)
+    sg = next(g for g in data["groups"] if g["kind"] == "security-group")
+    assert sg["flows"][0]["change"] == "opened" and sg["ports"] == "22"
+    assert main(["diff", first, second, "--port", "22", "--format", "junit"]) == 1
+    suite = ElementTree.fromstring(capsys.readouterr().out.encode())
+    cases = suite.findall("testcase")
+    assert len(cases) == 5 and suite.get("failures") == "5"
+    types = sorted(c.find("failure").get("type") for c in cases)     # type: ignore[union-attr]
+    assert types == ["closed"] * 4 + ["opened"]
+    assert main(["diff", first, second, "--port", "22"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("1 opened, 4 closed\n") and "NO_ROUTE_TO_DESTINATION" in out
+
+
+def test_bad_sides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diff", str(tmp_path / "missing.json"), str(tmp_path / "x.json")]) == 2
+    assert "InvalidState" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["diff", "a.json"])              # AFTER missing
+
+
+def test_cli_on_saved_snapshots(worlds: Any, tmp_path: Path) -> None:
+    before, after, ids, ec2 = worlds
+    first = _save(before, tmp_path / "before.json")
+    drop_peer_route(ec2, ids)
+    second = _save(after, tmp_path / "after.json")
+    done = subprocess.run([sys.executable, "-m", "api.cli", "diff", first, second,
+                           "--kind", "subnet", "--format", "json"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    assert (data["opened"], data["closed"]) == (0, 4)
