@@ -1,0 +1,120 @@
+"""`ec2sim check POLICY.yaml`: evaluate a policy's assertions (docs/policies.md) against a
+world read from a snapshot file, a `serve --state` database or a running server.
+
+Prints PASS/FAIL per assertion with counterexamples, optionally writes JUnit XML for CI;
+exit status 0 when every assertion holds, 1 on any violation, 2 on a malformed policy or a
+world that cannot be read.
+"""
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import yaml
+
+import api.state_cli as state_cli
+from routing import assertions
+from routing.assertions import Counterexample, Result
+from topology.core.errors import TopologyError
+from topology.core.world import World
+from topology.provision import state
+
+
+def add_parser(commands: Any) -> None:
+    check = commands.add_parser(
+        "check", help="check a policy of reachability assertions (exit 0 holds, 1 violated)",
+        description="Evaluate the assertions of a policy file (docs/policies.md) against a "
+                    "world and print PASS/FAIL with counterexamples.")
+    check.add_argument("policy", metavar="POLICY.yaml")
+    where = check.add_mutually_exclusive_group(required=True)
+    where.add_argument("--endpoint-url", help="a running `ec2sim serve`")
+    where.add_argument("--state", help="the SQLite state file of `ec2sim serve --state`")
+    where.add_argument("--snapshot", help="a snapshot file (`ec2sim snapshot save`)")
+    check.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
+
+
+def run(args: Any) -> int:
+    try:
+        policy = load_policy(args.policy)
+    except assertions.PolicyError as err:
+        print(f"error: malformed policy {args.policy}: {err}", file=sys.stderr)
+        return 2
+    try:
+        world = _world(args)
+    except TopologyError as err:
+        print(f"error: {err.code}: {err.message}", file=sys.stderr)
+        return 2
+    results = assertions.evaluate(world, policy)
+    print("\n".join(text(results)))
+    if args.junit:
+        with open(args.junit, "wb") as out:
+            out.write(junit(results, args.policy))
+    return 0 if all(r.passed for r in results) else 1
+
+
+def load_policy(path: str) -> list[assertions.Assertion]:
+    """The parsed assertions of a YAML policy file; `PolicyError` when it is not one."""
+    try:
+        with open(path, encoding="utf-8") as source:
+            data = yaml.safe_load(source)
+    except OSError as err:
+        raise assertions.PolicyError(f"cannot read it: {err.strerror or err}") from None
+    except yaml.YAMLError as err:
+        raise assertions.PolicyError(f"not YAML: {err}") from None
+    return assertions.parse(data)
+
+
+def _world(args: Any) -> World:
+    if args.snapshot:
+        data = state_cli.read_file(args.snapshot)
+    elif args.state:
+        data = state_cli.from_state_file(args.state)
+    else:
+        data = state_cli.fetch(args.endpoint_url)
+    try:
+        return state.load(data)
+    except (ValueError, KeyError, TypeError) as err:
+        raise TopologyError(f"cannot load the world: {err}", "InvalidState") from None
+
+
+# -- output ------------------------------------------------------------------------------------
+def describe(example: Counterexample) -> str:
+    """A counterexample in one line."""
+    port = "all ports" if example.port is None else f"port {example.port}"
+    head = f"{example.source} -> {example.destination} {example.protocol} {port}"
+    if example.reachable:
+        return f"{head}: reachable via {' -> '.join(example.path)}"
+    where = f" at {example.component}" if example.component else ""
+    return f"{head}: blocked{where} [{example.code or 'NO_PATH'}]"
+
+
+def text(results: list[Result]) -> list[str]:
+    lines = []
+    for r in results:
+        verdict = "PASS" if r.passed else "FAIL"
+        lines.append(f"{verdict} {r.assertion.name} ({r.assertion.kind}, {r.checked} checked"
+                     + (f", {r.violations} violations)" if r.violations else ")"))
+        lines += [f"  {describe(c)}" for c in r.counterexamples]
+        if r.violations > len(r.counterexamples):
+            lines.append(f"  ... and {r.violations - len(r.counterexamples)} more")
+    failed = sum(not r.passed for r in results)
+    lines.append(f"{len(results) - failed} passed, {failed} failed")
+    return lines
+
+
+def junit(results: list[Result], policy: str) -> bytes:
+    """JUnit XML: one testsuite (the policy), one testcase per assertion."""
+    failed = sum(not r.passed for r in results)
+    suite = ET.Element("testsuite", name=f"ec2sim check {policy}", tests=str(len(results)),
+                       failures=str(failed), errors="0")
+    for r in results:
+        case = ET.SubElement(suite, "testcase", classname="ec2sim.policy",
+                             name=r.assertion.name)
+        if not r.passed:
+            failure = ET.SubElement(case, "failure", type=r.assertion.kind,
+                                    message=f"{r.violations} violations")
+            failure.text = "\n".join(describe(c) for c in r.counterexamples)
+    root = ET.Element("testsuites", tests=str(len(results)), failures=str(failed))
+    root.append(suite)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))

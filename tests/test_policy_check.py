@@ -1,0 +1,210 @@
+"""Policy checks (`routing.assertions`, `ec2sim check`): each assertion kind holding and
+violated, with the counterexample's source, destination, port and path or blocking code."""
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from api import mock_ec2
+from helpers import EXAMPLES, ROOT, ec2sim_cli, load_example
+from routing import assertions
+from topology.provision import state
+
+ANYWHERE = [{"CidrIp": "0.0.0.0/0"}]
+
+
+def image(ec2: Any) -> str:
+    return ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+
+
+def launch(ec2: Any, subnet: str, group: str, name: str, public: bool = False) -> str:
+    return ec2.run_instances(
+        ImageId=image(ec2), MinCount=1, MaxCount=1, InstanceType="t3.micro",
+        NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [group],
+                            "AssociatePublicIpAddress": public}],
+        TagSpecifications=[{"ResourceType": "instance",
+                            "Tags": [{"Key": "Name", "Value": name}]}])["Instances"][0][
+        "InstanceId"]
+
+
+def allow(ec2: Any, group: str, port: int, **peer: Any) -> None:
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": port, "ToPort": port, **peer}])
+
+
+@pytest.fixture
+def net(mock: mock_ec2, ec2: Any) -> dict[str, Any]:
+    """VPC a: a public web subnet (tier=web) behind an internet gateway, private app and
+    data subnets (tier=app, tier=data); VPC b, unconnected, with one instance."""
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    public = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    out: dict[str, Any] = {"vpc": vpc, "igw": igw, "world": mock.world}
+    for n, tier in enumerate(("web", "app", "data")):
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{n}.0/24", TagSpecifications=[
+            {"ResourceType": "subnet", "Tags": [{"Key": "tier", "Value": tier}]}])[
+            "Subnet"]["SubnetId"]
+        if tier == "web":
+            ec2.associate_route_table(RouteTableId=public, SubnetId=subnet)
+        group = ec2.create_security_group(GroupName=tier, Description=tier, VpcId=vpc)[
+            "GroupId"]
+        out[f"{tier}-sg"] = group
+        out[tier] = launch(ec2, subnet, group, tier, public=tier == "web")
+    allow(ec2, out["web-sg"], 443, IpRanges=ANYWHERE)
+    allow(ec2, out["data-sg"], 5432, UserIdGroupPairs=[{"GroupId": out["app-sg"]}])
+    other = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=other, CidrBlock="10.1.0.0/24")["Subnet"]["SubnetId"]
+    group = ec2.create_security_group(GroupName="b", Description="b", VpcId=other)["GroupId"]
+    out.update({"other": other, "other-subnet": subnet, "other-sg": group,
+                "b": launch(ec2, subnet, group, "b")})
+    return out
+
+
+def check(world: Any, **assertion: Any) -> assertions.Result:
+    (result,) = assertions.evaluate(world, assertions.parse(
+        {"assertions": [{"name": "it", **assertion}]}))
+    return result
+
+
+def only_example(result: assertions.Result) -> assertions.Counterexample:
+    assert not result.passed and result.counterexamples
+    return result.counterexamples[0]
+
+
+# -- deny --------------------------------------------------------------------------------------
+def test_deny_holds_when_nothing_opens_ssh(net):
+    result = check(net["world"], deny={"from": "internet", "to": "instances", "port": 22})
+    assert result.passed and result.checked == 4 and not result.counterexamples
+
+
+def test_deny_fails_with_the_path_of_an_open_port(net, ec2):
+    allow(ec2, net["web-sg"], 22, IpRanges=ANYWHERE)
+    found = only_example(check(net["world"], deny={"from": "internet", "to": "instances",
+                                                    "ports": [22]}))
+    assert (found.source, found.destination, found.protocol, found.port) == (
+        "internet", net["web"], "tcp", 22)
+    assert found.reachable and found.path[0] == net["igw"] and found.path[-1] == net["web"]
+    assert net["web-sg"] in found.path
+
+
+# -- only --------------------------------------------------------------------------------------
+def test_only_holds_when_data_admits_the_app_tier_alone(net):
+    result = check(net["world"], only={"to": {"tag": {"tier": "data"}},
+                                       "allowed": {"tag": {"tier": "app"}}, "port": 5432})
+    assert result.passed and result.checked > 0
+
+
+def test_only_fails_naming_the_outsider_that_gets_in(net, ec2):
+    allow(ec2, net["data-sg"], 5432, IpRanges=[{"CidrIp": "10.0.0.0/16"}])
+    result = check(net["world"], only={"to": {"tag": {"tier": "data"}},
+                                       "allowed": {"tag": {"tier": "app"}}, "port": 5432})
+    found = only_example(result)
+    assert (found.source, found.destination, found.port) == (net["web"], net["data"], 5432)
+    assert found.reachable and found.path[-1] == net["data"]
+    assert result.violations == 1      # the app tier is allowed; the internet does not get in
+
+
+# -- reach -------------------------------------------------------------------------------------
+def test_reach_holds_for_the_public_web_tier(net):
+    assert check(net["world"], reach={"from": {"tag": {"Name": "web"}}, "to": "internet",
+                                      "port": 443}).passed
+
+
+def test_reach_fails_with_the_blocking_component_and_code(net):
+    found = only_example(check(net["world"], allow={"from": {"vpc": net["vpc"]},
+                                                    "to": "internet", "port": 443}))
+    assert found.source in (net["app"], net["data"]) and found.destination == "internet"
+    assert found.port == 443 and not found.reachable
+    assert found.code == "NO_ROUTE_TO_DESTINATION" and found.component.startswith("rtb-")
+
+
+# -- isolated ----------------------------------------------------------------------------------
+def test_isolated_holds_between_unconnected_vpcs(net):
+    result = check(net["world"], isolated={"between": [{"vpc": net["vpc"]},
+                                                       {"vpc": net["other"]}]})
+    assert result.passed and result.checked == 6     # three instances in a, one in b, both ways
+
+
+def test_isolated_fails_once_peered(net, ec2):
+    pcx = ec2.create_vpc_peering_connection(VpcId=net["vpc"], PeerVpcId=net["other"])[
+        "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    main = ec2.describe_route_tables(Filters=[
+        {"Name": "vpc-id", "Values": [net["other"]]}])["RouteTables"][0]["RouteTableId"]
+    ec2.create_route(RouteTableId=main, DestinationCidrBlock="10.0.0.0/16",
+                     VpcPeeringConnectionId=pcx)
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [net["vpc"]]}])
+    for table in tables["RouteTables"]:
+        ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock="10.1.0.0/16",
+                         VpcPeeringConnectionId=pcx)
+    allow(ec2, net["other-sg"], 8080, IpRanges=[{"CidrIp": "10.0.0.0/16"}])
+    found = only_example(check(net["world"], isolated={
+        "between": [{"vpc": net["vpc"]}, {"vpc": net["other"]}]}))
+    assert found.destination == net["b"] and found.reachable and pcx in found.path
+    assert found.port is None and found.protocol == "-1"
+
+
+# -- the policy format -------------------------------------------------------------------------
+@pytest.mark.parametrize("bad", [
+    {}, {"assertions": []}, {"assertions": [{"deny": {"from": "internet", "to": "instances"}}]},
+    {"assertions": [{"name": "x", "deny": {"from": "internet"}}]},
+    {"assertions": [{"name": "x", "deny": {"from": "moon", "to": "instances"}}]},
+    {"assertions": [{"name": "x", "deny": {"from": "internet", "to": "instances",
+                                           "port": 70000}}]},
+    {"assertions": [{"name": "x", "deny": {}, "reach": {}}]},
+    {"assertions": [{"name": "x", "isolated": {"between": [{"vpc": "vpc-1"}]}}]},
+])
+def test_a_malformed_policy_is_refused(bad):
+    with pytest.raises(assertions.PolicyError):
+        assertions.parse(bad)
+
+
+# -- the command line --------------------------------------------------------------------------
+def test_check_on_a_snapshot_exits_1_and_writes_junit(net, ec2, tmp_path):
+    allow(ec2, net["web-sg"], 22, IpRanges=ANYWHERE)
+    snapshot = tmp_path / "world.json"
+    state.save(net["world"], snapshot)
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "assertions:\n"
+        "  - name: no ssh\n    deny: {from: internet, to: instances, port: 22}\n"
+        "  - name: web out\n    reach: {from: {tag: {tier: web}}, to: internet, port: 443}\n")
+    report = tmp_path / "out.xml"
+    done = ec2sim_cli("check", str(policy), "--snapshot", str(snapshot), "--junit", str(report))
+    assert done.returncode == 1, done.stderr
+    assert f"FAIL no ssh" in done.stdout and "PASS web out" in done.stdout
+    assert f"internet -> {net['web']} tcp port 22: reachable via {net['igw']}" in done.stdout
+    suite = ET.parse(report).getroot().find("testsuite")
+    assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("2", "1")
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    failure = cases["no ssh"].find("failure")
+    assert failure is not None and net["web"] in (failure.text or "")
+    assert cases["web out"].find("failure") is None
+
+
+def test_check_refuses_a_malformed_policy_with_status_2(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("assertions:\n  - name: x\n    deny: {from: moon, to: instances}\n")
+    snapshot = tmp_path / "world.json"
+    with mock_ec2() as mock:
+        state.save(mock.world, snapshot)
+    done = ec2sim_cli("check", str(policy), "--snapshot", str(snapshot))
+    assert done.returncode == 2 and "malformed policy" in done.stderr and "moon" in done.stderr
+
+
+def test_the_example_policy_holds_for_the_three_tier_example(tmp_path):
+    three_tier = load_example("three_tier")
+    with mock_ec2(seed=3) as mock:
+        three_tier.build(boto3.client("ec2", region_name="us-east-1"))
+        snapshot = tmp_path / "three_tier.json"
+        state.save(mock.world, snapshot)
+    done = ec2sim_cli("check", str(EXAMPLES / "policy.yaml"), "--snapshot", str(snapshot))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count("PASS ") == 5 and "5 passed, 0 failed" in done.stdout
+    assert Path(ROOT / "docs" / "policies.md").exists()
