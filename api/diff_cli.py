@@ -44,7 +44,7 @@ def add_parser(commands: Any) -> None:
 
 def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     """Load both sides, diff, print; the exit status."""
-    sides = [_where(parser, args, side) for side in ("before", "after")]   # usage first
+    sides = _sides(parser, args)       # usage errors before any loading
     try:
         before, after = (load_side(where) for where in sides)
         answer = routing.diff(before, after, protocol=args.protocol, port=args.port,
@@ -56,15 +56,21 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     return 1 if answer else 0
 
 
-def _where(parser: argparse.ArgumentParser, args: argparse.Namespace, side: str) -> str:
-    """What names one side, as `load_side` takes it; exactly one form per side."""
-    given = [v for v in (getattr(args, side), getattr(args, f"{side}_state"),
-                         getattr(args, f"{side}_endpoint_url")) if v]
-    if len(given) != 1:
-        parser.error(f"give {side.upper()} once: a snapshot file, sqlite:PATH, a URL, "
-                     f"--{side}-state or --{side}-endpoint-url")
-    state_file = getattr(args, f"{side}_state")
-    return "sqlite:" + state_file if state_file else str(given[0])
+def _sides(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
+    """What names each side, as `load_side` takes it. A side given by option takes no
+    positional, so the positionals fill the other sides in order."""
+    positional = [v for v in (args.before, args.after) if v]
+    sides = []
+    for side in ("before", "after"):
+        state_file, url = getattr(args, f"{side}_state"), getattr(args, f"{side}_endpoint_url")
+        if state_file and url:
+            parser.error(f"give --{side}-state or --{side}-endpoint-url, not both")
+        sides.append("sqlite:" + state_file if state_file else url or
+                     (positional.pop(0) if positional else ""))
+    if positional or not all(sides):
+        parser.error("give BEFORE and AFTER once each: a snapshot file, sqlite:PATH, a URL, "
+                     "--before-state/--after-state or --before-endpoint-url/--after-endpoint-url")
+    return sides
 
 
 def load_side(where: str) -> World:

@@ -17,6 +17,8 @@ import pytest
 
 import routing
 from api import diff_cli
+from api import state_cli
+from api.app import create_app
 from api.cli import main
 from helpers import main_table
 from topology.core.world import World
@@ -166,3 +168,48 @@ def test_cli_on_saved_snapshots(worlds: Any, tmp_path: Path) -> None:
     assert done.returncode == 1, done.stderr
     data = json.loads(done.stdout)
     assert (data["opened"], data["closed"]) == (0, 4)
+
+
+def test_state_databases(worlds: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                         ) -> None:
+    before, after, ids, ec2 = worlds
+    first, second = str(tmp_path / "before.db"), str(tmp_path / "after.db")
+    state_cli.to_state_file(first, state.dump(before))
+    drop_peer_route(ec2, ids)
+    state_cli.to_state_file(second, state.dump(after))
+    assert main(["diff", f"sqlite:{first}", "--after-state", second, "--kind", "subnet",
+                 "--port", "443", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["closed"] == 4
+    assert main(["diff", "--before-state", first, f"sqlite:{first}"]) == 0
+
+
+# -- HTTP -----------------------------------------------------------------------------------
+def test_post_diff(worlds: Any) -> None:
+    before, after, ids, ec2 = worlds
+    open_ssh(ec2, ids)
+    client = create_app(after).test_client()
+    answer = client.post("/_ec2sim/diff", json={"before": state.dump(before), "port": 22,
+                                                  "kind": "security-group"})
+    assert answer.status_code == 200
+    data = answer.get_json()
+    assert (data["opened"], data["closed"]) == (1, 0)
+    assert data["groups"][0]["flows"][0]["source"] == ids["admin"]
+    same = client.post("/_ec2sim/diff", json={"after": state.dump(after), "port": 22})
+    assert same.get_json()["changed"] is False
+    bad = client.post("/_ec2sim/diff", json={"before": state.dump(before), "port": 70000})
+    assert bad.status_code == 400
+    assert bad.get_json()["error"]["code"] == "InvalidParameterValue"
+    assert client.post("/_ec2sim/diff", data="x").status_code == 400
+
+
+def test_endpoint_url_side(worlds: Any, tmp_path: Path, start_server: Any,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    before, after, ids, ec2 = worlds
+    drop_peer_route(ec2, ids)
+    url = start_server()
+    state_cli.push(url, state.dump(after))
+    first = _save(before, tmp_path / "before.json")
+    assert main(["diff", first, "--after-endpoint-url", url, "--port", "443",
+                 "--kind", "subnet"]) == 1
+    assert capsys.readouterr().out.startswith("0 opened, 4 closed\n")
+    assert main(["diff", url, "--after-endpoint-url", url]) == 0

@@ -1,0 +1,65 @@
+"""`POST /_ec2sim/diff`: change impact over HTTP, answered in `ec2sim diff --format json`'s form.
+
+The body is JSON: `{"before": SNAPSHOT, "after": SNAPSHOT}`; a side left out is the served
+world (so `{"after": SNAPSHOT}` asks what a planned state would change). Optional members
+`protocol` (default tcp), `port` (default any) and `kind` (subnet, security-group, all;
+default all). Bad input is a 400 with `{"error": {"code", "message"}}`; the world is only read.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, Response, jsonify, request
+
+import routing
+from routing.diff import KINDS
+from topology.core.errors import TopologyError
+from topology.core.world import World
+from topology.provision import state
+
+PATH = "/_ec2sim/diff"
+
+
+def register(app: Flask, world: World) -> None:
+    """Serve `POST /_ec2sim/diff` for `world` from `app`."""
+    blueprint = Blueprint("diff", __name__)
+
+    @blueprint.post(PATH)
+    def answer() -> tuple[Response, int]:
+        body = request.get_json(silent=True)
+        try:
+            question = _question(body)
+            sides = [_side(world, body.get(name), name) for name in ("before", "after")]
+            result = routing.diff(*sides, **question)
+        except TopologyError as err:
+            return jsonify(error={"code": err.code, "message": err.message}), 400
+        return jsonify(result.as_dict()), 200
+
+    app.register_blueprint(blueprint)
+
+
+def _question(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict) or not ({"before", "after"} & set(body)):
+        raise TopologyError("The body must be JSON with a before and/or an after snapshot.",
+                            "MissingParameter")
+    port = body.get("port")
+    if port is not None and (not isinstance(port, int) or not 0 <= port <= 65535):
+        raise TopologyError(f"Value ({port}) for parameter port is invalid. Specify a port "
+                            "from 0 to 65535.", "InvalidParameterValue")
+    kind = body.get("kind", "all")
+    if kind not in KINDS:
+        raise TopologyError(f"Value ({kind}) for parameter kind is invalid. Valid values: "
+                            f"{', '.join(KINDS)}.", "InvalidParameterValue")
+    return {"protocol": str(body.get("protocol", "tcp")), "port": port, "kind": kind}
+
+
+def _side(world: World, data: Any, name: str) -> World:
+    """The posted snapshot as a world of its own, or the served world when none is posted."""
+    if data is None:
+        return world
+    try:
+        return state.load(data)
+    except state.StateError as err:
+        raise TopologyError(f"{name}: {err}", "InvalidState") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise TopologyError(f"{name}: the snapshot is damaged: {err!r}", "InvalidState") from None
