@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from netaddr import IPAddress, IPNetwork
+
 from topology.core.world import World
 from topology.network import network_interfaces as enis
 from topology.network import security_groups, subnets
@@ -128,25 +130,35 @@ def _vpc(world: World, rid: str, kind: str) -> str:
 
 # -- witnesses ---------------------------------------------------------------------------------
 def _witness(flow: Flow, open_world: World, shut_world: World, port: int | None) -> None:
-    """Fill the open path and the blocker from the engine, between interfaces of the two ends
-    (the matrix keeps neither); left empty when an end holds no interface."""
+    """Fill the open path and the blocker from the engine, from an interface of the source
+    to one of the destination (or, for a subnet, to its last address); left empty when the
+    source holds no interface, or when the walk disagrees with the matrix (the subnet
+    matrix leaves security groups aside, the walk does not)."""
     opened = _analyse(open_world, flow, port)
     if opened is not None and opened.network_path_found:
         flow.path = [c["Component"]["Id"] for c in opened.forward_path
                      if isinstance(c.get("Component"), dict)]
     shut = _analyse(shut_world, flow, port)
-    if shut is not None and not shut.network_path_found and shut.explanations:
+    if shut is None or shut.network_path_found or not shut.explanations:
+        return
+    code = shut.explanations[0].get("ExplanationCode")
+    if flow.code in (None, "ABSENT", code):
         flow.blocker = _blocker(shut.explanations[0])
-        flow.code = flow.code or shut.explanations[0].get("ExplanationCode")
+        flow.code = flow.code or code
 
 
 def _analyse(world: World, flow: Flow, port: int | None) -> Any:
-    ends = [_interface(world, rid, flow.kind) for rid in (flow.source, flow.destination)]
-    if None in ends or ends[0] == ends[1]:
+    source = _interface(world, flow.source, flow.kind)
+    destination = _interface(world, flow.destination, flow.kind)
+    address = None
+    if destination is None and flow.kind == "subnet" and flow.destination in world.graph:
+        address = str(IPAddress(IPNetwork(world.graph.nodes[flow.destination]["CidrBlock"])
+                                .last - 1))
+    if source is None or source == destination or (destination or address) is None:
         return None
     with world.lock:
-        return reachability(world, ends[0], ends[1], protocol=flow.protocol,
-                            destination_port=port)
+        return reachability(world, source, destination, protocol=flow.protocol,
+                            destination_port=port, destination_ip=address)
 
 
 def _interface(world: World, rid: str, kind: str) -> str | None:

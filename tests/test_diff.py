@@ -99,6 +99,8 @@ def test_removing_a_route_closes_flows(worlds: Any) -> None:
     assert answer.opened == []
     forward = next(f for f in answer.flows if f.source == ids["a1"])
     assert forward.code == "NO_ROUTE_TO_DESTINATION"
+    assert forward.blocker == ids["table_a"]           # the table that lost the route
+    assert forward.path[-2:] and any(c.startswith("pcx-") for c in forward.path)
     groups = answer.groups()
     assert set(groups) == {("subnet", ids["vpc_a"], ids["vpc_b"], "tcp", "443"),
                            ("subnet", ids["vpc_b"], ids["vpc_a"], "tcp", "443")}
