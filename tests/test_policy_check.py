@@ -2,6 +2,7 @@
 violated, with the counterexample's source, destination, port and path or blocking code."""
 from __future__ import annotations
 
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 
 from api import mock_ec2
 from helpers import EXAMPLES, ROOT, ec2sim_cli, load_example
+from processes import running
 from routing import assertions
 from topology.provision import state
 
@@ -178,7 +180,7 @@ def test_check_on_a_snapshot_exits_1_and_writes_junit(net, ec2, tmp_path):
     report = tmp_path / "out.xml"
     done = ec2sim_cli("check", str(policy), "--snapshot", str(snapshot), "--junit", str(report))
     assert done.returncode == 1, done.stderr
-    assert f"FAIL no ssh" in done.stdout and "PASS web out" in done.stdout
+    assert "FAIL no ssh" in done.stdout and "PASS web out" in done.stdout
     assert f"internet -> {net['web']} tcp port 22: reachable via {net['igw']}" in done.stdout
     suite = ET.parse(report).getroot().find("testsuite")
     assert suite is not None and (suite.get("tests"), suite.get("failures")) == ("2", "1")
@@ -208,3 +210,43 @@ def test_the_example_policy_holds_for_the_three_tier_example(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.count("PASS ") == 5 and "5 passed, 0 failed" in done.stdout
     assert Path(ROOT / "docs" / "policies.md").exists()
+
+
+POLICY = "assertions:\n  - name: no ssh\n    deny: {from: internet, to: instances, port: 22}\n"
+
+
+@pytest.fixture
+def open_ssh(net, ec2, tmp_path) -> tuple[Path, Path]:
+    """(policy, snapshot) where the web server is open to SSH from anywhere."""
+    allow(ec2, net["web-sg"], 22, IpRanges=ANYWHERE)
+    snapshot, policy = tmp_path / "world.json", tmp_path / "policy.yaml"
+    state.save(net["world"], snapshot)
+    policy.write_text(POLICY)
+    return policy, snapshot
+
+
+def test_check_reads_a_serve_state_database(net, open_ssh, tmp_path):
+    policy, snapshot = open_ssh
+    database = tmp_path / "ec2sim.db"
+    assert ec2sim_cli("snapshot", "load", str(snapshot), "--state", str(database)).returncode == 0
+    done = ec2sim_cli("check", str(policy), "--state", str(database))
+    assert done.returncode == 1 and f"internet -> {net['web']} tcp port 22" in done.stdout
+
+
+def test_check_asks_a_running_server(net, open_ssh):
+    policy, snapshot = open_ssh
+    port = 9311
+    with running([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], port) as url:
+        assert ec2sim_cli("snapshot", "load", str(snapshot), "--endpoint-url", url
+                          ).returncode == 0
+        done = ec2sim_cli("check", str(policy), "--endpoint-url", url)
+    assert done.returncode == 1 and f"internet -> {net['web']} tcp port 22" in done.stdout
+
+
+def test_check_without_a_policy_file_or_world_exits_2(tmp_path):
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    done = ec2sim_cli("check", str(tmp_path / "absent.yaml"), "--snapshot", "x.json")
+    assert done.returncode == 2 and "malformed policy" in done.stderr
+    done = ec2sim_cli("check", str(policy), "--snapshot", str(tmp_path / "absent.json"))
+    assert done.returncode == 2 and "InvalidState" in done.stderr
