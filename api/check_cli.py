@@ -7,6 +7,7 @@ world that cannot be read.
 """
 from __future__ import annotations
 
+import json
 import sys
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -32,6 +33,8 @@ def add_parser(commands: Any) -> None:
     where.add_argument("--state", help="the SQLite state file of `ec2sim serve --state`")
     where.add_argument("--snapshot", help="a snapshot file (`ec2sim snapshot save`)")
     check.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="what to print: PASS/FAIL lines (default) or JSON")
 
 
 def run(args: Any) -> int:
@@ -46,7 +49,10 @@ def run(args: Any) -> int:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 2
     results = assertions.evaluate(world, policy)
-    print("\n".join(text(results)))
+    if args.format == "json":
+        print(json.dumps(as_json(results), indent=2))
+    else:
+        print("\n".join(text(results)))
     if args.junit:
         with open(args.junit, "wb") as out:
             out.write(junit(results, args.policy))
@@ -101,6 +107,13 @@ def text(results: list[Result]) -> list[str]:
     failed = sum(not r.passed for r in results)
     lines.append(f"{len(results) - failed} passed, {failed} failed")
     return lines
+
+
+def as_json(results: list[Result]) -> list[dict[str, Any]]:
+    """One object per assertion: name, kind, passed, counts and counterexamples."""
+    return [{"name": r.assertion.name, "kind": r.assertion.kind, "passed": r.passed,
+             "checked": r.checked, "violations": r.violations,
+             "counterexamples": [c.as_dict() for c in r.counterexamples]} for r in results]
 
 
 def junit(results: list[Result], policy: str) -> bytes:

@@ -9,7 +9,7 @@ A policy (docs/policies.md) is a list of assertions, each a name and one kind:
 * `isolated`: the instances of two selections reach each other on nothing, both ways.
 
 Selectors pick the ends: `internet`, `instances` (all), `vpc: ID`, `subnet: ID`,
-`instance: ID`, `tag: {KEY: VALUE}` (an instance's own tag or its subnet's; shell-style
+`instance: ID`, `security-group: ID` (an instance with an interface in the group), `tag: {KEY: VALUE}` (an instance's own tag or its subnet's; shell-style
 wildcards in the value). The ends are instances (terminated ones left out) and the internet:
 the internet as a source enters through each internet gateway; as a destination it is a
 public address (`INTERNET_ADDRESS`). Each pair is one `routing.reachability` walk, so a
@@ -27,6 +27,7 @@ from typing import Any
 from topology.compute import instances
 from topology.core import schema
 from topology.core.world import World
+from topology.network import network_interfaces
 
 from .analysis import reachability
 
@@ -36,7 +37,7 @@ __all__ = ["Assertion", "Counterexample", "INTERNET", "INTERNET_ADDRESS", "KINDS
 INTERNET = "internet"
 INTERNET_ADDRESS = "8.8.8.8"          # stands for "somewhere on the internet" as a destination
 KINDS = ("deny", "only", "reach", "allow", "isolated")
-SELECTOR_KEYS = ("vpc", "subnet", "instance", "tag")
+SELECTOR_KEYS = ("vpc", "subnet", "instance", "security-group", "tag")
 PROTOCOLS = ("tcp", "udp", "icmp", "-1")
 MAX_EXAMPLES = 5                      # counterexamples kept per assertion
 
@@ -173,6 +174,9 @@ def _matches(world: World, iid: str, selector: Any) -> bool:
         return subnet == value
     if key == "vpc":
         return instances.vpc_of(world, iid) == value
+    if key == "security-group":
+        return any(value in network_interfaces.groups(world, eni)
+                   for eni, _ in instances.interfaces(world, iid))
     return any(all(k in tags and fnmatchcase(tags[k], str(v)) for k, v in value.items())
                for tags in (world.tags(iid), world.tags(subnet) if subnet else {}))
 
@@ -187,25 +191,26 @@ def select(world: World, selectors: tuple[Any, ...]) -> list[str]:
 # -- evaluation --------------------------------------------------------------------------------
 def evaluate(world: World, policy: list[Assertion]) -> list[Result]:
     """Each assertion's result against `world`."""
+    memo: dict[tuple[str, str, str, int | None], Counterexample] = {}
     with world.lock:
-        return [_evaluate(world, a) for a in policy]
+        return [_evaluate(world, a, memo) for a in policy]
 
 
-def _evaluate(world: World, a: Assertion) -> Result:
+def _evaluate(world: World, a: Assertion, memo: dict[Any, Counterexample]) -> Result:
     result = Result(a, True)
     if a.kind == "isolated":
         one, two = select(world, a.sources), select(world, a.destinations)
         pairs = [(s, d) for s in one for d in two] + [(d, s) for s in one for d in two]
-        _expect(world, a, result, pairs, want=False)
+        _expect(world, a, memo, result, pairs, want=False)
     elif a.kind == "deny":
-        _expect(world, a, result, _pairs(world, a.sources, a.destinations), want=False)
+        _expect(world, a, memo, result, _pairs(world, a.sources, a.destinations), want=False)
     elif a.kind == "reach":
-        _expect(world, a, result, _pairs(world, a.sources, a.destinations), want=True)
+        _expect(world, a, memo, result, _pairs(world, a.sources, a.destinations), want=True)
     else:     # only: every source outside `allowed` must not reach
         allowed = set(select(world, a.allowed))
         outsiders = [s for s in [INTERNET, *_instances(world)] if s not in allowed]
         pairs = [(s, d) for s in outsiders for d in select(world, a.destinations)]
-        _expect(world, a, result, pairs, want=False)
+        _expect(world, a, memo, result, pairs, want=False)
     result.passed = result.violations == 0
     return result
 
@@ -215,14 +220,17 @@ def _pairs(world: World, sources: tuple[Any, ...], destinations: tuple[Any, ...]
     return [(s, d) for s in select(world, sources) for d in select(world, destinations)]
 
 
-def _expect(world: World, a: Assertion, result: Result, pairs: list[tuple[str, str]],
-            want: bool) -> None:
+def _expect(world: World, a: Assertion, memo: dict[Any, Counterexample], result: Result,
+            pairs: list[tuple[str, str]], want: bool) -> None:
+    """Walk each pair on each port (once per policy: `memo`); count what is not `want`."""
     for src, dst in pairs:
         if src == dst or (src == INTERNET and dst == INTERNET):
             continue
         for port in a.ports:
             result.checked += 1
-            found = _probe(world, src, dst, a.protocol, port)
+            key = (src, dst, a.protocol, port)
+            found = memo.get(key) or memo.setdefault(key, _probe(world, src, dst, a.protocol,
+                                                                   port))
             if found.reachable != want:
                 result.violations += 1
                 if len(result.counterexamples) < MAX_EXAMPLES:

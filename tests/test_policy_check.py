@@ -2,6 +2,7 @@
 violated, with the counterexample's source, destination, port and path or blocking code."""
 from __future__ import annotations
 
+import json
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -250,3 +251,25 @@ def test_check_without_a_policy_file_or_world_exits_2(tmp_path):
     assert done.returncode == 2 and "malformed policy" in done.stderr
     done = ec2sim_cli("check", str(policy), "--snapshot", str(tmp_path / "absent.json"))
     assert done.returncode == 2 and "InvalidState" in done.stderr
+
+
+def test_check_prints_json(net, open_ssh):
+    policy, snapshot = open_ssh
+    done = ec2sim_cli("check", str(policy), "--snapshot", str(snapshot), "--format", "json")
+    assert done.returncode == 1, done.stderr
+    (answer,) = json.loads(done.stdout)
+    assert (answer["name"], answer["kind"], answer["passed"], answer["violations"]) == (
+        "no ssh", "deny", False, 1)
+    example = answer["counterexamples"][0]
+    assert (example["source"], example["destination"], example["port"]) == (
+        "internet", net["web"], 22)
+    assert example["reachable"] and example["path"][0] == net["igw"]
+
+
+def test_a_security_group_selector_picks_its_members(net, ec2):
+    allow(ec2, net["web-sg"], 22, IpRanges=ANYWHERE)
+    assert check(net["world"], deny={"from": "internet",
+                                     "to": {"security-group": net["app-sg"]}, "port": 22}).passed
+    found = only_example(check(net["world"], deny={
+        "from": "internet", "to": {"security-group": net["web-sg"]}, "port": 22}))
+    assert found.destination == net["web"]
