@@ -83,8 +83,11 @@ def load_side(where: str) -> World:
         data = state_cli.read_file(where)
     try:
         return state.load(data)
-    except (state.StateError, ValueError) as err:
+    except state.StateError as err:
         raise TopologyError(f"cannot load {where}: {err}", "InvalidState") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise TopologyError(f"cannot load {where}: the snapshot is damaged: {err!r}",
+                            "InvalidState") from None
 
 
 # -- output -----------------------------------------------------------------------------------

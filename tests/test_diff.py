@@ -155,6 +155,14 @@ def test_formats_and_exit_status(worlds: Any, tmp_path: Path,
 def test_bad_sides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(tmp_path / "missing.json"), str(tmp_path / "x.json")]) == 2
     assert "InvalidState" in capsys.readouterr().err
+    damaged = tmp_path / "damaged.json"
+    data = state.dump(World(1))
+    damaged.write_text(json.dumps({**data, "nodes": [{"x": 1}]}))
+    assert main(["diff", str(damaged), str(damaged)]) == 2
+    assert "damaged" in capsys.readouterr().err
+    empty = _save(World(1), tmp_path / "empty.json")
+    assert main(["diff", empty, empty, "--protocol", "gre"]) == 2
+    assert "InvalidParameterValue" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["diff", "a.json"])              # AFTER missing
 
