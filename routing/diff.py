@@ -25,6 +25,7 @@ from .matrix import Matrix, matrix
 __all__ = ["Diff", "Flow", "diff"]
 
 KINDS = ("subnet", "security-group", "all")
+Holders = dict[tuple[int, str], dict[str, str]]   # (id(world), kind) -> end -> interface
 # members of an Explanation naming what blocks, most specific first
 _BLOCKERS = ("SecurityGroup", "Acl", "RouteTable", "InternetGateway", "NatGateway",
              "VpcPeeringConnection", "TransitGatewayRouteTable", "TransitGatewayAttachment",
@@ -94,16 +95,17 @@ def diff(world_a: World, world_b: World, *, protocol: str = "tcp", port: int | N
     security groups). Raises `InvalidParameterValue` as `matrix` does."""
     kinds = ("subnet", "security-group") if kind == "all" else (kind,)
     flows: list[Flow] = []
+    holders: Holders = {}
     for one in kinds:
         before = matrix(world_a, one, protocol=protocol, port=port)
         after = matrix(world_b, one, protocol=protocol, port=port)
-        flows += _changed(world_a, world_b, before, after, one, protocol, port)
+        flows += _changed(world_a, world_b, before, after, one, protocol, port, holders)
     flows.sort(key=lambda f: (f.group, f.source, f.destination))
     return Diff(flows)
 
 
 def _changed(world_a: World, world_b: World, before: Matrix, after: Matrix, kind: str,
-             protocol: str, port: int | None) -> list[Flow]:
+             protocol: str, port: int | None, holders: Holders) -> list[Flow]:
     flows = []
     ports = "all" if port is None else str(port)
     for pair in sorted(set(before) | set(after)):
@@ -115,7 +117,7 @@ def _changed(world_a: World, world_b: World, before: Matrix, after: Matrix, kind
         flow = Flow(pair[0], pair[1], kind, protocol, ports, now,
                     _vpc(open_world, pair[0], kind), _vpc(open_world, pair[1], kind),
                     code=shut.blocked_by.get(pair) or (None if pair in shut else "ABSENT"))
-        _witness(flow, open_world, shut_world, port)
+        _witness(flow, open_world, shut_world, port, holders)
         flows.append(flow)
     return flows
 
@@ -129,16 +131,17 @@ def _vpc(world: World, rid: str, kind: str) -> str:
 
 
 # -- witnesses ---------------------------------------------------------------------------------
-def _witness(flow: Flow, open_world: World, shut_world: World, port: int | None) -> None:
+def _witness(flow: Flow, open_world: World, shut_world: World, port: int | None,
+             holders: Holders) -> None:
     """Fill the open path and the blocker from the engine, from an interface of the source
     to one of the destination (or, for a subnet, to its last address); left empty when the
     source holds no interface, or when the walk disagrees with the matrix (the subnet
     matrix leaves security groups aside, the walk does not)."""
-    opened = _analyse(open_world, flow, port)
+    opened = _analyse(open_world, flow, port, holders)
     if opened is not None and opened.network_path_found:
         flow.path = [c["Component"]["Id"] for c in opened.forward_path
                      if isinstance(c.get("Component"), dict)]
-    shut = _analyse(shut_world, flow, port)
+    shut = _analyse(shut_world, flow, port, holders)
     if shut is None or shut.network_path_found or not shut.explanations:
         return
     code = shut.explanations[0].get("ExplanationCode")
@@ -147,9 +150,9 @@ def _witness(flow: Flow, open_world: World, shut_world: World, port: int | None)
         flow.code = flow.code or code
 
 
-def _analyse(world: World, flow: Flow, port: int | None) -> Any:
-    source = _interface(world, flow.source, flow.kind)
-    destination = _interface(world, flow.destination, flow.kind)
+def _analyse(world: World, flow: Flow, port: int | None, holders: Holders) -> Any:
+    source = _interface(world, flow.source, flow.kind, holders)
+    destination = _interface(world, flow.destination, flow.kind, holders)
     address = None
     if destination is None and flow.kind == "subnet" and flow.destination in world.graph:
         address = str(IPAddress(IPNetwork(world.graph.nodes[flow.destination]["CidrBlock"])
@@ -161,17 +164,20 @@ def _analyse(world: World, flow: Flow, port: int | None) -> Any:
                             destination_port=port, destination_ip=address)
 
 
-def _interface(world: World, rid: str, kind: str) -> str | None:
-    """An interface in the subnet or holding the group, in the given world."""
-    if rid not in world.graph.nodes or world.graph.nodes[rid].get("deleted"):
-        return None
-    for eni, data in world.graph.nodes(data=True):
-        if data.get("kind") != enis.KIND or data.get("deleted"):
-            continue
-        if rid == (enis.subnet_of(world, eni) if kind == "subnet" else None) or \
-                (kind != "subnet" and rid in enis.groups(world, eni)):
-            return str(eni)
-    return None
+def _interface(world: World, rid: str, kind: str, holders: Holders) -> str | None:
+    """An interface in the subnet or holding the group, in the given world (indexed once
+    per world and kind for one diff: it is asked for every changed flow)."""
+    key = (id(world), kind)
+    if key not in holders:
+        found: dict[str, str] = {}
+        for eni, data in world.graph.nodes(data=True):
+            if data.get("kind") != enis.KIND or data.get("deleted"):
+                continue
+            ends = [enis.subnet_of(world, eni)] if kind == "subnet" else enis.groups(world, eni)
+            for end in ends:
+                found.setdefault(end, str(eni))
+        holders[key] = found
+    return holders[key].get(rid)
 
 
 def _blocker(explanation: dict[str, Any]) -> str | None:
