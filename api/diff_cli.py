@@ -36,7 +36,8 @@ def add_parser(commands: Any) -> None:
         cmd.add_argument(f"--{side}-state", metavar="PATH", help=f"{side}: a state database")
         cmd.add_argument(f"--{side}-endpoint-url", metavar="URL", help=f"{side}: a server")
     cmd.add_argument("--protocol", default="tcp", help="tcp, udp, icmp or -1 (default tcp)")
-    cmd.add_argument("--port", type=int, help="destination port (default: any)")
+    cmd.add_argument("--port", type=int, action="append",
+                     help="destination port, repeatable (default: any port)")
     cmd.add_argument("--kind", choices=KINDS, default="all",
                      help="compare subnets, security groups or both (default all)")
     cmd.add_argument("--format", choices=FORMATS, default="text")
@@ -47,13 +48,22 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     sides = _sides(parser, args)       # usage errors before any loading
     try:
         before, after = (load_side(where) for where in sides)
-        answer = routing.diff(before, after, protocol=args.protocol, port=args.port,
-                              kind=args.kind)
+        answer = _each_port(before, after, args)
     except TopologyError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 2
     sys.stdout.write(render(answer, args.format))
     return 1 if answer else 0
+
+
+def _each_port(before: World, after: World, args: argparse.Namespace) -> Diff:
+    """One diff per asked port (the matrix answers one port, or any), flows merged."""
+    flows: list[Flow] = []
+    for port in args.port or [None]:
+        flows += routing.diff(before, after, protocol=args.protocol, port=port,
+                              kind=args.kind).flows
+    flows.sort(key=lambda f: (f.group, f.source, f.destination))
+    return Diff(flows)
 
 
 def _sides(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:

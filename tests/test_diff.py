@@ -150,6 +150,11 @@ def test_formats_and_exit_status(worlds: Any, tmp_path: Path,
     assert main(["diff", first, second, "--port", "22"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("1 opened, 4 closed\n") and "NO_ROUTE_TO_DESTINATION" in out
+    assert main(["diff", first, second, "--port", "22", "--port", "80", "--format",
+                 "json"]) == 1               # port 80 stays shut to the group: route flows only
+    data = json.loads(capsys.readouterr().out)
+    assert (data["opened"], data["closed"]) == (1, 8)
+    assert sorted({g["ports"] for g in data["groups"]}) == ["22", "80"]
 
 
 def test_bad_sides(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
