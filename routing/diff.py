@@ -92,7 +92,22 @@ class Diff:
 def diff(world_a: World, world_b: World, *, protocol: str = "tcp", port: int | None = None,
          kind: str = "subnet") -> Diff:
     """The flows reachable in one world and not in the other (`kind` "all": subnets and
-    security groups). Raises `InvalidParameterValue` as `matrix` does."""
+    security groups). Raises `InvalidParameterValue` as `matrix` does.
+
+    >>> from topology.core.world import World
+    >>> from topology.network import subnets, vpcs
+    >>> from topology.provision import state
+    >>> before = World(seed=1)
+    >>> part = before.partition("123456789012", "eu-west-1")
+    >>> vpc = vpcs.create(before, part, "10.0.0.0/16")
+    >>> a = subnets.create(before, part, vpc, "10.0.1.0/24")
+    >>> after = state.load(state.dump(before))
+    >>> b = subnets.create(after, after.partition("123456789012", "eu-west-1"), vpc,
+    ...                    "10.0.2.0/24")
+    >>> answer = diff(before, after, port=443)
+    >>> len(answer.opened), len(answer.closed), {f.code for f in answer.flows}
+    (3, 0, {'ABSENT'})
+    """
     kinds = ("subnet", "security-group") if kind == "all" else (kind,)
     flows: list[Flow] = []
     holders: Holders = {}
