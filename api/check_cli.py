@@ -19,7 +19,6 @@ from routing import assertions
 from routing.assertions import Counterexample, Result
 from topology.core.errors import TopologyError
 from topology.core.world import World
-from topology.provision import state
 
 
 def add_parser(commands: Any) -> None:
@@ -73,15 +72,10 @@ def load_policy(path: str) -> list[assertions.Assertion]:
 
 def _world(args: Any) -> World:
     if args.snapshot:
-        data = state_cli.read_file(args.snapshot)
-    elif args.state:
-        data = state_cli.from_state_file(args.state)
-    else:
-        data = state_cli.fetch(args.endpoint_url)
-    try:
-        return state.load(data)
-    except (ValueError, KeyError, TypeError) as err:
-        raise TopologyError(f"cannot load the world: {err}", "InvalidState") from None
+        return state_cli.world_of(state_cli.read_file(args.snapshot), args.snapshot)
+    if args.state:
+        return state_cli.world_of(state_cli.from_state_file(args.state), args.state)
+    return state_cli.world_of(state_cli.fetch(args.endpoint_url), args.endpoint_url)
 
 
 # -- output ------------------------------------------------------------------------------------

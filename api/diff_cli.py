@@ -18,7 +18,6 @@ import routing
 from routing.diff import KINDS, Diff, Flow
 from topology.core.errors import TopologyError
 from topology.core.world import World
-from topology.provision import state
 
 FORMATS = ("text", "json", "junit")
 
@@ -91,13 +90,7 @@ def load_side(where: str) -> World:
         data = state_cli.fetch(where)
     else:
         data = state_cli.read_file(where)
-    try:
-        return state.load(data)
-    except state.StateError as err:
-        raise TopologyError(f"cannot load {where}: {err}", "InvalidState") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        raise TopologyError(f"cannot load {where}: the snapshot is damaged: {err!r}",
-                            "InvalidState") from None
+    return state_cli.world_of(data, where)
 
 
 # -- output -----------------------------------------------------------------------------------

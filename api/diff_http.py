@@ -15,7 +15,8 @@ import routing
 from routing.diff import KINDS
 from topology.core.errors import TopologyError
 from topology.core.world import World
-from topology.provision import state
+
+from . import state_cli
 
 PATH = "/_ec2sim/diff"
 
@@ -57,9 +58,4 @@ def _side(world: World, data: Any, name: str) -> World:
     """The posted snapshot as a world of its own, or the served world when none is posted."""
     if data is None:
         return world
-    try:
-        return state.load(data)
-    except state.StateError as err:
-        raise TopologyError(f"{name}: {err}", "InvalidState") from None
-    except (KeyError, TypeError, ValueError, AttributeError) as err:
-        raise TopologyError(f"{name}: the snapshot is damaged: {err!r}", "InvalidState") from None
+    return state_cli.world_of(data, name)

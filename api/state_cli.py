@@ -14,6 +14,7 @@ import urllib.request
 from typing import Any
 
 from topology.core.errors import TopologyError
+from topology.core.world import World
 from topology.provision import state, store
 
 STATE_PATH = "/_ec2sim/state"
@@ -96,6 +97,18 @@ def to_state_file(path: str, data: dict[str, Any]) -> None:
             world.persister.close()
     except (store.StoreError, OSError, sqlite3.Error) as err:
         raise TopologyError(f"cannot write {path}: {err}", "InvalidState") from None
+
+
+def world_of(data: Any, where: str) -> World:
+    """A fresh world from the snapshot `data` read from `where`; a snapshot of another
+    format or a damaged one is an `InvalidState` error naming `where`."""
+    try:
+        return state.load(data)
+    except state.StateError as err:
+        raise TopologyError(f"cannot load {where}: {err}", "InvalidState") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as err:
+        raise TopologyError(f"cannot load {where}: the snapshot is damaged: {err!r}",
+                            "InvalidState") from None
 
 
 def save(path: str, *, endpoint_url: str | None = None, state_file: str | None = None) -> int:
