@@ -13,6 +13,8 @@ components, explanations with AWS's codes). The parts:
   where the packet goes on (`walk.Onward`) for `forwarding` to follow (no module calls back up);
 * `places`: sources, destinations and their addresses; `analysis`: forward and return walks;
 * `components`, `explanations`: AWS's shapes for components and explanation codes;
+* `ends`: a question's ends as people give them (ids, ARNs, addresses an interface holds);
+  `words`: an answer in plain words (hops, blockers, what a code means);
 * `classes`: forwarding classes (members the network cannot tell apart); `matrix`: every pair
   of subnets or security groups, one walk per class pair; `diff`: the flows two worlds'
   matrices disagree on (change impact).
