@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import product
 from typing import Any
 
 from netaddr import IPAddress, IPNetwork
@@ -426,3 +427,106 @@ def _common(*sets: Ports) -> Ports:
 
 def _region(ev: _Evaluator, rid: str) -> str:
     return str(ev.world.graph.nodes[rid]["region"])
+
+
+# -- a matrix in parts (routing.distributed) ---------------------------------------------------
+Cell = bool | str | None       # a pair's answer: True, or blocked with a code (str) or without
+
+
+class Rows:
+    """One matrix evaluated by rows: the rows of any group of sources (subnet forwarding
+    classes, or security groups for the `security-group` kind) answer on their own against
+    the same world, and `assemble` puts rows into the `Matrix` that `matrix` gives. A row is
+    a `Cell` per destination class (subnets; at its own class a pair: to itself, to its
+    class's other subnets) or per destination group; `walks` counts this object's walks."""
+
+    def __init__(self, world: World, kind: str = "subnet", *, protocol: str = "tcp",
+                 port: int | None = None, account: str | None = None,
+                 region: str | None = None, vpc: str | None = None) -> None:
+        _check(kind, port)
+        ports = single(port, ALL_PORTS)
+        self.world, self.kind = world, kind
+        self.evaluators = [_Evaluator(world, number, ports) for number in _protocols(protocol)]
+        self._memos: list[dict[tuple[int, int], _Verdict]] = [{} for _ in self.evaluators]
+        with world.lock:
+            self.scope = Scope(world, account, region, vpc)
+            self.interface_classes = [] if kind == "subnet" else self.scope.interface_classes()
+            self.groups = [] if kind == "subnet" else self.scope.groups()
+        self.holders: dict[str, list[InterfaceClass]] = {}
+        for cls in self.interface_classes:
+            for group in cls.groups:
+                self.holders.setdefault(group, []).append(cls)
+
+    @property
+    def count(self) -> int:
+        """The number of rows (source classes, or groups)."""
+        return len(self.scope.subnet_classes) if self.kind == "subnet" else len(self.groups)
+
+    @property
+    def classes(self) -> int:
+        return len(self.scope.subnet_classes if self.kind == "subnet"
+                   else self.interface_classes)
+
+    @property
+    def walks(self) -> int:
+        return sum(ev.walks for ev in self.evaluators)
+
+    def evaluate(self, sources: Iterable[int]) -> list[list[Any]]:
+        """The rows of the sources numbered `sources`."""
+        with self.world.lock:
+            if self.kind == "subnet":
+                return [self._subnet_row(i) for i in sources]
+            return [self._group_row(i) for i in sources]
+
+    def _subnet_row(self, i: int) -> list[Any]:
+        classes = self.scope.subnet_classes
+        src, row = classes[i], []
+        for dst in classes:
+            if dst is src:
+                other = _cell([ev.between(src, src) for ev in self.evaluators]) \
+                    if len(src.subnets) > 1 else None
+                row.append((_cell([ev.between(src, src, same=True) for ev in self.evaluators]),
+                            other))
+            else:
+                row.append(_cell([ev.between(src, dst) for ev in self.evaluators]))
+        return row
+
+    def _group_row(self, i: int) -> list[Cell]:
+        sources = self.holders.get(self.groups[i], ())
+        return [_cell([_first_passing(ev, sources, self.holders.get(b, ()), memo)
+                       for ev, memo in zip(self.evaluators, self._memos)])
+                for b in self.groups]
+
+    def assemble(self, rows: list[list[Any]]) -> Matrix:
+        """The matrix of all the rows, in source order (`rows[i]` is source i's)."""
+        answer = Matrix()
+        answer.classes = self.classes
+        if self.kind == "subnet":
+            classes = self.scope.subnet_classes
+            for src, row in zip(classes, rows):
+                for dst, cell in zip(classes, row):
+                    if dst is src:
+                        for a in src.subnets:
+                            for b in src.subnets:
+                                _fill(answer, [(a, b)], cell[0] if a == b else cell[1])
+                    else:
+                        _fill(answer, list(product(src.subnets, dst.subnets)), cell)
+        else:
+            for a, row in zip(self.groups, rows):
+                for b, cell in zip(self.groups, row):
+                    _fill(answer, [(a, b)], cell)
+        return answer
+
+
+def _cell(verdicts: list[_Verdict | None]) -> Cell:
+    """One pair's answer over the protocols' verdicts: reachable if any protocol gets
+    through, else the first protocol's code (as `_union` unites whole matrices)."""
+    if any(v is not None and v.passed for v in verdicts):
+        return True
+    return verdicts[0].code if verdicts[0] is not None else None
+
+
+def _fill(answer: Matrix, pairs: list[Pair], cell: Cell) -> None:
+    answer.update(dict.fromkeys(pairs, cell is True))
+    if isinstance(cell, str):
+        answer.blocked_by.update(dict.fromkeys(pairs, cell))

@@ -1,0 +1,229 @@
+"""The matrix and policy checks on a Dask cluster, partitioned by source.
+
+`matrix(world, kind, dask=...)` answers as `routing.matrix` does, pair for pair, with the same
+`blocked_by`; `evaluate(world, policy, dask=...)` as `routing.assertions.evaluate`. `dask` is
+a scheduler address (`tcp://host:8786`), `"local"` (a `distributed.LocalCluster`, one
+single-threaded worker process per core), `"none"` (this process only), `"auto"` (local
+when the work is big enough to pay for a cluster: `LOCAL_FROM_PAIRS` source by destination
+classes for a matrix, `LOCAL_FROM_WALKS` walks for a check; else this process), or a
+`distributed.Client`.
+
+How: the world is shipped once (`client.scatter(..., broadcast=True)`), as a *reading copy*
+of its graph and indexes (`pack`; a world holds a lock and counters, which do not pickle,
+and pickling the graph is about three times cheaper than a JSON snapshot); each worker
+rebuilds it once (`unpack`) and keeps its `matrix.Rows` between tasks, so a worker's walks
+are shared by all the sources it evaluates. A task evaluates the rows of a run of
+consecutive sources — subnet forwarding classes, or security groups for the
+`security-group` kind — against every destination, and returns compact rows (one cell per
+destination class); this process expands them into the `Matrix` in source order
+(`Rows.assemble`). A check's walks (one per class pair and port,
+`routing.assertions.Context`) are partitioned by their source's class the same way, and
+the policy is then evaluated here over their answers.
+
+Dask is imported when a cluster is used, never at import time.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from topology.core.partition import Partition
+from topology.core.world import World
+
+from . import assertions
+from .assertions import Assertion, Counterexample, Result
+from .matrix import Matrix, Rows
+from .matrix import matrix as single_matrix
+
+__all__ = ["LOCAL_FROM_PAIRS", "LOCAL_FROM_WALKS", "connect", "evaluate", "matrix", "pack",
+           "unpack"]
+
+LOCAL_FROM_PAIRS = 400_000     # source x destination classes: about 30 s in one process
+LOCAL_FROM_WALKS = 20_000      # a check's walks: about 30 s in one process
+TASKS_PER_WORKER = 8           # runs of sources per worker: balance against per-task cost
+MODES = ("auto", "local", "none")
+
+# a worker's state: the world it was sent (by token) and its matrices' rows
+_WORLDS: dict[str, World] = {}
+_ROWS: dict[tuple[Any, ...], Rows] = {}
+
+
+# -- the public functions ----------------------------------------------------------------------
+def matrix(world: World, kind: str = "subnet", *, dask: Any = "auto", protocol: str = "tcp",
+           port: int | None = None, account: str | None = None, region: str | None = None,
+           vpc: str | None = None) -> Matrix:
+    """`routing.matrix`, on the cluster `dask` names (see the module's docstring)."""
+    spec = {"kind": kind, "protocol": protocol, "port": port, "account": account,
+            "region": region, "vpc": vpc}
+    rows = Rows(world, **spec)          # the scope here too: it numbers and expands the rows
+    if dask == "none" or (dask == "auto" and rows.count ** 2 < LOCAL_FROM_PAIRS):
+        return single_matrix(world, **spec)
+    with connect(dask) as client:
+        shipped, token = ship(client, world)
+        try:
+            runs = _runs(rows.count, _workers(client))
+            futures = [client.submit(_rows_task, shipped, token, spec, start, stop, pure=False)
+                       for start, stop in runs]
+            answers = sorted(client.gather(futures))
+        finally:
+            _forget(client, shipped, token)
+    answer = rows.assemble([row for _, part, _ in answers for row in part])
+    answer.walks = sum(walks for _, _, walks in answers)
+    return answer
+
+
+def evaluate(world: World, policy: list[Assertion], *, dask: Any = "auto") -> list[Result]:
+    """`routing.assertions.evaluate`, its walks on the cluster `dask` names: every class
+    pair and port the policy asks about is planned here (`_Planner`), the walks are
+    partitioned by their source's class, and the assertions are then answered here from
+    the walks' verdicts (each as the single-process evaluation answers it)."""
+    with world.lock:
+        planner = _Planner(world)
+        for a in policy:
+            assertions.evaluate_one(planner, a)
+    wanted = planner.wanted
+    if dask == "none" or (dask == "auto" and len(wanted) < LOCAL_FROM_WALKS):
+        return assertions.evaluate(world, policy)
+    by_source: dict[Any, list[tuple[str, str, str, int | None]]] = {}
+    for key, walk in wanted.items():
+        by_source.setdefault(key[0], []).append(walk)
+    groups = list(by_source.values())
+    with connect(dask) as client:
+        shipped, token = ship(client, world)
+        try:
+            futures = [client.submit(_walks_task, shipped, token,
+                                     [w for g in groups[start:stop] for w in g], pure=False)
+                       for start, stop in _runs(len(groups), _workers(client))]
+            walked = {found_key: found for part in client.gather(futures)
+                      for found_key, found in part}
+        finally:
+            _forget(client, shipped, token)
+    with world.lock:
+        context = assertions.Context(world)
+        context.walks.update(walked)
+        context.verdicts.update({key: walked[walk].reachable for key, walk in wanted.items()})
+        return [assertions.evaluate_one(context, a) for a in policy]
+
+
+class _Planner(assertions.Context):
+    """An evaluation that walks nothing: it notes every (class pair, protocol, port) a
+    policy asks about, with the pair of ends that would be walked for it (the first asked,
+    as the single-process evaluation walks it), and lets every assertion hold."""
+
+    def __init__(self, world: World) -> None:
+        super().__init__(world)
+        self.wanted: dict[tuple[Any, ...], tuple[str, str, str, int | None]] = {}
+
+    def failing(self, keys: tuple[Any, ...], pair: tuple[str, str], protocol: str,
+                span: Any, want: bool) -> int | None:
+        for port in self.ports(protocol, span):
+            self.wanted.setdefault((*keys, protocol, port), (*pair, protocol, port))
+        return assertions.HOLDS
+
+
+@contextmanager
+def connect(dask: Any) -> Iterator[Any]:
+    """A `distributed.Client` for `dask`: the client itself, `"local"` or `"auto"` (a
+    `LocalCluster` of one single-threaded worker process per core, closed on exit), or a
+    scheduler address."""
+    if not isinstance(dask, str):
+        with nullcontext(dask) as given:
+            yield given
+        return
+    from distributed import Client, LocalCluster
+
+    if dask in ("local", "auto"):
+        with LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
+                          processes=True, host="127.0.0.1", dashboard_address=None
+                          ) as cluster, \
+                Client(cluster) as client:
+            yield client
+    else:
+        with Client(dask) as client:
+            yield client
+
+
+# -- shipping the world ------------------------------------------------------------------------
+def pack(world: World) -> tuple[Any, ...]:
+    """A picklable reading copy of `world`: its graph, typed adjacency and partitions'
+    indexes (no lock, store, journal, id counters or ClientToken answers)."""
+    with world.lock:
+        parts = [(p.account, p.region, p.by_kind, p.by_tag, dict(p.attributes), p.by_value,
+                  p.claims_of, dict(p.hints)) for p in world.partitions()]
+        return (world.seed, world.graph, world._out, world._in, world.edge_ids, parts)
+
+
+def unpack(packed: tuple[Any, ...]) -> World:
+    """The world `pack` copied, for reading (the engine, the matrix, the checks)."""
+    seed, graph, out, into, edge_ids, parts = packed
+    world = World(seed)
+    world.graph, world._out, world._in, world.edge_ids = graph, out, into, edge_ids
+    for account, region, by_kind, by_tag, attributes, by_value, claims_of, hints in parts:
+        part = Partition(account, region, world.changes)
+        part.by_kind, part.by_tag, part.by_value, part.claims_of = (by_kind, by_tag, by_value,
+                                                                    claims_of)
+        dict.update(part.attributes, attributes)    # as they were, not noted as changes
+        dict.update(part.hints, hints)
+        world._parts[(account, region)] = part
+    return world
+
+
+def ship(client: Any, world: World) -> tuple[Any, str]:
+    """Send the world to every worker once: its future and the token workers know it by."""
+    shipped = client.scatter(pack(world), broadcast=True, hash=False)
+    return shipped, uuid.uuid4().hex
+
+
+def _forget(client: Any, shipped: Any, token: str) -> None:
+    client.cancel(shipped)
+    client.run(_drop, token)
+
+
+def _drop(token: str) -> None:
+    """On a worker: forget a world and its rows."""
+    _WORLDS.pop(token, None)
+    for key in [k for k in _ROWS if k[0] == token]:
+        del _ROWS[key]
+
+
+def _world(token: str, packed: tuple[Any, ...]) -> World:
+    found = _WORLDS.get(token)
+    if found is None:
+        found = _WORLDS[token] = unpack(packed)
+    return found
+
+
+# -- tasks -------------------------------------------------------------------------------------
+def _rows_task(packed: tuple[Any, ...], token: str, spec: dict[str, Any], start: int,
+               stop: int) -> tuple[int, list[list[Any]], int]:
+    """On a worker: the rows of sources start..stop-1, and the walks they took."""
+    key = (token, *sorted(spec.items()))
+    rows = _ROWS.get(key)
+    if rows is None:
+        rows = _ROWS[key] = Rows(_world(token, packed), **spec)
+    before = rows.walks
+    found = rows.evaluate(range(start, stop))
+    return start, found, rows.walks - before
+
+
+def _walks_task(packed: tuple[Any, ...], token: str,
+                walks: list[tuple[str, str, str, int | None]]
+                ) -> list[tuple[tuple[str, str, str, int | None], Counterexample]]:
+    """On a worker: a check's walks, each with its answer."""
+    context = assertions.Context(_world(token, packed))
+    return [(walk, context.walk(*walk)) for walk in walks]
+
+
+def _workers(client: Any) -> int:
+    return max(1, len(client.scheduler_info(n_workers=-1).get("workers", {})))
+
+
+def _runs(count: int, workers: int) -> list[tuple[int, int]]:
+    """`count` sources cut into runs of consecutive ones, about `TASKS_PER_WORKER` per
+    worker (consecutive classes share a VPC, so their walks overlap)."""
+    size = max(1, -(-count // (workers * TASKS_PER_WORKER)))
+    return [(start, min(start + size, count)) for start in range(0, count, size)]
+
