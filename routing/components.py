@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from netaddr import IPAddress, IPNetwork
+
 from topology.core import schema
 from topology.core.world import Partition, World
 from topology.network import network_interfaces as enis
 from topology.network import subnets
+
+from .packet import family
 
 # node kind -> the resource type in its ARN (`arn:aws:ec2:<region>:<account>:<type>/<id>`)
 ARN_TYPES: dict[str, str] = {
@@ -75,12 +79,23 @@ def owner_of(world: World, eni: str) -> str | None:
     return None
 
 
+def addresses(world: World, eni: str, version: int = 4) -> list[str]:
+    """The interface's private IPv4 addresses (primary first), or its IPv6 addresses."""
+    node = world.graph.nodes[eni]
+    return list(node["ips"] if version == 4 else node.get("ipv6s") or ())
+
+
+def _index(ip: str) -> str:
+    """The partition value index holding interfaces' addresses of the address's family."""
+    return enis.PRIVATE_IP if family(ip) == 4 else enis.IPV6
+
+
 def interface_holding(world: World, vpc: str, ip: str) -> str | None:
-    """The live interface of `vpc` whose private addresses include `ip`."""
+    """The live interface of `vpc` whose private IPv4 (or IPv6) addresses include `ip`."""
     part = partition_of(world, vpc)
     if part is None:
         return None
-    for eni in sorted(world.claimed(part, enis.PRIVATE_IP, ip)):
+    for eni in sorted(world.claimed(part, _index(ip), ip)):
         node = world.node(eni)
         if node is not None and node["kind"] == enis.KIND and vpc_of(world, eni) == vpc:
             return eni
@@ -88,10 +103,10 @@ def interface_holding(world: World, vpc: str, ip: str) -> str | None:
 
 
 def interfaces_holding(world: World, ip: str) -> list[str]:
-    """Every live interface, in any partition, with the private address `ip`."""
+    """Every live interface, in any partition, with the private address (or IPv6) `ip`."""
     found: list[str] = []
     for part in world.partitions():
-        for eni in sorted(world.claimed(part, enis.PRIVATE_IP, ip)):
+        for eni in sorted(world.claimed(part, _index(ip), ip)):
             node = world.node(eni)
             if node is not None and node["kind"] == enis.KIND:
                 found.append(eni)
@@ -99,8 +114,14 @@ def interfaces_holding(world: World, ip: str) -> list[str]:
 
 
 def public_holder(world: World, public_ip: str) -> tuple[str, str] | None:
-    """(interface, private address) a public IPv4 maps to (an Elastic IP's association or an
-    automatic public address), searching every partition."""
+    """(interface, private address) a public address maps to, searching every partition: a
+    public IPv4's Elastic IP association or automatic public address; an IPv6 address is
+    its own public one (no translation), when it is a global one."""
+    if family(public_ip) == 6:
+        if not is_global(public_ip):
+            return None
+        holders = interfaces_holding(world, public_ip)
+        return (holders[0], public_ip) if holders else None
     for part in world.partitions():
         for holder in sorted(world.claimed(part, enis.PUBLIC_IP, public_ip)):
             node = world.node(holder)
@@ -118,5 +139,18 @@ def public_holder(world: World, public_ip: str) -> tuple[str, str] | None:
 
 
 def public_of(world: World, eni: str, private_ip: str) -> str | None:
-    """The public IPv4 mapped to one private address of the interface."""
+    """The public address of one of the interface's addresses: the public IPv4 mapped to a
+    private one; a global IPv6 address itself."""
+    if family(private_ip) == 6:
+        return private_ip if is_global(private_ip) else None
     return enis.public_ips(world, eni).get(private_ip)
+
+
+def is_global(ip: str) -> bool:
+    """Whether an IPv6 address is reachable on the internet: not unique-local (fc00::/7, the
+    private IPv6 blocks VPCs may use), link-local or multicast."""
+    return not any(IPAddress(ip) in net for net in NOT_GLOBAL6)
+
+
+NOT_GLOBAL6 = (IPNetwork("fc00::/7"), IPNetwork("fe80::/10"), IPNetwork("ff00::/8"),
+               IPNetwork("::/96"))

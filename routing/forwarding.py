@@ -13,11 +13,13 @@ from collections.abc import Callable
 
 from topology.compute import instances
 from topology.core import schema
+from topology.network import egress_gateways, subnets
 
-from .components import interface_holding, kind_of, owner_of, subnet_of, vpc_of_subnet
-from .gateways import bad_target, endpoint, igw_egress, nat, nat_arrival, peering, vgw_egress
+from .components import addresses, interface_holding, kind_of, owner_of, subnet_of, vpc_of_subnet
+from .gateways import (bad_target, eigw_egress, endpoint, igw_egress, nat, nat_arrival, peering,
+                       vgw_egress)
 from .local_gateways import egress as lgw_egress
-from .packet import address, within
+from .packet import address, family, within
 from .selection import select, subnet_table
 from .transit import enter as enter_transit_gateway
 from .walk import SUBNET_MARK, Onward, Walk, check_groups, cross, interface_steps
@@ -96,10 +98,11 @@ def deliver(w: Walk, vpc: str, from_subnet: str | None) -> None:
 
 
 def _subnet_holding(w: Walk, vpc: str) -> str | None:
-    addr = address(w.packet.dst)
+    addr, v6 = address(w.packet.dst), family(w.packet.dst) == 6
     for subnet, _, _ in w.world.out(vpc, schema.CONTAINS, "subnet"):
-        cidr = w.world.graph.nodes[subnet].get("CidrBlock")
-        if cidr and within(addr, cidr):
+        cidrs = [str(b) for b in subnets.ipv6_blocks(w.world, subnet)] if v6 \
+            else [w.world.graph.nodes[subnet].get("CidrBlock")]
+        if any(cidr and within(addr, cidr) for cidr in cidrs):
             return subnet
     return None
 
@@ -131,7 +134,7 @@ def middlebox(w: Walk, target: str, from_subnet: str | None, vpc: str) -> None:
     subnet = subnet_of(w.world, eni)
     cross(w, from_subnet, subnet)
     if w.wants_interface(eni) or (w.goal.anywhere and w.packet.dst in
-                                  w.world.graph.nodes[eni]["ips"]):
+                                  addresses(w.world, eni, family(w.packet.dst))):
         arrive(w, eni)
         return
     check_groups(w, eni, egress=False)
@@ -157,6 +160,7 @@ HOPS: dict[str, Hop] = {
     "instance": middlebox,
     "nat-gateway": nat,
     "internet-gateway": igw_egress,
+    egress_gateways.EGRESS_ONLY: eigw_egress,
     "vpn-gateway": vgw_egress,
     "vpc-peering-connection": peering,
     "vpc-endpoint": endpoint,

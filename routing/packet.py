@@ -1,18 +1,24 @@
 """Packets as the reachability engine follows them: addresses, protocol and sets of ports.
 
-A packet is one source and one destination address (IPv4), one protocol, and *sets* of
+A packet is one source and one destination address (IPv4 or IPv6, one family per packet), one
+protocol, and *sets* of
 source and destination ports, kept as sorted disjoint `(low, high)` intervals. Security
 group and network ACL rules filter the destination ports only, so walking a path narrows
 `dst_ports` (forward) and, on the way back, the forward source ports (the reply's
 destination ports): the ephemeral ports the return path's ACLs must admit.
 
-Addresses are compared as integers; CIDRs are parsed once (`span`).
+Addresses are compared as integers in one space where the two families never meet: an IPv4
+address is its 32-bit value, an IPv6 address its 128-bit value plus `V6` (2**128). So a
+longest-prefix match, a rule's range or a VPC block check is one integer comparison whatever
+the family, and an IPv6 route can never carry an IPv4 packet. CIDRs are parsed once (`span`).
 
 >>> ports = intersect(ALL_PORTS, 1000, 2000)
 >>> subtract(ports, 1500, 1600)
 ((1000, 1499), (1601, 2000))
 >>> within(address("10.0.1.5"), "10.0.0.0/16")
 True
+>>> within(address("2600:1f18::5"), "2600:1f18::/56"), within(address("0.0.0.5"), "::/0")
+(True, False)
 """
 from __future__ import annotations
 
@@ -24,12 +30,14 @@ from netaddr import AddrFormatError, IPAddress, IPNetwork
 
 Ports = tuple[tuple[int, int], ...]
 
-PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1", "-1": "-1"}   # request name -> number
+PROTOCOLS = {"tcp": "6", "udp": "17", "icmp": "1", "icmpv6": "58", "-1": "-1"}  # name -> number
 NAMES = {number: name for name, number in PROTOCOLS.items()}
 PORTED = frozenset({"6", "17"})                                   # protocols with ports
 ALL_PORTS: Ports = ((0, 65535),)
 EPHEMERAL: Ports = ((1024, 65535),)     # the source ports a client may pick
 NO_PORTS: Ports = ()
+V6 = 1 << 128                           # where IPv6 addresses start in the one integer space
+ICMP = {4: "1", 6: "58"}                # ICMP of each family (ICMPv6 is its own protocol)
 
 
 # -- port sets ---------------------------------------------------------------------------------
@@ -79,26 +87,28 @@ def single(port: int | None, default: Ports) -> Ports:
 # -- addresses ---------------------------------------------------------------------------------
 @lru_cache(maxsize=65536)
 def address(text: str) -> int:
-    """An IPv4 address as an integer (ValueError for anything else)."""
+    """An IPv4 or IPv6 address as an integer of the one space (ValueError for anything else:
+    IPv4 in dotted quads only, IPv6 in colon notation)."""
     try:
-        ip = IPAddress(text)
+        ip = IPAddress(text, flags=0)
     except (AddrFormatError, ValueError, TypeError):
-        raise ValueError(f"not an IPv4 address: {text!r}") from None
-    if ip.version != 4 or "." not in text:
-        raise ValueError(f"not an IPv4 address: {text!r}")
-    return int(ip)
+        raise ValueError(f"not an IP address: {text!r}") from None
+    if ip.version == 4 and text.count(".") == 3:
+        return int(ip)
+    if ip.version == 6 and ":" in text:
+        return int(ip) + V6
+    raise ValueError(f"not an IP address: {text!r}")
 
 
 @lru_cache(maxsize=65536)
 def span(cidr: str) -> tuple[int, int, int] | None:
-    """(first, last, prefix length) of an IPv4 CIDR; None for IPv6 or nonsense."""
+    """(first, last, prefix length) of a CIDR in the one space; None for nonsense."""
     try:
         net = IPNetwork(cidr)
     except (AddrFormatError, ValueError, TypeError):
         return None
-    if net.version != 4:
-        return None
-    return net.first, net.last, net.prefixlen
+    base = 0 if net.version == 4 else V6
+    return net.first + base, net.last + base, net.prefixlen
 
 
 def within(addr: int, cidr: str) -> bool:
@@ -106,12 +116,26 @@ def within(addr: int, cidr: str) -> bool:
     return found is not None and found[0] <= addr <= found[1]
 
 
-def is_ipv4(text: str | None) -> bool:
+def text_of(addr: int) -> str:
+    """An address of the one space back as text."""
+    return str(IPAddress(addr - V6, 6)) if addr >= V6 else str(IPAddress(addr, 4))
+
+
+def family(text: str) -> int:
+    """4 or 6 (ValueError when it is no address)."""
+    return 6 if address(text) >= V6 else 4
+
+
+def is_ip(text: str | None) -> bool:
     try:
         address(text or "")
     except ValueError:
         return False
     return True
+
+
+def is_ipv4(text: str | None) -> bool:
+    return is_ip(text) and family(text or "") == 4
 
 
 # -- packets -----------------------------------------------------------------------------------

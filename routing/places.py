@@ -8,6 +8,10 @@ beyond it, so when no address is given the engine picks *representative* ones: a
 the routes that lead to the gateway (not taken by a more specific route), the internet's
 `INTERNET` address, the peer VPC's blocks. Several candidates may be tried (`analysis`): the
 path exists if one of them gets through.
+
+A walk is IPv4 or IPv6 (`version`): the addresses picked are of that family (an interface's
+IPv6 address is its own public one), and representatives come from the routes, rules and
+blocks of that family.
 """
 from __future__ import annotations
 
@@ -22,17 +26,18 @@ from topology.connect import peering as peerings
 from topology.connect import tgw_attachments
 from topology.core.world import World
 from topology.network import network_interfaces as enis
-from topology.network import prefix_lists, security_groups, vpcs
+from topology.network import egress_gateways, prefix_lists, security_groups, vpc_blocks
 
 from .client_vpn import client_address
 from .client_vpn import ingress as client_vpn_ingress
 from .client_vpn import interfaces as client_vpn_interfaces
-from .components import component, interfaces_holding, public_of, subnet_of, vpc_of
+from .components import addresses, component, interfaces_holding, public_of, subnet_of, vpc_of
 from .explanations import Blocked, explanation
 from .forwarding import follow, leave, route_from
-from .gateways import endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
+from .gateways import eigw_ingress, endpoint_ingress, igw_ingress, peering_ingress, vgw_ingress
 from .local_gateways import customer_owned
 from .local_gateways import ingress as lgw_ingress
+from .packet import family
 from .selection import free_part, subnet_table, targets_of
 from .transit import exit_to_vpc
 from .transit import ingress as tgw_ingress
@@ -43,10 +48,13 @@ SUPPORTED = frozenset({"instance", "network-interface", "internet-gateway", "vpc
                        "transit-gateway", "vpn-gateway", "vpc-peering-connection",
                        "local-gateway", "client-vpn-endpoint", "instance-connect-endpoint"})
 SHARED = frozenset({"vpc-peering-connection", "transit-gateway"})   # seen across accounts
-INTERNET = "8.8.8.8"              # a host on the internet, when none is named
-ELSEWHERE = "192.0.2.10"          # a host beyond a VPN or transit gateway, when none is named
+# per family: a host on the internet and one beyond a VPN or transit gateway, when none is
+# named; the addresses that are not the internet's
+INTERNET = {4: "8.8.8.8", 6: "2001:4860:4860::8888"}
+ELSEWHERE = {4: "192.0.2.10", 6: "fd00:ec2::10"}
 NOT_INTERNET = IPSet(["0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
-                      "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"])
+                      "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3",
+                      "::/96", "fc00::/7", "fe80::/10", "ff00::/8"])
 MAX_REPRESENTATIVES = 3
 
 
@@ -93,26 +101,26 @@ def resolve(world: World, rid: str, account: str | None, region: str | None) -> 
 
 
 # -- addresses ---------------------------------------------------------------------------------
-def sources(world: World, place: Place, source_ip: str | None, toward: str | None
-            ) -> list[Endpoint]:
+def sources(world: World, place: Place, source_ip: str | None, toward: str | None,
+            version: int = 4) -> list[Endpoint]:
     """The (interface, address) pairs that stand for the source; `toward` is the destination's
     interface (its route table tells which addresses a gateway's traffic comes from)."""
     if place.interfaces:
-        return [_own_address(world, place, source_ip, _nearest(world, place, toward))]
+        return [_own_address(world, place, source_ip, _nearest(world, place, toward), version)]
     if place.kind == "client-vpn-endpoint":
         return [(None, client_address(world, place.rid, source_ip))]
     if source_ip is not None:
         return [(None, source_ip)]
-    found = _representatives(world, place, toward)
+    found = _representatives(world, place, toward, version)
     if place.kind == "internet-gateway":
-        found = _public_peers(world, toward) + found + [INTERNET]
+        found = _public_peers(world, toward, version) + found + [INTERNET[version]]
     elif place.kind == "vpc-endpoint":
-        found = _prefix_list_addresses(world, place.rid) + found
-    return [(None, ip) for ip in _unique(found or [ELSEWHERE])]
+        found = _prefix_list_addresses(world, place.rid, version) + found
+    return [(None, ip) for ip in _unique(found or [ELSEWHERE[version]])]
 
 
 def destinations(world: World, place: Place | None, destination_ip: str | None,
-                 source: Place, src_eni: str | None) -> list[Endpoint]:
+                 source: Place, src_eni: str | None, version: int = 4) -> list[Endpoint]:
     """The (interface, address) pairs that stand for the destination."""
     if place is None:
         assert destination_ip is not None
@@ -120,26 +128,31 @@ def destinations(world: World, place: Place | None, destination_ip: str | None,
     if place.interfaces:
         if destination_ip is not None:
             return [_named_address(world, place, destination_ip)]
-        return _interface_addresses(world, place, source, src_eni)
+        return _interface_addresses(world, place, source, src_eni, version)
     if destination_ip is not None:
         return [(None, destination_ip)]
-    found = _representatives(world, place, src_eni)
+    found = _representatives(world, place, src_eni, version)
     if place.kind == "internet-gateway":
-        found.append(INTERNET)
+        found.append(INTERNET[version])
     elif place.kind == "vpc-endpoint":
-        found = found or _prefix_list_addresses(world, place.rid)
+        found = found or _prefix_list_addresses(world, place.rid, version)
     elif place.kind == "vpc-peering-connection" and not found:
-        found = _peer_block_addresses(world, place.rid, src_eni)
-    return [(None, ip) for ip in _unique(found or [ELSEWHERE])]
+        found = _peer_block_addresses(world, place.rid, src_eni, version)
+    return [(None, ip) for ip in _unique(found or [ELSEWHERE[version]])]
 
 
-def _interface_addresses(world: World, place: Place, source: Place, src_eni: str | None
-                         ) -> list[Endpoint]:
+def _interface_addresses(world: World, place: Place, source: Place, src_eni: str | None,
+                         version: int) -> list[Endpoint]:
     """An interface's private address; its public one from the internet, or (second
-    choice) from another VPC."""
+    choice) from another VPC (an IPv6 address is both)."""
     eni = _nearest(world, place, src_eni)
-    private = world.graph.nodes[eni]["ips"][0]
+    own = addresses(world, eni, version)
+    if not own:
+        raise Blocked(explanation("ENI_ADDRESS_RESTRICTION", Component=component(world, eni)))
+    private = own[0]
     public = public_of(world, eni, private)
+    if public == private:
+        return [(eni, private)]
     if source.kind == "internet-gateway":
         return [(eni, public or private)]
     if source.kind == "local-gateway":        # on-premises knows it by its CoIP address
@@ -150,15 +163,16 @@ def _interface_addresses(world: World, place: Place, source: Place, src_eni: str
     return found
 
 
-def _own_address(world: World, place: Place, ip: str | None, preferred: str) -> Endpoint:
+def _own_address(world: World, place: Place, ip: str | None, preferred: str,
+                 version: int) -> Endpoint:
     if ip is None:
-        ips = world.graph.nodes[preferred]["ips"]
+        ips = addresses(world, preferred, version)
         if not ips:
             raise Blocked(explanation("ENI_ADDRESS_RESTRICTION",
                                       Component=component(world, preferred)))
         return preferred, ips[0]
     for eni in place.interfaces:
-        if ip in world.graph.nodes[eni]["ips"]:
+        if ip in addresses(world, eni, family(ip)):
             return eni, ip
     raise Blocked(explanation("ENI_ADDRESS_RESTRICTION", Component=component(world, place.rid),
                               Address=ip))
@@ -167,7 +181,8 @@ def _own_address(world: World, place: Place, ip: str | None, preferred: str) -> 
 def _named_address(world: World, place: Place, ip: str) -> Endpoint:
     for eni in place.interfaces:
         node = world.graph.nodes[eni]
-        if ip in node["ips"] or ip in enis.public_ips(world, eni).values():
+        if ip in node["ips"] or ip in enis.public_ips(world, eni).values() \
+                or ip in node.get("ipv6s", ()):
             return eni, ip
     raise Blocked(explanation("ENI_ADDRESS_RESTRICTION", Component=component(world, place.rid),
                               Address=ip))
@@ -195,23 +210,25 @@ def _holder(world: World, ip: str, near: str | None) -> str | None:
     return found[0] if found else None
 
 
-def _representatives(world: World, place: Place, eni: str | None) -> list[str]:
-    """Addresses that the routes of `eni`'s subnet send to the gateway `place`."""
+def _representatives(world: World, place: Place, eni: str | None, version: int) -> list[str]:
+    """Addresses of the family that the routes of `eni`'s subnet send to the gateway."""
     if eni is None:
         return []
     rtb = subnet_table(world, subnet_of(world, eni))
     if rtb is None:
         return []
-    keep = _peer_blocks(world, place.rid, eni) if place.kind == "vpc-peering-connection" \
-        else None
+    keep = _peer_blocks(world, place.rid, eni, version) \
+        if place.kind == "vpc-peering-connection" else None
     found: list[str] = []
     for cidr in targets_of(world, rtb, place.rid):
+        if family(cidr.split("/")[0]) != version:
+            continue
         free = free_part(world, rtb, cidr)
         if keep is not None:
             free &= keep
         if place.kind == "internet-gateway":
             free -= NOT_INTERNET
-        picked = _pick(free, INTERNET if place.kind == "internet-gateway" else None)
+        picked = _pick(free, INTERNET[version] if place.kind == "internet-gateway" else None)
         if picked is not None:
             found.append(picked)
     return found[:MAX_REPRESENTATIVES]
@@ -225,38 +242,40 @@ def _pick(addresses: IPSet, preferred: str | None) -> str | None:
     return None
 
 
-def _peer_blocks(world: World, pcx: str, eni: str) -> IPSet:
+def _peer_blocks(world: World, pcx: str, eni: str, version: int) -> IPSet:
     home = vpc_of(world, eni)
     return IPSet(str(b) for v in peerings.vpcs_of(world, pcx).values() if v != home
-                 for b in vpcs.blocks(world, v))
+                 for b in vpc_blocks.blocks(world, v, version=version))
 
 
-def _peer_block_addresses(world: World, pcx: str, eni: str | None) -> list[str]:
+def _peer_block_addresses(world: World, pcx: str, eni: str | None, version: int) -> list[str]:
     if eni is None:
         return []
-    picked = _pick(_peer_blocks(world, pcx, eni), None)
+    picked = _pick(_peer_blocks(world, pcx, eni, version), None)
     return [picked] if picked else []
 
 
-def _prefix_list_addresses(world: World, vpce: str) -> list[str]:
+def _prefix_list_addresses(world: World, vpce: str, version: int) -> list[str]:
     pl = endpoint_views.prefix_list_of(world, vpce)
     if pl is None or world.node(pl) is None:
         return []
-    picked = _pick(IPSet(prefix_lists.cidrs(world, pl)), None)
+    cidrs = [c for c in prefix_lists.cidrs(world, pl) if family(c.split("/")[0]) == version]
+    picked = _pick(IPSet(cidrs), None)
     return [picked] if picked else []
 
 
-def _public_peers(world: World, eni: str | None) -> list[str]:
+def _public_peers(world: World, eni: str | None, version: int) -> list[str]:
     """Internet addresses the destination's security groups admit (the first address of
-    each public IPv4 range of an ingress rule): someone there may connect."""
+    each public range of the family in an ingress rule): someone there may connect."""
     if eni is None:
         return []
+    member = "CidrIpv4" if version == 4 else "CidrIpv6"
     found: list[str] = []
     for sg in enis.groups(world, eni):
         for rule_id in security_groups.rules(world, sg, egress=False):
-            cidr = world.graph.nodes[rule_id].get("CidrIpv4")
+            cidr = world.graph.nodes[rule_id].get(member)
             if cidr is not None:
-                picked = _pick(IPSet([cidr]) - NOT_INTERNET, INTERNET)
+                picked = _pick(IPSet([cidr]) - NOT_INTERNET, INTERNET[version])
                 if picked is not None:
                     found.append(picked)
     return found[:MAX_REPRESENTATIVES]
@@ -279,6 +298,7 @@ def goal_of(place: Place | None, eni: str | None) -> Goal:
 # a walk from a gateway: into the VPC behind it, where forwarding takes over (`follow`)
 STARTS: dict[str, Callable[[Walk, str], Onward | None]] = {
     "internet-gateway": igw_ingress,
+    egress_gateways.EGRESS_ONLY: eigw_ingress,     # a return walk's start: replies only
     "vpn-gateway": vgw_ingress,
     "transit-gateway": tgw_ingress,
     "vpc-peering-connection": peering_ingress,

@@ -2,7 +2,8 @@
 
 Security groups (on interfaces) allow only, and are stateful: the walk checks the sender's
 egress and the receiver's ingress rules on the way out and none on the way back. A rule
-matches by protocol, by peer (an IPv4 range, a prefix list's CIDRs, or a referenced group,
+matches by protocol, by peer (an IPv4 or IPv6 range — each matches only its own family's
+packets —, a prefix list's CIDRs, or a referenced group,
 which matches the *interfaces* in that group while the packet still carries their identity)
 and by port range; the packet keeps the union of the matching rules' ports.
 
@@ -22,7 +23,7 @@ from topology.core.world import World
 from topology.network import network_acls
 from topology.network import network_interfaces as enis
 from topology.network import prefix_lists, security_groups
-from topology.network.security_group_rules import CIDR4, GROUP, PREFIX_LIST, Peer, Rule
+from topology.network.security_group_rules import CIDR4, CIDR6, GROUP, PREFIX_LIST, Peer, Rule
 
 from .packet import ALL_PORTS, NAMES, Packet, Ports, address, intersect, subtract, union, within
 
@@ -83,7 +84,7 @@ def _rule_ports(rule: Rule, packet: Packet, wanted: Ports) -> Ports:
 
 
 def _peer_matches(world: World, peer: Peer, remote_ip: str, remote_eni: str | None) -> bool:
-    if peer.kind == CIDR4:
+    if peer.kind in (CIDR4, CIDR6):
         return within(address(remote_ip), peer.value)
     if peer.kind == PREFIX_LIST:
         if world.node(peer.value) is None:
@@ -93,14 +94,14 @@ def _peer_matches(world: World, peer: Peer, remote_ip: str, remote_eni: str | No
     if peer.kind == GROUP:
         return remote_eni is not None and world.node(remote_eni) is not None \
             and peer.value in enis.groups(world, remote_eni)
-    return False                          # IPv6 ranges never match an IPv4 packet
+    return False
 
 
 def sg_rule_view(sg: str, rule: Rule, *, egress: bool) -> dict[str, Any]:
     """A rule as boto3's `AnalysisSecurityGroupRule`."""
     out: dict[str, Any] = {"Direction": "egress" if egress else "ingress",
                            "SecurityGroupId": sg, "Protocol": rule.protocol}
-    if rule.peer.kind == CIDR4:
+    if rule.peer.kind in (CIDR4, CIDR6):
         out["Cidr"] = rule.peer.value
     elif rule.peer.kind == PREFIX_LIST:
         out["PrefixListId"] = rule.peer.value
@@ -140,15 +141,14 @@ def acl_allows(world: World, subnet: str, packet: Packet, *, egress: bool) -> Ve
 
 
 def _entry_matches(entry: dict[str, Any], protocol: str, remote: int) -> bool:
-    cidr = entry.get("CidrBlock")
-    if cidr is None:                       # an IPv6 rule never matches an IPv4 packet
-        return False
-    return entry["Protocol"] in ("-1", protocol) and within(remote, cidr)
+    cidr = entry.get("CidrBlock") or entry.get("Ipv6CidrBlock")   # each its own family's
+    return cidr is not None and entry["Protocol"] in ("-1", protocol) and within(remote, cidr)
 
 
 def acl_rule_view(entry: dict[str, Any]) -> dict[str, Any]:
     """An entry as boto3's `AnalysisAclRule`."""
-    out: dict[str, Any] = {"Cidr": entry["CidrBlock"], "Egress": entry["Egress"],
+    out: dict[str, Any] = {"Cidr": entry.get("CidrBlock") or entry.get("Ipv6CidrBlock"),
+                           "Egress": entry["Egress"],
                            "Protocol": entry["Protocol"], "RuleAction": entry["RuleAction"],
                            "RuleNumber": entry["RuleNumber"]}
     if "PortRange" in entry:

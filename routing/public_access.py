@@ -1,4 +1,5 @@
-"""VPC Block Public Access on the internet gateway hop (`gateways.igw_egress`/`igw_ingress`).
+"""VPC Block Public Access on the internet gateway hop (`gateways.igw_egress`/`igw_ingress`,
+and `eigw_egress`: an egress-only internet gateway is held back like an internet gateway).
 
 BPA judges connections, not packets: a connection it lets out may be answered, and one it
 lets in may reply, so only the forward walk is checked (the reply walk passes). The subnet
@@ -14,16 +15,19 @@ from .components import subnet_of
 from .walk import Walk
 
 
-def check_egress(w: Walk, igw: str, subnet: str | None, vpc: str) -> None:
-    """Raise `Blocked` when BPA stops a new outbound connection from `subnet`."""
+def check_egress(w: Walk, igw: str, subnet: str | None, vpc: str, *,
+                 member: str | None = "InternetGateway") -> None:
+    """Raise `Blocked` when BPA stops a new outbound connection from `subnet` (`member`
+    names the gateway in the explanation, beside `Component`)."""
     if subnet is None and w.packet.src_eni is not None:
         subnet = subnet_of(w.world, w.packet.src_eni)
     if w.reply or subnet is None:
         return
     via_nat = "nat-gateway" in w.via
     if bpa.blocks(w.world, subnet, inbound=False, via_nat=via_nat) is not None:
-        raise w.blocked("VPC_BLOCK_PUBLIC_ACCESS_ENABLED", Component=igw, InternetGateway=igw,
-                        Vpc=vpc, Subnet=subnet, Direction="egress")
+        named = {member: igw} if member else {}
+        raise w.blocked("VPC_BLOCK_PUBLIC_ACCESS_ENABLED", Component=igw, Vpc=vpc,
+                        Subnet=subnet, Direction="egress", **named)
 
 
 def check_ingress(w: Walk, igw: str, eni: str, vpc: str) -> None:

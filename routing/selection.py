@@ -29,7 +29,7 @@ from topology.core import schema
 from topology.core.world import World
 from topology.network import prefix_lists, route_server_routes, route_tables, routes, vpn_gateways
 
-from .packet import span
+from .packet import span, text_of
 
 STATIC, PREFIX_LIST, PROPAGATED = 0, 1, 2     # equal prefixes: the lowest wins
 PRIORITY_NAMES = {STATIC: "static", PREFIX_LIST: "prefix-list", PROPAGATED: "propagated"}
@@ -88,7 +88,7 @@ Row = tuple[int, int, int, int, str, str, dict[str, Any]]
 
 
 def candidates(world: World, rtb: str) -> list[Row]:
-    """Every IPv4 route of the table as (first, last, prefix length, priority, destination,
+    """Every route of the table (both families) as (first, last, prefix length, priority, destination,
     target, data): static routes, each CIDR of a prefix-list route, propagated routes."""
     found: list[Row] = []
     for target, dest, data in world.out(rtb, schema.ROUTE):
@@ -130,7 +130,7 @@ def select(world: World, rtb: str, addr: int) -> Choice | None:
 
 def targets_of(world: World, rtb: str, target: str) -> list[str]:
     """The destination CIDRs of the table's routes to `target` (prefix lists expanded)."""
-    return [f"{_text(first)}/{length}" for first, _, length, _, _, t, _ in candidates(world, rtb)
+    return [f"{text_of(first)}/{length}" for first, _, length, _, _, t, _ in candidates(world, rtb)
             if t == target]
 
 
@@ -142,12 +142,8 @@ def free_part(world: World, rtb: str, cidr: str) -> IPSet:
     found = IPSet([cidr])
     for first, last, length, _, _, _, _ in candidates(world, rtb):
         if length > bounds[2] and first <= bounds[1] and bounds[0] <= last:
-            found.remove(f"{_text(first)}/{length}")
+            found.remove(f"{text_of(first)}/{length}")
     return found
-
-
-def _text(addr: int) -> str:
-    return ".".join(str((addr >> shift) & 255) for shift in (24, 16, 8, 0))
 
 
 # -- transit gateway route tables ------------------------------------------------------------
@@ -155,9 +151,9 @@ def tgw_select(world: World, tgw_rtb: str, addr: int) -> dict[str, Any] | None:
     """The transit gateway route (a `tgw_routes.routes` row) for `addr`, if any."""
     best: dict[str, Any] | None = None
     for row in tgw_routes.routes(world, tgw_rtb):
-        net = row["net"]
-        if net.version == 4 and net.first <= addr <= net.last and (
-                best is None or net.prefixlen > best["net"].prefixlen):
+        bounds = span(str(row["net"]))
+        if bounds is not None and bounds[0] <= addr <= bounds[1] and (
+                best is None or bounds[2] > best["net"].prefixlen):
             best = row
     return best
 

@@ -13,7 +13,9 @@ AWS's rules (DESIGN §5, the Transit Gateway guide):
 * the packet leaves into a VPC through the attachment's subnet in the same zone when it has
   one (else its first subnet) and is routed on by that subnet's table;
 * security group references survive the gateway only when it and both attachments enable
-  security group referencing.
+  security group referencing;
+* IPv6 enters and leaves a VPC only through an attachment with `Ipv6Support` enabled
+  (else `BAD_STATE_ATTACHMENT`: the attachment carries no IPv6).
 
 As in `gateways`, leaving into a VPC returns where the packet goes on (`walk.Onward`).
 """
@@ -24,7 +26,7 @@ from topology.connect import transit_gateways as gateways
 from topology.core import schema
 from topology.network import vpcs
 
-from .packet import address
+from .packet import address, family, within
 from .selection import tgw_route_view, tgw_select
 from .transit_extras import learns_over_bgp, policy_route_table, through_connect
 from .walk import Onward, Walk, cross
@@ -67,9 +69,18 @@ def enter(w: Walk, tgw: str, from_subnet: str | None, vpc: str) -> Onward | None
         raise w.blocked("TGW_ATTACH_VPC_AZ_RESTRICTION", Component=attach,
                         TransitGatewayAttachment=attach, TransitGateway=tgw, Subnet=from_subnet,
                         Vpc=vpc, AvailabilityZones=[zone] if zone else None)
+    _check_family(w, tgw, attach)
     cross(w, from_subnet, subnet)
     w.add(attach, AttachedTo=w.comp(tgw), Subnet=w.comp(subnet), Vpc=w.comp(vpc))
     return through(w, tgw, attach, _zone(w, subnet))
+
+
+def _check_family(w: Walk, tgw: str, attach: str) -> None:
+    """IPv6 only through an attachment that supports it."""
+    options = w.world.graph.nodes[attach].get("Options") or {}
+    if family(w.packet.dst) == 6 and options.get("Ipv6Support") != ENABLED:
+        raise w.blocked("BAD_STATE_ATTACHMENT", Component=attach,
+                        TransitGatewayAttachment=attach, TransitGateway=tgw)
 
 
 def through(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward | None:
@@ -135,6 +146,7 @@ def exit_to_vpc(w: Walk, tgw: str, attach: str, zone: str | None) -> Onward:
     if vpc is None or subnet is None or w.world.node(subnet) is None:
         raise w.blocked("BAD_STATE_ATTACHMENT", Component=attach,
                         TransitGatewayAttachment=attach, TransitGateway=tgw)
+    _check_family(w, tgw, attach)
     w.add(attach, AttachedTo=w.comp(tgw), Subnet=w.comp(subnet), Vpc=w.comp(vpc))
     return Onward(subnet=subnet)
 
@@ -147,8 +159,8 @@ def ingress(w: Walk, tgw: str) -> Onward:
         if tgw_route_tables.resource_type(w.world, attach) != "vpc":
             continue
         vpc = tgw_attachments.vpc_of(w.world, attach)
-        if vpc is not None and any(net.first <= addr <= net.last
-                                   for net in vpcs.blocks(w.world, vpc)):
+        if vpc is not None and any(within(addr, str(net)) for net in vpcs.blocks(
+                w.world, vpc, version=family(w.packet.dst))):
             w.add(tgw, InboundHeader=w.header(), OutboundHeader=w.header(),
                   TransitGateway=w.comp(tgw))
             return exit_to_vpc(w, tgw, attach, _goal_zone(w))

@@ -19,7 +19,8 @@ internet gateways, transit gateways and their attachments, VPC endpoints and end
 services, VPC peering connections or VPN gateways, given by id (this account) or ARN;
 without a `Destination` the path needs `FilterAtSource.DestinationAddress`;
 `FilterAtSource` excludes `SourceIp` and `DestinationPort`, `FilterAtDestination` excludes
-`DestinationIp`.
+`DestinationIp`. Addresses may be IPv6 too (an extension: AWS's model declares IPv4 only;
+docs/compatibility.md), which makes the analysis an IPv6 one.
 """
 from __future__ import annotations
 
@@ -98,14 +99,16 @@ def _unsupported(ref: str, member: str) -> InvalidParameterValue:
 
 
 def check_ip(value: str | None, member: str) -> str | None:
-    """An IPv4 address as AWS takes it (`IpAddress`), or `InvalidParameterValue`."""
+    """An IPv4 address as AWS takes it (`IpAddress`), or an IPv6 one (canonical), else
+    `InvalidParameterValue`."""
     if value is None:
         return None
     try:
         address = IPAddress(value, flags=0)
     except (AddrFormatError, ValueError, TypeError):
         address = None
-    if address is None or address.version != 4 or value.count(".") != 3:
+    if address is None or (address.version == 4 and value.count(".") != 3) \
+            or (address.version == 6 and ":" not in value):
         raise InvalidParameterValue(
             f"Value ({value}) for parameter {member} is invalid. The value is not a valid IPv4 "
             "address.")
@@ -135,6 +138,13 @@ def _check_filter(flt: dict[str, Any] | None, member: str) -> dict[str, Any] | N
     return out or None
 
 
+def _check_families(addresses: list[str | None]) -> None:
+    """A path's addresses are all IPv4 or all IPv6."""
+    if len({IPAddress(a).version for a in addresses if a}) > 1:
+        raise InvalidParameterCombination(
+            "The addresses of a path must all be IPv4 addresses or all IPv6 addresses.")
+
+
 def create_path(world: World, part: Partition, params: dict[str, Any], *,
                 tags: dict[str, str] | None = None) -> str:
     """CreateNetworkInsightsPath: validate everything, then add the path node."""
@@ -154,6 +164,8 @@ def create_path(world: World, part: Partition, params: dict[str, Any], *,
             "retry the request.")
     source_ip = check_ip(params.get("SourceIp"), "SourceIp")
     dest_ip = check_ip(params.get("DestinationIp"), "DestinationIp")
+    _check_families([source_ip, dest_ip, *(f.get(k) for f in (at_source or {}, at_dest or {})
+                                           for k in ("SourceAddress", "DestinationAddress"))])
     source = resolve(world, part, params["Source"], member="Source")
     dest = resolve(world, part, params["Destination"], member="Destination") \
         if params.get("Destination") else None

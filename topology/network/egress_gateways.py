@@ -63,6 +63,17 @@ def delete_egress_only(world: World, part: Partition, eigw_id: str) -> None:
     world.remove(eigw_id)   # its attachment goes with it; routes keep a tombstone
 
 
+def egress_only_vpc(world: World, eigw_id: str) -> str | None:
+    """The VPC a (live) egress-only internet gateway is attached to."""
+    found = world.out(eigw_id, schema.ATTACHED, "vpc")
+    return found[0][0] if found else None
+
+
+def egress_only_of(world: World, vpc_id: str) -> list[str]:
+    """The VPC's egress-only internet gateways."""
+    return [g for g, _, _ in world.into(vpc_id, schema.ATTACHED, EGRESS_ONLY)]
+
+
 def egress_only_view(world: World, eigw_id: str) -> dict[str, Any]:
     """The gateway as boto3's `EgressOnlyInternetGateway`."""
     node = world.graph.nodes[eigw_id]
