@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import configparser
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -21,6 +22,7 @@ import waitress
 import api.check_cli as check_cli
 import api.diff_cli as diff_cli
 import api.importing as importing
+import api.matrix_cli as matrix_cli
 import api.reach as reach
 import api.state_cli as state_cli
 import routing
@@ -29,6 +31,7 @@ from topology.core.errors import TopologyError
 from topology.core.world import DEFAULT_ACCOUNT, World
 from topology.provision import state
 from topology.provision.store import open_world
+from viz import diff_page
 
 from .app import create_app
 from .coverage import render
@@ -58,6 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                        help="an emulator of the other services (e.g. moto_server) to ask about "
                             "the IAM instance profiles and S3 buckets EC2 calls name "
                             "(default: take them as given)")
+    serve.add_argument("--snapshots", metavar="DIR",
+                       help="a directory of snapshot files (`ec2sim snapshot save`) the web "
+                            "page's change impact (/ui/diff) lists and compares")
 
     ops = commands.add_parser("operations", help="which EC2 operations are implemented")
     ops.add_argument("--format", choices=("text", "markdown"), default="text")
@@ -67,12 +73,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     _import_parser(commands)
     check_cli.add_parser(commands)
     diff_cli.add_parser(commands)
+    matrix_cli.add_parser(commands)
 
     args = parser.parse_args(argv)
     if args.command == "check":
         return check_cli.run(args)
     if args.command == "diff":
         return diff_cli.run(parser, args)
+    if args.command == "matrix":
+        return matrix_cli.run(args)
     if args.command == "snapshot":
         return _snapshot(args)
     if args.command == "import":
@@ -103,6 +112,11 @@ def _serve(args: argparse.Namespace) -> int:
         config["EC2SIM_VERIFIER"] = Verifier(keys)
     if args.beside:
         config["EC2SIM_BESIDE"] = args.beside
+    if args.snapshots:
+        if not os.path.isdir(args.snapshots):
+            print(f"error: --snapshots {args.snapshots} is not a directory", file=sys.stderr)
+            return 2
+        config[diff_page.SNAPSHOTS] = os.path.abspath(args.snapshots)
     try:
         world = _world(args)
     except (OSError, ValueError, sqlite3.Error) as err:

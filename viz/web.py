@@ -8,7 +8,14 @@ A Flask Blueprint (`blueprint`) that `api.app.create_app` registers; it only rea
   diagram `viz.render` draws, inlined as SVG, each resource group made a link to its page
   with a `<title>` tooltip (the browser's own), and the region's VPCs / the VPC's contents
   as tables;
-* `/ui/resource/<id>` — one resource: its graph fields, tags and edges, linking neighbours.
+* `/ui/resource/<id>` — one resource: its graph fields, tags and edges, linking neighbours;
+* `/ui/diff` — change impact between two saved snapshots (`viz.diff_page`): files of the
+  `--snapshots` directory picked by a GET form, or two files uploaded by a POST form.
+
+The topology views carry a reachability form (`viz.reach_form`): a GET with `from`, `to`,
+`protocol` and `port` asks the engine and draws the path on the diagram (its resources'
+links get the class `on-path`), or marks what blocks it (`blocker`) with the explanation's
+code and words; bad input is the page with AWS's error code and message and a 400.
 
 Unknown accounts, regions and ids are 404s. Templates autoescape everything; the only markup
 that goes in unescaped is the SVG, which is re-serialized here from a parse, so tag values
@@ -35,13 +42,15 @@ from topology.connect import (customer_gateways, endpoint_views, peering, tgw_ro
                               transit_gateways, vpn_connections)
 from topology.connect import client_vpn, instance_connect_endpoints, verified_access_endpoints
 from topology.core import schema
-from topology.core.world import World
+from topology.core.errors import TopologyError
+from topology.core.world import Partition, World
 from topology.network import (dhcp_options, egress_gateways, elastic_ips, flow_logs,
                               interface_views, internet_gateways, nat_gateways, network_acls,
                               prefix_lists, route_tables, security_groups, subnets)
 from topology.network import vpcs as vpc_family
 from topology.network import route_server_endpoints, vpn_gateways
 
+from . import diff_page, reach_form
 from .render import render
 from .snapshot import index as region_index
 
@@ -128,19 +137,20 @@ def index() -> str:
 
 
 @blueprint.get("/ui/<account>/<region>")
-def region_view(account: str, region: str) -> str:
+def region_view(account: str, region: str) -> tuple[str, int]:
     world = _world()
     with world.lock:
         _partition_or_404(world, account, region)
         vpcs = _region_vpcs(world, account, region)
-    svg = _diagram(world, account=account, region=region)
+    form, status = _reach(world, _partition(world, account, region))
+    svg = _diagram(world, account=account, region=region, path=form["answer"])
     return render_template("topology.html", account=account, region=region, vpc=None,
-                           svg=svg, vpcs=vpcs, contents=(), downloads=_downloads(
-                               account=account, region=region))
+                           svg=svg, vpcs=vpcs, contents=(), reach=form, downloads=_downloads(
+                               account=account, region=region)), status
 
 
 @blueprint.get("/ui/<account>/<region>/<vpc_id>")
-def vpc_view(account: str, region: str, vpc_id: str) -> str:
+def vpc_view(account: str, region: str, vpc_id: str) -> tuple[str, int]:
     world = _world()
     with world.lock:
         _partition_or_404(world, account, region)
@@ -151,10 +161,11 @@ def vpc_view(account: str, region: str, vpc_id: str) -> str:
         vpc = _row(world, vpc_id)
         contents = [(heading, *_contents(world, vpc_id, etype, direction, kind))
                     for heading, etype, direction, kind in VPC_CONTENTS]
-    svg = _diagram(world, account=account, region=region, vpc=vpc_id)
+    form, status = _reach(world, _partition(world, account, region), vpc_id)
+    svg = _diagram(world, account=account, region=region, vpc=vpc_id, path=form["answer"])
     return render_template("topology.html", account=account, region=region, vpc=vpc,
-                           svg=svg, vpcs=(), contents=contents, downloads=_downloads(
-                               account=account, region=region, vpc=vpc_id))
+                           svg=svg, vpcs=(), contents=contents, reach=form, downloads=_downloads(
+                               account=account, region=region, vpc=vpc_id)), status
 
 
 @blueprint.get("/ui/resource/<rid>")
@@ -183,16 +194,108 @@ def resource(rid: str) -> str | Response:
     return render_template("resource.html", **page)
 
 
+@blueprint.get("/ui/diff")
+def diff_view() -> tuple[str, int]:
+    names = [request.args.get(side, "").strip() for side in ("before", "after")]
+    if not any(names):
+        return _diff_page(None)
+    directory = current_app.config.get(diff_page.SNAPSHOTS)
+
+    def sides(load: diff_page.Loader) -> list[tuple[str, World]]:
+        for side, name in zip(("before", "after"), names):
+            if not name:
+                raise TopologyError(f"The request must contain the parameter {side}",
+                                    "MissingParameter")
+        return [(name, diff_page.from_directory(directory, name, load)) for name in names]
+    return _diff_page(sides)
+
+
+@blueprint.post("/ui/diff")
+def diff_upload() -> tuple[str, int]:
+    if request.content_length is None or request.content_length > diff_page.MAX_UPLOAD:
+        return _diff_page(None, error=("RequestEntityTooLarge", "Upload two snapshot files "
+                                       f"of at most {diff_page.MAX_UPLOAD >> 20} MiB together."),
+                          status=413)
+
+    def sides(load: diff_page.Loader) -> list[tuple[str, World]]:
+        found = []
+        for side in ("before", "after"):
+            upload = request.files.get(side)
+            if upload is None or not upload.filename:
+                raise TopologyError(f"The request must contain the parameter {side}",
+                                    "MissingParameter")
+            found.append((upload.filename, diff_page.from_bytes(upload.read(), upload.filename,
+                                                                load)))
+        return found
+    return _diff_page(sides)
+
+
 @blueprint.errorhandler(404)
 def not_found(error: HTTPException) -> tuple[str, int]:
     return render_template("not_found.html", message=error.description), 404
 
 
 # -- reads --------------------------------------------------------------------------------
+def _diff_page(sides: Callable[[diff_page.Loader], list[tuple[str, World]]] | None, *,
+               error: tuple[str, str] | None = None, status: int = 400) -> tuple[str, int]:
+    """The change-impact page; with `sides` (what reads the two worlds, given the loader the
+    api layer set), the diff between them, or the error that stopped it (`status`)."""
+    directory = current_app.config.get(diff_page.SNAPSHOTS)
+    page: dict[str, Any] = {
+        "files": diff_page.listing(directory), "directory": bool(directory),
+        "args": {k: request.values.get(k, "") for k in ("before", "after", "protocol", "port",
+                                                           "kind")},
+        "protocols": diff_page.PROTOCOLS, "kinds": diff_page.KINDS, "result": None,
+        "error": {"code": error[0], "message": error[1]} if error else None}
+    if sides is None:
+        return render_template("diff.html", **page), status if error else 200
+    load = current_app.extensions.get(diff_page.LOADER)
+    if load is None:
+        page["error"] = {"code": "NotConfigured", "message": "This server cannot load "
+                         "snapshots (no loader was given to the web page)."}
+        return render_template("diff.html", **page), 501
+    try:
+        opts = diff_page.options(request.values)
+        (before_name, before), (after_name, after) = sides(load)
+        page["result"] = diff_page.shown(diff_page.compare(before, after, opts))
+    except TopologyError as err:
+        page["error"] = {"code": err.code, "message": err.message}
+        return render_template("diff.html", **page), 400
+    page.update(names=(before_name, after_name), options=opts)
+    return render_template("diff.html", **page), 200
+
+
 def _partition_or_404(world: World, account: str, region: str) -> None:
     """404 unless the world has that partition (a page never creates one)."""
     if not any(p.account == account and p.region == region for p in world.partitions()):
         abort(404, f"No account {account} in region {region} has any resources yet.")
+
+
+def _partition(world: World, account: str, region: str) -> Partition:
+    """The partition a view shows (it exists: `_partition_or_404` said so)."""
+    return next(p for p in world.partitions() if p.account == account and p.region == region)
+
+
+def _reach(world: World, part: Partition, vpc: str | None = None) -> tuple[dict[str, Any], int]:
+    """The reachability form of a view: what was asked (`args`), the engine's `answer` and
+    what the page lists of it (`shown`), or the `error`; the ends it offers (`choices`); and
+    the page's status (400 for a question the engine cannot take)."""
+    form: dict[str, Any] = {"args": {k: request.args.get(k, "") for k in
+                                     ("from", "to", "protocol", "port")},
+                            "protocols": reach_form.PROTOCOLS, "question": None,
+                            "answer": None, "shown": None, "error": None}
+    with world.lock:
+        form["choices"] = reach_form.choices(world, part, vpc)
+    try:
+        form["question"] = reach_form.question(request.args)
+        if form["question"] is not None:
+            form["answer"] = reach_form.ask(world, part, form["question"])
+            with world.lock:
+                form["shown"] = reach_form.shown(world, form["answer"])
+    except TopologyError as err:
+        form["error"] = {"code": err.code, "message": err.message}
+        return form, 400
+    return form, 200
 
 
 def _row(world: World, rid: str) -> dict[str, Any]:
@@ -203,8 +306,7 @@ def _row(world: World, rid: str) -> dict[str, Any]:
 
 
 def _region_vpcs(world: World, account: str, region: str) -> list[dict[str, Any]]:
-    part = next(p for p in world.partitions() if p.account == account and p.region == region)
-    return [_row(world, vpc_id) for vpc_id in world.ids(part, "vpc")]
+    return [_row(world, vpc_id) for vpc_id in world.ids(_partition(world, account, region), "vpc")]
 
 
 def _contents(world: World, vpc_id: str, etype: str, direction: str, kind: str | None
@@ -323,14 +425,18 @@ def _downloads(**scope: str) -> list[tuple[str, str]]:
 
 
 # -- the diagram ----------------------------------------------------------------------------
-def _diagram(world: World, account: str, region: str, vpc: str | None = None) -> Markup:
+def _diagram(world: World, account: str, region: str, vpc: str | None = None,
+             path: dict[str, Any] | None = None) -> Markup:
     """The diagram of a region or VPC as inline SVG: each resource group a link with a
-    tooltip; `?highlight=<id>` marks one resource. The world's lock is held to read the
-    scene and to look up the tooltips, not while drawing (API calls need not wait)."""
-    highlight = request.args.get("highlight")
+    tooltip; `path` (a reachability answer) drawn over it, else `?highlight=<id>` marks one
+    resource. The world's lock is held to read the scene and to look up the tooltips, not
+    while drawing (API calls need not wait)."""
+    highlight: Any = request.args.get("highlight")
     with world.lock:
         if highlight is not None and world.node(highlight) is None:
             highlight = None
+    if path is not None:
+        highlight = path
     svg = render(world, "svg", account=account, region=region, vpc=vpc, highlight=highlight)
     with world.lock:
         return Markup(decorate(world, svg, lambda rid: url_for("ui.resource", rid=rid)))
@@ -338,12 +444,17 @@ def _diagram(world: World, account: str, region: str, vpc: str | None = None) ->
 
 def decorate(world: World, svg: bytes, href: Callable[[str], str]) -> str:
     """Make every group whose id is a live resource a link (`href(id)`) with a `<title>`
-    tooltip, let the SVG scale to its container, and return it as markup to inline."""
+    tooltip, let the SVG scale to its container, and return it as markup to inline.
+
+    The links of the resources a drawn reachability path runs through get the class
+    `on-path`, the one it is blocked at `blocker` (read from the overlay's `hop.N.<id>` and
+    `blocked.<id>` groups, so the classes and the picture agree)."""
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     root = ET.fromstring(svg)
     for metadata in root.findall(f"{{{SVG_NS}}}metadata"):    # RDF about the file: not for a page
         root.remove(metadata)
+    marks = _marks(root)
     for parent in list(root.iter()):
         for pos, child in enumerate(list(parent)):
             rid = child.get("id")
@@ -353,7 +464,8 @@ def decorate(world: World, svg: bytes, href: Callable[[str], str]) -> str:
                 title = ET.Element(f"{{{SVG_NS}}}title")
                 title.text = _tooltip(world, rid)
                 child.insert(0, title)
-            link = ET.Element(f"{{{SVG_NS}}}a", {"href": href(rid), "class": "resource",
+            css = " ".join(("resource", *marks.get(rid, ())))
+            link = ET.Element(f"{{{SVG_NS}}}a", {"href": href(rid), "class": css,
                                                   "data-id": rid})
             link.append(child)
             parent[pos] = link
@@ -368,3 +480,15 @@ def decorate(world: World, svg: bytes, href: Callable[[str], str]) -> str:
     root.set("role", "img")
     root.set("aria-label", "topology diagram")
     return ET.tostring(root, encoding="unicode")
+
+
+def _marks(root: ET.Element) -> dict[str, list[str]]:
+    """Resource id -> the classes a drawn path gives its link (see `decorate`)."""
+    marks: dict[str, list[str]] = {}
+    for group in root.iter(f"{{{SVG_NS}}}g"):
+        gid = group.get("id") or ""
+        if gid.startswith("hop."):
+            marks.setdefault(gid.split(".", 2)[-1], []).append("on-path")
+        elif gid.startswith("blocked."):
+            marks.setdefault(gid[len("blocked."):], []).append("blocker")
+    return marks
