@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from flask import Flask, Response, jsonify, redirect, request, url_for
 
+import api.check_http as check_http
 import api.diff_http as diff_http
 import api.dispatch as dispatch
 import api.files as files
@@ -71,6 +72,7 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
     app.register_blueprint(web.blueprint)
     reach_http.register(app, world)      # GET /_ec2sim/reach (JSON)
     diff_http.register(app, world)       # POST /_ec2sim/diff (JSON)
+    check_http.register(app, world)      # POST /_ec2sim/check (a YAML/JSON policy)
     files.register(app, world)           # GET /_ec2sim/draw.<fmt>, /_ec2sim/state
     shares.register(app, world)          # /_ec2sim/organizations, /_ec2sim/shares
     outposts.register(app, world)        # /_ec2sim/outposts (docs/outposts.md)

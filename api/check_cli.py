@@ -62,9 +62,17 @@ def load_policy(path: str) -> list[assertions.Assertion]:
     """The parsed assertions of a YAML policy file; `PolicyError` when it is not one."""
     try:
         with open(path, encoding="utf-8") as source:
-            data = yaml.safe_load(source)
-    except OSError as err:
-        raise assertions.PolicyError(f"cannot read it: {err.strerror or err}") from None
+            text = source.read()
+    except (OSError, UnicodeDecodeError) as err:
+        raise assertions.PolicyError(f"cannot read it: {getattr(err, 'strerror', None) or err}"
+                                     ) from None
+    return parse_policy(text)
+
+
+def parse_policy(text: str) -> list[assertions.Assertion]:
+    """The parsed assertions of a policy document's text (YAML, or JSON, which is YAML)."""
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         raise assertions.PolicyError(f"not YAML: {err}") from None
     return assertions.parse(data)

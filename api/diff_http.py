@@ -11,12 +11,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, jsonify, request
 
+import api.state_cli as state_cli
 import routing
 from routing.diff import KINDS
 from topology.core.errors import TopologyError
 from topology.core.world import World
-
-from . import state_cli
 
 PATH = "/_ec2sim/diff"
 

@@ -17,15 +17,18 @@ components, explanations with AWS's codes). The parts:
   `words`: an answer in plain words (hops, blockers, what a code means);
 * `classes`: forwarding classes (members the network cannot tell apart); `matrix`: every pair
   of subnets or security groups, one walk per class pair; `diff`: the flows two worlds'
-  matrices disagree on (change impact).
+  matrices disagree on (change impact), port range by port range (`ports`: ports no rule
+  tells apart); `assertions`: policy checks (`check(world, policy)`, docs/policies.md),
+  one walk per class pair.
 """
 from __future__ import annotations
 
 from .analysis import Analysis, reachability
+from .assertions import PolicyError, check
 from .diff import diff
 from .explanations import VOCABULARY as EXPLANATION_CODES
 from .matrix import matrix
 from .selection import Choice, select, subnet_table
 
-__all__ = ["Analysis", "Choice", "EXPLANATION_CODES", "diff", "matrix", "reachability", "select",
-           "subnet_table"]
+__all__ = ["Analysis", "Choice", "EXPLANATION_CODES", "PolicyError", "check", "diff", "matrix",
+           "reachability", "select", "subnet_table"]

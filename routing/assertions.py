@@ -9,20 +9,31 @@ A policy (docs/policies.md) is a list of assertions, each a name and one kind:
 * `isolated`: the instances of two selections reach each other on nothing, both ways.
 
 Selectors pick the ends: `internet`, `instances` (all), `vpc: ID`, `subnet: ID`,
-`instance: ID`, `security-group: ID` (an instance with an interface in the group), `tag: {KEY: VALUE}` (an instance's own tag or its subnet's; shell-style
-wildcards in the value). The ends are instances (terminated ones left out) and the internet:
-the internet as a source enters through each internet gateway; as a destination it is a
-public address (`INTERNET_ADDRESS`). Each pair is one `routing.reachability` walk, so a
-violation comes with a concrete source, destination, protocol, port and the path (or, for
-a missing `reach`, the blocking component and its explanation code).
+`instance: ID`, `security-group: ID` (an instance with an interface in the group),
+`cidr: BLOCK` (an instance with an address in it), `tag: {KEY: VALUE}` (an instance's own tag
+or its subnet's; shell-style wildcards in the value). The ends are instances (terminated ones
+left out) and the internet: the internet as a source enters through each internet gateway;
+as a destination it is a public address (`INTERNET_ADDRESS`). Ports are single ports or
+ranges (`1000-2000`).
+
+Evaluation is by class (`Context`): two instances the network and the security groups cannot
+tell apart (the same `routing.classes` interface class for their primary interfaces, the same
+kind of public address) answer alike, so each class pair (and whether the two share a subnet)
+is walked once, with `routing.reachability` on one concrete pair; a port range is walked once
+per port class (`routing.ports`: ports no rule tells apart). A violation still comes with a
+concrete source, destination, protocol, port and the path (or, for a missing `reach`, the
+blocking component and its explanation code), from a walk of that very pair.
 
 `parse` raises `PolicyError` for a malformed policy; `evaluate` reads the world only.
 """
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
+
+from netaddr import AddrFormatError, IPAddress, IPNetwork
 
 from topology.compute import instances
 from topology.core import schema
@@ -30,14 +41,17 @@ from topology.core.world import World
 from topology.network import network_interfaces
 
 from .analysis import reachability
+from .classes import Prefixes, Scope
+from .ports import PortRange, intervals, parse_range
+from .ports import edges as port_edges
 
-__all__ = ["Assertion", "Counterexample", "INTERNET", "INTERNET_ADDRESS", "KINDS", "PolicyError",
-           "Result", "evaluate", "parse"]
+__all__ = ["Assertion", "Context", "Counterexample", "INTERNET", "INTERNET_ADDRESS", "KINDS",
+           "PolicyError", "Result", "check", "evaluate", "parse", "select"]
 
 INTERNET = "internet"
 INTERNET_ADDRESS = "8.8.8.8"          # stands for "somewhere on the internet" as a destination
 KINDS = ("deny", "only", "reach", "allow", "isolated")
-SELECTOR_KEYS = ("vpc", "subnet", "instance", "security-group", "tag")
+SELECTOR_KEYS = ("vpc", "subnet", "instance", "security-group", "cidr", "tag")
 PROTOCOLS = ("tcp", "udp", "icmp", "-1")
 MAX_EXAMPLES = 5                      # counterexamples kept per assertion
 
@@ -54,7 +68,7 @@ class Assertion:
     destinations: tuple[Any, ...]
     allowed: tuple[Any, ...] = ()     # `only`: the sources that may reach
     protocol: str = "tcp"
-    ports: tuple[int | None, ...] = (None,)
+    ports: tuple[PortRange | None, ...] = (None,)     # None: any port
 
 
 @dataclass
@@ -76,7 +90,7 @@ class Counterexample:
 class Result:
     assertion: Assertion
     passed: bool
-    checked: int = 0                  # pairs evaluated
+    checked: int = 0                  # (source, destination, port or range) evaluated
     counterexamples: list[Counterexample] = field(default_factory=list)
     violations: int = 0
 
@@ -130,15 +144,18 @@ def _assertion(number: int, item: Any) -> Assertion:
                      _selectors(where, body["to"]), allowed, protocol, ports)
 
 
-def _ports(where: str, value: Any) -> tuple[int | None, ...]:
+def _ports(where: str, value: Any) -> tuple[PortRange | None, ...]:
+    """Ports and ranges: `22`, `"1000-2000"`, or a list of them."""
     if value is None:
         return (None,)
     values = value if isinstance(value, list) else [value]
-    out: list[int | None] = []
+    out: list[PortRange | None] = []
     for v in values:
-        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 65535:
-            raise PolicyError(f"{where}: ports are integers from 0 to 65535 (got {v!r})")
-        out.append(v)
+        try:
+            out.append(parse_range(v))
+        except ValueError:
+            raise PolicyError(f"{where}: ports are integers from 0 to 65535 or ranges LOW-HIGH "
+                              f"(got {v!r})") from None
     return tuple(out) or (None,)
 
 
@@ -152,7 +169,19 @@ def _selectors(where: str, value: Any) -> tuple[Any, ...]:
                               f"{', '.join(k + ': ...' for k in SELECTOR_KEYS)} (got {v!r})")
         if "tag" in v and not (isinstance(v["tag"], dict) and v["tag"]):
             raise PolicyError(f"{where}: `tag` is a mapping of KEY: VALUE")
+        if "cidr" in v:
+            _cidr(where, v["cidr"])
     return tuple(values)
+
+
+def _cidr(where: str, value: Any) -> IPNetwork:
+    try:
+        if not isinstance(value, str) or "/" not in value:
+            raise ValueError(value)
+        return IPNetwork(value)
+    except (AddrFormatError, ValueError):
+        raise PolicyError(f"{where}: `cidr` is a CIDR block such as 10.0.0.0/16 "
+                          f"(got {value!r})") from None
 
 
 # -- selection ---------------------------------------------------------------------------------
@@ -177,64 +206,201 @@ def _matches(world: World, iid: str, selector: Any) -> bool:
     if key == "security-group":
         return any(value in network_interfaces.groups(world, eni)
                    for eni, _ in instances.interfaces(world, iid))
+    if key == "cidr":
+        block = IPNetwork(value)
+        return any(IPAddress(ip).version == block.version and IPAddress(ip) in block
+                   for ip in _addresses(world, iid))
     return any(all(k in tags and fnmatchcase(tags[k], str(v)) for k, v in value.items())
                for tags in (world.tags(iid), world.tags(subnet) if subnet else {}))
 
 
-def select(world: World, selectors: tuple[Any, ...]) -> list[str]:
-    """The ends the selectors pick: instance ids, and `internet` when it is selected."""
+def _addresses(world: World, iid: str) -> Iterator[str]:
+    """The instance's private IPv4 and IPv6 addresses and its public IPv4 ones."""
+    for eni, _ in instances.interfaces(world, iid):
+        node = world.graph.nodes[eni]
+        yield from node.get("ips", ())
+        yield from node.get("ipv6s", ())
+        yield from network_interfaces.public_ips(world, eni).values()
+
+
+def select(world: World, selectors: tuple[Any, ...], among: list[str] | None = None
+           ) -> list[str]:
+    """The ends the selectors pick: instance ids (of `among`, default every instance that
+    counts), and `internet` when it is selected."""
     chosen = [INTERNET] if INTERNET in selectors else []
     rest = [s for s in selectors if s != INTERNET]
-    return chosen + [i for i in _instances(world) if any(_matches(world, i, s) for s in rest)]
+    pool = _instances(world) if among is None else among
+    return chosen + [i for i in pool if any(_matches(world, i, s) for s in rest)]
 
 
 # -- evaluation --------------------------------------------------------------------------------
-def evaluate(world: World, policy: list[Assertion]) -> list[Result]:
-    """Each assertion's result against `world`."""
-    memo: dict[tuple[str, str, str, int | None], Counterexample] = {}
+def check(world: World, policy: Any) -> list[Result]:
+    """Each assertion's result: `policy` is a policy document as loaded from YAML or JSON
+    (`{"assertions": [...]}`) or `parse`'s assertions. Raises `PolicyError` for a malformed
+    one.
+
+    >>> from topology.core.world import World
+    >>> [r.passed for r in check(World(seed=1), {"assertions": [
+    ...     {"name": "no ssh", "deny": {"from": "internet", "to": "instances", "port": 22}}]})]
+    [True]
+    """
+    parsed = policy if isinstance(policy, list) and policy and all(
+        isinstance(a, Assertion) for a in policy) else parse(policy)
+    return evaluate(world, parsed)
+
+
+Pair = tuple[str, str]
+Members = dict["str | None", list[str]]        # subnet (None: the internet) -> ends in it
+HOLDS = -2                                     # `Context.failing`: no port violates
+
+
+def evaluate(world: World, policy: list[Assertion], *, by_class: bool = True) -> list[Result]:
+    """Each assertion's result against `world`. With `by_class` False every pair is walked
+    (the reference the class evaluation is tested against)."""
     with world.lock:
-        return [_evaluate(world, a, memo) for a in policy]
+        context = Context(world, by_class=by_class)
+        return [evaluate_one(context, a) for a in policy]
 
 
-def _evaluate(world: World, a: Assertion, memo: dict[Any, Counterexample]) -> Result:
+class Context:
+    """What one evaluation shares: the instances that count, each end's class key, the port
+    classes per protocol, and the verdicts and walks made so far (a pair, class pair or port
+    asked by several assertions is walked once)."""
+
+    def __init__(self, world: World, *, by_class: bool = True) -> None:
+        self.world, self.by_class = world, by_class
+        self.instances = _instances(world)
+        self.verdicts: dict[tuple[Any, ...], bool] = {}
+        self.walks: dict[tuple[str, str, str, int | None], Counterexample] = {}
+        self._keys: dict[str, Hashable] = {}
+        self._subnets: dict[str, str | None] = {INTERNET: None}
+        self._edges: dict[str, set[int]] = {}
+        self._classes: dict[str, int] | None = None
+        self._prefixes: Prefixes | None = None
+
+    # -- classes ---------------------------------------------------------------------------------
+    def key(self, end: str) -> Hashable:
+        """What the network and the groups see of an end: the internet; else the interface
+        class of the instance's primary interface (`routing.classes`), which addresses of
+        the world's prefixes its public address falls in, and whether it has IPv6. An end
+        outside every class (or with `by_class` off) is its own key."""
+        found = self._keys.get(end)
+        if found is None:
+            found = self._keys[end] = end if end == INTERNET else self._key(end)
+        return found
+
+    def _key(self, iid: str) -> Hashable:
+        eni = instances.primary_interface(self.world, iid)
+        if not self.by_class or eni is None:
+            return iid
+        if self._classes is None:
+            scope = Scope(self.world, None, None, None)
+            self._prefixes = scope.prefixes
+            self._classes = {m: c.index for c in scope.interface_classes() for m in c.members()}
+        index = self._classes.get(eni)
+        if index is None or self._prefixes is None:
+            return iid
+        public = network_interfaces.public_ip(self.world, eni)
+        sig = self._prefixes.signature(f"{public}/32")[0] if public else None
+        return index, sig, bool(self.world.graph.nodes[eni].get("ipv6s"))
+
+    def subnet(self, end: str) -> str | None:
+        if end not in self._subnets:
+            self._subnets[end] = instances.subnet_of(self.world, end)
+        return self._subnets[end]
+
+    def groups(self, ends: list[str]) -> dict[Hashable, Members]:
+        """The ends by class key, each class's members by subnet (order kept)."""
+        out: dict[Hashable, Members] = {}
+        for end in ends:
+            out.setdefault(self.key(end), {}).setdefault(self.subnet(end), []).append(end)
+        return out
+
+    # -- ports and walks -------------------------------------------------------------------------
+    def ports(self, protocol: str, span: PortRange | None) -> list[int | None]:
+        """One port per port class of `span` (None: any port, one walk)."""
+        if span is None or protocol == "icmp":
+            return [None]
+        if protocol not in self._edges:
+            self._edges[protocol] = port_edges(self.world, protocol)
+        return [low for low, _ in intervals(self._edges[protocol], *span)]
+
+    def failing(self, keys: tuple[Hashable, Hashable, bool], pair: Pair, protocol: str,
+                span: PortRange | None, want: bool) -> int | None:
+        """The first port of `span` on which the class pair's reachability is not `want`
+        (walking `pair` where no verdict is known yet), else `HOLDS`."""
+        for port in self.ports(protocol, span):
+            key = (*keys, protocol, port)
+            found = self.verdicts.get(key)
+            if found is None:
+                found = self.verdicts[key] = self.walk(*pair, protocol, port).reachable
+            if found != want:
+                return port
+        return HOLDS
+
+    def walk(self, src: str, dst: str, protocol: str, port: int | None) -> Counterexample:
+        key = (src, dst, protocol, port)
+        found = self.walks.get(key)
+        if found is None:
+            found = self.walks[key] = _probe(self.world, src, dst, protocol, port)
+        return found
+
+
+def evaluate_one(context: Context, a: Assertion) -> Result:
+    """One assertion's result."""
     result = Result(a, True)
+    world, pool = context.world, context.instances
     if a.kind == "isolated":
-        one, two = select(world, a.sources), select(world, a.destinations)
-        pairs = [(s, d) for s in one for d in two] + [(d, s) for s in one for d in two]
-        _expect(world, a, memo, result, pairs, want=False)
-    elif a.kind == "deny":
-        _expect(world, a, memo, result, _pairs(world, a.sources, a.destinations), want=False)
-    elif a.kind == "reach":
-        _expect(world, a, memo, result, _pairs(world, a.sources, a.destinations), want=True)
+        one, two = select(world, a.sources, pool), select(world, a.destinations, pool)
+        _expect(context, a, result, one, two, want=False)
+        _expect(context, a, result, two, one, want=False)
+    elif a.kind in ("deny", "reach"):
+        _expect(context, a, result, select(world, a.sources, pool),
+                select(world, a.destinations, pool), want=a.kind == "reach")
     else:     # only: every source outside `allowed` must not reach
-        allowed = set(select(world, a.allowed))
-        outsiders = [s for s in [INTERNET, *_instances(world)] if s not in allowed]
-        pairs = [(s, d) for s in outsiders for d in select(world, a.destinations)]
-        _expect(world, a, memo, result, pairs, want=False)
+        allowed = set(select(world, a.allowed, pool))
+        outsiders = [s for s in [INTERNET, *pool] if s not in allowed]
+        _expect(context, a, result, outsiders, select(world, a.destinations, pool), want=False)
     result.passed = result.violations == 0
     return result
 
 
-def _pairs(world: World, sources: tuple[Any, ...], destinations: tuple[Any, ...]
-           ) -> list[tuple[str, str]]:
-    return [(s, d) for s in select(world, sources) for d in select(world, destinations)]
+def _expect(context: Context, a: Assertion, result: Result, sources: list[str],
+            destinations: list[str], want: bool) -> None:
+    """Count the pairs (distinct ends) whose reachability is not `want`, class pair by
+    class pair; keep a concrete counterexample per violating class pair."""
+    targets = context.groups(destinations)
+    for skey, src in context.groups(sources).items():
+        for dkey, dst in targets.items():
+            for same, count, pair in _parts(src, dst):
+                for span in a.ports:
+                    result.checked += count
+                    port = context.failing((skey, dkey, same), pair, a.protocol, span, want)
+                    if port == HOLDS:
+                        continue
+                    result.violations += count
+                    if len(result.counterexamples) < MAX_EXAMPLES:
+                        result.counterexamples.append(context.walk(*pair, a.protocol, port))
 
 
-def _expect(world: World, a: Assertion, memo: dict[Any, Counterexample], result: Result,
-            pairs: list[tuple[str, str]], want: bool) -> None:
-    """Walk each pair on each port (once per policy: `memo`); count what is not `want`."""
-    for src, dst in pairs:
-        if src == dst or (src == INTERNET and dst == INTERNET):
+def _parts(src: Members, dst: Members) -> Iterator[tuple[bool, int, Pair]]:
+    """The pairs of distinct ends of two classes, split by whether the two share a subnet:
+    (shared, how many, one of them)."""
+    total = sum(map(len, src.values())) * sum(map(len, dst.values()))
+    shared = 0
+    for subnet, ones in src.items():
+        others = dst.get(subnet)
+        if not others:
             continue
-        for port in a.ports:
-            result.checked += 1
-            key = (src, dst, a.protocol, port)
-            found = memo.get(key) or memo.setdefault(key, _probe(world, src, dst, a.protocol,
-                                                                   port))
-            if found.reachable != want:
-                result.violations += 1
-                if len(result.counterexamples) < MAX_EXAMPLES:
-                    result.counterexamples.append(found)
+        shared += len(ones) * len(others)
+        count = len(ones) * len(others) - len(set(ones) & set(others))
+        example = next(((s, d) for s in ones[:2] for d in others[:2] if s != d), None)
+        if count and example is not None:
+            yield True, count, example
+    apart = next(((ones[0], others[0]) for s, ones in src.items() for t, others in dst.items()
+                  if s != t), None)
+    if apart is not None and total > shared:
+        yield False, total - shared, apart
 
 
 def _probe(world: World, src: str, dst: str, protocol: str, port: int | None

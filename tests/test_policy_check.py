@@ -209,7 +209,7 @@ def test_the_example_policy_holds_for_the_three_tier_example(tmp_path):
         state.save(mock.world, snapshot)
     done = ec2sim_cli("check", str(EXAMPLES / "policy.yaml"), "--snapshot", str(snapshot))
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.count("PASS ") == 5 and "5 passed, 0 failed" in done.stdout
+    assert done.stdout.count("PASS ") == 6 and "6 passed, 0 failed" in done.stdout
     assert Path(ROOT / "docs" / "policies.md").exists()
 
 
@@ -236,7 +236,7 @@ def test_check_reads_a_serve_state_database(net, open_ssh, tmp_path):
 
 def test_check_asks_a_running_server(net, open_ssh):
     policy, snapshot = open_ssh
-    port = 9311
+    port = 18312
     with running([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], port) as url:
         assert ec2sim_cli("snapshot", "load", str(snapshot), "--endpoint-url", url
                           ).returncode == 0
@@ -273,3 +273,142 @@ def test_a_security_group_selector_picks_its_members(net, ec2):
     found = only_example(check(net["world"], deny={
         "from": "internet", "to": {"security-group": net["web-sg"]}, "port": 22}))
     assert found.destination == net["web"]
+
+
+# -- CIDR selectors and port ranges ------------------------------------------------------------
+def test_a_cidr_selector_picks_instances_by_address(net, ec2):
+    assert not check(net["world"], deny={"from": "internet", "to": {"cidr": "10.0.0.0/24"},
+                                         "port": 443}).passed      # the web subnet
+    assert check(net["world"], deny={"from": "internet", "to": {"cidr": "10.0.1.0/24"},
+                                     "port": 443}).passed          # the app subnet
+    result = check(net["world"], isolated={"between": [{"cidr": "10.1.0.0/16"},
+                                                       {"cidr": "10.0.0.0/16"}]})
+    assert result.passed and result.checked == 6                   # b <-> web, app, data
+    public = ec2.describe_instances(InstanceIds=[net["web"]])["Reservations"][0][
+        "Instances"][0]["PublicIpAddress"]
+    found = only_example(check(net["world"], deny={"from": "internet",
+                                                   "to": {"cidr": f"{public}/32"}, "port": 443}))
+    assert found.destination == net["web"]                          # by its public address
+
+
+def test_a_port_range_names_the_first_open_port(net):
+    found = only_example(check(net["world"], deny={"from": "internet", "to": "instances",
+                                                   "ports": "400-500"}))
+    assert (found.destination, found.port, found.reachable) == (net["web"], 443, True)
+    assert check(net["world"], deny={"from": "internet", "to": "instances",
+                                     "ports": ["444-65535", "0-442"]}).passed
+    missing = only_example(check(net["world"], reach={"from": "internet",
+                                                      "to": {"tag": {"tier": "web"}},
+                                                      "ports": "440-445"}))
+    assert (missing.port, missing.reachable, missing.code) == (
+        440, False, "ENI_SG_RULES_MISMATCH")
+    assert check(net["world"], reach={"from": "internet", "to": {"tag": {"tier": "web"}},
+                                      "ports": ["443-443"]}).passed
+
+
+@pytest.mark.parametrize("bad", [{"ports": "500-400"}, {"ports": "1-2-3"}, {"ports": [22, "x"]},
+                                 {"ports": [1, 70000]}, {"to": {"cidr": "10.0.0.0"}},
+                                 {"to": {"cidr": "10.0.0.0/33"}}])
+def test_bad_ranges_and_blocks_are_refused(bad):
+    with pytest.raises(assertions.PolicyError):
+        assertions.parse({"assertions": [
+            {"name": "x", "deny": {"from": "internet", "to": "instances", **bad}}]})
+
+
+def test_routing_check_takes_a_policy_document(net):
+    import routing
+    (result,) = routing.check(net["world"], {"assertions": [
+        {"name": "web", "reach": {"from": "internet", "to": {"tag": {"tier": "web"}},
+                                  "port": 443}}]})
+    assert result.passed and result.checked == 1
+    with pytest.raises(routing.PolicyError):
+        routing.check(net["world"], {"assertions": [{"name": "x"}]})
+
+
+# -- evaluation by class -----------------------------------------------------------------------
+@pytest.fixture
+def crowd(net, ec2):
+    """Six web and six app instances beside the three tiers: some with public addresses,
+    one web instance admitted to the databases by its own /32 (so it differs from its class
+    mates), a port range rule from web to app."""
+    subnets = {t["Value"]: s["SubnetId"] for s in ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [net["vpc"]]}])["Subnets"] for t in s["Tags"]}
+    made = []
+    for n in range(6):
+        made.append(launch(ec2, subnets["web"], net["web-sg"], f"web{n}", public=n % 2 == 0))
+        made.append(launch(ec2, subnets["app"], net["app-sg"], f"app{n}"))
+    special = ec2.describe_instances(InstanceIds=[made[2]])["Reservations"][0]["Instances"][0][
+        "PrivateIpAddress"]
+    allow(ec2, net["data-sg"], 5432, IpRanges=[{"CidrIp": f"{special}/32"}])
+    ec2.authorize_security_group_ingress(GroupId=net["app-sg"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 8000, "ToPort": 8100,
+         "UserIdGroupPairs": [{"GroupId": net["web-sg"]}]}])
+    return {**net, "made": made, "special": made[2]}
+
+
+CROWD_POLICY = {"assertions": [
+    {"name": "no ssh", "deny": {"from": "internet", "to": "instances", "ports": [22, "444-450"]}},
+    {"name": "data from app", "only": {"to": {"tag": {"tier": "data"}},
+                                       "allowed": {"tag": {"tier": "app"}}, "port": 5432}},
+    {"name": "web to app", "reach": {"from": {"tag": {"tier": "web"}},
+                                     "to": {"tag": {"tier": "app"}}, "ports": "7990-8200"}},
+    {"name": "web out", "reach": {"from": {"tag": {"tier": "web"}}, "to": "internet",
+                                  "port": 443}},
+    {"name": "apart", "isolated": {"between": [{"vpc": "VPC"}, {"cidr": "10.1.0.0/16"}]}},
+]}
+
+
+def test_class_evaluation_agrees_with_walking_every_pair(crowd):
+    world = crowd["world"]
+    policy = assertions.parse(json.loads(json.dumps(CROWD_POLICY).replace("VPC", crowd["vpc"])))
+    context = assertions.Context(world)
+    fast = [assertions.evaluate_one(context, a) for a in policy]
+    slow = assertions.evaluate(world, policy, by_class=False)
+    summary = [(r.assertion.name, r.passed, r.checked, r.violations) for r in fast]
+    assert summary == [(r.assertion.name, r.passed, r.checked, r.violations) for r in slow]
+    assert [s[1] for s in summary] == [True, False, False, False, True]
+    outsider = next(r for r in fast if r.assertion.name == "data from app").counterexamples
+    assert [(c.source, c.destination) for c in outsider] == [(crowd["special"], crowd["data"])]
+    brute = assertions.Context(world, by_class=False)
+    for a in policy:
+        assertions.evaluate_one(brute, a)
+    assert len(context.walks) * 3 < len(brute.walks)
+    for r in fast:                  # every counterexample is true of its own pair
+        for c in r.counterexamples:
+            assert brute.walks[(c.source, c.destination, c.protocol, c.port)].reachable \
+                == c.reachable
+
+
+# -- over HTTP -----------------------------------------------------------------------------------
+def test_post_check_on_a_running_server(net, open_ssh):
+    import urllib.error
+    import urllib.request
+    policy, snapshot = open_ssh
+    port = 18311
+
+    def post(body: str, kind: str) -> tuple[int, Any]:
+        request = urllib.request.Request(f"{url}/_ec2sim/check", data=body.encode(),
+                                         method="POST", headers={"Content-Type": kind})
+        try:
+            with urllib.request.urlopen(request) as answer:
+                return answer.status, json.loads(answer.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+
+    with running([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], port) as url:
+        assert ec2sim_cli("snapshot", "load", str(snapshot), "--endpoint-url", url
+                          ).returncode == 0
+        status, answer = post(policy.read_text(), "application/yaml")
+        assert status == 200 and answer["passed"] is False and answer["failed_count"] == 1
+        (result,) = answer["results"]
+        assert result["counterexamples"][0]["destination"] == net["web"]
+        assert result["counterexamples"][0]["port"] == 22
+        status, answer = post(json.dumps({"assertions": [{"name": "web", "reach": {
+            "from": "internet", "to": {"tag": {"tier": "web"}}, "ports": "443"}}]}),
+            "application/json")
+        assert status == 200 and answer["passed"] is True and answer["passed_count"] == 1
+        for bad in ("assertions: [{name: x, deny: {from: moon, to: instances}}]", "{", ""):
+            status, answer = post(bad, "application/yaml")
+            assert status == 400 and answer["error"]["code"] == "MalformedPolicy"
+        assert "moon" in post("assertions: [{name: x, deny: {from: moon, to: instances}}]",
+                              "text/plain")[1]["error"]["message"]
