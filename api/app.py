@@ -28,8 +28,9 @@ import api.outposts as outposts
 import api.protocol as protocol
 import api.reach_http as reach_http
 import api.shares as shares
+import api.state_cli as state_cli
 from topology.core.world import World
-from viz import web
+from viz import diff_page, web
 
 from .beside import Beside
 from .sigv4 import AuthError, Verifier
@@ -37,8 +38,9 @@ from .sigv4 import AuthError, Verifier
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 RESET_PATHS = ("/moto-api/reset", "/_ec2sim/reset")
-# POSTs that are not EC2 Query requests: moto's reset, and everything under /_ec2sim/
-FLASK_POSTS, OWN_PREFIX = RESET_PATHS, "/_ec2sim/"
+# POSTs that are not EC2 Query requests: moto's reset, everything under /_ec2sim/ and the
+# web page's forms
+FLASK_POSTS, OWN_PREFIX = RESET_PATHS, ("/_ec2sim/", "/ui/")
 MAX_BODY = 1 << 20      # a Query request body larger than 1 MiB is refused (413)
 _REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request",
             401: "Unauthorized", 402: "Payment Required", 403: "Forbidden",
@@ -56,6 +58,9 @@ def create_app(world: World | None = None, config: dict[str, Any] | None = None)
     if app.config.get("EC2SIM_BESIDE"):   # the URL of an emulator of IAM and S3 (moto_server)
         world.outside = Beside(app.config["EC2SIM_BESIDE"])
     app.extensions["ec2sim.world"] = world
+    # the web page's change impact reads snapshots as the rest of the api does; its files are
+    # those of `serve --snapshots DIR` (app.config[diff_page.SNAPSHOTS])
+    app.extensions[diff_page.LOADER] = state_cli.world_of
 
     @app.get("/")
     def health() -> Response:

@@ -26,6 +26,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from api import cli
+from helpers import server_client
+
 pytestmark = pytest.mark.server
 
 BINARIES = ("chromium", "chromium-browser", "google-chrome")
@@ -251,3 +254,111 @@ def test_page_in_a_real_browser(browser: DevTools, server_ec2: Any, server_url: 
         assert browser.js("window.pwned === undefined"), path
         if "/us-east-1/" in path:
             assert hostile in browser.js("document.querySelector('#diagram svg').textContent")
+
+
+# -- the page answers: reachability on the diagram, change impact between snapshots ------------
+SSH = [{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+        "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]
+
+
+def shop(ec2: Any) -> dict[str, str]:
+    """VPC `shop`: instance `web` in one subnet, `db` in another behind a group that accepts
+    only tcp/22 from the VPC."""
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{n}.0/24")["Subnet"]["SubnetId"]
+               for n in (1, 2)]
+    db_sg = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=db_sg, IpPermissions=SSH)
+    ids = {}
+    for name, subnet, groups in (("web", subnets[0], {}), ("db", subnets[1],
+                                                          {"SecurityGroupIds": [db_sg]})):
+        ids[name] = ec2.run_instances(
+            ImageId="ami-057c3ffbeeff55523", MinCount=1, MaxCount=1, SubnetId=subnet,
+            TagSpecifications=[{"ResourceType": "instance",
+                                "Tags": [{"Key": "Name", "Value": name}]}],
+            **groups)["Instances"][0]["InstanceId"]
+    return {"vpc": vpc, "db_sg": db_sg, **ids}
+
+
+def submit(browser: DevTools, form: str, values: dict[str, str]) -> None:
+    """Fill the form's fields as a user would leave them, then click its button."""
+    browser.js(f"""(() => {{
+        const form = document.querySelector({json.dumps(form)});
+        for (const [name, value] of Object.entries({json.dumps(values)})) {{
+            form.elements[name].value = value;
+        }}
+    }})()""")
+    browser.click(f"{form} button[type=submit]")
+
+
+def marked(browser: DevTools, css: str) -> list[str]:
+    return browser.js(f"[...document.querySelectorAll('#diagram svg a.{css}')]"
+                      ".map(a => a.dataset.id)")
+
+
+def test_the_form_draws_the_path_and_marks_the_blocker(browser: DevTools, server_ec2: Any,
+                                                       server_url: str) -> None:
+    net = shop(server_ec2)
+    browser.open(f"{server_url}/ui/123456789012/us-east-1/{net['vpc']}")
+    # the datalist offers the VPC's instances by name
+    offered = browser.js("[...document.querySelectorAll('#reach-ends option')]"
+                         ".map(o => o.value + ' ' + o.textContent)")
+    assert any(o.startswith(f"{net['web']} instance · web · 10.0.1.") for o in offered)
+
+    submit(browser, "form#reach", {"from": net["web"], "to": net["db"], "protocol": "tcp",
+                                   "port": "22"})
+    assert browser.js("new URLSearchParams(location.search).get('port')") == "22"
+    answer = browser.js("document.querySelector('#reach-answer').innerText")
+    assert answer.startswith(f"Reachable: {net['web']} → {net['db']} (tcp port 22)")
+    assert sorted(marked(browser, "on-path")) == sorted([net["web"], net["db"]])
+    assert marked(browser, "blocker") == []
+    # the path is drawn over the diagram: a box per hop and an arrow between them
+    assert browser.js("document.querySelectorAll('#diagram svg g.hop').length") == 2
+    assert browser.js("document.querySelectorAll('#diagram svg g.step').length") == 1
+    save_artifact("reach-path.png", browser.screenshot())
+
+    submit(browser, "form#reach", {"port": "5432"})      # the same ends, another port
+    answer = browser.js("document.querySelector('#reach-answer').innerText")
+    assert answer.startswith(f"Not reachable: {net['web']} → {net['db']} (tcp port 5432)")
+    assert "ENI_SG_RULES_MISMATCH: no security group rule allows the traffic" in answer
+    assert net["db_sg"] in answer
+    assert marked(browser, "blocker") == [net["db"]]
+    assert marked(browser, "on-path") == [net["web"]]
+    assert browser.js("document.querySelector('#diagram svg g.blocked').textContent"
+                      ).count("ENI_SG_RULES_MISMATCH") == 1
+    save_artifact("reach-blocked.png", browser.screenshot())
+
+
+def test_the_diff_page_lists_opened_and_closed_flows(browser: DevTools, tmp_path: Path,
+                                                     start_server: Any) -> None:
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir()
+    url = start_server("--snapshots", str(snapshots))
+    ec2 = server_client(url)
+    net = shop(ec2)
+    web_sg = ec2.create_security_group(GroupName="web", Description="web",
+                                       VpcId=net["vpc"])["GroupId"]
+    ec2.modify_instance_attribute(InstanceId=net["web"], Groups=[web_sg])
+    assert cli.main(["snapshot", "save", str(snapshots / "before.json"), "--endpoint-url",
+                     url]) == 0
+    ec2.revoke_security_group_ingress(GroupId=net["db_sg"], IpPermissions=SSH)
+    ec2.authorize_security_group_ingress(GroupId=web_sg, IpPermissions=SSH)
+    assert cli.main(["snapshot", "save", str(snapshots / "after.json"), "--endpoint-url",
+                     url]) == 0
+
+    browser.open(url + "/ui")
+    browser.click("a#diff-link")
+    submit(browser, "form#diff-saved", {"before": "before.json", "after": "after.json",
+                                        "port": "22", "kind": "security-group"})
+    answer = browser.js("document.querySelector('#diff-answer').innerText")
+    assert "before.json → after.json (tcp/22): 1 opened, 1 closed" in answer
+    rows = browser.js("[...document.querySelectorAll('tr.flow')].map(r => "
+                      "[r.dataset.change, r.dataset.source, r.dataset.destination, r.innerText])")
+    found = {(change, src, dst): text for change, src, dst, text in rows}
+    assert set(found) == {("opened", net["db_sg"], web_sg), ("closed", web_sg, net["db_sg"])}
+    assert f"ENI_SG_RULES_MISMATCH no security group rule allows the traffic, at {web_sg}" in \
+        found[("opened", net["db_sg"], web_sg)]
+    assert f"ENI_SG_RULES_MISMATCH no security group rule allows the traffic, at {net['db_sg']}" \
+        in found[("closed", web_sg, net["db_sg"])]
+    assert net["db"] in found[("opened", net["db_sg"], web_sg)]      # the open side's path
+    save_artifact("diff.png", browser.screenshot())
