@@ -8,6 +8,9 @@ gateway), state, and *address signature* — which of the prefixes the world mat
 special ranges gateways check) contain the subnet's block and which lie inside it. Interfaces
 share a class when their subnets do and they share groups, split prefixes, type and their
 instance's state. `Scope` gathers a scope's members and their classes.
+
+A scope is of one address family (`version`): IPv6 classes use the subnets' IPv6 blocks, the
+interfaces' IPv6 addresses and the world's IPv6 prefixes.
 """
 from __future__ import annotations
 
@@ -25,28 +28,42 @@ from topology.network import network_acls
 from topology.network import network_interfaces as enis
 from topology.network import prefix_lists, route_tables
 from topology.network import security_groups as groups_module
+from topology.network import subnets as subnets_module
 
-Prefix = tuple[int, int]            # (prefix length, network as an integer); IPv4 only
+from .components import addresses
+
+Prefix = tuple[int, int]            # (prefix length, network as an integer), in one family
 Signature = tuple[tuple[Prefix, ...], tuple[Prefix, ...]]   # (containing, inside)
-MASKS = [((1 << 32) - 1) ^ ((1 << (32 - n)) - 1) for n in range(33)]
-# ranges the engine's gateways test addresses against (RFC 1918, RFC 6598, link-local)
-SPECIAL = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16")
+WIDTH = {4: 32, 6: 128}
+MASKS = {v: [((1 << w) - 1) ^ ((1 << (w - n)) - 1) for n in range(w + 1)]
+         for v, w in WIDTH.items()}
+# ranges the engine's gateways test addresses against (RFC 1918, RFC 6598, link-local; for
+# IPv6 unique-local, link-local, multicast, NAT64)
+SPECIAL = ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
+           "fc00::/7", "fe80::/10", "ff00::/8", "64:ff9b::/96")
 
 
 # -- the prefixes the world matches on --------------------------------------------------------
-def _prefix(text: str) -> Prefix | None:
+def _prefix(text: str, version: int) -> Prefix | None:
     net = IPNetwork(text)
-    return (net.prefixlen, int(net.network)) if net.version == 4 else None
+    return (net.prefixlen, int(net.network)) if net.version == version else None
+
+
+def held_by(split: tuple[Prefix, ...], value: int, version: int) -> tuple[Prefix, ...]:
+    """The prefixes of `split` holding the address `value` (an integer of the family)."""
+    masks = MASKS[version]
+    return tuple(p for p in split if value & masks[p[0]] == p[1])
 
 
 class Prefixes:
-    """Every IPv4 prefix some route, ACL or rule of the world matches on, indexed so that a
-    block's signature costs a set lookup per prefix length."""
+    """Every prefix of one family some route, ACL or rule of the world matches on, indexed so
+    that a block's signature costs a set lookup per prefix length."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], version: int = 4) -> None:
+        self.version, self.masks = version, MASKS[version]
         self.by_len: dict[int, set[int]] = {}
         for text in texts:
-            found = _prefix(text)
+            found = _prefix(text, version)
             if found is not None:
                 self.by_len.setdefault(found[0], set()).add(found[1])
         self.lengths = sorted(self.by_len)
@@ -54,9 +71,10 @@ class Prefixes:
 
     def signature(self, block: str) -> Signature:
         """(prefixes holding the block, itself included; prefixes strictly inside it)."""
-        length, value = _prefix(block) or (0, 0)
-        containing = tuple((n, value & MASKS[n]) for n in self.lengths
-                           if n <= length and value & MASKS[n] in self.by_len[n])
+        length, value = _prefix(block, self.version) or (0, 0)
+        masks = self.masks
+        containing = tuple((n, value & masks[n]) for n in self.lengths
+                           if n <= length and value & masks[n] in self.by_len[n])
         return containing, self._within(length, value)
 
     def _within(self, length: int, value: int) -> tuple[Prefix, ...]:
@@ -66,37 +84,40 @@ class Prefixes:
             for n in self.lengths:
                 if n > length:
                     for net in self.by_len[n]:
-                        table.setdefault(net & MASKS[length], []).append((n, net))
+                        table.setdefault(net & self.masks[length], []).append((n, net))
         return tuple(sorted(table.get(value, ())))
 
 
-def world_prefixes(world: World) -> Prefixes:
-    """The prefixes of every partition (a packet may cross accounts over peering or a
-    transit gateway), and the special ranges."""
-    return Prefixes([*SPECIAL, *_prefix_texts(world)])
+def world_prefixes(world: World, version: int = 4) -> Prefixes:
+    """The prefixes of the family in every partition (a packet may cross accounts over
+    peering or a transit gateway), and the special ranges."""
+    return Prefixes([*SPECIAL, *_prefix_texts(world)], version)
 
 
 def _prefix_texts(world: World) -> Iterator[str]:
     nodes = world.graph.nodes
     for part in world.partitions():
         for assoc in part.ids("vpc-cidr-assoc"):
-            if "CidrBlock" in nodes[assoc]:
-                yield nodes[assoc]["CidrBlock"]
+            yield from (nodes[assoc][k] for k in ("CidrBlock", "Ipv6CidrBlock")
+                        if k in nodes[assoc])
         for rtb in part.ids("route-table"):
             for _, dest, data in world.out(rtb, schema.ROUTE):
                 if "DestinationPrefixListId" in data:
                     yield from _list_cidrs(world, dest)
-                elif "DestinationCidrBlock" in data:
+                elif "DestinationCidrBlock" in data or "DestinationIpv6CidrBlock" in data:
                     yield dest
         for rtb in part.ids("transit-gateway-route-table"):
             yield from (str(row["net"]) for row in tgw_routes.routes(world, rtb))
         for acl in part.ids("network-acl"):
-            yield from (e["CidrBlock"] for e in nodes[acl]["entries"].values()
-                        if "CidrBlock" in e)
+            yield from (e.get("CidrBlock") or e["Ipv6CidrBlock"]
+                        for e in nodes[acl]["entries"].values()
+                        if "CidrBlock" in e or "Ipv6CidrBlock" in e)
         for rule in part.ids("security-group-rule"):
             if "CidrIpv4" in nodes[rule]:
                 yield nodes[rule]["CidrIpv4"]
-            elif "CidrIpv6" not in nodes[rule]:
+            elif "CidrIpv6" in nodes[rule]:
+                yield nodes[rule]["CidrIpv6"]
+            else:
                 ref = groups_module.referenced(world, rule)
                 if ref is not None and nodes[ref[0]]["kind"] == "prefix-list":
                     yield from _list_cidrs(world, ref[0])
@@ -144,22 +165,22 @@ class Scope:
     """The subnets and groups a matrix covers, and their classes."""
 
     def __init__(self, world: World, account: str | None, region: str | None,
-                 vpc: str | None) -> None:
-        self.world = world
+                 vpc: str | None, version: int = 4) -> None:
+        self.world, self.version = world, version
         self.parts = [p for p in world.partitions() if p.account.isdigit()
                       and (account is None or p.account == account)
                       and (region is None or p.region == region)]
         self.vpc = vpc
-        self.prefixes = world_prefixes(world)
+        self.prefixes = world_prefixes(world, version)
         self.subnets = [s for part in self.parts for s in part.ids("subnet")
-                        if "CidrBlock" in world.graph.nodes[s]
+                        if block_of(world, s, version) is not None
                         and (vpc is None or vpc_of(world, s) == vpc)]
         self.class_of: dict[str, SubnetClass] = {}
         self.subnet_classes: list[SubnetClass] = []
         by_key: dict[tuple[Any, ...], SubnetClass] = {}
         context = KeyContext(world)
         for subnet in self.subnets:
-            key, sig = subnet_key(world, subnet, self.prefixes, context)
+            key, sig = subnet_key(world, subnet, self.prefixes, context, version)
             cls = by_key.get(key)
             if cls is None:
                 cls = by_key[key] = SubnetClass(len(self.subnet_classes), key, sig)
@@ -182,9 +203,10 @@ class Scope:
             for eni, _, _ in world.out(subnet, schema.CONTAINS, enis.KIND):
                 groups = tuple(sorted(enis.groups(world, eni)))
                 node = nodes[eni]
-                if not groups or not node["ips"]:
+                own = addresses(world, eni, self.version)
+                if not groups or not own:
                     continue
-                holding = _holding(split, node["ips"][0])
+                holding = held_by(split, int(IPAddress(own[0])), self.version)
                 key = (scls.index, groups, holding, node.get("InterfaceType"),
                        _instance_state(world, eni))
                 cls = by_key.get(key)
@@ -194,13 +216,23 @@ class Scope:
         return list(by_key.values())
 
 
+def block_of(world: World, subnet: str, version: int = 4) -> str | None:
+    """The subnet's block of the family (None: it has none)."""
+    if version == 4:
+        found: str | None = world.graph.nodes[subnet].get("CidrBlock")
+        return found
+    blocks = subnets_module.ipv6_blocks(world, subnet)
+    return str(blocks[0]) if blocks else None
+
+
 def subnet_key(world: World, subnet: str, prefixes: Prefixes,
-               context: KeyContext | None = None) -> tuple[tuple[Any, ...], Signature]:
+               context: KeyContext | None = None, version: int = 4
+               ) -> tuple[tuple[Any, ...], Signature]:
     """What the network sees of a subnet (see the module's docstring), and its signature."""
     node = world.graph.nodes[subnet]
     ctx = context or KeyContext(world)
     vpc = vpc_of(world, subnet)
-    sig = prefixes.signature(node["CidrBlock"])
+    sig = prefixes.signature(block_of(world, subnet, version) or "")
     key = (vpc, route_tables.table_for_subnet(world, subnet),
            network_acls.acl_for_subnet(world, subnet),
            node["AvailabilityZone"] if ctx.zoned(vpc) else None, ctx.hosted(subnet),
@@ -254,11 +286,5 @@ def _instance_state(world: World, eni: str) -> str | None:
         return str(world.graph.nodes[target]["State"]["Name"])
     return None
 
-
-def _holding(split: tuple[Prefix, ...], ip: str) -> tuple[Prefix, ...]:
-    if not split:
-        return ()
-    value = int(IPAddress(ip))
-    return tuple(p for p in split if value & MASKS[p[0]] == p[1])
 
 

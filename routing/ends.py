@@ -1,5 +1,5 @@
-"""The ends of a reachability question as a person gives them: resource ids (or ARNs) or IPv4
-addresses.
+"""The ends of a reachability question as a person gives them: resource ids (or ARNs) or IP
+addresses (IPv4, or IPv6: an interface's IPv6 address stands for it like a private IPv4).
 
 An address a network interface holds (privately, or as its public or Elastic IP) stands for
 that interface; a destination address nobody holds is analysed as an address (the internet,
@@ -20,20 +20,27 @@ __all__ = ["endpoint", "holder", "is_address"]
 
 
 def is_address(text: str) -> bool:
-    """Whether `text` is a dotted IPv4 address (not an id).
+    """Whether `text` is a dotted IPv4 address or an IPv6 address (not an id).
 
     >>> is_address("10.0.1.5"), is_address("i-0123456789abcdef0"), is_address("10.0.1")
     (True, False, False)
+    >>> is_address("2600:1f18::5")
+    True
     """
     try:
-        return text.count(".") == 3 and IPAddress(text, flags=0).version == 4
+        ip = IPAddress(text, flags=0)
     except (AddrFormatError, ValueError, TypeError):
         return False
+    return (ip.version == 4 and text.count(".") == 3) or (ip.version == 6 and ":" in text)
 
 
 def holder(world: World, part: Partition, ip: str) -> str | None:
     """The network interface holding `ip` in `part`: private, public or Elastic IP; None
     when no interface holds it."""
+    if ":" in ip:
+        for eni in world.claimed(part, network_interfaces.IPV6, str(IPAddress(ip))):
+            return eni
+        return None
     for eni in world.claimed(part, network_interfaces.PRIVATE_IP, ip):
         return eni
     for rid in world.claimed(part, network_interfaces.PUBLIC_IP, ip):

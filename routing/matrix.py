@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from itertools import product
+from itertools import chain, product
 from typing import Any
 
 from netaddr import IPAddress, IPNetwork
@@ -38,12 +38,12 @@ from netaddr import IPAddress, IPNetwork
 from topology.core.errors import InvalidParameterValue
 from topology.core.world import World
 
-from .analysis import ANY_PROTOCOL
-from .classes import MASKS, InterfaceClass, Prefix, Scope, SubnetClass
-from .components import interface_holding
+from .analysis import any_protocol
+from .classes import InterfaceClass, Prefix, Scope, SubnetClass, block_of, held_by
+from .components import addresses, interface_holding
 from .explanations import Blocked
 from .forwarding import route_from
-from .packet import ALL_PORTS, EPHEMERAL, NAMES, PROTOCOLS, Packet, Ports, single
+from .packet import ALL_PORTS, EPHEMERAL, ICMP, NAMES, PROTOCOLS, Packet, Ports, single
 from .policy import Verdict, security_groups_allow
 from .walk import SUBNET_MARK, UNGUARDED, Goal, Walk, cross
 
@@ -70,12 +70,13 @@ class Matrix(dict[Pair, bool]):
 # -- the public functions ----------------------------------------------------------------------
 def matrix(world: World, kind: str = "subnet", *, protocol: str = "tcp",
            port: int | None = None, account: str | None = None, region: str | None = None,
-           vpc: str | None = None) -> Matrix:
+           vpc: str | None = None, ip_version: int = 4) -> Matrix:
     """Reachability between every ordered pair of subnets (or security groups) in scope.
 
     `port` is the destination port (None: any port); `account`, `region` and `vpc` narrow
-    the scope (None: all). Raises `InvalidParameterValue` for an unknown kind, protocol or
-    port.
+    the scope (None: all); `ip_version` 6 asks over IPv6 (subnets with an IPv6 block,
+    interfaces with an IPv6 address; ICMP is ICMPv6). Raises `InvalidParameterValue` for an
+    unknown kind, protocol, family or port.
 
     >>> from topology.core.world import World
     >>> from topology.network import subnets, vpcs
@@ -87,13 +88,13 @@ def matrix(world: World, kind: str = "subnet", *, protocol: str = "tcp",
     >>> answer[(a, b)], answer.classes
     (True, 1)
     """
-    _check(kind, port)
+    _check(kind, port, ip_version)
     ports = single(port, ALL_PORTS)
     answers = []
     with world.lock:
-        scope = Scope(world, account, region, vpc)
-        for number in _protocols(protocol):     # all traffic: any of TCP, UDP, ICMP
-            evaluator = _Evaluator(world, number, ports)
+        scope = Scope(world, account, region, vpc, ip_version)
+        for number in _protocols(protocol, ip_version):   # all traffic: TCP, UDP or ICMP
+            evaluator = _Evaluator(world, number, ports, ip_version)
             build = _subnet_matrix if kind == "subnet" else _group_matrix
             answer = build(scope, evaluator)
             answer.walks = evaluator.walks
@@ -102,25 +103,28 @@ def matrix(world: World, kind: str = "subnet", *, protocol: str = "tcp",
 
 
 def forwarding_classes(world: World, kind: str = "subnet", *, account: str | None = None,
-                       region: str | None = None, vpc: str | None = None) -> list[list[str]]:
+                       region: str | None = None, vpc: str | None = None,
+                       ip_version: int = 4) -> list[list[str]]:
     """The forwarding classes of the scope: lists of equivalent subnets (`subnet`) or of
     equivalent network interfaces (`security-group`), in creation order."""
-    _check(kind, None)
+    _check(kind, None, ip_version)
     with world.lock:
-        scope = Scope(world, account, region, vpc)
+        scope = Scope(world, account, region, vpc, ip_version)
         if kind == "subnet":
             return [list(c.subnets) for c in scope.subnet_classes]
         return [list(c.members()) for c in scope.interface_classes()]
 
 
-def _protocols(protocol: str) -> tuple[str, ...]:
+def _protocols(protocol: str, version: int = 4) -> tuple[str, ...]:
     text = str(protocol).lower()
     number = PROTOCOLS.get(text) or (text if text in NAMES else None)
     if number is None:
         raise InvalidParameterValue(
             f"Value ({protocol}) for parameter protocol is invalid. Valid values: tcp, udp, "
             "icmp, -1.")
-    return ANY_PROTOCOL if number == "-1" else (number,)
+    if number == ICMP[4]:
+        number = ICMP[version]
+    return any_protocol(version) if number == "-1" else (number,)
 
 
 def _union(answers: list[Matrix]) -> Matrix:
@@ -135,7 +139,10 @@ def _union(answers: list[Matrix]) -> Matrix:
     return out
 
 
-def _check(kind: str, port: int | None) -> None:
+def _check(kind: str, port: int | None, version: int = 4) -> None:
+    if version not in (4, 6):
+        raise InvalidParameterValue(
+            f"Value ({version}) for parameter ip_version is invalid. Valid values: 4, 6.")
     if kind not in KINDS:
         raise InvalidParameterValue(
             f"Value ({kind}) for parameter kind is invalid. Valid values: {', '.join(KINDS)}.")
@@ -173,8 +180,8 @@ class _Evaluator:
     the last subnet boundary into the destination's subnet (`_land`, per class pair).
     """
 
-    def __init__(self, world: World, protocol: str, ports: Ports) -> None:
-        self.world, self.protocol, self.ports = world, protocol, ports
+    def __init__(self, world: World, protocol: str, ports: Ports, version: int = 4) -> None:
+        self.world, self.protocol, self.ports, self.version = world, protocol, ports, version
         self.walks = 0
         self._network: dict[tuple[Any, ...], _Verdict | None] = {}
         self._approaches: dict[tuple[Any, ...], _Arrival | _Verdict] = {}
@@ -266,14 +273,14 @@ class _Evaluator:
 
     def _find_probes(self, cls: SubnetClass, subnet: str, holding: tuple[Prefix, ...]
                      ) -> list[str]:
-        net = IPNetwork(self.world.graph.nodes[subnet]["CidrBlock"])
+        net = IPNetwork(block_of(self.world, subnet, self.version) or "")
         split, vpc = cls.signature[1], cls.vpc
         found: list[str] = []
-        for value in (*range(net.last - 1, net.first + 3, -1), net.first + 3, net.first + 2,
-                      net.first + 1):
-            if tuple(p for p in split if value & MASKS[p[0]] == p[1]) != holding:
+        for value in chain(range(net.last - 1, net.first + 3, -1),
+                           (net.first + 3, net.first + 2, net.first + 1)):
+            if held_by(split, value, self.version) != holding:
                 continue
-            ip = str(IPAddress(value))
+            ip = str(IPAddress(value, self.version))
             if interface_holding(self.world, vpc, ip) is None:
                 found.append(ip)
                 if len(found) == 2:
@@ -293,7 +300,8 @@ class _Evaluator:
                remote.holding, remote_groups)
         found = self._groups.get(key)
         if found is None:
-            mine, theirs = node["ips"][0], self.world.graph.nodes[remote.first]["ips"][0]
+            mine = addresses(self.world, eni, self.version)[0]
+            theirs = addresses(self.world, remote.first, self.version)[0]
             packet = Packet(self.protocol, mine, theirs, EPHEMERAL, self.ports, eni, remote_eni)
             if not egress:      # the packet comes in: from the remote member to this one
                 packet = Packet(self.protocol, theirs, mine, EPHEMERAL, self.ports,
@@ -442,14 +450,16 @@ class Rows:
 
     def __init__(self, world: World, kind: str = "subnet", *, protocol: str = "tcp",
                  port: int | None = None, account: str | None = None,
-                 region: str | None = None, vpc: str | None = None) -> None:
-        _check(kind, port)
+                 region: str | None = None, vpc: str | None = None,
+                 ip_version: int = 4) -> None:
+        _check(kind, port, ip_version)
         ports = single(port, ALL_PORTS)
         self.world, self.kind = world, kind
-        self.evaluators = [_Evaluator(world, number, ports) for number in _protocols(protocol)]
+        self.evaluators = [_Evaluator(world, number, ports, ip_version)
+                           for number in _protocols(protocol, ip_version)]
         self._memos: list[dict[tuple[int, int], _Verdict]] = [{} for _ in self.evaluators]
         with world.lock:
-            self.scope = Scope(world, account, region, vpc)
+            self.scope = Scope(world, account, region, vpc, ip_version)
             self.interface_classes = [] if kind == "subnet" else self.scope.interface_classes()
             self.groups = [] if kind == "subnet" else self.scope.groups()
         self.holders: dict[str, list[InterfaceClass]] = {}

@@ -152,3 +152,208 @@ def test_the_egress_only_gateway_lets_replies_in_only(ec2: Any, mock: Any, net: 
                       DestinationIp=net.worker_ip6)
     assert inbound["NetworkPathFound"] is False
     assert net.eigw in ids(inbound.get("ReturnPathComponents") or []) or codes(inbound)
+
+
+def test_an_ipv4_path_through_the_same_network_is_unchanged(ec2: Any, mock: Any, net: Net
+                                                            ) -> None:
+    # the private subnet has no IPv4 route out at all: IPv6 leaves, IPv4 does not
+    v4 = routing.reachability(mock.world, net.worker, destination_ip="8.8.8.8",
+                              destination_port=443)
+    assert not v4.network_path_found
+    assert [e["ExplanationCode"] for e in v4.explanations] == ["NO_ROUTE_TO_DESTINATION"]
+
+
+def test_icmp_over_ipv6_is_icmpv6(ec2: Any, mock: Any, net: Net) -> None:
+    ping6 = {"IpProtocol": "icmpv6", "FromPort": -1, "ToPort": -1,
+             "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}
+    before = routing.reachability(mock.world, net.web, net.worker, protocol="icmp",
+                                  ip_version=6)
+    assert not before.network_path_found
+    ec2.authorize_security_group_ingress(GroupId=net.worker_sg, IpPermissions=[ping6])
+    after = routing.reachability(mock.world, net.web, net.worker, protocol="icmp", ip_version=6)
+    assert after.network_path_found, after.explanations
+    # an ICMPv6 rule does not answer IPv4 pings
+    assert not routing.reachability(mock.world, net.web, net.worker,
+                                    protocol="icmp").network_path_found
+
+
+def test_network_acl_ipv6_entries_are_checked(ec2: Any, mock: Any, net: Net) -> None:
+    acl = ec2.describe_network_acls(Filters=[
+        {"Name": "association.subnet-id", "Values": [net.private]}])["NetworkAcls"][0]
+    ec2.create_network_acl_entry(NetworkAclId=acl["NetworkAclId"], RuleNumber=50,
+                                 Protocol="6", RuleAction="deny", Egress=True,
+                                 Ipv6CidrBlock="::/0", PortRange={"From": 443, "To": 443})
+    out = routing.reachability(mock.world, net.worker, destination_ip=INTERNET6,
+                               destination_port=443)
+    assert not out.network_path_found
+    blocked = out.explanations[0]
+    assert blocked["ExplanationCode"] == "SUBNET_ACL_RESTRICTION"
+    assert blocked["AclRule"]["Cidr"] == "::/0" and blocked["AclRule"]["RuleNumber"] == 50
+    # the IPv4 side of the same ACL is untouched
+    ec2.authorize_security_group_ingress(GroupId=net.worker_sg, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+        "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+    v4 = routing.reachability(mock.world, net.web, net.worker, destination_port=443)
+    assert v4.network_path_found, v4.explanations
+
+
+def test_addresses_of_two_families_are_refused(ec2: Any, mock: Any, net: Net) -> None:
+    with pytest.raises(ClientError) as err:
+        ec2.create_network_insights_path(Source=net.web, Destination=net.worker, Protocol="tcp",
+                                         SourceIp="10.0.1.9", DestinationIp=net.worker_ip6)
+    assert err.value.response["Error"]["Code"] == "InvalidParameterCombination"
+    with pytest.raises(ClientError) as err:
+        ec2.create_network_insights_path(Source=net.web, Destination=net.worker, Protocol="tcp",
+                                         DestinationIp="2600:zz::1")
+    assert err.value.response["Error"]["Code"] == "InvalidParameterValue"
+    assert ec2.describe_network_insights_paths()["NetworkInsightsPaths"] == []
+
+
+def test_a_unique_local_address_never_reaches_the_internet(ec2: Any, mock: Any, net: Net
+                                                          ) -> None:
+    out = routing.reachability(mock.world, net.web, destination_ip="fd12:3456::1",
+                               destination_port=443)
+    assert not out.network_path_found
+    assert out.explanations[0]["ExplanationCode"] == \
+        "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
+
+
+# -- between VPCs --------------------------------------------------------------------------------
+def _second_vpc(ec2: Any) -> tuple[str, str, str, str]:
+    """A dual-stack VPC with one subnet and an instance open on tcp/443 over IPv6."""
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]["VpcId"]
+    block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0][
+        "Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    subnet = _subnet6(ec2, vpc, block, "10.1.1.0/24", 1)
+    sg = _group(ec2, vpc, "db", [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                  "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    inst, ip6 = _instance(ec2, subnet, sg)
+    return vpc, subnet, block, inst
+
+
+def _route6(ec2: Any, subnet: str, cidr: str, **target: str) -> None:
+    rtb = ec2.describe_route_tables(Filters=[
+        {"Name": "association.subnet-id", "Values": [subnet]}])["RouteTables"]
+    if not rtb:
+        rtb = ec2.describe_route_tables(Filters=[
+            {"Name": "vpc-id", "Values": [ec2.describe_subnets(SubnetIds=[subnet])[
+                "Subnets"][0]["VpcId"]]}, {"Name": "association.main", "Values": ["true"]}])[
+            "RouteTables"]
+    ec2.create_route(RouteTableId=rtb[0]["RouteTableId"], DestinationIpv6CidrBlock=cidr,
+                     **target)
+
+
+def test_ipv6_over_a_peering_connection(ec2: Any, mock: Any, net: Net) -> None:
+    vpc2, subnet2, block2, db = _second_vpc(ec2)
+    block1 = ec2.describe_vpcs(VpcIds=[net.vpc])["Vpcs"][0][
+        "Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    pcx = ec2.create_vpc_peering_connection(VpcId=net.vpc, PeerVpcId=vpc2)[
+        "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    before = routing.reachability(mock.world, net.worker, db, destination_port=443,
+                                  ip_version=6)
+    assert not before.network_path_found      # ::/0 goes to the egress-only gateway
+    _route6(ec2, net.private, block2, VpcPeeringConnectionId=pcx)
+    _route6(ec2, subnet2, block1, VpcPeeringConnectionId=pcx)
+    after = routing.reachability(mock.world, net.worker, db, destination_port=443, ip_version=6)
+    assert after.network_path_found, after.explanations
+    assert pcx in ids(after.forward_path) and pcx in ids(after.return_path)
+    # the IPv4 side has no route over the peering: still closed
+    assert not routing.reachability(mock.world, net.worker, db,
+                                    destination_port=443).network_path_found
+
+
+def test_ipv6_through_a_transit_gateway_needs_ipv6_support(ec2: Any, mock: Any, net: Net
+                                                           ) -> None:
+    vpc2, subnet2, block2, db = _second_vpc(ec2)
+    block1 = ec2.describe_vpcs(VpcIds=[net.vpc])["Vpcs"][0][
+        "Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    tgw = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attach = {}
+    for vpc, subnet in ((net.vpc, net.private), (vpc2, subnet2)):
+        attach[vpc] = ec2.create_transit_gateway_vpc_attachment(
+            TransitGatewayId=tgw, VpcId=vpc, SubnetIds=[subnet])[
+            "TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    _route6(ec2, net.private, block2, TransitGatewayId=tgw)
+    _route6(ec2, subnet2, block1, TransitGatewayId=tgw)
+    closed = routing.reachability(mock.world, net.worker, db, destination_port=443,
+                                  ip_version=6)
+    assert not closed.network_path_found
+    assert closed.explanations[0]["ExplanationCode"] == "BAD_STATE_ATTACHMENT"
+    for vpc in attach:
+        ec2.modify_transit_gateway_vpc_attachment(TransitGatewayAttachmentId=attach[vpc],
+                                                  Options={"Ipv6Support": "enable"})
+    opened = routing.reachability(mock.world, net.worker, db, destination_port=443,
+                                  ip_version=6)
+    assert opened.network_path_found, opened.explanations
+    assert tgw in ids(opened.forward_path)
+
+
+# -- the matrix ----------------------------------------------------------------------------------
+def test_the_ipv6_matrix_follows_ipv6_rules_only(ec2: Any, mock: Any, net: Net) -> None:
+    acl = ec2.create_network_acl(VpcId=net.vpc)["NetworkAcl"]["NetworkAclId"]
+    for egress in (False, True):
+        ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=100, Protocol="-1",
+                                     RuleAction="allow", Egress=egress, CidrBlock="0.0.0.0/0")
+    assoc = ec2.describe_network_acls(Filters=[
+        {"Name": "association.subnet-id", "Values": [net.private]}])["NetworkAcls"][0][
+        "Associations"]
+    ec2.replace_network_acl_association(AssociationId=next(
+        a["NetworkAclAssociationId"] for a in assoc if a["SubnetId"] == net.private),
+        NetworkAclId=acl)
+    v4 = routing.matrix(mock.world, port=443, vpc=net.vpc)
+    v6 = routing.matrix(mock.world, port=443, vpc=net.vpc, ip_version=6)
+    assert v4[(net.public, net.private)] and v4[(net.private, net.public)]
+    # the new ACL has no IPv6 rule: its implicit IPv6 deny closes the private subnet
+    assert not v6[(net.public, net.private)] and not v6[(net.private, net.public)]
+    assert v6.blocked_by[(net.public, net.private)] == "SUBNET_ACL_RESTRICTION"
+    assert v6[(net.public, net.public)]
+    # the matrix agrees with the engine, pair by pair
+    for (a, b), found in v6.items():
+        src = net.web if a == net.public else net.worker
+        dst = net.worker if b == net.private else net.web
+        if src != dst:
+            assert routing.reachability(mock.world, src, dst, destination_port=443,
+                                        ip_version=6).network_path_found == found
+
+
+def test_a_subnet_without_ipv6_is_left_out_of_the_ipv6_matrix(ec2: Any, mock: Any, net: Net
+                                                              ) -> None:
+    only4 = ec2.create_subnet(VpcId=net.vpc, CidrBlock="10.0.9.0/24")["Subnet"]["SubnetId"]
+    v6 = routing.matrix(mock.world, vpc=net.vpc, ip_version=6)
+    assert {a for a, _ in v6} == {net.public, net.private}
+    assert only4 in {a for a, _ in routing.matrix(mock.world, vpc=net.vpc)}
+
+
+def test_the_security_group_matrix_over_ipv6(ec2: Any, mock: Any, net: Net) -> None:
+    v6 = routing.matrix(mock.world, "security-group", port=443, vpc=net.vpc, ip_version=6)
+    assert v6[(net.web_sg, net.worker_sg)]
+    v6_22 = routing.matrix(mock.world, "security-group", port=22, vpc=net.vpc, ip_version=6)
+    assert not v6_22[(net.web_sg, net.worker_sg)]
+    assert v6_22.blocked_by[(net.web_sg, net.worker_sg)] == "ENI_SG_RULES_MISMATCH"
+
+
+# -- real clients --------------------------------------------------------------------------------
+def test_network_insights_over_ipv6_against_a_server(server_ec2: Any) -> None:
+    net = build(server_ec2)
+    found = analyse(server_ec2, net.igw, net.web, DestinationPort=443,
+                    DestinationIp=net.web_ip6)
+    assert found["NetworkPathFound"] is True
+    path = server_ec2.describe_network_insights_paths(NetworkInsightsPathIds=[
+        found["NetworkInsightsPathId"]])["NetworkInsightsPaths"][0]
+    assert path["DestinationIp"] == net.web_ip6
+    blocked = analyse(server_ec2, net.igw, net.worker, DestinationPort=443,
+                      DestinationIp=net.worker_ip6)
+    assert blocked["NetworkPathFound"] is False
+
+
+def test_ec2sim_reach_takes_ipv6_addresses(ec2: Any, mock: Any, net: Net, tmp_path: Any) -> None:
+    saved = tmp_path / "state.json"
+    state.save(mock.world, str(saved))
+    done = ec2sim_cli("reach", "--state", str(saved), "--from", net.worker, "--to", INTERNET6,
+                      "--port", "443")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert net.eigw in done.stdout
+    done = ec2sim_cli("reach", "--state", str(saved), "--from", net.igw, "--to", net.worker_ip6,
+                      "--port", "443")
+    assert done.returncode == 1, done.stdout + done.stderr
