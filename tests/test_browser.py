@@ -5,7 +5,9 @@ messages ending in NUL on file descriptors 3 and 4), so the standard library is 
 no port to find, no websocket client. The test opens `/` as a browser would, checks the
 VPCs are listed, clicks through to a VPC view, checks its inline SVG holds the subnets,
 clicks a subnet in the diagram, and saves a screenshot of the VPC view to
-`$EC2SIM_ARTIFACTS` (default `tests/artifacts/`, kept out of git).
+`$EC2SIM_ARTIFACTS` (default `tests/artifacts/`, kept out of git). Then the page answers:
+the reachability form on a VPC view draws a path and marks a blocker, and the change-impact
+page compares two snapshots saved into the server's `--snapshots` directory.
 
 Skipped, saying why, only when no Chromium binary is installed (`.ci/run` installs Debian's).
 """

@@ -334,6 +334,16 @@ def test_diff_upload_needs_both_files(client: FlaskClient, change: dict[str, Any
                                                          "diff-answer")
 
 
+def test_diff_upload_too_large_is_a_413(client: FlaskClient, change: dict[str, Any],
+                                       snapshots: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(diff_page, "MAX_UPLOAD", 1000)
+    answer = client.post("/ui/diff", content_type="multipart/form-data", data={
+        side: ((snapshots / f"{side}.json").open("rb"), f"{side}.json")
+        for side in ("before", "after")})
+    assert answer.status_code == 413
+    assert "RequestEntityTooLarge" in panel(answer.get_data(as_text=True), "diff-answer")
+
+
 def test_diff_without_a_snapshots_directory_offers_uploads(world: World, net: dict[str, Any]
                                                           ) -> None:
     client = create_app(world).test_client()

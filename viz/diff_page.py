@@ -31,6 +31,7 @@ MAX_UPLOAD = 256 << 20              # bytes of the two uploaded snapshots togeth
 MEANINGS = {"ABSENT": "the end does not exist in this state"}
 
 Loader = Callable[[Any, str], World]
+Sides = Callable[[Loader], list[tuple[str, World]]]    # the two (name, world), read by a loader
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,33 @@ class Options:
     @property
     def what(self) -> str:
         return f"{self.protocol}/{'all' if self.port is None else self.port}"
+
+
+def page(directory: str | None, load: Loader | None, args: Mapping[str, str],
+         sides: Sides | None = None, *, error: TopologyError | None = None, status: int = 400
+         ) -> tuple[dict[str, Any], int]:
+    """What the page shows and its HTTP status: the form (the files of `directory`, the
+    query `args`); with `sides`, the diff of the two worlds they read, or the error that
+    stopped it (400); `error`, an error found before, is shown with `status`."""
+    shown_page: dict[str, Any] = {
+        "files": listing(directory), "directory": bool(directory),
+        "args": {k: args.get(k, "") for k in ("before", "after", "protocol", "port", "kind")},
+        "protocols": PROTOCOLS, "kinds": KINDS, "result": None, "error": None}
+    if load is None and sides is not None:
+        status, error = 501, TopologyError("This server cannot load snapshots (no loader was "
+                                           "given to the web page).", "NotConfigured")
+    if error is None and sides is not None and load is not None:
+        try:
+            opts = options(args)
+            (before_name, before), (after_name, after) = sides(load)
+            shown_page.update(result=shown(compare(before, after, opts)), options=opts,
+                              names=(before_name, after_name))
+        except TopologyError as err:
+            error, status = err, 400
+    if error is not None:
+        shown_page["error"] = {"code": error.code, "message": error.message}
+        return shown_page, status
+    return shown_page, 200
 
 
 def options(args: Mapping[str, str]) -> Options:
@@ -111,6 +139,7 @@ def from_bytes(body: bytes, where: str, load: Loader) -> World:
 
 
 def compare(before: World, after: World, opts: Options) -> Diff:
+    """`routing.diff` of the two worlds, as `opts` asks."""
     return routing.diff(before, after, protocol=opts.protocol, port=opts.port, kind=opts.kind)
 
 

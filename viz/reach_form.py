@@ -40,6 +40,30 @@ class Question:
         return self.protocol + (f" port {self.port}" if self.port is not None else "")
 
 
+def form(world: World, part: Partition, args: Mapping[str, str], vpc: str | None = None
+         ) -> tuple[dict[str, Any], int]:
+    """The form of a view (of `part`, or of its VPC `vpc`) for the query `args`: what was
+    asked (`args`), the engine's `answer` and what the page lists of it (`shown`), or the
+    `error` (code, message); the ends it offers (`choices`); and the page's HTTP status (400
+    for a question the engine cannot take)."""
+    state: dict[str, Any] = {"args": {k: args.get(k, "") for k in ("from", "to", "protocol",
+                                                                     "port")},
+                             "protocols": PROTOCOLS, "question": None, "answer": None,
+                             "shown": None, "error": None}
+    with world.lock:
+        state["choices"] = choices(world, part, vpc)
+    try:
+        state["question"] = question(args)
+        if state["question"] is not None:
+            state["answer"] = ask(world, part, state["question"])
+            with world.lock:
+                state["shown"] = shown(world, state["answer"])
+    except TopologyError as err:
+        state["error"] = {"code": err.code, "message": err.message}
+        return state, 400
+    return state, 200
+
+
 def question(args: Mapping[str, str]) -> Question | None:
     """The question the query string asks; None when neither end is given (no question).
 

@@ -142,7 +142,7 @@ def region_view(account: str, region: str) -> tuple[str, int]:
     with world.lock:
         _partition_or_404(world, account, region)
         vpcs = _region_vpcs(world, account, region)
-    form, status = _reach(world, _partition(world, account, region))
+    form, status = reach_form.form(world, _partition(world, account, region), request.args)
     svg = _diagram(world, account=account, region=region, path=form["answer"])
     return render_template("topology.html", account=account, region=region, vpc=None,
                            svg=svg, vpcs=vpcs, contents=(), reach=form, downloads=_downloads(
@@ -161,7 +161,8 @@ def vpc_view(account: str, region: str, vpc_id: str) -> tuple[str, int]:
         vpc = _row(world, vpc_id)
         contents = [(heading, *_contents(world, vpc_id, etype, direction, kind))
                     for heading, etype, direction, kind in VPC_CONTENTS]
-    form, status = _reach(world, _partition(world, account, region), vpc_id)
+    form, status = reach_form.form(world, _partition(world, account, region), request.args,
+                                   vpc_id)
     svg = _diagram(world, account=account, region=region, vpc=vpc_id, path=form["answer"])
     return render_template("topology.html", account=account, region=region, vpc=vpc,
                            svg=svg, vpcs=(), contents=contents, reach=form, downloads=_downloads(
@@ -196,9 +197,11 @@ def resource(rid: str) -> str | Response:
 
 @blueprint.get("/ui/diff")
 def diff_view() -> tuple[str, int]:
+    """The change-impact page; `?before=NAME&after=NAME` compares two files of the
+    `--snapshots` directory."""
     names = [request.args.get(side, "").strip() for side in ("before", "after")]
     if not any(names):
-        return _diff_page(None)
+        return _diff_page()
     directory = current_app.config.get(diff_page.SNAPSHOTS)
 
     def sides(load: diff_page.Loader) -> list[tuple[str, World]]:
@@ -212,10 +215,11 @@ def diff_view() -> tuple[str, int]:
 
 @blueprint.post("/ui/diff")
 def diff_upload() -> tuple[str, int]:
+    """The change impact between two uploaded snapshot files (`before`, `after`)."""
     if request.content_length is None or request.content_length > diff_page.MAX_UPLOAD:
-        return _diff_page(None, error=("RequestEntityTooLarge", "Upload two snapshot files "
-                                       f"of at most {diff_page.MAX_UPLOAD >> 20} MiB together."),
-                          status=413)
+        return _diff_page(error=TopologyError(
+            f"Upload two snapshot files of at most {diff_page.MAX_UPLOAD >> 20} MiB together.",
+            "RequestEntityTooLarge"), status=413)
 
     def sides(load: diff_page.Loader) -> list[tuple[str, World]]:
         found = []
@@ -230,41 +234,21 @@ def diff_upload() -> tuple[str, int]:
     return _diff_page(sides)
 
 
+def _diff_page(sides: diff_page.Sides | None = None, *, error: TopologyError | None = None,
+               status: int = 400) -> tuple[str, int]:
+    """The change-impact page (`viz.diff_page.page`) for this request."""
+    page, status = diff_page.page(current_app.config.get(diff_page.SNAPSHOTS),
+                                  current_app.extensions.get(diff_page.LOADER), request.values,
+                                  sides, error=error, status=status)
+    return render_template("diff.html", **page), status
+
+
 @blueprint.errorhandler(404)
 def not_found(error: HTTPException) -> tuple[str, int]:
     return render_template("not_found.html", message=error.description), 404
 
 
 # -- reads --------------------------------------------------------------------------------
-def _diff_page(sides: Callable[[diff_page.Loader], list[tuple[str, World]]] | None, *,
-               error: tuple[str, str] | None = None, status: int = 400) -> tuple[str, int]:
-    """The change-impact page; with `sides` (what reads the two worlds, given the loader the
-    api layer set), the diff between them, or the error that stopped it (`status`)."""
-    directory = current_app.config.get(diff_page.SNAPSHOTS)
-    page: dict[str, Any] = {
-        "files": diff_page.listing(directory), "directory": bool(directory),
-        "args": {k: request.values.get(k, "") for k in ("before", "after", "protocol", "port",
-                                                           "kind")},
-        "protocols": diff_page.PROTOCOLS, "kinds": diff_page.KINDS, "result": None,
-        "error": {"code": error[0], "message": error[1]} if error else None}
-    if sides is None:
-        return render_template("diff.html", **page), status if error else 200
-    load = current_app.extensions.get(diff_page.LOADER)
-    if load is None:
-        page["error"] = {"code": "NotConfigured", "message": "This server cannot load "
-                         "snapshots (no loader was given to the web page)."}
-        return render_template("diff.html", **page), 501
-    try:
-        opts = diff_page.options(request.values)
-        (before_name, before), (after_name, after) = sides(load)
-        page["result"] = diff_page.shown(diff_page.compare(before, after, opts))
-    except TopologyError as err:
-        page["error"] = {"code": err.code, "message": err.message}
-        return render_template("diff.html", **page), 400
-    page.update(names=(before_name, after_name), options=opts)
-    return render_template("diff.html", **page), 200
-
-
 def _partition_or_404(world: World, account: str, region: str) -> None:
     """404 unless the world has that partition (a page never creates one)."""
     if not any(p.account == account and p.region == region for p in world.partitions()):
@@ -274,28 +258,6 @@ def _partition_or_404(world: World, account: str, region: str) -> None:
 def _partition(world: World, account: str, region: str) -> Partition:
     """The partition a view shows (it exists: `_partition_or_404` said so)."""
     return next(p for p in world.partitions() if p.account == account and p.region == region)
-
-
-def _reach(world: World, part: Partition, vpc: str | None = None) -> tuple[dict[str, Any], int]:
-    """The reachability form of a view: what was asked (`args`), the engine's `answer` and
-    what the page lists of it (`shown`), or the `error`; the ends it offers (`choices`); and
-    the page's status (400 for a question the engine cannot take)."""
-    form: dict[str, Any] = {"args": {k: request.args.get(k, "") for k in
-                                     ("from", "to", "protocol", "port")},
-                            "protocols": reach_form.PROTOCOLS, "question": None,
-                            "answer": None, "shown": None, "error": None}
-    with world.lock:
-        form["choices"] = reach_form.choices(world, part, vpc)
-    try:
-        form["question"] = reach_form.question(request.args)
-        if form["question"] is not None:
-            form["answer"] = reach_form.ask(world, part, form["question"])
-            with world.lock:
-                form["shown"] = reach_form.shown(world, form["answer"])
-    except TopologyError as err:
-        form["error"] = {"code": err.code, "message": err.message}
-        return form, 400
-    return form, 200
 
 
 def _row(world: World, rid: str) -> dict[str, Any]:
