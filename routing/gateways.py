@@ -194,7 +194,7 @@ def eigw_egress(w: Walk, eigw: str, from_subnet: str | None, vpc: str) -> Onward
     src = w.packet.src
     common = {"Component": eigw, "Vpc": vpc}
     _check_internet_destination(w, vpc, common)
-    check_egress(w, eigw, from_subnet, vpc, member=None)
+    check_egress(w, eigw, from_subnet, vpc, member=None, egress_only=True)
     holder = interface_holding(w.world, vpc, src)
     if holder is None or public_of(w.world, holder, src) is None:
         raise w.blocked("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", Address=src,

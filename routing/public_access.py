@@ -16,14 +16,15 @@ from .walk import Walk
 
 
 def check_egress(w: Walk, igw: str, subnet: str | None, vpc: str, *,
-                 member: str | None = "InternetGateway") -> None:
+                 member: str | None = "InternetGateway", egress_only: bool = False) -> None:
     """Raise `Blocked` when BPA stops a new outbound connection from `subnet` (`member`
-    names the gateway in the explanation, beside `Component`)."""
+    names the gateway in the explanation, beside `Component`). An egress-only gateway,
+    like a NAT gateway, makes outbound connections only: ingress-only mode lets it be."""
     if subnet is None and w.packet.src_eni is not None:
         subnet = subnet_of(w.world, w.packet.src_eni)
     if w.reply or subnet is None:
         return
-    via_nat = "nat-gateway" in w.via
+    via_nat = egress_only or "nat-gateway" in w.via
     if bpa.blocks(w.world, subnet, inbound=False, via_nat=via_nat) is not None:
         named = {member: igw} if member else {}
         raise w.blocked("VPC_BLOCK_PUBLIC_ACCESS_ENABLED", Component=igw, Vpc=vpc,

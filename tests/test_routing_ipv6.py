@@ -357,3 +357,18 @@ def test_ec2sim_reach_takes_ipv6_addresses(ec2: Any, mock: Any, net: Net, tmp_pa
     done = ec2sim_cli("reach", "--state", str(saved), "--from", net.igw, "--to", net.worker_ip6,
                       "--port", "443")
     assert done.returncode == 1, done.stdout + done.stderr
+
+
+def test_block_public_access_holds_back_the_egress_only_gateway(ec2: Any, mock: Any, net: Net
+                                                                ) -> None:
+    def out() -> Any:
+        return routing.reachability(mock.world, net.worker, destination_ip=INTERNET6,
+                                    destination_port=443)
+
+    ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-ingress")
+    assert out().network_path_found          # ingress-only lets outbound-only gateways be
+    ec2.modify_vpc_block_public_access_options(InternetGatewayBlockMode="block-bidirectional")
+    blocked = out()
+    assert not blocked.network_path_found
+    assert blocked.explanations[0]["ExplanationCode"] == "VPC_BLOCK_PUBLIC_ACCESS_ENABLED"
+    assert blocked.explanations[0]["Component"]["Id"] == net.eigw
