@@ -35,8 +35,8 @@ def add_parser(commands: Any) -> None:
         cmd.add_argument(f"--{side}-state", metavar="PATH", help=f"{side}: a state database")
         cmd.add_argument(f"--{side}-endpoint-url", metavar="URL", help=f"{side}: a server")
     cmd.add_argument("--protocol", default="tcp", help="tcp, udp, icmp or -1 (default tcp)")
-    cmd.add_argument("--port", type=int, action="append",
-                     help="destination port, repeatable (default: any port)")
+    cmd.add_argument("--port", action="append", metavar="PORT|LOW-HIGH",
+                     help="destination port or range, repeatable (default: every port)")
     cmd.add_argument("--kind", choices=KINDS, default="all",
                      help="compare subnets, security groups or both (default all)")
     cmd.add_argument("--format", choices=FORMATS, default="text")
@@ -47,22 +47,13 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     sides = _sides(parser, args)       # usage errors before any loading
     try:
         before, after = (load_side(where) for where in sides)
-        answer = _each_port(before, after, args)
+        answer = routing.diff(before, after, protocol=args.protocol, ports=args.port,
+                              kind=args.kind)
     except TopologyError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 2
     sys.stdout.write(render(answer, args.format))
     return 1 if answer else 0
-
-
-def _each_port(before: World, after: World, args: argparse.Namespace) -> Diff:
-    """One diff per asked port (the matrix answers one port, or any), flows merged."""
-    flows: list[Flow] = []
-    for port in args.port or [None]:
-        flows += routing.diff(before, after, protocol=args.protocol, port=port,
-                              kind=args.kind).flows
-    flows.sort(key=lambda f: (f.group, f.source, f.destination))
-    return Diff(flows)
 
 
 def _sides(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[str]:
@@ -108,7 +99,7 @@ def text(answer: Diff) -> list[str]:
         return ["no change"]
     lines = [f"{len(answer.opened)} opened, {len(answer.closed)} closed"]
     for (kind, src, dst, protocol, ports), flows in answer.groups().items():
-        lines.append(f"{kind} {src} -> {dst} {protocol}/{ports}:")
+        lines.append(f"{kind} {src} -> {dst} {protocol} {ports}:")
         lines += [f"  {_line(f)}" for f in flows]
     return lines
 
@@ -129,7 +120,7 @@ def junit(answer: Diff) -> str:
         group = f"{flow.kind}.{flow.source_class}.{flow.destination_class}"
         case = ElementTree.SubElement(
             suite, "testcase", classname=group,
-            name=f"{flow.source} -> {flow.destination} {flow.protocol}/{flow.ports}")
+            name=f"{flow.source} -> {flow.destination} {flow.protocol} {flow.ports}")
         failure = ElementTree.SubElement(
             case, "failure", type="opened" if flow.opened else "closed",
             message=_line(flow))

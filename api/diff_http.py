@@ -2,8 +2,8 @@
 
 The body is JSON: `{"before": SNAPSHOT, "after": SNAPSHOT}`; a side left out is the served
 world (so `{"after": SNAPSHOT}` asks what a planned state would change). Optional members
-`protocol` (default tcp), `port` (default any) and `kind` (subnet, security-group, all;
-default all). Bad input is a 400 with `{"error": {"code", "message"}}`; the world is only read.
+`protocol` (default tcp), `port` or `ports` (a port, or a list of ports and ranges such as
+`"1000-2000"`; default every port) and `kind` (subnet, security-group, all; default all). Bad input is a 400 with `{"error": {"code", "message"}}`; the world is only read.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 
 import api.state_cli as state_cli
 import routing
-from routing.diff import KINDS
+from routing.diff import KINDS, port_spans
 from topology.core.errors import TopologyError
 from topology.core.world import World
 
@@ -42,15 +42,16 @@ def _question(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or not ({"before", "after"} & set(body)):
         raise TopologyError("The body must be JSON with a before and/or an after snapshot.",
                             "MissingParameter")
-    port = body.get("port")
-    if port is not None and (not isinstance(port, int) or not 0 <= port <= 65535):
-        raise TopologyError(f"Value ({port}) for parameter port is invalid. Specify a port "
-                            "from 0 to 65535.", "InvalidParameterValue")
+    ports = body.get("ports")
+    if ports is not None and not isinstance(ports, list):
+        ports = [ports]
+    port_spans(body.get("port"), ports)          # InvalidParameterValue before any work
     kind = body.get("kind", "all")
     if kind not in KINDS:
         raise TopologyError(f"Value ({kind}) for parameter kind is invalid. Valid values: "
                             f"{', '.join(KINDS)}.", "InvalidParameterValue")
-    return {"protocol": str(body.get("protocol", "tcp")), "port": port, "kind": kind}
+    return {"protocol": str(body.get("protocol", "tcp")), "port": body.get("port"),
+            "ports": ports, "kind": kind}
 
 
 def _side(world: World, data: Any, name: str) -> World:

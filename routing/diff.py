@@ -1,35 +1,51 @@
 """Change impact: the flows one world lets through and another does not.
 
-`diff(before, after)` compares two `matrix` answers pair by pair. Pairs are keyed by ids, so
-a subnet or group present in both worlds is compared with itself; one present in only one
-world counts as unreachable in the other (its flows open or close with it). Each changed flow
-carries, from the side where it is closed, the explanation code the matrix names, and from a
-witness walk (`reachability` between interfaces of the two ends, when both hold one) the
-blocking component or the open path's components. Flows are grouped by the VPCs of their
-ends, protocol and port range, the classes an engineer reviews a change by.
+`diff(before, after)` compares two `matrix` answers pair by pair, port class by port class.
+Pairs are keyed by ids, so a subnet or group present in both worlds is compared with itself;
+one present in only one world counts as unreachable in the other (its flows open or close
+with it). Ports: the matrix answers one port (or any) at a time, and only security group rules
+and network ACL entries look at ports, so the asked range is cut at every rule edge of both
+worlds (`routing.ports`) and one port answers for each interval; the intervals where a pair
+changed the same way (same side, same explanation code) are merged back into ranges.
+
+Each changed flow carries, from the side where it is closed, the explanation code the matrix
+names, and from a witness walk (`reachability` between interfaces of the two ends, when both
+hold one) the blocking component or the open path's components. Flows are grouped by the
+*class* of each end in the world where the flow is open — for subnets their forwarding class
+(`routing.classes`), labelled by what defines it for a reader (VPC, route table, network ACL,
+the tags all its subnets share); for security groups the group's VPC and tags — then by
+protocol and port range.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from netaddr import IPAddress, IPNetwork
 
+from topology.core.errors import InvalidParameterValue
+from topology.core.lookups import vpc_of
 from topology.core.world import World
+from topology.network import network_acls, route_tables
 from topology.network import network_interfaces as enis
-from topology.network import security_groups, subnets
+from topology.network import subnets
 
 from .analysis import reachability
-from .matrix import Matrix, matrix
+from .matrix import Matrix, forwarding_classes, matrix
+from .packet import union
+from .ports import MAX_PORT, PortRange, edges, intervals, label, parse_range
 
-__all__ = ["Diff", "Flow", "diff"]
+__all__ = ["Diff", "Flow", "diff", "port_spans"]
 
 KINDS = ("subnet", "security-group", "all")
 Holders = dict[tuple[int, str], dict[str, str]]   # (id(world), kind) -> end -> interface
+Change = tuple[str, str, str, bool, "str | None"]  # kind, source, destination, opened, code
 # members of an Explanation naming what blocks, most specific first
 _BLOCKERS = ("SecurityGroup", "Acl", "RouteTable", "InternetGateway", "NatGateway",
              "VpcPeeringConnection", "TransitGatewayRouteTable", "TransitGatewayAttachment",
              "TransitGateway", "NetworkInterface", "Subnet", "Vpc", "Component")
+UNPORTED = ("icmp", "1")          # protocols whose answer no port changes
 
 
 @dataclass
@@ -40,13 +56,14 @@ class Flow:
     destination: str
     kind: str                      # subnet | security-group
     protocol: str
-    ports: str                     # "22", "all"
+    ports: str                     # "22", "1000-2000", "all"
     opened: bool
-    source_class: str              # the VPC of each end (the world that holds it)
+    source_class: str              # the label of each end's class, in the world it is open
     destination_class: str
     code: str | None = None        # explanation code on the closed side
     blocker: str | None = None     # the component that blocks, on the closed side
     path: list[str] = field(default_factory=list)   # components on the open side
+    port_range: PortRange = (0, MAX_PORT)
 
     @property
     def group(self) -> tuple[str, str, str, str, str]:
@@ -54,12 +71,14 @@ class Flow:
                 self.ports)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "change": "opened" if self.opened else "closed"}
+        out = {**asdict(self), "change": "opened" if self.opened else "closed"}
+        out["from_port"], out["to_port"] = out.pop("port_range")
+        return out
 
 
 @dataclass
 class Diff:
-    """The changed flows, in a stable order (kind, classes, ids)."""
+    """The changed flows, in a stable order (kind, classes, ports, ids)."""
 
     flows: list[Flow] = field(default_factory=list)
 
@@ -90,9 +109,11 @@ class Diff:
 
 
 def diff(world_a: World, world_b: World, *, protocol: str = "tcp", port: int | None = None,
-         kind: str = "subnet") -> Diff:
+         ports: Iterable[Any] | None = None, kind: str = "subnet") -> Diff:
     """The flows reachable in one world and not in the other (`kind` "all": subnets and
-    security groups). Raises `InvalidParameterValue` as `matrix` does.
+    security groups), on the destination ports `ports` (ports or ranges: `22`, `"20-25"`,
+    `(20, 25)`) or `port`; neither: every port. Raises `InvalidParameterValue` for a bad
+    range, and as `matrix` does.
 
     >>> from topology.core.world import World
     >>> from topology.network import subnets, vpcs
@@ -107,42 +128,132 @@ def diff(world_a: World, world_b: World, *, protocol: str = "tcp", port: int | N
     >>> answer = diff(before, after, port=443)
     >>> len(answer.opened), len(answer.closed), {f.code for f in answer.flows}
     (3, 0, {'ABSENT'})
+    >>> {f.ports for f in diff(before, after).flows}
+    {'all'}
     """
     kinds = ("subnet", "security-group") if kind == "all" else (kind,)
-    flows: list[Flow] = []
-    holders: Holders = {}
+    spans = port_spans(port, ports)
+    changes: dict[Change, list[PortRange]] = {}
     for one in kinds:
-        before = matrix(world_a, one, protocol=protocol, port=port)
-        after = matrix(world_b, one, protocol=protocol, port=port)
-        flows += _changed(world_a, world_b, before, after, one, protocol, port, holders)
-    flows.sort(key=lambda f: (f.group, f.source, f.destination))
+        for low, high, probe in _port_classes(world_a, world_b, one, protocol, spans):
+            before = matrix(world_a, one, protocol=protocol, port=probe)
+            after = matrix(world_b, one, protocol=protocol, port=probe)
+            for change in _changed(before, after, one):
+                changes.setdefault(change, []).append((low, high))
+    flows = _flows(world_a, world_b, changes, protocol)
+    flows.sort(key=lambda f: (f.group[:3], f.port_range, f.source, f.destination))
     return Diff(flows)
 
 
-def _changed(world_a: World, world_b: World, before: Matrix, after: Matrix, kind: str,
-             protocol: str, port: int | None, holders: Holders) -> list[Flow]:
-    flows = []
-    ports = "all" if port is None else str(port)
-    for pair in sorted(set(before) | set(after)):
+def port_spans(port: int | None = None, ports: Iterable[Any] | None = None
+               ) -> list[PortRange]:
+    """The asked ports as merged ranges (none asked: every port); `InvalidParameterValue`
+    for one that is not a port or a range of them."""
+    asked = [*([] if port is None else [port]), *(ports or ())]
+    if not asked:
+        return [(0, MAX_PORT)]
+    found: list[PortRange] = []
+    for value in asked:
+        try:
+            found.append(parse_range(value))
+        except ValueError:
+            raise InvalidParameterValue(
+                f"Value ({value}) for parameter port is invalid. Specify a port or a range "
+                "LOW-HIGH from 0 to 65535.") from None
+    return list(union((), tuple(found)))
+
+
+def _port_classes(world_a: World, world_b: World, kind: str, protocol: str,
+                  spans: list[PortRange]) -> list[tuple[int, int, int | None]]:
+    """(low, high, the port that answers for them) per port class of the asked spans: cut
+    at the rule edges of both worlds (network ACLs only for subnets: their matrix leaves
+    security groups aside). A protocol without ports answers once for every port."""
+    if str(protocol).lower() in UNPORTED:
+        return [(0, MAX_PORT, None)]
+    groups = kind == "security-group"
+    cuts = edges(world_a, protocol, groups=groups) | edges(world_b, protocol, groups=groups)
+    return [(low, high, low) for span in spans for low, high in intervals(cuts, *span)]
+
+
+def _changed(before: Matrix, after: Matrix, kind: str) -> Iterable[Change]:
+    for pair in set(before) | set(after):
         was, now = before.get(pair, False), after.get(pair, False)
-        if was == now:
-            continue
+        if was != now:
+            shut = after if was else before
+            code = shut.blocked_by.get(pair) or (None if pair in shut else "ABSENT")
+            yield kind, pair[0], pair[1], now, code
+
+
+def _flows(world_a: World, world_b: World, changes: dict[Change, list[PortRange]],
+           protocol: str) -> list[Flow]:
+    """One flow per change and merged range, labelled and witnessed."""
+    flows: list[Flow] = []
+    holders: Holders = {}
+    labels = _Labels()
+    ported = str(protocol).lower() not in UNPORTED
+    for (kind, src, dst, now, code), found in changes.items():
         open_world, shut_world = (world_b, world_a) if now else (world_a, world_b)
-        shut = after if was else before
-        flow = Flow(pair[0], pair[1], kind, protocol, ports, now,
-                    _vpc(open_world, pair[0], kind), _vpc(open_world, pair[1], kind),
-                    code=shut.blocked_by.get(pair) or (None if pair in shut else "ABSENT"))
-        _witness(flow, open_world, shut_world, port, holders)
-        flows.append(flow)
+        for span in union((), tuple(found)):
+            flow = Flow(src, dst, kind, protocol, label(span), now,
+                        labels.of(open_world, src, kind), labels.of(open_world, dst, kind),
+                        code=code, port_range=span)
+            _witness(flow, open_world, shut_world, span[0] if ported else None, holders)
+            flows.append(flow)
     return flows
 
 
-def _vpc(world: World, rid: str, kind: str) -> str:
-    """The VPC holding a subnet or group (why flows group by it: a change is reviewed per
-    VPC pair)."""
-    if kind == "subnet":
-        return str(subnets.vpc_of(world, rid))
-    return str(security_groups.view(world, rid).get("VpcId") or "?")
+# -- class labels ------------------------------------------------------------------------------
+class _Labels:
+    """Each end's class label, computed once per world and kind for one diff."""
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[int, str], dict[str, str]] = {}
+
+    def of(self, world: World, rid: str, kind: str) -> str:
+        key = (id(world), kind)
+        table = self._tables.get(key)
+        if table is None:
+            table = self._tables[key] = (subnet_labels(world) if kind == "subnet"
+                                         else group_labels(world))
+        return table.get(rid, rid)
+
+
+def subnet_labels(world: World) -> dict[str, str]:
+    """subnet -> the label of its forwarding class: `VPC/ROUTE-TABLE/ACL`, then the tags
+    every subnet of the class carries (`[tier=web]`); a class whose VPC, table and ACL
+    another class shares (it hosts a gateway, or a route or rule names part of it) adds
+    its first subnet (`@subnet-…`)."""
+    classes = forwarding_classes(world, "subnet")
+    bases = [_subnet_base(world, members) for members in classes]
+    out: dict[str, str] = {}
+    for members, base in zip(classes, bases):
+        text = base if bases.count(base) == 1 else f"{base}@{members[0]}"
+        out.update((m, text + _tags(world, members)) for m in members)
+    return out
+
+
+def _subnet_base(world: World, members: list[str]) -> str:
+    first = members[0]
+    return "/".join(str(x or "-") for x in (
+        subnets.vpc_of(world, first), route_tables.table_for_subnet(world, first),
+        network_acls.acl_for_subnet(world, first)))
+
+
+def group_labels(world: World) -> dict[str, str]:
+    """security group -> its VPC, then its tags (`vpc-…[tier=web]`)."""
+    return {rid: f"{vpc_of(world, rid) or '?'}{_tags(world, [rid])}"
+            for rid, data in world.graph.nodes(data=True)
+            if data.get("kind") == "security-group" and not data.get("deleted")}
+
+
+def _tags(world: World, members: list[str]) -> str:
+    """` [k=v,…]`: the tags (not `aws:` ones) all members carry, or nothing."""
+    common = dict(world.tags(members[0]))
+    for other in members[1:]:
+        theirs = world.tags(other)
+        common = {k: v for k, v in common.items() if theirs.get(k) == v}
+    shown = sorted((k, v) for k, v in common.items() if not k.startswith("aws:"))
+    return f" [{','.join(f'{k}={v}' for k, v in shown)}]" if shown else ""
 
 
 # -- witnesses ---------------------------------------------------------------------------------

@@ -58,6 +58,12 @@ def drop_peer_route(ec2: Any, ids: dict[str, str]) -> None:
     ec2.delete_route(RouteTableId=ids["table_a"], DestinationCidrBlock="10.1.0.0/16")
 
 
+def default_acl(ec2: Any, side: str, ids: dict[str, str]) -> str:
+    return str(ec2.describe_network_acls(Filters=[
+        {"Name": "vpc-id", "Values": [ids[f"vpc_{side}"]]},
+        {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]["NetworkAclId"])
+
+
 @pytest.fixture
 def worlds(mock: Any, ec2: Any) -> tuple[World, World, dict[str, str], Any]:
     """(before, after, ids, ec2): `after` is the live world the test changes."""
@@ -102,8 +108,9 @@ def test_removing_a_route_closes_flows(worlds: Any) -> None:
     assert forward.blocker == ids["table_a"]           # the table that lost the route
     assert forward.path[-2:] and any(c.startswith("pcx-") for c in forward.path)
     groups = answer.groups()
-    assert set(groups) == {("subnet", ids["vpc_a"], ids["vpc_b"], "tcp", "443"),
-                           ("subnet", ids["vpc_b"], ids["vpc_a"], "tcp", "443")}
+    a, b = (f"{ids[f'vpc_{v}']}/{main_table(ec2, ids[f'vpc_{v}'])}/{default_acl(ec2, v, ids)}"
+            for v in "ab")
+    assert set(groups) == {("subnet", a, b, "tcp", "443"), ("subnet", b, a, "tcp", "443")}
     assert all(len(flows) == 2 for flows in groups.values())
     back = routing.diff(after, before, port=443)       # the other way round: all open
     assert {(f.source, f.destination) for f in back.opened} == pairs and not back.closed
@@ -228,3 +235,91 @@ def test_endpoint_url_side(worlds: Any, tmp_path: Path, start_server: Any,
                  "--kind", "subnet"]) == 1
     assert capsys.readouterr().out.startswith("0 opened, 4 closed\n")
     assert main(["diff", url, "--after-endpoint-url", url]) == 0
+
+
+# -- port ranges -----------------------------------------------------------------------------
+def open_ports(ec2: Any, ids: dict[str, str], low: int, high: int) -> None:
+    ec2.authorize_security_group_ingress(GroupId=ids["web"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": low, "ToPort": high,
+         "IpRanges": [{"CidrIp": "10.0.1.0/24"}]}])
+
+
+def test_adjacent_ports_that_changed_alike_merge_into_ranges(worlds: Any, monkeypatch: Any
+                                                             ) -> None:
+    before, after, ids, ec2 = worlds
+    open_ports(ec2, ids, 22, 25)
+    open_ports(ec2, ids, 1000, 2000)
+    calls: list[Any] = []
+    real = routing.diff.__globals__["matrix"]
+    monkeypatch.setitem(routing.diff.__globals__, "matrix",
+                        lambda *a, **k: calls.append(k["port"]) or real(*a, **k))
+    answer = routing.diff(before, after, kind="security-group")      # every port
+    assert [(f.source, f.destination, f.ports, f.port_range) for f in answer.flows] == [
+        (ids["admin"], ids["web"], "22-25", (22, 25)),
+        (ids["admin"], ids["web"], "1000-2000", (1000, 2000))]
+    # one matrix per port class and world: 0-21, 22-25, 26-999, 1000-2000, 2001-65535
+    assert sorted(set(calls)) == [0, 22, 26, 1000, 2001] and len(calls) == 10
+    assert all(f.code == "ENI_SG_RULES_MISMATCH" and f.opened for f in answer.flows)
+    ranged = routing.diff(before, after, kind="security-group", ports=["20-23", 24, "80"])
+    assert [f.ports for f in ranged.flows] == ["22-24"]               # 20-24 asked, 22-24 moved
+    assert routing.diff(before, after, kind="security-group", ports=[(2001, 65535)]).flows == []
+    with pytest.raises(Exception, match="InvalidParameterValue|invalid"):
+        routing.diff(before, after, ports=["25-20"])
+
+
+def test_cli_port_ranges_text_and_json(worlds: Any, tmp_path: Path) -> None:
+    before, after, ids, ec2 = worlds
+    first = _save(before, tmp_path / "before.json")
+    open_ports(ec2, ids, 1000, 2000)
+    second = _save(after, tmp_path / "after.json")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "api.cli", "diff", first, second,
+                               "--kind", "security-group", *args],
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    done = run()
+    assert done.returncode == 1, done.stderr
+    assert f"security-group {ids['vpc_a']} -> {ids['vpc_a']} tcp 1000-2000:" in done.stdout
+    done = run("--port", "500-1500", "--port", "1501-1600", "--format", "json")
+    (group,) = json.loads(done.stdout)["groups"]
+    (flow,) = group["flows"]
+    assert (group["ports"], flow["from_port"], flow["to_port"]) == ("1000-1600", 1000, 1600)
+    assert run("--port", "3000-4000").returncode == 0
+    bad = run("--port", "10-x")
+    assert bad.returncode == 2 and "InvalidParameterValue" in bad.stderr
+
+
+# -- classes ---------------------------------------------------------------------------------
+def test_flows_group_by_subnet_class_labels(mock: Any, ec2: Any) -> None:
+    ids = build(ec2)
+    ec2.create_tags(Resources=[ids["a1"], ids["a2"]], Tags=[{"Key": "tier", "Value": "front"}])
+    a3 = ec2.create_subnet(VpcId=ids["vpc_a"], CidrBlock="10.0.3.0/24",
+                           AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    ec2.create_nat_gateway(SubnetId=a3, ConnectivityType="private")   # a3: a class of its own
+    before = state.load(state.dump(mock.world))
+    drop_peer_route(ec2, ids)
+    answer = routing.diff(before, mock.world, kind="subnet", port=443)
+    base = f"{ids['vpc_a']}/{ids['table_a']}/{default_acl(ec2, 'a', ids)}"
+    b = f"{ids['vpc_b']}/{main_table(ec2, ids['vpc_b'])}/{default_acl(ec2, 'b', ids)}"
+    members = {(g[1], g[2]): sorted(f.source for f in flows)
+               for g, flows in answer.groups().items() if g[2] == b}
+    assert members == {(f"{base}@{ids['a1']} [tier=front]", b): sorted([ids["a1"], ids["a2"]]),
+                       (f"{base}@{a3}", b): [a3]}
+    text = diff_cli.render(answer, "text")
+    assert f"subnet {base}@{ids['a1']} [tier=front] -> {b} tcp 443:" in text
+
+
+def test_post_diff_port_ranges(worlds: Any) -> None:
+    before, after, ids, ec2 = worlds
+    open_ports(ec2, ids, 1000, 2000)
+    client = create_app(after).test_client()
+    answer = client.post("/_ec2sim/diff", json={"before": state.dump(before),
+                                                  "ports": ["900-1100", 1101],
+                                                  "kind": "security-group"})
+    assert answer.status_code == 200
+    (group,) = answer.get_json()["groups"]
+    assert group["ports"] == "1000-1101"
+    bad = client.post("/_ec2sim/diff", json={"before": state.dump(before), "ports": ["x"]})
+    assert bad.status_code == 400
+    assert bad.get_json()["error"]["code"] == "InvalidParameterValue"
