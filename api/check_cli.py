@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 import api.state_cli as state_cli
-from routing import assertions
+from api.matrix_cli import add_dask_argument
+from routing import assertions, distributed
 from routing.assertions import Counterexample, Result
 from topology.core.errors import TopologyError
 from topology.core.world import World
@@ -34,6 +35,7 @@ def add_parser(commands: Any) -> None:
     check.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="what to print: PASS/FAIL lines (default) or JSON")
+    add_dask_argument(check)
 
 
 def run(args: Any) -> int:
@@ -47,7 +49,11 @@ def run(args: Any) -> int:
     except TopologyError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 2
-    results = assertions.evaluate(world, policy)
+    try:
+        results = distributed.evaluate(world, policy, dask=args.dask)
+    except OSError as err:           # a scheduler that cannot be reached
+        print(f"error: Dask cluster {args.dask}: {err}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps(as_json(results), indent=2))
     else:

@@ -41,8 +41,8 @@ from .matrix import matrix as single_matrix
 __all__ = ["LOCAL_FROM_PAIRS", "LOCAL_FROM_WALKS", "connect", "evaluate", "matrix", "pack",
            "unpack"]
 
-LOCAL_FROM_PAIRS = 400_000     # source x destination classes: about 30 s in one process
-LOCAL_FROM_WALKS = 20_000      # a check's walks: about 30 s in one process
+LOCAL_FROM_PAIRS = 250_000     # source x destination classes: about 15 s in one process
+LOCAL_FROM_WALKS = 20_000      # a check's walks: about 10 s in one process
 TASKS_PER_WORKER = 8           # runs of sources per worker: balance against per-task cost
 MODES = ("auto", "local", "none")
 
@@ -142,7 +142,7 @@ def connect(dask: Any) -> Iterator[Any]:
                 Client(cluster) as client:
             yield client
     else:
-        with Client(dask) as client:
+        with Client(dask, timeout="10s") as client:
             yield client
 
 
