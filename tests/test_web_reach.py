@@ -152,6 +152,32 @@ def test_region_page_answers_an_address_too(client: FlaskClient, net: dict[str, 
     assert any("on-path" in m for m in marked(html).values())
 
 
+def test_a_path_across_a_peering_connection_marks_the_connection(
+        client: FlaskClient, ec2: Any, net: dict[str, Any]) -> None:
+    pcx = ec2.create_vpc_peering_connection(VpcId=net["vpc"], PeerVpcId=net["other_vpc"])[
+        "VpcPeeringConnection"]["VpcPeeringConnectionId"]
+    ec2.accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+    for vpc, cidr in ((net["vpc"], "10.9.0.0/16"), (net["other_vpc"], "10.0.0.0/16")):
+        table = ec2.describe_route_tables(Filters=[
+            {"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "association.main", "Values": ["true"]}])["RouteTables"][0]
+        ec2.create_route(RouteTableId=table["RouteTableId"], DestinationCidrBlock=cidr,
+                         VpcPeeringConnectionId=pcx)
+    default = ec2.describe_security_groups(Filters=[
+        {"Name": "vpc-id", "Values": [net["other_vpc"]]},
+        {"Name": "group-name", "Values": ["default"]}])["SecurityGroups"][0]["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=default, IpPermissions=[
+        {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53,
+         "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}])
+    web, other = net["web"]["id"], net["other"]["id"]
+    html = ask(client, f"/ui/{ACCOUNT}/{REGION}", **{"from": web, "to": other, "protocol": "udp",
+                                                     "port": 53})
+    assert f"Reachable: {web} → {other} (udp port 53)" in panel(html)
+    marks = marked(html)
+    assert {"on-path"} <= marks[pcx] and {"on-path"} <= marks[web] and {"on-path"} <= marks[other]
+    assert f'id="link.{pcx}"' in html
+
+
 def test_udp_and_icmp_are_asked_as_such(client: FlaskClient, net: dict[str, Any]) -> None:
     web, db = net["web"]["id"], net["db"]["id"]
     udp = panel(ask(client, vpc_page(net), **{"from": web, "to": db, "protocol": "udp",
@@ -267,8 +293,8 @@ def test_diff_page_lists_the_snapshots_and_compares_two(
     assert re.search(rf"before: i-\w+ → eni-\w+ → {web_sg} → .* → {db_sg} → eni-\w+ → i-\w+",
                      closed)
     # grouped as routing.diff groups them: kind, VPCs of the ends, protocol and ports
-    assert re.search(r"security-group\s*<span class=\"id\">vpc-\w+</span> → "
-                     r"<span class=\"id\">vpc-\w+</span>\s*<span class=\"muted\">tcp/22</span>",
+    assert re.search(r"security-group\s*<span class=\"id\">vpc-[^<]+</span> → "
+                     r"<span class=\"id\">vpc-[^<]+</span>\s*<span class=\"muted\">tcp/22</span>",
                      html)
 
 

@@ -408,9 +408,10 @@ def decorate(world: World, svg: bytes, href: Callable[[str], str]) -> str:
     """Make every group whose id is a live resource a link (`href(id)`) with a `<title>`
     tooltip, let the SVG scale to its container, and return it as markup to inline.
 
-    The links of the resources a drawn reachability path runs through get the class
-    `on-path`, the one it is blocked at `blocker` (read from the overlay's `hop.N.<id>` and
-    `blocked.<id>` groups, so the classes and the picture agree)."""
+    The links of the resources a drawn reachability path runs through (and of the peering or
+    VPN connections it crosses) get the class `on-path`, the one it is blocked at `blocker`
+    (read from the overlay's `hop.N.<id>`, `link.<id>` and `blocked.<id>` groups, so the
+    classes and the picture agree)."""
     ET.register_namespace("", SVG_NS)
     ET.register_namespace("xlink", XLINK_NS)
     root = ET.fromstring(svg)
@@ -451,6 +452,8 @@ def _marks(root: ET.Element) -> dict[str, list[str]]:
         gid = group.get("id") or ""
         if gid.startswith("hop."):
             marks.setdefault(gid.split(".", 2)[-1], []).append("on-path")
+        elif gid.startswith("link."):       # a peering or VPN connection the path crosses
+            marks.setdefault(gid[len("link."):], []).append("on-path")
         elif gid.startswith("blocked."):
             marks.setdefault(gid[len("blocked."):], []).append("blocker")
     return marks
