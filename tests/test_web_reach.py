@@ -122,8 +122,12 @@ def test_vpc_page_draws_a_path_that_is_found(client: FlaskClient, net: dict[str,
     assert "on-path" in marks[web] and "on-path" in marks[db]
     assert not any("blocker" in m for m in marks.values())
     assert f'id="hop.1.{web}"' in html and f'id="step.{web}.{db}"' in html
-    # the form keeps the question
+    # the form keeps the question, and offers it the other way round
     assert f'name="from" list="reach-ends" value="{web}"' in html
+    reverse = re.search(r'<a class="reverse" href="\?([^"]+)">', html)
+    assert reverse is not None
+    back = panel(ask(client, f"{vpc_page(net)}?{markup.unescape(reverse[1])}"))
+    assert f"Not reachable: {db} → {web} (tcp port 22)" in back     # web's group: no ssh in
 
 
 def test_blocked_pair_marks_the_blocker_with_its_explanation(client: FlaskClient,

@@ -44,18 +44,22 @@ def form(world: World, part: Partition, args: Mapping[str, str], vpc: str | None
          ) -> tuple[dict[str, Any], int]:
     """The form of a view (of `part`, or of its VPC `vpc`) for the query `args`: what was
     asked (`args`), the engine's `answer` and what the page lists of it (`shown`), or the
-    `error` (code, message); the ends it offers (`choices`); and the page's HTTP status (400
-    for a question the engine cannot take)."""
+    `error` (code, message); the question the other way (`reverse`); the ends it offers
+    (`choices`); and the page's HTTP status (400 for a question the engine cannot take)."""
     state: dict[str, Any] = {"args": {k: args.get(k, "") for k in ("from", "to", "protocol",
                                                                      "port")},
                              "protocols": PROTOCOLS, "question": None, "answer": None,
-                             "shown": None, "error": None}
+                             "shown": None, "error": None, "reverse": None}
     with world.lock:
         state["choices"] = choices(world, part, vpc)
     try:
         state["question"] = question(args)
-        if state["question"] is not None:
-            state["answer"] = ask(world, part, state["question"])
+        q = state["question"]
+        if q is not None:
+            # the way back, as a link: replies ride the forward path, new connections do not
+            state["reverse"] = {"from": q.destination, "to": q.source, "protocol": q.protocol,
+                                "port": "" if q.port is None else q.port}
+            state["answer"] = ask(world, part, q)
             with world.lock:
                 state["shown"] = shown(world, state["answer"])
     except TopologyError as err:
