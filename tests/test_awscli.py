@@ -91,3 +91,24 @@ def test_ipam_plans_a_vpc(aws: Any) -> None:
     ok(aws("ec2", "delete-vpc", "--vpc-id", vpc["VpcId"]))
     assert ok(aws("ec2", "get-ipam-pool-allocations", "--ipam-pool-id",
                   pool["IpamPoolId"]))["IpamPoolAllocations"] == []
+
+
+def test_an_ipv6_network_insights_path(aws: Any, server_ec2: Any) -> None:
+    """The CLI sends an IPv6 destination address unchanged; the analysis runs over IPv6."""
+    from test_routing_ipv6 import build
+    net = build(server_ec2)
+    made = aws("ec2", "create-network-insights-path", "--source", net.igw, "--destination",
+               net.web, "--protocol", "tcp", "--destination-port", "443", "--destination-ip",
+               net.web_ip6)
+    assert made.returncode == 0, made.stderr
+    path = json.loads(made.stdout)["NetworkInsightsPath"]
+    assert path["DestinationIp"] == net.web_ip6
+    started = aws("ec2", "start-network-insights-analysis", "--network-insights-path-id",
+                  path["NetworkInsightsPathId"])
+    assert started.returncode == 0, started.stderr
+    nia = json.loads(started.stdout)["NetworkInsightsAnalysis"]["NetworkInsightsAnalysisId"]
+    done = aws("ec2", "describe-network-insights-analyses", "--network-insights-analysis-ids",
+               nia)
+    found = json.loads(done.stdout)["NetworkInsightsAnalyses"][0]
+    assert found["Status"] == "succeeded" and found["NetworkPathFound"] is True
+    assert net.web in [c["Component"]["Id"] for c in found["ForwardPathComponents"]]
