@@ -353,7 +353,7 @@ def test_the_diff_page_lists_opened_and_closed_flows(browser: DevTools, tmp_path
     submit(browser, "form#diff-saved", {"before": "before.json", "after": "after.json",
                                         "port": "22", "kind": "security-group"})
     answer = browser.js("document.querySelector('#diff-answer').innerText")
-    assert "before.json → after.json (tcp/22): 1 opened, 1 closed" in answer
+    assert "before.json → after.json (tcp 22): 1 opened, 1 closed" in answer
     rows = browser.js("[...document.querySelectorAll('tr.flow')].map(r => "
                       "[r.dataset.change, r.dataset.source, r.dataset.destination, r.innerText])")
     found = {(change, src, dst): text for change, src, dst, text in rows}

@@ -282,7 +282,7 @@ def test_diff_page_lists_the_snapshots_and_compares_two(
     assert 'id="diff-answer"' not in html
     html = ask(client, "/ui/diff", before="before.json", after="after.json", port=22,
                kind="security-group")
-    assert "before.json → after.json (tcp/22): 1 opened, 1 closed" in panel(html, "diff-answer")
+    assert "before.json → after.json (tcp 22): 1 opened, 1 closed" in panel(html, "diff-answer")
     found = {(f["change"], f["source"], f["destination"]): f["text"] for f in flows(html)}
     web_sg, db_sg = change["web_sg"], change["db_sg"]
     opened = found[("opened", db_sg, web_sg)]
@@ -298,8 +298,19 @@ def test_diff_page_lists_the_snapshots_and_compares_two(
                      closed)
     # grouped as routing.diff groups them: kind, VPCs of the ends, protocol and ports
     assert re.search(r"security-group\s*<span class=\"id\">vpc-[^<]+</span> → "
-                     r"<span class=\"id\">vpc-[^<]+</span>\s*<span class=\"muted\">tcp/22</span>",
+                     r"<span class=\"id\">vpc-[^<]+</span>\s*<span class=\"muted\">tcp 22</span>",
                      html)
+
+
+def test_diff_page_takes_port_ranges_and_names_the_range_that_changed(
+        client: FlaskClient, change: dict[str, Any]) -> None:
+    html = ask(client, "/ui/diff", before="before.json", after="after.json",
+               port="20-25, 443", kind="security-group")
+    assert "(tcp 20-25, 443): 1 opened, 1 closed" in panel(html, "diff-answer")
+    assert {f["change"] for f in flows(html)} == {"opened", "closed"}
+    assert '<span class="muted">tcp 22</span>' in html       # only port 22 changed
+    every = ask(client, "/ui/diff", before="before.json", after="after.json")
+    assert "(tcp all): " in panel(every, "diff-answer") and flows(every)
 
 
 def test_diff_page_compares_two_uploaded_snapshots(
@@ -310,7 +321,7 @@ def test_diff_page_compares_two_uploaded_snapshots(
         "port": "22", "kind": "all"})
     assert answer.status_code == 200
     html = answer.get_data(as_text=True)
-    assert "monday.json → tuesday.json (tcp/22)" in panel(html, "diff-answer")
+    assert "monday.json → tuesday.json (tcp 22)" in panel(html, "diff-answer")
     changes = {(f["change"], f["source"], f["destination"]) for f in flows(html)}
     assert ("opened", change["db_sg"], change["web_sg"]) in changes
     assert ("closed", change["web_sg"], change["db_sg"]) in changes
@@ -335,6 +346,8 @@ def test_diff_of_a_state_with_itself_is_no_change(client: FlaskClient,
     ({"before": "before.json"}, "MissingParameter", "parameter after"),
     ({"before": "before.json", "after": "after.json", "port": "70000"},
      "InvalidParameterValue", "Value (70000) for parameter port is invalid"),
+    ({"before": "before.json", "after": "after.json", "port": "22, 30-20"},
+     "InvalidParameterValue", "Value (30-20) for parameter port is invalid"),
     ({"before": "before.json", "after": "after.json", "kind": "vpc"},
      "InvalidParameterValue", "Value (vpc) for parameter kind is invalid"),
     ({"before": "before.json", "after": "after.json", "protocol": "gre"},

@@ -18,7 +18,7 @@ from typing import Any
 
 import routing
 from routing import words
-from routing.diff import KINDS, Diff, Flow
+from routing.diff import KINDS, Diff, Flow, port_spans
 from topology.core.errors import TopologyError
 from topology.core.world import World
 
@@ -37,12 +37,13 @@ Sides = Callable[[Loader], list[tuple[str, World]]]    # the two (name, world), 
 @dataclass(frozen=True)
 class Options:
     protocol: str = "tcp"
-    port: int | None = None
+    ports: tuple[str, ...] = ()       # ports and ranges as asked ("22", "1000-2000"); none: all
     kind: str = "all"
 
     @property
     def what(self) -> str:
-        return f"{self.protocol}/{'all' if self.port is None else self.port}"
+        """`tcp 22, 1000-2000`, `udp all` (as `ec2sim diff` names a flow's ports)."""
+        return f"{self.protocol} {', '.join(self.ports) or 'all'}"
 
 
 def page(directory: str | None, load: Loader | None, args: Mapping[str, str],
@@ -77,13 +78,13 @@ def options(args: Mapping[str, str]) -> Options:
     protocol = (args.get("protocol") or "tcp").strip().lower()
     if protocol not in PROTOCOLS:
         raise _invalid("protocol", protocol, f"Valid values: {', '.join(PROTOCOLS)}.")
-    port = (args.get("port") or "").strip()
-    if port and (not port.isdigit() or int(port) > 65535):
-        raise _invalid("port", port, "Specify a port from 0 to 65535.")
+    # ports and ranges, as `ec2sim diff --port` takes them, separated by commas or spaces
+    ports = tuple((args.get("port") or "").replace(",", " ").split())
+    port_spans(ports=ports)         # InvalidParameterValue for one that is not a port or range
     kind = (args.get("kind") or "all").strip()
     if kind not in KINDS:
         raise _invalid("kind", kind, f"Valid values: {', '.join(KINDS)}.")
-    return Options(protocol, int(port) if port else None, kind)
+    return Options(protocol, ports, kind)
 
 
 def _invalid(name: str, value: str, hint: str) -> TopologyError:
@@ -140,7 +141,8 @@ def from_bytes(body: bytes, where: str, load: Loader) -> World:
 
 def compare(before: World, after: World, opts: Options) -> Diff:
     """`routing.diff` of the two worlds, as `opts` asks."""
-    return routing.diff(before, after, protocol=opts.protocol, port=opts.port, kind=opts.kind)
+    return routing.diff(before, after, protocol=opts.protocol, ports=opts.ports or None,
+                        kind=opts.kind)
 
 
 def shown(answer: Diff) -> dict[str, Any]:
