@@ -37,6 +37,8 @@ def add_parser(commands: Any) -> None:
     cmd.add_argument("--protocol", default="tcp", help="tcp, udp, icmp or -1 (default tcp)")
     cmd.add_argument("--port", action="append", metavar="PORT|LOW-HIGH",
                      help="destination port or range, repeatable (default: every port)")
+    cmd.add_argument("--ip-version", type=int, choices=(4, 6), default=4,
+                     help="compare over IPv4 (default) or IPv6")
     cmd.add_argument("--kind", choices=KINDS, default="all",
                      help="compare subnets, security groups or both (default all)")
     cmd.add_argument("--format", choices=FORMATS, default="text")
@@ -48,7 +50,7 @@ def run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         before, after = (load_side(where) for where in sides)
         answer = routing.diff(before, after, protocol=args.protocol, ports=args.port,
-                              kind=args.kind)
+                              kind=args.kind, ip_version=args.ip_version)
     except TopologyError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 2

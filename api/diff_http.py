@@ -3,7 +3,8 @@
 The body is JSON: `{"before": SNAPSHOT, "after": SNAPSHOT}`; a side left out is the served
 world (so `{"after": SNAPSHOT}` asks what a planned state would change). Optional members
 `protocol` (default tcp), `port` or `ports` (a port, or a list of ports and ranges such as
-`"1000-2000"`; default every port) and `kind` (subnet, security-group, all; default all). Bad input is a 400 with `{"error": {"code", "message"}}`; the world is only read.
+`"1000-2000"`; default every port), `kind` (subnet, security-group, all; default all) and
+`ip_version` (4 or 6; default 4). Bad input is a 400 with `{"error": {"code", "message"}}`; the world is only read.
 """
 from __future__ import annotations
 
@@ -50,8 +51,12 @@ def _question(body: Any) -> dict[str, Any]:
     if kind not in KINDS:
         raise TopologyError(f"Value ({kind}) for parameter kind is invalid. Valid values: "
                             f"{', '.join(KINDS)}.", "InvalidParameterValue")
+    version = body.get("ip_version", 4)
+    if version not in (4, 6) or isinstance(version, bool):
+        raise TopologyError(f"Value ({version}) for parameter ip_version is invalid. Valid "
+                            "values: 4, 6.", "InvalidParameterValue")
     return {"protocol": str(body.get("protocol", "tcp")), "port": body.get("port"),
-            "ports": ports, "kind": kind}
+            "ports": ports, "kind": kind, "ip_version": version}
 
 
 def _side(world: World, data: Any, name: str) -> World:

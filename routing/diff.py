@@ -32,6 +32,8 @@ from topology.network import network_interfaces as enis
 from topology.network import subnets
 
 from .analysis import reachability
+from .classes import block_of
+from .components import addresses
 from .matrix import Matrix, forwarding_classes, matrix
 from .packet import union
 from .ports import MAX_PORT, PortRange, edges, intervals, label, parse_range
@@ -39,13 +41,13 @@ from .ports import MAX_PORT, PortRange, edges, intervals, label, parse_range
 __all__ = ["Diff", "Flow", "diff", "port_spans"]
 
 KINDS = ("subnet", "security-group", "all")
-Holders = dict[tuple[int, str], dict[str, str]]   # (id(world), kind) -> end -> interface
+Holders = dict[tuple[int, str, int], dict[str, str]]   # (id(world), kind, family) -> end -> ENI
 Change = tuple[str, str, str, bool, "str | None"]  # kind, source, destination, opened, code
 # members of an Explanation naming what blocks, most specific first
 _BLOCKERS = ("SecurityGroup", "Acl", "RouteTable", "InternetGateway", "NatGateway",
              "VpcPeeringConnection", "TransitGatewayRouteTable", "TransitGatewayAttachment",
              "TransitGateway", "NetworkInterface", "Subnet", "Vpc", "Component")
-UNPORTED = ("icmp", "1")          # protocols whose answer no port changes
+UNPORTED = ("icmp", "1", "icmpv6", "58")       # protocols whose answer no port changes
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Flow:
     blocker: str | None = None     # the component that blocks, on the closed side
     path: list[str] = field(default_factory=list)   # components on the open side
     port_range: PortRange = (0, MAX_PORT)
+    ip_version: int = 4
 
     @property
     def group(self) -> tuple[str, str, str, str, str]:
@@ -109,11 +112,12 @@ class Diff:
 
 
 def diff(world_a: World, world_b: World, *, protocol: str = "tcp", port: int | None = None,
-         ports: Iterable[Any] | None = None, kind: str = "subnet") -> Diff:
+         ports: Iterable[Any] | None = None, kind: str = "subnet", ip_version: int = 4
+         ) -> Diff:
     """The flows reachable in one world and not in the other (`kind` "all": subnets and
     security groups), on the destination ports `ports` (ports or ranges: `22`, `"20-25"`,
-    `(20, 25)`) or `port`; neither: every port. Raises `InvalidParameterValue` for a bad
-    range, and as `matrix` does.
+    `(20, 25)`) or `port`; neither: every port. `ip_version` 6 compares over IPv6 (as
+    `matrix` does). Raises `InvalidParameterValue` for a bad range, and as `matrix` does.
 
     >>> from topology.core.world import World
     >>> from topology.network import subnets, vpcs
@@ -136,11 +140,11 @@ def diff(world_a: World, world_b: World, *, protocol: str = "tcp", port: int | N
     changes: dict[Change, list[PortRange]] = {}
     for one in kinds:
         for low, high, probe in _port_classes(world_a, world_b, one, protocol, spans):
-            before = matrix(world_a, one, protocol=protocol, port=probe)
-            after = matrix(world_b, one, protocol=protocol, port=probe)
+            before = matrix(world_a, one, protocol=protocol, port=probe, ip_version=ip_version)
+            after = matrix(world_b, one, protocol=protocol, port=probe, ip_version=ip_version)
             for change in _changed(before, after, one):
                 changes.setdefault(change, []).append((low, high))
-    flows = _flows(world_a, world_b, changes, protocol)
+    flows = _flows(world_a, world_b, changes, protocol, ip_version)
     flows.sort(key=lambda f: (f.group[:3], f.port_range, f.source, f.destination))
     return Diff(flows)
 
@@ -185,7 +189,7 @@ def _changed(before: Matrix, after: Matrix, kind: str) -> Iterable[Change]:
 
 
 def _flows(world_a: World, world_b: World, changes: dict[Change, list[PortRange]],
-           protocol: str) -> list[Flow]:
+           protocol: str, version: int) -> list[Flow]:
     """One flow per change and merged range, labelled and witnessed."""
     flows: list[Flow] = []
     holders: Holders = {}
@@ -195,8 +199,9 @@ def _flows(world_a: World, world_b: World, changes: dict[Change, list[PortRange]
         open_world, shut_world = (world_b, world_a) if now else (world_a, world_b)
         for span in union((), tuple(found)):
             flow = Flow(src, dst, kind, protocol, label(span), now,
-                        labels.of(open_world, src, kind), labels.of(open_world, dst, kind),
-                        code=code, port_range=span)
+                        labels.of(open_world, src, kind, version),
+                        labels.of(open_world, dst, kind, version),
+                        code=code, port_range=span, ip_version=version)
             _witness(flow, open_world, shut_world, span[0] if ported else None, holders)
             flows.append(flow)
     return flows
@@ -207,23 +212,23 @@ class _Labels:
     """Each end's class label, computed once per world and kind for one diff."""
 
     def __init__(self) -> None:
-        self._tables: dict[tuple[int, str], dict[str, str]] = {}
+        self._tables: dict[tuple[int, str, int], dict[str, str]] = {}
 
-    def of(self, world: World, rid: str, kind: str) -> str:
-        key = (id(world), kind)
+    def of(self, world: World, rid: str, kind: str, version: int = 4) -> str:
+        key = (id(world), kind, version)
         table = self._tables.get(key)
         if table is None:
-            table = self._tables[key] = (subnet_labels(world) if kind == "subnet"
+            table = self._tables[key] = (subnet_labels(world, version) if kind == "subnet"
                                          else group_labels(world))
         return table.get(rid, rid)
 
 
-def subnet_labels(world: World) -> dict[str, str]:
+def subnet_labels(world: World, version: int = 4) -> dict[str, str]:
     """subnet -> the label of its forwarding class: `VPC/ROUTE-TABLE/ACL`, then the tags
     every subnet of the class carries (`[tier=web]`); a class whose VPC, table and ACL
     another class shares (it hosts a gateway, or a route or rule names part of it) adds
     its first subnet (`@subnet-…`)."""
-    classes = forwarding_classes(world, "subnet")
+    classes = forwarding_classes(world, "subnet", ip_version=version)
     bases = [_subnet_base(world, members) for members in classes]
     out: dict[str, str] = {}
     for members, base in zip(classes, bases):
@@ -277,27 +282,31 @@ def _witness(flow: Flow, open_world: World, shut_world: World, port: int | None,
 
 
 def _analyse(world: World, flow: Flow, port: int | None, holders: Holders) -> Any:
-    source = _interface(world, flow.source, flow.kind, holders)
-    destination = _interface(world, flow.destination, flow.kind, holders)
+    source = _interface(world, flow.source, flow.kind, flow.ip_version, holders)
+    destination = _interface(world, flow.destination, flow.kind, flow.ip_version, holders)
     address = None
     if destination is None and flow.kind == "subnet" and flow.destination in world.graph:
-        address = str(IPAddress(IPNetwork(world.graph.nodes[flow.destination]["CidrBlock"])
-                                .last - 1))
+        block = block_of(world, flow.destination, flow.ip_version)
+        address = str(IPAddress(IPNetwork(block).last - 1)) if block else None
     if source is None or source == destination or (destination or address) is None:
         return None
     with world.lock:
         return reachability(world, source, destination, protocol=flow.protocol,
-                            destination_port=port, destination_ip=address)
+                            destination_port=port, destination_ip=address,
+                            ip_version=flow.ip_version)
 
 
-def _interface(world: World, rid: str, kind: str, holders: Holders) -> str | None:
-    """An interface in the subnet or holding the group, in the given world (indexed once
-    per world and kind for one diff: it is asked for every changed flow)."""
-    key = (id(world), kind)
+def _interface(world: World, rid: str, kind: str, version: int, holders: Holders
+               ) -> str | None:
+    """An interface (with an address of the family) in the subnet or holding the group, in
+    the given world (indexed once per world, kind and family for one diff: it is asked for
+    every changed flow)."""
+    key = (id(world), kind, version)
     if key not in holders:
         found: dict[str, str] = {}
         for eni, data in world.graph.nodes(data=True):
-            if data.get("kind") != enis.KIND or data.get("deleted"):
+            if data.get("kind") != enis.KIND or data.get("deleted") \
+                    or not addresses(world, eni, version):
                 continue
             ends = [enis.subnet_of(world, eni)] if kind == "subnet" else enis.groups(world, eni)
             for end in ends:

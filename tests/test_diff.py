@@ -14,6 +14,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
+from netaddr import IPNetwork
 
 import routing
 from api import diff_cli
@@ -323,3 +324,34 @@ def test_post_diff_port_ranges(worlds: Any) -> None:
     bad = client.post("/_ec2sim/diff", json={"before": state.dump(before), "ports": ["x"]})
     assert bad.status_code == 400
     assert bad.get_json()["error"]["code"] == "InvalidParameterValue"
+
+
+# -- IPv6 ------------------------------------------------------------------------------------
+def test_an_ipv6_rule_opens_flows_over_ipv6_only(mock: Any, ec2: Any, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"][
+        "VpcId"]
+    block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0][
+        "Ipv6CidrBlock"]
+    halves = list(IPNetwork(block).subnet(64, count=2))
+    groups = {}
+    for n, name in enumerate(("client", "server")):
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{n}.0/24",
+                                   Ipv6CidrBlock=str(halves[n]))["Subnet"]["SubnetId"]
+        groups[name] = ec2.create_security_group(GroupName=name, Description=name,
+                                                 VpcId=vpc)["GroupId"]
+        ec2.create_network_interface(SubnetId=subnet, Groups=[groups[name]],
+                                     Ipv6AddressCount=1)
+    before = state.load(state.dump(mock.world))
+    ec2.authorize_security_group_ingress(GroupId=groups["server"], IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+         "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    answer = routing.diff(before, mock.world, kind="security-group", ip_version=6)
+    assert [(f.source, f.destination, f.ports, f.ip_version) for f in answer.flows] == [
+        (groups["client"], groups["server"], "22", 6)]
+    assert answer.flows[0].path and answer.flows[0].blocker == groups["server"]
+    assert not routing.diff(before, mock.world, kind="security-group")      # IPv4: no change
+    first, second = _save(before, tmp_path / "a.json"), _save(mock.world, tmp_path / "b.json")
+    assert main(["diff", first, second, "--ip-version", "6", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["opened"] == 1
+    assert main(["diff", first, second]) == 0
