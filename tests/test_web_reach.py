@@ -5,6 +5,7 @@ between two saved snapshots (picked from the `--snapshots` directory or uploaded
 from __future__ import annotations
 
 import html as markup
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -405,3 +406,20 @@ def test_serve_refuses_a_snapshots_directory_that_is_not_one(tmp_path: Path,
                                                              ) -> None:
     assert cli.main(["serve", "--port", "18299", "--snapshots", str(tmp_path / "none")]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_diff_page_escapes_names_and_tags(client: FlaskClient, ec2: Any, net: dict[str, Any],
+                                          snapshots: Path) -> None:
+    evil = '<script>alert("x")</script>'
+    ec2.create_tags(Resources=[net["db_sg"]], Tags=[{"Key": "tier", "Value": evil}])
+    save(client, snapshots / "before.json")
+    ec2.revoke_security_group_ingress(GroupId=net["db_sg"], IpPermissions=SSH)
+    answer = client.post("/ui/diff", content_type="multipart/form-data", data={
+        "before": ((snapshots / "before.json").open("rb"), f"{evil}.json"),
+        "after": (io.BytesIO(client.get("/_ec2sim/state").data), "after.json"),
+        "kind": "security-group"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and flows(html)
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;alert(") >= 2       # the file's name, the class's tags
+    assert "[tier=&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;]" in html
