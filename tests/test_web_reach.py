@@ -183,6 +183,26 @@ def test_a_path_across_a_peering_connection_marks_the_connection(
     assert f'id="link.{pcx}"' in html
 
 
+def test_ipv6_addresses_are_ends_too(client: FlaskClient, ec2: Any) -> None:
+    vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"]
+    block = ec2.describe_vpcs(VpcIds=[vpc["VpcId"]])["Vpcs"][0][
+        "Ipv6CidrBlockAssociationSet"][0]["Ipv6CidrBlock"]
+    subnet = ec2.create_subnet(VpcId=vpc["VpcId"], CidrBlock="10.1.1.0/24",
+                               Ipv6CidrBlock=block.replace("/56", "/64"))["Subnet"]["SubnetId"]
+    a, b = ec2.run_instances(ImageId=AMI, MinCount=2, MaxCount=2, SubnetId=subnet,
+                             Ipv6AddressCount=1)["Instances"]
+    address = b["NetworkInterfaces"][0]["Ipv6Addresses"][0]["Ipv6Address"]
+    page = f"/ui/{ACCOUNT}/{REGION}/{vpc['VpcId']}"
+    html = ask(client, page, **{"from": a["InstanceId"], "to": address, "protocol": "icmp"})
+    assert f"Reachable: {a['InstanceId']} → {address} (icmp)" in panel(html)
+    assert b["NetworkInterfaces"][0]["NetworkInterfaceId"] in panel(html)
+    # the internet's IPv6 without a gateway: the route table has no route there
+    html = ask(client, page, **{"from": a["InstanceId"], "to": "2600:1f18::5", "port": 443})
+    text = panel(html)
+    assert "NO_ROUTE_TO_DESTINATION: no route leads to the destination" in text
+    assert any("blocker" in m for m in marked(html).values())
+
+
 def test_udp_and_icmp_are_asked_as_such(client: FlaskClient, net: dict[str, Any]) -> None:
     web, db = net["web"]["id"], net["db"]["id"]
     udp = panel(ask(client, vpc_page(net), **{"from": web, "to": db, "protocol": "udp",
