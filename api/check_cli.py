@@ -96,7 +96,8 @@ def _world(args: Any) -> World:
 def describe(example: Counterexample) -> str:
     """A counterexample in one line."""
     port = "all ports" if example.port is None else f"port {example.port}"
-    head = f"{example.source} -> {example.destination} {example.protocol} {port}"
+    family = " over IPv6" if example.ip_version == 6 else ""
+    head = f"{example.source} -> {example.destination} {example.protocol} {port}{family}"
     if example.reachable:
         return f"{head}: reachable via {' -> '.join(example.path)}"
     where = f" at {example.component}" if example.component else ""
@@ -120,7 +121,8 @@ def text(results: list[Result]) -> list[str]:
 def as_json(results: list[Result]) -> list[dict[str, Any]]:
     """One object per assertion: name, kind, passed, counts and counterexamples."""
     return [{"name": r.assertion.name, "kind": r.assertion.kind, "passed": r.passed,
-             "checked": r.checked, "violations": r.violations,
+             "ip_version": r.assertion.ip_version, "checked": r.checked,
+             "violations": r.violations,
              "counterexamples": [c.as_dict() for c in r.counterexamples]} for r in results]
 
 

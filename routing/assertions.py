@@ -50,6 +50,7 @@ __all__ = ["Assertion", "Context", "Counterexample", "INTERNET", "INTERNET_ADDRE
 
 INTERNET = "internet"
 INTERNET_ADDRESS = "8.8.8.8"          # stands for "somewhere on the internet" as a destination
+INTERNET_ADDRESS6 = "2001:4860:4860::8888"    # the same over IPv6
 KINDS = ("deny", "only", "reach", "allow", "isolated")
 SELECTOR_KEYS = ("vpc", "subnet", "instance", "security-group", "cidr", "tag")
 PROTOCOLS = ("tcp", "udp", "icmp", "-1")
@@ -69,6 +70,7 @@ class Assertion:
     allowed: tuple[Any, ...] = ()     # `only`: the sources that may reach
     protocol: str = "tcp"
     ports: tuple[PortRange | None, ...] = (None,)     # None: any port
+    ip_version: int = 4               # the family the walks use
 
 
 @dataclass
@@ -81,6 +83,7 @@ class Counterexample:
     path: list[str] = field(default_factory=list)        # component ids, forward path
     code: str | None = None                              # what blocks, when unreachable
     component: str | None = None
+    ip_version: int = 4
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -120,7 +123,7 @@ def _assertion(number: int, item: Any) -> Assertion:
     kind, body = kinds[0], item[kinds[0]]
     if not isinstance(body, dict):
         raise PolicyError(f"{where}: `{kind}` is a mapping")
-    known = {"from", "to", "allowed", "protocol", "ports", "port", "between"}
+    known = {"from", "to", "allowed", "protocol", "ports", "port", "between", "ip_version"}
     unknown = set(body) - known
     if unknown:
         raise PolicyError(f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
@@ -128,20 +131,23 @@ def _assertion(number: int, item: Any) -> Assertion:
     if protocol not in PROTOCOLS:
         raise PolicyError(f"{where}: protocol is one of {', '.join(PROTOCOLS)}")
     ports = _ports(where, body.get("ports", body.get("port")))
+    version = body.get("ip_version", 4)
+    if version not in (4, 6) or isinstance(version, bool):
+        raise PolicyError(f"{where}: ip_version is 4 or 6 (got {version!r})")
     if kind == "isolated":
         pair = body.get("between")
         if not isinstance(pair, list) or len(pair) != 2:
             raise PolicyError(f"{where}: `isolated` needs `between: [SELECTOR, SELECTOR]`")
         a, b = (_selectors(where, s) for s in pair)
         return Assertion(item["name"], kind, a, b, (), protocol if "protocol" in body else "-1",
-                         ports)
+                         ports, version)
     for key in ("to",) + (("allowed",) if kind == "only" else ("from",)):
         if key not in body:
             raise PolicyError(f"{where}: `{kind}` needs `{key}`")
     sources = _selectors(where, body["from"]) if "from" in body else ()
     allowed = _selectors(where, body["allowed"]) if kind == "only" else ()
     return Assertion(item["name"], "reach" if kind == "allow" else kind, sources,
-                     _selectors(where, body["to"]), allowed, protocol, ports)
+                     _selectors(where, body["to"]), allowed, protocol, ports, version)
 
 
 def _ports(where: str, value: Any) -> tuple[PortRange | None, ...]:
@@ -267,8 +273,9 @@ class Context:
     classes per protocol, and the verdicts and walks made so far (a pair, class pair or port
     asked by several assertions is walked once)."""
 
-    def __init__(self, world: World, *, by_class: bool = True) -> None:
-        self.world, self.by_class = world, by_class
+    def __init__(self, world: World, *, by_class: bool = True, ip_version: int = 4) -> None:
+        self.world, self.by_class, self.ip_version = world, by_class, ip_version
+        self._families: dict[int, Context] = {}
         self.instances = _instances(world)
         self.verdicts: dict[tuple[Any, ...], bool] = {}
         self.walks: dict[tuple[str, str, str, int | None], Counterexample] = {}
@@ -278,11 +285,22 @@ class Context:
         self._classes: dict[str, int] | None = None
         self._prefixes: Prefixes | None = None
 
+    def family(self, version: int) -> Context:
+        """The evaluation of the same world over the other IP family (a plain `Context`)."""
+        if version == self.ip_version:
+            return self
+        found = self._families.get(version)
+        if found is None:
+            found = self._families[version] = Context(self.world, by_class=self.by_class,
+                                                      ip_version=version)
+        return found
+
     # -- classes ---------------------------------------------------------------------------------
     def key(self, end: str) -> Hashable:
         """What the network and the groups see of an end: the internet; else the interface
         class of the instance's primary interface (`routing.classes`), which addresses of
-        the world's prefixes its public address falls in, and whether it has IPv6. An end
+        the world's prefixes its public address falls in (over IPv6: its first IPv6 address,
+        public when global), and whether it has an address of the other family. An end
         outside every class (or with `by_class` off) is its own key."""
         found = self._keys.get(end)
         if found is None:
@@ -294,15 +312,20 @@ class Context:
         if not self.by_class or eni is None:
             return iid
         if self._classes is None:
-            scope = Scope(self.world, None, None, None)
+            scope = Scope(self.world, None, None, None, self.ip_version)
             self._prefixes = scope.prefixes
             self._classes = {m: c.index for c in scope.interface_classes() for m in c.members()}
         index = self._classes.get(eni)
         if index is None or self._prefixes is None:
             return iid
-        public = network_interfaces.public_ip(self.world, eni)
-        sig = self._prefixes.signature(f"{public}/32")[0] if public else None
-        return index, sig, bool(self.world.graph.nodes[eni].get("ipv6s"))
+        node = self.world.graph.nodes[eni]
+        if self.ip_version == 6:
+            public, other = (node.get("ipv6s") or [None])[0], node.get("ips")
+        else:
+            public, other = network_interfaces.public_ip(self.world, eni), node.get("ipv6s")
+        bits = 32 if self.ip_version == 4 else 128
+        sig = self._prefixes.signature(f"{public}/{bits}")[0] if public else None
+        return index, sig, bool(other)
 
     def subnet(self, end: str) -> str | None:
         if end not in self._subnets:
@@ -342,12 +365,14 @@ class Context:
         key = (src, dst, protocol, port)
         found = self.walks.get(key)
         if found is None:
-            found = self.walks[key] = _probe(self.world, src, dst, protocol, port)
+            found = self.walks[key] = _probe(self.world, src, dst, protocol, port,
+                                             self.ip_version)
         return found
 
 
 def evaluate_one(context: Context, a: Assertion) -> Result:
-    """One assertion's result."""
+    """One assertion's result (over its IP family: `context.family`)."""
+    context = context.family(a.ip_version)
     result = Result(a, True)
     world, pool = context.world, context.instances
     if a.kind == "isolated":
@@ -403,16 +428,19 @@ def _parts(src: Members, dst: Members) -> Iterator[tuple[bool, int, Pair]]:
         yield False, total - shared, apart
 
 
-def _probe(world: World, src: str, dst: str, protocol: str, port: int | None
-           ) -> Counterexample:
+def _probe(world: World, src: str, dst: str, protocol: str, port: int | None,
+           version: int = 4) -> Counterexample:
     """One walk (from the internet: one per internet gateway, the first that gets in)."""
     starts = _gateways(world, dst) if src == INTERNET else [src]
+    internet = INTERNET_ADDRESS if version == 4 else INTERNET_ADDRESS6
     first: Counterexample | None = None
     for start in starts:
         answer = reachability(world, start, None if dst == INTERNET else dst,
                               protocol=protocol, destination_port=port,
-                              destination_ip=INTERNET_ADDRESS if dst == INTERNET else None)
-        found = Counterexample(src, dst, protocol, port, bool(answer.network_path_found))
+                              destination_ip=internet if dst == INTERNET else None,
+                              ip_version=version)
+        found = Counterexample(src, dst, protocol, port, bool(answer.network_path_found),
+                               ip_version=version)
         if found.reachable:
             found.path = [c["Component"]["Id"] for c in answer.forward_path
                           if isinstance(c.get("Component"), dict)]
@@ -422,7 +450,8 @@ def _probe(world: World, src: str, dst: str, protocol: str, port: int | None
             found.code = why.get("ExplanationCode")
             found.component = (why.get("Component") or {}).get("Id")
         first = first or found
-    return first or Counterexample(src, dst, protocol, port, False, code="NO_PATH")
+    return first or Counterexample(src, dst, protocol, port, False, code="NO_PATH",
+                                   ip_version=version)
 
 
 def _gateways(world: World, dst: str) -> list[str]:

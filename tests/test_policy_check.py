@@ -412,3 +412,50 @@ def test_post_check_on_a_running_server(net, open_ssh):
             assert status == 400 and answer["error"]["code"] == "MalformedPolicy"
         assert "moon" in post("assertions: [{name: x, deny: {from: moon, to: instances}}]",
                               "text/plain")[1]["error"]["message"]
+
+
+# -- IPv6 --------------------------------------------------------------------------------------
+def test_ipv6_assertions_see_what_ipv4_does_not(mock, ec2, tmp_path):
+    """SSH open to ::/0 only: the IPv4 assertion holds, the IPv6 one names the way in."""
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", AmazonProvidedIpv6CidrBlock=True)["Vpc"][
+        "VpcId"]
+    block = ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["Ipv6CidrBlockAssociationSet"][0][
+        "Ipv6CidrBlock"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.0.0/24",
+                               Ipv6CidrBlock=block.replace("/56", "/64"))["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    table = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])[
+        "RouteTables"][0]["RouteTableId"]
+    ec2.create_route(RouteTableId=table, DestinationIpv6CidrBlock="::/0", GatewayId=igw)
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    group = ec2.create_security_group(GroupName="ssh6", Description="x", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22,
+         "Ipv6Ranges": [{"CidrIpv6": "::/0"}]}])
+    made = ec2.run_instances(ImageId=image(ec2), MinCount=3, MaxCount=3, InstanceType="t3.micro",
+                             NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet,
+                                                 "Groups": [group], "Ipv6AddressCount": 1,
+                                                 "AssociatePublicIpAddress": True}])
+    ids = sorted(i["InstanceId"] for i in made["Instances"])
+    policy = {"assertions": [
+        {"name": "v4", "deny": {"from": "internet", "to": "instances", "port": 22}},
+        {"name": "v6", "deny": {"from": "internet", "to": "instances", "ports": "1-1024",
+                                "ip_version": 6}}]}
+    v4, v6 = assertions.check(mock.world, policy)
+    assert v4.passed and v4.checked == 3
+    assert not v6.passed and v6.violations == 3
+    (found,) = v6.counterexamples                    # three alike instances: one class
+    assert (found.source, found.port, found.ip_version) == ("internet", 22, 6)
+    assert found.destination in ids and found.path[0] == igw and group in found.path
+    brute = assertions.evaluate(mock.world, assertions.parse(policy), by_class=False)
+    assert [(r.passed, r.checked, r.violations) for r in brute] == [(True, 3, 0), (False, 3, 3)]
+    snapshot, path = tmp_path / "w.json", tmp_path / "p.yaml"
+    state.save(mock.world, snapshot)
+    path.write_text(json.dumps(policy))
+    done = ec2sim_cli("check", str(path), "--snapshot", str(snapshot))
+    assert done.returncode == 1 and "PASS v4" in done.stdout and "FAIL v6" in done.stdout
+    assert "tcp port 22 over IPv6: reachable via " + igw in done.stdout
+    with pytest.raises(assertions.PolicyError, match="ip_version"):
+        assertions.parse({"assertions": [{"name": "x", "deny": {
+            "from": "internet", "to": "instances", "ip_version": 5}}]})
