@@ -227,6 +227,19 @@ def test_the_form_offers_the_pages_instances_and_interfaces(
     assert f'<option value="{net["other"]["id"]}">' in region
 
 
+def test_an_internet_gateway_is_offered_and_asked_from(client: FlaskClient, ec2: Any,
+                                                       net: dict[str, Any]) -> None:
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=net["vpc"])
+    html = ask(client, vpc_page(net))
+    assert f'<option value="{igw}">internet-gateway</option>' in html
+    # web has no public address: the gateway has nothing to send it to
+    html = ask(client, vpc_page(net), **{"from": igw, "to": net["web"]["id"], "port": 22})
+    text = panel(html)
+    assert f"Not reachable: {igw} → {net['web']['id']} (tcp port 22)" in text
+    assert re.search(r"[A-Z_]{8,}: ", text)              # an AWS explanation code, explained
+
+
 @pytest.mark.parametrize("query, code, message", [
     ({"from": "i-0123456789abcdef0", "to": "WEB"}, "InvalidInstanceID.NotFound",
      "i-0123456789abcdef0"),
