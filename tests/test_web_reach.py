@@ -345,6 +345,9 @@ def test_diff_page_takes_port_ranges_and_names_the_range_that_changed(
     assert '<span class="muted">tcp 22</span>' in html       # only port 22 changed
     every = ask(client, "/ui/diff", before="before.json", after="after.json")
     assert "(tcp all): " in panel(every, "diff-answer") and flows(every)
+    # the rules name IPv4 ranges only: over IPv6 nothing changed
+    six = ask(client, "/ui/diff", before="before.json", after="after.json", ip_version="6")
+    assert "(tcp all, IPv6): no change" in panel(six, "diff-answer") and not flows(six)
 
 
 def test_diff_page_compares_two_uploaded_snapshots(
@@ -382,6 +385,8 @@ def test_diff_of_a_state_with_itself_is_no_change(client: FlaskClient,
      "InvalidParameterValue", "Value (70000) for parameter port is invalid"),
     ({"before": "before.json", "after": "after.json", "port": "22, 30-20"},
      "InvalidParameterValue", "Value (30-20) for parameter port is invalid"),
+    ({"before": "before.json", "after": "after.json", "ip_version": "5"},
+     "InvalidParameterValue", "Value (5) for parameter ip_version is invalid"),
     ({"before": "before.json", "after": "after.json", "kind": "vpc"},
      "InvalidParameterValue", "Value (vpc) for parameter kind is invalid"),
     ({"before": "before.json", "after": "after.json", "protocol": "gre"},

@@ -39,11 +39,13 @@ class Options:
     protocol: str = "tcp"
     ports: tuple[str, ...] = ()       # ports and ranges as asked ("22", "1000-2000"); none: all
     kind: str = "all"
+    ip_version: int = 4
 
     @property
     def what(self) -> str:
-        """`tcp 22, 1000-2000`, `udp all` (as `ec2sim diff` names a flow's ports)."""
-        return f"{self.protocol} {', '.join(self.ports) or 'all'}"
+        """`tcp 22, 1000-2000`, `udp all` (as `ec2sim diff` names a flow's ports), `IPv6`."""
+        family = ", IPv6" if self.ip_version == 6 else ""
+        return f"{self.protocol} {', '.join(self.ports) or 'all'}{family}"
 
 
 def page(directory: str | None, load: Loader | None, args: Mapping[str, str],
@@ -54,7 +56,8 @@ def page(directory: str | None, load: Loader | None, args: Mapping[str, str],
     stopped it (400); `error`, an error found before, is shown with `status`."""
     shown_page: dict[str, Any] = {
         "files": listing(directory), "directory": bool(directory),
-        "args": {k: args.get(k, "") for k in ("before", "after", "protocol", "port", "kind")},
+        "args": {k: args.get(k, "") for k in ("before", "after", "protocol", "port", "kind",
+                                               "ip_version")},
         "protocols": PROTOCOLS, "kinds": KINDS, "result": None, "error": None}
     if load is None and sides is not None:
         status, error = 501, TopologyError("This server cannot load snapshots (no loader was "
@@ -84,7 +87,10 @@ def options(args: Mapping[str, str]) -> Options:
     kind = (args.get("kind") or "all").strip()
     if kind not in KINDS:
         raise _invalid("kind", kind, f"Valid values: {', '.join(KINDS)}.")
-    return Options(protocol, ports, kind)
+    version = (args.get("ip_version") or "4").strip()
+    if version not in ("4", "6"):
+        raise _invalid("ip_version", version, "Valid values: 4, 6.")
+    return Options(protocol, ports, kind, int(version))
 
 
 def _invalid(name: str, value: str, hint: str) -> TopologyError:
@@ -142,7 +148,7 @@ def from_bytes(body: bytes, where: str, load: Loader) -> World:
 def compare(before: World, after: World, opts: Options) -> Diff:
     """`routing.diff` of the two worlds, as `opts` asks."""
     return routing.diff(before, after, protocol=opts.protocol, ports=opts.ports or None,
-                        kind=opts.kind)
+                        kind=opts.kind, ip_version=opts.ip_version)
 
 
 def shown(answer: Diff) -> dict[str, Any]:
