@@ -107,7 +107,9 @@ def text(answer: Diff) -> list[str]:
 
 
 def _line(flow: Flow) -> str:
-    head = f"{'opened' if flow.opened else 'closed'} {flow.source} -> {flow.destination}"
+    ends = (f"{rid} ({name})" if name else rid for rid, name in (
+        (flow.source, flow.source_name), (flow.destination, flow.destination_name)))
+    head = f"{'opened' if flow.opened else 'closed'} {' -> '.join(ends)}"
     where = f" at {flow.blocker}" if flow.blocker else ""
     shut = f"{'before' if flow.opened else 'after'}: blocked{where} [{flow.code or '?'}]"
     path = f"; path: {' -> '.join(flow.path)}" if flow.path else ""

@@ -67,6 +67,8 @@ class Flow:
     path: list[str] = field(default_factory=list)   # components on the open side
     port_range: PortRange = (0, MAX_PORT)
     ip_version: int = 4
+    source_name: str | None = None         # a group's name, a subnet's Name tag
+    destination_name: str | None = None
 
     @property
     def group(self) -> tuple[str, str, str, str, str]:
@@ -201,7 +203,9 @@ def _flows(world_a: World, world_b: World, changes: dict[Change, list[PortRange]
             flow = Flow(src, dst, kind, protocol, label(span), now,
                         labels.of(open_world, src, kind, version),
                         labels.of(open_world, dst, kind, version),
-                        code=code, port_range=span, ip_version=version)
+                        code=code, port_range=span, ip_version=version,
+                        source_name=_name(open_world, src),
+                        destination_name=_name(open_world, dst))
             _witness(flow, open_world, shut_world, span[0] if ported else None, holders)
             flows.append(flow)
     return flows
@@ -249,6 +253,14 @@ def group_labels(world: World) -> dict[str, str]:
     return {rid: f"{vpc_of(world, rid) or '?'}{_tags(world, [rid])}"
             for rid, data in world.graph.nodes(data=True)
             if data.get("kind") == "security-group" and not data.get("deleted")}
+
+
+def _name(world: World, rid: str) -> str | None:
+    """What a reader calls a subnet or group: its `Name` tag, else a group's name."""
+    node = world.node(rid)
+    if node is None:
+        return None
+    return world.tags(rid).get("Name") or node.get("GroupName")
 
 
 def _tags(world: World, members: list[str]) -> str:

@@ -91,6 +91,9 @@ def test_security_group_rule_opens_ssh(worlds: Any) -> None:
     assert flow.blocker == ids["web"]
     assert flow.path and flow.path[-1].startswith("eni-")
     assert flow.group == ("security-group", ids["vpc_a"], ids["vpc_a"], "tcp", "22")
+    assert (flow.source_name, flow.destination_name) == ("admin", "web")
+    assert f"opened {ids['admin']} (admin) -> {ids['web']} (web) (before: blocked at" in \
+        diff_cli.render(answer, "text")
     # the subnet matrix leaves groups aside: nothing changed there; another port neither
     assert not routing.diff(before, after, kind="subnet", port=22)
     assert not routing.diff(before, after, kind="security-group", port=80)
