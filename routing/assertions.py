@@ -351,15 +351,26 @@ class Context:
     def failing(self, keys: tuple[Hashable, Hashable, bool], pair: Pair, protocol: str,
                 span: PortRange | None, want: bool) -> int | None:
         """The first port of `span` on which the class pair's reachability is not `want`
-        (walking `pair` where no verdict is known yet), else `HOLDS`."""
-        for port in self.ports(protocol, span):
-            key = (*keys, protocol, port)
-            found = self.verdicts.get(key)
-            if found is None:
-                found = self.verdicts[key] = self.walk(*pair, protocol, port).reachable
-            if found != want:
+        (walking `pair` where no verdict is known yet), else `HOLDS`. A span of several
+        port classes is first asked on any port: unreachable there, it is unreachable on
+        each (most pairs of a segmented network), and one walk answers for all."""
+        ports = self.ports(protocol, span)
+        if len(ports) > 1 and not self.verdict(keys, pair, protocol, None):
+            return ports[0] if want else HOLDS
+        for port in ports:
+            if self.verdict(keys, pair, protocol, port) != want:
                 return port
         return HOLDS
+
+    def verdict(self, keys: tuple[Hashable, Hashable, bool], pair: Pair, protocol: str,
+                port: int | None) -> bool:
+        """Whether the class pair reaches on `port` (None: on some port), from a walk of
+        `pair` the first time it is asked."""
+        key = (*keys, protocol, port)
+        found = self.verdicts.get(key)
+        if found is None:
+            found = self.verdicts[key] = self.walk(*pair, protocol, port).reachable
+        return found
 
     def walk(self, src: str, dst: str, protocol: str, port: int | None) -> Counterexample:
         key = (src, dst, protocol, port)
