@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from topology.core import schema
 from topology.core.world import World
 
 __all__ = ["PortRange", "edges", "intervals", "label", "parse_range"]
@@ -27,21 +28,30 @@ _MATCHING = {"tcp": ("tcp", "6"), "udp": ("udp", "17"), "-1": ("tcp", "6", "udp"
 
 def edges(world: World, protocol: str, *, groups: bool = True) -> set[int]:
     """The ports where some network ACL entry's (and, with `groups`, some security group
-    rule's) range of `protocol` starts or ends + 1. Empty for a protocol without ports."""
+    rule's) range of `protocol` starts or ends + 1. Empty for a protocol without ports.
+    Only rules that some packet can meet count: those of ACLs associated with a subnet and
+    of groups holding an interface (accounts keep many unused groups)."""
     wanted = _MATCHING.get(str(protocol).lower(), ())
     found: set[int] = set()
     if not wanted:
         return found
-    for _, data in world.graph.nodes(data=True):
+    for rid, data in world.graph.nodes(data=True):
         kind = data.get("kind")
-        if kind == "network-acl":
+        if kind == "network-acl" and world.out(rid, schema.ASSOCIATED, "subnet"):
             for entry in data.get("entries", {}).values():
                 span = entry.get("PortRange")
                 if span is not None and entry.get("Protocol") in wanted:
                     found.update((span["From"], span["To"] + 1))
-        elif groups and kind == "security-group-rule" and data.get("IpProtocol") in wanted:
+        elif groups and kind == "security-group-rule" and data.get("IpProtocol") in wanted \
+                and _in_use(world, rid):
             found.update((data["FromPort"], data["ToPort"] + 1))
     return found
+
+
+def _in_use(world: World, rule: str) -> bool:
+    """Whether the rule's group holds a network interface."""
+    return any(world.into(sg, schema.ASSOCIATED, "network-interface")
+               for sg, _, _ in world.into(rule, schema.CONTAINS, "security-group"))
 
 
 def intervals(cuts: Iterable[int], low: int = 0, high: int = MAX_PORT) -> list[PortRange]:

@@ -242,6 +242,9 @@ def test_endpoint_url_side(worlds: Any, tmp_path: Path, start_server: Any,
 
 
 # -- port ranges -----------------------------------------------------------------------------
+ANYWHERE = [{"CidrIp": "0.0.0.0/0"}]
+
+
 def open_ports(ec2: Any, ids: dict[str, str], low: int, high: int) -> None:
     ec2.authorize_security_group_ingress(GroupId=ids["web"], IpPermissions=[
         {"IpProtocol": "tcp", "FromPort": low, "ToPort": high,
@@ -253,6 +256,10 @@ def test_adjacent_ports_that_changed_alike_merge_into_ranges(worlds: Any, monkey
     before, after, ids, ec2 = worlds
     open_ports(ec2, ids, 22, 25)
     open_ports(ec2, ids, 1000, 2000)
+    unused = ec2.create_security_group(GroupName="unused", Description="no member",
+                                       VpcId=ids["vpc_a"])["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=unused, IpPermissions=[   # splits nothing
+        {"IpProtocol": "tcp", "FromPort": 5000, "ToPort": 6000, "IpRanges": ANYWHERE}])
     calls: list[Any] = []
     real = routing.diff.__globals__["matrix"]
     monkeypatch.setitem(routing.diff.__globals__, "matrix",
