@@ -365,3 +365,11 @@ def test_an_ipv6_rule_opens_flows_over_ipv6_only(mock: Any, ec2: Any, tmp_path: 
     assert main(["diff", first, second, "--ip-version", "6", "--format", "json"]) == 1
     assert json.loads(capsys.readouterr().out)["opened"] == 1
     assert main(["diff", first, second]) == 0
+
+
+@pytest.mark.parametrize("name", ["routing.diff", "routing.ports"])
+def test_docstring_examples(name: str) -> None:
+    import doctest
+    import importlib
+    failed, tried = doctest.testmod(importlib.import_module(name))
+    assert failed == 0 and tried > 0

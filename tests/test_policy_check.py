@@ -459,3 +459,9 @@ def test_ipv6_assertions_see_what_ipv4_does_not(mock, ec2, tmp_path):
     with pytest.raises(assertions.PolicyError, match="ip_version"):
         assertions.parse({"assertions": [{"name": "x", "deny": {
             "from": "internet", "to": "instances", "ip_version": 5}}]})
+
+
+def test_docstring_examples():
+    import doctest
+    failed, tried = doctest.testmod(assertions)
+    assert failed == 0 and tried > 0
