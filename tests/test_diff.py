@@ -373,3 +373,16 @@ def test_docstring_examples(name: str) -> None:
     import importlib
     failed, tried = doctest.testmod(importlib.import_module(name))
     assert failed == 0 and tried > 0
+
+
+def test_one_state_twice_is_answered_without_matrices(worlds: Any, monkeypatch: Any) -> None:
+    before, _, _, _ = worlds
+    again = state.load(state.dump(before))
+    calls: list[Any] = []
+    real = routing.diff.__globals__["matrix"]
+    monkeypatch.setitem(routing.diff.__globals__, "matrix",
+                        lambda *a, **k: calls.append(k.get("vpc")) or real(*a, **k))
+    assert not routing.diff(before, again, kind="all")
+    assert calls == [""]                          # the parameters' check only
+    with pytest.raises(Exception, match="protocol"):
+        routing.diff(before, again, protocol="gre")
