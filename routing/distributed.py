@@ -24,7 +24,10 @@ Dask is imported when a cluster is used, never at import time.
 """
 from __future__ import annotations
 
+import gc
 import os
+import pickle
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -54,25 +57,64 @@ _ROWS: dict[tuple[Any, ...], Rows] = {}
 # -- the public functions ----------------------------------------------------------------------
 def matrix(world: World, kind: str = "subnet", *, dask: Any = "auto", protocol: str = "tcp",
            port: int | None = None, account: str | None = None, region: str | None = None,
-           vpc: str | None = None) -> Matrix:
-    """`routing.matrix`, on the cluster `dask` names (see the module's docstring)."""
+           vpc: str | None = None, timings: dict[str, float] | None = None) -> Matrix:
+    """`routing.matrix`, on the cluster `dask` names (see the module's docstring).
+    `timings`, if given, receives the seconds of each phase: `scope` (the classes, here),
+    `connect`, `pack` (pickling the world), `ship` (to every worker, rebuilt there with its
+    classes),
+    `evaluate` (the rows, on the workers) and `assemble` (here)."""
     spec = {"kind": kind, "protocol": protocol, "port": port, "account": account,
             "region": region, "vpc": vpc}
+    clock = _Clock(timings)
     rows = Rows(world, **spec)          # the scope here too: it numbers and expands the rows
+    clock("scope")
     if dask == "none" or (dask == "auto" and rows.count ** 2 < LOCAL_FROM_PAIRS):
         return single_matrix(world, **spec)
     with connect(dask) as client:
-        shipped, token = ship(client, world)
+        clock("connect")
+        packed = pickle.dumps(pack(world), protocol=pickle.HIGHEST_PROTOCOL)
+        clock("pack")
+        shipped, token = ship(client, packed, spec)
         try:
+            clock("ship")
             runs = _runs(rows.count, _workers(client))
             futures = [client.submit(_rows_task, shipped, token, spec, start, stop, pure=False)
                        for start, stop in runs]
             answers = sorted(client.gather(futures))
+            clock("evaluate")
         finally:
             _forget(client, shipped, token)
-    answer = rows.assemble([row for _, part, _ in answers for row in part])
+    with _no_gc():
+        answer = rows.assemble([row for _, part, _ in answers for row in part])
     answer.walks = sum(walks for _, _, walks in answers)
+    clock("assemble")
     return answer
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic collection while millions of acyclic containers are made (an unpickled
+    world, an expanded matrix): each full collection would walk them all again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Clock:
+    """Seconds since the last phase, into `timings` (when asked for)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings, self.last = timings, time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[phase] = now - self.last
+        self.last = now
 
 
 def evaluate(world: World, policy: list[Assertion], *, dask: Any = "auto") -> list[Result]:
@@ -92,7 +134,8 @@ def evaluate(world: World, policy: list[Assertion], *, dask: Any = "auto") -> li
         by_source.setdefault(key[0], []).append(walk)
     groups = list(by_source.values())
     with connect(dask) as client:
-        shipped, token = ship(client, world)
+        packed = pickle.dumps(pack(world), protocol=pickle.HIGHEST_PROTOCOL)
+        shipped, token = ship(client, packed)
         try:
             futures = [client.submit(_walks_task, shipped, token,
                                      [w for g in groups[start:stop] for w in g], pure=False)
@@ -171,10 +214,16 @@ def unpack(packed: tuple[Any, ...]) -> World:
     return world
 
 
-def ship(client: Any, world: World) -> tuple[Any, str]:
-    """Send the world to every worker once: its future and the token workers know it by."""
-    shipped = client.scatter(pack(world), broadcast=True, hash=False)
-    return shipped, uuid.uuid4().hex
+def ship(client: Any, packed: bytes, spec: dict[str, Any] | None = None) -> tuple[Any, str]:
+    """Send a world `pack`ed and pickled (here, in one go: dask would walk the graph's
+    dicts itself) to every worker once and have each rebuild it (and the matrix's classes,
+    for `spec`): its future and the token workers know it by."""
+    shipped = client.scatter(packed, broadcast=True, hash=False)
+    token = uuid.uuid4().hex
+    client.gather([client.submit(_prepare, shipped, token, spec, workers=[address],
+                                 allow_other_workers=False, pure=False)
+                   for address in client.scheduler_info(n_workers=-1).get("workers", {})])
+    return shipped, token
 
 
 def _forget(client: Any, shipped: Any, token: str) -> None:
@@ -189,27 +238,42 @@ def _drop(token: str) -> None:
         del _ROWS[key]
 
 
-def _world(token: str, packed: tuple[Any, ...]) -> World:
+def _world(token: str, packed: bytes) -> World:
     found = _WORLDS.get(token)
     if found is None:
-        found = _WORLDS[token] = unpack(packed)
+        _WORLDS.clear()            # a worker keeps the latest world only
+        _ROWS.clear()
+        with _no_gc():
+            found = _WORLDS[token] = unpack(pickle.loads(packed))
     return found
 
 
 # -- tasks -------------------------------------------------------------------------------------
-def _rows_task(packed: tuple[Any, ...], token: str, spec: dict[str, Any], start: int,
+def _prepare(packed: bytes, token: str, spec: dict[str, Any] | None) -> None:
+    """On a worker: rebuild the world, and the matrix's classes."""
+    world = _world(token, packed)
+    if spec is not None:
+        _rows(world, token, spec)
+
+
+def _rows(world: World, token: str, spec: dict[str, Any]) -> Rows:
+    key = (token, *sorted(spec.items()))
+    found = _ROWS.get(key)
+    if found is None:
+        found = _ROWS[key] = Rows(world, **spec)
+    return found
+
+
+def _rows_task(packed: bytes, token: str, spec: dict[str, Any], start: int,
                stop: int) -> tuple[int, list[list[Any]], int]:
     """On a worker: the rows of sources start..stop-1, and the walks they took."""
-    key = (token, *sorted(spec.items()))
-    rows = _ROWS.get(key)
-    if rows is None:
-        rows = _ROWS[key] = Rows(_world(token, packed), **spec)
+    rows = _rows(_world(token, packed), token, spec)
     before = rows.walks
     found = rows.evaluate(range(start, stop))
     return start, found, rows.walks - before
 
 
-def _walks_task(packed: tuple[Any, ...], token: str,
+def _walks_task(packed: bytes, token: str,
                 walks: list[tuple[str, str, str, int | None]]
                 ) -> list[tuple[tuple[str, str, str, int | None], Counterexample]]:
     """On a worker: a check's walks, each with its answer."""

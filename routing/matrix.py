@@ -508,23 +508,28 @@ class Rows:
                 for b in self.groups]
 
     def assemble(self, rows: list[list[Any]]) -> Matrix:
-        """The matrix of all the rows, in source order (`rows[i]` is source i's)."""
+        """The matrix of all the rows, in source order (`rows[i]` is source i's); pairs in
+        the order `matrix` puts them."""
         answer = Matrix()
         answer.classes = self.classes
         if self.kind == "subnet":
             classes = self.scope.subnet_classes
             for src, row in zip(classes, rows):
+                fill = _Fill()
                 for dst, cell in zip(classes, row):
-                    if dst is src:
-                        for a in src.subnets:
-                            for b in src.subnets:
-                                _fill(answer, [(a, b)], cell[0] if a == b else cell[1])
-                    else:
-                        _fill(answer, list(product(src.subnets, dst.subnets)), cell)
+                    if dst is not src:
+                        fill.add(list(product(src.subnets, dst.subnets)), cell)
+                        continue
+                    for a in src.subnets:       # a class with itself: each subnet alone
+                        for b in src.subnets:
+                            fill.add([(a, b)], cell[0] if a == b else cell[1])
+                fill.into(answer)
         else:
             for a, row in zip(self.groups, rows):
+                fill = _Fill()
                 for b, cell in zip(self.groups, row):
-                    _fill(answer, [(a, b)], cell)
+                    fill.add([(a, b)], cell)
+                fill.into(answer)
         return answer
 
 
@@ -536,7 +541,23 @@ def _cell(verdicts: list[_Verdict | None]) -> Cell:
     return verdicts[0].code if verdicts[0] is not None else None
 
 
-def _fill(answer: Matrix, pairs: list[Pair], cell: Cell) -> None:
-    answer.update(dict.fromkeys(pairs, cell is True))
-    if isinstance(cell, str):
-        answer.blocked_by.update(dict.fromkeys(pairs, cell))
+class _Fill:
+    """Pairs gathered block by block (a block: pairs with one answer), then put into a
+    matrix in one go, in order."""
+
+    def __init__(self) -> None:
+        self.pairs: list[Pair] = []
+        self.passed: list[bool] = []
+        self.blocked: list[Pair] = []
+        self.codes: list[str] = []
+
+    def add(self, pairs: list[Pair], cell: Cell) -> None:
+        self.pairs += pairs
+        self.passed += [cell is True] * len(pairs)
+        if isinstance(cell, str):
+            self.blocked += pairs
+            self.codes += [cell] * len(pairs)
+
+    def into(self, answer: Matrix) -> None:
+        answer.update(zip(self.pairs, self.passed))
+        answer.blocked_by.update(zip(self.blocked, self.codes))
