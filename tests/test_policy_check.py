@@ -386,12 +386,13 @@ def test_post_check_on_a_running_server(net, open_ssh):
     policy, snapshot = open_ssh
     port = 18311
 
-    def post(body: str, kind: str) -> tuple[int, Any]:
-        request = urllib.request.Request(f"{url}/_ec2sim/check", data=body.encode(),
+    def post(body: str, kind: str, query: str = "") -> tuple[int, Any]:
+        request = urllib.request.Request(f"{url}/_ec2sim/check{query}", data=body.encode(),
                                          method="POST", headers={"Content-Type": kind})
         try:
             with urllib.request.urlopen(request) as answer:
-                return answer.status, json.loads(answer.read())
+                data = answer.read()
+                return answer.status, data if query else json.loads(data)
         except urllib.error.HTTPError as err:
             return err.code, json.loads(err.read())
 
@@ -412,6 +413,10 @@ def test_post_check_on_a_running_server(net, open_ssh):
             assert status == 400 and answer["error"]["code"] == "MalformedPolicy"
         assert "moon" in post("assertions: [{name: x, deny: {from: moon, to: instances}}]",
                               "text/plain")[1]["error"]["message"]
+        status, xml = post(policy.read_text(), "application/yaml", "?format=junit")
+        suite = ET.fromstring(xml).find("testsuite")
+        assert status == 200 and suite is not None and suite.get("failures") == "1"
+        assert post(policy.read_text(), "application/yaml", "?format=html")[0] == 400
 
 
 # -- IPv6 --------------------------------------------------------------------------------------
