@@ -348,6 +348,12 @@ class Context:
             self._edges[protocol] = port_edges(self.world, protocol)
         return [low for low, _ in intervals(self._edges[protocol], *span)]
 
+    def plan(self, protocol: str, span: PortRange | None) -> list[int | None]:
+        """Every port `failing` may walk for `span`, in its order (for a planner that walks
+        ahead, e.g. on a cluster): any port first when the span holds several classes."""
+        ports = self.ports(protocol, span)
+        return [None, *ports] if len(ports) > 1 else ports
+
     def failing(self, keys: tuple[Hashable, Hashable, bool], pair: Pair, protocol: str,
                 span: PortRange | None, want: bool) -> int | None:
         """The first port of `span` on which the class pair's reachability is not `want`

@@ -470,3 +470,15 @@ def test_docstring_examples():
     import doctest
     failed, tried = doctest.testmod(assertions)
     assert failed == 0 and tried > 0
+
+
+def test_a_plan_names_every_port_an_evaluation_walks(net, ec2):
+    """What a planner (routing.distributed) walks ahead covers what the evaluation asks."""
+    allow(ec2, net["web-sg"], 8000, IpRanges=ANYWHERE)
+    context = assertions.Context(net["world"])
+    (a,) = assertions.parse({"assertions": [{"name": "x", "deny": {
+        "from": "internet", "to": "instances", "ports": "1-9000"}}]})
+    planned = {p for span in a.ports for p in context.plan(a.protocol, span)}
+    assert planned == {None, 1, 443, 444, 5432, 5433, 8000, 8001}
+    assertions.evaluate_one(context, a)
+    assert {port for (*_, port) in context.verdicts} <= planned
