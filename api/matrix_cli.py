@@ -33,6 +33,8 @@ def add_parser(commands: Any) -> None:
                      help="pairs of subnets (default) or of security groups")
     cmd.add_argument("--protocol", default="tcp", help="tcp, udp, icmp or -1 (default tcp)")
     cmd.add_argument("--port", type=int, help="destination port (default: any port)")
+    cmd.add_argument("--ip-version", type=int, choices=(4, 6), default=4,
+                     help="between IPv4 (default) or IPv6 addresses")
     cmd.add_argument("--vpc", help="only this VPC's subnets or groups")
     cmd.add_argument("--region", help="only this region")
     cmd.add_argument("--account", help="only this account")
@@ -55,7 +57,7 @@ def run(args: Any) -> int:
         world = world_of_args(args)
         answer = distributed.matrix(world, args.kind, dask=args.dask, protocol=args.protocol,
                                     port=args.port, account=args.account, region=args.region,
-                                    vpc=args.vpc)
+                                    vpc=args.vpc, ip_version=args.ip_version)
     except TopologyError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 2
@@ -63,7 +65,7 @@ def run(args: Any) -> int:
         print(f"error: Dask cluster {args.dask}: {err}", file=sys.stderr)
         return 2
     if args.format == "json":
-        print(json.dumps(as_json(answer, args), indent=1))
+        print(json.dumps(as_json(answer, args)))
     else:
         sys.stdout.write("\n".join(text(answer, args)) + "\n")
     return 0
@@ -98,6 +100,7 @@ def text(answer: Matrix, args: Any) -> list[str]:
 
 def as_json(answer: Matrix, args: Any) -> dict[str, Any]:
     return {"kind": args.kind, "protocol": args.protocol, "port": args.port,
+            "ip_version": args.ip_version,
             "classes": answer.classes, "walks": answer.walks,
             "pairs": [[src, dst, passed, answer.blocked_by.get((src, dst))]
                       for (src, dst), passed in answer.items()]}

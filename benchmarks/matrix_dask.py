@@ -2,7 +2,8 @@
 
 The world (500 VPCs, 5,000 subnets, 100,000 instances by default) is built straight through
 the topology functions with `benchmarks/reachability.py`'s builder parts: each VPC a /17
-(500 /16s do not fit 10.0.0.0/8) with ten /24 subnets in two zones (edge, app, app, data,
+(500 /16s do not fit 10.0.0.0/8; VPCs past 250 in a second account, for the
+2,500 security groups an account may have in a region) with ten /24 subnets in two zones (edge, app, app, data,
 ops), a main and a data route table, the default, an app and a data network ACL, tiered
 security groups (web, app, db, ops); the first half of the VPCs (`--hub`) on a transit
 gateway hub in three segments (their subnets split by zone and attachment: eight classes
@@ -39,6 +40,8 @@ from topology.network import vpcs  # noqa: E402
 
 TARGET = 1.7
 BLOCK = 50                 # VPCs per peering block
+ACCOUNTS = (DEFAULT_ACCOUNT, "210987654321")
+ACCOUNT_VPCS = 250
 PORT = 443
 
 
@@ -53,17 +56,31 @@ def build(vpc_count: int, instance_count: int, hub: float = 0.5, seed: int = 5
     """The world (see the module's docstring) and the ids of what was made."""
     base.cidr = halves          # the builder's parts read `cidr` when called
     world = World(seed)
-    part = world.partition(DEFAULT_ACCOUNT, base.REGION)
-    made: dict[str, Any] = {"world": world, "part": part, "vpcs": {}, "subnets": {},
+    # an account holds 2,500 security groups per region: VPCs past ACCOUNT_VPCS go to a
+    # second account (the hub's VPCs stay in the first)
+    parts = [world.partition(account, base.REGION) for account in ACCOUNTS]
+    made: dict[str, Any] = {"world": world, "part": parts[0], "vpcs": {}, "subnets": {},
                             "groups": {}, "route_tables": {}, "acls": {}}
+    owner = {v: parts[min((v - 1) // ACCOUNT_VPCS, len(parts) - 1)]
+             for v in range(1, vpc_count + 1)}
     for v in range(1, vpc_count + 1):
-        made["vpcs"][v] = vpcs.create(world, part, halves(v), tags={"Name": f"vpc-{v}"})
-        base._network(world, part, v, made)
-    attached = max(2, round(vpc_count * hub))
-    base._hub(world, part, range(1, attached + 1), made)
+        made["vpcs"][v] = vpcs.create(world, owner[v], halves(v), tags={"Name": f"vpc-{v}"})
+        base._network(world, owner[v], v, made)
+    attached = min(max(2, round(vpc_count * hub)), ACCOUNT_VPCS)
+    base._hub(world, parts[0], range(1, attached + 1), made)
     for start in range(attached + 1, vpc_count + 1, BLOCK):
-        base._peerings(world, part, range(start, min(start + BLOCK, vpc_count + 1)), made)
-    base._launch(world, part, instance_count, made)
+        block = [v for v in range(start, min(start + BLOCK, vpc_count + 1))
+                 if owner[v] is owner[start]]
+        base._peerings(world, owner[start], range(block[0], block[-1] + 1), made)
+    subnets, made["instances"], made["roles"] = made["subnets"], [], {}
+    for part in parts:
+        mine = {s: info for s, info in subnets.items() if owner[info[0]] is part}
+        if mine:
+            share = round(instance_count * len(mine) / len(subnets))
+            launched = {**made, "subnets": mine}
+            base._launch(world, part, share, launched)
+            made["instances"] += launched["instances"]
+            made["roles"].update(launched["roles"])
     return made
 
 

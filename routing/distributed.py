@@ -57,14 +57,15 @@ _ROWS: dict[tuple[Any, ...], Rows] = {}
 # -- the public functions ----------------------------------------------------------------------
 def matrix(world: World, kind: str = "subnet", *, dask: Any = "auto", protocol: str = "tcp",
            port: int | None = None, account: str | None = None, region: str | None = None,
-           vpc: str | None = None, timings: dict[str, float] | None = None) -> Matrix:
+           vpc: str | None = None, ip_version: int = 4,
+           timings: dict[str, float] | None = None) -> Matrix:
     """`routing.matrix`, on the cluster `dask` names (see the module's docstring).
     `timings`, if given, receives the seconds of each phase: `scope` (the classes, here),
     `connect`, `pack` (pickling the world), `ship` (to every worker, rebuilt there with its
     classes),
     `evaluate` (the rows, on the workers) and `assemble` (here)."""
     spec = {"kind": kind, "protocol": protocol, "port": port, "account": account,
-            "region": region, "vpc": vpc}
+            "region": region, "vpc": vpc, "ip_version": ip_version}
     clock = _Clock(timings)
     rows = Rows(world, **spec)          # the scope here too: it numbers and expands the rows
     clock("scope")
