@@ -30,7 +30,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from itertools import chain, product
+from itertools import accumulate, chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from netaddr import IPAddress, IPNetwork
@@ -513,24 +514,50 @@ class Rows:
         answer = Matrix()
         answer.classes = self.classes
         if self.kind == "subnet":
-            classes = self.scope.subnet_classes
-            for src, row in zip(classes, rows):
-                fill = _Fill()
-                for dst, cell in zip(classes, row):
-                    if dst is not src:
-                        fill.add(list(product(src.subnets, dst.subnets)), cell)
-                        continue
-                    for a in src.subnets:       # a class with itself: each subnet alone
-                        for b in src.subnets:
-                            fill.add([(a, b)], cell[0] if a == b else cell[1])
-                fill.into(answer)
+            _Layout(self.scope.subnet_classes).fill(answer, rows)
         else:
             for a, row in zip(self.groups, rows):
-                fill = _Fill()
-                for b, cell in zip(self.groups, row):
-                    fill.add([(a, b)], cell)
-                fill.into(answer)
+                _put_row(answer, [(a, b) for b in self.groups], list(row))
         return answer
+
+
+class _Layout:
+    """Where a subnet matrix's pairs go. A source class's pairs are made subnet by subnet
+    against every destination subnet at once (loops in C, not one per class pair), then
+    put in `matrix`'s order — destination class by destination class — by a permutation
+    that depends only on the source class's size."""
+
+    def __init__(self, classes: list[SubnetClass]) -> None:
+        self.classes = classes
+        self.subnets = [s for c in classes for s in c.subnets]
+        self.owner = [k for k, c in enumerate(classes) for _ in c.subnets]
+        self.start = list(accumulate((len(c.subnets) for c in classes), initial=0))
+        self._orders: dict[int, itemgetter[Any]] = {}
+
+    def order(self, size: int) -> itemgetter[Any]:
+        found = self._orders.get(size)
+        if found is None:
+            n, start = len(self.subnets), self.start
+            found = self._orders[size] = itemgetter(*[
+                i * n + j for k in range(len(self.classes)) for i in range(size)
+                for j in range(start[k], start[k + 1])])
+        return found
+
+    def fill(self, answer: Matrix, rows: list[list[Any]]) -> None:
+        for k, (src, row) in enumerate(zip(self.classes, rows)):
+            cells = [row[c] for c in self.owner]        # a cell per destination subnet
+            lo, hi = self.start[k], self.start[k + 1]
+            same, other = row[k]
+            pairs: list[Any] = []
+            values: list[Any] = []
+            for a in src.subnets:
+                pairs += zip(repeat(a), self.subnets)
+                cells[lo:hi] = [same if b == a else other for b in src.subnets]
+                values += cells
+            if len(src.subnets) > 1:
+                order = self.order(len(src.subnets))
+                pairs, values = list(order(pairs)), list(order(values))
+            _put_row(answer, pairs, values)
 
 
 def _cell(verdicts: list[_Verdict | None]) -> Cell:
@@ -541,23 +568,7 @@ def _cell(verdicts: list[_Verdict | None]) -> Cell:
     return verdicts[0].code if verdicts[0] is not None else None
 
 
-class _Fill:
-    """Pairs gathered block by block (a block: pairs with one answer), then put into a
-    matrix in one go, in order."""
-
-    def __init__(self) -> None:
-        self.pairs: list[Pair] = []
-        self.passed: list[bool] = []
-        self.blocked: list[Pair] = []
-        self.codes: list[str] = []
-
-    def add(self, pairs: list[Pair], cell: Cell) -> None:
-        self.pairs += pairs
-        self.passed += [cell is True] * len(pairs)
-        if isinstance(cell, str):
-            self.blocked += pairs
-            self.codes += [cell] * len(pairs)
-
-    def into(self, answer: Matrix) -> None:
-        answer.update(zip(self.pairs, self.passed))
-        answer.blocked_by.update(zip(self.blocked, self.codes))
+def _put_row(answer: Matrix, pairs: list[Pair], cells: list[Cell]) -> None:
+    answer.update(zip(pairs, [cell is True for cell in cells]))
+    answer.blocked_by.update((pair, cell) for pair, cell in zip(pairs, cells)
+                             if cell.__class__ is str)
