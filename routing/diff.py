@@ -15,6 +15,13 @@ hold one) the blocking component or the open path's components. Flows are groupe
 (`routing.classes`), labelled by what defines it for a reader (VPC, route table, network ACL,
 the tags all its subnets share); for security groups the group's VPC and tags — then by
 protocol and port range.
+
+The internet is an end too, for security groups: `internet -> sg` holds when the internet
+reaches some member interface of the group through its VPC's internet gateway (on its
+public address, or its IPv6 one), `sg -> internet` when some member reaches an internet
+address; up to `MEMBERS` members are tried, each one engine walk per port class. So opening
+tcp/22 to 0.0.0.0/0 on a lone public instance's group is a change, although no group pair
+changed.
 """
 from __future__ import annotations
 
@@ -24,6 +31,7 @@ from typing import Any
 
 from netaddr import IPAddress, IPNetwork
 
+from topology.core import schema
 from topology.core.errors import InvalidParameterValue
 from topology.core.lookups import vpc_of
 from topology.core.world import World
@@ -37,12 +45,16 @@ from .classes import block_of
 from .components import addresses
 from .matrix import Matrix, forwarding_classes, matrix
 from .packet import union
+from .places import INTERNET as INTERNET_ADDRESS
 from .ports import MAX_PORT, PortRange, edges, intervals, label, parse_range
 
-__all__ = ["Diff", "Flow", "diff", "port_spans"]
+__all__ = ["Diff", "Flow", "INTERNET", "diff", "port_spans"]
+
+INTERNET = "internet"          # the internet as one end of a security-group flow
+MEMBERS = 3                    # member interfaces tried per group for an internet flow
 
 KINDS = ("subnet", "security-group", "all")
-Holders = dict[tuple[int, str, int], dict[str, str]]   # (id(world), kind, family) -> end -> ENI
+Holders = dict[tuple[int, str, int], dict[str, Any]]   # (id(world), kind, family) -> end -> ENI
 Change = tuple[str, str, str, bool, "str | None"]  # kind, source, destination, opened, code
 # members of an Explanation naming what blocks, most specific first
 _BLOCKERS = ("SecurityGroup", "Acl", "RouteTable", "InternetGateway", "NatGateway",
@@ -144,13 +156,17 @@ def diff(world_a: World, world_b: World, *, protocol: str = "tcp", port: int | N
     if _same(world_a, world_b):      # still refuse bad input, on an empty scope (vpc "")
         matrix(world_a, kinds[0], protocol=protocol, ip_version=ip_version, vpc="")
         return Diff()
+    holders: Holders = {}
     for one in kinds:
         for low, high, probe in _port_classes(world_a, world_b, one, protocol, spans):
             before = matrix(world_a, one, protocol=protocol, port=probe, ip_version=ip_version)
             after = matrix(world_b, one, protocol=protocol, port=probe, ip_version=ip_version)
+            if one == "security-group":
+                for answer, world in ((before, world_a), (after, world_b)):
+                    _add_internet(answer, world, protocol, probe, ip_version, holders)
             for change in _changed(before, after, one):
                 changes.setdefault(change, []).append((low, high))
-    flows = _flows(world_a, world_b, changes, protocol, ip_version)
+    flows = _flows(world_a, world_b, changes, protocol, ip_version, holders)
     flows.sort(key=lambda f: (f.group[:3], f.port_range, f.source, f.destination))
     return Diff(flows)
 
@@ -199,11 +215,63 @@ def _changed(before: Matrix, after: Matrix, kind: str) -> Iterable[Change]:
             yield kind, pair[0], pair[1], now, code
 
 
+def _add_internet(answer: Matrix, world: World, protocol: str, port: int | None,
+                  version: int, holders: Holders) -> None:
+    """Put `(internet, sg)` and `(sg, internet)` into a group matrix: the first of a group's
+    member interfaces that gets through (else the first one's code)."""
+    members: dict[str, list[str]] = {}
+    for eni, groups in _members(world, version, holders).items():
+        for group in groups:
+            members.setdefault(group, []).append(eni)
+    with world.lock:
+        for group, found in members.items():
+            for pair, walk in (((INTERNET, group), _from_internet), ((group, INTERNET), _out)):
+                codes = [walk(world, eni, protocol, port, version) for eni in found[:MEMBERS]]
+                answer[pair] = None in codes
+                if not answer[pair] and codes[0]:
+                    answer.blocked_by[pair] = codes[0]
+
+
+def _members(world: World, version: int, holders: Holders) -> dict[str, list[str]]:
+    """Live instance interfaces with an address of the family -> their groups (once per
+    world and family for one diff)."""
+    key = (id(world), "members", version)
+    if key not in holders:
+        holders[key] = {
+            str(eni): enis.groups(world, eni) for eni, data in world.graph.nodes(data=True)
+            if data.get("kind") == enis.KIND and not data.get("deleted")
+            and addresses(world, eni, version)
+            and world.out(eni, schema.ATTACHED, "instance")}
+    return holders[key]
+
+
+def _from_internet(world: World, eni: str, protocol: str, port: int | None, version: int
+                   ) -> str | None:
+    """None when the internet reaches `eni` through an internet gateway of its VPC, else
+    the first explanation code."""
+    gateways = [g for g, _, _ in world.into(enis.vpc_of(world, eni), schema.ATTACHED,
+                                           "internet-gateway")]
+    if not gateways:
+        return "NO_ROUTE_TO_DESTINATION"
+    answer = reachability(world, gateways[0], eni, protocol=protocol, destination_port=port,
+                          ip_version=version)
+    return None if answer.network_path_found else _code(answer)
+
+
+def _out(world: World, eni: str, protocol: str, port: int | None, version: int) -> str | None:
+    answer = reachability(world, eni, destination_ip=INTERNET_ADDRESS[version],
+                          protocol=protocol, destination_port=port, ip_version=version)
+    return None if answer.network_path_found else _code(answer)
+
+
+def _code(answer: Any) -> str | None:
+    return answer.explanations[0].get("ExplanationCode") if answer.explanations else None
+
+
 def _flows(world_a: World, world_b: World, changes: dict[Change, list[PortRange]],
-           protocol: str, version: int) -> list[Flow]:
+           protocol: str, version: int, holders: Holders) -> list[Flow]:
     """One flow per change and merged range, labelled and witnessed."""
     flows: list[Flow] = []
-    holders: Holders = {}
     labels = _Labels()
     ported = str(protocol).lower() not in UNPORTED
     for (kind, src, dst, now, code), found in changes.items():
@@ -305,6 +373,8 @@ def _witness(flow: Flow, open_world: World, shut_world: World, port: int | None,
 def _analyse(world: World, flow: Flow, port: int | None, holders: Holders) -> Any:
     source = _interface(world, flow.source, flow.kind, flow.ip_version, holders)
     destination = _interface(world, flow.destination, flow.kind, flow.ip_version, holders)
+    if INTERNET in (flow.source, flow.destination):
+        return _analyse_internet(world, flow, port, source or destination)
     address = None
     if destination is None and flow.kind == "subnet" and flow.destination in world.graph:
         block = block_of(world, flow.destination, flow.ip_version)
@@ -314,6 +384,24 @@ def _analyse(world: World, flow: Flow, port: int | None, holders: Holders) -> An
     with world.lock:
         return reachability(world, source, destination, protocol=flow.protocol,
                             destination_port=port, destination_ip=address,
+                            ip_version=flow.ip_version)
+
+
+def _analyse_internet(world: World, flow: Flow, port: int | None, eni: str | None) -> Any:
+    """The walk of a flow with the internet at one end, through the group's member."""
+    if eni is None:
+        return None
+    inbound = flow.source == INTERNET
+    gateways = [g for g, _, _ in world.into(enis.vpc_of(world, eni), schema.ATTACHED,
+                                           "internet-gateway")]
+    if inbound and not gateways:
+        return None
+    with world.lock:
+        if inbound:
+            return reachability(world, gateways[0], eni, protocol=flow.protocol,
+                                destination_port=port, ip_version=flow.ip_version)
+        return reachability(world, eni, destination_ip=INTERNET_ADDRESS[flow.ip_version],
+                            protocol=flow.protocol, destination_port=port,
                             ip_version=flow.ip_version)
 
 

@@ -386,3 +386,34 @@ def test_one_state_twice_is_answered_without_matrices(worlds: Any, monkeypatch: 
     assert calls == [""]                          # the parameters' check only
     with pytest.raises(Exception, match="protocol"):
         routing.diff(before, again, protocol="gre")
+
+
+def test_the_internet_is_an_end_of_security_group_flows(mock: Any, ec2: Any) -> None:
+    """Opening SSH to the world on a lone public instance changes no group pair, but it
+    opens a flow from the internet; dropping the default route closes its way out."""
+    vpc = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.4.1.0/24")["Subnet"]["SubnetId"]
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    table = main_table(ec2, vpc)
+    ec2.create_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    sg = ec2.create_security_group(GroupName="bastion", Description="b", VpcId=vpc)["GroupId"]
+    ec2.run_instances(ImageId="ami-057c3ffbeeff55523", MinCount=1, MaxCount=1,
+                      NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": subnet, "Groups": [sg],
+                                          "AssociatePublicIpAddress": True}])
+    before = state.load(state.dump(mock.world))
+    ec2.authorize_security_group_ingress(GroupId=sg, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    opened = routing.diff(before, mock.world, kind="security-group", port=22)
+    assert [(f.source, f.destination, f.opened) for f in opened.flows] == [
+        ("internet", sg, True)]
+    flow = opened.flows[0]
+    assert flow.code == "ENI_SG_RULES_MISMATCH" and flow.blocker == sg
+    assert flow.path[0] == igw and flow.path[-1].startswith("i-")
+    middle = state.load(state.dump(mock.world))
+    ec2.delete_route(RouteTableId=table, DestinationCidrBlock="0.0.0.0/0")
+    closed = routing.diff(middle, mock.world, kind="security-group", port=443)
+    assert {(f.source, f.destination, f.opened) for f in closed.flows} == {
+        (sg, "internet", False)}
+    assert closed.flows[0].code == "NO_ROUTE_TO_DESTINATION"
+    assert closed.flows[0].blocker == table
