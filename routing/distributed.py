@@ -48,6 +48,7 @@ __all__ = ["LOCAL_FROM_PAIRS", "LOCAL_FROM_WALKS", "connect", "evaluate", "matri
 LOCAL_FROM_PAIRS = 250_000     # source x destination classes: about 15 s in one process
 LOCAL_FROM_WALKS = 20_000      # a check's walks: about 10 s in one process
 TASKS_PER_WORKER = 8           # runs of sources per worker: balance against per-task cost
+Walk = tuple[str, str, str, int | None]     # a check's walk: source, destination, protocol, port
 
 # a worker's state: the world it was sent (by token) and its matrices' rows
 _WORLDS: dict[str, World] = {}
@@ -127,51 +128,70 @@ class _Clock:
 def evaluate(world: World, policy: list[Assertion], *, dask: Any = "auto") -> list[Result]:
     """`routing.assertions.evaluate`, its walks on the cluster `dask` names: every class
     pair and port the policy asks about is planned here (`_Planner`), the walks are
-    partitioned by their source's class, and the assertions are then answered here from
-    the walks' verdicts (each as the single-process evaluation answers it)."""
+    partitioned by their source's class and taken in two rounds (first each pair on any
+    port, then port by port only where that got through, as `Context.failing` asks), and
+    the assertions are then answered here from the walks' verdicts."""
     with world.lock:
         planner = _Planner(world)
         for a in policy:
             assertions.evaluate_one(planner, a)
-    wanted = planner.wanted
-    if _here(dask, len(wanted), LOCAL_FROM_WALKS):
+    if _here(dask, len(planner.first), LOCAL_FROM_WALKS):
         return assertions.evaluate(world, policy)
-    by_source: dict[Any, list[tuple[str, str, str, int | None]]] = {}
-    for key, walk in wanted.items():
-        by_source.setdefault(key[0], []).append(walk)
-    groups = list(by_source.values())
     with connect(dask) as client:
         packed = pickle.dumps(pack(world), protocol=pickle.HIGHEST_PROTOCOL)
         shipped, token = ship(client, packed)
         try:
-            futures = [client.submit(_walks_task, shipped, token,
-                                     [w for g in groups[start:stop] for w in g], pure=False)
-                       for start, stop in _runs(len(groups), _workers(client))]
-            walked = {found_key: found for part in client.gather(futures)
-                      for found_key, found in part}
+            walked = _walk(client, shipped, token, planner.first)
+            then = {key: walk for key, (walk, on) in planner.then.items()
+                    if key not in planner.first and walked[planner.first[on]].reachable}
+            walked.update(_walk(client, shipped, token, then))
         finally:
             _forget(client, shipped, token)
     with world.lock:
         context = assertions.Context(world)
         context.walks.update(walked)
-        context.verdicts.update({key: walked[walk].reachable for key, walk in wanted.items()})
+        context.verdicts.update({key: walked[walk].reachable
+                                 for key, walk in {**planner.first, **then}.items()})
         return [assertions.evaluate_one(context, a) for a in policy]
 
 
 class _Planner(assertions.Context):
     """An evaluation that walks nothing: it notes every (class pair, protocol, port) a
-    policy asks about, with the pair of ends that would be walked for it (the first asked,
-    as the single-process evaluation walks it), and lets every assertion hold."""
+    policy asks about with the pair of ends that would be walked for it (the first asked,
+    as the single-process evaluation walks it) — `first`: walks always taken (a span's
+    any-port walk, or its one port); `then`: a span's port-by-port walks, each with the
+    any-port key it waits on — and lets every assertion hold."""
 
     def __init__(self, world: World) -> None:
         super().__init__(world)
-        self.wanted: dict[tuple[Any, ...], tuple[str, str, str, int | None]] = {}
+        self.first: dict[tuple[Any, ...], Walk] = {}
+        self.then: dict[tuple[Any, ...], tuple[Walk, tuple[Any, ...]]] = {}
 
     def failing(self, keys: tuple[Any, ...], pair: tuple[str, str], protocol: str,
                 span: Any, want: bool) -> int | None:
-        for port in self.ports(protocol, span):
-            self.wanted.setdefault((*keys, protocol, port), (*pair, protocol, port))
+        ports = self.plan(protocol, span)
+        if len(ports) > 1:                  # any port first, then each port class
+            on = (*keys, protocol, ports[0])
+            self.first.setdefault(on, (*pair, protocol, ports[0]))
+            for port in ports[1:]:
+                self.then.setdefault((*keys, protocol, port), ((*pair, protocol, port), on))
+        else:
+            for port in ports:
+                self.first.setdefault((*keys, protocol, port), (*pair, protocol, port))
         return assertions.HOLDS
+
+
+def _walk(client: Any, shipped: Any, token: str, wanted: dict[tuple[Any, ...], Walk]
+          ) -> dict[Walk, Counterexample]:
+    """The walks of `wanted` on the cluster, partitioned by their source's class."""
+    by_source: dict[Any, list[Walk]] = {}
+    for key, walk in wanted.items():
+        by_source.setdefault(key[0], []).append(walk)
+    groups = list(by_source.values())
+    futures = [client.submit(_walks_task, shipped, token,
+                             [w for g in groups[start:stop] for w in g], pure=False)
+               for start, stop in _runs(len(groups), _workers(client))]
+    return {walk: found for part in client.gather(futures) for walk, found in part}
 
 
 @contextmanager
@@ -280,9 +300,8 @@ def _rows_task(packed: bytes, token: str, spec: dict[str, Any], start: int,
     return start, found, rows.walks - before
 
 
-def _walks_task(packed: bytes, token: str,
-                walks: list[tuple[str, str, str, int | None]]
-                ) -> list[tuple[tuple[str, str, str, int | None], Counterexample]]:
+def _walks_task(packed: bytes, token: str, walks: list[Walk]
+                ) -> list[tuple[Walk, Counterexample]]:
     """On a worker: a check's walks, each with its answer."""
     context = assertions.Context(_world(token, packed))
     return [(walk, context.walk(*walk)) for walk in walks]

@@ -152,6 +152,12 @@ def policy(made: dict[str, Any]) -> list[assertions.Assertion]:
          "reach": {"from": "instances", "to": {"tag": {"role": "edge"}}, "port": [443, 22]}},
         {"name": "2 and 3 isolated",
          "isolated": {"between": [{"vpc": made["vpcs"][2]}, {"vpc": made["vpcs"][3]}]}},
+        {"name": "edge to data on a range",     # several port classes: any port, then each
+         "deny": {"from": {"tag": {"role": "edge"}}, "to": {"tag": {"role": "data"}},
+                  "ports": ["5000-6000", "20-8080"]}},
+        {"name": "edge reaches app on a range",    # 8080 only, and within a VPC
+         "reach": {"from": {"tag": {"role": "edge"}}, "to": {"tag": {"role": "app"}},
+                   "ports": "8000-8100"}},
     ]})
 
 
