@@ -130,6 +130,7 @@ def timed(world: World, kind: str, workers: int) -> tuple[Any, dict[str, float],
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       host="127.0.0.1", dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                       memory_limit=0) as cluster, Client(cluster) as client:
         phases: dict[str, float] = {}
         gc.collect()

@@ -49,6 +49,9 @@ LOCAL_FROM_PAIRS = 250_000     # source x destination classes: about 15 s in one
 LOCAL_FROM_WALKS = 20_000      # a check's walks: about 10 s in one process
 TASKS_PER_WORKER = 8           # runs of sources per worker: balance against per-task cost
 Walk = tuple[str, str, str, int | None]     # a check's walk: source, destination, protocol, port
+# no dashboard; the scheduler's HTTP routes on a free loopback port (by default they take
+# 8787, and warn when another cluster holds it)
+_NO_DASHBOARD = {"dashboard_address": "127.0.0.1:0"}
 
 # a worker's state: the world it was sent (by token) and its matrices' rows
 _WORLDS: dict[str, World] = {}
@@ -207,7 +210,8 @@ def connect(dask: Any) -> Iterator[Any]:
 
     if dask in ("local", "auto"):
         with LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
-                          processes=True, host="127.0.0.1", dashboard_address=None
+                          processes=True, host="127.0.0.1", dashboard_address=None,
+                          scheduler_kwargs=_NO_DASHBOARD
                           ) as cluster, \
                 Client(cluster) as client:
             yield client

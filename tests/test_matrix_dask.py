@@ -45,9 +45,10 @@ BUILDER = _builder()
 def cluster() -> Iterator[Any]:
     from distributed import Client, LocalCluster
 
+    http = {"dashboard_address": f"127.0.0.1:{SCHEDULER_PORT + 1}"}    # not 8787
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      scheduler_port=SCHEDULER_PORT, dashboard_address=None) as local, \
-            Client(local) as client:
+                      scheduler_port=SCHEDULER_PORT, dashboard_address=None,
+                      scheduler_kwargs=http) as local, Client(local) as client:
         yield client
 
 
