@@ -9,9 +9,9 @@ classes for a matrix, `LOCAL_FROM_WALKS` walks for a check; else this process), 
 `distributed.Client`.
 
 How: the world is shipped once per call, as a *reading copy* of its graph and indexes
-(`pack`: a world holds a lock and counters, which do not pickle), pickled here in one go and
+(`World.reading_state`: a world holds a lock and counters, which do not pickle), pickled here in one go and
 scattered to every worker (`client.scatter(..., broadcast=True)`); each worker unpickles it
-once (`unpack`, with the cyclic collector off) and keeps it and its `matrix.Rows` between
+once (`World.reading_copy`, with the cyclic collector off) and keeps it and its `matrix.Rows` between
 tasks, so a worker's walks are shared by all the sources it evaluates. Measured on 10,000
 instances: 0.8 s to pickle and unpickle, against 4.2 s to dump and load a JSON snapshot. A task evaluates the rows of a run of
 consecutive sources — subnet forwarding classes, or security groups for the
@@ -34,7 +34,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
-from topology.core.partition import Partition
 from topology.core.world import World
 
 from . import assertions
@@ -42,8 +41,7 @@ from .assertions import Assertion, Counterexample, Result
 from .matrix import Matrix, Rows
 from .matrix import matrix as single_matrix
 
-__all__ = ["LOCAL_FROM_PAIRS", "LOCAL_FROM_WALKS", "connect", "evaluate", "matrix", "pack",
-           "unpack"]
+__all__ = ["LOCAL_FROM_PAIRS", "LOCAL_FROM_WALKS", "connect", "evaluate", "matrix"]
 
 LOCAL_FROM_PAIRS = 250_000     # source x destination classes: about 15 s in one process
 LOCAL_FROM_WALKS = 20_000      # a check's walks: about 10 s in one process
@@ -65,7 +63,7 @@ def matrix(world: World, kind: str = "subnet", *, dask: Any = "auto", protocol: 
            timings: dict[str, float] | None = None) -> Matrix:
     """`routing.matrix`, on the cluster `dask` names (see the module's docstring).
     `timings`, if given, receives the seconds of each phase: `scope` (the classes, here),
-    `connect`, `pack` (pickling the world), `ship` (to every worker, rebuilt there with its
+    `connect`, `World.reading_state` (pickling the world), `ship` (to every worker, rebuilt there with its
     classes), `evaluate` (the rows, on the workers) and `assemble` (here)."""
     spec = {"kind": kind, "protocol": protocol, "port": port, "account": account,
             "region": region, "vpc": vpc, "ip_version": ip_version}
@@ -76,7 +74,7 @@ def matrix(world: World, kind: str = "subnet", *, dask: Any = "auto", protocol: 
         return single_matrix(world, **spec)
     with connect(dask) as client:
         clock("connect")
-        packed = pickle.dumps(pack(world), protocol=pickle.HIGHEST_PROTOCOL)
+        packed = pickle.dumps(world.reading_state(), protocol=pickle.HIGHEST_PROTOCOL)
         clock("pack")
         shipped, token = ship(client, packed, spec)
         try:
@@ -141,7 +139,7 @@ def evaluate(world: World, policy: list[Assertion], *, dask: Any = "auto") -> li
     if _here(dask, len(planner.first), LOCAL_FROM_WALKS):
         return assertions.evaluate(world, policy)
     with connect(dask) as client:
-        packed = pickle.dumps(pack(world), protocol=pickle.HIGHEST_PROTOCOL)
+        packed = pickle.dumps(world.reading_state(), protocol=pickle.HIGHEST_PROTOCOL)
         shipped, token = ship(client, packed)
         try:
             walked = _walk(client, shipped, token, planner.first)
@@ -221,32 +219,8 @@ def connect(dask: Any) -> Iterator[Any]:
 
 
 # -- shipping the world ------------------------------------------------------------------------
-def pack(world: World) -> tuple[Any, ...]:
-    """A picklable reading copy of `world`: its graph, typed adjacency and partitions'
-    indexes (no lock, store, journal, id counters or ClientToken answers)."""
-    with world.lock:
-        parts = [(p.account, p.region, p.by_kind, p.by_tag, dict(p.attributes), p.by_value,
-                  p.claims_of, dict(p.hints)) for p in world.partitions()]
-        return (world.seed, world.graph, world._out, world._in, world.edge_ids, parts)
-
-
-def unpack(packed: tuple[Any, ...]) -> World:
-    """The world `pack` copied, for reading (the engine, the matrix, the checks)."""
-    seed, graph, out, into, edge_ids, parts = packed
-    world = World(seed)
-    world.graph, world._out, world._in, world.edge_ids = graph, out, into, edge_ids
-    for account, region, by_kind, by_tag, attributes, by_value, claims_of, hints in parts:
-        part = Partition(account, region, world.changes)
-        part.by_kind, part.by_tag, part.by_value, part.claims_of = (by_kind, by_tag, by_value,
-                                                                    claims_of)
-        dict.update(part.attributes, attributes)    # as they were, not noted as changes
-        dict.update(part.hints, hints)
-        world._parts[(account, region)] = part
-    return world
-
-
 def ship(client: Any, packed: bytes, spec: dict[str, Any] | None = None) -> tuple[Any, str]:
-    """Send a world `pack`ed and pickled (here, in one go: dask would walk the graph's
+    """Send a world's `reading_state`, pickled (here, in one go: dask would walk the graph's
     dicts itself) to every worker once and have each rebuild it (and the matrix's classes,
     for `spec`): its future and the token workers know it by."""
     shipped = client.scatter(packed, broadcast=True, hash=False)
@@ -275,7 +249,7 @@ def _world(token: str, packed: bytes) -> World:
         _WORLDS.clear()            # a worker keeps the latest world only
         _ROWS.clear()
         with _no_gc():
-            found = _WORLDS[token] = unpack(pickle.loads(packed))
+            found = _WORLDS[token] = World.reading_copy(pickle.loads(packed))
     return found
 
 

@@ -98,6 +98,31 @@ class World:
     def partitions(self) -> list[Partition]:
         return list(self._parts.values())
 
+    # -- a reading copy (shipped to other processes: `routing.distributed`) ------------------
+    def reading_state(self) -> tuple[Any, ...]:
+        """What a reading copy needs, picklable (a world holds a lock, which does not
+        pickle): the graph, the typed adjacency and the partitions' indexes; no store,
+        journal, id counters or ClientToken answers."""
+        with self.lock:
+            parts = [(p.account, p.region, p.by_kind, p.by_tag, dict(p.attributes), p.by_value,
+                      p.claims_of, dict(p.hints)) for p in self._parts.values()]
+            return (self.seed, self.graph, self._out, self._in, self.edge_ids, parts)
+
+    @classmethod
+    def reading_copy(cls, state: tuple[Any, ...]) -> World:
+        """A world for reading (the engine, matrices, checks) from `reading_state`."""
+        seed, graph, out, into, edge_ids, parts = state
+        world = cls(seed)
+        world.graph, world._out, world._in, world.edge_ids = graph, out, into, edge_ids
+        for account, region, by_kind, by_tag, attributes, by_value, claims_of, hints in parts:
+            part = Partition(account, region, world.changes)
+            part.by_kind, part.by_tag, part.by_value, part.claims_of = (by_kind, by_tag,
+                                                                        by_value, claims_of)
+            dict.update(part.attributes, attributes)    # as they were, not noted as changes
+            dict.update(part.hints, hints)
+            world._parts[(account, region)] = part
+        return world
+
     @contextmanager
     def request(self, *, dry_run: bool = False) -> Iterator[None]:
         """Run one API request: serialized, journaled, undone on any error."""
