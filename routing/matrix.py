@@ -28,7 +28,7 @@ explanation code of what blocks a pair (for groups, a pair the groups refuse rea
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from itertools import accumulate, chain, repeat
 from operator import itemgetter
@@ -63,7 +63,7 @@ class Matrix(dict[Pair, bool]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.blocked_by: dict[Pair, str] = {}
+        self.blocked_by: dict[Pair, str] | RowCodes = {}
         self.classes = 0
         self.walks = 0
 
@@ -514,7 +514,9 @@ class Rows:
         answer = Matrix()
         answer.classes = self.classes
         if self.kind == "subnet":
-            _Layout(self.scope.subnet_classes).fill(answer, rows)
+            layout = _Layout(self.scope.subnet_classes)
+            layout.fill(answer, rows)
+            answer.blocked_by = RowCodes(layout, rows, answer)
         else:
             for a, row in zip(self.groups, rows):
                 _put_row(answer, [(a, b) for b in self.groups], list(row))
@@ -533,6 +535,7 @@ class _Layout:
         self.owner = [k for k, c in enumerate(classes) for _ in c.subnets]
         self.start = list(accumulate((len(c.subnets) for c in classes), initial=0))
         self._orders: dict[int, itemgetter[Any]] = {}
+        self._index: dict[str, int] | None = None
 
     def order(self, size: int) -> itemgetter[Any]:
         found = self._orders.get(size)
@@ -544,20 +547,66 @@ class _Layout:
         return found
 
     def fill(self, answer: Matrix, rows: list[list[Any]]) -> None:
+        """Every pair's reachability (the codes stay in the rows: `RowCodes`)."""
         for k, (src, row) in enumerate(zip(self.classes, rows)):
-            cells = [row[c] for c in self.owner]        # a cell per destination subnet
+            passed = [row[c] is True for c in self.owner]   # per destination subnet
             lo, hi = self.start[k], self.start[k + 1]
-            same, other = row[k]
+            same, other = (cell is True for cell in row[k])
             pairs: list[Any] = []
-            values: list[Any] = []
+            values: list[bool] = []
             for a in src.subnets:
                 pairs += zip(repeat(a), self.subnets)
-                cells[lo:hi] = [same if b == a else other for b in src.subnets]
-                values += cells
+                passed[lo:hi] = [same if b == a else other for b in src.subnets]
+                values += passed
             if len(src.subnets) > 1:
                 order = self.order(len(src.subnets))
                 pairs, values = list(order(pairs)), list(order(values))
-            _put_row(answer, pairs, values)
+            answer.update(zip(pairs, values))
+
+    def cell(self, rows: list[list[Any]], a: str, b: str) -> Cell:
+        """The cell of one pair (KeyError for a subnet not in the matrix)."""
+        ka, kb = self.class_index[a], self.class_index[b]
+        found = rows[ka][kb]
+        return (found[0] if a == b else found[1]) if ka == kb else found
+
+    @property
+    def class_index(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {s: k for k, c in enumerate(self.classes) for s in c.subnets}
+        return self._index
+
+
+class RowCodes(Mapping[Pair, str]):
+    """`Matrix.blocked_by` of a subnet matrix assembled from rows: a pair's code is read from
+    its classes' cell when asked instead of being stored per pair (an organisation's
+    matrix has tens of millions of blocked pairs; storing them was most of the assembly).
+    Codes put in afterwards are kept on the side."""
+
+    def __init__(self, layout: _Layout, rows: list[list[Any]], pairs: Iterable[Pair]) -> None:
+        self.layout, self.rows, self.pairs = layout, rows, pairs     # `pairs`: in order
+        self.extra: dict[Pair, str] = {}
+
+    def __getitem__(self, pair: Pair) -> str:
+        if pair in self.extra:
+            return self.extra[pair]
+        found = self.layout.cell(self.rows, *pair)
+        if found.__class__ is not str:
+            raise KeyError(pair)
+        return str(found)
+
+    def __setitem__(self, pair: Pair, code: str) -> None:
+        self.extra[pair] = code
+
+    def pop(self, pair: Pair, default: Any = None) -> Any:
+        return self.extra.pop(pair, default)
+
+    def __iter__(self) -> Iterator[Pair]:
+        index = self.layout.class_index
+        yield from (pair for pair in self.pairs if pair in self)
+        yield from (pair for pair in self.extra if pair[0] not in index or pair[1] not in index)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
 
 
 def _cell(verdicts: list[_Verdict | None]) -> Cell:
