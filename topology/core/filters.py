@@ -3,8 +3,10 @@
 A family declares a table `{filter name: Filter(values, candidates)}`: `values(world, id, node)`
 gives the node's values for that filter (a scalar, an iterable, or None), and the optional
 `candidates(world, part, value)` answers one exact value from an index (the graph's edges or
-the tag index) so that a filtered describe costs the size of its answer. Tag filters
-(`tag:K`, `tag-key`, `tag-value`) are built in.
+a `World.claim` index), or `index` names the node field whose values these are, answered
+from the partition's index of that field (`World.having`), so that a filtered describe costs
+the size of its answer. Tag filters (`tag:K`, `tag-key`, `tag-value`) are built in and
+answered from the tag index. A value with a wildcard is answered by a scan.
 
 Semantics are AWS's: values of one filter are OR'ed, filters are AND'ed, `*` and `?` are
 wildcards (`\\` escapes them), matching is case-sensitive, booleans read `true`/`false`.
@@ -13,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from .errors import InvalidParameterValue
-from .world import Partition, World
+from .world import Partition, World, texts
 
 Values = Callable[[World, str, dict[str, Any]], Any]
 Candidates = Callable[[World, Partition, str], Iterable[str]]
@@ -31,11 +34,15 @@ class Filter:
     exact: bool = False   # candidates are exactly the matches, so the check can be skipped
     # refuses a value AWS rejects outright (raises its error) rather than matching nothing
     validate: Callable[[str], None] | None = None
+    # the node field `values` reads (as it is), for an exact value answered from that field's
+    # index (`World.having`) instead of a scan; "" for none
+    index: str = ""
 
 
-def field(name: str) -> Filter:
-    """A filter on a node's own field."""
-    return Filter(lambda w, rid, node: node.get(name))
+def field(name: str, *, index: bool = False) -> Filter:
+    """A filter on a node's own field; `index=True` answers exact values from an index of
+    the field (for fields filters often narrow by: a state, a zone, a CIDR block)."""
+    return Filter(lambda w, rid, node: node.get(name), index=name if index else "")
 
 
 def owner() -> Filter:
@@ -90,16 +97,24 @@ def select_rows(table: FilterTable, specs: list[dict[str, Any]] | None,
             if all(check(None, "", {"tags": {}, **row}) for _, check, _, _ in checks)]
 
 
+# candidates few enough to check rather than compute another index for
+_FEW = 16
+
+
 def _narrow(world: World, part: Partition, kind: str, checks: list
             ) -> tuple[list[str], int | None]:
     """The smallest candidate set an index can give (and which check gave it), else all ids
-    of `kind`. Index answers are exact, so the caller may skip that check."""
-    best: set[str] | None = None
+    of `kind`. Index answers are exact, so the caller may skip that check. The kept indexes
+    (fields, tags) are asked first; the computed ones (`candidates`) only while the best so
+    far is more than a few ids."""
+    best: AbstractSet[str] | None = None
     used: int | None = None
-    for position, (_name, _check, indexed, _exact) in enumerate(checks):
-        if indexed is None:
-            continue
-        found = indexed(world, part)
+    order = sorted((position for position, c in enumerate(checks) if c[2] is not None),
+                   key=lambda position: not getattr(checks[position][2], "kept", False))
+    for position in order:
+        if best is not None and len(best) <= _FEW:
+            break
+        found = checks[position][2](world, part, kind)
         if best is None or len(found) < len(best):
             best, used = found, position
     everything = part.ids(kind)
@@ -118,7 +133,8 @@ def _compile(table: FilterTable, spec: dict[str, Any]):
         key = name[4:]
         return name, _tag_check(key, values), _tag_index(key, values), True
     if name == "tag-key":
-        return name, _any_check(lambda w, rid, node: node["tags"].keys(), values), None, False
+        return (name, _any_check(lambda w, rid, node: node["tags"].keys(), values),
+                _tag_key_index(values), True)
     if name == "tag-value":
         return name, _any_check(lambda w, rid, node: node["tags"].values(), values), None, False
     flt = table.get(name) or table.get(_kebab(name))
@@ -127,6 +143,8 @@ def _compile(table: FilterTable, spec: dict[str, Any]):
     if flt.validate is not None:
         for value in values:
             flt.validate(value)
+    if flt.index:
+        return name, _any_check(flt.values, values), _field_index(flt.index, values), True
     return (name, _any_check(flt.values, values), _value_index(flt.candidates, values),
             flt.exact)
 
@@ -146,8 +164,22 @@ def _value_index(cand: Candidates | None, values: list[str]):
     if cand is None or not values or any(_is_pattern(v) for v in values):
         return None
 
-    def indexed(world: World, part: Partition) -> set[str]:
+    def indexed(world: World, part: Partition, kind: str) -> set[str]:
         return {rid for v in values for rid in cand(world, part, v)}
+    return indexed
+
+
+def _field_index(name: str, values: list[str]):
+    """The ids whose field `name` reads one of `values`, from the field's index (None for
+    a wildcard value: a scan answers those)."""
+    if not values or any(_is_pattern(v) for v in values):
+        return None
+
+    def indexed(world: World, part: Partition, kind: str) -> AbstractSet[str]:
+        if len(values) == 1:
+            return world.having(part, kind, name, values[0])
+        return {rid for v in values for rid in world.having(part, kind, name, v)}
+    indexed.kept = True  # type: ignore[attr-defined]
     return indexed
 
 
@@ -172,24 +204,25 @@ def _tag_index(key: str, values: list[str]):
     if not values or any(_is_pattern(v) for v in values):
         return None
 
-    def indexed(world: World, part: Partition) -> set[str]:
+    def indexed(world: World, part: Partition, kind: str) -> set[str]:
         by_value = part.by_tag.get(key, {})
         return {rid for v in values for rid in by_value.get(v, ())}
+    indexed.kept = True  # type: ignore[attr-defined]
     return indexed
 
 
-def _strings(value: Any) -> Iterable[str]:
-    if value is None:
-        return ()
-    if isinstance(value, (str, bool, int, float)):
-        return (_text(value),)
-    return (_text(v) for v in value if v is not None)
+def _tag_key_index(keys: list[str]):
+    """`tag-key`: the ids carrying one of `keys` (any value), from the tag index."""
+    if not keys or any(_is_pattern(k) for k in keys):
+        return None
+
+    def indexed(world: World, part: Partition, kind: str) -> set[str]:
+        return {rid for k in keys for ids in part.by_tag.get(k, {}).values() for rid in ids}
+    indexed.kept = True  # type: ignore[attr-defined]
+    return indexed
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+_strings = texts    # a filter reads a node's values as the field indexes keep them
 
 
 def _is_pattern(value: str) -> bool:

@@ -1,6 +1,7 @@
 """One account in one region: the indexes a world keeps for its resources, and what changed.
 
 A `Partition` holds ids by kind (creation order), ids by tag, value indexes (`World.claim`),
+field indexes (`World.having`),
 ClientToken answers, account attributes and allocation hints. `Changes` collects the keys the
 world's mutation primitives touched since the last save to a durable store.
 """
@@ -80,6 +81,9 @@ class Partition:
         # value indexes (`World.claim`): name -> value -> ids, e.g. "private-ip" -> "10.0.0.5"
         self.by_value: dict[str, dict[Any, set[str]]] = {}
         self.claims_of: dict[str, set[tuple[str, Any]]] = {}   # id -> its (name, value)s
+        # field indexes (`World.having`): kind -> field -> value as text -> ids; each built
+        # on its first use by a filter and kept by the mutation primitives after that
+        self.by_field: dict[str, dict[str, dict[str, set[str]]]] = {}
         # where address allocators last stopped (a hint only: never journaled)
         self.hints: dict[Any, int] = _Noted(self, "hint")
         self.changes = changes if changes is not None else Changes()

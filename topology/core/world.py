@@ -294,6 +294,41 @@ class World:
         """The ids holding `value` in the partition's value index `name` (don't mutate)."""
         return part.by_value.get(name, {}).get(value, _EMPTY)
 
+    def having(self, part: Partition, kind: str, name: str, value: str) -> AbstractSet[str]:
+        """The live ids of `kind` in `part` whose field `name` reads `value` (as `texts`
+        gives it), from an index of that field: built on its first use, kept by the
+        mutation primitives after that. What an indexed filter (`Filter(index=...)`)
+        answers from instead of a scan (don't mutate).
+
+        >>> world = World(seed=1)
+        >>> part = world.partition("111111111111", "eu-west-1", setup=lambda w, p: None)
+        >>> world.add(part, "thing", "thing-1", State="on")["State"]
+        'on'
+        >>> sorted(world.having(part, "thing", "State", "on"))
+        ['thing-1']
+        >>> world.update("thing-1", State="off")
+        >>> sorted(world.having(part, "thing", "State", "on"))
+        []
+        """
+        index = part.by_field.get(kind, {}).get(name)
+        if index is None:
+            index = self._field_index(part, kind, name)
+        return index.get(value, _EMPTY)
+
+    def _field_index(self, part: Partition, kind: str, name: str) -> dict[str, set[str]]:
+        """Build (once) the index of field `name` of the live `kind` nodes of `part`."""
+        with self.lock:
+            fields = part.by_field.setdefault(kind, {})
+            index = fields.get(name)
+            if index is None:
+                index = {}
+                nodes = self.graph.nodes
+                for rid in part.ids(kind):
+                    for key in texts(nodes[rid].get(name)):
+                        index.setdefault(key, set()).add(rid)
+                fields[name] = index
+            return index
+
     def tags(self, rid: str) -> dict[str, str]:
         return self.graph.nodes[rid]["tags"]
 
@@ -305,7 +340,9 @@ class World:
                             seq=next(self._seq), tags={}, **fields)
         part.index_of(kind)[rid] = None
         self.changes.nodes.add(rid)
-        return self.graph.nodes[rid]
+        data = self.graph.nodes[rid]
+        self._index_fields(part, rid, data, True)
+        return data
 
     def update(self, rid: str, **fields: Any) -> None:
         """Set fields of a node (a value of None deletes the field)."""
@@ -411,7 +448,9 @@ class World:
         for rid, fields in sorted(nodes, key=lambda item: item[1]["seq"]):
             self.graph.add_node(rid, **{**fields, "tags": {}})
             if not fields.get("deleted"):
-                self._part_of(fields).index_of(fields["kind"])[rid] = None
+                part = self._part_of(fields)
+                part.index_of(fields["kind"])[rid] = None
+                self._index_fields(part, rid, self.graph.nodes[rid], True)
             for key, value in fields.get("tags", {}).items():
                 self._set_tag(rid, key, value)
             self.changes.nodes.add(rid)
@@ -429,6 +468,11 @@ class World:
         data = self.graph.nodes[rid]
         self.changes.nodes.add(rid)
         was_deleted = bool(data.get("deleted"))
+        part = self._part_of(data)
+        indexed = part.by_field.get(data["kind"])
+        touched = [k for k in fields if k in indexed] if indexed and not was_deleted else []
+        if touched:
+            self._index_fields(part, rid, data, False, touched)
         for k, v in fields.items():
             if v is None or v is _MISSING:
                 data.pop(k, None)
@@ -436,9 +480,32 @@ class World:
                 data[k] = v
         if bool(data.get("deleted")) != was_deleted:
             if data.get("deleted"):
-                self._part_of(data).index_of(data["kind"]).pop(rid, None)
+                part.index_of(data["kind"]).pop(rid, None)
+                self._index_fields(part, rid, data, False)
             else:
                 self._reindex(rid)
+        elif touched:
+            self._index_fields(part, rid, data, True, touched)
+
+    @staticmethod
+    def _index_fields(part: Partition, rid: str, data: dict[str, Any], present: bool,
+                      names: Iterable[str] | None = None) -> None:
+        """Put `rid` into (or take it out of) its kind's field indexes, all or `names`, by
+        the node's values now."""
+        fields = part.by_field.get(data["kind"])
+        if not fields:
+            return
+        for name in fields if names is None else names:
+            index = fields[name]
+            for key in texts(data.get(name)):
+                if present:
+                    index.setdefault(key, set()).add(rid)
+                    continue
+                holders = index.get(key)
+                if holders is not None:
+                    holders.discard(rid)
+                    if not holders:
+                        del index[key]
 
     def _set_tag(self, rid: str, key: str, value: Any) -> None:
         data = self.graph.nodes[rid]
@@ -494,7 +561,9 @@ class World:
 
     def _drop_node(self, rid: str) -> None:
         data = self.graph.nodes[rid]
-        self._part_of(data).index_of(data["kind"]).pop(rid, None)
+        part = self._part_of(data)
+        part.index_of(data["kind"]).pop(rid, None)
+        self._index_fields(part, rid, data, False)
         for key, value in list(data["tags"].items()):
             self._set_tag(rid, key, _MISSING)
         self._forget_node(rid)
@@ -518,7 +587,9 @@ class World:
     def _reindex(self, rid: str) -> None:
         """Put a node back in its kind index, keeping creation order (undo is rare)."""
         data = self.graph.nodes[rid]
-        ids = self._part_of(data).index_of(data["kind"])
+        part = self._part_of(data)
+        self._index_fields(part, rid, data, True)
+        ids = part.index_of(data["kind"])
         ids[rid] = None
         ordered = sorted(ids, key=lambda r: self.graph.nodes[r]["seq"])
         if list(ids) != ordered:
@@ -555,6 +626,26 @@ class World:
                 del peers[peer]
                 if not peers:
                     del groups[group]
+
+
+def texts(value: Any) -> list[str]:
+    """A field's values as filters read them: text (`true`/`false` for a boolean), each
+    item of a list, none for None.
+
+    >>> texts(True), texts("a"), texts(["b", None, 3]), texts(None)
+    (['true'], ['a'], ['b', '3'], [])
+    """
+    if value is None:
+        return []
+    if isinstance(value, (str, bool, int, float)):
+        return [_text(value)]
+    return [_text(v) for v in value if v is not None]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _set_or_pop(mapping: dict[str, Any], key: str, value: Any) -> None:

@@ -380,8 +380,9 @@ def _vpc_candidates(world: World, part: Partition, value: str) -> list[str]:
     return [s for s, _, _ in world.out(value, schema.CONTAINS, "subnet")]
 
 
-_ZONE, _ZONE_ID = field("AvailabilityZone"), field("AvailabilityZoneId")
-_CIDR, _DEFAULT = field("CidrBlock"), field("DefaultForAz")
+_ZONE = field("AvailabilityZone", index=True)
+_ZONE_ID = field("AvailabilityZoneId", index=True)
+_CIDR, _DEFAULT = field("CidrBlock", index=True), field("DefaultForAz", index=True)
 
 FILTERS: dict[str, Filter] = {
     "availability-zone": _ZONE,
@@ -413,7 +414,7 @@ FILTERS: dict[str, Filter] = {
         _dns("EnableResourceNameDnsARecord"),
     "private-dns-name-options-on-launch.enable-resource-name-dns-aaaa-record":
         _dns("EnableResourceNameDnsAAAARecord"),
-    "state": field("State"),
+    "state": field("State", index=True),
     "subnet-arn": Filter(lambda w, rid, n: arn(n, rid)),
     "subnet-id": ident(),
     "vpc-id": Filter(lambda w, rid, n: vpc_of(w, rid), _vpc_candidates, exact=True),

@@ -386,9 +386,9 @@ FILTERS: dict[str, Filter] = {
         lambda w, rid, n: _assoc_ids(w, rid, "Ipv6CidrBlock")),
     "ipv6-cidr-block-association.state": Filter(
         lambda w, rid, n: _assoc_states(w, rid, "Ipv6CidrBlockState")),
-    "is-default": field("IsDefault"),
+    "is-default": field("IsDefault", index=True),
     "owner-id": owner(),
-    "state": field("State"),
+    "state": field("State", index=True),
 }
 
 
