@@ -68,10 +68,23 @@ def network(text: str) -> IPNetwork:
     return IPNetwork(text)
 
 
-def overlaps(net: IPNetwork, others: Iterable[IPNetwork]) -> bool:
-    """Whether `net` shares an address with any of `others` (integer bounds, no IPSet)."""
-    first, last = net.first, net.last
-    return any(o.version == net.version and o.first <= last and first <= o.last for o in others)
+@lru_cache(maxsize=65536)
+def span(text: str) -> tuple[int, int, int]:
+    """(version, first, last) of a stored CIDR string, computed once."""
+    net = network(text)
+    return net.version, net.first, net.last
+
+
+def overlaps(net: IPNetwork, others: Iterable[IPNetwork | str]) -> bool:
+    """Whether `net` shares an address with any of `others` (networks, or stored CIDR
+    strings, read through `span`), by integer bounds."""
+    version, first, last = net.version, net.first, net.last
+    for other in others:
+        v, low, high = (span(other) if isinstance(other, str)
+                        else (other.version, other.first, other.last))
+        if v == version and low <= last and first <= high:
+            return True
+    return False
 
 
 def check_vpc_block(net: IPNetwork) -> None:
@@ -101,7 +114,7 @@ def _restricted(primary: IPNetwork, net: IPNetwork) -> bool:
     return any(net in r for r in RFC1918.values()) or net in BENCHMARK
 
 
-def check_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[IPNetwork],
+def check_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[IPNetwork | str],
                        net: IPNetwork) -> None:
     """A subnet block is /16 to /28, inside one VPC block, overlapping no sibling."""
     if not 16 <= net.prefixlen <= 28 or not any(net in block for block in vpc_blocks):

@@ -264,7 +264,7 @@ class World:
         groups = index.get(rid)
         if not groups:
             return []
-        nodes = self.graph.nodes
+        nodes = self.graph._node     # the plain dict (a NodeView lookup costs a call)
         found = []
         for (group_type, group_kind), peers in groups.items():
             if group_type != etype or (kind is not None and group_kind != kind):

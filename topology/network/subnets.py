@@ -47,10 +47,12 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
     `InvalidParameterValue` for an unknown zone.
     """
     world.get(part, "vpc", vpc_id)
-    net = _ipv4_block(world, vpc_id, cidr, ipv6_cidr, ipv6_native)
-    net6 = _ipv6_block(world, vpc_id, ipv6_cidr) if ipv6_cidr is not None else None
+    siblings = subnet_ids(world, vpc_id)
+    net = _ipv4_block(world, vpc_id, cidr, ipv6_cidr, ipv6_native, siblings)
+    net6 = (_ipv6_block(world, vpc_id, ipv6_cidr, siblings) if ipv6_cidr is not None
+            else None)
     az = _zone(world, part, zone, zone_id)
-    if len(subnet_ids(world, vpc_id)) >= MAX_SUBNETS_PER_VPC:
+    if len(siblings) >= MAX_SUBNETS_PER_VPC:
         raise LimitExceeded("The maximum number of subnets has been reached.",
                             "SubnetLimitExceeded")
     subnet_id = world.new_id("subnet")
@@ -74,7 +76,7 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
 
 
 def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | None,
-                ipv6_native: bool) -> IPNetwork | None:
+                ipv6_native: bool, siblings: list[str]) -> IPNetwork | None:
     """The subnet's IPv4 block, checked against the VPC and its siblings (None if IPv6-only)."""
     if ipv6_native:   # AWS checks the IPv6 block first (moto's AWS-verified tests show it)
         if ipv6_cidr is None:
@@ -88,16 +90,20 @@ def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | No
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
     net = addressing.parse(vpc_blocks.canonical(cidr))
-    siblings = [b for s in subnet_ids(world, vpc_id) for b in ipv4_blocks(world, s)]
-    addressing.check_subnet_block(vpc_blocks.blocks(world, vpc_id), siblings, net)
+    nodes = world.graph.nodes
+    blocks = [c for c in (nodes[s].get("CidrBlock") for s in siblings) if c]
+    addressing.check_subnet_block(vpc_blocks.blocks(world, vpc_id), blocks, net)
     return net
 
 
-def _ipv6_block(world: World, vpc_id: str, cidr: str) -> IPNetwork:
-    """A subnet IPv6 block, inside the VPC's IPv6 block and overlapping no sibling's."""
+def _ipv6_block(world: World, vpc_id: str, cidr: str, siblings: list[str] | None = None
+                ) -> IPNetwork:
+    """A subnet IPv6 block, inside the VPC's IPv6 block and overlapping no sibling's (the
+    VPC's subnets, if the caller has them)."""
     net = addressing.parse(vpc_blocks.canonical(cidr, version=6), param="ipv6CidrBlock", version=6)
-    siblings = [b for s in subnet_ids(world, vpc_id) for b in ipv6_blocks(world, s)]
-    addressing.check_ipv6_subnet_block(vpc_blocks.blocks(world, vpc_id, version=6), siblings, net)
+    blocks = [b for s in (subnet_ids(world, vpc_id) if siblings is None else siblings)
+              for b in ipv6_blocks(world, s)]
+    addressing.check_ipv6_subnet_block(vpc_blocks.blocks(world, vpc_id, version=6), blocks, net)
     return net
 
 

@@ -6,6 +6,7 @@ peering, routing) reads them here; `vpcs` creates and changes them.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from netaddr import AddrFormatError, IPNetwork
@@ -14,6 +15,7 @@ from ..core import addressing, schema
 from ..core.world import Partition, World
 
 
+@lru_cache(maxsize=4096)
 def canonical(text: str | None, *, version: int = 4) -> str | None:
     """A CIDR as AWS takes it, host bits dropped (`100.68.0.18/18` -> `100.68.0.0/18`).
 
