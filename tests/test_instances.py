@@ -937,6 +937,32 @@ def test_metadata_options(ec2):
     assert described(ec2, iid)["MetadataOptions"]["HttpPutResponseHopLimit"] == 3
 
 
+def test_instances_of_one_launch_change_alone(ec2):
+    """The instances of one RunInstances share their launch's settings until one changes:
+    a change (or an answer the caller edits) reaches that instance only."""
+    launched = run(ec2, MinCount=3, MaxCount=3)
+    first, second, third = (i["InstanceId"] for i in launched)
+    hops = launched[1]["MetadataOptions"]["HttpPutResponseHopLimit"]
+    launched[0]["Placement"]["Tenancy"] = "dedicated"        # the caller's copy only
+    launched[0]["MetadataOptions"]["HttpTokens"] = "changed"
+    ec2.modify_instance_metadata_options(InstanceId=first, HttpPutResponseHopLimit=5)
+    ec2.modify_instance_maintenance_options(InstanceId=second, AutoRecovery="disabled")
+    ec2.stop_instances(InstanceIds=[third])
+    with pytest.raises(ClientError):        # refused: changes nothing
+        ec2.modify_instance_metadata_options(InstanceId=second, HttpPutResponseHopLimit=0)
+    seen = {iid: described(ec2, iid) for iid in (first, second, third)}
+    assert [seen[i]["MetadataOptions"]["HttpPutResponseHopLimit"]
+            for i in (first, second, third)] == [5, hops, hops]
+    assert [seen[i]["MaintenanceOptions"]["AutoRecovery"]
+            for i in (first, second, third)] == ["default", "disabled", "default"]
+    assert [seen[i]["State"]["Name"] for i in (first, second, third)] == [
+        "running", "running", "stopped"]
+    assert {seen[i]["Placement"]["Tenancy"] for i in seen} == {"default"}
+    assert {seen[i]["MetadataOptions"]["HttpTokens"] for i in seen} == {
+        launched[1]["MetadataOptions"]["HttpTokens"]}
+    assert seen[first]["LaunchTime"] == seen[first]["UsageOperationUpdateTime"]
+
+
 # -- IAM instance profile associations -------------------------------------------------------
 def test_iam_instance_profile_associations(ec2):
     iid = one(ec2)["InstanceId"]
