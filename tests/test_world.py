@@ -102,3 +102,26 @@ def test_partitions_are_isolated(world):
     with pytest.raises(TopologyError) as exc:
         world.get(west, "vpc", vpcs[0])
     assert exc.value.code == "InvalidVpcID.NotFound"
+
+
+def test_edge_order_survives_a_store_restart(tmp_path):
+    """Edge order (kept compactly when an edge is its pair's first) reads the same after a
+    durable store reopens, and rebuilds the same adjacency order."""
+    from topology.provision.store import open_world
+
+    world = open_world(tmp_path / "w.db", seed=1)
+    part = world.partition("111111111111", "eu-west-1", setup=lambda w, p: None)
+    with world.request():
+        for rid in ("a", "b", "c"):
+            world.add(part, "thing", rid)
+        world.link("a", "b", schema.CONTAINS)
+        world.link("a", "c", schema.CONTAINS)
+        world.link("a", "b", schema.ASSOCIATED, "x")     # the pair's second edge
+        world.link("a", "b", schema.CONTAINS)            # linked again: a new link
+    order = {edge: world.edge_order(*edge) for edge in world.graph.edges(keys=True)}
+    relinked, second = order[("a", "b", (schema.CONTAINS, None))], \
+        order[("a", "b", (schema.ASSOCIATED, "x"))]
+    assert relinked[0] == second[0] < second[1] < relinked[1]   # the pair keeps its place
+    again = open_world(tmp_path / "w.db")
+    assert {edge: again.edge_order(*edge) for edge in again.graph.edges(keys=True)} == order
+    assert list(again.graph.edges(keys=True)) == list(world.graph.edges(keys=True))

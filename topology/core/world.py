@@ -35,6 +35,10 @@ DEFAULT_ACCOUNT = "123456789012"
 _MISSING = object()
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _EMPTY: frozenset[str] = frozenset()
+# one shared copy of each small tuple that every edge repeats (an edge key `(etype, None)`,
+# a typed-adjacency group `(etype, kind)`): bounded by edge types x kinds, and one object
+# instead of one per edge is some 500 bytes per instance in a 100k-instance world
+_SHARED: dict[tuple[str, Any], tuple[str, Any]] = {}
 
 # What a fresh (account, region) holds: AWS's defaults, which build on the network families
 # (`provision.defaults` answers). Without an answer a partition starts empty.
@@ -72,7 +76,9 @@ class World:
             self._dry_run = False
             # link order, to replay edges into the same adjacency order (`edge_order`)
             self._links = itertools.count()
-            self._edge_order: dict[tuple[str, str, tuple[str, Any]], tuple[int, int]] = {}
+            # (epoch, link), or the bare int when they are equal (most edges: their pair's first)
+            self._edge_order: dict[tuple[str, str, tuple[str, Any]],
+                                   int | tuple[int, int]] = {}
             self.changes.clear()
             if self.persister is not None:
                 self.persister.clear(self.seed)
@@ -153,7 +159,8 @@ class World:
         """Where the edge sits in adjacency order: (when its (u, v) pair got its first live
         edge, when it was linked). Replaying live edges sorted by this rebuilds the same
         successor, predecessor and key order."""
-        return self._edge_order[(u, v, key)]
+        order = self._edge_order[(u, v, key)]
+        return (order, order) if type(order) is int else order  # type: ignore[return-value]
 
     def continue_seq(self, after: int) -> None:
         """Number new nodes after `after` (a restored world's highest seq ever given)."""
@@ -164,7 +171,8 @@ class World:
                                                tuple[int, int]]) -> None:
         """Take back the saved `edge_order` of replayed edges (same relative order, the
         store's numbers), and number new links after them."""
-        self._edge_order.update(order)
+        self._edge_order.update({edge: epoch if epoch == link else (epoch, link)
+                                 for edge, (epoch, link) in order.items()})
         last = max((link for _, link in order.values()), default=-1)
         self._links = itertools.count(max(last + 1, next(self._links)))
 
@@ -266,9 +274,12 @@ class World:
             return []
         nodes = self.graph._node     # the plain dict (a NodeView lookup costs a call)
         found = []
-        for (group_type, group_kind), peers in groups.items():
-            if group_type != etype or (kind is not None and group_kind != kind):
-                continue
+        if kind is not None:         # one group: (etype, kind)
+            peers = groups.get((etype, kind))
+            selected = [((etype, kind), peers)] if peers else []
+        else:
+            selected = [(group, peers) for group, peers in groups.items() if group[0] == etype]
+        for _group, peers in selected:
             edges = adjacency[rid]
             for peer in peers:
                 if kind is not None and nodes[peer].get("deleted"):
@@ -381,6 +392,8 @@ class World:
     def link(self, u: str, v: str, etype: str, disc: Any = None, **data: Any) -> None:
         """Add (or replace) the edge `u -[etype, disc]-> v`; an `id` in `data` is indexed."""
         key = (etype, disc)
+        if disc is None:
+            key = _SHARED.setdefault(key, key)
         if self.graph.has_edge(u, v, key):
             self.unlink(u, v, etype, disc)
         self._mutating("_drop_edge", u, v, key)
@@ -609,8 +622,8 @@ class World:
         link = next(self._links)
         pair = self.graph._succ[u][v]
         first = next(iter(pair))      # the pair's oldest live edge decides its place
-        epoch = link if first == key else self._edge_order[(u, v, first)][0]
-        self._edge_order[(u, v, key)] = (epoch, link)
+        epoch = link if first == key else self.edge_order(u, v, first)[0]
+        self._edge_order[(u, v, key)] = link if epoch == link else (epoch, link)
         self.changes.edges.add((u, v, key))
 
     def _count_edge(self, u: str, v: str, etype: str, delta: int) -> None:
@@ -618,6 +631,7 @@ class World:
         for index, node, peer in ((self._out, u, v), (self._in, v, u)):
             groups = index.setdefault(node, {})
             group = (etype, nodes[peer]["kind"])
+            group = _SHARED.setdefault(group, group)
             peers = groups.setdefault(group, {})
             count = peers.get(peer, 0) + delta
             if count:
