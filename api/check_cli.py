@@ -19,7 +19,6 @@ from api.matrix_cli import add_dask_argument
 from routing import assertions, distributed
 from routing.assertions import Counterexample, Result
 from topology.core.errors import TopologyError
-from topology.core.world import World
 
 
 def add_parser(commands: Any) -> None:
@@ -28,10 +27,7 @@ def add_parser(commands: Any) -> None:
         description="Evaluate the assertions of a policy file (docs/policies.md) against a "
                     "world and print PASS/FAIL with counterexamples.")
     check.add_argument("policy", metavar="POLICY.yaml")
-    where = check.add_mutually_exclusive_group(required=True)
-    where.add_argument("--endpoint-url", help="a running `ec2sim serve`")
-    where.add_argument("--state", help="the SQLite state file of `ec2sim serve --state`")
-    where.add_argument("--snapshot", help="a snapshot file (`ec2sim snapshot save`)")
+    state_cli.add_world_arguments(check)
     check.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
     check.add_argument("--format", choices=("text", "json"), default="text",
                        help="what to print: PASS/FAIL lines (default) or JSON")
@@ -45,7 +41,7 @@ def run(args: Any) -> int:
         print(f"error: malformed policy {args.policy}: {err}", file=sys.stderr)
         return 2
     try:
-        world = _world(args)
+        world = state_cli.world_of_args(args)
     except TopologyError as err:
         print(f"error: {err.code}: {err.message}", file=sys.stderr)
         return 2
@@ -84,12 +80,6 @@ def parse_policy(text: str) -> list[assertions.Assertion]:
     return assertions.parse(data)
 
 
-def _world(args: Any) -> World:
-    if args.snapshot:
-        return state_cli.world_of(state_cli.read_file(args.snapshot), args.snapshot)
-    if args.state:
-        return state_cli.world_of(state_cli.from_state_file(args.state), args.state)
-    return state_cli.world_of(state_cli.fetch(args.endpoint_url), args.endpoint_url)
 
 
 # -- output ------------------------------------------------------------------------------------

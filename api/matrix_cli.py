@@ -17,7 +17,6 @@ import api.state_cli as state_cli
 from routing import distributed
 from routing.matrix import KINDS, Matrix
 from topology.core.errors import TopologyError
-from topology.core.world import World
 
 
 def add_parser(commands: Any) -> None:
@@ -25,10 +24,7 @@ def add_parser(commands: Any) -> None:
         "matrix", help="reachability between every pair of subnets or security groups",
         description="The all-pairs reachability matrix of a world's subnets (or security "
                     "groups), by forwarding class; optionally on a Dask cluster.")
-    where = cmd.add_mutually_exclusive_group(required=True)
-    where.add_argument("--endpoint-url", help="a running `ec2sim serve`")
-    where.add_argument("--state", help="the SQLite state file of `ec2sim serve --state`")
-    where.add_argument("--snapshot", help="a snapshot file (`ec2sim snapshot save`)")
+    state_cli.add_world_arguments(cmd)
     cmd.add_argument("--kind", choices=KINDS, default="subnet",
                      help="pairs of subnets (default) or of security groups")
     cmd.add_argument("--protocol", default="tcp", help="tcp, udp, icmp or -1 (default tcp)")
@@ -54,7 +50,7 @@ def add_dask_argument(cmd: Any) -> None:
 
 def run(args: Any) -> int:
     try:
-        world = world_of_args(args)
+        world = state_cli.world_of_args(args)
         answer = distributed.matrix(world, args.kind, dask=args.dask, protocol=args.protocol,
                                     port=args.port, account=args.account, region=args.region,
                                     vpc=args.vpc, ip_version=args.ip_version)
@@ -71,13 +67,6 @@ def run(args: Any) -> int:
     return 0
 
 
-def world_of_args(args: Any) -> World:
-    """The world `--snapshot`, `--state` or `--endpoint-url` names."""
-    if args.snapshot:
-        return state_cli.world_of(state_cli.read_file(args.snapshot), args.snapshot)
-    if args.state:
-        return state_cli.world_of(state_cli.from_state_file(args.state), args.state)
-    return state_cli.world_of(state_cli.fetch(args.endpoint_url), args.endpoint_url)
 
 
 def _head(answer: Matrix, args: Any) -> str:

@@ -111,6 +111,23 @@ def world_of(data: Any, where: str) -> World:
                             "InvalidState") from None
 
 
+def add_world_arguments(parser: Any) -> None:
+    """The one world a command reads: `--endpoint-url`, `--state` or `--snapshot`."""
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--endpoint-url", help="a running `ec2sim serve`")
+    where.add_argument("--state", help="the SQLite state file of `ec2sim serve --state`")
+    where.add_argument("--snapshot", help="a snapshot file (`ec2sim snapshot save`)")
+
+
+def world_of_args(args: Any) -> World:
+    """The world `add_world_arguments`' options name."""
+    if args.snapshot:
+        return world_of(read_file(args.snapshot), args.snapshot)
+    if args.state:
+        return world_of(from_state_file(args.state), args.state)
+    return world_of(fetch(args.endpoint_url), args.endpoint_url)
+
+
 def save(path: str, *, endpoint_url: str | None = None, state_file: str | None = None) -> int:
     """Write the snapshot of a server or state file to `path`; the number of nodes."""
     data = fetch(endpoint_url) if endpoint_url else from_state_file(state_file or "")
