@@ -124,9 +124,14 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     app = create_app(world, config)
     print(f"ec2sim serving the EC2 API on http://{args.host}:{args.port}", flush=True)
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="ec2sim",
-                   _quiet=True)
+    serve_wsgi(app, args.host, args.port, args.threads)
     return 0
+
+
+def serve_wsgi(app: Any, host: str, port: int, threads: int = 8) -> None:
+    """Serve the WSGI `app` until stopped: the HTTP server of `ec2sim serve` (the benchmark's
+    server floor serves its canned app with this very function)."""
+    waitress.serve(app, host=host, port=port, threads=threads, ident="ec2sim", _quiet=True)
 
 
 def _world(args: argparse.Namespace) -> Any:

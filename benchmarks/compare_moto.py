@@ -1,23 +1,31 @@
-"""ec2sim against moto and against botocore's own floor, on one boto3 workload.
+"""ec2sim against moto and against the floors of boto3 and of the HTTP server, on one workload.
 
-The workload: one VPC, 100 subnets in it, 100 filtered `describe_subnets` (by VPC and CIDR
-block), and 1,000 `describe_vpcs`. It runs
+The workload (issue 17): one VPC (untimed), then 100 `create_subnet` in it, 200
+`describe_subnets` filtered by `vpc-id` and `cidr-block`, and 1,000 `describe_vpcs`. It runs
 
 * in-process: ec2sim's `mock_ec2` and moto's `mock_aws`;
 * the botocore floor: a `before-send` hook answering `describe_vpcs` with a canned response
   (the very body ec2sim gives for that call), i.e. what boto3 costs with no simulator at all;
-* over HTTP: `ec2sim serve` and `moto_server`, each a subprocess on a free local port.
+* over HTTP: `ec2sim serve` and `moto_server`, each a subprocess on a free local port;
+* the server floor: the same HTTP server `ec2sim serve` runs (`api.cli.serve_wsgi`), with the
+  same settings, serving a WSGI app that answers every call of the workload with a canned
+  body (the very bodies ec2sim gives, captured once): what boto3 and that server cost with
+  no simulator behind them.
 
 Modes take turns, round by round, on fresh state, so that a busy machine disturbs them
 alike; each phase keeps its best round. `--clock wall` (the default) times with the wall
 clock; `--clock cpu` counts CPU seconds instead (this process's, plus the server's for the
 HTTP modes), which other load on a shared machine hardly disturbs.
 
-It prints calls/s per phase and mode, then the ratios and their targets:
+It prints calls/s per operation and mode, then per operation the ratios and their targets:
 
-* ec2sim in-process / moto in-process, calls/s (target >= 3);
-* ec2sim in-process `describe_vpcs` time per call / the floor's (target <= 1.3);
-* ec2sim server / moto_server, calls/s (target >= 3).
+* ec2sim in-process / moto in-process, calls/s (target >= 15);
+* ec2sim in-process `describe_vpcs` time per call / the botocore floor's (target <= 1.3);
+* ec2sim server / moto_server, calls/s (target >= 5);
+* ec2sim server time per call / the server floor's (target <= 1.3).
+
+`--profile DIR` runs the HTTP servers of ec2sim and of the floor under cProfile (every
+thread) and writes `DIR/<mode>.pstats` when they stop (timings then mean little).
 
 Run: `python3 -m pip install -e '.[bench]' && python3 benchmarks/compare_moto.py`.
 """
@@ -25,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import shutil
 import socket
 import subprocess
@@ -34,6 +43,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +55,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 REGION = "us-east-1"
-SUBNETS = 100          # create_subnet calls, then as many filtered describe_subnets
+SUBNETS = 100          # create_subnet calls
+SUBNET_QUERIES = 200   # describe_subnets calls filtered by vpc-id and cidr-block
 DESCRIBES = 1000       # describe_vpcs calls
-PHASES = ("create", "describe_subnets", "describe_vpcs")
-MODES = ("ec2sim-inproc", "moto-inproc", "botocore-floor", "ec2sim-server", "moto-server")
+PHASES = ("create_subnet", "describe_subnets", "describe_vpcs")
+MODES = ("ec2sim-inproc", "moto-inproc", "botocore-floor", "ec2sim-server", "moto-server",
+         "server-floor")
 Timings = dict[str, tuple[int, float]]   # phase -> (calls, seconds)
 Clock = Callable[[], float]
 
@@ -63,26 +75,30 @@ def make_client(endpoint_url: str | None = None) -> Any:
 
 
 def workload(ec2: Any, clock: Clock) -> Timings:
-    """The measured calls, timed per phase."""
+    """The measured calls, timed per operation."""
     out: Timings = {}
-    start = clock()
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    start = clock()
     for i in range(SUBNETS):
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")
-    out["create"] = (1 + SUBNETS, clock() - start)
+    out["create_subnet"] = (SUBNETS, clock() - start)
 
     start = clock()
-    for i in range(SUBNETS):
-        found = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc]},
-                                              {"Name": "cidr-block", "Values": [f"10.0.{i}.0/24"]}])
+    for i in range(SUBNET_QUERIES):
+        found = ec2.describe_subnets(Filters=subnet_filters(vpc, i % SUBNETS))
         assert len(found["Subnets"]) == 1, found
-    out["describe_subnets"] = (SUBNETS, clock() - start)
+    out["describe_subnets"] = (SUBNET_QUERIES, clock() - start)
 
     start = clock()
     for _ in range(DESCRIBES):
         ec2.describe_vpcs()
     out["describe_vpcs"] = (DESCRIBES, clock() - start)
     return out
+
+
+def subnet_filters(vpc: str, i: int) -> list[dict[str, Any]]:
+    return [{"Name": "vpc-id", "Values": [vpc]},
+            {"Name": "cidr-block", "Values": [f"10.0.{i}.0/24"]}]
 
 
 # -- clocks ----------------------------------------------------------------------------------
@@ -104,21 +120,21 @@ def cpu_clock(pid: int | None = None) -> Clock:
 
 
 # -- modes: each gives a function running the workload once on fresh state -------------------
-def ec2sim_inproc(stack: ExitStack, clock: Callable[..., Clock]) -> Callable[[], Timings]:
+def ec2sim_inproc(setup: Setup) -> Callable[[], Timings]:
     from api import mock_ec2
 
     def run() -> Timings:
         with mock_ec2():
-            return workload(make_client(), clock())
+            return workload(make_client(), setup.clock())
     return run
 
 
-def moto_inproc(stack: ExitStack, clock: Callable[..., Clock]) -> Callable[[], Timings]:
+def moto_inproc(setup: Setup) -> Callable[[], Timings]:
     from moto import mock_aws
 
     def run() -> Timings:
         with mock_aws():
-            return workload(make_client(), clock())
+            return workload(make_client(), setup.clock())
     return run
 
 
@@ -135,22 +151,38 @@ class _Canned:
         return self.body
 
 
-def canned_describe_vpcs() -> tuple[bytes, dict[str, str]]:
-    """ec2sim's answer to describe_vpcs in the workload's state (the default VPC and one)."""
-    from api import dispatch, mock_ec2
-
-    with mock_ec2() as mock:
-        make_client().create_vpc(CidrBlock="10.0.0.0/16")
-        headers = {"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20240101/"
-                                    f"{REGION}/ec2/aws4_request, Signature=0"}
-        reply = dispatch.handle(mock.world, {"Action": "DescribeVpcs", "Version": "2016-11-15"},
-                                headers)
-    return reply.body, reply.headers
+Answers = dict[str, tuple[bytes, dict[str, str]]]   # Action -> (body, headers)
 
 
-def botocore_floor(stack: ExitStack, clock: Callable[..., Clock]) -> Callable[[], Timings]:
+def canned_answers() -> Answers:
+    """ec2sim's wire answer to each call of the workload, captured once on a fresh world: a
+    VPC, a subnet in it, that subnet found by the workload's filters, and describe_vpcs (the
+    default VPC and the new one)."""
+    from botocore.serialize import create_serializer
+
+    from api import dispatch, protocol
+    from topology.core.world import DEFAULT_ACCOUNT, World
+
+    world, answers, serializer = World(), {}, create_serializer("ec2")
+
+    def call(action: str, params: dict[str, Any]) -> Any:
+        form = serializer.serialize_to_request(params, protocol.operation(action))["body"]
+        outcome = dispatch.answer(world, form, DEFAULT_ACCOUNT, REGION)
+        reply = dispatch.reply(outcome)
+        assert reply.status == 200, reply.body
+        answers[action] = (reply.body, reply.headers)
+        return outcome.result
+
+    vpc = call("CreateVpc", {"CidrBlock": "10.0.0.0/16"})["Vpc"]["VpcId"]
+    call("CreateSubnet", {"VpcId": vpc, "CidrBlock": "10.0.0.0/24"})
+    call("DescribeSubnets", {"Filters": subnet_filters(vpc, 0)})
+    call("DescribeVpcs", {})
+    return answers
+
+
+def botocore_floor(setup: Setup) -> Callable[[], Timings]:
     """describe_vpcs through boto3 with the network replaced by a canned answer."""
-    body, headers = canned_describe_vpcs()
+    body, headers = canned_answers()["DescribeVpcs"]
     ec2 = make_client()   # made outside any mock: nothing but the canned hook answers it
 
     def answer(request: Any, **_: Any) -> AWSResponse:
@@ -160,7 +192,7 @@ def botocore_floor(stack: ExitStack, clock: Callable[..., Clock]) -> Callable[[]
     assert len(ec2.describe_vpcs()["Vpcs"]) == 2
 
     def run() -> Timings:
-        tick = clock()
+        tick = setup.clock()
         start = tick()
         for _ in range(DESCRIBES):
             ec2.describe_vpcs()
@@ -168,10 +200,16 @@ def botocore_floor(stack: ExitStack, clock: Callable[..., Clock]) -> Callable[[]
     return run
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def _free_port(ports: range | None) -> int:
+    """A port free on the loopback: the first in `ports`, else one the system picks."""
+    for port in ports or (0,):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return sock.getsockname()[1]
+    raise RuntimeError(f"no free port in {ports}")
 
 
 @contextmanager
@@ -204,9 +242,29 @@ def server(command: list[str], port: int, log_path: Path | None = None
                 proc.wait()
 
 
-def over_http(command: list[str], port: int, stack: ExitStack,
-              clock: Callable[..., Clock]) -> Callable[[], Timings]:
-    url, pid = stack.enter_context(server(command, port))
+@dataclass
+class Setup:
+    stack: ExitStack
+    clock: Callable[..., Clock]
+    ports: range | None = None
+    profile: Path | None = None   # write the servers' profiles here
+
+    def port(self) -> int:
+        port = _free_port(self.ports)
+        if self.ports is not None:   # not twice
+            self.ports = range(port + 1, self.ports.stop)
+        return port
+
+    def profiled(self, mode: str) -> list[str]:
+        """The start of a command running what follows under `profiled_main`, if profiling."""
+        if self.profile is None:
+            return []
+        return [sys.executable, str(Path(__file__).resolve()), "--profiled",
+                str(self.profile / f"{mode}.pstats")]
+
+
+def over_http(command: list[str], port: int, setup: Setup) -> Callable[[], Timings]:
+    url, pid = setup.stack.enter_context(server(command, port))
     ec2 = make_client(url)
     ec2.describe_vpcs()  # warm: the server builds its defaults on first use
 
@@ -214,26 +272,95 @@ def over_http(command: list[str], port: int, stack: ExitStack,
         request = urllib.request.Request(url + "/moto-api/reset", method="POST", data=b"")
         with urllib.request.urlopen(request, timeout=30) as answer:
             answer.read()
-        return workload(ec2, clock(pid))
+        return workload(ec2, setup.clock(pid))
     return run
 
 
-def ec2sim_server(stack: ExitStack, clock: Callable[..., Clock]) -> Callable[[], Timings]:
-    port = _free_port()
-    return over_http([sys.executable, "-m", "api.cli", "serve", "--port", str(port)], port,
-                     stack, clock)
+def ec2sim_server(setup: Setup) -> Callable[[], Timings]:
+    port = setup.port()
+    serve = ["serve", "--port", str(port)]
+    command = ([*setup.profiled("ec2sim-server"), *serve] if setup.profile
+               else [sys.executable, "-m", "api.cli", *serve])
+    return over_http(command, port, setup)
 
 
-def moto_server(stack: ExitStack, clock: Callable[..., Clock]) -> Callable[[], Timings]:
-    port = _free_port()
+def moto_server(setup: Setup) -> Callable[[], Timings]:
+    port = setup.port()
     command = shutil.which("moto_server")
     argv = [command] if command else [sys.executable, "-m", "moto.server"]
-    return over_http([*argv, "-p", str(port)], port, stack, clock)
+    return over_http([*argv, "-p", str(port)], port, setup)
 
 
-SETUP = {"ec2sim-inproc": ec2sim_inproc, "moto-inproc": moto_inproc,
-         "botocore-floor": botocore_floor, "ec2sim-server": ec2sim_server,
-         "moto-server": moto_server}
+def server_floor(setup: Setup) -> Callable[[], Timings]:
+    """The canned answers served by `ec2sim serve`'s HTTP server (`serve_floor`)."""
+    folder = Path(setup.stack.enter_context(tempfile.TemporaryDirectory()))
+    (folder / "answers.pickle").write_bytes(pickle.dumps(canned_answers()))
+    port = setup.port()
+    floor = ["--serve-floor", str(port), str(folder / "answers.pickle")]
+    command = ([*setup.profiled("server-floor"), *floor] if setup.profile
+               else [sys.executable, str(Path(__file__).resolve()), *floor])
+    return over_http(command, port, setup)
+
+
+def floor_app(answers: Answers) -> Callable[..., list[bytes]]:
+    """A WSGI app answering each Action with its canned answer, anything else (the reset)
+    with a small JSON body: no simulator, only what any app must do (read the body)."""
+    other = (b'{"status": "ok"}', {"Content-Type": "application/json"})
+    answers = {action.encode(): answer for action, answer in answers.items()}
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        length = environ.get("CONTENT_LENGTH")
+        body = environ["wsgi.input"].read(int(length)) if length else b""
+        # botocore writes the Action first: `Action=DescribeVpcs&Version=...`
+        body, headers = answers.get(body.partition(b"&")[0].partition(b"=")[2], other)
+        start_response("200 OK", [*headers.items(), ("Content-Length", str(len(body)))])
+        return [body]
+    return app
+
+
+def serve_floor(port: int, answers_path: str) -> int:
+    """Serve `floor_app` as `ec2sim serve --port PORT` serves ec2sim."""
+    from api.cli import serve_wsgi
+
+    serve_wsgi(floor_app(pickle.loads(Path(answers_path).read_bytes())), "127.0.0.1", port)
+    return 0
+
+
+def profiled_main(out: str, argv: list[str]) -> int:
+    """Run `ec2sim ARGV` (or `--serve-floor ...`) with cProfile in every thread; on SIGTERM
+    write the merged profile to `out` and exit."""
+    import cProfile
+    import pstats
+    import signal
+    import threading
+
+    profiles = [cProfile.Profile()]
+    thread_run = threading.Thread.run
+
+    def run(self: threading.Thread) -> None:
+        profile = cProfile.Profile()
+        profiles.append(profile)
+        profile.enable()
+        thread_run(self)
+
+    def stop(*_: Any) -> None:
+        profiles[0].disable()
+        pstats.Stats(*profiles).dump_stats(out)
+        os._exit(0)
+
+    threading.Thread.run = run  # type: ignore[method-assign]
+    signal.signal(signal.SIGTERM, stop)
+    profiles[0].enable()
+    if argv[0] == "--serve-floor":
+        return serve_floor(int(argv[1]), argv[2])
+    from api.cli import main as ec2sim
+    return ec2sim(argv)
+
+
+SETUP: dict[str, Callable[[Setup], Callable[[], Timings]]] = {
+    "ec2sim-inproc": ec2sim_inproc, "moto-inproc": moto_inproc,
+    "botocore-floor": botocore_floor, "ec2sim-server": ec2sim_server,
+    "moto-server": moto_server, "server-floor": server_floor}
 
 
 # -- report ----------------------------------------------------------------------------------
@@ -250,42 +377,66 @@ def per_call_us(timings: Timings, phase: str) -> float:
     return seconds / calls * 1e6
 
 
+# (numerator, denominator, "rate" (calls/s ratio, at least) or "time" (per call, at most),
+#  target, phases compared)
+CHECKS = (("ec2sim-inproc", "moto-inproc", "rate", 15.0, PHASES),
+          ("ec2sim-inproc", "botocore-floor", "time", 1.3, ("describe_vpcs",)),
+          ("ec2sim-server", "moto-server", "rate", 5.0, PHASES),
+          ("ec2sim-server", "server-floor", "time", 1.3, PHASES))
+
+
 def report(results: dict[str, Timings], clock: str) -> list[str]:
-    lines = [f"calls/s by the {clock} clock (best of the rounds for each phase)",
+    lines = [f"calls/s by the {clock} clock (best of the rounds for each operation)",
              f"{'mode':16s}" + "".join(f"{p:>18s}" for p in PHASES) + f"{'all':>10s}"]
     for mode, timings in results.items():
         cells = "".join(f"{timings[p][0] / timings[p][1]:18.0f}" if p in timings else f"{'-':>18s}"
                         for p in PHASES)
         lines.append(f"{mode:16s}{cells}{rate(timings):10.0f}")
     lines.append("")
-    checks: list[tuple[str, float, str, bool]] = []
-    if "ec2sim-inproc" in results and "moto-inproc" in results:
-        ratio = rate(results["ec2sim-inproc"]) / rate(results["moto-inproc"])
-        checks.append(("ec2sim-inproc / moto-inproc (calls/s)", ratio, ">= 3", ratio >= 3))
-    if "ec2sim-inproc" in results and "botocore-floor" in results:
-        mine = per_call_us(results["ec2sim-inproc"], "describe_vpcs")
-        floor = per_call_us(results["botocore-floor"], "describe_vpcs")
-        checks.append((f"ec2sim-inproc / botocore-floor (describe_vpcs: {mine:.0f} us vs "
-                       f"{floor:.0f} us per call)", mine / floor, "<= 1.3", mine / floor <= 1.3))
-    if "ec2sim-server" in results and "moto-server" in results:
-        ratio = rate(results["ec2sim-server"]) / rate(results["moto-server"])
-        checks.append(("ec2sim-server / moto_server (calls/s)", ratio, ">= 3", ratio >= 3))
-    for label, ratio, target, met in checks:
-        lines.append(f"{label}: {ratio:.2f}  target {target}  {'met' if met else 'MISSED'}")
+    for mine, other, kind, target, phases in CHECKS:
+        if mine not in results or other not in results:
+            continue
+        for phase in phases:
+            if phase not in results[mine] or phase not in results[other]:
+                continue
+            ours, theirs = per_call_us(results[mine], phase), per_call_us(results[other], phase)
+            if kind == "rate":
+                ratio, met = theirs / ours, theirs / ours >= target
+                label, sign = f"{mine} / {other} calls/s", ">="
+            else:
+                ratio, met = ours / theirs, ours / theirs <= target
+                label, sign = f"{mine} / {other} time per call", "<="
+            lines.append(f"{phase:17s} {label} ({ours:.0f} vs {theirs:.0f} us): {ratio:.2f}  "
+                         f"target {sign} {target:g}  {'met' if met else 'MISSED'}")
     return lines
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--profiled"]:   # a server under cProfile (see Setup.profiled)
+        return profiled_main(argv[1], argv[2:])
+    if argv[:1] == ["--serve-floor"]:
+        return serve_floor(int(argv[1]), argv[2])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="rounds (each phase keeps its best)")
     parser.add_argument("--only", nargs="*", choices=MODES, default=list(MODES))
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
+    parser.add_argument("--ports", metavar="LOW-HIGH", help="take the servers' ports here")
+    parser.add_argument("--profile", metavar="DIR", type=Path,
+                        help="profile the servers of ec2sim and of the floor into DIR")
     args = parser.parse_args(argv)
-    clock = wall_clock if args.clock == "wall" else cpu_clock
+    ports = None
+    if args.ports:
+        low, _, high = args.ports.partition("-")
+        ports = range(int(low), int(high or low) + 1)
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
     modes = [mode for mode in MODES if mode in args.only]
     runs: dict[str, list[Timings]] = {mode: [] for mode in modes}
     with ExitStack() as stack:
-        runners = {mode: SETUP[mode](stack, clock) for mode in modes}
+        setup = Setup(stack, wall_clock if args.clock == "wall" else cpu_clock, ports,
+                      args.profile)
+        runners = {mode: SETUP[mode](setup) for mode in modes}
         for round_ in range(args.repeat):
             for mode in modes:
                 print(f"round {round_ + 1}/{args.repeat}: {mode}", file=sys.stderr, flush=True)
