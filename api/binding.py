@@ -35,6 +35,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import botocore
@@ -110,8 +111,24 @@ def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationMo
 def _actions(family: Family) -> dict[str, Callable[..., Any] | Action]:
     """The family's further operations: its own `actions` and those its other modules
     declare (`family.declare_actions`)."""
-    return {**{name: fn for name, (kind, fn) in ACTIONS.items() if kind == family.kind},
-            **family.actions}
+    return {**_declared(family.kind), **family.actions}
+
+
+_by_kind: tuple[int, dict[str, dict[str, Callable[..., Any] | Action]]] = (0, {})
+
+
+def _declared(kind: str) -> dict[str, Callable[..., Any] | Action]:
+    """The operations other modules declare for `kind`: ACTIONS grouped by kind, again only
+    when it has grown (the binding asks once per family and per action; scanning the whole
+    registry each time made loading the handlers quadratic)."""
+    global _by_kind
+    size, grouped = _by_kind
+    if size != len(ACTIONS):
+        grouped = {}
+        for name, (owner, fn) in ACTIONS.items():
+            grouped.setdefault(owner, {})[name] = fn
+        _by_kind = (len(ACTIONS), grouped)
+    return grouped.get(kind, {})
 
 
 # -- Describe ---------------------------------------------------------------------------------
@@ -237,7 +254,7 @@ def _arguments(family: Family, op: OperationModel, fn: Callable[..., Any],
     renames = family.arguments if renames is None else renames
     by_snake = {botocore.xform_name(name): name for name in op.input_shape.members}
     plan: list[tuple[str, str, bool]] = []    # (parameter, input member or role, required)
-    for param in list(inspect.signature(fn).parameters.values())[skip:]:
+    for param in list(_signature(fn).parameters.values())[skip:]:
         required = param.default is inspect.Parameter.empty
         # `tags`: the TagSpecifications (when the input has them; CreateTags has `Tags`)
         if param.name == "params" or (param.name == "tags"
@@ -381,7 +398,7 @@ def _action(family: Family, op: OperationModel) -> Handler:
     left, or a dict of output members merged."""
     declared = _actions(family)[op.name]
     fn = declared.fn if isinstance(declared, Action) else declared
-    names = list(inspect.signature(fn).parameters)
+    names = list(_signature(fn).parameters)
     injected = [n for n in names[:2] if n in ("world", "part")]   # leading, by name
     if names[:len(injected)] != injected or not injected:
         raise BindingError(f"{op.name}: {fn.__qualname__} must start with world and/or part")
@@ -498,7 +515,13 @@ def _placing(family: Family, op: OperationModel, fn: Callable[..., Any], outputs
 def _returned(fn: Callable[..., Any]) -> str:
     """`fn`'s return annotation as written (a string under `from __future__ import
     annotations`)."""
-    return str(inspect.signature(fn).return_annotation)
+    return str(_signature(fn).return_annotation)
+
+
+@lru_cache(maxsize=None)
+def _signature(fn: Callable[..., Any]) -> inspect.Signature:
+    """`fn`'s signature, read once: binding an action asks for it several times."""
+    return inspect.signature(fn)
 
 
 def _no_view(world: World, rid: str) -> dict[str, Any]:

@@ -111,6 +111,7 @@ class _Served:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        protocol.share(self.meta.service_model)    # parsed once per process, not twice
         service = self.meta.service_model.service_id.hyphenize()
         for event, hook in (("before-call", _before_call), ("before-send", _before_send)):
             self.meta.events.register(f"{event}.{service}",

@@ -16,11 +16,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import threading
 import time
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+import botocore.loaders
 import botocore.session
 from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
@@ -49,10 +51,45 @@ class UnknownParameter(TopologyError):
 
 
 # -- the model -------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+_models: dict[str, ServiceModel] = {}
+_models_lock = threading.Lock()
+
+
 def service_model(name: str = "ec2") -> ServiceModel:
-    """botocore's model of `name`, loaded once."""
-    return botocore.session.get_session().get_service_model(name)
+    """botocore's model of `name`, loaded once (or the one `share` was given)."""
+    model = _models.get(name)
+    if model is None:
+        with _models_lock:
+            model = _models.get(name)
+            if model is None:
+                model = _models[name] = _session().get_service_model(name)
+    return model
+
+
+@lru_cache(maxsize=None)
+def _session() -> botocore.session.Session:
+    """One session for every model ec2sim loads: its loader lists botocore's data once."""
+    return botocore.session.get_session()
+
+
+def share(model: ServiceModel) -> None:
+    """Take a client's model of its service as ec2sim's, unless one is loaded already.
+
+    In-process, the client has just parsed botocore's model from the very files ec2sim would
+    parse (EC2's is megabytes of JSON, a tenth of a second): one model per process is
+    enough. A client pinned to an older API version keeps its model to itself."""
+    name = model.service_name
+    if name in _models:
+        return
+    if model.api_version != _latest_version(name):
+        return
+    with _models_lock:
+        _models.setdefault(name, model)
+
+
+@lru_cache(maxsize=None)
+def _latest_version(name: str) -> str:
+    return botocore.loaders.create_loader().determine_latest_version(name, "service-2")
 
 
 @lru_cache(maxsize=None)

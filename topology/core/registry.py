@@ -51,5 +51,8 @@ class Registry(Generic[V]):
     def __contains__(self, key: object) -> bool:
         return key in self._answers
 
+    def __len__(self) -> int:
+        return len(self._answers)
+
     def __repr__(self) -> str:
         return f"Registry({self.question!r}: {sorted(self._answers)})"
