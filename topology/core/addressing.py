@@ -134,9 +134,11 @@ def check_ipv6_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[
                             "InvalidSubnet.Conflict")
 
 
-def usable_count(net: IPNetwork) -> int:
-    """Addresses a subnet offers: its size less AWS's five reserved ones."""
-    return max(net.size - RESERVED_AT_START - RESERVED_AT_END, 0)
+def usable_count(net: IPNetwork | str) -> int:
+    """Addresses a subnet offers (a network, or a stored CIDR string): its size less AWS's
+    five reserved ones."""
+    _, first, last = span(net) if isinstance(net, str) else (0, net.first, net.last)
+    return max(last - first + 1 - RESERVED_AT_START - RESERVED_AT_END, 0)
 
 
 def reserved(net: IPNetwork) -> IPSet:

@@ -167,10 +167,10 @@ def used_addresses(world: World, subnet_id: str) -> list[str]:
 
 def available_count(world: World, subnet_id: str) -> int:
     """Usable IPv4 addresses left: the block less AWS's five and those in use."""
-    blocks = ipv4_blocks(world, subnet_id)
-    if not blocks:
+    cidr = world.graph.nodes[subnet_id].get("CidrBlock")
+    if not cidr:
         return 0
-    return addressing.usable_count(blocks[0]) - len(used_addresses(world, subnet_id))
+    return addressing.usable_count(cidr) - len(used_addresses(world, subnet_id))
 
 
 # -- delete -------------------------------------------------------------------------------
