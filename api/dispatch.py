@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ JSON_SERVICES = {"AmazonSSM": "ssm"}       # X-Amz-Target prefix -> service, for
 REST_SERVICES = ("rbin",)                  # REST-JSON services, told by the SigV4 scope
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]*/([^/]+)/([^/]+)/")
 _loaded = False
+_loading = threading.Lock()
 # characters XML 1.0 cannot carry: a value holding one could never be answered, so refuse it
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -55,8 +57,10 @@ def handlers() -> dict[str, Handler]:
     """The registry, importing the handler modules on first use (not at import time)."""
     global _loaded
     if not _loaded:
-        load_all()
-        _loaded = True
+        with _loading:      # a server's first requests may come at once
+            if not _loaded:
+                load_all()
+                _loaded = True
     return HANDLERS
 
 

@@ -67,9 +67,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.parsers import create_parser
 
 import api.dispatch as dispatch
-import api.outposts as outposts
 import api.protocol as protocol
-import api.shares as shares
 from topology.core.outside import Outside
 from topology.core.world import World
 from topology.provision import state
@@ -422,18 +420,24 @@ class mock_ec2:
     def organization(self, org_id: str, accounts: list[str], management: str
                      ) -> dict[str, Any]:
         """Make `accounts` members of AWS Organization `org_id` (`POST /_ec2sim/organizations`)."""
-        return shares.organize(self.world, {"Id": org_id, "Accounts": accounts,
-                                            "ManagementAccountId": management})
+        from .shares import organize   # beside its Flask routes: imported when first used
+
+        return organize(self.world, {"Id": org_id, "Accounts": accounts,
+                                     "ManagementAccountId": management})
 
     def share(self, resource_id: str, principals: list[str]) -> dict[str, Any]:
         """Share a resource with accounts or organizations, as AWS RAM would
         (`POST /_ec2sim/shares`)."""
-        return shares.grant(self.world, {"ResourceId": resource_id, "Principals": principals})
+        from .shares import grant
+
+        return grant(self.world, {"ResourceId": resource_id, "Principals": principals})
 
     def outpost(self, spec: dict[str, Any]) -> dict[str, Any]:
         """Install an Outpost with its local gateway (`POST /_ec2sim/outposts`,
         docs/outposts.md); the ids made."""
-        return outposts.install(self.world, spec)
+        from .outposts import install   # beside its Flask routes: imported when first used
+
+        return install(self.world, spec)
 
     def __enter__(self) -> "mock_ec2":
         return self.start()

@@ -22,6 +22,10 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("api", ".app"): "likewise for Flask",
     ("api.pytest_plugin", ".mock"): "the plugin itself: only a test that asks for the "
                                     "`ec2sim_mock` fixture pays for the simulator",
+    ("api.mock", ".shares"): "mock_ec2.organization/share: the module carries the Flask "
+                             "routes of shares, and Flask would add a twentieth of a second "
+                             "to every process's first call",
+    ("api.mock", ".outposts"): "mock_ec2.outpost: likewise (the Flask routes of outposts)",
 }
 
 
