@@ -35,26 +35,36 @@ from topology.core.errors import DryRunOperation, TopologyError
 from topology.core.world import DEFAULT_ACCOUNT, World
 
 from .handlers import load_all
-from .operations import HANDLERS, Context, Handler
+from .operations import HANDLERS, Context, Handler, name_others
 
 log = logging.getLogger("ec2sim")
 
 JSON_SERVICES = {"AmazonSSM": "ssm"}       # X-Amz-Target prefix -> service, for JSON requests
 REST_SERVICES = ("rbin",)                  # REST-JSON services, told by the SigV4 scope
 _CREDENTIAL = re.compile(r"Credential=([^/,\s]+)/[^/]*/([^/]+)/([^/]+)/")
-_loaded = False
-_loading = threading.Lock()
+_loaded = _named = False
+_loading = threading.RLock()
 # characters XML 1.0 cannot carry: a value holding one could never be answered, so refuse it
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def _handler_for(service: str, action: str) -> Handler | None:
-    fn = handlers().get(action)
+    fn = (_ec2_handlers() if service == "ec2" else handlers()).get(action)
     return fn if fn is not None and getattr(fn, "service", None) == service else None
 
 
 def handlers() -> dict[str, Handler]:
     """The registry, importing the handler modules on first use (not at import time)."""
+    registry = _ec2_handlers()
+    if not _named:
+        with _loading:
+            _name_others()
+    return registry
+
+
+def _ec2_handlers() -> dict[str, Handler]:
+    """The registry with EC2's handlers at least (those of other services may wait for
+    their models)."""
     global _loaded
     if not _loaded:
         with _loading:      # a server's first requests may come at once
@@ -62,6 +72,13 @@ def handlers() -> dict[str, Handler]:
                 load_all()
                 _loaded = True
     return HANDLERS
+
+
+def _name_others() -> None:
+    global _named
+    if not _named:
+        name_others()
+        _named = True
 
 
 @dataclass

@@ -19,18 +19,40 @@ Handler = Callable[["Context", dict[str, Any]], "dict[str, Any] | None"]
 HANDLERS: dict[str, Handler] = {}          # wire Action -> handler, filled by `handler`
 # whose operations handlers implement (rbin before ssm: both name a ListTagsForResource)
 SERVICES = ("ec2", "sts", "rbin", "ssm")
+# handlers that are not EC2's, until `name_others` reads the other services' models: an
+# EC2 call never waits for them (SSM's model alone is a megabyte of JSON)
+_others: list[Handler] = []
 
 
 def handler(fn: Handler) -> Handler:
-    """Register `fn` for the operation whose boto3 name is `fn.__name__` (of EC2, STS or SSM:
-    no two of them share an operation name)."""
-    for service in SERVICES:
-        action = protocol.snake_names(service).get(fn.__name__)
-        if action is not None:
-            fn.service = service  # type: ignore[attr-defined]
-            HANDLERS[action] = fn
-            return fn
-    raise LookupError(f"{fn.__name__} is not an operation of {', '.join(SERVICES)}")
+    """Register `fn` for the operation whose boto3 name is `fn.__name__` (of EC2, STS, the
+    Recycle Bin or SSM; an EC2 operation wins a name they share). Another service's handler
+    is registered when `name_others` runs."""
+    action = protocol.snake_names("ec2").get(fn.__name__)
+    if action is None:
+        _others.append(fn)
+    else:
+        _register(fn, "ec2", action)
+    return fn
+
+
+def name_others() -> None:
+    """Register the handlers of the services besides EC2 (`LookupError` for a handler that
+    names no operation of any)."""
+    while _others:
+        fn = _others.pop(0)
+        for service in SERVICES[1:]:
+            action = protocol.snake_names(service).get(fn.__name__)
+            if action is not None:
+                _register(fn, service, action)
+                break
+        else:
+            raise LookupError(f"{fn.__name__} is not an operation of {', '.join(SERVICES)}")
+
+
+def _register(fn: Handler, service: str, action: str) -> None:
+    fn.service = service  # type: ignore[attr-defined]
+    HANDLERS[action] = fn
 
 
 def passes(claims: Callable[[dict[str, Any]], bool]) -> Callable[[Handler], Handler]:
