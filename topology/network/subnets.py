@@ -47,9 +47,9 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
     `InvalidParameterValue` for an unknown zone.
     """
     world.get(part, "vpc", vpc_id)
-    siblings = subnet_ids(world, vpc_id)
+    siblings = world.peers(vpc_id, schema.CONTAINS, "subnet")
     net = _ipv4_block(world, vpc_id, cidr, ipv6_cidr, ipv6_native, siblings)
-    net6 = (_ipv6_block(world, vpc_id, ipv6_cidr, siblings) if ipv6_cidr is not None
+    net6 = (_ipv6_block(world, vpc_id, ipv6_cidr, list(siblings)) if ipv6_cidr is not None
             else None)
     az = _zone(world, part, zone, zone_id)
     if len(siblings) >= MAX_SUBNETS_PER_VPC:
@@ -76,7 +76,7 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
 
 
 def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | None,
-                ipv6_native: bool, siblings: list[str]) -> IPNetwork | None:
+                ipv6_native: bool, siblings: dict[str, dict[str, Any]]) -> IPNetwork | None:
     """The subnet's IPv4 block, checked against the VPC and its siblings (None if IPv6-only)."""
     if ipv6_native:   # AWS checks the IPv6 block first (moto's AWS-verified tests show it)
         if ipv6_cidr is None:
@@ -90,8 +90,7 @@ def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | No
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
     net = addressing.parse(vpc_blocks.canonical(cidr))
-    nodes = world.graph.nodes
-    blocks = [c for c in (nodes[s].get("CidrBlock") for s in siblings) if c]
+    blocks = [c for c in (node.get("CidrBlock") for node in siblings.values()) if c]
     addressing.check_subnet_block(vpc_blocks.blocks(world, vpc_id), blocks, net)
     return net
 
@@ -138,7 +137,7 @@ def _bad_zone(param: str, value: str, valid: list[str]) -> InvalidParameterValue
 
 
 def subnet_ids(world: World, vpc_id: str) -> list[str]:
-    return [s for s, _, _ in world.out(vpc_id, schema.CONTAINS, "subnet")]
+    return list(world.peers(vpc_id, schema.CONTAINS, "subnet"))
 
 
 def ipv4_blocks(world: World, subnet_id: str) -> list[IPNetwork]:
