@@ -12,11 +12,13 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api import mock_ec2
 from topology.core.world import World, texts
+from topology.provision import invariants
 
 from conftest import REGION
 
@@ -160,3 +162,24 @@ def test_field_index_is_the_scan_after_any_changes(steps):
                 raise RuntimeError("undo")
     for probe in universe:
         assert set(world.having(part, "thing", "State", probe)) == _scan(world, part, probe)
+
+
+def test_field_indexes_follow_creates_deletes_and_failed_requests(ec2, mock, vpc):
+    """Indexes built by a first filtered describe are kept by the calls after it (a failed
+    call changes nothing), as `invariants.field_index` checks."""
+    def by_cidr(cidr: str) -> list[str]:
+        return [s["SubnetId"] for s in ec2.describe_subnets(
+            Filters=[{"Name": "cidr-block", "Values": [cidr]},
+                     {"Name": "state", "Values": ["available"]}])["Subnets"]]
+
+    assert by_cidr("10.0.1.0/24") == []
+    one = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    assert by_cidr("10.0.1.0/24") == [one]
+    with pytest.raises(ClientError) as refused:
+        ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/25")   # overlaps: refused
+    assert refused.value.response["Error"]["Code"] == "InvalidSubnet.Conflict"
+    ec2.delete_subnet(SubnetId=one)
+    assert by_cidr("10.0.1.0/24") == []
+    two = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    assert by_cidr("10.0.1.0/24") == [two]
+    assert invariants.field_index(mock.world) == []

@@ -28,7 +28,7 @@ from typing import Any
 from netaddr import IPAddress, IPNetwork
 
 from ..core import addressing, schema
-from ..core.world import Partition, World
+from ..core.world import Partition, World, texts
 from ..network import subnets
 
 
@@ -201,6 +201,22 @@ def value_index(world: World) -> list[str]:
     return found
 
 
+def field_index(world: World) -> list[str]:
+    """Every field index a filter has built (`World.having`) holds what a scan finds."""
+    found = []
+    for part in world.partitions():
+        for kind, fields in part.by_field.items():
+            for name, index in fields.items():
+                expected: dict[str, set[str]] = {}
+                for rid in part.ids(kind):
+                    for key in texts(world.graph.nodes[rid].get(name)):
+                        expected.setdefault(key, set()).add(rid)
+                if expected != index:
+                    found.append(f"{part.account}/{part.region}: field index {kind}.{name} "
+                                 "disagrees with the nodes")
+    return found
+
+
 def _recount(world: World, outgoing: bool) -> dict[str, dict[tuple[str, str], dict[str, int]]]:
     counts: dict[str, dict[tuple[str, str], dict[str, int]]] = {}
     nodes = world.graph.nodes
@@ -226,5 +242,5 @@ def adjacency_index(world: World) -> list[str]:
 
 RULES: tuple[Callable[[World], list[str]], ...] = (
     subnet_overlaps, subnet_addresses, edges_join_live_nodes, edge_ids,
-    kind_index, tag_index, value_index, adjacency_index,
+    kind_index, tag_index, value_index, field_index, adjacency_index,
 )
