@@ -42,11 +42,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from scale_instances import client, image  # noqa: E402  (beside this script)
 
 REGION = "us-east-1"
 BATCH = 100
@@ -83,16 +82,6 @@ def backend(name: str) -> Iterator[Any]:
         from moto import mock_aws
         with mock_aws():
             yield None
-
-
-def client() -> Any:
-    return boto3.client("ec2", region_name=REGION, config=Config(retries={"max_attempts": 1}))
-
-
-def image(ec2: Any) -> str:
-    images = ec2.describe_images(Owners=["amazon"], Filters=[
-        {"Name": "architecture", "Values": ["x86_64"]}])["Images"]
-    return sorted(images, key=lambda i: i["ImageId"])[0]["ImageId"]
 
 
 def network(ec2: Any) -> tuple[list[str], list[str]]:
