@@ -46,6 +46,19 @@ NEW_PARTITION: Registry[Callable[[World, Partition], None]] = Registry(
     "what a fresh partition holds")
 
 
+def _file(index: dict[Any, set[str]], key: Any, rid: str, present: bool) -> None:
+    """Put `rid` under `key` in a value -> holders index, or take it out (an empty entry
+    goes)."""
+    if present:
+        index.setdefault(key, set()).add(rid)
+        return
+    holders = index.get(key)
+    if holders is not None:
+        holders.discard(rid)
+        if not holders:
+            del index[key]
+
+
 class World:
     """Every simulated account and region, one lock and one graph."""
 
@@ -520,14 +533,7 @@ class World:
         for name in fields if names is None else names:
             index = fields[name]
             for key in texts(data.get(name)):
-                if present:
-                    index.setdefault(key, set()).add(rid)
-                    continue
-                holders = index.get(key)
-                if holders is not None:
-                    holders.discard(rid)
-                    if not holders:
-                        del index[key]
+                _file(index, key, rid, present)
 
     def _set_tag(self, rid: str, key: str, value: Any) -> None:
         data = self.graph.nodes[rid]
@@ -565,16 +571,10 @@ class World:
     @staticmethod
     def _index_value(part: Partition, name: str, value: Any, rid: str, present: bool) -> None:
         part.changes.claims.add(((part.account, part.region), name, value, rid))
-        values = part.by_value.setdefault(name, {})
+        _file(part.by_value.setdefault(name, {}), value, rid, present)
         if present:
-            values.setdefault(value, set()).add(rid)
             part.claims_of.setdefault(rid, set()).add((name, value))
             return
-        holders = values.get(value)
-        if holders is not None:
-            holders.discard(rid)
-            if not holders:
-                del values[value]
         mine = part.claims_of.get(rid)
         if mine is not None:
             mine.discard((name, value))
