@@ -92,6 +92,9 @@ class World:
             # (epoch, link), or the bare int when they are equal (most edges: their pair's first)
             self._edge_order: dict[tuple[str, str, tuple[str, Any]],
                                    int | tuple[int, int]] = {}
+            # what a family derives from the graph and checks against it at each use (a
+            # VPC's subnet blocks, `subnets.sibling_blocks`): gone with the graph it read
+            self.derived: dict[Any, Any] = {}
             self.changes.clear()
             if self.persister is not None:
                 self.persister.clear(self.seed)
@@ -289,6 +292,12 @@ class World:
         nodes = self.graph._node
         return {peer: nodes[peer] for peer in group if not nodes[peer].get("deleted")}
 
+    def peer_ids(self, rid: str, etype: str, kind: str) -> AbstractSet[str]:
+        """The ids of `rid`'s `etype` peers of `kind` as the adjacency index holds them:
+        `peers` without reading the nodes (a live view: don't keep it across mutations)."""
+        group = self._out.get(rid, {}).get((etype, kind))
+        return group.keys() if group else _EMPTY
+
     def _typed(self, index: dict, adjacency: dict, rid: str, etype: str, kind: str | None
                ) -> list[tuple[str, Any, dict]]:
         groups = index.get(rid)
@@ -480,6 +489,7 @@ class World:
         number new ones after them: how `topology.provision.state.load` refills a fresh world. Their
         partitions must exist; nothing is journaled, so call it outside a request."""
         last = -1
+        self.derived.clear()
         for rid, fields in sorted(nodes, key=lambda item: item[1]["seq"]):
             self.graph.add_node(rid, **{**fields, "tags": {}})
             if not fields.get("deleted"):

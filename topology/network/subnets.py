@@ -14,6 +14,8 @@ AWS reserves the first four and the last address of the IPv4 block.
 """
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from netaddr import IPNetwork
@@ -47,12 +49,11 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
     `InvalidParameterValue` for an unknown zone.
     """
     world.get(part, "vpc", vpc_id)
-    siblings = world.peers(vpc_id, schema.CONTAINS, "subnet")
+    siblings = sibling_blocks(world, vpc_id)
     net = _ipv4_block(world, vpc_id, cidr, ipv6_cidr, ipv6_native, siblings)
-    net6 = (_ipv6_block(world, vpc_id, ipv6_cidr, list(siblings)) if ipv6_cidr is not None
-            else None)
+    net6 = _ipv6_block(world, vpc_id, ipv6_cidr) if ipv6_cidr is not None else None
     az = _zone(world, part, zone, zone_id)
-    if len(siblings) >= MAX_SUBNETS_PER_VPC:
+    if len(siblings.spans) >= MAX_SUBNETS_PER_VPC:
         raise LimitExceeded("The maximum number of subnets has been reached.",
                             "SubnetLimitExceeded")
     subnet_id = world.new_id("subnet")
@@ -76,7 +77,7 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
 
 
 def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | None,
-                ipv6_native: bool, siblings: dict[str, dict[str, Any]]) -> IPNetwork | None:
+                ipv6_native: bool, siblings: SiblingBlocks) -> IPNetwork | None:
     """The subnet's IPv4 block, checked against the VPC and its siblings (None if IPv6-only)."""
     if ipv6_native:   # AWS checks the IPv6 block first (moto's AWS-verified tests show it)
         if ipv6_cidr is None:
@@ -90,9 +91,89 @@ def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | No
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
     net = addressing.parse(vpc_blocks.canonical(cidr))
-    blocks = [c for c in (node.get("CidrBlock") for node in siblings.values()) if c]
-    addressing.check_subnet_block(vpc_blocks.blocks(world, vpc_id), blocks, net)
+    addressing.check_subnet_range(vpc_blocks.blocks(world, vpc_id), net)
+    if siblings.overlap(net.first, net.prefixlen):
+        raise TopologyError(f"The CIDR '{net}' conflicts with another subnet",
+                            "InvalidSubnet.Conflict")
     return net
+
+
+class SiblingBlocks:
+    """The IPv4 blocks of one VPC's subnets, for the overlap check of a new one without a
+    scan of its (up to 200) siblings: CIDR blocks are aligned, so two overlap iff one holds
+    the other; a block inside the new one starts within it (a bisection of the sorted
+    starts), a block holding it is one of its few supernets (set lookups).
+
+    Derived from the graph and checked against it at each use (`sibling_blocks`): the VPC's
+    subnet ids are compared with those it was made from, and it follows what changed (a
+    subnet's block never changes after it is made), so an undone request, a delete or a
+    restore cannot leave it stale."""
+
+    __slots__ = ("spans", "starts", "blocks", "shortest")
+
+    def __init__(self) -> None:
+        self.spans: dict[str, tuple[int, int] | None] = {}   # subnet id -> (start, prefixlen)
+        self.starts: list[int] = []                           # sorted, one per IPv4 block
+        self.blocks: dict[tuple[int, int], int] = {}          # (start, prefixlen) -> how many
+        self.shortest = 32                                    # no block has a shorter prefix
+
+    def follow(self, world: World, ids: AbstractSet[str]) -> None:
+        """Take in the subnets of `ids` not yet read, drop those no longer there (a deleted
+        subnet leaves its VPC's edges, tombstone or not, so the ids tell it all)."""
+        spans = self.spans
+        for gone in spans.keys() - ids:
+            self._count(spans.pop(gone), -1)
+        nodes = world.graph.nodes
+        for new in ids - spans.keys():
+            cidr = nodes[new].get("CidrBlock")
+            span = None
+            if cidr:
+                _, first, last = addressing.span(cidr)
+                span = (first, 33 - (last - first + 1).bit_length())
+            spans[new] = span
+            self._count(span, +1)
+
+    def _count(self, span: tuple[int, int] | None, delta: int) -> None:
+        if span is None:
+            return
+        if delta > 0:
+            insort(self.starts, span[0])
+            self.blocks[span] = self.blocks.get(span, 0) + 1
+            self.shortest = min(self.shortest, span[1])
+            return
+        del self.starts[bisect_left(self.starts, span[0])]
+        if self.blocks[span] == 1:
+            del self.blocks[span]
+        else:
+            self.blocks[span] -= 1
+
+    def overlap(self, first: int, prefixlen: int) -> bool:
+        """Whether the IPv4 block `first`/`prefixlen` shares an address with a sibling's."""
+        last = first + (1 << (32 - prefixlen)) - 1
+        starts = self.starts
+        at = bisect_left(starts, first)
+        if at < len(starts) and starts[at] <= last:      # one starts inside it
+            return True
+        return any((first >> (32 - p) << (32 - p), p) in self.blocks   # one holds it
+                   for p in range(self.shortest, prefixlen))
+
+
+def sibling_blocks(world: World, vpc_id: str) -> SiblingBlocks:
+    """The VPC's `SiblingBlocks`, brought up to date with its subnets."""
+    key = ("subnet-blocks", vpc_id)
+    found = world.derived.pop(key, None)     # put back last: the dict keeps the recent ones
+    if found is None:
+        found = SiblingBlocks()
+        if len(world.derived) >= _DERIVED_KEPT:
+            del world.derived[next(iter(world.derived))]
+    world.derived[key] = found
+    ids = world.peer_ids(vpc_id, schema.CONTAINS, "subnet")
+    if found.spans.keys() != ids:
+        found.follow(world, ids)
+    return found
+
+
+_DERIVED_KEPT = 1024     # VPCs whose SiblingBlocks are kept (a deleted VPC's go in time)
 
 
 def _ipv6_block(world: World, vpc_id: str, cidr: str, siblings: list[str] | None = None
