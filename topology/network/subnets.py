@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Set as AbstractSet
+from functools import lru_cache
 from typing import Any
 
 from netaddr import IPNetwork
@@ -189,13 +190,10 @@ def _ipv6_block(world: World, vpc_id: str, cidr: str, siblings: list[str] | None
 
 def _zone(world: World, part: Partition, name: str | None, zone_id: str | None) -> dict[str, str]:
     """The zone a request names (by name, id or both), or one AWS picks."""
-    zones = regions.zones(part.region)
     if name is None and zone_id is None:
-        # AWS picks one; we pick among the zones that offer every instance family, so that
-        # a test's launch into the subnet does not hinge on the draw (us-east-1e, which has
-        # few families, is a zone you choose, not one you are given)
-        full = [z for z in zones if not ZONE_LIMITS.get(z["ZoneName"])] or zones
-        return full[world.rng.randrange(len(full))]
+        full = _full_zones(part.region)
+        return dict(full[world.rng.randrange(len(full))])
+    zones = regions.zones(part.region)
     by_name = regions.zone(part.region, zone_name=name) if name is not None else None
     by_id = regions.zone(part.region, zone_id=zone_id) if zone_id is not None else None
     if name is not None and by_name is None:
@@ -209,6 +207,15 @@ def _zone(world: World, part: Partition, name: str | None, zone_id: str | None) 
     found = by_name or by_id
     assert found is not None
     return found
+
+
+@lru_cache(maxsize=None)
+def _full_zones(region: str) -> tuple[dict[str, str], ...]:
+    """The zones AWS may pick for a subnet: we pick among those that offer every instance
+    family, so that a test's launch into the subnet does not hinge on the draw (us-east-1e,
+    which has few families, is a zone you choose, not one you are given). Read-only."""
+    zones = regions.zones(region)
+    return tuple([z for z in zones if not ZONE_LIMITS.get(z["ZoneName"])] or zones)
 
 
 def _bad_zone(param: str, value: str, valid: list[str]) -> InvalidParameterValue:
