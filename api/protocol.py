@@ -128,58 +128,74 @@ def parse(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
     """The boto3-shaped parameters of a request to `op` from its form fields."""
     tree: dict[str, Any] = {}
     for key, value in form.items():
-        if key in ("Action", "Version") or key.startswith("X-Amz-") or key.startswith("AWSAccessKeyId"):
+        if key in ("Action", "Version") or key.startswith(("X-Amz-", "AWSAccessKeyId")):
             continue
         node = tree
-        parts = key.split(".")
-        for part in parts[:-1]:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
+        *parents, last = key.split(".")
+        for part in parents:      # the tree's inner nodes are dicts, its leaves strings
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            elif type(child) is not dict:
                 raise UnknownParameter(f"The parameter {key} is not recognized")
             node = child
-        if isinstance(node.get(parts[-1]), dict):
+        if type(node.get(last)) is dict:
             raise UnknownParameter(f"The parameter {key} is not recognized")
-        node[parts[-1]] = value
+        node[last] = value
     if op.input_shape is None:
         if tree:
             raise UnknownParameter(f"The parameter {next(iter(tree))} is not recognized")
         return {}
-    return _parse_structure(op.input_shape, tree, "")
+    return _parser(op.input_shape)(tree, "")
 
 
-def _parse(shape: Shape, raw: Any, path: str) -> Any:
+# Each input shape compiles once into a parser, a closure taking (raw, path) (the form's
+# tree below the shape, and its wire path for error messages), as `_structure_writer` does
+# for output: walking the model per request (a type switch and a member lookup per value)
+# cost more than the values' own checks.
+Parser = Callable[[Any, str], Any]
+
+
+@lru_cache(maxsize=None)
+def _parser(shape: Shape) -> Parser:
     kind = shape.type_name
     if kind == "structure":
-        if not isinstance(raw, dict):
-            raise InvalidParameterValue(f"Invalid value for parameter {path}")
-        return _parse_structure(shape, raw, path + ".")
+        return _structure_parser(shape)
     if kind == "list":
+        return _list_parser(shape)
+    return _scalar_parser(shape)
+
+
+def _structure_parser(shape: Shape) -> Parser:
+    table: tuple[dict[str, tuple[str, Parser]], list[tuple[str, str]]] | None = None
+
+    def parse_structure(raw: Any, path: str) -> dict[str, Any]:
+        nonlocal table
         if not isinstance(raw, dict):
             raise InvalidParameterValue(f"Invalid value for parameter {path}")
-        return _parse_list(shape, raw, path)
-    if isinstance(raw, dict):
-        raise UnknownParameter(f"The parameter {path}.{next(iter(raw))} is not recognized")
-    return _parse_scalar(shape, raw, path)
-
-
-def _parse_structure(shape: Shape, tree: dict[str, Any], prefix: str) -> dict[str, Any]:
-    members = _input_members(shape)
-    out: dict[str, Any] = {}
-    for wire, raw in tree.items():
-        found = members.get(wire)
-        if found is None:
-            raise UnknownParameter(f"The parameter {prefix}{wire} is not recognized")
-        name, member = found
-        out[name] = _parse(member, raw, prefix + wire)
-    for name in shape.required_members:
-        if name not in out:
-            wire = next(w for w, (n, _) in members.items() if n == name)
-            special = _MISSING.get((shape.name, name))
-            if special is not None:
-                error, message = special
-                raise error(message)
-            raise MissingParameter(f"The request must contain the parameter {prefix}{wire}")
-    return out
+        if table is None:   # built on first use: shapes may refer to themselves
+            wires = _input_members(shape)
+            table = ({wire: (name, _parser(member)) for wire, (name, member) in wires.items()},
+                     [(name, next(w for w, (n, _) in wires.items() if n == name))
+                      for name in shape.required_members])
+        members, required = table
+        prefix = path + "." if path else ""
+        out: dict[str, Any] = {}
+        for wire, value in raw.items():
+            found = members.get(wire)
+            if found is None:
+                raise UnknownParameter(f"The parameter {prefix}{wire} is not recognized")
+            name, parse_member = found
+            out[name] = parse_member(value, prefix + wire)
+        for name, wire in required:
+            if name not in out:
+                special = _MISSING.get((shape.name, name))
+                if special is not None:
+                    error, message = special
+                    raise error(message)
+                raise MissingParameter(f"The request must contain the parameter {prefix}{wire}")
+        return out
+    return parse_structure
 
 
 # where AWS answers a missing required member otherwise than "must contain the parameter
@@ -196,14 +212,38 @@ _MISSING: dict[tuple[str, str], tuple[type[TopologyError], str]] = {
 }
 
 
-def _parse_list(shape: Shape, tree: dict[str, Any], path: str) -> list[Any]:
-    items = []
-    for index, raw in tree.items():
-        if not index.isdigit() or int(index) < 1:
-            raise UnknownParameter(f"The parameter {path}.{index} is not recognized")
-        items.append((int(index), raw))
-    items.sort(key=lambda pair: pair[0])   # indices may be sparse or out of order
-    return [_parse(shape.member, raw, f"{path}.{i}") for i, raw in items]
+def _list_parser(shape: Shape) -> Parser:
+    item: Parser | None = None
+
+    def parse_list(raw: Any, path: str) -> list[Any]:
+        nonlocal item
+        if not isinstance(raw, dict):
+            raise InvalidParameterValue(f"Invalid value for parameter {path}")
+        if item is None:
+            item = _parser(shape.member)
+        items = []
+        for index, one in raw.items():
+            if not index.isdigit() or int(index) < 1:
+                raise UnknownParameter(f"The parameter {path}.{index} is not recognized")
+            items.append((int(index), one))
+        if len(items) > 1:
+            items.sort(key=_first)   # indices may be sparse or out of order
+        return [item(one, f"{path}.{i}") for i, one in items]
+    return parse_list
+
+
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
+def _scalar_parser(shape: Shape) -> Parser:
+    plain = shape.type_name == "string" and not shape.enum
+
+    def parse_scalar(raw: Any, path: str) -> Any:
+        if isinstance(raw, dict):
+            raise UnknownParameter(f"The parameter {path}.{next(iter(raw))} is not recognized")
+        return raw if plain else _parse_scalar(shape, raw, path)
+    return parse_scalar
 
 
 def _parse_scalar(shape: Shape, raw: str, path: str) -> Any:
