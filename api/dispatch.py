@@ -20,9 +20,10 @@ that ec2sim does not serve is passed on (`Outcome.passed`) instead of refused.
 from __future__ import annotations
 
 import logging
+import os
+import random
 import re
 import threading
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -111,6 +112,20 @@ class Outcome:
         return self.failed(500, "InternalError", "An internal error has occurred.")
 
 
+def request_id() -> str:
+    """A fresh request id, a random UUID (version 4) as AWS's are. Drawn from a generator
+    seeded once from the OS rather than `uuid.uuid4()`'s OS call per request: an id needs
+    to be unique, not unpredictable."""
+    digits = f"{_REQUEST_IDS.getrandbits(128) & _RANDOM_BITS | _UUID4:032x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+
+
+_REQUEST_IDS = random.Random()     # seeded from os.urandom; never the world's seeded rng
+os.register_at_fork(after_in_child=_REQUEST_IDS.seed)    # a forked server's own ids
+_UUID4 = (4 << 76) | (2 << 62)     # the version (4) and variant (RFC 4122) bits
+_RANDOM_BITS = ((1 << 128) - 1) & ~((0xF << 76) | (0x3 << 62))
+
+
 def caller(headers: Mapping[str, str]) -> tuple[str, str, str]:
     """(account, region, service) of a request, from its SigV4 `Authorization` header."""
     auth = headers.get("Authorization") or headers.get("authorization") or ""
@@ -152,7 +167,7 @@ def answer(world: World, form: Mapping[str, str], account: str, region: str,
 
     `others`: something else answers what ec2sim does not (in-process); then a request to
     another service than EC2 that ec2sim does not serve is `passed`, not refused."""
-    outcome = Outcome(str(uuid.uuid4()))
+    outcome = Outcome(request_id())
     action = form.get("Action", "")
     try:
         _check_characters(form)
@@ -172,7 +187,7 @@ def answer(world: World, form: Mapping[str, str], account: str, region: str,
 def answer_json(world: World, target: str, body: bytes, account: str, region: str,
                 service: str, *, others: bool = False) -> Outcome:
     """Run one JSON-protocol request (`X-Amz-Target: target`) like `answer`."""
-    outcome = Outcome(str(uuid.uuid4()))
+    outcome = Outcome(request_id())
     action = json_protocol.action_of(target)
     try:
         service = JSON_SERVICES.get(target.partition(".")[0], service)
@@ -233,7 +248,7 @@ def json_reply(outcome: Outcome) -> Reply:
 def answer_rest(world: World, method: str, path: str, query: list[tuple[str, str]],
                 body: bytes, account: str, region: str, service: str) -> Outcome:
     """Run one REST-JSON request (the Recycle Bin's rules) like `answer`."""
-    outcome = Outcome(str(uuid.uuid4()))
+    outcome = Outcome(request_id())
     try:
         found = rest_json.route(protocol.service_model(service), method, path)
         if found is None:
