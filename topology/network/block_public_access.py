@@ -177,6 +177,8 @@ def states(world: World, rid: str) -> dict[str, str]:
     leaves only inbound blocked."""
     node = world.graph.nodes[rid]
     current = mode(world.partition(node["account"], node["region"]))
+    if current == "off":        # nothing to lift (the usual case: no exclusion to look up)
+        return {"InternetGatewayBlockMode": current}
     exclusion = excluded_by(world, rid)
     if exclusion is None and node["kind"] == "subnet":
         vpcs = world.into(rid, schema.CONTAINS, "vpc")
