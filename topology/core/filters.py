@@ -120,8 +120,11 @@ def _narrow(world: World, part: Partition, kind: str, checks: list
     everything = part.ids(kind)
     if best is None:
         return list(everything), None
-    nodes = world.graph.nodes
-    return sorted((rid for rid in best if rid in everything), key=lambda r: nodes[r]["seq"]), used
+    found = [rid for rid in best if rid in everything]
+    if len(found) > 1:
+        nodes = world.graph._node      # the plain dict (a NodeView lookup costs a call)
+        found.sort(key=lambda r: nodes[r]["seq"])
+    return found, used
 
 
 def _compile(table: FilterTable, spec: dict[str, Any]):
@@ -184,6 +187,12 @@ def _field_index(name: str, values: list[str]):
 
 
 def _any_check(get: Values, values: list[str]):
+    if not any(_is_pattern(v) for v in values):
+        wanted = frozenset(values)     # exact values: one set lookup per value the node has
+
+        def check_exact(world: World, rid: str, node: dict[str, Any]) -> bool:
+            return any(s in wanted for s in _strings(get(world, rid, node)))
+        return check_exact
     patterns = [_matcher(v) for v in values]
 
     def check(world: World, rid: str, node: dict[str, Any]) -> bool:
