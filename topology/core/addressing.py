@@ -104,6 +104,11 @@ def network(text: str) -> IPNetwork:
 @lru_cache(maxsize=65536)
 def span(text: str) -> tuple[int, int, int]:
     """(version, first, last) of a stored CIDR string, computed once."""
+    quick = _quick_ipv4(text)
+    if quick is not None:
+        address, bits = quick
+        size = 1 << (32 - bits)
+        return 4, address & -size, (address & -size) + size - 1
     net = network(text)
     return net.version, net.first, net.last
 

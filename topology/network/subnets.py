@@ -122,17 +122,25 @@ class SiblingBlocks:
         """Take in the subnets of `ids` not yet read, drop those no longer there (a deleted
         subnet leaves its VPC's edges, tombstone or not, so the ids tell it all)."""
         spans = self.spans
+        if len(ids) == len(spans) + 1:      # the usual change: one subnet made, linked last
+            newest = next(reversed(ids))
+            if newest not in spans:
+                self._take(world, newest)
+                if spans.keys() == ids:
+                    return
         for gone in spans.keys() - ids:
             self._count(spans.pop(gone), -1)
-        nodes = world.graph.nodes
         for new in ids - spans.keys():
-            cidr = nodes[new].get("CidrBlock")
-            span = None
-            if cidr:
-                _, first, last = addressing.span(cidr)
-                span = (first, 33 - (last - first + 1).bit_length())
-            spans[new] = span
-            self._count(span, +1)
+            self._take(world, new)
+
+    def _take(self, world: World, subnet_id: str) -> None:
+        cidr = world.graph.nodes[subnet_id].get("CidrBlock")
+        span = None
+        if cidr:
+            _, first, last = addressing.span(cidr)
+            span = (first, 33 - (last - first + 1).bit_length())
+        self.spans[subnet_id] = span
+        self._count(span, +1)
 
     def _count(self, span: tuple[int, int] | None, delta: int) -> None:
         if span is None:
