@@ -278,6 +278,9 @@ def rest_reply(outcome: Outcome) -> Reply:
 
 
 def _check_characters(form: Mapping[str, str]) -> None:
+    text = "".join(form) + "".join(form.values())
+    if text.isascii() and text.isprintable():
+        return       # the usual case, told at once (none of _NOT_XML's is printable ASCII)
     for name, value in form.items():
         bad = _NOT_XML.search(name) or _NOT_XML.search(value)
         if bad is not None:
