@@ -473,14 +473,16 @@ def parsed_error(code: str, message: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def _structure_reader(shape: Shape) -> Reader:
-    table: dict[str, tuple[int, Reader, bool]] | None = None
+    # member -> (position, reader or None for a string, flattened)
+    table: dict[str, tuple[int, Reader | None, bool]] | None = None
+    names = tuple(shape.members)     # the model's order, the order botocore's parser gives
 
     def read(value: Mapping[str, Any]) -> dict[str, Any]:
         nonlocal table
         members = table
         if members is None:  # built on first use, like `_structure_writer`
-            members = {name: (position, _reader(member),
-                              bool(member.serialization.get("flattened")))
+            members = {name: (position, None if member.type_name == "string" else
+                              _reader(member), bool(member.serialization.get("flattened")))
                        for position, (name, member) in enumerate(shape.members.items())}
             table = members
         out: dict[str, Any] = {}
@@ -492,14 +494,19 @@ def _structure_reader(shape: Shape) -> Reader:
             if found is None:
                 raise TypeError(f"{shape.name} has no member {name!r}")  # our bug, as in writing
             position, reader, flattened = found
-            if flattened and not item:   # an empty flattened list writes no element at all
+            if reader is None:     # a string: most are printable text, read as they are
+                out[name] = (item if type(item) is str and item.isprintable()
+                             else _native_string(item))
+            elif flattened and not item:   # an empty flattened list writes no element at all
                 continue
-            out[name] = reader(item)
-            ordered = ordered and position > last
+            else:
+                out[name] = reader(item)
+            if position < last:
+                ordered = False
             last = position
         if ordered:
             return out
-        return {name: out[name] for name in sorted(out, key=lambda n: members[n][0])}
+        return {name: out[name] for name in names if name in out}
 
     return read
 
