@@ -26,15 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import compare_moto as bench  # noqa: E402  (beside this file)
 
 THREADS = 8   # ec2sim serve's default --threads
-CANDIDATES = {"waitress": "waitress", "granian": "granian", "gunicorn": "gunicorn",
-              "cheroot": "cheroot"}   # name -> module it needs
+CANDIDATES = {"ec2sim": "api", "waitress": "waitress", "granian": "granian", "gunicorn": "gunicorn",
+              "cheroot": "cheroot", "werkzeug": "werkzeug"}   # name -> module it needs
 
 
 def serve(name: str, app: Any, port: int) -> None:
     """Serve `app` on 127.0.0.1:`port` with the server `name` until terminated."""
-    if name == "waitress":
+    if name == "ec2sim":   # api.http_server, as `ec2sim serve` runs it
         from api.cli import serve_wsgi
         serve_wsgi(app, "127.0.0.1", port, THREADS)
+    elif name == "waitress":
+        import waitress
+        waitress.serve(app, host="127.0.0.1", port=port, threads=THREADS, _quiet=True)
     elif name == "granian":   # one worker process (the world lives in one process)
         from granian.constants import Interfaces
         from granian.server import MPServer
@@ -58,6 +61,9 @@ def serve(name: str, app: Any, port: int) -> None:
         from cheroot.wsgi import Server
         signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
         Server(("127.0.0.1", port), app, numthreads=THREADS).start()
+    elif name == "werkzeug":   # a thread per connection (moto_server's server)
+        from werkzeug.serving import run_simple
+        run_simple("127.0.0.1", port, app, threaded=True)
 
 
 def app_of(kind: str, answers_path: str) -> Any:
