@@ -37,12 +37,9 @@ def parse(text: str | None, *, param: str = "cidrBlock", version: int = 4) -> IP
     >>> str(parse("10.0.0.0/16"))
     '10.0.0.0/16'
     """
-    if version == 4 and text:
-        quick = _quick_ipv4(text)
-        if quick is not None:
-            if quick[0] & ((1 << (32 - quick[1])) - 1):     # host bits set: not a network
-                raise _not_cidr(text, param)
-            return IPNetwork(quick, version=4)
+    quick = _quick_ipv4(text) if version == 4 and text else None
+    if quick is not None:
+        return IPNetwork(_network_address(quick, text, param), version=4)
     try:
         if not text or "/" not in text:
             raise AddrFormatError(text)
@@ -82,6 +79,22 @@ def _quick_ipv4(text: str) -> tuple[int, int] | None:
     if a > 255 or b > 255 or c > 255 or d > 255 or bits > 32:
         return None
     return (a << 24 | b << 16 | c << 8 | d), bits
+
+
+def ipv4_block(text: str | None, *, param: str = "cidrBlock") -> tuple[int, int]:
+    """(first address, prefix length) of an IPv4 CIDR written as its network address, as
+    `parse` reads it, without making an IPNetwork for the usual plain form."""
+    quick = _quick_ipv4(text) if text else None
+    if quick is None:
+        net = parse(text, param=param)
+        return net.first, net.prefixlen
+    return _network_address(quick, text, param)
+
+
+def _network_address(quick: tuple[int, int], text: str | None, param: str) -> tuple[int, int]:
+    if quick[0] & ((1 << (32 - quick[1])) - 1):     # host bits set: not a network
+        raise _not_cidr(text, param)
+    return quick
 
 
 def parse_any(text: str | None, *, param: str) -> IPNetwork:
@@ -152,10 +165,15 @@ def _restricted(primary: IPNetwork, net: IPNetwork) -> bool:
     return any(net in r for r in RFC1918.values()) or net in BENCHMARK
 
 
-def check_subnet_range(vpc_blocks: Iterable[IPNetwork], net: IPNetwork) -> None:
-    """A subnet block is /16 to /28, inside one VPC block."""
-    if not 16 <= net.prefixlen <= 28 or not any(net in block for block in vpc_blocks):
-        raise TopologyError(f"The CIDR '{net}' is invalid.", "InvalidSubnet.Range")
+def check_subnet_range(vpc_blocks: Iterable[str], block: str, first: int, prefixlen: int
+                       ) -> None:
+    """A subnet block (`block`, read by `ipv4_block`) is /16 to /28, inside one VPC block
+    (stored CIDR strings)."""
+    last = first + (1 << (32 - prefixlen)) - 1
+    if not 16 <= prefixlen <= 28 or not any(
+            version == 4 and low <= first and last <= high
+            for version, low, high in map(span, vpc_blocks)):
+        raise TopologyError(f"The CIDR '{block}' is invalid.", "InvalidSubnet.Range")
 
 
 def check_ipv6_subnet_block(vpc_blocks: Iterable[IPNetwork], siblings: Iterable[IPNetwork],

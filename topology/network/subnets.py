@@ -51,14 +51,14 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
     """
     world.get(part, "vpc", vpc_id)
     siblings = sibling_blocks(world, vpc_id)
-    net = _ipv4_block(world, vpc_id, cidr, ipv6_cidr, ipv6_native, siblings)
+    block = _ipv4_block(world, vpc_id, cidr, ipv6_cidr, ipv6_native, siblings)
     net6 = _ipv6_block(world, vpc_id, ipv6_cidr) if ipv6_cidr is not None else None
     az = _zone(world, part, zone, zone_id)
     if len(siblings.spans) >= MAX_SUBNETS_PER_VPC:
         raise LimitExceeded("The maximum number of subnets has been reached.",
                             "SubnetLimitExceeded")
     subnet_id = world.new_id("subnet")
-    fields: dict[str, Any] = {"CidrBlock": str(net)} if net is not None else {}
+    fields: dict[str, Any] = {"CidrBlock": block} if block is not None else {}
     world.add(part, "subnet", subnet_id, **fields, AvailabilityZone=az["ZoneName"],
               AvailabilityZoneId=az["ZoneId"], State="available", DefaultForAz=default_for_az,
               MapPublicIpOnLaunch=default_for_az, AssignIpv6AddressOnCreation=ipv6_native,
@@ -78,8 +78,9 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
 
 
 def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | None,
-                ipv6_native: bool, siblings: SiblingBlocks) -> IPNetwork | None:
-    """The subnet's IPv4 block, checked against the VPC and its siblings (None if IPv6-only)."""
+                ipv6_native: bool, siblings: SiblingBlocks) -> str | None:
+    """The subnet's IPv4 block as AWS writes it, checked against the VPC and its siblings
+    (None if IPv6-only)."""
     if ipv6_native:   # AWS checks the IPv6 block first (moto's AWS-verified tests show it)
         if ipv6_cidr is None:
             raise MissingParameter("Either 'ipv6CidrBlock' or 'ipv6IpamPoolId' should be "
@@ -91,12 +92,15 @@ def _ipv4_block(world: World, vpc_id: str, cidr: str | None, ipv6_cidr: str | No
         return None
     if cidr is None:
         raise MissingParameter("Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.")
-    net = addressing.parse(vpc_blocks.canonical(cidr))
-    addressing.check_subnet_range(vpc_blocks.blocks(world, vpc_id), net)
-    if siblings.overlap(net.first, net.prefixlen):
-        raise TopologyError(f"The CIDR '{net}' conflicts with another subnet",
+    block = vpc_blocks.canonical(cidr)
+    first, prefixlen = addressing.ipv4_block(block)
+    addressing.check_subnet_range(
+        [node["CidrBlock"] for node in vpc_blocks.block_nodes(world, vpc_id, ordered=False)
+         if "CidrBlock" in node], block, first, prefixlen)
+    if siblings.overlap(first, prefixlen):
+        raise TopologyError(f"The CIDR '{block}' conflicts with another subnet",
                             "InvalidSubnet.Conflict")
-    return net
+    return block
 
 
 class SiblingBlocks:

@@ -45,9 +45,10 @@ def blocks(world: World, vpc_id: str, *, version: int = 4) -> list[IPNetwork]:
     return [addressing.network(data[key]) for data in block_nodes(world, vpc_id) if key in data]
 
 
-def block_nodes(world: World, vpc_id: str) -> list[dict[str, Any]]:
+def block_nodes(world: World, vpc_id: str, *, ordered: bool = True) -> list[dict[str, Any]]:
+    """The VPC's block associations, primary first (or as they come: `ordered=False`)."""
     nodes = [world.graph.nodes[v] for v, _, _ in world.out(vpc_id, schema.CONTAINS, "vpc-cidr-assoc")]
-    return sorted(nodes, key=lambda n: n["seq"])
+    return sorted(nodes, key=lambda n: n["seq"]) if ordered and len(nodes) > 1 else nodes
 
 
 def block_view(assoc_id: str, node: dict[str, Any]) -> dict[str, Any]:
