@@ -14,7 +14,7 @@ wildcards (`\\` escapes them), matching is case-sensitive, booleans read `true`/
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
@@ -109,12 +109,13 @@ def _narrow(world: World, part: Partition, kind: str, checks: list
     far is more than a few ids."""
     best: AbstractSet[str] | None = None
     used: int | None = None
-    order = sorted((position for position, c in enumerate(checks) if c[2] is not None),
-                   key=lambda position: not getattr(checks[position][2], "kept", False))
-    for position in order:
+    indexed = [(position, c[2]) for position, c in enumerate(checks) if c[2] is not None]
+    if len(indexed) > 1:
+        indexed.sort(key=_computed)
+    for position, index in indexed:
         if best is not None and len(best) <= _FEW:
             break
-        found = checks[position][2](world, part, kind)
+        found = index(world, part, kind)
         if best is None or len(found) < len(best):
             best, used = found, position
     everything = part.ids(kind)
@@ -125,6 +126,11 @@ def _narrow(world: World, part: Partition, kind: str, checks: list
         nodes = world.graph._node      # the plain dict (a NodeView lookup costs a call)
         found.sort(key=lambda r: nodes[r]["seq"])
     return found, used
+
+
+def _computed(entry: tuple[int, Any]) -> bool:
+    """Sort key: a kept index (fields, tags) before a computed one."""
+    return not getattr(entry[1], "kept", False)
 
 
 def _compile(table: FilterTable, spec: dict[str, Any]):
@@ -146,10 +152,16 @@ def _compile(table: FilterTable, spec: dict[str, Any]):
     if flt.validate is not None:
         for value in values:
             flt.validate(value)
+    return (name, *_compiled(flt, tuple(values)))
+
+
+@lru_cache(maxsize=4096)
+def _compiled(flt: Filter, values: tuple[str, ...]) -> tuple[Any, Any, bool]:
+    """A table filter's (check, index, exact) for `values`: closures of nothing else, so
+    made once for a filter asked again (clients poll with the same filters)."""
     if flt.index:
-        return name, _any_check(flt.values, values), _field_index(flt.index, values), True
-    return (name, _any_check(flt.values, values), _value_index(flt.candidates, values),
-            flt.exact)
+        return _any_check(flt.values, values), _field_index(flt.index, values), True
+    return _any_check(flt.values, values), _value_index(flt.candidates, values), flt.exact
 
 
 @lru_cache(maxsize=512)
@@ -162,7 +174,7 @@ def _kebab(name: str) -> str:
 _CAMEL = re.compile(r"(?<=[a-z0-9])[A-Z]")
 
 
-def _value_index(cand: Candidates | None, values: list[str]):
+def _value_index(cand: Candidates | None, values: Sequence[str]):
     """An index lookup for exact values, or None when there is no index or a wildcard."""
     if cand is None or not values or any(_is_pattern(v) for v in values):
         return None
@@ -172,7 +184,7 @@ def _value_index(cand: Candidates | None, values: list[str]):
     return indexed
 
 
-def _field_index(name: str, values: list[str]):
+def _field_index(name: str, values: Sequence[str]):
     """The ids whose field `name` reads one of `values`, from the field's index (None for
     a wildcard value: a scan answers those)."""
     if not values or any(_is_pattern(v) for v in values):
@@ -186,7 +198,7 @@ def _field_index(name: str, values: list[str]):
     return indexed
 
 
-def _any_check(get: Values, values: list[str]):
+def _any_check(get: Values, values: Sequence[str]):
     if not any(_is_pattern(v) for v in values):
         wanted = frozenset(values)     # exact values: one set lookup per value the node has
 
