@@ -80,9 +80,11 @@ def bind_all() -> list[str]:
 
 def _load_families() -> None:
     """Import every topology module, so that every family has declared itself (as the
-    handler package discovers its modules: by walking the package, not by a list)."""
+    handler package discovers its modules: by walking the package, not by a list). A
+    module named `_x` declares nothing and loads when its own module asks for it."""
     for info in pkgutil.walk_packages(topology.__path__, f"{topology.__name__}."):
-        importlib.import_module(info.name)
+        if not info.name.rpartition(".")[2].startswith("_"):
+            importlib.import_module(info.name)
 
 
 def _operations(family: Family) -> list[tuple[str, Callable[[Family, OperationModel], Handler]]]:

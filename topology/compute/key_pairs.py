@@ -19,194 +19,25 @@ for RSA also PEM, DER (raw or base64) and RFC 4716 ("SSH2") public keys; anythin
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
-import hashlib
-import hmac
+from types import ModuleType
 from typing import Any
 
-from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import serialization as ser
-from cryptography.hazmat.primitives.asymmetric import ed25519, rsa
-
 from ..core import tags as tagging
-from ..core.errors import (Conflict, InvalidParameterValue, MissingParameter, NotFound,
-                           TopologyError)
+from ..core.errors import Conflict, InvalidParameterValue, MissingParameter, NotFound
 from ..core.family import declare_actions
 from ..core.filters import Filter, field, ident
 from ..core.world import Partition, World
 
 MAX_NAME = 255
-RSA_BITS = 2048
-MIN_IMPORTED_RSA_BITS = 1024
 NAME_INDEX = "key-name"
-PPK_MAC_KEY = hashlib.sha1(b"putty-private-key-file-mac-key").digest()  # empty passphrase
-
-PublicKey = rsa.RSAPublicKey | ed25519.Ed25519PublicKey
 
 
-# -- fingerprints -----------------------------------------------------------------------------
-def _colon_hex(digest: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in digest)
-
-
-def created_rsa_fingerprint(key: rsa.RSAPrivateKey) -> str:
-    """SHA-1 of the DER PKCS#8 private key (`openssl pkcs8 -topk8 -nocrypt -outform DER |
-    openssl sha1 -c`)."""
-    der = key.private_bytes(ser.Encoding.DER, ser.PrivateFormat.PKCS8, ser.NoEncryption())
-    return _colon_hex(hashlib.sha1(der).digest())
-
-
-def imported_rsa_fingerprint(key: rsa.RSAPublicKey) -> str:
-    """MD5 of the DER public key (`openssl pkey -pubout -outform DER | openssl md5 -c`)."""
-    der = key.public_bytes(ser.Encoding.DER, ser.PublicFormat.SubjectPublicKeyInfo)
-    return _colon_hex(hashlib.md5(der, usedforsecurity=False).digest())
-
-
-def ed25519_fingerprint(key: ed25519.Ed25519PublicKey) -> str:
-    """Base64 SHA-256 of the OpenSSH key blob, padded (ssh-keygen's SHA256: form plus `=`)."""
-    return base64.b64encode(hashlib.sha256(_blob(key)).digest()).decode()
-
-
-def _blob(key: PublicKey) -> bytes:
-    """The SSH wire form of a public key (RFC 4253 section 6.6)."""
-    line = key.public_bytes(ser.Encoding.OpenSSH, ser.PublicFormat.OpenSSH)
-    return base64.b64decode(line.split()[1])
-
-
-def _openssh(key: PublicKey) -> str:
-    return key.public_bytes(ser.Encoding.OpenSSH, ser.PublicFormat.OpenSSH).decode()
-
-
-# -- key material -----------------------------------------------------------------------------
-def _generate(key_type: str, key_format: str, name: str) -> tuple[str, str, str]:
-    """A new key pair: (private key material, fingerprint, OpenSSH public key)."""
-    public, pem, fingerprint, secret = (_ed25519 if key_type == "ed25519" else _rsa)()
-    material = pem.rstrip("\n") if key_format == "pem" else \
-        ppk(_openssh(public).split()[0], _blob(public), secret, name)
-    return material, fingerprint, _openssh(public)
-
-
-def _ed25519() -> tuple[PublicKey, str, str, bytes]:
-    """(public key, OpenSSH PEM, fingerprint, PuTTY private blob) of a new ED25519 key."""
-    private = ed25519.Ed25519PrivateKey.generate()
-    pem = private.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.OpenSSH, ser.NoEncryption())
-    public = private.public_key()
-    return (public, pem.decode(), ed25519_fingerprint(public),
-            _ssh_string(_unsigned_le(private.private_bytes_raw())))
-
-
-def _rsa() -> tuple[PublicKey, str, str, bytes]:
-    """(public key, PKCS#1 PEM, fingerprint, PuTTY private blob) of a new 2048-bit RSA key."""
-    private = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS)
-    pem = private.private_bytes(ser.Encoding.PEM, ser.PrivateFormat.TraditionalOpenSSL,
-                                ser.NoEncryption())
-    n = private.private_numbers()
-    secret = b"".join(_mpint(x) for x in (n.d, n.p, n.q, n.iqmp))
-    return private.public_key(), pem.decode(), created_rsa_fingerprint(private), secret
-
-
-def _ssh_string(data: bytes) -> bytes:
-    return len(data).to_bytes(4, "big") + data
-
-
-def _mpint(value: int) -> bytes:
-    """RFC 4251 mpint: big-endian two's complement, a zero byte before a high bit."""
-    raw = value.to_bytes((value.bit_length() + 8) // 8, "big") if value else b""
-    return _ssh_string(raw)
-
-
-def _unsigned_le(seed: bytes) -> bytes:
-    """PuTTY keeps an EdDSA private key as an unsigned little-endian integer, minimal length."""
-    return seed.rstrip(b"\0")
-
-
-def ppk(algorithm: str, public_blob: bytes, private_blob: bytes, comment: str) -> str:
-    """An unencrypted PuTTY key file, format 2 (HMAC-SHA-1 over the five fields)."""
-    signed = b"".join(_ssh_string(part) for part in (
-        algorithm.encode(), b"none", comment.encode(), public_blob, private_blob))
-    mac = hmac.new(PPK_MAC_KEY, signed, hashlib.sha1).hexdigest()
-    lines = [f"PuTTY-User-Key-File-2: {algorithm}", "Encryption: none", f"Comment: {comment}"]
-    for label, blob in (("Public", public_blob), ("Private", private_blob)):
-        text = base64.b64encode(blob).decode()
-        chunks = [text[i:i + 64] for i in range(0, len(text), 64)]
-        lines += [f"{label}-Lines: {len(chunks)}", *chunks]
-    lines.append(f"Private-MAC: {mac}")
-    return "\n".join(lines) + "\n"
-
-
-def _invalid_format() -> TopologyError:
-    return TopologyError("Key is not in valid OpenSSH public key format", "InvalidKey.Format")
-
-
-def parse_public(material: bytes) -> tuple[PublicKey, str | None]:
-    """The public key (and its OpenSSH comment) in an ImportKeyPair blob.
-
-    Raises `InvalidKey.Format` for anything but an RSA or ED25519 OpenSSH key, or an RSA key
-    as PEM, DER (raw or base64) or RFC 4716.
-    """
-    try:
-        text = material.decode("ascii").strip()
-    except UnicodeDecodeError:
-        return _rsa_only(_load(ser.load_der_public_key, material)), None
-    if text.startswith("---- BEGIN SSH2 PUBLIC KEY ----"):
-        return _rsa_only(_load(_ssh_blob, _rfc4716_blob(text))), None
-    if text.startswith("-----BEGIN"):
-        return _rsa_only(_load(ser.load_pem_public_key, text.encode())), None
-    fields = text.split(None, 2)
-    if len(fields) >= 2 and fields[0] in ("ssh-rsa", "ssh-ed25519"):
-        key = _load(ser.load_ssh_public_key, f"{fields[0]} {fields[1]}".encode())
-        return _supported(key), (fields[2].strip() if len(fields) == 3 else None)
-    try:
-        der = base64.b64decode("".join(text.split()), validate=True)
-    except (binascii.Error, ValueError):
-        raise _invalid_format()
-    return _rsa_only(_load(ser.load_der_public_key, der)), None
-
-
-def _load(loader: Any, data: bytes) -> Any:
-    try:
-        return loader(data)
-    except (ValueError, TypeError, UnsupportedAlgorithm, IndexError):
-        raise _invalid_format()
-
-
-def _ssh_blob(blob: bytes) -> Any:
-    """A public key from its SSH wire form (the body of an RFC 4716 file)."""
-    if len(blob) < 4:
-        raise ValueError("short blob")
-    kind = blob[4:4 + int.from_bytes(blob[:4], "big")]
-    return ser.load_ssh_public_key(kind + b" " + base64.b64encode(blob))
-
-
-def _rfc4716_blob(text: str) -> bytes:
-    """The key blob of an RFC 4716 file: header lines (`Tag: value`, `\\`-continued) skipped."""
-    lines = [line.strip() for line in text.splitlines()]
-    if not lines or lines[-1] != "---- END SSH2 PUBLIC KEY ----":
-        raise _invalid_format()
-    body, continued = [], False
-    for line in lines[1:-1]:
-        if continued or ":" in line:
-            continued = line.endswith("\\")
-            continue
-        body.append(line)
-    try:
-        return base64.b64decode("".join(body), validate=True)
-    except (binascii.Error, ValueError):
-        raise _invalid_format()
-
-
-def _supported(key: Any) -> PublicKey:
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        return key
-    return _rsa_only(key)
-
-
-def _rsa_only(key: Any) -> rsa.RSAPublicKey:
-    if not isinstance(key, rsa.RSAPublicKey) or key.key_size < MIN_IMPORTED_RSA_BITS:
-        raise _invalid_format()
-    return key
+def crypto() -> ModuleType:
+    """`_key_crypto`, imported on first use: `cryptography` costs ~25 ms to import, which a
+    process that never makes or reads a key should not pay at its first call."""
+    from . import _key_crypto
+    return _key_crypto
 
 
 # -- operations -------------------------------------------------------------------------------
@@ -235,7 +66,7 @@ def create(world: World, part: Partition, name: str, *, key_type: str = "rsa",
     name AWS refuses.
     """
     check_name(world, part, name)
-    material, fingerprint, public = _generate(key_type, key_format, name)
+    material, fingerprint, public = crypto().generate(key_type, key_format, name)
     return _add(world, part, name, fingerprint, key_type, f"{public} {name}", tags), material
 
 
@@ -244,13 +75,8 @@ def import_(world: World, part: Partition, name: str, material: bytes, *,
     """Import a public key; returns the key pair id. Raises like `create`, and
     `InvalidKey.Format` for material that is not a supported public key."""
     check_name(world, part, name)
-    key, comment = parse_public(material)
-    if isinstance(key, ed25519.Ed25519PublicKey):
-        key_type, fingerprint = "ed25519", ed25519_fingerprint(key)
-    else:
-        key_type, fingerprint = "rsa", imported_rsa_fingerprint(key)
-    public = f"{_openssh(key)} {comment or name}"
-    return _add(world, part, name, fingerprint, key_type, public, tags)
+    key_type, fingerprint, public, comment = crypto().imported(material)
+    return _add(world, part, name, fingerprint, key_type, f"{public} {comment or name}", tags)
 
 
 def _add(world: World, part: Partition, name: str, fingerprint: str, key_type: str,
