@@ -15,7 +15,10 @@ def default_vpc(world: World, part: Partition) -> str | None:
 
 def vpc_of(world: World, rid: str) -> str:
     """The VPC that CONTAINS `rid` (a subnet, route table, network ACL, security group...)."""
-    return world.into(rid, CONTAINS, "vpc")[0][0]
+    vpc = world.holder(rid, CONTAINS, "vpc")
+    if vpc is None:
+        raise IndexError(f"{rid} is in no VPC")     # as `into(...)[0][0]` did
+    return vpc
 
 
 def group_usable_in(world: World, sg_id: str, vpc_id: str) -> bool:

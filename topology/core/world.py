@@ -280,6 +280,17 @@ class World:
         nodes = self.graph._node
         return {peer: nodes[peer] for peer in group if not nodes[peer].get("deleted")}
 
+    def holder(self, rid: str, etype: str, kind: str) -> str | None:
+        """The first live `kind` node with an `etype` edge into `rid` (its VPC, for a
+        subnet), or None: `into(...)[0][0]` without listing the edges."""
+        group = self._in.get(rid, {}).get((etype, kind))
+        if group:
+            nodes = self.graph._node
+            for peer in group:
+                if not nodes[peer].get("deleted"):
+                    return peer
+        return None
+
     def peer_ids(self, rid: str, etype: str, kind: str) -> AbstractSet[str]:
         """The ids of `rid`'s `etype` peers of `kind` as the adjacency index holds them:
         `peers` without reading the nodes (a live view: don't keep it across mutations)."""
