@@ -191,7 +191,7 @@ def _form(model: Any, params: dict[str, Any]) -> dict[str, str]:
     query = params.get("query_string")
     form = {key: _text(value) for key, value in (query.items() if isinstance(query, dict)
                                                  else ())}
-    form.update((key, _text(value)) for key, value in fields)
+    form.update({key: value if type(value) is str else _text(value) for key, value in fields})
     said = (form.get("Action"), form.get("Version"))
     model_says = (model.name, model.service_model.api_version)
     if said != model_says:
