@@ -130,6 +130,11 @@ def parse(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
     for key, value in form.items():
         if key in ("Action", "Version") or key.startswith(("X-Amz-", "AWSAccessKeyId")):
             continue
+        if "." not in key:        # a top-level member
+            if type(tree.get(key)) is dict:
+                raise UnknownParameter(f"The parameter {key} is not recognized")
+            tree[key] = value
+            continue
         node = tree
         *parents, last = key.split(".")
         for part in parents:      # the tree's inner nodes are dicts, its leaves strings
@@ -221,11 +226,14 @@ def _list_parser(shape: Shape) -> Parser:
             raise InvalidParameterValue(f"Invalid value for parameter {path}")
         if item is None:
             item = _parser(shape.member)
+        if len(raw) == 1 and "1" in raw:     # the usual one-item list
+            return [item(raw["1"], path + ".1")]
         items = []
         for index, one in raw.items():
-            if not index.isdigit() or int(index) < 1:
+            number = int(index) if index.isdecimal() else 0   # "²" is a digit int() refuses
+            if number < 1:
                 raise UnknownParameter(f"The parameter {path}.{index} is not recognized")
-            items.append((int(index), one))
+            items.append((number, one))
         if len(items) > 1:
             items.sort(key=_first)   # indices may be sparse or out of order
         return [item(one, f"{path}.{i}") for i, one in items]
@@ -409,6 +417,12 @@ def _element_writer(shape: Shape, tag: str) -> Writer:
                 item(one, out)
             out.append(close)
         return listed
+    if kind == "string":   # most of an answer: inlined, escaped only when needed
+        def string(value: Any, out: list[str]) -> None:
+            text = value if type(value) is str else str(value)
+            out.append(open_ + (text if _UNSAFE.search(text) is None else _string(text))
+                       + close)
+        return string
     text = _TEXT.get(kind, str)
 
     def scalar(value: Any, out: list[str]) -> None:
