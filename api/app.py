@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from flask import Flask, Response, jsonify, redirect, request, url_for
 
@@ -104,7 +104,7 @@ class QueryRoute:
                 return self._rest(environ, start_response, method, path)
         if method not in ("GET", "POST") or path in FLASK_POSTS or path.startswith(OWN_PREFIX):
             return self.fallback(environ, start_response)
-        form = dict(parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+        form = dict(form_fields(environ.get("QUERY_STRING", "")))
         body: bytes | None = _body(environ) if method == "POST" else b""
         if body is None:
             return _refuse(start_response, 413, "RequestEntityTooLarge",
@@ -112,7 +112,7 @@ class QueryRoute:
         target = environ.get("HTTP_X_AMZ_TARGET") if method == "POST" else None
         if method == "POST" and not target:
             if body:
-                form.update(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+                form.update(form_fields(body.decode("utf-8", "replace")))
             form.setdefault("Action", "")   # a POST without an Action is an InvalidAction
         elif method == "GET" and "Action" not in form:
             return self.fallback(environ, start_response)
@@ -153,6 +153,20 @@ class QueryRoute:
         start_response(f"{reply.status} {_REASONS.get(reply.status, 'Error')}",
                        [*reply.headers.items(), ("Content-Length", str(len(reply.body)))])
         return [reply.body]
+
+
+def form_fields(text: str) -> Iterator[tuple[str, str]]:
+    """The fields of a form-encoded text, as `parse_qsl(text, keep_blank_values=True)` reads
+    them, decoding only the fields that need it (most of an SDK's are plain)."""
+    if not text:
+        return
+    for pair in text.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        if "%" in pair or "+" in pair:
+            key, value = unquote_plus(key), unquote_plus(value)
+        yield key, value
 
 
 def _refuse(start_response: StartResponse, status: int, code: str, message: str, *,

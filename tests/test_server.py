@@ -5,12 +5,16 @@ import json
 import threading
 import urllib.request
 from typing import Any
+from urllib.parse import parse_qsl
 
 import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from api.app import form_fields
 from helpers import vpc_ids
 
 pytestmark = pytest.mark.server
@@ -156,3 +160,10 @@ def test_seed_gives_reproducible_ids(start_server: Any) -> None:
     assert first == second
     assert all(a != b for a, b in zip(first, other))
     assert all(len(i.rpartition("-")[2]) == 17 for i in first)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("ab=&%+ 2F0é;x")), max_size=40))
+def test_form_fields_read_a_body_as_parse_qsl_does(text: str) -> None:
+    """The server's form reader decodes only what needs it, and reads what parse_qsl reads."""
+    assert list(form_fields(text)) == parse_qsl(text, keep_blank_values=True)
