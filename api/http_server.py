@@ -35,7 +35,7 @@ MAX_HEAD = 256 * 1024          # request line + headers (waitress's default)
 MAX_HEADERS = 200
 MAX_BODY = 1 << 30             # a request body larger than 1 GiB is refused
 MAX_DRAIN = 64 << 20           # the most of a body the app did not read that is read past
-MAX_CONNECTIONS = 256
+MAX_CONNECTIONS = 1000        # a test suite may leave hundreds of clients with open pools
 IDLE_TIMEOUT = 120.0           # seconds a kept-alive connection may wait for its next request
 SERVER = "ec2sim"
 
