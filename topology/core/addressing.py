@@ -37,7 +37,7 @@ def parse(text: str | None, *, param: str = "cidrBlock", version: int = 4) -> IP
     >>> str(parse("10.0.0.0/16"))
     '10.0.0.0/16'
     """
-    quick = _quick_ipv4(text) if version == 4 and text else None
+    quick = plain_ipv4(text) if version == 4 and text else None
     if quick is not None:
         return IPNetwork(_network_address(quick, text, param), version=4)
     try:
@@ -65,11 +65,20 @@ _DOTTED = re.compile(r"(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0
                      r"(0|[1-9][0-9]{0,2})/(0|[1-9][0-9]?)")
 
 
-def _quick_ipv4(text: str) -> tuple[int, int] | None:
+def dotted(address: int) -> str:
+    """An IPv4 address (an int) written as AWS and netaddr write it.
+
+    >>> dotted(167772416)
+    '10.0.1.0'
+    """
+    return f"{address >> 24}.{address >> 16 & 255}.{address >> 8 & 255}.{address & 255}"
+
+
+def plain_ipv4(text: str) -> tuple[int, int] | None:
     """(address as an int, prefix length) of a plain IPv4 CIDR, read without netaddr's
     parser (some 3 us a call); None for any other form, which netaddr reads.
 
-    >>> _quick_ipv4("10.0.1.0/24"), _quick_ipv4("010.0.1.0/24"), _quick_ipv4("10.0.1.0/33")
+    >>> plain_ipv4("10.0.1.0/24"), plain_ipv4("010.0.1.0/24"), plain_ipv4("10.0.1.0/33")
     ((167772416, 24), None, None)
     """
     match = _DOTTED.fullmatch(text)
@@ -84,7 +93,7 @@ def _quick_ipv4(text: str) -> tuple[int, int] | None:
 def ipv4_block(text: str | None, *, param: str = "cidrBlock") -> tuple[int, int]:
     """(first address, prefix length) of an IPv4 CIDR written as its network address, as
     `parse` reads it, without making an IPNetwork for the usual plain form."""
-    quick = _quick_ipv4(text) if text else None
+    quick = plain_ipv4(text) if text else None
     if quick is None:
         net = parse(text, param=param)
         return net.first, net.prefixlen
@@ -117,7 +126,7 @@ def network(text: str) -> IPNetwork:
 @lru_cache(maxsize=65536)
 def span(text: str) -> tuple[int, int, int]:
     """(version, first, last) of a stored CIDR string, computed once."""
-    quick = _quick_ipv4(text)
+    quick = plain_ipv4(text)
     if quick is not None:
         address, bits = quick
         size = 1 << (32 - bits)

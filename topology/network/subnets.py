@@ -73,7 +73,8 @@ def create(world: World, part: Partition, vpc_id: str, cidr: str | None, *,
         network_acls.associate(world, acl, subnet_id)
     if net6 is not None:
         _add_ipv6(world, part, subnet_id, net6)
-    tagging.apply(world, subnet_id, tags or {})
+    if tags:
+        tagging.apply(world, subnet_id, tags)
     return subnet_id
 
 

@@ -29,6 +29,11 @@ def canonical(text: str | None, *, version: int = 4) -> str | None:
     """
     if not text or "/" not in text:
         return text
+    plain = addressing.plain_ipv4(text) if version == 4 else None
+    if plain is not None:       # the usual form, read without netaddr
+        address, bits = plain
+        network = address & -(1 << (32 - bits))
+        return text if network == address else f"{addressing.dotted(network)}/{bits}"
     address = text.partition("/")[0]
     if (version == 4 and address.count(".") != 3) or (version == 6 and ":" not in address):
         return text
