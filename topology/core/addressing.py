@@ -74,9 +74,11 @@ def dotted(address: int) -> str:
     return f"{address >> 24}.{address >> 16 & 255}.{address >> 8 & 255}.{address & 255}"
 
 
+@lru_cache(maxsize=65536)
 def plain_ipv4(text: str) -> tuple[int, int] | None:
     """(address as an int, prefix length) of a plain IPv4 CIDR, read without netaddr's
-    parser (some 3 us a call); None for any other form, which netaddr reads.
+    parser (some 3 us a call), once (a new block is read to canonicalize, check and count
+    it); None for any other form, which netaddr reads.
 
     >>> plain_ipv4("10.0.1.0/24"), plain_ipv4("010.0.1.0/24"), plain_ipv4("10.0.1.0/33")
     ((167772416, 24), None, None)

@@ -226,7 +226,7 @@ class World:
 
     # -- reads -----------------------------------------------------------------------------
     def node(self, rid: str) -> dict[str, Any] | None:
-        data = self.graph.nodes.get(rid)
+        data = self.graph._node.get(rid)
         if data is None or data.get("deleted"):
             return None
         return data
@@ -320,7 +320,7 @@ class World:
         return found
 
     def _is(self, rid: str, kind: str) -> bool:
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         return data["kind"] == kind and not data.get("deleted")
 
     def edge(self, edge_id: str) -> tuple[str, str, dict] | None:
@@ -363,7 +363,7 @@ class World:
             index = fields.get(name)
             if index is None:
                 index = {}
-                nodes = self.graph.nodes
+                nodes = self.graph._node
                 for rid in part.ids(kind):
                     for key in texts(nodes[rid].get(name)):
                         index.setdefault(key, set()).add(rid)
@@ -371,7 +371,7 @@ class World:
             return index
 
     def tags(self, rid: str) -> dict[str, str]:
-        return self.graph.nodes[rid]["tags"]
+        return self.graph._node[rid]["tags"]
 
     # -- mutations -------------------------------------------------------------------------
     def add(self, part: Partition, kind: str, rid: str, **fields: Any) -> dict[str, Any]:
@@ -381,13 +381,13 @@ class World:
                             seq=next(self._seq), tags={}, **fields)
         part.index_of(kind)[rid] = None
         self.changes.nodes.add(rid)
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         self._index_fields(part, rid, data, True)
         return data
 
     def update(self, rid: str, **fields: Any) -> None:
         """Set fields of a node (a value of None deletes the field)."""
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         old = {k: data.get(k, _MISSING) for k in fields}
         self._mutating("_restore_fields", rid, old)
         self._restore_fields(rid, fields)
@@ -396,10 +396,10 @@ class World:
         """Delete a resource. One that routes still point at stays as a tombstone, so those
         routes show `blackhole` like AWS's do after their target is deleted."""
         for u, _, key in list(self.graph.in_edges(rid, keys=True)):
-            kind = schema.KINDS.get(self.graph.nodes[u]["kind"])
+            kind = schema.KINDS.get(self.graph._node[u]["kind"])
             if kind is not None and kind.lives_on == key[0]:
                 self.remove(u)                # what lives on this node goes with it
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         part = self._part_of(data)
         for name, value in list(part.claims_of.get(rid, ())):
             self.unclaim(part, name, value, rid)
@@ -439,20 +439,20 @@ class World:
         self._mutating("_relink", u, v, etype, disc, data)
         self._drop_edge(u, v, key)
         # a tombstone nobody routes to any more can go
-        node = self.graph.nodes[v]
+        node = self.graph._node[v]
         if node.get("deleted") and etype == schema.ROUTE and not any(
                 group[0] == schema.ROUTE for group in self._in.get(v, ())):
             self._mutating("_readd_node", v, dict(node))
             self._forget_node(v)
 
     def tag(self, rid: str, key: str, value: str) -> None:
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         old = data["tags"].get(key, _MISSING)
         self._mutating("_set_tag", rid, key, old)
         self._set_tag(rid, key, value)
 
     def untag(self, rid: str, key: str) -> None:
-        old = self.graph.nodes[rid]["tags"].get(key, _MISSING)
+        old = self.graph._node[rid]["tags"].get(key, _MISSING)
         if old is _MISSING:
             return
         self._mutating("_set_tag", rid, key, old)
@@ -494,7 +494,7 @@ class World:
             if not fields.get("deleted"):
                 part = self._part_of(fields)
                 part.index_of(fields["kind"])[rid] = None
-                self._index_fields(part, rid, self.graph.nodes[rid], True)
+                self._index_fields(part, rid, self.graph._node[rid], True)
             for key, value in fields.get("tags", {}).items():
                 self._set_tag(rid, key, value)
             self.changes.nodes.add(rid)
@@ -509,7 +509,7 @@ class World:
         return self._parts[(data["account"], data["region"])]
 
     def _restore_fields(self, rid: str, fields: dict[str, Any]) -> None:
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         self.changes.nodes.add(rid)
         was_deleted = bool(data.get("deleted"))
         part = self._part_of(data)
@@ -545,7 +545,7 @@ class World:
                 _file(index, key, rid, present)
 
     def _set_tag(self, rid: str, key: str, value: Any) -> None:
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         self.changes.nodes.add(rid)
         index = self._part_of(data).by_tag
         old = data["tags"].get(key, _MISSING)
@@ -591,7 +591,7 @@ class World:
                 del part.claims_of[rid]
 
     def _drop_node(self, rid: str) -> None:
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         part = self._part_of(data)
         part.index_of(data["kind"]).pop(rid, None)
         self._index_fields(part, rid, data, False)
@@ -617,12 +617,12 @@ class World:
 
     def _reindex(self, rid: str) -> None:
         """Put a node back in its kind index, keeping creation order (undo is rare)."""
-        data = self.graph.nodes[rid]
+        data = self.graph._node[rid]
         part = self._part_of(data)
         self._index_fields(part, rid, data, True)
         ids = part.index_of(data["kind"])
         ids[rid] = None
-        ordered = sorted(ids, key=lambda r: self.graph.nodes[r]["seq"])
+        ordered = sorted(ids, key=lambda r: self.graph._node[r]["seq"])
         if list(ids) != ordered:
             ids.clear()
             ids.update(dict.fromkeys(ordered))
@@ -645,7 +645,7 @@ class World:
         self.changes.edges.add((u, v, key))
 
     def _count_edge(self, u: str, v: str, etype: str, delta: int) -> None:
-        nodes = self.graph.nodes
+        nodes = self.graph._node
         for index, node, peer in ((self._out, u, v), (self._in, v, u)):
             groups = index.setdefault(node, {})
             group = (etype, nodes[peer]["kind"])
