@@ -442,27 +442,37 @@ def _check_attribute(world: World, subnet_id: str, node: dict[str, Any], member:
 
 # -- views and filters ----------------------------------------------------------------------
 def view(world: World, subnet_id: str) -> dict[str, Any]:
-    """The subnet as boto3's `Subnet`."""
+    """The subnet as boto3's `Subnet`, its members in the model's order (the order botocore's
+    parser gives them: an in-process answer then needs no reordering)."""
     node = world.graph.nodes[subnet_id]
-    keys = ("CidrBlock", "AvailabilityZone", "AvailabilityZoneId", "State", "DefaultForAz",
-            "MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation", "MapCustomerOwnedIpOnLaunch",
-            "CustomerOwnedIpv4Pool", "EnableDns64", "Ipv6Native", "PrivateDnsNameOptionsOnLaunch",
-            "EnableLniAtDeviceIndex", "OutpostArn")
-    out: dict[str, Any] = {k: node[k] for k in keys if k in node}
-    out.update({
-        "SubnetId": subnet_id,
-        "VpcId": vpc_of(world, subnet_id),
-        "OwnerId": node["account"],
-        "AvailableIpAddressCount": available_count(world, subnet_id),
-        "SubnetArn": arn(node, subnet_id),
-        "Ipv6CidrBlockAssociationSet": [
-            ipv6_view(a, world.graph.nodes[a])
-            for a, _, _ in world.out(subnet_id, schema.CONTAINS, "subnet-cidr-assoc")],
-        "BlockPublicAccessStates": block_public_access.states(world, subnet_id),
-    })
+    out: dict[str, Any] = {k: node[k] for k in _FIRST if k in node}
+    out["OwnerId"] = node["account"]
+    if "AssignIpv6AddressOnCreation" in node:
+        out["AssignIpv6AddressOnCreation"] = node["AssignIpv6AddressOnCreation"]
+    out["Ipv6CidrBlockAssociationSet"] = [
+        ipv6_view(a, world.graph.nodes[a])
+        for a, _, _ in world.out(subnet_id, schema.CONTAINS, "subnet-cidr-assoc")]
     if node["tags"]:
         out["Tags"] = tagging.listed(node["tags"])
+    out["SubnetArn"] = arn(node, subnet_id)
+    out.update({k: node[k] for k in _MIDDLE if k in node})
+    out["BlockPublicAccessStates"] = block_public_access.states(world, subnet_id)
+    out["SubnetId"] = subnet_id
+    if "State" in node:
+        out["State"] = node["State"]
+    out["VpcId"] = vpc_of(world, subnet_id)
+    if "CidrBlock" in node:
+        out["CidrBlock"] = node["CidrBlock"]
+    out["AvailableIpAddressCount"] = available_count(world, subnet_id)
+    out.update({k: node[k] for k in _LAST if k in node})
     return out
+
+
+# the node's own fields in the view, by where the model puts them among the computed ones
+_FIRST = ("AvailabilityZoneId", "EnableLniAtDeviceIndex", "MapCustomerOwnedIpOnLaunch",
+          "CustomerOwnedIpv4Pool")
+_MIDDLE = ("OutpostArn", "EnableDns64", "Ipv6Native", "PrivateDnsNameOptionsOnLaunch")
+_LAST = ("AvailabilityZone", "DefaultForAz", "MapPublicIpOnLaunch")
 
 
 def arn(node: dict[str, Any], subnet_id: str) -> str:
