@@ -71,12 +71,16 @@ def select(world: World, part: Partition, kind: str, table: FilterTable,
         pool, used = _narrow(world, part, kind, checks)
         if used is not None and checks[used][3]:  # an exact index: no need to test again
             checks = checks[:used] + checks[used + 1:]
+    tests = [check for _, check, _, _ in checks]
     result = []
     for rid in pool:
         node = world.node(rid)
         if node is None or node["kind"] != kind:
             continue
-        if all(check(world, rid, node) for _, check, _, _ in checks):
+        for test in tests:
+            if not test(world, rid, node):
+                break
+        else:
             result.append(rid)
     return result
 
@@ -203,7 +207,7 @@ def _any_check(get: Values, values: Sequence[str]):
         wanted = frozenset(values)     # exact values: one set lookup per value the node has
 
         def check_exact(world: World, rid: str, node: dict[str, Any]) -> bool:
-            return any(s in wanted for s in _strings(get(world, rid, node)))
+            return not wanted.isdisjoint(_strings(get(world, rid, node)))
         return check_exact
     patterns = [_matcher(v) for v in values]
 
