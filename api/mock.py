@@ -217,6 +217,8 @@ def _check(mode: bool | Literal["first"], model: Any, outcome: dispatch.Outcome,
         return
     key = (model.service_model.service_name, model.name, outcome.status == 200)
     if mode == "first":
+        if key in _checked:     # the usual case, read without the lock (a set read is atomic)
+            return
         with _lock:
             if key in _checked:
                 return
@@ -278,7 +280,9 @@ def _account(request_signer: Any) -> str:
     credentials = getattr(request_signer, "_credentials", None)
     if credentials is None:
         return dispatch.DEFAULT_ACCOUNT
-    return dispatch.account_of(credentials.get_frozen_credentials().access_key)
+    # the key id alone (a refreshing credential refreshes on reading it); not the frozen
+    # triple, which costs a tuple per call
+    return dispatch.account_of(credentials.access_key)
 
 
 def _verify(model: Any, outcome: dispatch.Outcome, parsed: dict[str, Any]) -> None:
