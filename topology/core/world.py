@@ -303,20 +303,21 @@ class World:
         if not groups:
             return []
         nodes = self.graph._node     # the plain dict (a NodeView lookup costs a call)
+        edges = adjacency[rid]
         found = []
-        if kind is not None:         # one group: (etype, kind)
-            peers = groups.get((etype, kind))
-            selected = [((etype, kind), peers)] if peers else []
-        else:
-            selected = [(group, peers) for group, peers in groups.items() if group[0] == etype]
-        for _group, peers in selected:
-            edges = adjacency[rid]
-            for peer in peers:
-                if kind is not None and nodes[peer].get("deleted"):
-                    continue
-                for key, data in edges[peer].items():
-                    if key[0] == etype:
-                        found.append((peer, key[1], data))
+        if kind is not None:         # one group: (etype, kind), its live peers
+            for peer in groups.get((etype, kind), ()):
+                if not nodes[peer].get("deleted"):
+                    for key, data in edges[peer].items():
+                        if key[0] == etype:
+                            found.append((peer, key[1], data))
+            return found
+        for group, peers in groups.items():
+            if group[0] == etype:
+                for peer in peers:
+                    for key, data in edges[peer].items():
+                        if key[0] == etype:
+                            found.append((peer, key[1], data))
         return found
 
     def _is(self, rid: str, kind: str) -> bool:
