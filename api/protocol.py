@@ -136,7 +136,7 @@ def parse(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
             tree[key] = value
             continue
         node = tree
-        *parents, last = key.split(".")
+        parents, last = _path(key)
         for part in parents:      # the tree's inner nodes are dicts, its leaves strings
             child = node.get(part)
             if child is None:
@@ -152,6 +152,13 @@ def parse(op: OperationModel, form: Mapping[str, str]) -> dict[str, Any]:
             raise UnknownParameter(f"The parameter {next(iter(tree))} is not recognized")
         return {}
     return _parser(op.input_shape)(tree, "")
+
+
+@lru_cache(maxsize=4096)
+def _path(key: str) -> tuple[tuple[str, ...], str]:
+    """A dotted form key's inner parts and its last (keys repeat from request to request)."""
+    *parents, last = key.split(".")
+    return tuple(parents), last
 
 
 # Each input shape compiles once into a parser, a closure taking (raw, path) (the form's
