@@ -214,7 +214,7 @@ class World:
         """A fresh AWS-shaped id: the prefix and 17 lowercase hex digits, seedable."""
         while True:
             rid = f"{prefix}-{self.rng.getrandbits(68):017x}"
-            if rid not in self.graph and rid not in self.edge_ids:
+            if rid not in self.graph._node and rid not in self.edge_ids:
                 return rid
 
     def new_uuid_id(self, prefix: str) -> str:
@@ -425,7 +425,8 @@ class World:
         key = (etype, disc)
         if disc is None:
             key = _SHARED.setdefault(key, key)
-        if self.graph.has_edge(u, v, key):
+        pair = self.graph._succ[u].get(v)      # has_edge, without its calls
+        if pair is not None and key in pair:
             self.unlink(u, v, etype, disc)
         self._mutating("_drop_edge", u, v, key)
         self.graph.add_edge(u, v, key=key, **data)
@@ -648,10 +649,14 @@ class World:
     def _count_edge(self, u: str, v: str, etype: str, delta: int) -> None:
         nodes = self.graph._node
         for index, node, peer in ((self._out, u, v), (self._in, v, u)):
-            groups = index.setdefault(node, {})
+            groups = index.get(node)
+            if groups is None:
+                groups = index[node] = {}
             group = (etype, nodes[peer]["kind"])
             group = _SHARED.setdefault(group, group)
-            peers = groups.setdefault(group, {})
+            peers = groups.get(group)
+            if peers is None:
+                peers = groups[group] = {}
             count = peers.get(peer, 0) + delta
             if count:
                 peers[peer] = count
