@@ -418,7 +418,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--serve-floor"]:
         return serve_floor(int(argv[1]), argv[2])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="rounds (each phase keeps its best)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds (each phase keeps its best)")
     parser.add_argument("--only", nargs="*", choices=MODES, default=list(MODES))
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     parser.add_argument("--ports", metavar="LOW-HIGH", help="take the servers' ports here")
