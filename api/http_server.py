@@ -18,6 +18,7 @@ the connection is closed. At most `threads` requests run the app at once; connec
 from __future__ import annotations
 
 import io
+import queue
 import socket
 import sys
 import threading
@@ -53,7 +54,10 @@ class Server:
 
     def __init__(self, app: WsgiApp, host: str, port: int, *, threads: int = 8) -> None:
         self.app = app
-        self.running = threading.BoundedSemaphore(max(1, threads))   # requests in the app
+        # requests in the app at once: tokens in a queue (C code; a Semaphore is Python)
+        self.running: queue.SimpleQueue[None] = queue.SimpleQueue()
+        for _ in range(max(1, threads)):
+            self.running.put(None)
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.socket = _listen(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
@@ -153,15 +157,8 @@ class Connection:
         return environ
 
     def _read_headers(self, environ: dict[str, Any]) -> None:
-        size = 0
-        for _ in range(MAX_HEADERS + 1):
-            line = self.rfile.readline(MAX_HEAD + 1)
-            size += len(line)
-            if size > MAX_HEAD:
-                raise BadRequest("431 Request Header Fields Too Large", "the head is too large")
-            if line in (b"\r\n", b"\n", b""):
-                return
-            name, colon, value = line.decode("latin-1").partition(":")
+        for line in self._header_lines():
+            name, colon, value = line.partition(":")
             if not colon or not name or name != name.strip():
                 raise BadRequest("400 Bad Request", "malformed header line")
             if "_" in name:   # HTTP_X_Y must come from X-Y only (waitress drops these too)
@@ -171,6 +168,29 @@ class Connection:
                 key = "HTTP_" + key
             value = value.strip()
             environ[key] = f"{environ[key]},{value}" if key in environ else value
+
+    def _header_lines(self) -> list[str]:
+        """The head's lines after the request line: taken at once when the buffer holds the
+        whole head (the usual case), else line by line."""
+        buffered = self.rfile.peek(1)
+        if buffered.startswith(b"\r\n"):
+            self.rfile.read(2)
+            return []
+        end = buffered.find(b"\r\n\r\n", 0, MAX_HEAD)
+        if end >= 0:
+            lines = self.rfile.read(end + 4)[:-4].decode("latin-1").split("\r\n")
+            if len(lines) > MAX_HEADERS:
+                raise BadRequest("431 Request Header Fields Too Large", "too many header lines")
+            return lines
+        lines, size = [], 0
+        for _ in range(MAX_HEADERS + 1):
+            line = self.rfile.readline(MAX_HEAD + 1)
+            size += len(line)
+            if size > MAX_HEAD:
+                raise BadRequest("431 Request Header Fields Too Large", "the head is too large")
+            if line in (b"\r\n", b"\n", b""):
+                return lines
+            lines.append(line.decode("latin-1").rstrip("\r\n"))
         raise BadRequest("431 Request Header Fields Too Large", "too many header lines")
 
     def _body(self, environ: dict[str, Any]) -> None:
@@ -236,21 +256,23 @@ class Connection:
             return written.append
 
         written: list[bytes] = []
-        with self.server.running:
+        self.server.running.get()
+        try:
+            result = self.server.app(environ, start_response)
             try:
-                result = self.server.app(environ, start_response)
-                try:
-                    written.extend(result)
-                finally:
-                    if hasattr(result, "close"):
-                        result.close()
-            except Exception:   # the app's own bug: a 500, as any server would answer
-                if environ["wsgi.input"].closed:   # the client left inside its body
-                    return False
-                traceback.print_exc(file=sys.stderr)
-                head[:] = ["500 Internal Server Error", [("Content-Type", "text/plain")]]
-                written[:] = [b"Internal Server Error"]
-                keep = False
+                written.extend(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        except Exception:   # the app's own bug: a 500, as any server would answer
+            if environ["wsgi.input"].closed:   # the client left inside its body
+                return False
+            traceback.print_exc(file=sys.stderr)
+            head[:] = ["500 Internal Server Error", [("Content-Type", "text/plain")]]
+            written[:] = [b"Internal Server Error"]
+            keep = False
+        finally:
+            self.server.running.put(None)
         if not head:
             raise RuntimeError("the WSGI app returned without calling start_response")
         self._send(environ, head[0], head[1], written, keep)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -159,3 +160,15 @@ def test_a_client_leaving_inside_its_body_harms_no_one(server_url: str) -> None:
                      b"Content-Length: 1000\r\n\r\nAction=Desc")
     ec2: Any = server_client(server_url)
     assert ec2.describe_vpcs()["ResponseMetadata"]["HTTPStatusCode"] == 200
+
+
+def test_a_head_arriving_in_pieces_or_with_bare_line_feeds_is_read(server_url: str) -> None:
+    with socket.create_connection(_address(server_url), timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\n")
+        time.sleep(0.2)   # the server has read part of the head and waits for the rest
+        sock.sendall(FORM + b"Content-Length: %d\r\n\r\n%s" % (len(QUERY), QUERY))
+        sock.sendall(b"POST / HTTP/1.1\nHost: x\nContent-Type: application/x-www-form-urlencoded"
+                     b"\nContent-Length: %d\n\n%s" % (len(QUERY), QUERY))
+        answers = _answers(sock, 2)
+    assert [status for status, _, _ in answers] == [b"HTTP/1.1 200 OK"] * 2
+    assert all(b"<DescribeVpcsResponse" in body for _, _, body in answers)
