@@ -159,7 +159,7 @@ class Connection:
     def _read_headers(self, environ: dict[str, Any]) -> None:
         for line in self._header_lines():
             name, colon, value = line.partition(":")
-            if not colon or not name or name != name.strip():
+            if not colon or not name or name != name.strip() or "\n" in line or "\r" in line:
                 raise BadRequest("400 Bad Request", "malformed header line")
             if "_" in name:   # HTTP_X_Y must come from X-Y only (waitress drops these too)
                 continue
@@ -177,7 +177,7 @@ class Connection:
             self.rfile.read(2)
             return []
         end = buffered.find(b"\r\n\r\n", 0, MAX_HEAD)
-        if end >= 0:
+        if end >= 0 and buffered.find(b"\n\n", 0, end) < 0:   # not a bare-LF head's body
             lines = self.rfile.read(end + 4)[:-4].decode("latin-1").split("\r\n")
             if len(lines) > MAX_HEADERS:
                 raise BadRequest("431 Request Header Fields Too Large", "too many header lines")

@@ -172,3 +172,20 @@ def test_a_head_arriving_in_pieces_or_with_bare_line_feeds_is_read(server_url: s
         answers = _answers(sock, 2)
     assert [status for status, _, _ in answers] == [b"HTTP/1.1 200 OK"] * 2
     assert all(b"<DescribeVpcsResponse" in body for _, _, body in answers)
+
+
+def test_a_bare_line_feed_inside_a_crlf_head_is_refused(server_url: str) -> None:
+    """A header value may not smuggle a line of its own."""
+    with socket.create_connection(_address(server_url), timeout=10) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\nX-Amz-Target: AmazonSSM.GetParameter\r\n\r\n")
+        [(status, _, _)] = _answers(sock)
+    assert status.split(b" ")[1] == b"400"
+
+
+def test_a_bare_lf_head_before_a_body_holding_crlfcrlf_is_read_as_a_head(server_url: str) -> None:
+    body = QUERY + b"&Filter.1.Name=tag:x&Filter.1.Value.1=a%0D%0A%0D%0Ab\r\n\r\n"
+    with socket.create_connection(_address(server_url), timeout=10) as sock:
+        sock.sendall(b"POST / HTTP/1.1\nHost: x\nContent-Type: application/x-www-form-urlencoded"
+                     b"\nContent-Length: %d\n\n%s" % (len(body), body))
+        [(status, _, answer)] = _answers(sock)
+    assert status == b"HTTP/1.1 200 OK" and b"<DescribeVpcsResponse" in answer
