@@ -137,16 +137,10 @@ def span(text: str) -> tuple[int, int, int]:
     return net.version, net.first, net.last
 
 
-def overlaps(net: IPNetwork, others: Iterable[IPNetwork | str]) -> bool:
-    """Whether `net` shares an address with any of `others` (networks, or stored CIDR
-    strings, read through `span`), by integer bounds."""
-    version, first, last = net.version, net.first, net.last
-    for other in others:
-        v, low, high = (span(other) if isinstance(other, str)
-                        else (other.version, other.first, other.last))
-        if v == version and low <= last and first <= high:
-            return True
-    return False
+def overlaps(net: IPNetwork, others: Iterable[IPNetwork]) -> bool:
+    """Whether `net` shares an address with any of `others` (integer bounds, no IPSet)."""
+    first, last = net.first, net.last
+    return any(o.version == net.version and o.first <= last and first <= o.last for o in others)
 
 
 def check_vpc_block(net: IPNetwork) -> None:

@@ -190,13 +190,10 @@ def sibling_blocks(world: World, vpc_id: str) -> SiblingBlocks:
 _DERIVED_KEPT = 1024     # VPCs whose SiblingBlocks are kept (a deleted VPC's go in time)
 
 
-def _ipv6_block(world: World, vpc_id: str, cidr: str, siblings: list[str] | None = None
-                ) -> IPNetwork:
-    """A subnet IPv6 block, inside the VPC's IPv6 block and overlapping no sibling's (the
-    VPC's subnets, if the caller has them)."""
+def _ipv6_block(world: World, vpc_id: str, cidr: str) -> IPNetwork:
+    """A subnet IPv6 block, inside the VPC's IPv6 block and overlapping no sibling's."""
     net = addressing.parse(vpc_blocks.canonical(cidr, version=6), param="ipv6CidrBlock", version=6)
-    blocks = [b for s in (subnet_ids(world, vpc_id) if siblings is None else siblings)
-              for b in ipv6_blocks(world, s)]
+    blocks = [b for s in subnet_ids(world, vpc_id) for b in ipv6_blocks(world, s)]
     addressing.check_ipv6_subnet_block(vpc_blocks.blocks(world, vpc_id, version=6), blocks, net)
     return net
 
