@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import boto3
+from children import stop   # beside this file
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -46,8 +47,7 @@ def server(*args: str) -> Iterator[str]:
                 time.sleep(0.1)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop(proc)
 
 
 def workload(url: str, count: int) -> float:

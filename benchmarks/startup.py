@@ -46,6 +46,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from children import stop   # beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
 REGION = "us-east-1"
 PER_TEST_ROUNDS = 50
@@ -213,12 +215,7 @@ def ready(backend: str, port: int) -> tuple[float, float]:
                 conn.close()
                 time.sleep(0.005)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
 
 
 # -- report ------------------------------------------------------------------------------------
