@@ -50,7 +50,7 @@ class BadRequest(Exception):
 
 
 class Server:
-    """Serve a WSGI app on (host, port) until `shutdown` (or Ctrl-C in `serve_forever`)."""
+    """Serve a WSGI app on (host, port): `serve_forever` runs until Ctrl-C or a signal."""
 
     def __init__(self, app: WsgiApp, host: str, port: int, *, threads: int = 8) -> None:
         self.app = app
@@ -61,18 +61,15 @@ class Server:
         self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         self.socket = _listen(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
-        self._stopped = threading.Event()
 
     def serve_forever(self) -> None:
         try:
-            while not self._stopped.is_set():
+            while True:
                 self.slots.acquire()
                 try:
                     conn, peer = self.socket.accept()
                 except OSError as err:
                     self.slots.release()
-                    if self._stopped.is_set():
-                        return
                     print(f"ec2sim: accept failed: {err}", file=sys.stderr)   # e.g. EMFILE
                     time.sleep(0.05)
                     continue
@@ -86,14 +83,6 @@ class Server:
             pass
         finally:
             self.socket.close()
-
-    def shutdown(self) -> None:
-        self._stopped.set()
-        try:
-            self.socket.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.socket.close()
 
     def _connection(self, conn: socket.socket, peer: tuple[Any, ...]) -> None:
         try:
