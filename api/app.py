@@ -26,6 +26,7 @@ import api.files as files
 import api.json_protocol as json_protocol
 import api.outposts as outposts
 import api.protocol as protocol
+import api.xml_writer as xml_writer
 import api.reach_http as reach_http
 import api.shares as shares
 import api.state_cli as state_cli
@@ -177,7 +178,7 @@ def _refuse(start_response: StartResponse, status: int, code: str, message: str,
     if json:
         body, kind = json_protocol.serialize_error(code, message), json_protocol.CONTENT_TYPE
     else:
-        body, kind = protocol.serialize_error(code, message, request_id), "text/xml;charset=UTF-8"
+        body, kind = xml_writer.serialize_error(code, message, request_id), "text/xml;charset=UTF-8"
     start_response(f"{status} {_REASONS.get(status, 'Error')}",
                    [("Content-Type", kind), ("x-amzn-RequestId", request_id),
                     ("Content-Length", str(len(body)))])

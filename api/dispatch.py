@@ -31,6 +31,7 @@ from typing import Any
 
 import api.json_protocol as json_protocol
 import api.protocol as protocol
+import api.xml_writer as xml_writer
 import api.rest_json as rest_json
 from topology.core.errors import DryRunOperation, TopologyError
 from topology.core.world import DEFAULT_ACCOUNT, World
@@ -152,11 +153,11 @@ def reply(outcome: Outcome) -> Reply:
     """A Query request's outcome in its wire form."""
     if outcome.status == 200:
         try:
-            body = protocol.serialize(outcome.op, outcome.result, outcome.request_id)
+            body = xml_writer.serialize(outcome.op, outcome.result, outcome.request_id)
             return Reply(200, body, headers_of(outcome))
         except Exception:  # a result the model cannot carry: our bug
             outcome.internal_error()
-    return Reply(outcome.status, protocol.serialize_error(outcome.code, outcome.message,
+    return Reply(outcome.status, xml_writer.serialize_error(outcome.code, outcome.message,
                                                           outcome.request_id),
                  headers_of(outcome))
 

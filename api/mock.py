@@ -68,6 +68,7 @@ from botocore.parsers import create_parser
 
 import api.dispatch as dispatch
 import api.protocol as protocol
+import api.xml_writer as xml_writer
 from topology.core.outside import Outside
 from topology.core.world import World
 from topology.provision import state
@@ -288,9 +289,9 @@ def _account(request_signer: Any) -> str:
 def _verify(model: Any, outcome: dispatch.Outcome, parsed: dict[str, Any]) -> None:
     """Fail unless botocore parses the wire answer of `outcome` into exactly `parsed`."""
     if outcome.status == 200:
-        body = protocol.serialize(outcome.op, outcome.result, outcome.request_id)
+        body = xml_writer.serialize(outcome.op, outcome.result, outcome.request_id)
     else:
-        body = protocol.serialize_error(outcome.code, outcome.message, outcome.request_id)
+        body = xml_writer.serialize_error(outcome.code, outcome.message, outcome.request_id)
     headers = dispatch.headers_of(outcome)
     wire = create_parser(model.metadata["protocol"]).parse(
         {"status_code": outcome.status, "headers": headers, "body": body},

@@ -3,13 +3,13 @@
 Requests are flat form fields (`Filter.1.Value.2=x`); `parse` walks the operation's input
 shape to turn them into the dict boto3 would have been given (`{"Filters": [{"Values": [..]}]}`),
 rejecting what AWS rejects: unknown parameters, missing required members, values that are
-not of their type, enum or range. `serialize` walks the output shape to write the XML that
-botocore's and the JavaScript SDK's parsers read. No operation has wire code of its own.
+not of their type, enum or range. `parsed` gives what botocore would read from a response
+(the in-process mock's shortcut); `api.xml_writer` writes the response itself. No operation
+has wire code of its own.
 
-The EC2 quirks (botocore's `EC2Serializer` / `EC2QueryParser`) all sit here:
-input names are `queryName`, else the capitalised `locationName`, else the member name;
-lists are `Name.N` with no `.member`; output lists use their member's `locationName`
-(`item`); the response root is `<ActionResponse>` with `<requestId>` and no result wrapper.
+The EC2 quirks of requests (botocore's `EC2Serializer`) sit here: input names are
+`queryName`, else the capitalised `locationName`, else the member name; lists are `Name.N`
+with no `.member`.
 """
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from dateutil.tz import tzlocal, tzutc
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
                                   MissingParameter, TopologyError)
 
-EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 _INTEGER = re.compile(r"[+-]?[0-9]+")          # int() would also take "1_0", " 5", "５"
 _NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _BITS = {"integer": 31, "long": 63}              # AWS's Integer and Long are 32/64-bit signed
@@ -162,8 +161,8 @@ def _path(key: str) -> tuple[tuple[str, ...], str]:
 
 
 # Each input shape compiles once into a parser, a closure taking (raw, path) (the form's
-# tree below the shape, and its wire path for error messages), as `_structure_writer` does
-# for output: walking the model per request (a type switch and a member lookup per value)
+# tree below the shape, and its wire path for error messages), as `xml_writer` compiles
+# output: walking the model per request (a type switch and a member lookup per value)
 # cost more than the values' own checks.
 Parser = Callable[[Any, str], Any]
 
@@ -316,179 +315,26 @@ def _parse_timestamp(raw: str) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
-# -- responses -------------------------------------------------------------------------------
-# Each output shape compiles once into a writer: a closure that appends its XML to a list.
-# Walking the model per response (a dict lookup and a type switch per value) cost as much
-# as the rest of a request; the closures keep only the work the value itself needs.
-Writer = Callable[[Any, list[str]], None]
-
-
-def serialize(op: OperationModel, result: Mapping[str, Any] | None, request_id: str) -> bytes:
-    """The XML body answering `op` with `result` (a dict in boto3's member names)."""
-    return _envelope(op)(result or {}, request_id).encode("utf-8")
-
-
-@lru_cache(maxsize=None)
-def _envelope(op: OperationModel) -> Callable[[Mapping[str, Any], str], str]:
-    """The function writing a whole response to `op`."""
-    action, shape = op.name, op.output_shape
-    members = _structure_writer(shape) if shape is not None else None
-    decl = '<?xml version="1.0" encoding="UTF-8"?>\n'
-    if op.metadata["protocol"] == "ec2":
-        head, tail = f'{decl}<{action}Response xmlns="{EC2_XMLNS}"><requestId>', f"</{action}Response>"
-
-        def ec2(value: Mapping[str, Any], request_id: str) -> str:
-            if members is None:
-                return f"{head}{request_id}</requestId><return>true</return>{tail}"
-            out = [head, request_id, "</requestId>"]
-            members(value, out)
-            out.append(tail)
-            return "".join(out)
-        return ec2
-    # the query protocol (STS): members sit in an <ActionResult> wrapper, the id comes last
-    xmlns = op.metadata.get("xmlNamespace", "")
-    wrapper = shape.serialization.get("resultWrapper", f"{action}Result") if shape else None
-
-    def query(value: Mapping[str, Any], request_id: str) -> str:
-        out = [f'{decl}<{action}Response xmlns="{xmlns}">']
-        if wrapper:
-            out.append(f"<{wrapper}>")
-            if members is not None:
-                members(value, out)
-            out.append(f"</{wrapper}>")
-        out.append(f"<ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>"
-                   f"</{action}Response>")
-        return "".join(out)
-    return query
-
-
-def serialize_error(code: str, message: str, request_id: str) -> bytes:
-    """The EC2 error envelope that botocore's `EC2QueryParser` and the JS SDK read."""
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f"<Response><Errors><Error><Code>{_string(code)}</Code>"
-        f"<Message>{_string(message)}</Message></Error></Errors>"
-        f"<RequestID>{request_id}</RequestID></Response>"
-    ).encode("utf-8")
-
-
-@lru_cache(maxsize=None)
-def _structure_writer(shape: Shape) -> Writer:
-    """Writes a structure's members (not its own element), skipping None values."""
-    elements: dict[str, Writer] | None = None
-
-    def write(value: Mapping[str, Any], out: list[str]) -> None:
-        nonlocal elements
-        table = elements
-        if table is None:  # built on first use (recursive shapes refer back to themselves),
-            table = {name: _element_writer(member, member.serialization.get("name", name))
-                     for name, member in shape.members.items()}
-            elements = table  # and published whole, for the server's other threads
-        for name, item in value.items():
-            if item is None:
-                continue
-            element = table.get(name)
-            if element is None:
-                raise TypeError(f"{shape.name} has no member {name!r}")  # our bug: a 500
-            element(item, out)
-
-    return write
-
-
-@lru_cache(maxsize=None)
-def _element_writer(shape: Shape, tag: str) -> Writer:
-    """Writes `<tag>value</tag>` for a value of `shape`."""
-    kind = shape.type_name
-    open_, close = f"<{tag}>", f"</{tag}>"
-    if kind == "structure":
-        members = _structure_writer(shape)
-
-        def structure(value: Mapping[str, Any], out: list[str]) -> None:
-            out.append(open_)
-            members(value, out)
-            out.append(close)
-        return structure
-    if kind == "list":
-        member = shape.member
-        item = _element_writer(member, tag if shape.serialization.get("flattened")
-                               else member.serialization.get("name", "member"))
-        if shape.serialization.get("flattened"):
-            def flattened(value: list[Any], out: list[str]) -> None:
-                for one in value:
-                    item(one, out)
-            return flattened
-
-        def listed(value: list[Any], out: list[str]) -> None:
-            out.append(open_)
-            for one in value:
-                item(one, out)
-            out.append(close)
-        return listed
-    if kind == "string":   # most of an answer: inlined, escaped only when needed
-        def string(value: Any, out: list[str]) -> None:
-            text = value if type(value) is str else str(value)
-            out.append(open_ + (text if _UNSAFE.search(text) is None else _string(text))
-                       + close)
-        return string
-    text = _TEXT.get(kind, str)
-
-    def scalar(value: Any, out: list[str]) -> None:
-        out.append(f"{open_}{text(value)}{close}")
-    return scalar
-
-
-# what text content cannot hold as is: markup, CR (a parser would read it as LF), and the
-# characters XML 1.0 forbids outright (requests carrying them are refused in `dispatch`)
-_UNSAFE = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"}
-
-
-def _string(value: Any) -> str:
-    value = value if isinstance(value, str) else str(value)
-    if _UNSAFE.search(value) is None:
-        return value
-    return _UNSAFE.sub(lambda m: _ENTITY.get(m.group(), "\ufffd"), value)
-
-
-def _boolean(value: Any) -> str:
-    return "true" if value else "false"
-
-
-def _blob(value: Any) -> str:
-    raw = value.encode("utf-8") if isinstance(value, str) else value
-    return base64.b64encode(raw).decode("ascii")
-
-
-def timestamp(value: dt.datetime | str) -> str:
-    """AWS's wire form of a time: `2024-01-02T03:04:05.000Z`."""
-    if isinstance(value, str):
-        return _string(value)
-    value = value.astimezone(dt.timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
-
-
-_TEXT: dict[str, Callable[[Any], str]] = {
-    "string": _string, "boolean": _boolean, "timestamp": timestamp, "blob": _blob,
-}
-
-
 # -- responses as botocore reads them --------------------------------------------------------
-# In-process clients skip the wire (`api.mock`): `parsed` gives what botocore's parser makes of
-# `serialize`'s XML, built straight from the handler's result: members in the model's order,
-# None skipped, scalars typed as the parser types them, timestamps cut to milliseconds in
-# the zone dateutil reads "Z" as. Writing and re-reading the XML (and dateutil parsing every timestamp) cost most of
-# an in-process call. `mock_ec2(verify=True)` checks the two routes agree on every call.
+# In-process clients skip the wire (`api.mock`): `parsed` gives what botocore's parser makes
+# of `xml_writer.serialize`'s XML, built straight from the handler's result: members in the
+# model's order, None skipped, scalars typed as the parser types them, timestamps cut to
+# milliseconds in the zone dateutil reads "Z" as. Writing and re-reading the XML (and dateutil
+# parsing every timestamp) cost most of an in-process call. `mock_ec2(verify=True)` checks
+# the two routes agree on every call.
 Reader = Callable[[Any], Any]
 
 
 def parsed(op: OperationModel, result: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The dict botocore parses from `serialize(op, result, ...)`, without ResponseMetadata."""
+    """The dict botocore parses from `xml_writer.serialize(op, result, ...)`, without
+    ResponseMetadata."""
     shape = op.output_shape
     return _structure_reader(shape)(result or {}) if shape is not None else {}
 
 
 def parsed_error(code: str, message: str) -> dict[str, Any]:
-    """The `Error` member botocore parses from `serialize_error(code, message, ...)`."""
+    """The `Error` member botocore parses from `xml_writer.serialize_error(code, message,
+    ...)`."""
     return {"Code": _native_string(code), "Message": _native_string(message)}
 
 
@@ -501,7 +347,7 @@ def _structure_reader(shape: Shape) -> Reader:
     def read(value: Mapping[str, Any]) -> dict[str, Any]:
         nonlocal table
         members = table
-        if members is None:  # built on first use, like `_structure_writer`
+        if members is None:  # built on first use: shapes may refer to themselves
             members = {name: (position, None if member.type_name == "string" else
                               _reader(member), bool(member.serialization.get("flattened")))
                        for position, (name, member) in enumerate(shape.members.items())}
@@ -548,7 +394,7 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def _native_string(value: Any) -> str:
     # markup and CR survive the round trip through their escapes; forbidden characters
-    # come back as U+FFFD, as `_string` writes them (none is printable: the quick test)
+    # come back as U+FFFD, as `xml_writer.text` writes them (none is printable: the quick test)
     value = value if type(value) is str else str(value)
     if value.isprintable() or _FORBIDDEN.search(value) is None:
         return value

@@ -2,7 +2,7 @@
 
 (a) requests that botocore's `EC2Serializer` builds from generated parameters (every member of
     every input shape) parse with `api.protocol.parse` back to those parameters;
-(b) responses that `api.protocol.serialize` writes from generated output dicts parse with
+(b) responses that `api.xml_writer.serialize` writes from generated output dicts parse with
     botocore's `EC2QueryParser` back to those dicts.
 
 Then targeted tests of the wire details: sparse and out-of-order indices, the errors for
@@ -24,7 +24,7 @@ from botocore.model import OperationModel, Shape
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
 
-from api import dispatch, protocol
+from api import dispatch, protocol, xml_writer
 from api.app import create_app
 from topology.core.errors import InvalidParameterValue, MissingParameter
 from topology.core.world import World
@@ -210,15 +210,15 @@ def parse_response(op: OperationModel, body: bytes, request_id: str = "req-1") -
 def test_response_round_trip(name: str) -> None:
     op = MODEL.operation_model(name)
     if op.output_shape is None:
-        body = protocol.serialize(op, None, "req-1")
+        body = xml_writer.serialize(op, None, "req-1")
         assert parse_response(op, body) == {}
         return
     for variant in (0, 1):
         result = Examples(variant, output=True).structure(op.output_shape, ())
-        body = protocol.serialize(op, result, "req-1")
+        body = xml_writer.serialize(op, result, "req-1")
         root = ET.fromstring(body)
-        assert root.tag == f"{{{protocol.EC2_XMLNS}}}{name}Response"
-        assert root[0].tag == f"{{{protocol.EC2_XMLNS}}}requestId"
+        assert root.tag == f"{{{xml_writer.EC2_XMLNS}}}{name}Response"
+        assert root[0].tag == f"{{{xml_writer.EC2_XMLNS}}}requestId"
         assert root[0].text == "req-1"
         for child in root[1:]:
             tag = child.tag.rpartition("}")[2]
@@ -233,7 +233,7 @@ def test_response_round_trip_sts() -> None:
     result = {"UserId": "111122223333", "Account": "111122223333",
               "Arn": "arn:aws:iam::111122223333:root"}
     parsed = create_parser("query").parse(
-        {"body": protocol.serialize(sts, result, "req-9"), "headers": {}, "status_code": 200},
+        {"body": xml_writer.serialize(sts, result, "req-9"), "headers": {}, "status_code": 200},
         sts.output_shape)
     assert parsed.pop("ResponseMetadata")["RequestId"] == "req-9"
     assert parsed == result
@@ -351,7 +351,7 @@ def test_enum_values_fold_to_the_model_spelling() -> None:
 
 # -- targeted: responses ---------------------------------------------------------------------
 def tag_body(value: str) -> bytes:
-    return protocol.serialize(op_("DescribeTags"), {"Tags": [
+    return xml_writer.serialize(op_("DescribeTags"), {"Tags": [
         {"Key": "k", "Value": value, "ResourceId": "vpc-1", "ResourceType": "vpc"}]}, "r")
 
 
@@ -365,7 +365,7 @@ def test_escaping_and_unicode_in_tag_values() -> None:
 
 def test_booleans_are_lowercase_and_timestamps_milliseconds() -> None:
     when = dt.datetime(2024, 1, 2, 3, 4, 5, 678901, tzinfo=dt.timezone.utc)
-    body = protocol.serialize(op_("DescribeSnapshots"), {"Snapshots": [
+    body = xml_writer.serialize(op_("DescribeSnapshots"), {"Snapshots": [
         {"SnapshotId": "snap-1", "Encrypted": True, "StartTime": when},
         {"SnapshotId": "snap-2", "Encrypted": False,
          "StartTime": dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)}]}, "r").decode()
@@ -377,20 +377,37 @@ def test_booleans_are_lowercase_and_timestamps_milliseconds() -> None:
 
 def test_timestamp_from_other_zone_is_written_in_utc() -> None:
     plus2 = dt.timezone(dt.timedelta(hours=2))
-    assert protocol.timestamp(dt.datetime(2024, 1, 2, 5, 0, 0, tzinfo=plus2)) == \
+    assert xml_writer.timestamp(dt.datetime(2024, 1, 2, 5, 0, 0, tzinfo=plus2)) == \
         "2024-01-02T03:00:00.000Z"
 
 
 def test_empty_list_and_none_members() -> None:
-    body = protocol.serialize(op_("DescribeVpcs"), {"Vpcs": [], "NextToken": None}, "r")
+    body = xml_writer.serialize(op_("DescribeVpcs"), {"Vpcs": [], "NextToken": None}, "r")
     assert b"<vpcSet></vpcSet>" in body and b"nextToken" not in body
     assert parse_response(op_("DescribeVpcs"), body, "r") == {"Vpcs": []}
+
+
+def test_members_are_written_in_the_models_order_whatever_the_dicts() -> None:
+    vpc = {"State": "available", "VpcId": "vpc-1", "OwnerId": "111122223333",
+           "Tags": [{"Value": "v", "Key": "k"}]}
+    body = xml_writer.serialize(op_("DescribeVpcs"), {"Vpcs": [vpc]}, "r").decode()
+    model = [op_("DescribeVpcs").output_shape.members["Vpcs"].member.members[name]
+             .serialization["name"] for name in op_("DescribeVpcs").output_shape
+             .members["Vpcs"].member.members if name in vpc]
+    assert sorted(model, key=lambda tag: body.index(f"<{tag}>")) == model
+    assert body.index("<key>") < body.index("<value>")
+
+
+def test_a_member_the_model_lacks_is_our_bug() -> None:
+    with pytest.raises(TypeError, match="Vpc has no member 'Colour'"):
+        xml_writer.serialize(op_("DescribeVpcs"), {"Vpcs": [{"VpcId": "v", "Colour": "red"}]},
+                             "r")
 
 
 def test_operation_without_output_answers_return_true() -> None:
     op = next(MODEL.operation_model(n) for n in OPERATIONS
               if MODEL.operation_model(n).output_shape is None)
-    assert b"<return>true</return>" in protocol.serialize(op, None, "r")
+    assert b"<return>true</return>" in xml_writer.serialize(op, None, "r")
 
 
 # -- through the dispatcher and the app ------------------------------------------------------
@@ -433,7 +450,7 @@ def test_success_request_id_header_matches_body(app_client: Any) -> None:
     answer = post(app_client, {"Action": "DescribeVpcs", "Version": "2016-11-15"})
     assert answer.status_code == 200
     root = ET.fromstring(answer.data)
-    assert root.findtext(f"{{{protocol.EC2_XMLNS}}}requestId") == answer.headers["x-amzn-RequestId"]
+    assert root.findtext(f"{{{xml_writer.EC2_XMLNS}}}requestId") == answer.headers["x-amzn-RequestId"]
     assert answer.headers["Content-Type"].startswith("text/xml")
 
 
