@@ -167,6 +167,7 @@ class _Code:
         name = self.nested.get(shape.name)
         if name is None:
             name = self.nested[shape.name] = f"s{len(self.nested)}"
+
             def first(value: Any, out: list[str], shape: Shape = shape, name: str = name) -> None:
                 self.names[name] = writer = structure_writer(shape)
                 writer(value, out)
