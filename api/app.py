@@ -12,8 +12,7 @@ is ordinary Flask.
 from __future__ import annotations
 
 import os
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote_plus
 
@@ -25,19 +24,17 @@ import api.dispatch as dispatch
 import api.files as files
 import api.json_protocol as json_protocol
 import api.outposts as outposts
-import api.protocol as protocol
-import api.xml_writer as xml_writer
 import api.reach_http as reach_http
 import api.shares as shares
 import api.state_cli as state_cli
+import api.xml_writer as xml_writer
 from topology.core.world import World
 from viz import diff_page, web
 
 from .beside import Beside
+from .http_server import StartResponse, WsgiApp
 from .sigv4 import AuthError, Verifier
 
-StartResponse = Callable[..., Any]
-WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 RESET_PATHS = ("/moto-api/reset", "/_ec2sim/reset")
 # POSTs that are not EC2 Query requests: moto's reset, everything under /_ec2sim/ and the
 # web page's forms
@@ -174,7 +171,7 @@ def _refuse(start_response: StartResponse, status: int, code: str, message: str,
             json: bool = False) -> list[bytes]:
     """An error from the door itself (before any dispatch): EC2's envelope, or the JSON
     protocol's for a JSON request."""
-    request_id = str(uuid.uuid4())
+    request_id = dispatch.request_id()
     if json:
         body, kind = json_protocol.serialize_error(code, message), json_protocol.CONTENT_TYPE
     else:

@@ -31,8 +31,8 @@ from typing import Any
 
 import api.json_protocol as json_protocol
 import api.protocol as protocol
-import api.xml_writer as xml_writer
 import api.rest_json as rest_json
+import api.xml_writer as xml_writer
 from topology.core.errors import DryRunOperation, TopologyError
 from topology.core.world import DEFAULT_ACCOUNT, World
 
@@ -158,7 +158,7 @@ def reply(outcome: Outcome) -> Reply:
         except Exception:  # a result the model cannot carry: our bug
             outcome.internal_error()
     return Reply(outcome.status, xml_writer.serialize_error(outcome.code, outcome.message,
-                                                          outcome.request_id),
+                                                            outcome.request_id),
                  headers_of(outcome))
 
 

@@ -74,7 +74,8 @@ def _envelope(op: OperationModel) -> Callable[[Mapping[str, Any], str], str]:
     members = structure_writer(shape) if shape is not None else None
     decl = '<?xml version="1.0" encoding="UTF-8"?>\n'
     if op.metadata["protocol"] == "ec2":
-        head, tail = f'{decl}<{action}Response xmlns="{EC2_XMLNS}"><requestId>', f"</{action}Response>"
+        head = f'{decl}<{action}Response xmlns="{EC2_XMLNS}"><requestId>'
+        tail = f"</{action}Response>"
 
         def ec2(value: Mapping[str, Any], request_id: str) -> str:
             if members is None:
