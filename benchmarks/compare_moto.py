@@ -4,20 +4,28 @@ The workload (issue 17): one VPC (untimed), then 100 `create_subnet` in it, 200
 `describe_subnets` filtered by `vpc-id` and `cidr-block`, and 1,000 `describe_vpcs`. It runs
 
 * in-process: ec2sim's `mock_ec2` and moto's `mock_aws`;
-* the botocore floor: a `before-send` hook answering `describe_vpcs` with a canned response
-  (the very body ec2sim gives for that call), i.e. what boto3 costs with no simulator at all;
+* the botocore floor: a `before-send` hook answering each call with a canned response (the
+  very body ec2sim gives for that call), i.e. what boto3 costs with no simulator at all;
 * over HTTP: `ec2sim serve` and `moto_server`, each a subprocess on a free local port;
 * the server floor: the same HTTP server `ec2sim serve` runs (`api.cli.serve_wsgi`), with the
   same settings, serving a WSGI app that answers every call of the workload with a canned
   body (the very bodies ec2sim gives, captured once): what boto3 and that server cost with
   no simulator behind them.
 
-Modes take turns, round by round, on fresh state, so that a busy machine disturbs them
-alike; each phase keeps its best round. `--clock wall` (the default) times with the wall
-clock; `--clock cpu` counts CPU seconds instead (this process's, plus the server's for the
-HTTP modes), which other load on a shared machine hardly disturbs.
+Modes take turns, round by round, on fresh state, each next to those it is compared with;
+every other round runs them in the opposite order. A shared VM's speed drifts by tens of
+percent from one second to the next, so each ratio is taken within a round and the median
+of the rounds' ratios is judged against its target. The three servers run side by side:
+each makes its VPC, then takes its turn at each operation's block of calls (who goes first
+changes with each operation), so the blocks compared are less than a second apart. Calls
+are not interleaved one by one: switching clients at every call leaves the client's caches
+cold for the next, a cost a client of one server never pays, and it would shrink every
+ratio towards 1. `--clock wall` (the default) times with the wall clock; `--clock cpu` counts CPU seconds
+instead (this process's, plus the server's for the HTTP modes).
 
-It prints calls/s per operation and mode, then per operation the ratios and their targets:
+It prints calls/s per operation and mode (each operation's best round), then per operation
+the ratios (the median of the rounds', their range, and the ratio of the best rounds) and
+their targets:
 
 * ec2sim in-process / moto in-process, calls/s (target >= 15);
 * ec2sim in-process `describe_vpcs` time per call / the botocore floor's (target <= 1.3);
@@ -36,13 +44,14 @@ import os
 import pickle
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +71,10 @@ DESCRIBES = 1000       # describe_vpcs calls
 PHASES = ("create_subnet", "describe_subnets", "describe_vpcs")
 MODES = ("ec2sim-inproc", "moto-inproc", "botocore-floor", "ec2sim-server", "moto-server",
          "server-floor")
+# a round, in turn (reversed every other round): each mode beside those it is compared with
+# (see CHECKS); the servers run together, taking turns operation by operation (`workload`)
+ROUND = (("botocore-floor",), ("ec2sim-inproc",), ("moto-inproc",),
+         ("moto-server", "ec2sim-server", "server-floor"))
 Timings = dict[str, tuple[int, float]]   # phase -> (calls, seconds)
 Clock = Callable[[], float]
 
@@ -75,26 +88,47 @@ def make_client(endpoint_url: str | None = None) -> Any:
                         config=Config(retries={"max_attempts": 1}))
 
 
-def workload(ec2: Any, clock: Clock) -> Timings:
-    """The measured calls, timed per operation."""
-    out: Timings = {}
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    start = clock()
-    for i in range(SUBNETS):
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")
-    out["create_subnet"] = (SUBNETS, clock() - start)
+@dataclass
+class Lane:
+    """One mode's client, ready for one run of the workload on fresh state."""
+    mode: str
+    ec2: Any
+    clock: Clock
 
-    start = clock()
-    for i in range(SUBNET_QUERIES):
-        found = ec2.describe_subnets(Filters=subnet_filters(vpc, i % SUBNETS))
-        assert len(found["Subnets"]) == 1, found
-    out["describe_subnets"] = (SUBNET_QUERIES, clock() - start)
 
-    start = clock()
-    for _ in range(DESCRIBES):
-        ec2.describe_vpcs()
-    out["describe_vpcs"] = (DESCRIBES, clock() - start)
+def workload(lanes: list[Lane]) -> dict[str, Timings]:
+    """The measured calls, each operation's calls timed as one block per lane. Lanes take
+    turns operation by operation (who goes first changes with each), so that each block of
+    one lane runs within a second of the others' blocks of that operation."""
+    vpcs = {lane.mode: lane.ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+            for lane in lanes}
+    out: dict[str, Timings] = {lane.mode: {} for lane in lanes}
+    for turn, (phase, count, call) in enumerate(CALLS):
+        for lane in lanes[turn % len(lanes):] + lanes[:turn % len(lanes)]:
+            ec2, vpc = lane.ec2, vpcs[lane.mode]
+            start = lane.clock()
+            for i in range(count):
+                call(ec2, vpc, i)
+            out[lane.mode][phase] = (count, lane.clock() - start)
     return out
+
+
+def create_subnet(ec2: Any, vpc: str, i: int) -> None:
+    ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")
+
+
+def describe_subnets(ec2: Any, vpc: str, i: int) -> None:
+    found = ec2.describe_subnets(Filters=subnet_filters(vpc, i % SUBNETS))
+    assert len(found["Subnets"]) == 1, found
+
+
+def describe_vpcs(ec2: Any, _vpc: str, _i: int) -> None:
+    ec2.describe_vpcs()
+
+
+CALLS = (("create_subnet", SUBNETS, create_subnet),
+         ("describe_subnets", SUBNET_QUERIES, describe_subnets),
+         ("describe_vpcs", DESCRIBES, describe_vpcs))
 
 
 def subnet_filters(vpc: str, i: int) -> list[dict[str, Any]]:
@@ -120,23 +154,28 @@ def cpu_clock(pid: int | None = None) -> Clock:
     return lambda: time.process_time() + server_cpu()
 
 
-# -- modes: each gives a function running the workload once on fresh state -------------------
-def ec2sim_inproc(setup: Setup) -> Callable[[], Timings]:
+# -- modes: each gives a fresh lane per round, valid inside its context ------------------------
+Runner = Callable[[], AbstractContextManager[Lane]]
+
+
+def ec2sim_inproc(setup: Setup) -> Runner:
     from api import mock_ec2
 
-    def run() -> Timings:
+    @contextmanager
+    def lane() -> Iterator[Lane]:
         with mock_ec2():
-            return workload(make_client(), setup.clock())
-    return run
+            yield Lane("ec2sim-inproc", make_client(), setup.clock())
+    return lane
 
 
-def moto_inproc(setup: Setup) -> Callable[[], Timings]:
+def moto_inproc(setup: Setup) -> Runner:
     from moto import mock_aws
 
-    def run() -> Timings:
+    @contextmanager
+    def lane() -> Iterator[Lane]:
         with mock_aws():
-            return workload(make_client(), setup.clock())
-    return run
+            yield Lane("moto-inproc", make_client(), setup.clock())
+    return lane
 
 
 class _Canned:
@@ -181,24 +220,23 @@ def canned_answers() -> Answers:
     return answers
 
 
-def botocore_floor(setup: Setup) -> Callable[[], Timings]:
-    """describe_vpcs through boto3 with the network replaced by a canned answer."""
-    body, headers = canned_answers()["DescribeVpcs"]
+def botocore_floor(setup: Setup) -> Runner:
+    """The workload through boto3 with the network replaced by canned answers."""
+    answers = {action: (headers, _Canned(body))
+               for action, (body, headers) in canned_answers().items()}
     ec2 = make_client()   # made outside any mock: nothing but the canned hook answers it
 
     def answer(request: Any, **_: Any) -> AWSResponse:
-        return AWSResponse(request.url, 200, headers, _Canned(body))
+        headers, body = answers[_action(request.body)]
+        return AWSResponse(request.url, 200, headers, body)
 
-    ec2.meta.events.register_first("before-send.ec2.DescribeVpcs", answer)
+    ec2.meta.events.register_first("before-send.ec2", answer)
     assert len(ec2.describe_vpcs()["Vpcs"]) == 2
 
-    def run() -> Timings:
-        tick = setup.clock()
-        start = tick()
-        for _ in range(DESCRIBES):
-            ec2.describe_vpcs()
-        return {"describe_vpcs": (DESCRIBES, tick() - start)}
-    return run
+    @contextmanager
+    def lane() -> Iterator[Lane]:
+        yield Lane("botocore-floor", ec2, setup.clock())
+    return lane
 
 
 def _free_port(ports: range | None) -> int:
@@ -259,35 +297,36 @@ class Setup:
                 str(self.profile / f"{mode}.pstats")]
 
 
-def over_http(command: list[str], port: int, setup: Setup) -> Callable[[], Timings]:
+def over_http(mode: str, command: list[str], port: int, setup: Setup) -> Runner:
     url, pid = setup.stack.enter_context(server(command, port))
     ec2 = make_client(url)
     ec2.describe_vpcs()  # warm: the server builds its defaults on first use
 
-    def run() -> Timings:
+    @contextmanager
+    def lane() -> Iterator[Lane]:
         request = urllib.request.Request(url + "/moto-api/reset", method="POST", data=b"")
         with urllib.request.urlopen(request, timeout=30) as answer:
             answer.read()
-        return workload(ec2, setup.clock(pid))
-    return run
+        yield Lane(mode, ec2, setup.clock(pid))
+    return lane
 
 
-def ec2sim_server(setup: Setup) -> Callable[[], Timings]:
+def ec2sim_server(setup: Setup) -> Runner:
     port = setup.port()
     serve = ["serve", "--port", str(port)]
     command = ([*setup.profiled("ec2sim-server"), *serve] if setup.profile
                else [sys.executable, "-m", "api.cli", *serve])
-    return over_http(command, port, setup)
+    return over_http("ec2sim-server", command, port, setup)
 
 
-def moto_server(setup: Setup) -> Callable[[], Timings]:
+def moto_server(setup: Setup) -> Runner:
     port = setup.port()
     command = shutil.which("moto_server")
     argv = [command] if command else [sys.executable, "-m", "moto.server"]
-    return over_http([*argv, "-p", str(port)], port, setup)
+    return over_http("moto-server", [*argv, "-p", str(port)], port, setup)
 
 
-def server_floor(setup: Setup) -> Callable[[], Timings]:
+def server_floor(setup: Setup) -> Runner:
     """The canned answers served by `ec2sim serve`'s HTTP server (`serve_floor`)."""
     folder = Path(setup.stack.enter_context(tempfile.TemporaryDirectory()))
     (folder / "answers.pickle").write_bytes(pickle.dumps(canned_answers()))
@@ -295,7 +334,13 @@ def server_floor(setup: Setup) -> Callable[[], Timings]:
     floor = ["--serve-floor", str(port), str(folder / "answers.pickle")]
     command = ([*setup.profiled("server-floor"), *floor] if setup.profile
                else [sys.executable, str(Path(__file__).resolve()), *floor])
-    return over_http(command, port, setup)
+    return over_http("server-floor", command, port, setup)
+
+
+def _action(body: bytes | str) -> str:
+    """The Action of a Query body: botocore writes it first (`Action=DescribeVpcs&...`)."""
+    text = body.decode() if isinstance(body, bytes) else body
+    return text.partition("&")[0].partition("=")[2]
 
 
 def floor_app(answers: Answers) -> Callable[..., list[bytes]]:
@@ -353,7 +398,7 @@ def profiled_main(out: str, argv: list[str]) -> int:
     return ec2sim(argv)
 
 
-SETUP: dict[str, Callable[[Setup], Callable[[], Timings]]] = {
+SETUP: dict[str, Callable[[Setup], Runner]] = {
     "ec2sim-inproc": ec2sim_inproc, "moto-inproc": moto_inproc,
     "botocore-floor": botocore_floor, "ec2sim-server": ec2sim_server,
     "moto-server": moto_server, "server-floor": server_floor}
@@ -379,32 +424,55 @@ CHECKS = (("ec2sim-inproc", "moto-inproc", "rate", 15.0, PHASES),
           ("ec2sim-inproc", "botocore-floor", "time", 1.3, ("describe_vpcs",)),
           ("ec2sim-server", "moto-server", "rate", 5.0, PHASES),
           ("ec2sim-server", "server-floor", "time", 1.3, PHASES))
+# shown without a target: the floor's own ratio to moto_server, the most any server behind
+# that HTTP stack could show against moto_server on this machine
+CEILINGS = (("server-floor", "moto-server", "rate", PHASES),)
 
 
-def report(results: dict[str, Timings], clock: str) -> list[str]:
+def ratio(kind: str, ours: float, theirs: float) -> float:
+    """ec2sim's calls/s over theirs ("rate"), or its time per call over theirs ("time")."""
+    return theirs / ours if kind == "rate" else ours / theirs
+
+
+def report(runs: dict[str, list[Timings]], clock: str) -> list[str]:
+    """The table of the best rounds, then each check: judged on the median of the ratios
+    taken within each round, shown with their range and the best rounds' ratio."""
+    results = {mode: best(rounds) for mode, rounds in runs.items()}
     lines = [f"calls/s by the {clock} clock (best of the rounds for each operation)",
              f"{'mode':16s}" + "".join(f"{p:>18s}" for p in PHASES) + f"{'all':>10s}"]
     for mode, timings in results.items():
         cells = "".join(f"{timings[p][0] / timings[p][1]:18.0f}" if p in timings else f"{'-':>18s}"
                         for p in PHASES)
         lines.append(f"{mode:16s}{cells}{rate(timings):10.0f}")
-    lines.append("")
+    lines += ["", "ratios: the median of the rounds' (each taken within one round), their range, "
+                  "and the best rounds' (time per call)"]
     for mine, other, kind, target, phases in CHECKS:
-        if mine not in results or other not in results:
-            continue
-        for phase in phases:
-            if phase not in results[mine] or phase not in results[other]:
-                continue
-            ours, theirs = per_call_us(results[mine], phase), per_call_us(results[other], phase)
-            if kind == "rate":
-                ratio, met = theirs / ours, theirs / ours >= target
-                label, sign = f"{mine} / {other} calls/s", ">="
-            else:
-                ratio, met = ours / theirs, ours / theirs <= target
-                label, sign = f"{mine} / {other} time per call", "<="
-            lines.append(f"{phase:17s} {label} ({ours:.0f} vs {theirs:.0f} us): {ratio:.2f}  "
-                         f"target {sign} {target:g}  {'met' if met else 'MISSED'}")
+        for phase, middle, text in compared(runs, results, mine, other, kind, phases):
+            met = middle >= target if kind == "rate" else middle <= target
+            lines.append(f"{text}  target {'>=' if kind == 'rate' else '<='} {target:g}  "
+                         f"{'met' if met else 'MISSED'}")
+    for mine, other, kind, phases in CEILINGS:
+        lines += [f"{text}  (no server behind that HTTP stack could show more against {other})"
+                  for _, _, text in compared(runs, results, mine, other, kind, phases)]
     return lines
+
+
+def compared(runs: dict[str, list[Timings]], results: dict[str, Timings], mine: str, other: str,
+             kind: str, phases: tuple[str, ...]) -> Iterator[tuple[str, float, str]]:
+    """Per phase both modes ran: the median of the rounds' ratios, and the line showing it."""
+    if mine not in results or other not in results:
+        return
+    for phase in phases:
+        if phase not in results[mine] or phase not in results[other]:
+            continue
+        rounds = sorted(ratio(kind, per_call_us(a, phase), per_call_us(b, phase))
+                        for a, b in zip(runs[mine], runs[other]))
+        middle = statistics.median(rounds)
+        label = f"{mine} / {other} {'calls/s' if kind == 'rate' else 'time per call'}"
+        ours, theirs = per_call_us(results[mine], phase), per_call_us(results[other], phase)
+        yield phase, middle, (f"{phase:17s} {label}: {middle:.2f} ({rounds[0]:.2f}-"
+                              f"{rounds[-1]:.2f}; best {ours:.0f} vs {theirs:.0f} us: "
+                              f"{ratio(kind, ours, theirs):.2f})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,7 +482,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--serve-floor"]:
         return serve_floor(int(argv[1]), argv[2])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="rounds (each phase keeps its best)")
+    parser.add_argument("--repeat", type=int, default=7,
+                        help="rounds (the median of their ratios is judged)")
     parser.add_argument("--only", nargs="*", choices=MODES, default=list(MODES))
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall")
     parser.add_argument("--ports", metavar="LOW-HIGH", help="take the servers' ports here")
@@ -427,17 +496,23 @@ def main(argv: list[str] | None = None) -> int:
         ports = range(int(low), int(high or low) + 1)
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
-    modes = [mode for mode in MODES if mode in args.only]
-    runs: dict[str, list[Timings]] = {mode: [] for mode in modes}
+    runs: dict[str, list[Timings]] = {mode: [] for mode in MODES if mode in args.only}
+    groups = [group for group in ([m for m in g if m in runs] for g in ROUND) if group]
     with ExitStack() as stack:
         setup = Setup(stack, wall_clock if args.clock == "wall" else cpu_clock, ports,
                       args.profile)
-        runners = {mode: SETUP[mode](setup) for mode in modes}
+        runners = {mode: SETUP[mode](setup) for group in groups for mode in group}
         for round_ in range(args.repeat):
-            for mode in modes:
-                print(f"round {round_ + 1}/{args.repeat}: {mode}", file=sys.stderr, flush=True)
-                runs[mode].append(runners[mode]())
-    print("\n".join(report({mode: best(r) for mode, r in runs.items()}, args.clock)))
+            for group in groups if round_ % 2 == 0 else groups[::-1]:
+                print(f"round {round_ + 1}/{args.repeat}: {' + '.join(group)}", file=sys.stderr,
+                      flush=True)
+                if round_ % 2:
+                    group = group[::-1]
+                with ExitStack() as lanes:
+                    timings = workload([lanes.enter_context(runners[m]()) for m in group])
+                for mode in group:
+                    runs[mode].append(timings[mode])
+    print("\n".join(report(runs, args.clock)))
     return 0
 
 
