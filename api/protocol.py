@@ -19,7 +19,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import botocore.loaders
@@ -340,42 +340,44 @@ def parsed_error(code: str, message: str) -> dict[str, Any]:
 
 @lru_cache(maxsize=None)
 def _structure_reader(shape: Shape) -> Reader:
-    # member -> (position, reader or None for a string, flattened)
-    table: dict[str, tuple[int, Reader | None, bool]] | None = None
-    names = tuple(shape.members)     # the model's order, the order botocore's parser gives
-
-    def read(value: Mapping[str, Any]) -> dict[str, Any]:
-        nonlocal table
-        members = table
-        if members is None:  # built on first use: shapes may refer to themselves
-            members = {name: (position, None if member.type_name == "string" else
-                              _reader(member), bool(member.serialization.get("flattened")))
-                       for position, (name, member) in enumerate(shape.members.items())}
-            table = members
-        out: dict[str, Any] = {}
-        last, ordered = -1, True
-        for name, item in value.items():
-            if item is None:
-                continue
-            found = members.get(name)
-            if found is None:
-                raise TypeError(f"{shape.name} has no member {name!r}")  # our bug, as in writing
-            position, reader, flattened = found
-            if reader is None:     # a string: most are printable text, read as they are
-                out[name] = (item if type(item) is str and item.isprintable()
-                             else _native_string(item))
-            elif flattened and not item:   # an empty flattened list writes no element at all
-                continue
-            else:
-                out[name] = reader(item)
-            if position < last:
-                ordered = False
-            last = position
-        if ordered:
-            return out
-        return {name: out[name] for name in names if name in out}
-
+    """Reads a structure into the dict botocore's parser would give: its members in the
+    model's order, None values skipped, an empty flattened list left out (it writes no
+    element). Compiled once into straight-line Python, one `value.get` per member, as
+    `xml_writer` writes; a member the model lacks is our bug (TypeError, as in writing)."""
+    names: dict[str, Any] = {"known": frozenset(shape.members), "native": _native_string,
+                             "unknown": partial(_unknown_member, shape)}
+    lines = ["def read(value):",
+             "    if not value.keys() <= known:",
+             "        unknown(value)",
+             "    get, out = value.get, {}"]
+    for position, (name, member) in enumerate(shape.members.items()):
+        lines.append(f"    v = get({name!r})")
+        if member.type_name == "string":   # most members: printable text is read as it is
+            lines += ["    if v is not None:",
+                      f"        out[{name!r}] = v if type(v) is str and v.isprintable() "
+                      "else native(v)"]
+            continue
+        flattened = member.type_name == "list" and member.serialization.get("flattened")
+        names[f"r{position}"] = _read_later(names, f"r{position}", member)
+        lines += [f"    if {'v' if flattened else 'v is not None'}:",
+                  f"        out[{name!r}] = r{position}(v)"]
+    lines.append("    return out")
+    exec(compile("\n".join(lines), f"<reader of {shape.name}>", "exec"), names)
+    read: Reader = names["read"]
     return read
+
+
+def _read_later(names: dict[str, Any], key: str, shape: Shape) -> Reader:
+    """A member's reader, made on its first call (shapes may hold themselves, and most
+    members are never set), which then takes its own place in `names`."""
+    def first(value: Any) -> Any:
+        names[key] = reader = _reader(shape)
+        return reader(value)
+    return first
+
+
+def _unknown_member(shape: Shape, value: Mapping[str, Any]) -> None:
+    raise TypeError(f"{shape.name} has no member {sorted(set(value) - set(shape.members))[0]!r}")
 
 
 @lru_cache(maxsize=None)

@@ -404,6 +404,22 @@ def test_a_member_the_model_lacks_is_our_bug() -> None:
                              "r")
 
 
+def test_in_process_answers_come_in_the_models_order_as_botocore_parses_them() -> None:
+    op = op_("DescribeVpcs")
+    vpc = {"State": "available", "VpcId": "vpc-1", "OwnerId": "111122223333",
+           "Tags": [{"Value": "v", "Key": "k"}], "IsDefault": False}
+    mine = protocol.parsed(op, {"Vpcs": [vpc]})
+    theirs = parse_response(op, xml_writer.serialize(op, {"Vpcs": [vpc]}, "r"), "r")
+    assert mine == theirs
+    assert list(mine["Vpcs"][0]) == list(theirs["Vpcs"][0]) != list(vpc)
+    assert list(mine["Vpcs"][0]["Tags"][0]) == ["Key", "Value"]
+
+
+def test_a_member_the_model_lacks_is_our_bug_in_process_too() -> None:
+    with pytest.raises(TypeError, match="Vpc has no member 'Colour'"):
+        protocol.parsed(op_("DescribeVpcs"), {"Vpcs": [{"VpcId": "v", "Colour": "red"}]})
+
+
 def test_operation_without_output_answers_return_true() -> None:
     op = next(MODEL.operation_model(n) for n in OPERATIONS
               if MODEL.operation_model(n).output_shape is None)

@@ -439,37 +439,28 @@ def _check_attribute(world: World, subnet_id: str, node: dict[str, Any], member:
 
 # -- views and filters ----------------------------------------------------------------------
 def view(world: World, subnet_id: str) -> dict[str, Any]:
-    """The subnet as boto3's `Subnet`, its members in the model's order (the order botocore's
-    parser gives them: an in-process answer then needs no reordering)."""
+    """The subnet as boto3's `Subnet`."""
     node = world.graph.nodes[subnet_id]
-    out: dict[str, Any] = {k: node[k] for k in _FIRST if k in node}
+    out: dict[str, Any] = {k: node[k] for k in _FIELDS if k in node}
+    out["SubnetId"] = subnet_id
     out["OwnerId"] = node["account"]
-    if "AssignIpv6AddressOnCreation" in node:
-        out["AssignIpv6AddressOnCreation"] = node["AssignIpv6AddressOnCreation"]
+    out["SubnetArn"] = arn(node, subnet_id)
+    out["VpcId"] = vpc_of(world, subnet_id)
+    out["AvailableIpAddressCount"] = available_count(world, subnet_id)
     out["Ipv6CidrBlockAssociationSet"] = [
         ipv6_view(a, world.graph.nodes[a])
         for a, _, _ in world.out(subnet_id, schema.CONTAINS, "subnet-cidr-assoc")]
+    out["BlockPublicAccessStates"] = block_public_access.states(world, subnet_id)
     if node["tags"]:
         out["Tags"] = tagging.listed(node["tags"])
-    out["SubnetArn"] = arn(node, subnet_id)
-    out.update({k: node[k] for k in _MIDDLE if k in node})
-    out["BlockPublicAccessStates"] = block_public_access.states(world, subnet_id)
-    out["SubnetId"] = subnet_id
-    if "State" in node:
-        out["State"] = node["State"]
-    out["VpcId"] = vpc_of(world, subnet_id)
-    if "CidrBlock" in node:
-        out["CidrBlock"] = node["CidrBlock"]
-    out["AvailableIpAddressCount"] = available_count(world, subnet_id)
-    out.update({k: node[k] for k in _LAST if k in node})
     return out
 
 
-# the node's own fields in the view, by where the model puts them among the computed ones
-_FIRST = ("AvailabilityZoneId", "EnableLniAtDeviceIndex", "MapCustomerOwnedIpOnLaunch",
-          "CustomerOwnedIpv4Pool")
-_MIDDLE = ("OutpostArn", "EnableDns64", "Ipv6Native", "PrivateDnsNameOptionsOnLaunch")
-_LAST = ("AvailabilityZone", "DefaultForAz", "MapPublicIpOnLaunch")
+# the node's own fields in the view (the rest are computed)
+_FIELDS = ("CidrBlock", "AvailabilityZone", "AvailabilityZoneId", "State", "DefaultForAz",
+           "MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation", "MapCustomerOwnedIpOnLaunch",
+           "CustomerOwnedIpv4Pool", "EnableLniAtDeviceIndex", "OutpostArn", "EnableDns64",
+           "Ipv6Native", "PrivateDnsNameOptionsOnLaunch")
 
 
 def arn(node: dict[str, Any], subnet_id: str) -> str:
