@@ -20,8 +20,8 @@ each makes its VPC, then takes its turn at each operation's block of calls (who 
 changes with each operation), so the blocks compared are less than a second apart. Calls
 are not interleaved one by one: switching clients at every call leaves the client's caches
 cold for the next, a cost a client of one server never pays, and it would shrink every
-ratio towards 1. `--clock wall` (the default) times with the wall clock; `--clock cpu` counts CPU seconds
-instead (this process's, plus the server's for the HTTP modes).
+ratio towards 1. `--clock wall` (the default) times with the wall clock; `--clock cpu`
+counts CPU seconds instead (this process's, plus the server's for the HTTP modes).
 
 It prints calls/s per operation and mode (each operation's best round), then per operation
 the ratios (the median of the rounds', their range, and the ratio of the best rounds) and
