@@ -25,7 +25,6 @@ Dask is imported when a cluster is used, never at import time.
 """
 from __future__ import annotations
 
-import gc
 import os
 import pickle
 import time
@@ -34,6 +33,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
 
+from topology.core import collector
 from topology.core.world import World
 
 from . import assertions
@@ -86,7 +86,7 @@ def matrix(world: World, kind: str = "subnet", *, dask: Any = "auto", protocol: 
             clock("evaluate")
         finally:
             _forget(client, shipped, token)
-    with _no_gc():
+    with collector.paused():
         answer = rows.assemble([row for _, part, _ in answers for row in part])
     answer.walks = sum(walks for _, _, walks in answers)
     clock("assemble")
@@ -98,19 +98,6 @@ def _here(dask: Any, work: int, threshold: int) -> bool:
     core, where a local cluster cannot help)."""
     return dask == "none" or (dask == "auto" and (work < threshold
                                                   or (os.cpu_count() or 1) < 2))
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """No cyclic collection while millions of acyclic containers are made (an unpickled
-    world, an expanded matrix): each full collection would walk them all again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class _Clock:
@@ -248,7 +235,7 @@ def _world(token: str, packed: bytes) -> World:
     if found is None:
         _WORLDS.clear()            # a worker keeps the latest world only
         _ROWS.clear()
-        with _no_gc():
+        with collector.paused():
             found = _WORLDS[token] = World.reading_copy(pickle.loads(packed))
     return found
 

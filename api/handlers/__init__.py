@@ -10,9 +10,10 @@ after these modules load, for every operation none of them answers.
 """
 from __future__ import annotations
 
-import gc
 import importlib
 import pkgutil
+
+from topology.core import collector
 
 from ..binding import bind_all
 
@@ -23,13 +24,8 @@ def load_all() -> None:
     # Loading makes a few hundred thousand objects beside botocore's parsed models (millions
     # more): with the cyclic collector on, its full passes over those models ran again and
     # again meanwhile (a third of the load's time). Nothing made here is garbage.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         for info in pkgutil.iter_modules(__path__):
             if not info.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{info.name}")
         bind_all()
-    finally:
-        if enabled:
-            gc.enable()

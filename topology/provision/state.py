@@ -22,7 +22,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from ..core import schema
+from ..core import collector, schema
 from ..core.world import Partition, World
 
 FORMAT = "ec2sim-snapshot"
@@ -36,7 +36,22 @@ class StateError(ValueError):
 
 
 # -- values ------------------------------------------------------------------------------
+# what JSON holds as it is: most values of a world are these, passed over without a call
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
 def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind is dict:
+        if all(type(k) is str and k[:1] != "$" for k in value):
+            return {k: v if type(v) in _PLAIN else _encode(v) for k, v in value.items()}
+    elif kind is list:
+        return [v if type(v) in _PLAIN else _encode(v) for v in value]
+    return _encode_other(value)
+
+
+def _encode_other(value: Any) -> Any:
+    """`_encode` of what is not a plain dict or list (nor, mostly, a plain scalar)."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, list):
@@ -72,15 +87,16 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
 
 
 def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, dict):
+    kind = type(value)
+    if kind is list:
+        return [v if type(v) in _PLAIN else _decode(v) for v in value]
+    if kind is dict:
         if len(value) == 1:
             (tag, inner), = value.items()
             decoder = _DECODERS.get(tag)
             if decoder is not None:
                 return decoder(inner)
-        return {k: _decode(v) for k, v in value.items()}
+        return {k: v if type(v) in _PLAIN else _decode(v) for k, v in value.items()}
     return value
 
 
@@ -105,7 +121,7 @@ def dump(world: World) -> dict[str, Any]:
     >>> data["format"], data["version"], len(data["nodes"]) == len(world.graph)
     ('ec2sim-snapshot', 1, True)
     """
-    with world.lock:
+    with world.lock, collector.paused():      # a world's worth of containers, no garbage
         nodes = sorted(world.graph.nodes(data=True), key=lambda item: item[1]["seq"])
         return {
             "format": FORMAT,
@@ -199,7 +215,7 @@ def _fields(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fill(world: World, data: dict[str, Any]) -> None:
-    with world.lock:
+    with world.lock, collector.paused():
         world.rng.setstate(_decode(data["rng"]))
         parts = [_load_partition(world, saved) for saved in data["partitions"]]
         world.restore((node["id"], _fields(_decode(node["data"]))) for node in data["nodes"])
@@ -235,7 +251,8 @@ def _as_saved(world: World, part: Partition) -> None:
 # -- files -------------------------------------------------------------------------------
 def save(world: World, path: str | os.PathLike[str]) -> None:
     """Write `dump(world)` to `path` as JSON (keys sorted: the same state, the same bytes)."""
-    text = json.dumps(dump(world), sort_keys=True, separators=(",", ":"))
+    with collector.paused():
+        text = json.dumps(dump(world), sort_keys=True, separators=(",", ":"))
     with open(path, "w", encoding="utf-8") as out:
         out.write(text)
 
@@ -247,7 +264,7 @@ def read(path: str | os.PathLike[str]) -> World:
 
 def read_data(path: str | os.PathLike[str]) -> dict[str, Any]:
     """The checked snapshot dict in the file `path` (`StateError` if it is not one)."""
-    with open(path, encoding="utf-8") as src:
+    with open(path, encoding="utf-8") as src, collector.paused():
         try:
             data = json.load(src)
         except json.JSONDecodeError as err:

@@ -28,6 +28,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+from ..core import collector
 from ..core.world import Partition, World
 from . import state
 
@@ -250,14 +251,16 @@ def open_world(path: str | os.PathLike[str], seed: int | None = None,
     """The world saved in the database at `path` (a new one, seeded with `seed`, if the
     database is new or empty), saving every change from now on."""
     store = Store(path, synchronous)
-    data = store.snapshot()
+    with collector.paused():       # a world's worth of rows made into containers
+        data = store.snapshot()
     if data is None:
         world = World(seed)
         store.clear(seed)
     else:
         world = state.load(data)
         world.continue_seq(data["seq"] - 1)
-        world.resume_edge_order(store.edge_order())
+        with collector.paused():
+            world.resume_edge_order(store.edge_order())
     world.changes.clear()        # what loading touched is what the database holds
     world.persister = store
     return world
