@@ -15,6 +15,7 @@ from typing import Any
 
 from botocore.model import OperationModel, ServiceModel, Shape
 
+import api.compiled as compiled
 from topology.core.errors import TopologyError
 
 CONTENT_TYPE = "application/x-amz-json-1.1"
@@ -130,9 +131,8 @@ def serialize(op: OperationModel, result: dict[str, Any] | None) -> bytes:
 def _plain(shape: Shape, value: Any) -> Any:
     kind = shape.type_name
     if kind == "structure":
-        unknown = set(value) - set(shape.members)
-        if unknown:
-            raise TypeError(f"{shape.name} has no member {sorted(unknown)[0]!r}")  # our bug
+        if not value.keys() <= shape.members.keys():
+            compiled.unknown_member(shape, value)
         return {name: _plain(shape.members[name], item) for name, item in value.items()
                 if item is not None}
     if kind == "list":

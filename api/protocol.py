@@ -28,6 +28,7 @@ from botocore.model import OperationModel, ServiceModel, Shape
 from botocore.utils import parse_timestamp
 from dateutil.tz import tzlocal, tzutc
 
+import api.compiled as compiled
 from topology.core.errors import (InvalidParameterCombination, InvalidParameterValue,
                                   MissingParameter, TopologyError)
 
@@ -345,7 +346,7 @@ def _structure_reader(shape: Shape) -> Reader:
     element). Compiled once into straight-line Python, one `value.get` per member, as
     `xml_writer` writes; a member the model lacks is our bug (TypeError, as in writing)."""
     names: dict[str, Any] = {"known": frozenset(shape.members), "native": _native_string,
-                             "unknown": partial(_unknown_member, shape)}
+                             "unknown": partial(compiled.unknown_member, shape)}
     lines = ["def read(value):",
              "    if not value.keys() <= known:",
              "        unknown(value)",
@@ -358,26 +359,13 @@ def _structure_reader(shape: Shape) -> Reader:
                       "else native(v)"]
             continue
         flattened = member.type_name == "list" and member.serialization.get("flattened")
-        names[f"r{position}"] = _read_later(names, f"r{position}", member)
+        names[f"r{position}"] = compiled.bound_later(names, f"r{position}",
+                                                     partial(_reader, member))
         lines += [f"    if {'v' if flattened else 'v is not None'}:",
                   f"        out[{name!r}] = r{position}(v)"]
     lines.append("    return out")
-    exec(compile("\n".join(lines), f"<reader of {shape.name}>", "exec"), names)
-    read: Reader = names["read"]
+    read: Reader = compiled.function("read", lines, names, f"reader of {shape.name}")
     return read
-
-
-def _read_later(names: dict[str, Any], key: str, shape: Shape) -> Reader:
-    """A member's reader, made on its first call (shapes may hold themselves, and most
-    members are never set), which then takes its own place in `names`."""
-    def first(value: Any) -> Any:
-        names[key] = reader = _reader(shape)
-        return reader(value)
-    return first
-
-
-def _unknown_member(shape: Shape, value: Mapping[str, Any]) -> None:
-    raise TypeError(f"{shape.name} has no member {sorted(set(value) - set(shape.members))[0]!r}")
 
 
 @lru_cache(maxsize=None)

@@ -17,10 +17,12 @@ import base64
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from botocore.model import OperationModel, Shape
+
+import api.compiled as compiled
 
 EC2_XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/"
 Writer = Callable[[Any, list[str]], None]   # writes a value's XML onto a list of strings
@@ -124,13 +126,9 @@ class _Code:
     def __init__(self, shape: Shape) -> None:
         self.shape = shape
         self.names: dict[str, Any] = {
-            "known": frozenset(shape.members), "unknown": self._unknown,
+            "known": frozenset(shape.members), "unknown": partial(compiled.unknown_member, shape),
             "search": _UNSAFE.search, "text": text, "timestamp": timestamp, "blob": _blob}
         self.nested: dict[str, str] = {}     # nested structure's name -> its writer's name
-
-    def _unknown(self, value: Mapping[str, Any]) -> None:
-        extra = sorted(set(value) - set(self.shape.members))
-        raise TypeError(f"{self.shape.name} has no member {extra[0]!r}")
 
     def element(self, shape: Shape, tag: str, var: str, indent: str) -> list[str]:
         """Lines appending `<tag>{var}</tag>` for a value of `shape`."""
@@ -163,20 +161,16 @@ class _Code:
         return lines
 
     def _nested(self, shape: Shape) -> str:
-        """The name under which the writer of a nested structure is called. It is looked up
-        on its first call: shapes may hold themselves, and most members are never set."""
+        """The name under which the writer of a nested structure is called (bound on its
+        first call, `compiled.bound_later`)."""
         name = self.nested.get(shape.name)
         if name is None:
             name = self.nested[shape.name] = f"s{len(self.nested)}"
-
-            def first(value: Any, out: list[str], shape: Shape = shape, name: str = name) -> None:
-                self.names[name] = writer = structure_writer(shape)
-                writer(value, out)
-            self.names[name] = first
+            self.names[name] = compiled.bound_later(self.names, name,
+                                                    partial(structure_writer, shape))
         return name
 
     def compiled(self, lines: list[str]) -> Writer:
-        source = "\n".join(lines)
-        exec(compile(source, f"<writer of {self.shape.name}>", "exec"), self.names)
-        writer: Writer = self.names["write"]
+        writer: Writer = compiled.function("write", lines, self.names,
+                                           f"writer of {self.shape.name}")
         return writer
