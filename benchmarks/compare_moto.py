@@ -339,21 +339,19 @@ def server_floor(setup: Setup) -> Runner:
 
 def _action(body: bytes | str) -> str:
     """The Action of a Query body: botocore writes it first (`Action=DescribeVpcs&...`)."""
-    text = body.decode() if isinstance(body, bytes) else body
-    return text.partition("&")[0].partition("=")[2]
+    raw = body if isinstance(body, bytes) else body.encode()
+    return raw.partition(b"&")[0].partition(b"=")[2].decode()
 
 
 def floor_app(answers: Answers) -> Callable[..., list[bytes]]:
     """A WSGI app answering each Action with its canned answer, anything else (the reset)
     with a small JSON body: no simulator, only what any app must do (read the body)."""
     other = (b'{"status": "ok"}', {"Content-Type": "application/json"})
-    answers = {action.encode(): answer for action, answer in answers.items()}
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         length = environ.get("CONTENT_LENGTH")
         body = environ["wsgi.input"].read(int(length)) if length else b""
-        # botocore writes the Action first: `Action=DescribeVpcs&Version=...`
-        body, headers = answers.get(body.partition(b"&")[0].partition(b"=")[2], other)
+        body, headers = answers.get(_action(body), other)
         start_response("200 OK", [*headers.items(), ("Content-Length", str(len(body)))])
         return [body]
     return app
