@@ -41,24 +41,13 @@ _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
 def _encode(value: Any) -> Any:
-    kind = type(value)
-    if kind is dict:
-        if all(type(k) is str and k[:1] != "$" for k in value):
-            return {k: v if type(v) in _PLAIN else _encode(v) for k, v in value.items()}
-    elif kind is list:
-        return [v if type(v) in _PLAIN else _encode(v) for v in value]
-    return _encode_other(value)
-
-
-def _encode_other(value: Any) -> Any:
-    """`_encode` of what is not a plain dict or list (nor, mostly, a plain scalar)."""
-    if value is None or isinstance(value, (bool, int, float, str)):
+    if type(value) in _PLAIN:
         return value
     if isinstance(value, list):
-        return [_encode(v) for v in value]
+        return [v if type(v) in _PLAIN else _encode(v) for v in value]
     if isinstance(value, dict):
-        if all(isinstance(k, str) and not k.startswith("$") for k in value):
-            return {k: _encode(v) for k, v in value.items()}
+        if all(isinstance(k, str) and k[:1] != "$" for k in value):
+            return {k: v if type(v) in _PLAIN else _encode(v) for k, v in value.items()}
         return {"$map": [[_encode(k), _encode(v)] for k, v in value.items()]}
     if isinstance(value, tuple):
         return {"$tuple": [_encode(v) for v in value]}
@@ -69,6 +58,8 @@ def _encode_other(value: Any) -> Any:
         return {tag: value.isoformat()}
     if isinstance(value, bytes):
         return {"$bytes": base64.b64encode(value).decode("ascii")}
+    if isinstance(value, (bool, int, float, str)):    # a subclass (an enum's value, say)
+        return value
     raise TypeError(f"cannot save a {type(value).__name__} in a state snapshot: {value!r}")
 
 
