@@ -253,13 +253,12 @@ def open_world(path: str | os.PathLike[str], seed: int | None = None,
     store = Store(path, synchronous)
     with collector.paused():       # a world's worth of rows made into containers
         data = store.snapshot()
-    if data is None:
-        world = World(seed)
-        store.clear(seed)
-    else:
-        world = state.load(data)
-        world.continue_seq(data["seq"] - 1)
-        with collector.paused():
+        if data is None:
+            world = World(seed)
+            store.clear(seed)
+        else:
+            world = state.load(data)
+            world.continue_seq(data["seq"] - 1)
             world.resume_edge_order(store.edge_order())
     world.changes.clear()        # what loading touched is what the database holds
     world.persister = store
