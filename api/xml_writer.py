@@ -117,7 +117,7 @@ def structure_writer(shape: Shape) -> Writer:
     for name, member in shape.members.items():
         lines += [f"    v = get({name!r})", "    if v is not None:"]
         lines += code.element(member, member.serialization.get("name", name), "v", "        ")
-    return code.compiled(lines)
+    return code.function(lines)
 
 
 class _Code:
@@ -170,7 +170,7 @@ class _Code:
                                                     partial(structure_writer, shape))
         return name
 
-    def compiled(self, lines: list[str]) -> Writer:
+    def function(self, lines: list[str]) -> Writer:
         writer: Writer = compiled.function("write", lines, self.names,
                                            f"writer of {self.shape.name}")
         return writer
